@@ -1,0 +1,41 @@
+import { logger } from 'firebase-functions';
+import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { AppError } from '../errors.js';
+
+/**
+ * The one place where domain error codes become callable error codes. Codes not
+ * listed here are bugs: they become `internal` with a generic message (the real
+ * error goes to the logs only), never the raw error text.
+ */
+const CODE_MAP: Record<string, FunctionsErrorCode> = {
+  INVALID_ARGUMENT: 'invalid-argument',
+  NOT_IMPLEMENTED: 'unimplemented',
+  UNKNOWN_BREAKER: 'not-found',
+  BREAKER_OPEN: 'unavailable',
+  DB_POOL_EXHAUSTED: 'resource-exhausted',
+  DB_QUERY_TIMEOUT: 'deadline-exceeded',
+  DB_QUERY_FAILED: 'unavailable',
+  CONFIG_INVALID: 'failed-precondition',
+};
+
+/** Registers more code mappings (used by domain modules that own their codes). */
+export function mapErrorCodes(entries: Record<string, FunctionsErrorCode>): void {
+  Object.assign(CODE_MAP, entries);
+}
+
+/** Converts any thrown value into an HttpsError with an explicit code. */
+export function toHttpsError(err: unknown): HttpsError {
+  if (err instanceof HttpsError) return err;
+  if (err instanceof AppError) {
+    const code = CODE_MAP[err.code];
+    if (code) return new HttpsError(code, err.message, { code: err.code, ...err.details });
+  }
+  const reference = Math.random().toString(36).slice(2, 10);
+  logger.error('unhandled error in callable', {
+    reference,
+    name: err instanceof Error ? err.name : typeof err,
+    code: err instanceof AppError ? err.code : undefined,
+    message: err instanceof Error ? err.message : String(err),
+  });
+  return new HttpsError('internal', `Internal error (reference ${reference}).`, { reference });
+}

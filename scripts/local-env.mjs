@@ -1,0 +1,94 @@
+// Shared pieces of the local orchestration (start, test, bench): the
+// development secret, the local dev servers, and process helpers.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './emulator-env.mjs';
+
+export const PROJECT_ID = JSON.parse(readFileSync(join(ROOT, '.firebaserc'), 'utf8')).projects.default;
+export const SECRET_FILE = join(ROOT, 'functions', '.secret.local');
+export const SIMULATOR_PORT = 8710;
+export const CLOUDWATCH_PORT = 4586;
+export const USERS = {
+  admin: { email: 'admin@example.com', password: 'admin-password', admin: true },
+  user: { email: 'user@example.com', password: 'user-password', admin: false },
+};
+
+/** Creates functions/.secret.local with a development API key when it is missing. */
+export function ensureDevSecret() {
+  if (!existsSync(SECRET_FILE)) {
+    writeFileSync(SECRET_FILE, `PAYMENT_API_KEY=dev_${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+    console.log('created functions/.secret.local with a development PAYMENT_API_KEY');
+  }
+  return /^PAYMENT_API_KEY=(.*)$/m.exec(readFileSync(SECRET_FILE, 'utf8'))?.[1]?.trim();
+}
+
+/** Runs a command to completion, inheriting stdio; rejects on a non-zero exit. */
+export function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}`)),
+    );
+  });
+}
+
+/**
+ * Starts a long-running process and resolves once it prints `readyPattern`;
+ * returns a handle whose `stop()` ends it. Output is prefixed with `name`.
+ */
+export function startService(name, cmd, args, readyPattern, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let ready = false;
+    const timer = setTimeout(() => !ready && reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      if (!opts.quiet) process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
+      if (!ready && readyPattern.test(text)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve({ child, stop: () => stopProcess(child) });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      if (!ready) {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited with ${code} before it was ready`));
+      }
+    });
+  });
+}
+
+/** Sends SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
+export function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.on('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts the payment simulator and the local CloudWatch endpoint (when present). */
+export async function startDevServers({ quiet = false } = {}) {
+  const started = [];
+  const sim = join(ROOT, 'devtools/payment-simulator/main.ts');
+  if (existsSync(sim)) {
+    started.push(
+      await startService('payment-simulator', process.execPath, [sim, '--port', String(SIMULATOR_PORT), '--secret-file', SECRET_FILE], /listening on/, { quiet }),
+    );
+  }
+  const cw = join(ROOT, 'devtools/cloudwatch-local/main.ts');
+  if (existsSync(cw)) {
+    started.push(await startService('cloudwatch-local', process.execPath, [cw, '--port', String(CLOUDWATCH_PORT)], /listening on/, { quiet }));
+  }
+  return { stop: () => Promise.all(started.map((s) => s.stop())) };
+}

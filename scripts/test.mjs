@@ -1,0 +1,38 @@
+// `npm test`: builds, runs the unit tests, then the emulator integration tests
+// (and browser tests when present) against the Firebase emulators, offline.
+// `npm test -- unit` or `npm test -- integration` runs one stage.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, emulatorEnv } from './emulator-env.mjs';
+import { PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
+
+const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const want = (s) => stages.length === 0 || stages.includes(s);
+const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
+
+ensureDevSecret();
+await run('npm', ['run', 'build', '-w', 'functions']);
+
+if (want('unit')) {
+  await run(process.execPath, [vitest, 'run']);
+}
+
+if (want('integration') || want('e2e')) {
+  const env = emulatorEnv();
+  const only = ['auth', 'firestore', 'functions'];
+  const suites = [];
+  if (want('integration')) suites.push('vitest.integration.config.ts');
+  if (want('e2e') && existsSync(join(ROOT, 'vitest.e2e.config.ts'))) {
+    await run('npm', ['run', 'build', '-w', 'web'], { env: { ...process.env, VITE_USE_EMULATORS: 'true' } });
+    only.push('hosting');
+    suites.push('vitest.e2e.config.ts');
+  }
+  const inner = suites.map((c) => `"${process.execPath}" "${vitest}" run -c ${c}`).join(' && ');
+  const servers = await startDevServers({ quiet: true });
+  try {
+    await run(process.execPath, [firebase, 'emulators:exec', '--project', PROJECT_ID, '--only', only.join(','), inner], { env });
+  } finally {
+    await servers.stop();
+  }
+}

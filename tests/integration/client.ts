@@ -1,0 +1,63 @@
+// The real Firebase web SDK client, connected to the emulators, for integration tests.
+import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
+import { connectAuthEmulator, getAuth, signInWithEmailAndPassword, createUserWithEmailAndPassword } from 'firebase/auth';
+import { connectFunctionsEmulator, getFunctions, httpsCallable, type FunctionsError } from 'firebase/functions';
+import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
+import { readFileSync } from 'node:fs';
+
+export const PROJECT_ID: string = JSON.parse(readFileSync(new URL('../../.firebaserc', import.meta.url), 'utf8')).projects
+  .default;
+export const USERS = {
+  admin: { email: 'admin@example.com', password: 'admin-password' },
+  user: { email: 'user@example.com', password: 'user-password' },
+} as const;
+
+let counter = 0;
+
+/** One signed-in (or anonymous-less, signed-out) client session. */
+export interface Session {
+  app: FirebaseApp;
+  db: Firestore;
+  uid: string | null;
+  /** Calls a callable and returns its data, or throws the FunctionsError. */
+  call<T = unknown>(name: string, data?: unknown): Promise<T>;
+  /** Calls a callable and returns the error code ('ok' when it succeeded). */
+  codeOf(name: string, data?: unknown): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Opens a client session; signs in when `who` is given (a seeded user or fresh credentials). */
+export async function session(who?: { email: string; password: string } | 'new'): Promise<Session> {
+  const app = initializeApp({ projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` }, `t${++counter}-${Date.now()}`);
+  const auth = getAuth(app);
+  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, { disableWarnings: true });
+  const functions = getFunctions(app);
+  connectFunctionsEmulator(functions, '127.0.0.1', 5001);
+  const db = getFirestore(app);
+  const [fsHost, fsPort] = (process.env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080').split(':');
+  connectFirestoreEmulator(db, fsHost!, Number(fsPort));
+  let uid: string | null = null;
+  if (who === 'new') {
+    const email = `u${Date.now()}${Math.floor(Math.random() * 1e6)}@example.com`;
+    uid = (await createUserWithEmailAndPassword(auth, email, 'password-123')).user.uid;
+  } else if (who) {
+    uid = (await signInWithEmailAndPassword(auth, who.email, who.password)).user.uid;
+  }
+  const call = async <T,>(name: string, data?: unknown): Promise<T> =>
+    (await httpsCallable(functions, name, { timeout: 70_000 })(data)).data as T;
+  return {
+    app,
+    db,
+    uid,
+    call,
+    async codeOf(name, data) {
+      try {
+        await call(name, data);
+        return 'ok';
+      } catch (err) {
+        return String((err as FunctionsError).code).replace(/^functions\//, '');
+      }
+    },
+    close: () => deleteApp(app),
+  };
+}

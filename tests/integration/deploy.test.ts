@@ -1,0 +1,56 @@
+// Deploy readiness: `firebase deploy --only functions` uploads functions/ alone, so
+// that folder must install and load by itself with production dependencies only.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const FUNCTIONS = new URL('../../functions/', import.meta.url).pathname;
+let dir: string;
+
+function discover(env: Record<string, string> = {}) {
+  const out = join(dir, 'manifest.json');
+  const res = spawnSync(process.execPath, [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, FUNCTIONS_MANIFEST_OUTPUT_PATH: out, GCLOUD_PROJECT: 'demo-payments', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { ...res, manifest: res.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null };
+}
+
+describe('functions/ is self-contained for deploy', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'functions-deploy-'));
+    for (const f of ['package.json', 'lib', '.env']) cpSync(join(FUNCTIONS, f), join(dir, f), { recursive: true });
+    execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', timeout: 600_000 });
+  }, 660_000);
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('declares the nodejs24 runtime, lib/index.js and no workspace dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.engines.node).toBe('24');
+    expect(pkg.main).toBe('lib/index.js');
+    for (const v of Object.values<string>(pkg.dependencies)) expect(v).not.toMatch(/^(file:|workspace:|link:)/);
+    const firebaseJson = JSON.parse(readFileSync(new URL('../../firebase.json', import.meta.url), 'utf8'));
+    expect(firebaseJson.functions[0].runtime).toBe('nodejs24');
+    expect(firebaseJson.functions[0].predeploy.join(' ')).toContain('run build');
+  });
+
+  it('loads alone and firebase-functions discovery lists the four callables', () => {
+    const res = discover({ ...Object.fromEntries(readFileSync(join(dir, '.env'), 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2))) });
+    expect(res.stderr).not.toMatch(/Cannot find module/);
+    expect(res.status).toBe(0);
+    const endpoints = res.manifest.endpoints as Record<string, { callableTrigger?: unknown; secretEnvironmentVariables?: { key: string }[] }>;
+    const callables = Object.keys(endpoints).filter((k) => endpoints[k]!.callableTrigger !== undefined).sort();
+    expect(callables).toEqual(['getConnectionPoolStats', 'getDatabasePoolStatus', 'processPayment', 'resetCircuitBreakers']);
+    expect(endpoints.processPayment!.secretEnvironmentVariables?.map((s) => s.key)).toContain('PAYMENT_API_KEY');
+  });
+
+  it('fails at cold start naming a malformed variable', () => {
+    const res = discover({ VUE_APP_PAYMENT_TIMEOUT: 'abc' });
+    expect(res.status).not.toBe(0);
+    expect(`${res.stdout}${res.stderr}`).toContain('VUE_APP_PAYMENT_TIMEOUT');
+  });
+});

@@ -1,0 +1,45 @@
+import { doc, getDoc, setDoc, collection, addDoc } from 'firebase/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminDb } from './admin.js';
+import { session, type Session } from './client.js';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return String((err as { code?: string }).code);
+  }
+}
+
+describe('Firestore security rules (emulator)', () => {
+  let owner: Session, other: Session, anon: Session;
+  const txn = `rules_${Date.now()}`;
+  beforeAll(async () => {
+    [owner, other, anon] = await Promise.all([session('new'), session('new'), session()]);
+    await adminDb().doc(`payments/${txn}`).set({ uid: owner.uid, amount: 100, currency: 'USD', status: 'succeeded' });
+    await adminDb().doc('breakers/payment-service').set({ state: 'closed' }, { merge: true });
+  });
+  afterAll(async () => Promise.all([owner, other, anon].map((s) => s?.close())));
+
+  it('lets the owner read their own payment record', async () => {
+    const snap = await getDoc(doc(owner.db, 'payments', txn));
+    expect(snap.data()?.uid).toBe(owner.uid);
+  });
+
+  it("denies another user's and anonymous reads of a payment", async () => {
+    expect(await codeOf(getDoc(doc(other.db, 'payments', txn)))).toBe('permission-denied');
+    expect(await codeOf(getDoc(doc(anon.db, 'payments', txn)))).toBe('permission-denied');
+  });
+
+  it('denies every client write, even to the owner’s own record', async () => {
+    expect(await codeOf(setDoc(doc(owner.db, 'payments', txn), { status: 'succeeded', uid: owner.uid }))).toBe('permission-denied');
+    expect(await codeOf(setDoc(doc(owner.db, 'payments', 'new_one'), { uid: owner.uid }))).toBe('permission-denied');
+    expect(await codeOf(addDoc(collection(owner.db, 'anything'), { a: 1 }))).toBe('permission-denied');
+  });
+
+  it('denies reads of internal collections', async () => {
+    expect(await codeOf(getDoc(doc(owner.db, 'breakers', 'payment-service')))).toBe('permission-denied');
+    expect(await codeOf(getDoc(doc(owner.db, 'stats', 'x')))).toBe('permission-denied');
+  });
+});

@@ -1,0 +1,18 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** "true" to connect to the local emulators (default in `vite dev`). */
+  readonly VITE_USE_EMULATORS?: string;
+  /** Firebase web config (public values; never secrets). */
+  readonly VITE_FIREBASE_API_KEY?: string;
+  readonly VITE_FIREBASE_PROJECT_ID?: string;
+  readonly VITE_FIREBASE_AUTH_DOMAIN?: string;
+  /** Base URL of the payment simulator's control endpoint (development only). */
+  readonly VITE_PAYMENT_SIMULATOR_URL?: string;
+}
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
