@@ -1,0 +1,150 @@
+/**
+ * Fault injection of the payment provider simulator: the modes, their defaults,
+ * the validation applied to `PUT /__control/faults` and `setFaults()`, and the
+ * decision what the configured fault does to one request. Pure functions;
+ * server.ts carries the decisions out on sockets.
+ */
+
+/** Every fault mode the simulator understands. */
+export const FAULT_MODES = {
+  none: 'none',
+  latency: 'latency',
+  errors: 'errors',
+  outage: 'outage',
+  rateLimit: 'rate-limit',
+  reset: 'reset',
+  hang: 'hang',
+  commitThenTimeout: 'commit-then-timeout',
+} as const;
+
+/** One of the fault mode strings, e.g. `'rate-limit'`. */
+export type FaultMode = (typeof FAULT_MODES)[keyof typeof FAULT_MODES];
+
+/** The fault configuration as set through the control API (fields absent fall back to FAULT_DEFAULTS). */
+export type FaultConfig = {
+  /** Which failure the provider API shows. */
+  mode: FaultMode;
+  /** Delay added before answering every provider request, in any mode. */
+  latencyMs?: number;
+  /** Mode `errors`: fraction (0..1) of `POST /charge` answered 500/503 without charging. */
+  errorRate?: number;
+  /** Mode `rate-limit`: seconds sent in the `Retry-After` header of the 429. */
+  retryAfterSec?: number;
+  /** Mode `commit-then-timeout`: how long the answer is held after the charge is recorded. */
+  commitDelayMs?: number;
+};
+
+/** Values used when a field of FaultConfig is absent. */
+export const FAULT_DEFAULTS = {
+  latencyMs: 0,
+  errorRate: 0.5,
+  retryAfterSec: 1,
+  commitDelayMs: 15_000,
+} as const;
+
+/** Upper bounds that keep a typo from hanging a dev machine for hours. */
+const LIMITS = {
+  latencyMs: 600_000,
+  errorRate: 1,
+  retryAfterSec: 86_400,
+  commitDelayMs: 600_000,
+} as const;
+
+type NumericField = keyof typeof LIMITS;
+const NUMERIC_FIELDS = Object.keys(LIMITS) as NumericField[];
+const MODE_VALUES: readonly string[] = Object.values(FAULT_MODES);
+
+/** Thrown by `setFaults()` when the configuration is not valid; `code` is stable. */
+export class FaultConfigError extends Error {
+  /** Always `INVALID_FAULT_CONFIG`. */
+  readonly code = 'INVALID_FAULT_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultConfigError';
+  }
+}
+
+/** The configuration in force after start-up and after a reset. */
+export function noFaults(): FaultConfig {
+  return { mode: FAULT_MODES.none };
+}
+
+/**
+ * Checks an untrusted value (a parsed JSON body) and returns a clean copy.
+ * Unknown fields are rejected so a misspelt `errorrate` is not silently ignored.
+ * @throws FaultConfigError naming the offending field.
+ */
+export function parseFaultConfig(input: unknown): FaultConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new FaultConfigError('The fault config must be a JSON object such as {"mode":"none"}.');
+  }
+  const record = input as Record<string, unknown>;
+  const known = new Set<string>(['mode', ...NUMERIC_FIELDS]);
+  const unknown = Object.keys(record).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new FaultConfigError(
+      `Unknown field(s) ${unknown.join(', ')}; allowed: mode, ${NUMERIC_FIELDS.join(', ')}.`,
+    );
+  }
+  const mode = record.mode;
+  if (typeof mode !== 'string' || !MODE_VALUES.includes(mode)) {
+    throw new FaultConfigError(`"mode" must be one of ${MODE_VALUES.join(', ')}.`);
+  }
+  const config: FaultConfig = { mode: mode as FaultMode };
+  for (const field of NUMERIC_FIELDS) {
+    const value = record[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > LIMITS[field]) {
+      throw new FaultConfigError(`"${field}" must be a number from 0 to ${LIMITS[field]}.`);
+    }
+    config[field] = value;
+  }
+  return config;
+}
+
+/** Provider endpoint a request hits, used for fault decisions and stats. */
+export type Endpoint = 'charge' | 'lookup' | 'health' | 'other';
+
+/** What the fault does to a request: carry on, never answer, reset the socket, or answer with an error. */
+export type FaultAction =
+  | { kind: 'proceed' }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'reply'; status: number; code: string; message: string; headers?: Record<string, string> };
+
+const PROCEED: FaultAction = { kind: 'proceed' };
+
+/** Delay added before answering any provider request. */
+export function latencyFor(config: FaultConfig): number {
+  return config.latencyMs ?? FAULT_DEFAULTS.latencyMs;
+}
+
+/** Faults that hit every provider endpoint before authentication: a hang or an outage. */
+export function faultBeforeAuth(config: FaultConfig): FaultAction {
+  if (config.mode === FAULT_MODES.hang) return { kind: 'hang' };
+  if (config.mode === FAULT_MODES.outage) {
+    return { kind: 'reply', status: 503, code: 'SERVICE_UNAVAILABLE', message: 'Simulated outage; nothing was charged.' };
+  }
+  return PROCEED;
+}
+
+/** Faults that hit an authenticated `POST /charge` before anything is charged. */
+export function faultOnCharge(config: FaultConfig, random: () => number = Math.random): FaultAction {
+  if (config.mode === FAULT_MODES.reset) return { kind: 'reset' };
+  if (config.mode === FAULT_MODES.rateLimit) {
+    // Retry-After takes whole seconds.
+    const seconds = String(Math.ceil(config.retryAfterSec ?? FAULT_DEFAULTS.retryAfterSec));
+    return { kind: 'reply', status: 429, code: 'RATE_LIMITED', message: `Too many requests; retry after ${seconds} s.`, headers: { 'Retry-After': seconds } };
+  }
+  if (config.mode === FAULT_MODES.errors && random() < (config.errorRate ?? FAULT_DEFAULTS.errorRate)) {
+    return random() < 0.5
+      ? { kind: 'reply', status: 500, code: 'INTERNAL_ERROR', message: 'Simulated provider error; nothing was charged.' }
+      : { kind: 'reply', status: 503, code: 'SERVICE_UNAVAILABLE', message: 'Simulated provider overload; nothing was charged.' };
+  }
+  return PROCEED;
+}
+
+/** How long the answer to a recorded charge is held back (0 unless mode commit-then-timeout). */
+export function commitDelayFor(config: FaultConfig): number {
+  return config.mode === FAULT_MODES.commitThenTimeout ? (config.commitDelayMs ?? FAULT_DEFAULTS.commitDelayMs) : 0;
+}

@@ -1,0 +1,77 @@
+/**
+ * CLI entry of the payment provider simulator, run directly by Node 24 (type stripping):
+ *   node devtools/payment-simulator/main.ts [--port 8710] [--host 127.0.0.1]
+ *        [--api-key KEY | --secret-file functions/.secret.local]
+ * The API key comes from --api-key, else env PAYMENT_API_KEY, else the PAYMENT_API_KEY
+ * line of --secret-file. It is never printed.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startPaymentSimulator } from './server.ts';
+
+const DEFAULT_PORT = 8710;
+const KEY_NAME = 'PAYMENT_API_KEY';
+
+/** Value of `name` in a dotenv-style text (`NAME=value`, optional `export`, quotes, # comments). */
+function readDotenvValue(text: string, name: string): string | undefined {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim().replace(/^export\s+/, '');
+    if (line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0 || line.slice(0, eq).trim() !== name) continue;
+    const value = line.slice(eq + 1).trim();
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    return quoted ? quoted[2] : value;
+  }
+  return undefined;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`payment simulator: ${message}\n`);
+  process.exit(1);
+}
+
+function resolveApiKey(flag: string | undefined, secretFile: string | undefined): string {
+  const direct = flag ?? process.env[KEY_NAME];
+  if (direct) return direct;
+  if (secretFile === undefined) fail(`no API key: set ${KEY_NAME}, pass --api-key, or --secret-file <dotenv file>.`);
+  let text: string;
+  try {
+    text = readFileSync(secretFile, 'utf8');
+  } catch (err) {
+    fail(`cannot read --secret-file ${secretFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  const key = readDotenvValue(text, KEY_NAME);
+  if (!key) fail(`${secretFile} has no ${KEY_NAME}=... line.`);
+  return key;
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'api-key': { type: 'string' },
+    'secret-file': { type: 'string' },
+  },
+});
+
+const portText = values.port ?? process.env.PAYMENT_SIMULATOR_PORT ?? String(DEFAULT_PORT);
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`invalid port "${portText}"; use 0..65535.`);
+
+const simulator = await startPaymentSimulator({
+  port,
+  host: values.host,
+  apiKey: resolveApiKey(values['api-key'], values['secret-file']),
+}).catch((err: unknown) => fail(`cannot listen on ${values.host}:${port} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`));
+
+process.stdout.write(`payment simulator listening on ${simulator.url}\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void simulator.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,250 @@
+import { Agent, request } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FaultConfigError } from './faults.ts';
+import type { FaultConfig } from './faults.ts';
+import { startPaymentSimulator } from './server.ts';
+import type { PaymentSimulator } from './server.ts';
+
+const API_KEY = 'test-key-123';
+let sim: PaymentSimulator;
+
+beforeEach(async () => {
+  sim = await startPaymentSimulator({ port: 0, apiKey: API_KEY });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+type Body = { amount: unknown; currency: unknown; paymentMethod: unknown; transactionId: unknown };
+const body = (transactionId: string, amount = 1999): Body => ({ amount, currency: 'USD', paymentMethod: 'card_visa', transactionId });
+
+function charge(payload: Body | string, init: { key?: string | null; auth?: string | null; signal?: AbortSignal } = {}) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const auth = init.auth === undefined ? `Bearer ${API_KEY}` : init.auth;
+  if (auth !== null) headers.Authorization = auth;
+  const key = init.key === undefined && typeof payload !== 'string' ? String(payload.transactionId) : init.key;
+  if (key) headers['Idempotency-Key'] = key;
+  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  return fetch(`${sim.url}/charge`, { method: 'POST', headers, body: text, signal: init.signal });
+}
+
+const get = (path: string, signal?: AbortSignal) =>
+  fetch(`${sim.url}${path}`, { headers: { Authorization: `Bearer ${API_KEY}` }, signal });
+
+const putFaults = (faults: unknown) =>
+  fetch(`${sim.url}/__control/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults) });
+
+/** GET through node:http so the test controls the agent (keep-alive) and sees socket errors. */
+function rawRequest(path: string, agent: Agent | false, method = 'GET', payload?: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(`${sim.url}${path}`, { method, agent, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json', ...(payload ? { 'Idempotency-Key': 'tx-raw' } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('charging', () => {
+  it('charges once and answers a repeat with the original charge', async () => {
+    const first = await charge(body('tx-1'));
+    expect(first.status).toBe(201);
+    const created = await first.json();
+    expect(created).toMatchObject({ status: 'succeeded', amount: 1999, currency: 'USD', transactionId: 'tx-1' });
+    expect(created.id).toMatch(/^ch_/);
+
+    const repeat = await charge(body('tx-1'));
+    expect(repeat.status).toBe(200);
+    expect((await repeat.json()).id).toBe(created.id);
+
+    const ledger = sim.ledger();
+    expect(ledger.charges).toHaveLength(1);
+    expect(ledger.chargeRequests).toEqual({ 'tx-1': 2 });
+  });
+
+  it('declines amounts ending in 402 minor units and repeats the decline', async () => {
+    const first = await charge(body('tx-d', 402));
+    expect(first.status).toBe(402);
+    const declined = await first.json();
+    expect(declined).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
+    const repeat = await charge(body('tx-d', 402));
+    expect(repeat.status).toBe(402);
+    expect((await repeat.json()).id).toBe(declined.id);
+    expect((await charge(body('tx-ok', 1402 + 1))).status).toBe(201);
+    expect(sim.ledger().charges.map((c) => c.status)).toEqual(['declined', 'succeeded']);
+  });
+
+  it('answers 409 when a key is reused with different parameters', async () => {
+    expect((await charge(body('tx-c', 500))).status).toBe(201);
+    const conflict = await charge(body('tx-c', 501));
+    expect(conflict.status).toBe(409);
+    expect((await conflict.json()).error.code).toBe('IDEMPOTENCY_CONFLICT');
+    expect((await charge({ ...body('tx-c', 500), currency: 'EUR' })).status).toBe(409);
+    expect(sim.ledger().charges).toHaveLength(1);
+  });
+
+  it('rejects a missing or wrong API key with 401 JSON', async () => {
+    for (const auth of [null, 'Bearer wrong', API_KEY]) {
+      const res = await charge(body('tx-a'), { auth });
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+    }
+    expect((await fetch(`${sim.url}/health`)).status).toBe(401);
+    expect(sim.ledger().charges).toEqual([]);
+  });
+
+  it('rejects malformed bodies and key mismatches with 400', async () => {
+    const cases: Array<[Body | string, { key?: string | null }, string]> = [
+      ['{not json', { key: 'tx-b' }, 'INVALID_JSON'],
+      [body('tx-b', 0), {}, 'INVALID_REQUEST'],
+      [body('tx-b', 10.5), {}, 'INVALID_REQUEST'],
+      [{ ...body('tx-b'), currency: 'usd' }, {}, 'INVALID_REQUEST'],
+      [{ ...body('tx-b'), paymentMethod: '' }, {}, 'INVALID_REQUEST'],
+      [body('tx-b'), { key: 'tx-other' }, 'IDEMPOTENCY_KEY_MISMATCH'],
+      [body('tx-b'), { key: null }, 'MISSING_IDEMPOTENCY_KEY'],
+    ];
+    for (const [payload, init, code] of cases) {
+      const res = await charge(payload, init);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code, message: expect.any(String) });
+    }
+    expect(sim.ledger().charges).toEqual([]);
+  });
+
+  it('looks a charge up by transactionId: 200 when seen, 404 otherwise', async () => {
+    const created = await (await charge(body('tx/lookup 1'))).json();
+    const found = await get(`/charge/${encodeURIComponent('tx/lookup 1')}`);
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual(created);
+    expect((await get('/charge/never-seen')).status).toBe(404);
+    expect((await get('/charge/%E0%A4%A')).status).toBe(404);
+    expect((await get('/nowhere')).status).toBe(404);
+    expect(sim.stats().requests).toEqual({ charge: 1, lookup: 3, health: 0, other: 1 });
+  });
+});
+
+describe('faults', () => {
+  it('errors: errorRate 1 answers 5xx without charging', async () => {
+    sim.setFaults({ mode: 'errors', errorRate: 1 });
+    for (let i = 0; i < 4; i++) {
+      const res = await charge(body('tx-e'));
+      expect([500, 503]).toContain(res.status);
+    }
+    expect((await get('/health')).status).toBe(200);
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-e': 4 } });
+    sim.setFaults({ mode: 'errors', errorRate: 0 });
+    expect((await charge(body('tx-e'))).status).toBe(201);
+  });
+
+  it('outage: 503 on charge, lookup and health without charging', async () => {
+    sim.setFaults({ mode: 'outage' });
+    expect((await charge(body('tx-o'))).status).toBe(503);
+    expect((await get('/charge/tx-o')).status).toBe(503);
+    const health = await get('/health');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ ok: false });
+    expect(sim.ledger().charges).toEqual([]);
+  });
+
+  it('rate-limit: 429 with Retry-After', async () => {
+    sim.setFaults({ mode: 'rate-limit', retryAfterSec: 7 });
+    const res = await charge(body('tx-r'));
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect((await res.json()).error.code).toBe('RATE_LIMITED');
+    expect(sim.ledger().charges).toEqual([]);
+  });
+
+  it('reset: the connection is reset and nothing is charged', async () => {
+    sim.setFaults({ mode: 'reset' });
+    const err = await rawRequest('/charge', false, 'POST', JSON.stringify(body('tx-raw'))).catch((e: NodeJS.ErrnoException) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as NodeJS.ErrnoException).code).toBe('ECONNRESET');
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-raw': 1 } });
+  });
+
+  it('hang: charge and health never answer and nothing is charged', async () => {
+    sim.setFaults({ mode: 'hang' });
+    await expect(charge(body('tx-h'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
+    await expect(get('/health', AbortSignal.timeout(100))).rejects.toThrow(/timeout|aborted/i);
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-h': 1 } });
+  });
+
+  it('commit-then-timeout: the client times out but the charge is recorded', async () => {
+    sim.setFaults({ mode: 'commit-then-timeout', commitDelayMs: 5_000 });
+    await expect(charge(body('tx-ct'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
+    const lookup = await get('/charge/tx-ct');
+    expect(lookup.status).toBe(200);
+    const recorded = await lookup.json();
+    expect(recorded.status).toBe('succeeded');
+    sim.setFaults({ mode: 'none' });
+    const retry = await charge(body('tx-ct'));
+    expect(retry.status).toBe(200);
+    expect((await retry.json()).id).toBe(recorded.id);
+    expect(sim.ledger().charges).toHaveLength(1);
+  });
+
+  it('latency: delays provider answers', async () => {
+    sim.setFaults({ mode: 'latency', latencyMs: 150 });
+    const started = performance.now();
+    expect((await get('/health')).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('control API', () => {
+  it('answers CORS preflight and sends Access-Control-Allow-Origin', async () => {
+    const pre = await fetch(`${sim.url}/__control/faults`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+    const ledger = await fetch(`${sim.url}/__control/ledger`);
+    expect(ledger.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('replaces faults over HTTP and rejects nonsense with 400', async () => {
+    const config: FaultConfig = { mode: 'rate-limit', retryAfterSec: 2, latencyMs: 0 };
+    expect((await putFaults(config)).status).toBe(200);
+    expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual(config);
+    for (const bad of [{ mode: 'chaos' }, { mode: 'errors', errorRate: 2 }, { mode: 'none', latencyMs: -1 }, { mode: 'none', errorrate: 1 }, [1]]) {
+      const res = await putFaults(bad);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('INVALID_FAULT_CONFIG');
+    }
+    expect(() => sim.setFaults({ mode: 'bogus' } as unknown as FaultConfig)).toThrow(FaultConfigError);
+    expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual(config);
+  });
+
+  it('counts TCP connections: a keep-alive agent reuses one socket', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 3; i++) expect((await rawRequest('/health', agent)).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+    expect(sim.stats()).toMatchObject({ connectionsOpened: 1, requests: { health: 3 } });
+    for (let i = 0; i < 2; i++) await rawRequest('/health', false);
+    expect(sim.stats().connectionsOpened).toBe(3);
+  });
+
+  it('reset clears ledger, counters and faults', async () => {
+    await charge(body('tx-z'));
+    sim.setFaults({ mode: 'outage', latencyMs: 5 });
+    const res = await fetch(`${sim.url}/__control/reset`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const ledger = await (await fetch(`${sim.url}/__control/ledger`)).json();
+    expect(ledger).toEqual({ charges: [], chargeRequests: {} });
+    const stats = await (await fetch(`${sim.url}/__control/stats`)).json();
+    expect(stats.requests).toEqual({ charge: 0, lookup: 0, health: 0, other: 0 });
+    expect(stats.connectionsOpened).toBe(0);
+    expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual({ mode: 'none' });
+    expect((await get('/health')).status).toBe(200);
+  });
+});
