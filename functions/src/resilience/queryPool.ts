@@ -1,0 +1,317 @@
+import {
+  ExponentialBackoff,
+  handleWhen,
+  isTaskCancelledError,
+  noJitterGenerator,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  type GeneratorFn,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
+import type { Firestore } from 'firebase-admin/firestore';
+import { AppError } from '../errors.js';
+import { LatencyWindow } from './latency.js';
+import {
+  grpcStatusOf,
+  isTransientDbError,
+  PoolExhaustedError,
+  QueryFailedError,
+  QueryTimeoutError,
+} from './queryPoolErrors.js';
+import type { PoolInterval, PoolStats } from './queryPoolStats.js';
+
+/** Construction options of {@link QueryPool}; the lead maps the VUE_APP_* variables onto them. */
+export interface QueryPoolOptions {
+  /** Returns the Firestore instance; called per attempt so it is obtained lazily (e.g. `() => getFirestore()`). */
+  getDb: () => Firestore;
+  /** Most queries running at once (VUE_APP_MAX_CONNECTIONS, default 10). */
+  max?: number;
+  /** Longest a caller waits for a slot before DB_POOL_EXHAUSTED (VUE_APP_CONNECTION_TIMEOUT, default 30000). */
+  acquireTimeoutMs?: number;
+  /** Deadline of one attempt before DB_QUERY_TIMEOUT (VUE_APP_DATABASE_TIMEOUT, default 10000). */
+  queryTimeoutMs?: number;
+  /** Total attempts for transient errors of retryable queries (VUE_APP_DATABASE_RETRY_ATTEMPTS, default 3). */
+  retryAttempts?: number;
+  /** Clock in ms for wait/query durations; injectable for tests. */
+  now?: () => number;
+  /** Uniform [0, 1) source for backoff jitter; injectable for tests. */
+  random?: () => number;
+}
+
+/** Per-call options of {@link QueryPool.executeQuery}. */
+export interface QueryOptions {
+  /** Repeating the query has the same effect as running it once (e.g. `set` of a fixed document). Enables retries. */
+  idempotent?: boolean;
+  /** The query only reads. Enables retries. */
+  readOnly?: boolean;
+  /** Deadline for each attempt of this call, overriding queryTimeoutMs. */
+  timeoutMs?: number;
+}
+
+/** A query: receives the database and a signal that aborts when the pool stops waiting for it. */
+export type QueryFn<T> = (db: Firestore, signal: AbortSignal) => Promise<T>;
+
+/** First backoff delay ceiling and the cap; delays are drawn from [0, min(cap, 100 * 2^n)). */
+const BACKOFF_INITIAL_MS = 100;
+const BACKOFF_MAX_MS = 2_000;
+
+interface Waiter {
+  enqueuedAt: number;
+  timer: ReturnType<typeof setTimeout>;
+  grant: () => void;
+}
+
+/**
+ * Bounded-concurrency pool with a FIFO wait queue in front of Firestore (the
+ * seed's `databaseManager`). It is not a connection pool: the Firestore SDK
+ * already multiplexes its gRPC channels. What it does is cap how many queries
+ * one instance runs at once, make excess callers wait at most
+ * `acquireTimeoutMs`, give each attempt a deadline, retry transient gRPC
+ * errors for reads and idempotent writes, and report HikariCP-style stats.
+ *
+ * Libraries: cockatiel provides the per-attempt timeout (aggressive strategy,
+ * i.e. stop waiting at the deadline and abort the signal) and the retry policy
+ * with exponential backoff. The concurrency limit is a small semaphore here,
+ * not cockatiel's bulkhead, because in cockatiel 4 the bulkhead (a) only checks
+ * a queued caller's AbortSignal when that caller reaches the head of the queue,
+ * so an acquire timeout would not reject on time, and (b) frees the slot before
+ * handing it to the next waiter in a later microtask, so a newcomer can take it
+ * and the waiter is re-queued at the back, breaking FIFO. The semaphore here
+ * hands a freed slot straight to the oldest waiter and drops a timed-out
+ * waiter from the queue at once.
+ */
+export class QueryPool {
+  private readonly getDb: () => Firestore;
+  private readonly max: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly defaultDeadline: Deadline;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly waiters: Waiter[] = [];
+  private readonly acquireWait: LatencyWindow;
+  private readonly queryDurations: LatencyWindow;
+  private readonly counters = {
+    acquired: 0,
+    acquireTimeouts: 0,
+    queryTimeouts: 0,
+    retries: 0,
+    errors: 0,
+    abandoned: 0,
+    queued: 0,
+  };
+  private active = 0;
+  private peakActive = 0;
+  private lastInterval: PoolStats | undefined;
+
+  constructor(options: QueryPoolOptions) {
+    this.getDb = options.getDb;
+    this.max = positiveInteger('max', options.max ?? 10);
+    this.acquireTimeoutMs = positiveInteger('acquireTimeoutMs', options.acquireTimeoutMs ?? 30_000);
+    const queryTimeoutMs = positiveInteger('queryTimeoutMs', options.queryTimeoutMs ?? 10_000);
+    const retryAttempts = positiveInteger('retryAttempts', options.retryAttempts ?? 3);
+    this.now = options.now ?? Date.now;
+    this.acquireWait = new LatencyWindow(undefined, undefined, this.now);
+    this.queryDurations = new LatencyWindow(undefined, undefined, this.now);
+    this.defaultDeadline = deadline(queryTimeoutMs);
+    // cockatiel's `maxAttempts` counts retries, not attempts. Its own
+    // fullJitterGenerator is exactly "random in [0, exponential delay)" (full
+    // jitter) but hard-wires Math.random, so the same formula is rebuilt on
+    // its noJitterGenerator with the injectable random source. Unref'd delay
+    // timers: the caller awaits the retry, so nothing relies on them firing
+    // after the response.
+    this.retryPolicy = retry(handleWhen(isTransientDbError), {
+      maxAttempts: retryAttempts - 1,
+      backoff: new ExponentialBackoff({
+        generator: fullJitter(options.random ?? Math.random),
+        initialDelay: BACKOFF_INITIAL_MS,
+        maxDelay: BACKOFF_MAX_MS,
+      }),
+    }).dangerouslyUnref();
+    this.retryPolicy.onRetry(() => this.counters.retries++);
+  }
+
+  /**
+   * Runs `fn` when a slot is free. Each attempt gets its own slot (so slots
+   * are not held during backoff) and its own deadline.
+   *
+   * Errors (all AppErrors, told apart by code):
+   * - `DB_POOL_EXHAUSTED` ({@link PoolExhaustedError}) when no slot freed up in time;
+   * - `DB_QUERY_TIMEOUT` ({@link QueryTimeoutError}) at the deadline; never retried,
+   *   because the abandoned attempt still runs and still holds its slot;
+   * - `DB_QUERY_FAILED` ({@link QueryFailedError}) wrapping any other error, with the
+   *   gRPC status in details. Transient statuses are retried first, but only
+   *   for `readOnly` or `idempotent` queries: a failed commit may have applied.
+   * - AppErrors thrown by `fn` itself are rethrown unchanged, so a business
+   *   error raised inside a transaction keeps its own code.
+   */
+  async executeQuery<T>(fn: QueryFn<T>, name: string, options: QueryOptions = {}): Promise<T> {
+    const limit =
+      options.timeoutMs === undefined ? this.defaultDeadline : deadline(positiveInteger('timeoutMs', options.timeoutMs));
+    const retryable = options.idempotent === true || options.readOnly === true;
+    let attempts = 0;
+    const once = (): Promise<T> => {
+      attempts++;
+      return this.attempt(fn, name, limit);
+    };
+    try {
+      return retryable ? await this.retryPolicy.execute(once) : await once();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      this.counters.errors++;
+      const status = grpcStatusOf(err);
+      const rawCode = (err as { code?: unknown } | null)?.code;
+      throw new QueryFailedError(
+        {
+          name,
+          grpcStatus: status ?? null,
+          grpcCode: typeof rawCode === 'number' || typeof rawCode === 'string' ? rawCode : null,
+          attempts,
+          transient: isTransientDbError(err),
+          retryable,
+        },
+        err,
+      );
+    }
+  }
+
+  /** Current snapshot; does not reset anything. */
+  stats(): PoolStats {
+    const wait = this.acquireWait.percentiles();
+    return {
+      max: this.max,
+      active: this.active,
+      idle: this.max - this.active,
+      pending: this.waiters.length,
+      ...this.counters,
+      peakActive: this.peakActive,
+      acquireWaitMs: { p50: wait.p50, p99: wait.p99 },
+      queryMs: this.queryDurations.percentiles(),
+    };
+  }
+
+  /**
+   * Closes the current reporting interval: returns this snapshot with the one
+   * from the previous call (feed both to `poolStatus`) and restarts
+   * `peakActive` from the current `active`. One reporter should own this call.
+   */
+  intervalStats(): PoolInterval {
+    const current = this.stats();
+    const previous = this.lastInterval;
+    this.lastInterval = current;
+    this.peakActive = this.active;
+    return { current, previous };
+  }
+
+  /** One attempt: slot, deadline, and release when `fn` really settles. */
+  private async attempt<T>(fn: QueryFn<T>, name: string, limit: Deadline): Promise<T> {
+    await this.acquire(name);
+    let signal: AbortSignal | undefined;
+    try {
+      return await limit.policy.execute((context) => {
+        signal = context.signal;
+        const startedAt = this.now();
+        // Promise.resolve().then turns a synchronous throw (including from getDb) into a rejection.
+        const work = Promise.resolve().then(() => fn(this.getDb(), context.signal));
+        const settle = (): void => {
+          this.queryDurations.record(this.now() - startedAt);
+          this.release();
+        };
+        // The slot follows the real work, not the caller's wait, so "max at once" holds after a timeout.
+        work.then(settle, settle);
+        return work;
+      });
+    } catch (err) {
+      // The signal is only aborted by the deadline (abortOnReturn is off).
+      if (signal?.aborted === true && isTaskCancelledError(err)) {
+        this.counters.queryTimeouts++;
+        this.counters.abandoned++;
+        throw new QueryTimeoutError(name, limit.ms);
+      }
+      throw err;
+    } finally {
+      if (signal === undefined) this.release();
+    }
+  }
+
+  private acquire(name: string): Promise<void> {
+    if (this.active < this.max && this.waiters.length === 0) {
+      this.active++;
+      this.peakActive = Math.max(this.peakActive, this.active);
+      this.granted(0);
+      return Promise.resolve();
+    }
+    this.counters.queued++;
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        enqueuedAt: this.now(),
+        grant: resolve,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          this.counters.acquireTimeouts++;
+          reject(
+            new PoolExhaustedError({
+              name,
+              max: this.max,
+              active: this.active,
+              pending: this.waiters.length,
+              waitedMs: this.now() - waiter.enqueuedAt,
+            }),
+          );
+        }, this.acquireTimeoutMs),
+      };
+      waiter.timer.unref();
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Hands the slot to the oldest waiter (active unchanged) or frees it. */
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next === undefined) {
+      this.active--;
+      return;
+    }
+    clearTimeout(next.timer);
+    this.granted(this.now() - next.enqueuedAt);
+    next.grant();
+  }
+
+  private granted(waitedMs: number): void {
+    this.counters.acquired++;
+    this.acquireWait.record(waitedMs);
+  }
+}
+
+/** An attempt deadline; cockatiel keeps the duration private, so it is kept beside the policy. */
+interface Deadline {
+  ms: number;
+  policy: TimeoutPolicy;
+}
+
+/**
+ * Aggressive strategy: the caller stops waiting at the deadline (the signal is
+ * aborted) while the work keeps its slot until it settles. Unref'd so a pending
+ * deadline never keeps the process alive.
+ */
+function deadline(ms: number): Deadline {
+  return { ms, policy: timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).dangerouslyUnref() };
+}
+
+/** Full jitter (AWS "exponential backoff and jitter"): uniform in [0, capped exponential delay). */
+function fullJitter(random: () => number): GeneratorFn<number> {
+  return (state, options) => {
+    const [ceiling, next] = noJitterGenerator(state, options);
+    return [Math.floor(random() * ceiling), next];
+  };
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new AppError('DB_POOL_CONFIG_INVALID', `query pool option ${option} must be a positive integer, got ${value}.`, {
+      details: { option, value },
+    });
+  }
+  return value;
+}
