@@ -1,0 +1,205 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { hasCode } from '../errors.js';
+import { HttpPoolManager } from './httpPool.js';
+
+/** Real server on 127.0.0.1:0 that counts connections and requests. */
+async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+  let requests = 0;
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    requests++;
+    handler(req, res);
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  servers.push(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    connections: () => connections,
+  };
+}
+
+const servers: http.Server[] = [];
+let pool: HttpPoolManager;
+
+afterEach(async () => {
+  vi.useRealTimers();
+  pool?.destroy();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** Rejection of `p`, failing the test if it resolves. */
+async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+  return p.then(
+    () => expect.unreachable('expected a rejection'),
+    (err: unknown) => err as Error,
+  );
+}
+
+describe('makeRequest deadline', () => {
+  it('holds for a request queued behind maxSockets (wall clock, queue wait included)', async () => {
+    const srv = await startServer((_req, res) => setTimeout(() => res.end('slow'), 400));
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url, { maxSockets: 1 });
+
+    const first = pool.makeRequest('psp', { url: '/slow' }, { timeoutMs: 3000 });
+    const started = performance.now();
+    const err = await rejection(pool.makeRequest('psp', { url: '/slow' }, { timeoutMs: 100 }));
+    const elapsed = performance.now() - started;
+
+    expect(err.code).toBe('HTTP_TIMEOUT');
+    expect(err.details).toEqual({ service: 'psp', timeoutMs: 100, waitingForSocket: true, mayHaveReachedServer: false });
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(350);
+    expect(pool.stats('psp').queued).toBe(0);
+    expect((await first).status).toBe(200);
+    // The timed-out request never left the queue, so the server saw only one.
+    expect(srv.requests()).toBe(1);
+    expect(pool.stats('psp')).toMatchObject({ requests: 2, timeouts: 1, failures: 1 });
+  });
+
+  it('times out a request already sent to a server that never answers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let arrived = false;
+    const srv = await startServer(() => {
+      arrived = true;
+    });
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url, { attemptTimeoutMs: 250 });
+
+    const pending = rejection(pool.makeRequest('psp', { method: 'POST', url: '/charge', data: { amount: 100 } }));
+    await vi.waitFor(() => expect(arrived).toBe(true));
+    vi.advanceTimersByTime(249);
+    expect(pool.stats('psp').timeouts).toBe(0);
+    vi.advanceTimersByTime(1);
+    const err = await pending;
+
+    expect(err.code).toBe('HTTP_TIMEOUT');
+    expect(err.details).toMatchObject({ timeoutMs: 250, waitingForSocket: false, mayHaveReachedServer: true });
+    expect(pool.stats('psp')).toMatchObject({ timeouts: 1, failures: 1 });
+  });
+});
+
+describe('makeRequest transport errors', () => {
+  it('maps a refused connection to HTTP_CONNECTION that certainly did not reach the server', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', `http://127.0.0.1:${port}`);
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/charge' }));
+
+    expect(err.code).toBe('HTTP_CONNECTION');
+    expect(err.details).toEqual({ service: 'psp', errno: 'ECONNREFUSED', mayHaveReachedServer: false });
+    expect((err.cause as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(pool.stats('psp')).toMatchObject({ failures: 1, timeouts: 0, socketsCreated: 1, socketErrors: 1 });
+  });
+
+  it('maps the caller aborting to HTTP_ABORTED without counting a failure', async () => {
+    let arrived = false;
+    const srv = await startServer(() => {
+      arrived = true;
+    });
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+    const caller = new AbortController();
+
+    const pending = rejection(pool.makeRequest('psp', { url: '/charge' }, { signal: caller.signal }));
+    await vi.waitFor(() => expect(arrived).toBe(true));
+    caller.abort();
+    const err = await pending;
+
+    expect(err.code).toBe('HTTP_ABORTED');
+    expect(err.details).toEqual({ service: 'psp', mayHaveReachedServer: true });
+    expect(pool.stats('psp')).toMatchObject({ requests: 1, failures: 0, latencyMs: { p50: null } });
+  });
+
+  it('does not send anything when the signal (in opts or axios config) is already aborted', async () => {
+    const srv = await startServer((_req, res) => res.end());
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/x', signal: AbortSignal.abort() }));
+
+    expect(hasCode(err, 'HTTP_ABORTED')).toBe(true);
+    expect(err.details).toMatchObject({ mayHaveReachedServer: false });
+    expect(srv.requests()).toBe(0);
+  });
+  it('speaks TLS to an https base URL (plain-HTTP server: handshake fails)', async () => {
+    const srv = await startServer((_req, res) => res.end('ok'));
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url.replace('http:', 'https:'));
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/' }));
+
+    expect(err.code).toBe('HTTP_CONNECTION');
+    expect(String(err.details?.errno)).toMatch(/SSL|EPROTO/);
+    expect(srv.requests()).toBe(0);
+  });
+});
+
+describe('reused keep-alive socket reset', () => {
+  /** Server that kills the connection of a request when `shouldKill(requests served before on that socket)`. */
+  async function killingServer(shouldKill: (servedOnSocket: number) => boolean, delayMs = 0) {
+    const served = new WeakMap<Socket, number>();
+    return startServer((req, res) => {
+      const n = served.get(req.socket) ?? 0;
+      served.set(req.socket, n + 1);
+      if (shouldKill(n)) req.socket.destroy();
+      else setTimeout(() => res.end('ok'), delayMs);
+    });
+  }
+
+  it('is retried once on a new socket, and counted', async () => {
+    const srv = await killingServer((servedBefore) => servedBefore >= 1);
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+
+    expect((await pool.makeRequest('psp', { url: '/a' })).status).toBe(200);
+    const res = await pool.makeRequest('psp', { method: 'POST', url: '/b', data: { amount: 1 } });
+
+    expect(res.status).toBe(200);
+    expect(srv.requests()).toBe(3);
+    expect(srv.connections()).toBe(2);
+    expect(pool.stats('psp')).toMatchObject({ requests: 2, reusedSocketRetries: 1, failures: 0 });
+  });
+
+  it('is retried at most once', async () => {
+    let kill = false;
+    const srv = await killingServer((servedBefore) => kill && servedBefore >= 1, 30);
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url, { maxSockets: 2 });
+    await Promise.all([pool.makeRequest('psp', { url: '/a' }), pool.makeRequest('psp', { url: '/b' })]);
+    expect(pool.stats('psp')).toMatchObject({ socketsCreated: 2, freeSockets: 2 });
+    kill = true;
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/c' }));
+
+    expect(err.code).toBe('HTTP_CONNECTION');
+    expect(err.details).toMatchObject({ errno: 'ECONNRESET', mayHaveReachedServer: true });
+    expect(srv.requests()).toBe(4);
+    expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 1, failures: 1 });
+  });
+
+  it('is not retried when the socket was new', async () => {
+    const srv = await killingServer(() => true);
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+
+    const err = await rejection(pool.makeRequest('psp', { method: 'POST', url: '/charge', data: {} }));
+
+    expect(err.code).toBe('HTTP_CONNECTION');
+    expect(err.details).toEqual({ service: 'psp', errno: 'ECONNRESET', mayHaveReachedServer: true });
+    expect(srv.requests()).toBe(1);
+    expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 0, failures: 1 });
+  });
+});

@@ -1,0 +1,146 @@
+import type { Agent } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { LatencyWindow, type LatencyPercentiles } from './latency.js';
+
+/**
+ * Snapshot of one service's HTTP pool. Gauges are "now" (read from the
+ * `http.Agent`); counters are cumulative since the service was registered.
+ * Contains numbers only: no URL, header or body ever ends up here.
+ */
+export type HttpPoolStats = {
+  /** Most sockets the pool opens to the service at once (agent maxSockets). */
+  maxSockets: number;
+  /** Sockets open and carrying a request (or connecting for one) right now. */
+  activeSockets: number;
+  /** Idle keep-alive sockets waiting for reuse right now. */
+  freeSockets: number;
+  /** Requests waiting for a socket because maxSockets are busy, right now. */
+  queued: number;
+  /** Sockets (TCP/TLS connections) opened so far. */
+  socketsCreated: number;
+  /** Sockets closed so far, for any reason (idle timeout, server close, error, destroy). */
+  socketsClosed: number;
+  /** Socket-level errors so far (refused, reset, TLS...). One failing request may add one. */
+  socketErrors: number;
+  /** `makeRequest` calls so far (health checks excluded); a reused-socket retry counts once. */
+  requests: number;
+  /** Requests that passed their deadline (HTTP_TIMEOUT). */
+  timeouts: number;
+  /** Requests that ended in a transport error (timeouts included, caller aborts excluded) or a 5xx/429 response. */
+  failures: number;
+  /** Extra attempts made because a reused keep-alive socket was reset before any response byte (health checks included). */
+  reusedSocketRetries: number;
+  /** Duration of `makeRequest` calls (queue wait and retry included), successful or failed, caller aborts excluded. */
+  latencyMs: LatencyPercentiles;
+};
+
+/** How a `makeRequest` call ended, for the counters. */
+export const REQUEST_OUTCOME = {
+  /** Any HTTP response that is not 5xx/429. */
+  ok: 'ok',
+  /** A 5xx or 429 response (returned to the caller, counted as failure). */
+  failedStatus: 'failedStatus',
+  timeout: 'timeout',
+  connection: 'connection',
+  aborted: 'aborted',
+} as const;
+
+/** One of {@link REQUEST_OUTCOME}. */
+export type RequestOutcome = (typeof REQUEST_OUTCOME)[keyof typeof REQUEST_OUTCOME];
+
+/** True for statuses the pool counts as service failures (the caller still gets the response). */
+export function isFailureStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
+/** Total length of the arrays of a per-origin agent map (`sockets`, `freeSockets`, `requests`). */
+function total<T>(byName: NodeJS.ReadOnlyDict<T[]>, keep: (item: T) => boolean = () => true): number {
+  let n = 0;
+  for (const list of Object.values(byName)) n += list?.filter(keep).length ?? 0;
+  return n;
+}
+
+/**
+ * Counts what happens on one service's agent and its requests. Socket counters
+ * come from wrapping `agent.createConnection` (Node's Agent emits no "created"
+ * event) plus each socket's own 'close'/'error' events.
+ */
+export class PoolInstrumentation {
+  private readonly seen = new WeakSet<Duplex>();
+  private readonly served = new WeakMap<Duplex, number>();
+  private readonly latency = new LatencyWindow();
+  private socketsCreated = 0;
+  private socketsClosed = 0;
+  private socketErrors = 0;
+  private requests = 0;
+  private timeouts = 0;
+  private failures = 0;
+  private reusedSocketRetries = 0;
+
+  constructor(private readonly agent: Agent) {
+    const create = agent.createConnection.bind(agent);
+    agent.createConnection = (options, callback) => {
+      const socket = create(options, callback);
+      if (socket) this.track(socket);
+      return socket;
+    };
+  }
+
+  /**
+   * Notes that `socket` was handed to a request. Returns true when it had
+   * already served an earlier request (a reused keep-alive socket). Tracks
+   * sockets a custom createConnection returned asynchronously, too.
+   */
+  socketAssigned(socket: Duplex): boolean {
+    this.track(socket);
+    const before = this.served.get(socket) ?? 0;
+    this.served.set(socket, before + 1);
+    return before > 0;
+  }
+
+  /** Counts the start of a `makeRequest` call. */
+  requestStarted(): void {
+    this.requests++;
+  }
+
+  /** Counts a retry on a fresh attempt after a reused socket was reset. */
+  reusedSocketRetried(): void {
+    this.reusedSocketRetries++;
+  }
+
+  /** Counts how a `makeRequest` call ended and how long it took. */
+  requestEnded(outcome: RequestOutcome, durationMs: number): void {
+    if (outcome === REQUEST_OUTCOME.aborted) return;
+    this.latency.record(durationMs);
+    if (outcome === REQUEST_OUTCOME.timeout) this.timeouts++;
+    if (outcome !== REQUEST_OUTCOME.ok) this.failures++;
+  }
+
+  /** Current stats; gauges are read from the agent at call time. */
+  snapshot(): HttpPoolStats {
+    return {
+      maxSockets: this.agent.maxSockets,
+      activeSockets: total(this.agent.sockets),
+      freeSockets: total(this.agent.freeSockets),
+      // Node leaves a queued request that was destroyed (deadline, abort) in the
+      // queue until a socket frees up; it no longer waits, so it is not counted.
+      queued: total(this.agent.requests, (req) => !req.destroyed),
+      socketsCreated: this.socketsCreated,
+      socketsClosed: this.socketsClosed,
+      socketErrors: this.socketErrors,
+      requests: this.requests,
+      timeouts: this.timeouts,
+      failures: this.failures,
+      reusedSocketRetries: this.reusedSocketRetries,
+      latencyMs: this.latency.percentiles(),
+    };
+  }
+
+  private track(socket: Duplex): void {
+    if (this.seen.has(socket)) return;
+    this.seen.add(socket);
+    this.socketsCreated++;
+    socket.once('close', () => this.socketsClosed++);
+    socket.on('error', () => this.socketErrors++);
+  }
+}
