@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      'functions/vitest.config.ts',
+      'functions/vitest.config.mts',
       'web/vitest.config.ts',
       {
         test: {

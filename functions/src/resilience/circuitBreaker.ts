@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+import {
+  BreakerStates,
+  closedRecord,
+  Transitions,
+  type BreakerState,
+  type BreakerStore,
+  type FleetBreakerState,
+  type TransitionReason,
+} from './breakerStore.js';
+import { RollingWindow } from './breakerWindow.js';
+
+export { BreakerStates, TransitionReasons, type BreakerState, type TransitionReason } from './breakerStore.js';
+
+/** Breaker settings; the app's config keys are in brackets. */
+export interface BreakerOptions {
+  /** Failure rate in percent (0 < x <= 100) over the window at which the breaker opens [CIRCUIT_FAILURE_THRESHOLD]. */
+  failureThreshold: number;
+  /** Calls this instance must have made in the window before it may open the breaker [CIRCUIT_MIN_CALLS]. */
+  minCalls: number;
+  /** Length of the rolling window, ms [CIRCUIT_WINDOW_MS]. */
+  windowMs: number;
+  /** Time the breaker stays open before a probe may run, ms [CIRCUIT_OPEN_MS]. */
+  openMs: number;
+  /** Probe calls allowed at once across the whole fleet while half-open [CIRCUIT_HALF_OPEN_PROBES]. */
+  halfOpenProbes: number;
+  /** Lifetime of a probe lease, ms: the call's attempt deadline plus a margin, so a crashed prober cannot wedge the breaker. */
+  probeLeaseMs: number;
+  /** A local copy older than this is refreshed from the store before the next call, ms. */
+  refreshMs: number;
+}
+
+/** Defaults of {@link BreakerOptions}. */
+export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
+  failureThreshold: 50,
+  minCalls: 5,
+  windowMs: 10_000,
+  openMs: 30_000,
+  halfOpenProbes: 1,
+  probeLeaseMs: 20_000,
+  refreshMs: 1_000,
+};
+
+/** How the caller judges one attempt: business answers (declines, 4xx) are `success` for the breaker. */
+export type Verdict = 'success' | 'failure' | 'ignored';
+/** The result of one attempt, as handed to the classifier. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** One state change, emitted to {@link FleetCircuitBreaker.onTransition} listeners. */
+export interface BreakerTransition {
+  /** Service the breaker protects. */
+  service: string;
+  /** State before. */
+  from: BreakerState;
+  /** State after. */
+  to: BreakerState;
+  /** Epoch ms of the change. */
+  at: number;
+  /** Why; `synced` means another instance made the change and this one adopted it. */
+  reason: TransitionReason;
+  /** Failure rate in percent of the window that opened the breaker (0 after close/reset). */
+  failureRate: number;
+  /** Calls in that window (0 after close/reset). */
+  calls: number;
+}
+
+/** Receives transitions; must not throw (errors are dropped so a listener cannot break a payment). */
+export type TransitionListener = (event: BreakerTransition) => void;
+
+/** Local view of one breaker, as of its last sync with the store. */
+export interface BreakerSnapshot {
+  /** Fleet state as this instance last saw it. */
+  state: BreakerState;
+  /** Failure rate in percent (0..100) of the window that last opened the breaker; 0 after close/reset. */
+  failureRate: number;
+  /** Calls in that window. */
+  calls: number;
+  /** Epoch ms the breaker last opened; null while closed. */
+  openedAt: number | null;
+  /** Epoch ms from which a probe may run; null while closed. */
+  nextProbeAt: number | null;
+  /** Fleet generation (bumped by every close and reset). */
+  generation: number;
+  /** Epoch ms of the last successful read or write of the store; null before the first. */
+  syncedAt: number | null;
+  /** Calls this instance made in its current window. */
+  windowCalls: number;
+  /** Failure rate in percent of this instance's current window (0 when empty). */
+  windowFailureRate: number;
+}
+
+/** Thrown instead of calling a service whose breaker is open. */
+export class BreakerOpenError extends AppError {
+  /** `details`: `{ service, openedAt, retryAt }` (ISO strings) and `retryAfterMs`. */
+  constructor(service: string, openedAt: number, retryAt: number, now: number, cause?: unknown) {
+    const [opened, retry] = [new Date(openedAt).toISOString(), new Date(retryAt).toISOString()];
+    super('BREAKER_OPEN', `${service} is unavailable (circuit open since ${clock(opened)}); retry after ${clock(retry)}.`, {
+      cause,
+      details: { service, openedAt: opened, retryAt: retry, retryAfterMs: Math.max(0, retryAt - now) },
+    });
+  }
+}
+
+/** Thrown for breaker settings that cannot work. */
+export class BreakerConfigError extends AppError {
+  constructor(message: string) {
+    super('BREAKER_CONFIG_INVALID', message);
+  }
+}
+
+/**
+ * Circuit breaker whose state is shared by every instance of every function
+ * through a {@link BreakerStore}, while each call decides from a local copy
+ * refreshed (awaited, coalesced, in the call path: no background timers) when
+ * older than `refreshMs`. Each instance counts its own calls; the transitions
+ * are fleet-wide transactions (`Transitions` in breakerStore.ts).
+ */
+export class FleetCircuitBreaker {
+  private readonly options: BreakerOptions;
+  private readonly window: RollingWindow;
+  private readonly listeners = new Set<TransitionListener>();
+  private local: FleetBreakerState = closedRecord(0, 0);
+  private syncedAt: number | null = null;
+  private checkedAt = -Infinity;
+  private adoptions = 0;
+  private refreshing: Promise<void> | null = null;
+  private opening: Promise<void> | null = null;
+  private acquiring: Promise<string | null> | null = null;
+  private probeBlockedUntil = 0;
+
+  constructor(
+    readonly service: string,
+    private readonly store: BreakerStore,
+    options: Partial<BreakerOptions> = {},
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.options = validOptions({ ...DEFAULT_BREAKER_OPTIONS, ...options });
+    this.window = new RollingWindow(this.options.windowMs);
+  }
+
+  /**
+   * Runs one attempt of `fn` unless the breaker is open (then throws
+   * {@link BreakerOpenError} without calling it). `classify` judges the outcome;
+   * it must not throw (if it does, the outcome counts as ignored and its error propagates).
+   */
+  async execute<T>(fn: (ctx: { probe: boolean }) => Promise<T>, classify: (outcome: Outcome<T>) => Verdict): Promise<T> {
+    // A failed refresh keeps the last copy: the store being down must not fail payments by itself.
+    if (this.now() - this.checkedAt >= this.options.refreshMs) await this.refresh().catch(() => undefined);
+    for (;;) {
+      const now = this.now();
+      const s = this.local;
+      if (s.state === BreakerStates.closed) return this.run(fn, classify, false, (v) => this.afterCall(s.generation, v));
+      const waiting = s.state === BreakerStates.open && now < (s.nextProbeAt ?? 0);
+      const leasesFull = s.probeLeases.filter((l) => l.expiresAt > now).length >= this.options.halfOpenProbes;
+      if (waiting || leasesFull || now < this.probeBlockedUntil) throw this.openError(now);
+      if (this.acquiring !== null) {
+        // One lease attempt per instance at a time; the others re-decide from its result.
+        await this.acquiring.catch(() => null);
+        continue;
+      }
+      this.acquiring = this.acquire(now).finally(() => (this.acquiring = null));
+      const leaseId = await this.acquiring.catch((cause: unknown) => {
+        // Store unreachable: stay open here and retry the lease after refreshMs.
+        this.probeBlockedUntil = now + Math.max(this.options.refreshMs, 1_000);
+        throw this.openError(now, cause);
+      });
+      if (leaseId !== null) {
+        const gen = this.local.generation;
+        return this.run(fn, classify, true, (v) => this.afterProbe(leaseId, gen, v));
+      }
+    }
+  }
+
+  /** Local view after the last sync. */
+  snapshot(): BreakerSnapshot {
+    const { state, failureRate, calls, openedAt, nextProbeAt, generation } = this.local;
+    const w = this.window.stats(this.now());
+    return { state, failureRate, calls, openedAt, nextProbeAt, generation, syncedAt: this.syncedAt, windowCalls: w.calls, windowFailureRate: w.failureRate };
+  }
+
+  /** Refreshes the local copy from the store now (errors propagate). */
+  sync(): Promise<void> {
+    return this.refresh();
+  }
+
+  /** Closes the breaker fleet-wide: bumps the generation and drops every probe lease. */
+  async reset(): Promise<void> {
+    const now = this.now();
+    const { after, from } = await this.store.transact(this.service, Transitions.reset(now));
+    this.adopt(after, now, 'reset', from);
+    this.probeBlockedUntil = 0;
+  }
+
+  /** Subscribes to transitions; returns the unsubscribe function. */
+  onTransition(listener: TransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async run<T>(
+    fn: (ctx: { probe: boolean }) => Promise<T>,
+    classify: (outcome: Outcome<T>) => Verdict,
+    probe: boolean,
+    after: (verdict: Verdict) => Promise<void>,
+  ): Promise<T> {
+    let outcome: Outcome<T>;
+    try {
+      outcome = { ok: true, value: await fn({ probe }) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    let verdict: Verdict = 'ignored';
+    try {
+      verdict = classify(outcome);
+    } finally {
+      await after(verdict);
+    }
+    if (outcome.ok) return outcome.value;
+    throw outcome.error;
+  }
+
+  private async afterCall(generation: number, verdict: Verdict): Promise<void> {
+    if (verdict === 'ignored') return;
+    const now = this.now();
+    this.window.record(generation, verdict === 'failure', now);
+    if (verdict === 'success' || this.local.state !== BreakerStates.closed || this.local.generation !== generation) return;
+    const { calls, failures, failureRate } = this.window.stats(now);
+    if (calls < this.options.minCalls || failures * 100 < this.options.failureThreshold * calls) return;
+    this.opening ??= this.open(generation, calls, failureRate).finally(() => (this.opening = null));
+    await this.opening;
+  }
+
+  private async open(generation: number, calls: number, failureRate: number): Promise<void> {
+    const now = this.now();
+    const transition = Transitions.open(now, generation, this.options.openMs, calls, failureRate);
+    try {
+      const { after, changed, from } = await this.store.transact(this.service, transition);
+      this.adopt(after, now, changed ? 'failure-rate' : undefined, from);
+    } catch {
+      // Store unreachable (the query pool counts the error): open locally so this
+      // instance stops calling a failing service; the next sync replaces this copy.
+      const local = transition(this.local).result.after;
+      this.local = local;
+      this.emit(BreakerStates.closed, local, 'failure-rate', now);
+    }
+  }
+
+  private async acquire(now: number): Promise<string | null> {
+    const id = randomUUID();
+    const transition = Transitions.acquire(now, id, this.options.halfOpenProbes, this.options.probeLeaseMs);
+    const { after, changed, from } = await this.store.transact(this.service, transition);
+    this.adopt(after, now, changed && from === BreakerStates.open ? 'open-elapsed' : undefined, from);
+    return after.probeLeases.some((l) => l.id === id) ? id : null;
+  }
+
+  private async afterProbe(leaseId: string, generation: number, verdict: Verdict): Promise<void> {
+    const now = this.now();
+    const reason = verdict === 'success' ? 'probe-succeeded' : verdict === 'failure' ? 'probe-failed' : undefined;
+    try {
+      const transition = Transitions.finishProbe(now, leaseId, generation, verdict, this.options.openMs);
+      const { after, changed, from } = await this.store.transact(this.service, transition);
+      this.adopt(after, now, changed ? reason : undefined, from);
+    } catch {
+      // Store unreachable (the query pool counts the error): the lease expires by itself.
+    }
+  }
+
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const now = this.now();
+      const seen = this.adoptions;
+      try {
+        const record = await this.store.read(this.service);
+        // A transaction result adopted meanwhile is at least as fresh as this read.
+        if (seen === this.adoptions) this.adopt(record ?? closedRecord(0, 0), now);
+      } finally {
+        this.checkedAt = now;
+      }
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  /**
+   * Takes `next` as the local copy. Emits when this instance made the change
+   * (`reason`, `from` = the stored state it replaced) or saw the state change (`synced`).
+   */
+  private adopt(next: FleetBreakerState, now: number, reason?: TransitionReason, from?: BreakerState): void {
+    const previous = this.local.state;
+    this.local = next;
+    this.syncedAt = this.checkedAt = now;
+    this.adoptions++;
+    if (next.generation !== this.window.generation) this.window.clear(next.generation);
+    if (reason !== undefined) this.emit(from ?? previous, next, reason, now);
+    else if (previous !== next.state) this.emit(previous, next, 'synced', now);
+  }
+
+  private emit(from: BreakerState, next: FleetBreakerState, reason: TransitionReason, at: number): void {
+    const event: BreakerTransition = { service: this.service, from, to: next.state, at, reason, failureRate: next.failureRate, calls: next.calls };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken subscriber must not fail the call that triggered the transition.
+      }
+    }
+  }
+
+  private openError(now: number, cause?: unknown): BreakerOpenError {
+    const s = this.local;
+    const nextProbeAt = s.nextProbeAt ?? 0;
+    // Half-open with the probe slots taken: its answer comes soon, so suggest a short wait.
+    const retryAt = s.state === BreakerStates.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
+    return new BreakerOpenError(this.service, s.openedAt ?? now, retryAt, now, cause);
+  }
+}
+
+/** `HH:MM:SSZ` of an ISO timestamp, for messages. */
+function clock(iso: string): string {
+  return `${iso.slice(11, 19)}Z`;
+}
+
+function validOptions(o: BreakerOptions): BreakerOptions {
+  const problems: string[] = [];
+  if (!(o.failureThreshold > 0 && o.failureThreshold <= 100)) problems.push('failureThreshold must be a percentage in (0, 100]');
+  for (const key of ['minCalls', 'halfOpenProbes'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) problems.push(`${key} must be an integer >= 1`);
+  }
+  for (const key of ['windowMs', 'openMs', 'probeLeaseMs'] as const) {
+    if (!(o[key] > 0)) problems.push(`${key} must be > 0`);
+  }
+  if (!(o.refreshMs >= 0)) problems.push('refreshMs must be >= 0');
+  if (problems.length > 0) throw new BreakerConfigError(`Invalid circuit breaker settings: ${problems.join('; ')}.`);
+  return o;
+}
