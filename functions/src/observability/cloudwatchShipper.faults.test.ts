@@ -1,0 +1,218 @@
+/**
+ * The shipper under failure, against the local CloudWatch Logs endpoint
+ * (devtools/cloudwatch-local) with its runtime fault control, over real HTTP.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CloudWatchShipper, type CallGuard, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
+
+interface Local {
+  url: string;
+  close(): Promise<void>;
+  reset(): void;
+  setFaults(f: { mode: 'none' | 'throttle' | 'error500' | 'hang'; count?: number; actions?: string[] }): void;
+  groups(): { streams: { events: { message: string }[] }[] }[];
+  requests(): { action: string; status: number; at: number; errorType?: string }[];
+}
+// Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
+const SERVER = path.resolve(__dirname, '../../../devtools/cloudwatch-local/server.ts');
+
+let local: Local;
+const shippers: CloudWatchShipper[] = [];
+
+function shipper(over: Partial<CloudWatchShipperOptions> = {}): CloudWatchShipper {
+  const s = new CloudWatchShipper({
+    logGroup: '/test/faults',
+    logStream: 'stream-1',
+    region: 'us-east-1',
+    endpoint: local.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    retryAttempts: 3,
+    retryDelayMs: 25,
+    flushBudgetMs: 3_000,
+    ...over,
+  });
+  shippers.push(s);
+  return s;
+}
+/** Requests before this index belong to the test's setup (see `prime`). */
+let offset = 0;
+const puts = () => local.requests().slice(offset).filter((r) => r.action === 'PutLogEvents');
+const storedEvents = () => local.groups().flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => JSON.parse(e.message).event as string)));
+function fill(s: CloudWatchShipper, n: number, prefix = 'e'): void {
+  const t = Date.now() - 1000;
+  for (let i = 0; i < n; i++) s.enqueue({ event: `${prefix}${i}`, timestamp: t + i });
+}
+/** Creates group and stream, so later requests go straight to PutLogEvents. */
+async function prime(s: CloudWatchShipper): Promise<void> {
+  s.enqueue({ event: 'prime', timestamp: Date.now() - 2000 });
+  expect(await s.flush()).toMatchObject({ sent: 1 });
+  offset = local.requests().length;
+}
+
+beforeAll(async () => {
+  const mod = (await import(SERVER)) as { startCloudWatchLocal(o: { port: number }): Promise<Local> };
+  local = await mod.startCloudWatchLocal({ port: 0 });
+});
+afterAll(async () => {
+  await local.close();
+});
+beforeEach(() => {
+  local.reset();
+  offset = 0;
+});
+afterEach(() => {
+  for (const s of shippers.splice(0)) s.destroy();
+  local.setFaults({ mode: 'none' });
+});
+
+describe('throttling and server errors', () => {
+  it('backs off exponentially on ThrottlingException and then succeeds', async () => {
+    const s = shipper();
+    await prime(s);
+    local.setFaults({ mode: 'throttle', count: 2, actions: ['PutLogEvents'] });
+    fill(s, 3);
+    expect(await s.flush()).toEqual({ sent: 3, failed: 0, remaining: 0 });
+    const p = puts();
+    expect(p.map((r) => r.status)).toEqual([400, 400, 200]);
+    expect(p[1]!.at - p[0]!.at).toBeGreaterThanOrEqual(20); // 25 ms
+    expect(p[2]!.at - p[1]!.at).toBeGreaterThanOrEqual(45); // 50 ms
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_THROTTLED'); // the last failure stays visible
+  });
+
+  it('gives up after retryAttempts and keeps the events buffered', async () => {
+    const s = shipper({ retryAttempts: 2 });
+    await prime(s);
+    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    fill(s, 4);
+    expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 4 });
+    expect(puts()).toHaveLength(3); // first attempt + 2 retries
+    expect(s.stats()).toMatchObject({ buffered: 4, failed: 0, lastError: { code: 'CLOUDWATCH_THROTTLED' } });
+    local.setFaults({ mode: 'none' });
+    expect(await s.flush()).toMatchObject({ sent: 4, remaining: 0 });
+    expect(storedEvents()).toEqual(['prime', 'e0', 'e1', 'e2', 'e3']);
+  });
+
+  it('retries HTTP 500 answers', async () => {
+    const s = shipper();
+    await prime(s);
+    local.setFaults({ mode: 'error500', count: 1, actions: ['PutLogEvents'] });
+    fill(s, 2);
+    expect(await s.flush()).toMatchObject({ sent: 2 });
+    expect(puts().map((r) => r.status)).toEqual([500, 200]);
+  });
+
+  it('does not wait for a back-off that would overrun the budget', async () => {
+    const s = shipper({ retryDelayMs: 1_000, flushBudgetMs: 300 });
+    await prime(s);
+    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    fill(s, 2);
+    const started = Date.now();
+    expect(await s.flush()).toMatchObject({ sent: 0, remaining: 2 });
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(puts()).toHaveLength(1);
+  });
+});
+
+describe('hangs, timeouts and unreachable endpoints', () => {
+  it('returns within the budget when the endpoint hangs, keeping events buffered in order', async () => {
+    const s = shipper();
+    await prime(s);
+    local.setFaults({ mode: 'hang', actions: ['PutLogEvents'] });
+    fill(s, 3);
+    const started = Date.now();
+    const result = await s.flush({ budgetMs: 250 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(240);
+    expect(took).toBeLessThan(250 + 150);
+    expect(result).toEqual({ sent: 0, failed: 0, remaining: 3 });
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_FLUSH_BUDGET_EXCEEDED');
+    fill(s, 1, 'later');
+    local.setFaults({ mode: 'none' });
+    expect(await s.flush()).toMatchObject({ sent: 4, remaining: 0 });
+    expect(storedEvents()).toEqual(['prime', 'e0', 'e1', 'e2', 'later0']);
+  });
+
+  it('times out a single request after timeoutMs and retries it within the budget', async () => {
+    const s = shipper({ timeoutMs: 100 });
+    await prime(s);
+    local.setFaults({ mode: 'hang', count: 1, actions: ['PutLogEvents'] });
+    fill(s, 1);
+    expect(await s.flush({ budgetMs: 2_000 })).toMatchObject({ sent: 1, remaining: 0 });
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_TIMEOUT');
+  });
+
+  it('never throws when the endpoint is unreachable', async () => {
+    const s = shipper({ endpoint: 'http://127.0.0.1:1', retryAttempts: 1 });
+    fill(s, 2);
+    await expect(s.flush({ budgetMs: 500 })).resolves.toEqual({ sent: 0, failed: 0, remaining: 2 });
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_NETWORK');
+  });
+
+  it('keeps only the newest events when the buffer overflows during an outage', async () => {
+    const s = shipper({ maxBufferedEvents: 4, retryAttempts: 0 });
+    await prime(s);
+    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    fill(s, 3, 'a');
+    await s.flush();
+    fill(s, 3, 'b');
+    expect(s.stats()).toMatchObject({ buffered: 4, dropped: 2 });
+    local.setFaults({ mode: 'none' });
+    await s.flush();
+    expect(storedEvents()).toEqual(['prime', 'a2', 'b0', 'b1', 'b2']);
+  });
+});
+
+describe('guard (circuit breaker hook)', () => {
+  it('runs every network attempt through the guard and lets data refusals pass as answers', async () => {
+    const outcomes: string[] = [];
+    const guard: CallGuard = {
+      async execute(fn) {
+        try {
+          const v = await fn(new AbortController().signal);
+          outcomes.push('ok');
+          return v;
+        } catch (err) {
+          outcomes.push((err as Error).name);
+          throw err;
+        }
+      },
+    };
+    const s = shipper({ guard });
+    local.setFaults({ mode: 'throttle', count: 1, actions: ['PutLogEvents'] });
+    fill(s, 1);
+    await s.flush();
+    expect(outcomes).toEqual(['ThrottlingException', 'ok']);
+    const bad = shipper({ guard, logStream: 'bad:name' });
+    fill(bad, 1);
+    expect(await bad.flush()).toMatchObject({ failed: 1 });
+    expect(outcomes.at(-1)).toBe('ok'); // InvalidParameterException is not an outage
+  });
+
+  it('keeps events buffered when the guard refuses the call', async () => {
+    const refusal = Object.assign(new Error('Circuit open for cloudwatch-logs'), { code: 'BREAKER_OPEN' });
+    const s = shipper({ guard: { execute: () => Promise.reject(refusal) } });
+    fill(s, 2);
+    expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 2 });
+    expect(local.requests()).toHaveLength(0);
+    expect(s.stats().lastError).toMatchObject({ code: 'CLOUDWATCH_GUARD_REJECTED', message: expect.stringContaining('BREAKER_OPEN') });
+  });
+
+  it('aborts the attempt when the guard aborts its signal', async () => {
+    const s = shipper({
+      guard: {
+        execute(fn) {
+          const c = new AbortController();
+          setTimeout(() => c.abort(), 50).unref();
+          return fn(c.signal);
+        },
+      },
+      retryAttempts: 0,
+    });
+    local.setFaults({ mode: 'hang' });
+    fill(s, 1);
+    const started = Date.now();
+    expect(await s.flush({ budgetMs: 2_000 })).toMatchObject({ remaining: 1 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});

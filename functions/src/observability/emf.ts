@@ -1,0 +1,170 @@
+/**
+ * CloudWatch Embedded Metric Format (EMF): log events that CloudWatch turns
+ * into metrics on ingestion, so no PutMetricData call (and no extra latency) is
+ * needed. Spec: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ *
+ * `MetricsAggregator` accumulates values in memory and `drain(now)` turns them
+ * into EMF events at most once per interval; the caller enqueues those on the
+ * CloudWatch shipper (drained inside a request, not by a background timer).
+ */
+import { functionName } from './instance.js';
+
+/** Units used here (subset of the EMF/CloudWatch unit names). */
+export const EmfUnits = { Count: 'Count', Milliseconds: 'Milliseconds', Percent: 'Percent', None: 'None' } as const;
+export type EmfUnit = (typeof EmfUnits)[keyof typeof EmfUnits];
+
+/** One metric of an EMF event: a single value or up to 100 values. */
+export interface EmfMetric {
+  name: string;
+  unit: EmfUnit;
+  value: number | number[];
+}
+
+/** An EMF log event: the `_aws` metadata plus dimension and metric members at the top level. */
+export interface EmfEvent {
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: EmfUnit }[] }[];
+  };
+  [member: string]: unknown;
+}
+
+/** EMF limits: values per metric array, metrics per directive, dimensions per set. */
+export const EMF_LIMITS = { maxValues: 100, maxMetrics: 100, maxDimensions: 30 } as const;
+
+/** Builds one EMF event; dimension values and metric values become top-level members. */
+export function buildEmfEvent(input: {
+  namespace: string;
+  timestamp: number;
+  dimensions: Record<string, string>;
+  metrics: EmfMetric[];
+}): EmfEvent {
+  const dims = Object.keys(input.dimensions);
+  if (dims.length > EMF_LIMITS.maxDimensions) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxDimensions} dimensions`);
+  if (input.metrics.length > EMF_LIMITS.maxMetrics) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxMetrics} metrics per event`);
+  const event: EmfEvent = {
+    _aws: {
+      Timestamp: Math.trunc(input.timestamp),
+      CloudWatchMetrics: [{ Namespace: input.namespace, Dimensions: [dims], Metrics: input.metrics.map((m) => ({ Name: m.name, Unit: m.unit })) }],
+    },
+    ...input.dimensions,
+  };
+  for (const m of input.metrics) {
+    if (Array.isArray(m.value) && m.value.length > EMF_LIMITS.maxValues) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxValues} values per metric`);
+    event[m.name] = m.value;
+  }
+  return event;
+}
+
+/** Aggregator settings; the app's config keys are in brackets. */
+export interface MetricsOptions {
+  /** Whether metrics are produced at all [VUE_APP_ENABLE_METRICS]. */
+  enabled: boolean;
+  /** Minimum time between two drains that emit events, ms [VUE_APP_METRICS_INTERVAL]. */
+  intervalMs?: number;
+  /** CloudWatch namespace. */
+  namespace?: string;
+  /** Samples kept per series between drains (latency, utilisation); older ones are discarded. */
+  maxSamplesPerSeries?: number;
+  /** Time of creation, for the first interval (tests). */
+  now?: number;
+}
+
+interface Series {
+  dimensions: Record<string, string>;
+  metrics: Map<string, { unit: EmfUnit; sum: number; samples: number[] | null }>;
+}
+
+/**
+ * Accumulates metric values between drains. Counts are summed; latencies,
+ * attempts and utilisation keep their samples (up to maxSamplesPerSeries) so
+ * CloudWatch can compute percentiles.
+ */
+export class MetricsAggregator {
+  readonly enabled: boolean;
+  readonly intervalMs: number;
+  readonly namespace: string;
+  private readonly maxSamples: number;
+  private readonly series = new Map<string, Series>();
+  private lastDrainAt: number;
+
+  constructor(options: MetricsOptions) {
+    this.enabled = options.enabled;
+    this.intervalMs = options.intervalMs ?? 60_000;
+    this.namespace = options.namespace ?? 'ResilientPayments';
+    this.maxSamples = options.maxSamplesPerSeries ?? 500;
+    this.lastDrainAt = options.now ?? Date.now();
+  }
+
+  /** One finished payment: counted by outcome; latency and attempts as samples. */
+  recordPayment(p: { outcome: string; latencyMs?: number; attempts?: number }): void {
+    this.add({ Outcome: p.outcome }, 'Payments', EmfUnits.Count, 1, false);
+    if (p.latencyMs !== undefined) this.add({}, 'PaymentLatency', EmfUnits.Milliseconds, p.latencyMs, true);
+    if (p.attempts !== undefined) this.add({}, 'PaymentAttempts', EmfUnits.Count, p.attempts, true);
+  }
+
+  /** A circuit-breaker state change. */
+  recordBreakerTransition(t: { service: string; to: string }): void {
+    this.add({ Service: t.service, State: t.to }, 'BreakerTransitions', EmfUnits.Count, 1, false);
+  }
+
+  /** A pool utilisation sample, in percent (0-100). */
+  recordPoolUtilisation(p: { pool: string; percent: number }): void {
+    this.add({ Pool: p.pool }, 'PoolUtilisation', EmfUnits.Percent, Math.min(100, Math.max(0, p.percent)), true);
+  }
+
+  /** A caller had to wait for a pool slot (waitMs = how long, when known). */
+  recordPoolWait(p: { pool: string; waitMs?: number }): void {
+    this.add({ Pool: p.pool }, 'PoolWaits', EmfUnits.Count, 1, false);
+    if (p.waitMs !== undefined) this.add({ Pool: p.pool }, 'PoolWaitTime', EmfUnits.Milliseconds, p.waitMs, true);
+  }
+
+  /**
+   * Returns the EMF events of everything recorded since the last emitting drain,
+   * or [] when disabled, when less than intervalMs passed, or when nothing was
+   * recorded. `force` ignores the interval (e.g. before an instance shuts down).
+   */
+  drain(now: number = Date.now(), options: { force?: boolean } = {}): EmfEvent[] {
+    if (!this.enabled || this.series.size === 0) return [];
+    if (!options.force && now - this.lastDrainAt < this.intervalMs) return [];
+    this.lastDrainAt = now;
+    const events: EmfEvent[] = [];
+    for (const s of this.series.values()) {
+      const metrics: EmfMetric[] = [];
+      const extra: EmfMetric[][] = [];
+      for (const [name, m] of s.metrics) {
+        if (!m.samples) {
+          metrics.push({ name, unit: m.unit, value: m.sum });
+          continue;
+        }
+        // Arrays hold at most 100 values: further chunks go into additional events.
+        for (let i = 0; i < m.samples.length; i += EMF_LIMITS.maxValues) {
+          const chunk = { name, unit: m.unit, value: m.samples.slice(i, i + EMF_LIMITS.maxValues) };
+          const k = i / EMF_LIMITS.maxValues;
+          if (k === 0) metrics.push(chunk);
+          else (extra[k - 1] ??= []).push(chunk);
+        }
+      }
+      for (const group of [metrics, ...extra]) {
+        events.push(buildEmfEvent({ namespace: this.namespace, timestamp: now, dimensions: s.dimensions, metrics: group }));
+      }
+    }
+    this.series.clear();
+    return events;
+  }
+
+  private add(dims: Record<string, string>, name: string, unit: EmfUnit, value: number, sampled: boolean): void {
+    if (!this.enabled || !Number.isFinite(value)) return;
+    const dimensions = { Function: functionName(), ...dims };
+    const key = JSON.stringify(dimensions);
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { dimensions, metrics: new Map() }));
+    let m = s.metrics.get(name);
+    if (!m) s.metrics.set(name, (m = { unit, sum: 0, samples: sampled ? [] : null }));
+    m.sum += value;
+    if (m.samples) {
+      m.samples.push(value);
+      if (m.samples.length > this.maxSamples) m.samples.shift();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/** Settings, defaults and stats types of the CloudWatch shipper. */
+import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import type { ShipError } from './cloudwatchErrors.js';
+
+/** Optional circuit-breaker hook: runs `fn`, may refuse (throw) without running it. */
+export interface CallGuard {
+  execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** Shipper settings; the app's config keys are in brackets. */
+export interface CloudWatchShipperOptions {
+  /** Target log group; created on first use when missing. */
+  logGroup: string;
+  /** Target stream; default `<function>-<instanceId>` (one writer per stream). */
+  logStream?: string;
+  /** AWS region, e.g. us-east-1. */
+  region: string;
+  /** Endpoint URL override (the local endpoint in tests/dev). */
+  endpoint?: string;
+  /** Credentials; default: the SDK's default provider chain. */
+  credentials?: CloudWatchLogsClientConfig['credentials'];
+  /** False turns every call into a no-op (stats still answer). Default true. */
+  enabled?: boolean;
+  /** Timeout of one HTTP request, ms [VUE_APP_CLOUDWATCH_TIMEOUT]. */
+  timeoutMs?: number;
+  /** Retries of a batch after its first attempt on throttling/5xx/network errors. */
+  retryAttempts?: number;
+  /** First back-off delay, doubled on each retry, ms. */
+  retryDelayMs?: number;
+  /** Buffer bound; when full the oldest event is dropped. */
+  maxBufferedEvents?: number;
+  /** Default time budget of one flush, ms [CLOUDWATCH_FLUSH_BUDGET_MS]. */
+  flushBudgetMs?: number;
+  /** Circuit breaker for service 'cloudwatch-logs'; default runs calls directly. */
+  guard?: CallGuard;
+}
+
+/** Defaults of the optional numeric settings. */
+export const SHIPPER_DEFAULTS = {
+  timeoutMs: 10_000,
+  retryAttempts: 3,
+  retryDelayMs: 1_000,
+  maxBufferedEvents: 10_000,
+  flushBudgetMs: 300,
+} as const;
+
+/** Counters snapshot of a shipper. */
+export interface ShipperStats {
+  /** Whether shipping is on; when false `enqueue` ignores events. */
+  enabled: boolean;
+  /** Events waiting to be sent (including those of a flush in progress). */
+  buffered: number;
+  /** Events CloudWatch accepted, since start. */
+  sent: number;
+  /** Events CloudWatch refused for a data reason (dropped, never retried), since start. */
+  failed: number;
+  /** Events discarded because the buffer was full (oldest first), since start. */
+  dropped: number;
+  /** Most recent failure, or null if none yet. */
+  lastError: ShipError | null;
+  /** Epoch ms of the last accepted PutLogEvents, or null if none yet. */
+  lastSuccessAt: number | null;
+}
+
+/** What one flush achieved. */
+export interface FlushResult {
+  /** Events accepted during this flush. */
+  sent: number;
+  /** Events refused and dropped during this flush. */
+  failed: number;
+  /** Events still buffered when it returned. */
+  remaining: number;
+}
