@@ -1,5 +1,6 @@
 /**
- * Cloud Functions entry point: exports only the callables. Configuration is
+ * Cloud Functions entry point: exports only the deployed functions (the four
+ * callables and the payment reconciliation schedule). Configuration is
  * parsed here, at cold start, so a malformed variable fails loudly by name.
  */
 import { setGlobalOptions } from 'firebase-functions/v2';
@@ -12,3 +13,4 @@ export { processPayment } from './callables/processPayment.js';
 export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';
 export { getConnectionPoolStats } from './callables/getConnectionPoolStats.js';
 export { resetCircuitBreakers } from './callables/resetCircuitBreakers.js';
+export { reconcilePayments } from './scheduled/reconcilePayments.js';

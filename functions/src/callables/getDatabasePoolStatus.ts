@@ -1,7 +1,22 @@
-import { AppError } from '../errors.js';
+import { z } from 'zod';
+import { publishIfDue } from '../stats/instanceStats.js';
+import { fleetStatus, freshSnapshots, sumDb } from '../stats/fleetStats.js';
 import { Access, defineCallable } from './defineCallable.js';
+import { parsePayload } from './validate.js';
 
-/** `getDatabasePoolStatus`: fleet-wide Firestore query pool numbers (admins only). */
-export const getDatabasePoolStatus = defineCallable(Access.admin, async () => {
-  throw new AppError('NOT_IMPLEMENTED', 'getDatabasePoolStatus is not implemented yet.');
+/**
+ * `getDatabasePoolStatus` (admins only, no payload) -> `{ status, at, fleet, instances }`:
+ * the Firestore query pool numbers of every live instance and their fleet total.
+ */
+export const getDatabasePoolStatus = defineCallable('getDatabasePoolStatus', Access.admin, async (data, _caller, rt) => {
+  parsePayload(z.strictObject({}), data);
+  await publishIfDue(rt, { force: true });
+  const snapshots = await freshSnapshots(rt);
+  const instances = snapshots.map((s) => ({ instanceId: s.instanceId, function: s.function, updatedAt: s.updatedAt, ...s.db }));
+  return {
+    status: fleetStatus(snapshots.map((s) => s.db.status)),
+    at: Date.now(),
+    fleet: sumDb(snapshots.map((s) => s.db)),
+    instances,
+  };
 });

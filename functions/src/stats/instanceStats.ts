@@ -1,0 +1,125 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import type { ShipperStats } from '../observability/cloudwatchShipper.js';
+import { functionName, instanceId } from '../observability/instance.js';
+import type { LatencyPercentiles } from '../resilience/latency.js';
+import { poolStatus, type PoolStats } from '../resilience/queryPoolStats.js';
+import type { Runtime } from '../runtime.js';
+
+/** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
+export const INSTANCES = 'instances';
+
+/** Breaker numbers as reported to admins. */
+export interface BreakerView {
+  /** closed | open | half-open, fleet-wide. */
+  state: 'closed' | 'open' | 'half-open';
+  /** Failure rate (0..1) of the window that last opened the breaker; 0 after close/reset. */
+  failureRate: number;
+  /** Calls in that window. */
+  calls: number;
+  /** Epoch ms the breaker last opened; null while closed. */
+  openedAt: number | null;
+  /** Epoch ms from which a probe may run; null while closed. */
+  nextProbeAt: number | null;
+}
+
+/** HTTP pool numbers of one service (see HttpPoolStats for each field). */
+export interface PoolView {
+  maxSockets: number;
+  activeSockets: number;
+  freeSockets: number;
+  queued: number;
+  socketsCreated: number;
+  socketsClosed: number;
+  socketErrors: number;
+  requests: number;
+  timeouts: number;
+  failures: number;
+}
+
+/** Last health check of a service; null when none ran. `checkedAt` is epoch ms. */
+export type HealthView = { ok: boolean; checkedAt: number; latencyMs: number | null; error?: string } | null;
+
+/** One service as seen by one instance (or summed over the fleet). */
+export interface ServiceView {
+  breaker: BreakerView;
+  pool: PoolView;
+  latencyMs: LatencyPercentiles;
+  health: HealthView;
+}
+
+/** Query-pool numbers published by an instance (PoolStats minus internal-only fields). */
+export type DbPoolView = Omit<PoolStats, 'queued' | 'peakActive'>;
+
+/** What each instance publishes to `instances/{instanceId}`. Times are epoch ms. */
+export interface InstanceSnapshot {
+  instanceId: string;
+  function: string;
+  updatedAt: number;
+  /** Firestore TTL field: the document may be deleted after this. */
+  expiresAt: Timestamp;
+  db: DbPoolView & { status: 'healthy' | 'saturated' | 'degraded' };
+  services: Record<string, ServiceView>;
+  cloudwatch: ShipperStats | null;
+}
+
+const EMPTY_POOL: PoolView = { maxSockets: 0, activeSockets: 0, freeSockets: 0, queued: 0, socketsCreated: 0, socketsClosed: 0, socketErrors: 0, requests: 0, timeouts: 0, failures: 0 };
+
+/** This instance's view of a service: local pool numbers, breaker as last synced. */
+export function serviceView(rt: Runtime, name: string): ServiceView {
+  const b = rt.breakers.get(name).snapshot();
+  const known = rt.http.allStats()[name];
+  const { reusedSocketRetries: _r, latencyMs, ...pool } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
+  const health = known ? rt.http.health(name) : null;
+  return {
+    breaker: { state: b.state, failureRate: b.failureRate / 100, calls: b.calls, openedAt: b.openedAt, nextProbeAt: b.nextProbeAt },
+    pool,
+    latencyMs,
+    health: health ? { ok: health.ok, checkedAt: Date.parse(health.checkedAt), latencyMs: health.latencyMs, ...(health.error ? { error: health.error } : {}) } : null,
+  };
+}
+
+/** Builds this instance's snapshot; consumes one query-pool interval. */
+export function collectSnapshot(rt: Runtime, now = Date.now()): InstanceSnapshot {
+  const { current, previous } = rt.queryPool.intervalStats();
+  const { queued: _q, peakActive: _p, ...db } = current;
+  const interval = rt.cfg.VUE_APP_METRICS_INTERVAL;
+  return {
+    instanceId,
+    function: functionName(),
+    updatedAt: now,
+    expiresAt: Timestamp.fromMillis(now + 2 * interval),
+    db: { ...db, status: poolStatus(current, previous) },
+    services: Object.fromEntries(rt.breakers.names().map((n) => [n, serviceView(rt, n)])),
+    cloudwatch: rt.shipper ? rt.shipper.stats() : null,
+  };
+}
+
+let lastPublishedAt = 0;
+let dirty = false;
+
+/** Marks the snapshot stale (e.g. after a breaker transition) so the next call publishes it. */
+export function markStatsDirty(): void {
+  dirty = true;
+}
+
+/**
+ * Publishes this instance's snapshot when the last one is older than the
+ * metrics interval, or a breaker changed, or `force`. Runs inside a call (CPU
+ * is throttled after the response), through the query pool. Never throws.
+ */
+export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, now = Date.now()): Promise<boolean> {
+  if (!opts.force && !dirty && now - lastPublishedAt < rt.cfg.VUE_APP_METRICS_INTERVAL) return false;
+  const snapshot = collectSnapshot(rt, now);
+  for (const [name, view] of Object.entries(snapshot.services)) {
+    if (view.pool.maxSockets > 0) rt.metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
+  }
+  rt.metrics.recordPoolUtilisation({ pool: 'firestore', percent: (100 * snapshot.db.active) / snapshot.db.max });
+  try {
+    await rt.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', { idempotent: true });
+    lastPublishedAt = now;
+    dirty = false;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+// Logs and EMF metrics reach the local CloudWatch Logs endpoint through the real
+// AWS SDK, and a CloudWatch outage never changes a payment's result.
+import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session, type Session } from './client.js';
+
+const CW_URL = 'http://127.0.0.1:4586';
+const GROUP = '/payments/local';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: CW_URL, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
+
+async function allMessages(): Promise<Record<string, unknown>[]> {
+  const streams = (await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }))).logStreams ?? [];
+  const out: Record<string, unknown>[] = [];
+  for (const s of streams) {
+    const events = (await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: s.logStreamName!, startFromHead: true }))).events ?? [];
+    for (const e of events) out.push(JSON.parse(e.message!));
+  }
+  return out;
+}
+
+async function cwFaults(faults: Record<string, unknown>) {
+  const res = await fetch(`${CW_URL}/__control/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults) });
+  expect(res.status).toBeLessThan(300);
+}
+
+describe('CloudWatch shipping from the functions', () => {
+  let user: Session;
+  beforeAll(async () => {
+    user = await session('new');
+  });
+  afterAll(async () => {
+    await cwFaults({ mode: 'none' });
+    await user?.close();
+  });
+
+  it("puts a payment's events and an EMF record in the log group, without secrets", async () => {
+    const res = await user.call<{ transactionId: string }>('processPayment', { amount: 9.99, paymentMethod: 'digital_wallet' });
+    await sleep(5500); // VUE_APP_METRICS_INTERVAL is 5 s in functions/.env.local
+    await user.call('processPayment', { amount: 1.25, paymentMethod: 'digital_wallet' });
+    const messages = await allMessages();
+    const mine = messages.filter((m) => m.transactionId === res.transactionId);
+    expect(mine.map((m) => m.event)).toEqual(expect.arrayContaining(['payment.attempt', 'payment.completed']));
+    for (const m of mine) expect(m).toMatchObject({ instanceId: expect.any(String), function: 'processPayment', severity: expect.any(String) });
+    const emf = messages.filter((m) => typeof m._aws === 'object');
+    expect(emf.length).toBeGreaterThan(0);
+    expect(JSON.stringify(emf)).toContain('CloudWatchMetrics');
+    expect(JSON.stringify(messages)).not.toContain(apiKey);
+  });
+
+  it('keeps payment results when the CloudWatch endpoint hangs, bounded by the flush budget', async () => {
+    await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' }); // warm
+    const t0 = Date.now();
+    await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' });
+    const healthyMs = Date.now() - t0;
+    await cwFaults({ mode: 'hang' });
+    const t1 = Date.now();
+    const res = await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' });
+    const hangingMs = Date.now() - t1;
+    expect(res).toMatchObject({ status: 'succeeded', replayed: false });
+    // CLOUDWATCH_FLUSH_BUDGET_MS is 300; allow generous slack for a shared 2-core machine.
+    expect(hangingMs).toBeLessThan(healthyMs + 300 + 1500);
+    await cwFaults({ mode: 'error500' });
+    expect(await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' })).toMatchObject({ status: 'succeeded' });
+  });
+});

@@ -1,0 +1,70 @@
+// The breaker is fleet-wide: state written by one process is seen by the
+// callables (other processes) and by a third process, which fails fast until
+// resetCircuitBreakers closes it for everyone.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USERS, session, type Session } from './client.js';
+
+const SCRIPT = new URL('./fixtures/breaker-process.mjs', import.meta.url).pathname;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function server() {
+  const child = spawn(process.execPath, [SCRIPT, 'serve'], { env: process.env }) as ChildProcessWithoutNullStreams;
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse(String((await lines.next()).value));
+  return {
+    child,
+    ready: next,
+    async call(): Promise<{ ran: boolean; code?: string; state: string }> {
+      child.stdin.write('call\n');
+      return next();
+    },
+  };
+}
+
+describe('fleet-wide circuit breaker across processes', () => {
+  let admin: Session;
+  let third: ReturnType<typeof server>;
+  beforeAll(async () => {
+    admin = await session(USERS.admin);
+    await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' });
+    third = server();
+    await third.ready();
+  });
+  afterAll(async () => {
+    third?.child.kill();
+    await admin?.call('resetCircuitBreakers', {});
+    await admin?.close();
+  });
+
+  it('opens in one process, shows open in getConnectionPoolStats, fails fast in a third, and resets for all', async () => {
+    expect(await third.call()).toMatchObject({ ran: true });
+
+    const failing = spawnSync(process.execPath, [SCRIPT, 'fail'], { env: process.env, encoding: 'utf8', timeout: 60_000 });
+    expect(failing.status, failing.stderr).toBe(0);
+    expect(JSON.parse(failing.stdout).snapshot.state).toBe('open');
+
+    const stats = await admin.call<{ services: Record<string, { breaker: { state: string; openedAt: number; nextProbeAt: number; failureRate: number } }> }>('getConnectionPoolStats', {});
+    const breaker = stats.services['payment-service']!.breaker;
+    expect(breaker.state).toBe('open');
+    expect(breaker.failureRate).toBe(1);
+    expect(breaker.nextProbeAt - breaker.openedAt).toBe(30_000);
+
+    await sleep(2100); // the third process's local copy is at most ~1 s old
+    expect(await third.call()).toEqual({ ran: false, code: 'BREAKER_OPEN', state: 'open' });
+
+    expect(await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' })).toMatchObject({ reset: ['payment-service'] });
+    await sleep(1100);
+    expect(await third.call()).toMatchObject({ ran: true, state: 'closed' });
+    const after = await admin.call<{ services: Record<string, { breaker: { state: string } }> }>('getConnectionPoolStats', {});
+    expect(after.services['payment-service']!.breaker.state).toBe('closed');
+  });
+
+  it('answers not-found for an unknown service and invalid-argument for a bad payload', async () => {
+    expect(await admin.codeOf('resetCircuitBreakers', { serviceName: 'nope' })).toBe('not-found');
+    expect(await admin.codeOf('resetCircuitBreakers', { serviceName: 5 })).toBe('invalid-argument');
+    expect(await admin.codeOf('resetCircuitBreakers', { service: 'payment-service' })).toBe('invalid-argument');
+    expect(await admin.codeOf('getConnectionPoolStats', { check: 'yes' })).toBe('invalid-argument');
+  });
+});

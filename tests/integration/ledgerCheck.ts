@@ -1,0 +1,33 @@
+// Reconciles the provider's ledger (the simulator) against the Firestore ledger.
+import { expect } from 'vitest';
+import { adminDb } from './admin.js';
+import { ledger } from './simulator.js';
+
+/**
+ * Every provider charge has a Firestore record with its charge id and status;
+ * no record says succeeded/declined without a matching charge; no key was
+ * charged twice. Records still `unknown`/`pending` may have a charge (that is
+ * what those statuses mean) and are checked when they resolve.
+ */
+export async function expectLedgersAgree(): Promise<void> {
+  const { charges } = await ledger();
+  const byTxn = new Map<string, (typeof charges)[number]>();
+  for (const c of charges) {
+    expect(byTxn.has(c.transactionId), `charged twice: ${c.transactionId}`).toBe(false);
+    byTxn.set(c.transactionId, c);
+  }
+  const snap = await adminDb().collection('payments').get();
+  const records = new Map(snap.docs.map((d) => [d.id, d.data()]));
+  for (const c of charges) {
+    const r = records.get(c.transactionId);
+    expect(r, `charge ${c.transactionId} has no ledger record`).toBeDefined();
+    if (r!.status === 'unknown' || r!.status === 'pending') continue;
+    expect({ txn: c.transactionId, status: r!.status, chargeId: r!.chargeId, amount: r!.amount }).toEqual({ txn: c.transactionId, status: c.status, chargeId: c.id, amount: c.amount });
+  }
+  for (const [id, r] of records) {
+    if (r.status === 'succeeded' || r.status === 'declined') {
+      expect(byTxn.get(id)?.id, `record ${id} says ${r.status} without a provider charge`).toBe(r.chargeId);
+    }
+    if (r.status === 'failed') expect(byTxn.has(id), `record ${id} says failed but the provider charged it`).toBe(false);
+  }
+}

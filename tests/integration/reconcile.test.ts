@@ -1,0 +1,53 @@
+// Reconciliation resolves `unknown` and stale `pending` records from the provider.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { adminDb } from './admin.js';
+import { expectLedgersAgree } from './ledgerCheck.js';
+import { SIMULATOR_URL } from './simulator.js';
+
+const require = createRequire(import.meta.url);
+const { reconcilePayments } = require('../../functions/lib/payments/reconcile.js');
+const { requestHash } = require('../../functions/lib/payments/ledger.js');
+const { HttpPoolManager } = require('../../functions/lib/resilience/httpPool.js');
+const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
+
+function record(status: string, extra: Record<string, unknown> = {}) {
+  const base = { uid: 'reconcile-test', amount: 1234, currency: 'USD', paymentMethod: 'credit_card', attempts: 1, createdAt: Date.now() - 600_000, updatedAt: Date.now() - 600_000 };
+  return { ...base, status, requestHash: requestHash(base), ...extra };
+}
+
+describe('reconcilePayments', () => {
+  it('settles unknown and stale pending records from GET /charge/<id>, and leaves live ones alone', async () => {
+    const t = Date.now();
+    const [charged, never, stale, live] = ['charged', 'never', 'stale', 'live'].map((k) => `rec_${k}_${t}`);
+    // The provider has a charge for `charged` (e.g. the call timed out after the commit).
+    const res = await fetch(`${SIMULATOR_URL}/charge`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json', 'Idempotency-Key': charged! },
+      body: JSON.stringify({ amount: 1234, currency: 'USD', paymentMethod: 'credit_card', transactionId: charged }),
+    });
+    const charge = (await res.json()) as { id: string };
+    expect(res.status).toBe(201);
+    const db = adminDb();
+    await db.doc(`payments/${charged}`).set(record('unknown'));
+    await db.doc(`payments/${never}`).set(record('unknown'));
+    await db.doc(`payments/${stale}`).set(record('pending', { claimId: 'dead-call', leaseUntil: t - 1000 }));
+    await db.doc(`payments/${live}`).set(record('pending', { claimId: 'live-call', leaseUntil: t + 60_000 }));
+
+    const pool = new HttpPoolManager();
+    pool.createHttpClient('payment-service', SIMULATOR_URL, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const runQuery = (fn: (d: typeof db) => Promise<unknown>) => fn(db);
+    const report = await reconcilePayments({ runQuery, pool });
+    pool.destroy();
+
+    expect(report.charged).toBeGreaterThanOrEqual(1);
+    const get = async (id: string) => (await db.doc(`payments/${id}`).get()).data()!;
+    expect(await get(charged!)).toMatchObject({ status: 'succeeded', chargeId: charge.id, claimId: null });
+    expect(await get(never!)).toMatchObject({ status: 'failed', error: { code: 'NOT_CHARGED' } });
+    expect(await get(stale!)).toMatchObject({ status: 'failed' });
+    expect(await get(live!)).toMatchObject({ status: 'pending', claimId: 'live-call' });
+    await db.doc(`payments/${live}`).delete();
+    await expectLedgersAgree();
+  });
+});
