@@ -30,22 +30,22 @@ export function parseJavaVersion(text) {
 }
 
 /** Candidate JAVA_HOMEs in priority order: JAVA_HOME, the java on PATH, then /usr/lib/jvm/*. */
-function javaCandidates(env) {
+function javaCandidates(env, jvmDir) {
   const homes = [];
   if (env.JAVA_HOME) homes.push(env.JAVA_HOME);
   for (const dir of (env.PATH ?? '').split(':')) {
     if (dir && existsSync(join(dir, 'java'))) homes.push(dirname(dir));
   }
-  if (existsSync('/usr/lib/jvm')) {
-    for (const name of readdirSync('/usr/lib/jvm').sort().reverse()) homes.push(join('/usr/lib/jvm', name));
+  if (existsSync(jvmDir)) {
+    for (const name of readdirSync(jvmDir).sort().reverse()) homes.push(join(jvmDir, name));
   }
   return [...new Set(homes)];
 }
 
 /** Finds a JAVA_HOME with Java >= 21, or throws an error that names the fix. */
-export function findJavaHome(env = process.env) {
+export function findJavaHome(env = process.env, jvmDir = '/usr/lib/jvm') {
   const seen = [];
-  for (const home of javaCandidates(env)) {
+  for (const home of javaCandidates(env, jvmDir)) {
     const bin = join(home, 'bin', 'java');
     if (!existsSync(bin)) continue;
     const major = javaMajor(bin);

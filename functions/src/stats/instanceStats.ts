@@ -1,6 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { ShipperStats } from '../observability/cloudwatchShipper.js';
 import { functionName, instanceId } from '../observability/instance.js';
+import type { HttpPoolStats } from '../resilience/httpPoolStats.js';
 import type { LatencyPercentiles } from '../resilience/latency.js';
 import { poolStatus, type PoolStats } from '../resilience/queryPoolStats.js';
 import type { Runtime } from '../runtime.js';
@@ -22,19 +23,8 @@ export interface BreakerView {
   nextProbeAt: number | null;
 }
 
-/** HTTP pool numbers of one service (see HttpPoolStats for each field). */
-export interface PoolView {
-  maxSockets: number;
-  activeSockets: number;
-  freeSockets: number;
-  queued: number;
-  socketsCreated: number;
-  socketsClosed: number;
-  socketErrors: number;
-  requests: number;
-  timeouts: number;
-  failures: number;
-}
+/** HTTP pool numbers of one service (each field is defined in HttpPoolStats). */
+export type PoolView = Omit<HttpPoolStats, 'reusedSocketRetries' | 'latencyMs'>;
 
 /** Last health check of a service; null when none ran. `checkedAt` is epoch ms. */
 export type HealthView = { ok: boolean; checkedAt: number; latencyMs: number | null; error?: string } | null;
