@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatMs, formatPercent, formatRelative, formatSpan, formatValue, NONE } from './format';
+import { newTransactionId } from './transactionId';
+
+describe('format', () => {
+  it('formats milliseconds, with a placeholder for missing percentiles', () => {
+    expect(formatMs(12)).toBe('12 ms');
+    expect(formatMs(1.55)).toBe('1.6 ms');
+    expect(formatMs(1250)).toBe('1.25 s');
+    expect(formatMs(null)).toBe(NONE);
+    expect(formatMs(undefined)).toBe(NONE);
+  });
+
+  it('formats spans and relative times', () => {
+    expect(formatSpan(3400)).toBe('3 s');
+    expect(formatSpan(125_000)).toBe('2 min');
+    expect(formatSpan(7_300_000)).toBe('2 h');
+    expect(formatRelative(1000, 4000)).toBe('3 s ago');
+    expect(formatRelative(24_000, 4000)).toBe('in 20 s');
+  });
+
+  it('formats ratios and detail values', () => {
+    expect(formatPercent(0.6)).toBe('60%');
+    expect(formatPercent(0.123)).toBe('12.3%');
+    expect(formatValue('x')).toBe('x');
+    expect(formatValue(2000)).toBe('2000');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue(null)).toBe(NONE);
+  });
+});
+
+describe('newTransactionId', () => {
+  it('is txn_<timestamp>_<random> and differs each time', () => {
+    const a = newTransactionId(1_767_268_800_000);
+    expect(a).toMatch(/^txn_1767268800000_[0-9a-z]{8}$/);
+    const ids = new Set(Array.from({ length: 50 }, () => newTransactionId(1)));
+    expect(ids.size).toBe(50);
+  });
+});

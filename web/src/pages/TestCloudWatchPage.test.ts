@@ -1,0 +1,88 @@
+import { enableAutoUnmount, mount } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getConnectionPoolStats, getDatabasePoolStatus } from '../api/pools';
+import { getFaults, simulatorUrl } from '../api/simulator';
+import { advance, flushPromises, useFakeClock } from '../test/clock';
+import { connectionStats, dbStatus } from '../test/fixtures';
+import TestCloudWatchPage from './TestCloudWatchPage.vue';
+
+vi.mock('../api/pools', () => ({ getConnectionPoolStats: vi.fn(), getDatabasePoolStatus: vi.fn(), resetCircuitBreakers: vi.fn() }));
+vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
+vi.mock('../api/simulator', () => ({ simulatorUrl: vi.fn(), getFaults: vi.fn(), setFaults: vi.fn() }));
+const fetchConnections = vi.mocked(getConnectionPoolStats);
+const fetchDb = vi.mocked(getDatabasePoolStatus);
+
+type Wrapper = ReturnType<typeof mount>;
+const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
+const mountPage = () => mount(TestCloudWatchPage, { global: { stubs: { PoolChart: true } } });
+
+enableAutoUnmount(afterEach);
+beforeEach(() => {
+  useFakeClock();
+  vi.clearAllMocks();
+  fetchConnections.mockResolvedValue(connectionStats());
+  fetchDb.mockResolvedValue(dbStatus());
+  vi.mocked(getFaults).mockResolvedValue({ mode: 'none' });
+  vi.mocked(simulatorUrl).mockReturnValue(null);
+});
+afterEach(() => vi.useRealTimers());
+
+describe('TestCloudWatchPage', () => {
+  it('lays out every panel; error simulation only when the simulator URL is set', async () => {
+    const w = mountPage();
+    await flushPromises();
+    for (const id of ['payment-panel', 'db-pool-panel', 'connection-pools-panel', 'cloudwatch-panel']) {
+      expect(byId(w, id).exists()).toBe(true);
+    }
+    expect(byId(w, 'error-simulation-panel').exists()).toBe(false);
+    w.unmount();
+
+    vi.mocked(simulatorUrl).mockReturnValue('http://127.0.0.1:8710');
+    const withSimulator = mountPage();
+    await flushPromises();
+    expect(byId(withSimulator, 'error-simulation-panel').exists()).toBe(true);
+    expect(getFaults).toHaveBeenCalledWith('http://127.0.0.1:8710');
+  });
+
+  it('polls connection stats once per interval for both panels that show them', async () => {
+    mountPage();
+    await flushPromises();
+    expect(fetchConnections).toHaveBeenCalledTimes(1);
+    expect(fetchDb).toHaveBeenCalledTimes(1);
+    await advance(5000);
+    expect(fetchConnections).toHaveBeenCalledTimes(2);
+    expect(fetchDb).toHaveBeenCalledTimes(2);
+  });
+
+  it('one control pauses and resumes every panel, and the interval can change', async () => {
+    const w = mountPage();
+    await flushPromises();
+    await byId(w, 'refresh-toggle').trigger('click');
+    expect(byId(w, 'refresh-state').text()).toBe('Auto-refresh paused');
+    expect(byId(w, 'refresh-toggle').text()).toBe('Resume auto-refresh');
+    await advance(30_000);
+    expect(fetchConnections).toHaveBeenCalledTimes(1);
+    expect(fetchDb).toHaveBeenCalledTimes(1);
+    expect(byId(w, 'db-pool-stale').exists()).toBe(true);
+    expect(byId(w, 'cloudwatch-stale').exists()).toBe(true);
+
+    await byId(w, 'refresh-interval').setValue('10000');
+    await byId(w, 'refresh-toggle').trigger('click');
+    await flushPromises();
+    expect(fetchConnections).toHaveBeenCalledTimes(2);
+    expect(fetchDb).toHaveBeenCalledTimes(2);
+    expect(byId(w, 'db-pool-stale').exists()).toBe(false);
+    expect(byId(w, 'refresh-state').text()).toBe('Refreshing every 10 s');
+    await advance(5000);
+    expect(fetchDb).toHaveBeenCalledTimes(2);
+    await advance(5000);
+    expect(fetchDb).toHaveBeenCalledTimes(3);
+  });
+
+  it('stops every timer when the page is left', async () => {
+    const w = mountPage();
+    await flushPromises();
+    w.unmount();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
