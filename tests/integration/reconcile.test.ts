@@ -10,6 +10,9 @@ const require = createRequire(import.meta.url);
 const { reconcilePayments } = require('../../functions/lib/payments/reconcile.js');
 const { requestHash } = require('../../functions/lib/payments/ledger.js');
 const { HttpPoolManager } = require('../../functions/lib/resilience/httpPool.js');
+const { PaymentHandler } = require('../../functions/lib/payments/paymentHandler.js');
+const { FleetCircuitBreaker } = require('../../functions/lib/resilience/circuitBreaker.js');
+const { MemoryBreakerStore } = require('../../functions/lib/resilience/breakerStore.js');
 const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
 
 function record(status: string, extra: Record<string, unknown> = {}) {
@@ -48,6 +51,31 @@ describe('reconcilePayments', () => {
     expect(await get(stale!)).toMatchObject({ status: 'failed' });
     expect(await get(live!)).toMatchObject({ status: 'pending', claimId: 'live-call' });
     await db.doc(`payments/${live}`).delete();
+    await expectLedgersAgree();
+  });
+
+  it('loses nothing when the ledger write fails after a charge: the record stays pending and reconciles to succeeded', async () => {
+    const db = adminDb();
+    const pool = new HttpPoolManager();
+    pool.createHttpClient('payment-service', SIMULATOR_URL, { headers: { Authorization: `Bearer ${apiKey}` } });
+    const runQuery = (fn: (d: typeof db) => Promise<unknown>, name: string) =>
+      name === 'payments.finalize' ? Promise.reject(Object.assign(new Error('firestore unavailable'), { code: 'DB_QUERY_FAILED' })) : fn(db);
+    const handler = new PaymentHandler({
+      runQuery,
+      pool,
+      breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore()),
+      settings: { attemptTimeoutMs: 5000, attempts: 3, totalTimeoutMs: 1000, maxAmount: 1000000 },
+    });
+    const id = `rec_lostwrite_${Date.now()}`;
+    const result = await handler.processPayment(12.34, 'credit_card', id, { uid: 'reconcile-test', currency: 'usd' });
+    expect(result).toMatchObject({ transactionId: id, status: 'succeeded', amount: 12.34, currency: 'USD', attempts: 1 });
+    const pending = (await db.doc(`payments/${id}`).get()).data()!;
+    expect(pending).toMatchObject({ status: 'pending', amount: 1234 });
+    // Once the claim's lease has expired, reconciliation settles it from the provider.
+    await db.doc(`payments/${id}`).update({ leaseUntil: Date.now() - 1 });
+    await reconcilePayments({ runQuery: (fn: (d: typeof db) => Promise<unknown>) => fn(db), pool });
+    pool.destroy();
+    expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({ status: 'succeeded', chargeId: result.chargeId });
     await expectLedgersAgree();
   });
 });

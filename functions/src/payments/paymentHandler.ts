@@ -96,7 +96,7 @@ export class PaymentHandler {
       this.log('payment.replayed', { transactionId, status: claim.record.status });
       return toResult(transactionId, claim.record, true);
     }
-    const ctx = { transactionId, claimId: claim.claimId, priorAttempts: claim.record.attempts };
+    const ctx: CallContext = { transactionId, claimId: claim.claimId, priorAttempts: claim.record.attempts, amount: minor, currency };
     if (claim.resolveFirst) {
       const look = await lookupCharge(this.deps.pool, transactionId, Math.min(LOOKUP_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, deadline - this.now())));
       if (look.kind === 'found') return this.finish(ctx, 0, look.charge, true);
@@ -109,7 +109,7 @@ export class PaymentHandler {
   }
 
   private async charge(
-    ctx: { transactionId: string; claimId: string; priorAttempts: number },
+    ctx: CallContext,
     body: { amount: number; currency: string; paymentMethod: string; transactionId: string },
     deadline: number,
   ): Promise<PaymentResult> {
@@ -166,7 +166,7 @@ export class PaymentHandler {
 
   /** No definite answer: resolve with a lookup when a charge may exist, else record `failed`. */
   private async giveUp(
-    ctx: { transactionId: string; claimId: string; priorAttempts: number },
+    ctx: CallContext,
     sent: number,
     maybeCharged: boolean,
     last: { kind: string; error?: unknown; retryAfterMs?: number },
@@ -189,7 +189,7 @@ export class PaymentHandler {
 
   /** Records a definite provider answer and returns the caller's result. */
   private async finish(
-    ctx: { transactionId: string; claimId: string; priorAttempts: number },
+    ctx: CallContext,
     sent: number,
     charge: Extract<ChargeAnswer, { kind: 'succeeded' | 'declined' }>,
     replayed: boolean,
@@ -200,9 +200,9 @@ export class PaymentHandler {
       chargeId: charge.chargeId,
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
-    const stored = await this.record(ctx, outcome);
+    await this.record(ctx, outcome);
     this.log('payment.completed', { transactionId: ctx.transactionId, status: outcome.status, attempts: outcome.attempts });
-    return toResult(ctx.transactionId, stored ?? null, replayed, outcome);
+    return toResult(ctx.transactionId, { amount: ctx.amount, currency: ctx.currency, ...outcome }, replayed);
   }
 
   /**
@@ -219,8 +219,22 @@ export class PaymentHandler {
   }
 }
 
-function toResult(transactionId: string, record: PaymentRecord | null, replayed: boolean, outcome?: PaymentOutcome): PaymentResult {
-  const r = { ...(record ?? {}), ...(outcome ?? {}) } as PaymentRecord & PaymentOutcome;
+/** What one call knows about the payment it holds the claim for. */
+interface CallContext {
+  transactionId: string;
+  claimId: string;
+  /** Attempts recorded by earlier calls for this transactionId. */
+  priorAttempts: number;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+}
+
+function toResult(
+  transactionId: string,
+  r: Pick<PaymentRecord, 'amount' | 'currency' | 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
+  replayed: boolean,
+): PaymentResult {
   return {
     transactionId,
     status: r.status as 'succeeded' | 'declined',
