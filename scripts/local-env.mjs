@@ -10,6 +10,8 @@ export const PROJECT_ID = JSON.parse(readFileSync(join(ROOT, '.firebaserc'), 'ut
 export const SECRET_FILE = join(ROOT, 'functions', '.secret.local');
 export const SIMULATOR_PORT = 8710;
 export const CLOUDWATCH_PORT = 4586;
+/** Build-time settings of the SPA when it runs against the local emulators. */
+export const LOCAL_WEB_ENV = { VITE_USE_EMULATORS: 'true', VITE_PAYMENT_SIMULATOR_URL: `http://127.0.0.1:${SIMULATOR_PORT}` };
 export const USERS = {
   admin: { email: 'admin@example.com', password: 'admin-password', admin: true },
   user: { email: 'user@example.com', password: 'user-password', admin: false },

@@ -3,7 +3,7 @@
 // CloudWatch endpoint, with two seeded users; prints the URLs and credentials.
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
-import { CLOUDWATCH_PORT, PROJECT_ID, SIMULATOR_PORT, USERS, ensureDevSecret, run, startDevServers, startService } from './local-env.mjs';
+import { CLOUDWATCH_PORT, LOCAL_WEB_ENV, PROJECT_ID, SIMULATOR_PORT, USERS, ensureDevSecret, run, startDevServers, startService } from './local-env.mjs';
 import { seedUsers } from './seed-users.mjs';
 
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
@@ -13,7 +13,7 @@ ensureDevSecret();
 const env = emulatorEnv();
 await run('npm', ['run', 'build', '-w', 'functions']);
 await run('npm', ['run', 'build', '-w', 'web'], {
-  env: { ...process.env, VITE_USE_EMULATORS: 'true', VITE_PAYMENT_SIMULATOR_URL: `http://127.0.0.1:${SIMULATOR_PORT}` },
+  env: { ...process.env, ...LOCAL_WEB_ENV },
 });
 
 const servers = await startDevServers();

@@ -1,10 +1,10 @@
 // `npm test`: builds, runs the unit tests, then the emulator integration tests
 // (and browser tests when present) against the Firebase emulators, offline.
-// `npm test -- unit` or `npm test -- integration` runs one stage.
+// `npm test -- unit`, `npm test -- integration` or `npm test -- e2e` runs one stage.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
-import { PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
+import { LOCAL_WEB_ENV, PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
 
 const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (s) => stages.length === 0 || stages.includes(s);
@@ -24,7 +24,7 @@ if (want('integration') || want('e2e')) {
   const suites = [];
   if (want('integration')) suites.push('vitest.integration.config.ts');
   if (want('e2e') && existsSync(join(ROOT, 'vitest.e2e.config.ts'))) {
-    await run('npm', ['run', 'build', '-w', 'web'], { env: { ...process.env, VITE_USE_EMULATORS: 'true' } });
+    await run('npm', ['run', 'build', '-w', 'web'], { env: { ...process.env, ...LOCAL_WEB_ENV } });
     only.push('hosting');
     suites.push('vitest.e2e.config.ts');
   }

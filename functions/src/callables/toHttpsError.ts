@@ -1,6 +1,6 @@
-import { logger } from 'firebase-functions';
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
 import { AppError } from '../errors.js';
+import { logEvent } from '../observability/logger.js';
 
 /**
  * The one place where domain error codes become callable error codes. Codes not
@@ -31,11 +31,6 @@ export function toHttpsError(err: unknown): HttpsError {
     if (code) return new HttpsError(code, err.message, { code: err.code, ...err.details });
   }
   const reference = Math.random().toString(36).slice(2, 10);
-  logger.error('unhandled error in callable', {
-    reference,
-    name: err instanceof Error ? err.name : typeof err,
-    code: err instanceof AppError ? err.code : undefined,
-    message: err instanceof Error ? err.message : String(err),
-  });
+  logEvent('call.unhandled_error', { reference, error: err, stack: err instanceof Error ? err.stack : undefined }, 'ERROR');
   return new HttpsError('internal', `Internal error (reference ${reference}).`, { reference });
 }

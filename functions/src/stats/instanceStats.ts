@@ -5,6 +5,7 @@ import type { HttpPoolStats } from '../resilience/httpPoolStats.js';
 import type { LatencyPercentiles } from '../resilience/latency.js';
 import { poolStatus, type PoolStats } from '../resilience/queryPoolStats.js';
 import type { Runtime } from '../runtime.js';
+import { logEvent } from '../observability/logger.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
@@ -104,6 +105,8 @@ export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, 
     if (view.pool.maxSockets > 0) rt.metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
   }
   rt.metrics.recordPoolUtilisation({ pool: 'firestore', percent: (100 * snapshot.db.active) / snapshot.db.max });
+  if (snapshot.db.acquireWaitMs.p99 !== null) rt.metrics.recordPoolWait({ pool: 'firestore', waitMs: snapshot.db.acquireWaitMs.p99 });
+  logPoolPressure(snapshot);
   try {
     await rt.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', { idempotent: true });
     lastPublishedAt = now;
@@ -111,5 +114,18 @@ export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, 
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Logs pool saturation (anything waiting, or timeouts/errors) seen in a snapshot. */
+function logPoolPressure(snapshot: InstanceSnapshot): void {
+  const { db } = snapshot;
+  if (db.status !== 'healthy') {
+    logEvent('db_pool.pressure', { status: db.status, active: db.active, max: db.max, pending: db.pending, acquireTimeouts: db.acquireTimeouts, queryTimeouts: db.queryTimeouts, errors: db.errors }, db.status === 'degraded' ? 'WARNING' : 'NOTICE');
+  }
+  for (const [service, view] of Object.entries(snapshot.services)) {
+    if (view.pool.queued > 0) {
+      logEvent('http_pool.saturated', { service, activeSockets: view.pool.activeSockets, maxSockets: view.pool.maxSockets, queued: view.pool.queued }, 'NOTICE');
+    }
   }
 }

@@ -1,0 +1,47 @@
+import { HttpsError } from 'firebase-functions/v2/https';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { requireAdmin, requireUser } from '../auth.js';
+import { AppError } from '../errors.js';
+import { mapErrorCodes, toHttpsError } from './toHttpsError.js';
+import { parsePayload } from './validate.js';
+
+describe('callable boundary', () => {
+  it('maps domain codes to explicit HttpsError codes with safe details', () => {
+    const e = toHttpsError(new AppError('BREAKER_OPEN', 'payment-service is unavailable', { details: { retryAfterMs: 5 } }));
+    expect(e.code).toBe('unavailable');
+    expect(e.details).toEqual({ code: 'BREAKER_OPEN', retryAfterMs: 5 });
+    mapErrorCodes({ SOMETHING_NEW: 'aborted' });
+    expect(toHttpsError(new AppError('SOMETHING_NEW', 'x')).code).toBe('aborted');
+  });
+
+  it('never leaks an unexpected error message', () => {
+    const e = toHttpsError(new Error('secret connection string postgres://u:p@h'));
+    expect(e.code).toBe('internal');
+    expect(e.message).not.toContain('postgres');
+    expect(e.message).toMatch(/reference [a-z0-9]+/);
+  });
+
+  it('turns payload problems into one invalid-argument listing each field', () => {
+    const schema = z.strictObject({ a: z.number(), b: z.string().optional() });
+    expect(parsePayload(schema, { a: 1 })).toEqual({ a: 1 });
+    let err: unknown;
+    try {
+      parsePayload(schema, { a: 'x', c: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(toHttpsError(err).code).toBe('invalid-argument');
+    expect((err as AppError).message).toMatch(/a: .*;/);
+    expect((err as AppError).message).toMatch(/Unrecognized key/i);
+  });
+
+  it('requires a user, and the admin claim for admin callables', () => {
+    expect(() => requireUser({ auth: undefined })).toThrow(HttpsError);
+    expect(() => requireUser({ auth: undefined })).toThrow(/Sign in/);
+    const user = { auth: { uid: 'u1', token: { admin: false } } } as never;
+    expect(requireUser(user)).toEqual({ uid: 'u1', admin: false });
+    expect(() => requireAdmin(user)).toThrow(/admins only/);
+    expect(requireAdmin({ auth: { uid: 'a', token: { admin: true } } } as never)).toEqual({ uid: 'a', admin: true });
+  });
+});

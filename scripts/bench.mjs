@@ -1,0 +1,99 @@
+// `npm run bench`: performance of the resilience layer and of the payment path,
+// written to docs/PERFORMANCE.md. Not part of `npm test`; a few minutes on 2 cores.
+//   npm run bench                  full run, writes docs/PERFORMANCE.md
+//   npm run bench -- --quick       reduced run (fewer requests and rounds, compressed outage)
+//   npm run bench -- --only=1,2    some sections only
+//   options: --no-build (use the existing functions/lib), --out <file>
+// A quick or partial run writes to the temp dir unless --out is given, so the
+// committed report always comes from a full run. Sections 5-6 start the
+// Firebase emulators and the dev servers on their fixed ports.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './emulator-env.mjs';
+import { ensureDevSecret, run } from './local-env.mjs';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(`The bench needs the pinned Node 24 (this is ${process.version}): run it as \`npm run bench\`.`);
+  process.exit(1);
+}
+const quick = values.quick;
+const only = values.only ? new Set(values.only.split(',').map((s) => Number(s.trim()))) : null;
+const want = (id) => only === null || only.has(id);
+const full = !quick && only === null;
+const out = values.out ?? (full ? join(ROOT, 'docs', 'PERFORMANCE.md') : join(os.tmpdir(), 'PERFORMANCE.partial.md'));
+const log = (message) => console.log(`[bench] ${message}`);
+
+const startedAt = new Date();
+const meta = {
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  cores: os.availableParallelism(),
+  date: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+  node: process.version,
+  cpu: os.cpus()[0]?.model?.trim() ?? 'unknown CPU',
+  loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' / '),
+  quick,
+};
+
+ensureDevSecret();
+if (!values['no-build']) await run('npm', ['run', 'build', '-w', 'functions']);
+
+// Imported after the build: these modules load functions/lib when they are imported.
+const { renderReport } = await import('../bench/report.mjs');
+const sections = [];
+/** Runs one section; a crash is reported in its place instead of ending the bench. */
+async function section(id, title, fn) {
+  const t0 = Date.now();
+  log(`section ${id}: ${title}`);
+  try {
+    sections.push(await fn());
+  } catch (err) {
+    console.error(err);
+    sections.push({ id, title, target: '', error: err instanceof Error ? err.message : String(err) });
+  }
+  log(`section ${id} took ${Math.round((Date.now() - t0) / 1000)} s`);
+}
+
+if ([1, 2, 3].some(want)) {
+  const { startSimulator } = await import('../bench/lib/simulator.mjs');
+  const apiKey = `bench_${randomBytes(12).toString('hex')}`;
+  const sim = await startSimulator(apiKey);
+  const ctx = { sim, apiKey, quick, log };
+  try {
+    if (want(1)) await section(1, 'Overhead when healthy', async () => (await import('../bench/overhead.mjs')).runOverhead(ctx));
+    if (want(2)) await section(2, 'Keep-alive', async () => (await import('../bench/keepalive.mjs')).runKeepAlive(ctx));
+    if (want(3)) await section(3, 'Fail-fast', async () => (await import('../bench/failfast.mjs')).runFailFast(ctx));
+  } finally {
+    await sim.stop();
+  }
+}
+if (want(4)) await section(4, 'Query pool under overload', async () => (await import('../bench/querypool.mjs')).runQueryPool({ quick, log }));
+if (want(5) || want(6)) {
+  const { runEmulatorSections } = await import('../bench/emulator.mjs');
+  const ids = [5, 6].filter(want);
+  try {
+    sections.push(...(await runEmulatorSections({ ids, quick, log })));
+  } catch (err) {
+    console.error(err);
+    for (const id of ids) sections.push({ id, title: id === 5 ? 'End to end' : 'Load test with faults', target: '', error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+sections.sort((a, b) => a.id - b.id);
+meta.durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+const markdown = renderReport(meta, sections);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, markdown);
+console.log(`\n${markdown}`);
+log(`report written to ${relative(process.cwd(), out) || out} (${meta.durationS} s)`);
+process.exitCode = sections.some((s) => s.error) ? 1 : 0;

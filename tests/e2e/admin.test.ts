@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USERS, session } from '../integration/client.js';
+import { setFaults } from '../integration/simulator.js';
+import { APP_URL, launch, signIn } from './browser.js';
+
+const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+
+describe('/test-cloudwatch in a real browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+    await setFaults({ mode: 'none' });
+    const admin = await session(USERS.admin);
+    await admin.call('resetCircuitBreakers', {});
+    await admin.close();
+    await new Promise((r) => setTimeout(r, 1100)); // every instance sees the reset within ~1 s
+  });
+  afterAll(async () => {
+    await setFaults({ mode: 'none' });
+    await browser?.close();
+  });
+
+  it('lets an admin pay, replay, watch the breaker open under an outage, and reset it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await signIn(page, 'admin@example.com', 'admin-password');
+    await page.waitForURL(`${APP_URL}/test-cloudwatch`);
+    await expect.poll(() => byTestId(page, 'signed-in-as').textContent()).toBe('admin@example.com');
+
+    // A payment, then a replay of the same transactionId.
+    await byTestId(page, 'payment-amount').fill('25.99');
+    await byTestId(page, 'payment-submit').click();
+    await expect.poll(() => byTestId(page, 'payment-status').textContent(), { timeout: 60_000 }).toContain('succeeded');
+    const chargeId = await byTestId(page, 'payment-charge-id').textContent();
+    expect(await byTestId(page, 'payment-replayed').textContent()).toBe('no');
+    await byTestId(page, 'payment-submit').click();
+    await expect.poll(() => byTestId(page, 'payment-replayed').textContent(), { timeout: 30_000 }).toBe('yes');
+    expect(await byTestId(page, 'payment-charge-id').textContent()).toBe(chargeId);
+
+    // Outage from the page's fault controls, then a burst: the breaker opens.
+    await byTestId(page, 'fault-mode').selectOption('outage');
+    await byTestId(page, 'fault-apply').click();
+    await expect.poll(() => byTestId(page, 'fault-current').textContent()).toContain('outage');
+    await byTestId(page, 'burst-count').fill('12');
+    await byTestId(page, 'burst-start').click();
+    await expect.poll(() => byTestId(page, 'burst-summary').textContent(), { timeout: 120_000 }).toMatch(/12 of 12 done(?!…)/);
+    await expect
+      .poll(async () => {
+        await byTestId(page, 'connection-pools-refresh').click();
+        return byTestId(page, 'breaker-payment-service').textContent();
+      }, { timeout: 30_000, intervals: [1000] })
+      .toContain('open');
+
+    // Provider back, reset the breaker from the page: it closes.
+    await byTestId(page, 'fault-mode').selectOption('none');
+    await byTestId(page, 'fault-apply').click();
+    await byTestId(page, 'reset-payment-service').click();
+    await byTestId(page, 'reset-payment-service-confirm').click();
+    await expect.poll(() => byTestId(page, 'reset-result').textContent(), { timeout: 30_000 }).toContain('payment-service');
+    await expect
+      .poll(async () => {
+        await byTestId(page, 'connection-pools-refresh').click();
+        return byTestId(page, 'breaker-payment-service').textContent();
+      }, { timeout: 30_000, intervals: [1000] })
+      .toContain('closed');
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/test-cloudwatch.png', fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a non-admin the admins-only page', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'user@example.com', 'user-password');
+    await page.waitForURL(`${APP_URL}/admins-only`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Admins only');
+    await page.close();
+  });
+
+  it('sends a signed-out visitor to sign-in', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${APP_URL}/test-cloudwatch`);
+    await page.waitForURL(/\/sign-in/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+    await page.close();
+  });
+});
