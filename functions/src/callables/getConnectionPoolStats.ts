@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import type { ConnectionPoolStats, ShipperCounters } from '../api.js';
 import { PAYMENT_SERVICE } from '../payments/providerClient.js';
 import { freshSnapshots, sumService } from '../stats/fleetStats.js';
 import { publishIfDue, serviceView } from '../stats/instanceStats.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
-import type { ShipperStats } from '../observability/cloudwatchShipper.js';
 
 const Payload = z.strictObject({ check: z.boolean({ error: 'must be true or false' }).optional() });
 
@@ -13,7 +13,7 @@ const Payload = z.strictObject({ check: z.boolean({ error: 'must be true or fals
  * Breaker state is the fleet's (from Firestore); pool numbers are summed over
  * live instances. `check: true` runs health checks from this instance first.
  */
-export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', Access.admin, async (data, _caller, rt) => {
+export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', Access.admin, async (data, _caller, rt): Promise<ConnectionPoolStats> => {
   const { check } = parsePayload(Payload, data);
   if (check) {
     rt.payments(); // registers the payment-service HTTP client
@@ -31,7 +31,7 @@ export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', A
       ),
     ]),
   );
-  const shippers = snapshots.map((s) => s.cloudwatch).filter((c): c is ShipperStats => c !== null);
+  const shippers: ShipperCounters[] = snapshots.flatMap((s) => (s.cloudwatch ? [s.cloudwatch] : []));
   return {
     at: Date.now(),
     services,
@@ -41,7 +41,7 @@ export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', A
 });
 
 /** Fleet total of the CloudWatch shippers: counters summed, newest error and success. */
-function sumShippers(all: ShipperStats[]): ShipperStats {
+function sumShippers(all: ShipperCounters[]): ShipperCounters {
   const newest = <T extends { at: number } | null>(xs: T[]) => xs.filter(Boolean).sort((a, b) => b!.at - a!.at)[0] ?? null;
   return {
     enabled: all.some((s) => s.enabled),
@@ -49,7 +49,7 @@ function sumShippers(all: ShipperStats[]): ShipperStats {
     sent: all.reduce((n, s) => n + s.sent, 0),
     failed: all.reduce((n, s) => n + s.failed, 0),
     dropped: all.reduce((n, s) => n + s.dropped, 0),
-    lastError: newest(all.map((s) => s.lastError as ({ at: number } & ShipperStats['lastError']) | null)) as ShipperStats['lastError'],
+    lastError: newest(all.map((s) => s.lastError)),
     lastSuccessAt: Math.max(0, ...all.map((s) => s.lastSuccessAt ?? 0)) || null,
   };
 }

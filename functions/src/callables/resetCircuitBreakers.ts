@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResetBreakersResult } from '../api.js';
 import { logEvent } from '../observability/logger.js';
 import { publishIfDue } from '../stats/instanceStats.js';
 import { Access, defineCallable } from './defineCallable.js';
@@ -12,7 +13,7 @@ const Payload = z.strictObject({
  * `resetCircuitBreakers` (admins only): `{ serviceName? }` closes that breaker,
  * or all of them, fleet-wide -> `{ reset: [names], at }`. Unknown name -> not-found.
  */
-export const resetCircuitBreakers = defineCallable('resetCircuitBreakers', Access.admin, async (data, caller, rt) => {
+export const resetCircuitBreakers = defineCallable('resetCircuitBreakers', Access.admin, async (data, caller, rt): Promise<ResetBreakersResult> => {
   const { serviceName } = parsePayload(Payload, data);
   const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
   if (serviceName === undefined) await rt.breakers.resetAll();

@@ -1,3 +1,4 @@
+import type { ProcessPaymentResult } from '../api.js';
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { hasCode } from '../errors.js';
 import type { FleetCircuitBreaker, Outcome, Verdict } from '../resilience/circuitBreaker.js';
@@ -24,17 +25,8 @@ export interface PaymentSettings {
   maxAmount: number;
 }
 
-/** What a successful call answers (amount in major units). */
-export interface PaymentResult {
-  transactionId: string;
-  status: 'succeeded' | 'declined';
-  chargeId: string;
-  amount: number;
-  currency: string;
-  attempts: number;
-  replayed: boolean;
-  declineCode?: string;
-}
+/** What a successful call answers (amount in major units): the callable's contract. */
+export type PaymentResult = ProcessPaymentResult;
 
 /** Structured event sink (wired to the observability logger). */
 export type PaymentLog = (event: string, fields: Record<string, unknown>, severity?: 'INFO' | 'WARNING' | 'ERROR') => void;

@@ -1,45 +1,19 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import type { ShipperStats } from '../observability/cloudwatchShipper.js';
 import { functionName, instanceId } from '../observability/instance.js';
-import type { HttpPoolStats } from '../resilience/httpPoolStats.js';
-import type { LatencyPercentiles } from '../resilience/latency.js';
-import { poolStatus, type PoolStats } from '../resilience/queryPoolStats.js';
+import type { DbPoolNumbers, HttpPoolNumbers, ServiceStats } from '../api.js';
+import { poolStatus } from '../resilience/queryPoolStats.js';
 import type { Runtime } from '../runtime.js';
 import { logEvent } from '../observability/logger.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
 
-/** Breaker numbers as reported to admins. */
-export interface BreakerView {
-  /** closed | open | half-open, fleet-wide. */
-  state: 'closed' | 'open' | 'half-open';
-  /** Failure rate (0..1) of the window that last opened the breaker; 0 after close/reset. */
-  failureRate: number;
-  /** Calls in that window. */
-  calls: number;
-  /** Epoch ms the breaker last opened; null while closed. */
-  openedAt: number | null;
-  /** Epoch ms from which a probe may run; null while closed. */
-  nextProbeAt: number | null;
-}
-
-/** HTTP pool numbers of one service (each field is defined in HttpPoolStats). */
-export type PoolView = Omit<HttpPoolStats, 'reusedSocketRetries' | 'latencyMs'>;
-
-/** Last health check of a service; null when none ran. `checkedAt` is epoch ms. */
-export type HealthView = { ok: boolean; checkedAt: number; latencyMs: number | null; error?: string } | null;
-
-/** One service as seen by one instance (or summed over the fleet). */
-export interface ServiceView {
-  breaker: BreakerView;
-  pool: PoolView;
-  latencyMs: LatencyPercentiles;
-  health: HealthView;
-}
-
-/** Query-pool numbers published by an instance (PoolStats minus internal-only fields). */
-export type DbPoolView = Omit<PoolStats, 'queued' | 'peakActive'>;
+export type { BreakerView, HealthView, ServiceStats as ServiceView } from '../api.js';
+/** HTTP pool numbers of one service. */
+export type PoolView = HttpPoolNumbers;
+/** Query-pool numbers published by an instance. */
+export type DbPoolView = DbPoolNumbers;
 
 /** What each instance publishes to `instances/{instanceId}`. Times are epoch ms. */
 export interface InstanceSnapshot {
@@ -49,14 +23,14 @@ export interface InstanceSnapshot {
   /** Firestore TTL field: the document may be deleted after this. */
   expiresAt: Timestamp;
   db: DbPoolView & { status: 'healthy' | 'saturated' | 'degraded' };
-  services: Record<string, ServiceView>;
+  services: Record<string, ServiceStats>;
   cloudwatch: ShipperStats | null;
 }
 
-const EMPTY_POOL: PoolView = { maxSockets: 0, activeSockets: 0, freeSockets: 0, queued: 0, socketsCreated: 0, socketsClosed: 0, socketErrors: 0, requests: 0, timeouts: 0, failures: 0 };
+const EMPTY_POOL: HttpPoolNumbers = { maxSockets: 0, activeSockets: 0, freeSockets: 0, queued: 0, socketsCreated: 0, socketsClosed: 0, socketErrors: 0, requests: 0, timeouts: 0, failures: 0 };
 
 /** This instance's view of a service: local pool numbers, breaker as last synced. */
-export function serviceView(rt: Runtime, name: string): ServiceView {
+export function serviceView(rt: Runtime, name: string): ServiceStats {
   const b = rt.breakers.get(name).snapshot();
   const known = rt.http.allStats()[name];
   const { reusedSocketRetries: _r, latencyMs, ...pool } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
