@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USERS, session } from '../integration/client.js';
+import { initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { PROJECT_ID, USERS, session } from '../integration/client.js';
 import { setFaults } from '../integration/simulator.js';
 import { APP_URL, launch, signIn } from './browser.js';
 
@@ -78,6 +80,19 @@ describe('/test-cloudwatch in a real browser', () => {
     await signIn(page, 'user@example.com', 'user-password');
     await page.waitForURL(`${APP_URL}/admins-only`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Admins only');
+    await page.close();
+  });
+
+  it('lets a user in once an admin grants the claim, after "Check again" refreshes the ID token', async () => {
+    const email = `promoted${Date.now()}@example.com`;
+    const auth = getAuth(initializeApp({ projectId: PROJECT_ID }, `e2e-${Date.now()}`));
+    const { uid } = await auth.createUser({ email, password: 'password-123' });
+    const page = await browser.newPage();
+    await signIn(page, email, 'password-123');
+    await page.waitForURL(`${APP_URL}/admins-only`);
+    await auth.setCustomUserClaims(uid, { admin: true });
+    await byTestId(page, 'admins-only-recheck').click();
+    await page.waitForURL(`${APP_URL}/test-cloudwatch`);
     await page.close();
   });
 

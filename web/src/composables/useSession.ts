@@ -46,5 +46,9 @@ export function useSession() {
       await signOut(auth);
       await applyUser(null);
     },
+    /** Re-reads the ID token from the server, e.g. after an admin claim was granted. */
+    async refreshClaims() {
+      await applyUser(auth.currentUser);
+    },
   };
 }
