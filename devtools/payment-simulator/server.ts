@@ -5,40 +5,18 @@
  * whose answer arrives too late) switched at runtime through an unauthenticated,
  * CORS-enabled control API under /__control for the admin SPA.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { commitDelayFor, faultBeforeAuth, faultOnCharge, FaultConfigError, latencyFor, noFaults, parseFaultConfig } from './faults.ts';
 import type { Endpoint, FaultAction, FaultConfig } from './faults.ts';
+import { Ledger, validateCharge } from './ledger.ts';
+import type { LedgerSnapshot } from './ledger.ts';
+import { error, header, readJson, send } from './replies.ts';
+import type { Reply } from './replies.ts';
 
-/** A charge or decline as the provider stores it and returns it. */
-export type ChargeRecord = {
-  /** Provider charge id, `ch_...`, stable across idempotent repeats. */
-  id: string;
-  /** `succeeded` or `declined`. */
-  status: 'succeeded' | 'declined';
-  /** Amount in minor units. */
-  amount: number;
-  /** ISO 4217 code, upper case. */
-  currency: string;
-  /** Payment method as sent by the caller. */
-  paymentMethod: string;
-  /** The caller's transaction id, which is also the idempotency key. */
-  transactionId: string;
-  /** Why it was declined; present only on declines. */
-  declineCode?: string;
-  /** ISO timestamp of the first request with this key. */
-  createdAt: string;
-};
-
-/** Snapshot of what the provider recorded. */
-export type LedgerSnapshot = {
-  /** Every charge and decline, oldest first (one per key). */
-  charges: ChargeRecord[];
-  /** Number of `POST /charge` requests per Idempotency-Key, whatever their outcome. */
-  chargeRequests: Record<string, number>;
-};
+export type { ChargeRecord, LedgerSnapshot } from './ledger.ts';
 
 /** Snapshot of traffic counters. */
 export type SimulatorStats = {
@@ -78,72 +56,12 @@ export type PaymentSimulatorOptions = {
   apiKey: string;
 };
 
-/** Amounts whose minor units modulo 1000 equal this are declined (e.g. 4.02 USD). */
-const DECLINE_REMAINDER = 402;
-const MAX_BODY_BYTES = 64 * 1024;
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Max-Age': '600',
 } as const;
-
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-
-function send(res: ServerResponse, reply: Reply): void {
-  if (res.destroyed || res.headersSent) return;
-  const payload = JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(payload),
-    ...reply.headers,
-  });
-  res.end(payload);
-}
-
-function error(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
-  return { status, body: { error: { code, message } }, headers };
-}
-
-/** Reads and parses a JSON body, or gives the error reply when it is too large or not JSON. */
-async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return { ok: false, reply: error(413, 'PAYLOAD_TOO_LARGE', `Body exceeds ${MAX_BODY_BYTES} bytes.`) };
-    chunks.push(chunk);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
-  } catch {
-    return { ok: false, reply: error(400, 'INVALID_JSON', 'The body is not valid JSON; send a JSON object.') };
-  }
-}
-
-type ChargeRequest = { amount: number; currency: string; paymentMethod: string; transactionId: string };
-
-/** Validates a charge body against its Idempotency-Key header; returns an error reply when invalid. */
-function validateCharge(body: unknown, key: string | undefined): ChargeRequest | Reply {
-  const invalid = (message: string) => error(400, 'INVALID_REQUEST', message);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('The body must be a JSON object.');
-  const { amount, currency, paymentMethod, transactionId } = body as Record<string, unknown>;
-  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
-    return invalid('"amount" must be a positive integer in minor units (e.g. 1999 for 19.99).');
-  }
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return invalid('"currency" must be an upper-case ISO 4217 code such as "USD".');
-  if (typeof paymentMethod !== 'string' || paymentMethod.length === 0) return invalid('"paymentMethod" must be a non-empty string.');
-  if (typeof transactionId !== 'string' || transactionId.length === 0 || transactionId.length > 255) {
-    return invalid('"transactionId" must be a non-empty string of at most 255 characters.');
-  }
-  if (key === undefined) return error(400, 'MISSING_IDEMPOTENCY_KEY', 'Send the transactionId in the Idempotency-Key header.');
-  if (key !== transactionId) return error(400, 'IDEMPOTENCY_KEY_MISMATCH', 'The Idempotency-Key header must equal the body\'s transactionId.');
-  return { amount, currency, paymentMethod, transactionId };
-}
-
-function chargeReply(charge: ChargeRecord, created: boolean): Reply {
-  return { status: charge.status === 'declined' ? 402 : created ? 201 : 200, body: charge };
-}
 
 /** Decoded path segment; a malformed %-escape decodes to '' (no charge has that id). */
 function decodePathSegment(segment: string): string {
@@ -158,18 +76,12 @@ function hashKey(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** Starts the simulator and resolves once it listens. */
 export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Promise<PaymentSimulator> {
   // Compare digests in constant time so the key cannot be probed byte by byte.
   const expectedAuth = hashKey(`Bearer ${opts.apiKey}`);
   let faults: FaultConfig = noFaults();
-  const charges = new Map<string, ChargeRecord>();
-  const chargeRequests = new Map<string, number>();
+  const ledger = new Ledger();
   const requests: SimulatorStats['requests'] = { charge: 0, lookup: 0, health: 0, other: 0 };
   let connectionsOpened = 0;
   const sockets = new Set<Socket>();
@@ -203,22 +115,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     if (!body.ok) return body.reply;
     const input = validateCharge(body.value, header(req, 'idempotency-key'));
     if ('status' in input) return input;
-    const existing = charges.get(input.transactionId);
-    if (existing) {
-      const same = existing.amount === input.amount && existing.currency === input.currency && existing.paymentMethod === input.paymentMethod;
-      if (!same) return error(409, 'IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different amount, currency or payment method.');
-      return chargeReply(existing, false);
-    }
-    const declined = input.amount % 1000 === DECLINE_REMAINDER;
-    const record: ChargeRecord = {
-      id: `ch_${randomUUID().replaceAll('-', '')}`,
-      status: declined ? 'declined' : 'succeeded',
-      ...input,
-      ...(declined ? { declineCode: 'insufficient_funds' } : {}),
-      createdAt: new Date().toISOString(),
-    };
-    charges.set(input.transactionId, record);
-    return chargeReply(record, true);
+    return ledger.charge(input);
   }
 
   function applyFault(req: IncomingMessage, res: ServerResponse, action: FaultAction): void {
@@ -233,7 +130,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     const endpoint = classify(method, path);
     requests[endpoint] += 1;
     const key = header(req, 'idempotency-key');
-    if (endpoint === 'charge' && key !== undefined) chargeRequests.set(key, (chargeRequests.get(key) ?? 0) + 1);
+    if (endpoint === 'charge' && key !== undefined) ledger.countRequest(key);
     await delay(latencyFor(faults));
     const early = faultBeforeAuth(faults);
     if (early.kind === 'reply' && endpoint === 'health') return send(res, { status: early.status, body: { ok: false } });
@@ -241,7 +138,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     if (!authorized(req)) return send(res, error(401, 'UNAUTHORIZED', 'Missing or wrong API key; send Authorization: Bearer <apiKey>.'));
     if (endpoint === 'health') return send(res, { status: 200, body: { ok: true } });
     if (endpoint === 'lookup') {
-      const found = charges.get(decodePathSegment(path.slice('/charge/'.length)));
+      const found = ledger.find(decodePathSegment(path.slice('/charge/'.length)));
       return send(res, found ? { status: 200, body: found } : error(404, 'NOT_FOUND', 'No charge was ever requested with this transactionId.'));
     }
     if (endpoint === 'other') {
@@ -256,15 +153,11 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     send(res, reply);
   }
 
-  const snapshotLedger = (): LedgerSnapshot => ({
-    charges: [...charges.values()].map((c) => ({ ...c })),
-    chargeRequests: Object.fromEntries(chargeRequests),
-  });
+  const snapshotLedger = (): LedgerSnapshot => ledger.snapshot();
   const snapshotStats = (): SimulatorStats => ({ connectionsOpened, connectionsOpen: sockets.size, requests: { ...requests } });
   const setFaults = (next: FaultConfig) => (faults = parseFaultConfig(next));
   const reset = () => {
-    charges.clear();
-    chargeRequests.clear();
+    ledger.clear();
     for (const k of Object.keys(requests) as Endpoint[]) requests[k] = 0;
     connectionsOpened = 0;
     faults = noFaults();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hasCode } from '../errors.js';
+import { deferred } from '../testing/deferred.js';
 import { MemoryBreakerStore, type BreakerStore } from './breakerStore.js';
 import {
   BreakerOpenError,
@@ -23,16 +24,6 @@ const boom = vi.fn(async (): Promise<string> => {
 const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
 /** Lets every pending promise chain (memory store, breaker bookkeeping) run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 function breaker(store: BreakerStore, options: Partial<BreakerOptions> = {}) {
   const b = new FleetCircuitBreaker(SERVICE, store, options);

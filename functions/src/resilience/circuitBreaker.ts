@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors.js';
+import { BreakerOpenError } from './breakerErrors.js';
+import { DEFAULT_BREAKER_OPTIONS, validBreakerOptions, type BreakerOptions } from './breakerOptions.js';
 import {
   BreakerStates,
   closedRecord,
@@ -11,36 +12,9 @@ import {
 } from './breakerStore.js';
 import { RollingWindow } from './breakerWindow.js';
 
+export { BreakerConfigError, BreakerOpenError } from './breakerErrors.js';
+export { DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from './breakerOptions.js';
 export { BreakerStates, TransitionReasons, type BreakerState, type TransitionReason } from './breakerStore.js';
-
-/** Breaker settings; the app's config keys are in brackets. */
-export interface BreakerOptions {
-  /** Failure rate in percent (0 < x <= 100) over the window at which the breaker opens [CIRCUIT_FAILURE_THRESHOLD]. */
-  failureThreshold: number;
-  /** Calls this instance must have made in the window before it may open the breaker [CIRCUIT_MIN_CALLS]. */
-  minCalls: number;
-  /** Length of the rolling window, ms [CIRCUIT_WINDOW_MS]. */
-  windowMs: number;
-  /** Time the breaker stays open before a probe may run, ms [CIRCUIT_OPEN_MS]. */
-  openMs: number;
-  /** Probe calls allowed at once across the whole fleet while half-open [CIRCUIT_HALF_OPEN_PROBES]. */
-  halfOpenProbes: number;
-  /** Lifetime of a probe lease, ms: the call's attempt deadline plus a margin, so a crashed prober cannot wedge the breaker. */
-  probeLeaseMs: number;
-  /** A local copy older than this is refreshed from the store before the next call, ms. */
-  refreshMs: number;
-}
-
-/** Defaults of {@link BreakerOptions}. */
-export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
-  failureThreshold: 50,
-  minCalls: 5,
-  windowMs: 10_000,
-  openMs: 30_000,
-  halfOpenProbes: 1,
-  probeLeaseMs: 20_000,
-  refreshMs: 1_000,
-};
 
 /** How the caller judges one attempt: business answers (declines, 4xx) are `success` for the breaker. */
 export type Verdict = 'success' | 'failure' | 'ignored';
@@ -90,25 +64,6 @@ export interface BreakerSnapshot {
   windowFailureRate: number;
 }
 
-/** Thrown instead of calling a service whose breaker is open. */
-export class BreakerOpenError extends AppError {
-  /** `details`: `{ service, openedAt, retryAt }` (ISO strings) and `retryAfterMs`. */
-  constructor(service: string, openedAt: number, retryAt: number, now: number, cause?: unknown) {
-    const [opened, retry] = [new Date(openedAt).toISOString(), new Date(retryAt).toISOString()];
-    super('BREAKER_OPEN', `${service} is unavailable (circuit open since ${clock(opened)}); retry after ${clock(retry)}.`, {
-      cause,
-      details: { service, openedAt: opened, retryAt: retry, retryAfterMs: Math.max(0, retryAt - now) },
-    });
-  }
-}
-
-/** Thrown for breaker settings that cannot work. */
-export class BreakerConfigError extends AppError {
-  constructor(message: string) {
-    super('BREAKER_CONFIG_INVALID', message);
-  }
-}
-
 /**
  * Circuit breaker whose state is shared by every instance of every function
  * through a {@link BreakerStore}, while each call decides from a local copy
@@ -135,7 +90,7 @@ export class FleetCircuitBreaker {
     options: Partial<BreakerOptions> = {},
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.options = validOptions({ ...DEFAULT_BREAKER_OPTIONS, ...options });
+    this.options = validBreakerOptions({ ...DEFAULT_BREAKER_OPTIONS, ...options });
     this.window = new RollingWindow(this.options.windowMs);
   }
 
@@ -313,23 +268,4 @@ export class FleetCircuitBreaker {
     const retryAt = s.state === BreakerStates.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
     return new BreakerOpenError(this.service, s.openedAt ?? now, retryAt, now, cause);
   }
-}
-
-/** `HH:MM:SSZ` of an ISO timestamp, for messages. */
-function clock(iso: string): string {
-  return `${iso.slice(11, 19)}Z`;
-}
-
-function validOptions(o: BreakerOptions): BreakerOptions {
-  const problems: string[] = [];
-  if (!(o.failureThreshold > 0 && o.failureThreshold <= 100)) problems.push('failureThreshold must be a percentage in (0, 100]');
-  for (const key of ['minCalls', 'halfOpenProbes'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) problems.push(`${key} must be an integer >= 1`);
-  }
-  for (const key of ['windowMs', 'openMs', 'probeLeaseMs'] as const) {
-    if (!(o[key] > 0)) problems.push(`${key} must be > 0`);
-  }
-  if (!(o.refreshMs >= 0)) problems.push('refreshMs must be >= 0');
-  if (problems.length > 0) throw new BreakerConfigError(`Invalid circuit breaker settings: ${problems.join('; ')}.`);
-  return o;
 }

@@ -1,40 +1,9 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
-import { QueryPool, type QueryPoolOptions } from './queryPool.js';
-
-const fakeDb = {} as Firestore;
-
-function pool(options: Partial<QueryPoolOptions> = {}): QueryPool {
-  return new QueryPool({ getDb: () => fakeDb, random: () => 0.5, ...options });
-}
-
-/** A promise settled from outside, to hold a query's slot as long as a test wants. */
-function deferred<T = string>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Lets pending promise callbacks (and zero-delay fake timers) run. */
-async function flush(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(0);
-}
-
-/** The AppError `p` rejects with; handles the rejection at once so timers can be advanced first. */
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected the query to fail');
-}
+import { deferred } from '../testing/deferred.js';
+import { failure, fakeDb, flush, pool } from '../testing/queryPoolTestkit.js';
+import { QueryPool } from './queryPool.js';
 
 describe('QueryPool', () => {
   afterEach(() => {

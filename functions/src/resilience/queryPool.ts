@@ -21,6 +21,7 @@ import {
   QueryTimeoutError,
 } from './queryPoolErrors.js';
 import type { PoolInterval, PoolStats } from './queryPoolStats.js';
+import { FifoSemaphore } from './semaphore.js';
 
 /** Construction options of {@link QueryPool}; the lead maps the VUE_APP_* variables onto them. */
 export interface QueryPoolOptions {
@@ -57,12 +58,6 @@ export type QueryFn<T> = (db: Firestore, signal: AbortSignal) => Promise<T>;
 const BACKOFF_INITIAL_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
-interface Waiter {
-  enqueuedAt: number;
-  timer: ReturnType<typeof setTimeout>;
-  grant: () => void;
-}
-
 /**
  * Bounded-concurrency pool with a FIFO wait queue in front of Firestore (the
  * seed's `databaseManager`). It is not a connection pool: the Firestore SDK
@@ -73,23 +68,17 @@ interface Waiter {
  *
  * Libraries: cockatiel provides the per-attempt timeout (aggressive strategy,
  * i.e. stop waiting at the deadline and abort the signal) and the retry policy
- * with exponential backoff. The concurrency limit is a small semaphore here,
- * not cockatiel's bulkhead, because in cockatiel 4 the bulkhead (a) only checks
- * a queued caller's AbortSignal when that caller reaches the head of the queue,
- * so an acquire timeout would not reject on time, and (b) frees the slot before
- * handing it to the next waiter in a later microtask, so a newcomer can take it
- * and the waiter is re-queued at the back, breaking FIFO. The semaphore here
- * hands a freed slot straight to the oldest waiter and drops a timed-out
- * waiter from the queue at once.
+ * with exponential backoff. The concurrency limit is {@link FifoSemaphore}
+ * (semaphore.ts), not cockatiel's bulkhead, which neither keeps FIFO order nor
+ * rejects a queued caller on time (the reasons are in semaphore.ts).
  */
 export class QueryPool {
   private readonly getDb: () => Firestore;
-  private readonly max: number;
   private readonly acquireTimeoutMs: number;
   private readonly now: () => number;
   private readonly defaultDeadline: Deadline;
   private readonly retryPolicy: RetryPolicy;
-  private readonly waiters: Waiter[] = [];
+  private readonly slots: FifoSemaphore;
   private readonly acquireWait: LatencyWindow;
   private readonly queryDurations: LatencyWindow;
   private readonly counters = {
@@ -101,19 +90,26 @@ export class QueryPool {
     abandoned: 0,
     queued: 0,
   };
-  private active = 0;
   private peakActive = 0;
   private lastInterval: PoolStats | undefined;
 
   constructor(options: QueryPoolOptions) {
     this.getDb = options.getDb;
-    this.max = positiveInteger('max', options.max ?? 10);
+    const max = positiveInteger('max', options.max ?? 10);
     this.acquireTimeoutMs = positiveInteger('acquireTimeoutMs', options.acquireTimeoutMs ?? 30_000);
     const queryTimeoutMs = positiveInteger('queryTimeoutMs', options.queryTimeoutMs ?? 10_000);
     const retryAttempts = positiveInteger('retryAttempts', options.retryAttempts ?? 3);
     this.now = options.now ?? Date.now;
     this.acquireWait = new LatencyWindow(undefined, undefined, this.now);
     this.queryDurations = new LatencyWindow(undefined, undefined, this.now);
+    this.slots = new FifoSemaphore(max, this.now, {
+      onGrant: (waitedMs) => {
+        this.counters.acquired++;
+        this.acquireWait.record(waitedMs);
+        this.peakActive = Math.max(this.peakActive, this.slots.active);
+      },
+      onQueue: () => this.counters.queued++,
+    });
     this.defaultDeadline = deadline(queryTimeoutMs);
     // cockatiel's `maxAttempts` counts retries, not attempts. Its own
     // fullJitterGenerator is exactly "random in [0, exponential delay)" (full
@@ -180,10 +176,10 @@ export class QueryPool {
   stats(): PoolStats {
     const wait = this.acquireWait.percentiles();
     return {
-      max: this.max,
-      active: this.active,
-      idle: this.max - this.active,
-      pending: this.waiters.length,
+      max: this.slots.max,
+      active: this.slots.active,
+      idle: this.slots.max - this.slots.active,
+      pending: this.slots.pending,
       ...this.counters,
       peakActive: this.peakActive,
       acquireWaitMs: { p50: wait.p50, p99: wait.p99 },
@@ -200,13 +196,16 @@ export class QueryPool {
     const current = this.stats();
     const previous = this.lastInterval;
     this.lastInterval = current;
-    this.peakActive = this.active;
+    this.peakActive = this.slots.active;
     return { current, previous };
   }
 
   /** One attempt: slot, deadline, and release when `fn` really settles. */
   private async attempt<T>(fn: QueryFn<T>, name: string, limit: Deadline): Promise<T> {
-    await this.acquire(name);
+    await this.slots.acquire(this.acquireTimeoutMs, (waitedMs) => {
+      this.counters.acquireTimeouts++;
+      return new PoolExhaustedError({ name, max: this.slots.max, active: this.slots.active, pending: this.slots.pending, waitedMs });
+    });
     let signal: AbortSignal | undefined;
     try {
       return await limit.policy.execute((context) => {
@@ -216,7 +215,7 @@ export class QueryPool {
         const work = Promise.resolve().then(() => fn(this.getDb(), context.signal));
         const settle = (): void => {
           this.queryDurations.record(this.now() - startedAt);
-          this.release();
+          this.slots.release();
         };
         // The slot follows the real work, not the caller's wait, so "max at once" holds after a timeout.
         work.then(settle, settle);
@@ -231,56 +230,8 @@ export class QueryPool {
       }
       throw err;
     } finally {
-      if (signal === undefined) this.release();
+      if (signal === undefined) this.slots.release();
     }
-  }
-
-  private acquire(name: string): Promise<void> {
-    if (this.active < this.max && this.waiters.length === 0) {
-      this.active++;
-      this.peakActive = Math.max(this.peakActive, this.active);
-      this.granted(0);
-      return Promise.resolve();
-    }
-    this.counters.queued++;
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        enqueuedAt: this.now(),
-        grant: resolve,
-        timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          this.counters.acquireTimeouts++;
-          reject(
-            new PoolExhaustedError({
-              name,
-              max: this.max,
-              active: this.active,
-              pending: this.waiters.length,
-              waitedMs: this.now() - waiter.enqueuedAt,
-            }),
-          );
-        }, this.acquireTimeoutMs),
-      };
-      waiter.timer.unref();
-      this.waiters.push(waiter);
-    });
-  }
-
-  /** Hands the slot to the oldest waiter (active unchanged) or frees it. */
-  private release(): void {
-    const next = this.waiters.shift();
-    if (next === undefined) {
-      this.active--;
-      return;
-    }
-    clearTimeout(next.timer);
-    this.granted(this.now() - next.enqueuedAt);
-    next.grant();
-  }
-
-  private granted(waitedMs: number): void {
-    this.counters.acquired++;
-    this.acquireWait.record(waitedMs);
   }
 }
 

@@ -1,28 +1,8 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
-import { QueryPool, type QueryPoolOptions } from './queryPool.js';
-
-const fakeDb = {} as Firestore;
-
-function pool(options: Partial<QueryPoolOptions> = {}): QueryPool {
-  return new QueryPool({ getDb: () => fakeDb, random: () => 0.5, ...options });
-}
-
-async function flush(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(0);
-}
-
-/** The AppError `p` rejects with; handles the rejection at once so timers can be advanced first. */
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected the query to fail');
-}
+import { failure, flush, pool } from '../testing/queryPoolTestkit.js';
+import { QueryPool } from './queryPool.js';
 
 function grpcError(code: number | string): Error & { code: number | string } {
   return Object.assign(new Error(`grpc ${code}`), { code });
