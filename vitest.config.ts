@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'devtools',
-          include: ['devtools/**/*.test.ts', 'scripts/**/*.test.mjs'],
+          include: ['devtools/**/*.test.ts', 'scripts/**/*.test.mjs', 'bench/**/*.test.mjs'],
           environment: 'node',
           testTimeout: 20_000,
         },

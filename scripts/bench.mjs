@@ -14,6 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './emulator-env.mjs';
 import { ensureDevSecret, run } from './local-env.mjs';
+import { snapshotFunctions } from '../bench/lib/snapshot.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +48,9 @@ const meta = {
 
 ensureDevSecret();
 if (!values['no-build']) await run('npm', ['run', 'build', '-w', 'functions']);
+// Measure (and serve from the emulator) a private copy of this build, not a
+// functions/lib that someone may rebuild while the bench runs.
+process.env.BENCH_FUNCTIONS_DIR = snapshotFunctions();
 
 // Imported after the build: these modules load functions/lib when they are imported.
 const { renderReport } = await import('../bench/report.mjs');
@@ -85,7 +89,7 @@ if (want(5) || want(6)) {
     sections.push(...(await runEmulatorSections({ ids, quick, log })));
   } catch (err) {
     console.error(err);
-    for (const id of ids) sections.push({ id, title: id === 5 ? 'End to end' : 'Load test with faults', target: '', error: err instanceof Error ? err.message : String(err) });
+    for (const id of ids) sections.push({ id, title: id === 5 ? 'End to end (Functions emulator)' : 'Load test with faults', target: '', error: err instanceof Error ? err.message : String(err) });
   }
 }
 

@@ -4,7 +4,11 @@ import { BreakerConfigError } from './breakerErrors.js';
 export interface BreakerOptions {
   /** Failure rate in percent (0 < x <= 100) over the window at which the breaker opens [CIRCUIT_FAILURE_THRESHOLD]. */
   failureThreshold: number;
-  /** Calls this instance must have made in the window before it may open the breaker [CIRCUIT_MIN_CALLS]. */
+  /**
+   * Calls this instance must have made in the window before the failure rate may
+   * open the breaker; that many failures in a row within the window open it too,
+   * whatever the rate [CIRCUIT_MIN_CALLS].
+   */
   minCalls: number;
   /** Length of the rolling window, ms [CIRCUIT_WINDOW_MS]. */
   windowMs: number;

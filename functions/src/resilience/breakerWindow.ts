@@ -6,6 +6,8 @@ export interface WindowStats {
   failures: number;
   /** failures / calls in percent, rounded to 2 decimals (0 when empty). */
   failureRate: number;
+  /** The latest calls of the window that failed in a row (since its last success). */
+  consecutiveFailures: number;
 }
 
 /**
@@ -50,6 +52,8 @@ export class RollingWindow {
     this.outcomes = firstLive < 0 ? [] : this.outcomes.slice(firstLive);
     const calls = this.outcomes.length;
     const failures = this.outcomes.filter((o) => o.failed).length;
-    return { calls, failures, failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100 };
+    let trailing = 0;
+    while (trailing < calls && this.outcomes[calls - 1 - trailing]!.failed) trailing++;
+    return { calls, failures, failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100, consecutiveFailures: trailing };
   }
 }

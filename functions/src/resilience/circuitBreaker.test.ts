@@ -93,6 +93,19 @@ describe('FleetCircuitBreaker', () => {
     expect(b.snapshot()).toMatchObject({ state: 'closed', windowCalls: 1 });
   });
 
+  it('opens after minCalls failures in a row even when earlier successes keep the rate low', async () => {
+    const { b, events } = breaker(new MemoryBreakerStore());
+    await succeed(b, 100);
+    await fail(b, 4);
+    expect(b.snapshot()).toMatchObject({ state: 'closed', windowCalls: 104 });
+    await succeed(b, 1); // a success breaks the streak
+    await fail(b, 4);
+    expect(b.snapshot().state).toBe('closed');
+    await fail(b, 1); // 5 in a row
+    expect(b.snapshot()).toMatchObject({ state: 'open', calls: 110 });
+    expect(events.map((e) => e.reason)).toEqual(['failure-rate']);
+  });
+
   it('does not count ignored outcomes as calls', async () => {
     const { b } = breaker(new MemoryBreakerStore());
     const skip = vi.fn(async () => 'skip');

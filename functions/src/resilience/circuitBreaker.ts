@@ -180,8 +180,12 @@ export class FleetCircuitBreaker {
     const now = this.now();
     this.window.record(generation, verdict === 'failure', now);
     if (verdict === 'success' || this.local.state !== BreakerStates.closed || this.local.generation !== generation) return;
-    const { calls, failures, failureRate } = this.window.stats(now);
-    if (calls < this.options.minCalls || failures * 100 < this.options.failureThreshold * calls) return;
+    const { calls, failures, failureRate, consecutiveFailures } = this.window.stats(now);
+    // Rate rule, plus a streak rule: a hard outage right after healthy traffic
+    // (whose successes still fill the window) trips after minCalls failures in a
+    // row instead of after enough failures to outweigh the whole window.
+    const rateTrips = calls >= this.options.minCalls && failures * 100 >= this.options.failureThreshold * calls;
+    if (!rateTrips && consecutiveFailures < this.options.minCalls) return;
     this.opening ??= this.open(generation, calls, failureRate).finally(() => (this.opening = null));
     await this.opening;
   }

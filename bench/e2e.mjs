@@ -1,0 +1,116 @@
+// Item 5: processPayment end to end through the Functions emulator (web SDK,
+// signed-in user) at concurrency 1 and 20, against a trivial callable that
+// writes one Firestore document, served by the same emulator.
+import { callableCode } from './lib/client.mjs';
+import { closedLoop, median, rotate, spread } from './lib/measure.mjs';
+import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
+
+const PAY = 'processPayment';
+const BASE = 'benchTrivialWrite (baseline)';
+const FLOOR = 'processPayment rejected by validation';
+const VARIANTS = [PAY, BASE, FLOOR];
+const WARM_STEP = 5;
+
+/** The operations; each rejects unless the callable answered as expected. */
+function operations(user, tag) {
+  let seq = 0;
+  return {
+    [PAY]: async () => {
+      const res = await user.call('processPayment', { amount: 19.99, paymentMethod: 'credit_card', transactionId: `${tag}_${seq++}` });
+      if (res.status !== 'succeeded') throw Object.assign(new Error(`payment ${res.status}`), { code: `status-${res.status}` });
+    },
+    [BASE]: () => user.call('benchTrivialWrite', {}),
+    [FLOOR]: async () => {
+      try {
+        await user.call('processPayment', { amount: 'not-a-number', paymentMethod: 'credit_card' });
+      } catch (err) {
+        if (callableCode(err) === 'invalid-argument') return;
+        throw err;
+      }
+      throw new Error('an invalid payload was accepted');
+    },
+  };
+}
+
+export async function runEndToEnd({ user, admin, quick, log }) {
+  const rounds = quick ? 1 : 3;
+  const modes = [
+    { name: 'concurrency 1', concurrency: 1, n: quick ? 10 : 30 },
+    { name: 'concurrency 20', concurrency: 20, n: quick ? 40 : 100 },
+  ];
+  const ops = operations(user, `b5_${Date.now()}`);
+  const maxC = Math.max(...modes.map((m) => m.concurrency));
+  await admin.call('resetCircuitBreakers', {});
+  // The emulator runs one worker process per concurrent request of a function
+  // and a cold worker takes seconds: start maxC of each first, a few at a time
+  // (so they do not all compete for the CPU while starting), then once more at
+  // full concurrency so every worker has made its first connections.
+  const warmStarted = Date.now();
+  for (const v of [PAY, BASE]) {
+    for (let c = WARM_STEP; c < maxC + WARM_STEP; c += WARM_STEP) {
+      const res = await closedLoop({ n: Math.min(c, maxC), concurrency: Math.min(c, maxC), op: ops[v] });
+      if (res.failures) log(`5: warm-up ${v} at concurrency ${Math.min(c, maxC)}: ${res.failures} failed (${Object.keys(res.errors).join(', ')})`);
+    }
+    const res = await closedLoop({ n: maxC, concurrency: maxC, op: ops[v] });
+    log(`5: warm-up ${v}: ${maxC} concurrent calls, p50 ${fmtMs(res.p50)}, failed ${res.failures}`);
+  }
+  const warmS = Math.round((Date.now() - warmStarted) / 1000);
+  const results = Object.fromEntries(modes.map((m) => [m.name, Object.fromEntries(VARIANTS.map((v) => [v, []]))]));
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of modes) {
+      for (const v of rotate(VARIANTS, r)) results[mode.name][v].push(await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] }));
+    }
+    log(`5: round ${r + 1}/${rounds} done`);
+  }
+
+  const rows = [];
+  const checks = [];
+  for (const mode of modes) {
+    const byV = results[mode.name];
+    const base = byV[BASE];
+    const ratio = (v, key) => byV[v].map((x, r) => x[key] / base[r][key]);
+    for (const v of VARIANTS) {
+      const runs = byV[v];
+      const cell = (key) => (v === BASE ? '1 (baseline)' : `${fmtRatio(median(ratio(v, key)))} ${fmtSpread(spread(ratio(v, key)))}`);
+      const errors = {};
+      for (const x of runs) for (const [k, n] of Object.entries(x.errors)) errors[k] = (errors[k] ?? 0) + n;
+      rows.push([
+        mode.name,
+        v,
+        fmtMs(median(runs.map((x) => x.p50))),
+        fmtMs(median(runs.map((x) => x.p99))),
+        fmtNum(median(runs.map((x) => x.opsPerSec)), 1),
+        cell('p50'),
+        cell('p99'),
+        cell('opsPerSec'),
+        Object.keys(errors).length ? Object.entries(errors).map(([k, n]) => `${k}: ${n}`).join(', ') : '0',
+      ]);
+    }
+    const failed = byV[PAY].reduce((n, x) => n + x.failures, 0) + base.reduce((n, x) => n + x.failures, 0);
+    checks.push({
+      name: `${mode.name}: processPayment p50 / p99 vs baseline`,
+      target: 'reported (no target set)',
+      value: `${fmtRatio(median(ratio(PAY, 'p50')))} / ${fmtRatio(median(ratio(PAY, 'p99')))} (${fmtMs(median(byV[PAY].map((x) => x.p50)))} / ${fmtMs(median(byV[PAY].map((x) => x.p99)))})`,
+      pass: null,
+    });
+    checks.push({ name: `${mode.name}: failed calls (payment and baseline)`, target: '0', value: String(failed), pass: failed === 0 });
+  }
+  return {
+    id: 5,
+    title: 'End to end (Functions emulator)',
+    target: 'None set by the issue: processPayment p50/p99 at concurrency 1 and 20 and its ratio to a cheap callable in the same emulator are reported to follow the trend; every call must succeed.',
+    checks,
+    tables: [
+      {
+        headers: ['mode', 'callable', 'p50', 'p99', 'calls/s', 'p50 vs baseline [min-max]', 'p99 vs baseline', 'calls/s vs baseline', 'failed'],
+        rows,
+      },
+    ],
+    notes: [
+      `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as the seeded user (every measured call) and admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
+      `Baseline: benchTrivialWrite (bench/trivial-callable), a 2nd-gen callable that checks the caller is signed in and adds one Firestore document. It is not in functions/src (it would be deployed): the bench serves it from its own emulator config, the project's firebase.json plus this extra codebase, so it runs in the same emulator, on the same Node and SDKs, as processPayment. It has no defineCallable wrapper, so the ratio also contains the project's per-call housekeeping (stats publication when due, CloudWatch log flush within CLOUDWATCH_FLUSH_BUDGET_MS). The third row, processPayment answered invalid-argument by payload validation, is the floor of the emulator + SDK + auth round trip through the project's wrapper, with no Firestore or provider work.`,
+      `processPayment does: a Firestore transaction claiming payments/{transactionId}, the fleet breaker (its Firestore document read at most once a second per instance), one POST /charge to the simulator over the keep-alive pool, and a second transaction recording the result.`,
+      `Warm-up: the emulator starts one worker process per concurrent request of a function and a cold one takes seconds, so ${maxC} workers of each callable were started ${WARM_STEP} at a time and then called ${maxC} at once before measuring (${warmS} s).`,
+    ],
+  };
+}

@@ -1,0 +1,92 @@
+// Runs sections 5-6 inside `firebase emulators:exec` (auth, firestore,
+// functions) with the dev servers started the way scripts/test.mjs starts them,
+// on the project's emulator config plus the bench-only baseline callable.
+// The emulators' own output goes to a log file; "[bench]" lines are shown.
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { emulatorEnv, ROOT } from '../scripts/emulator-env.mjs';
+import { PROJECT_ID, startDevServers } from '../scripts/local-env.mjs';
+
+const FIREBASE = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
+
+/** Runs a command with its output in `logFile`, echoing the lines that start with "[bench]". */
+function runLogged(cmd, args, opts, logFile) {
+  return new Promise((resolve, reject) => {
+    const logStream = createWriteStream(logFile);
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const tail = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        logStream.write(`${line}\n`);
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        if (line.startsWith('[bench]')) console.log(line);
+      });
+    }
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      logStream.end();
+      if (code === 0) resolve();
+      else {
+        console.error(`firebase emulators:exec exited with ${code ?? signal}; its last lines:\n${tail.join('\n')}`);
+        reject(new Error(`firebase emulators:exec exited with ${code ?? signal} (log: ${logFile})`));
+      }
+    });
+  });
+}
+
+/**
+ * The project's firebase.json with absolute paths, its functions codebase
+ * served from the bench's snapshot, plus the bench-only baseline codebase
+ * (bench/trivial-callable), written beside the snapshot in .cache/bench and
+ * used with `--config`. firebase-tools wants every path inside the config's
+ * folder, so the rules and the baseline codebase are copied there too.
+ */
+function benchConfig() {
+  const base = JSON.parse(readFileSync(join(ROOT, 'firebase.json'), 'utf8'));
+  const codebases = Array.isArray(base.functions) ? base.functions : [base.functions];
+  const functionsDir = process.env.BENCH_FUNCTIONS_DIR ?? join(ROOT, 'functions');
+  const dir = join(ROOT, '.cache', 'bench');
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(ROOT, 'bench', 'trivial-callable'), join(dir, 'trivial-callable'), { recursive: true });
+  // The emulator reads a codebase's runtime from its package.json (generated here, so the repo holds no extra package).
+  const pkg = { name: 'bench-trivial-callable', private: true, type: 'module', main: 'index.js', engines: { node: '24' } };
+  writeFileSync(join(dir, 'trivial-callable', 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  copyFileSync(join(ROOT, base.firestore.rules), join(dir, 'firestore.rules'));
+  if (codebases.some((c) => c.source !== 'functions')) throw new Error('firebase.json has a functions codebase other than functions/: teach bench/emulator.mjs about it.');
+  const config = {
+    functions: [
+      ...codebases.map((c) => ({ ...c, source: relative(dir, functionsDir) })),
+      { source: 'trivial-callable', codebase: 'bench-baseline', runtime: 'nodejs24' },
+    ],
+    firestore: { ...base.firestore, rules: 'firestore.rules' },
+    emulators: base.emulators,
+  };
+  const file = join(dir, 'firebase.json');
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
+/** Sections `ids` (5 and/or 6) against the emulators; resolves with their results. */
+export async function runEmulatorSections({ ids, quick, log }) {
+  // A functions worker must start within FUNCTIONS_DISCOVERY_TIMEOUT (default
+  // 30 s); 20 workers starting at once on 2 busy cores can take longer.
+  const env = { FUNCTIONS_DISCOVERY_TIMEOUT: '120', ...emulatorEnv() };
+  const dir = mkdtempSync(join(tmpdir(), 'payments-bench-'));
+  const resultFile = join(dir, 'results.json');
+  const logFile = join(dir, 'emulators.log');
+  log(`sections ${ids.join(', ')}: starting the dev servers and the Firebase emulators (their log: ${logFile})`);
+  const servers = await startDevServers({ quiet: true });
+  try {
+    const stage = [process.execPath, join(ROOT, 'bench', 'emulator-stage.mjs'), '--out', resultFile, '--sections', ids.join(','), ...(quick ? ['--quick'] : [])];
+    const inner = stage.map((a) => (a.startsWith('--') ? a : `"${a}"`)).join(' ');
+    const args = [FIREBASE, 'emulators:exec', '--config', benchConfig(), '--project', PROJECT_ID, '--only', 'auth,firestore,functions', inner];
+    await runLogged(process.execPath, args, { env }, logFile);
+  } finally {
+    await servers.stop();
+  }
+  return JSON.parse(readFileSync(resultFile, 'utf8'));
+}

@@ -1,0 +1,92 @@
+// The request paths the in-process benches compare, each built on its own
+// sockets: a raw axios POST, that POST inside opossum, and the project's path
+// (FleetCircuitBreaker.execute around sendCharge -> HttpPoolManager.makeRequest).
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { dep, lib } from './project.mjs';
+
+const axios = dep('axios');
+// opossum is a root devDependency (the reference breaker), not a functions dependency.
+const CircuitBreaker = createRequire(import.meta.url)('opossum');
+const { HttpPoolManager } = lib('resilience/httpPool.js');
+const { FleetCircuitBreaker } = lib('resilience/circuitBreaker.js');
+const { MemoryBreakerStore } = lib('resilience/breakerStore.js');
+const { PAYMENT_SERVICE, sendCharge } = lib('payments/providerClient.js');
+const { classifyAttempt } = lib('payments/paymentHandler.js');
+
+export { FleetCircuitBreaker, HttpPoolManager, MemoryBreakerStore, PAYMENT_SERVICE, classifyAttempt, sendCharge };
+
+/** The app's settings (functions/.env): VUE_APP_MAX_CONNECTIONS, VUE_APP_PAYMENT_TIMEOUT, CIRCUIT_*. */
+export const SETTINGS = {
+  maxSockets: 10,
+  attemptTimeoutMs: 5000,
+  breaker: { failureThreshold: 50, minCalls: 5, windowMs: 10_000, openMs: 30_000, halfOpenProbes: 1, probeLeaseMs: 10_000 },
+};
+
+/** Agent options HttpPoolManager uses (httpPool.ts), for the raw baselines. */
+export const POOL_AGENT_OPTIONS = { keepAlive: true, maxSockets: SETTINGS.maxSockets, scheduling: 'lifo', timeout: 4000 };
+
+/** A charge body with a fresh transactionId (the simulator stores every charge: reset it between runs). */
+export function chargeBody(tag, i) {
+  return { amount: 1999, currency: 'USD', paymentMethod: 'credit_card', transactionId: `${tag}_${i}` };
+}
+
+/** A raw axios POST /charge on its own agent; resolves when the provider charged. */
+export function rawAxios(url, apiKey, agentOptions = POOL_AGENT_OPTIONS, extraHeaders = {}) {
+  const agent = new http.Agent(agentOptions);
+  const client = axios.create({
+    baseURL: url,
+    headers: { Authorization: `Bearer ${apiKey}`, ...extraHeaders },
+    httpAgent: agent,
+    proxy: false,
+    maxRedirects: 0,
+    timeout: SETTINGS.attemptTimeoutMs,
+  });
+  const post = async (body) => {
+    const res = await client.post('/charge', body, { headers: { 'Idempotency-Key': body.transactionId } });
+    if (res.status !== 201) throw new Error(`unexpected status ${res.status}`);
+    return res.data;
+  };
+  return { post, destroy: () => agent.destroy() };
+}
+
+/** The raw POST wrapped in an opossum breaker with the app's breaker settings. */
+export function opossum(url, apiKey) {
+  const raw = rawAxios(url, apiKey);
+  const b = SETTINGS.breaker;
+  const breaker = new CircuitBreaker(raw.post, {
+    timeout: SETTINGS.attemptTimeoutMs,
+    errorThresholdPercentage: b.failureThreshold,
+    volumeThreshold: b.minCalls,
+    rollingCountTimeout: b.windowMs,
+    resetTimeout: b.openMs,
+  });
+  return { post: (body) => breaker.fire(body), destroy: () => (breaker.shutdown(), raw.destroy()) };
+}
+
+/** A pool registered like runtime.ts registers the payment-service client. */
+export function projectPool(url, apiKey) {
+  const pool = new HttpPoolManager();
+  pool.createHttpClient(PAYMENT_SERVICE, url, {
+    maxSockets: SETTINGS.maxSockets,
+    attemptTimeoutMs: SETTINGS.attemptTimeoutMs,
+    headers: { Authorization: `Bearer ${apiKey}` },
+  });
+  return pool;
+}
+
+/**
+ * The project's path of one payment attempt: the fleet breaker (MemoryBreakerStore,
+ * so no Firestore) around sendCharge with its deadline, classified like the handler does.
+ */
+export function projectPath(url, apiKey, { store = new MemoryBreakerStore(), breakerOptions = {} } = {}) {
+  const pool = projectPool(url, apiKey);
+  const breaker = new FleetCircuitBreaker(PAYMENT_SERVICE, store, { ...SETTINGS.breaker, ...breakerOptions });
+  const attempt = (body) => breaker.execute(() => sendCharge(pool, body, SETTINGS.attemptTimeoutMs), classifyAttempt);
+  const post = async (body) => {
+    const answer = await attempt(body);
+    if (answer.kind !== 'succeeded') throw new Error(`unexpected answer ${answer.kind}`);
+    return answer;
+  };
+  return { post, attempt, pool, breaker, destroy: () => pool.destroy() };
+}
