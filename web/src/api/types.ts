@@ -43,25 +43,5 @@ export type PoolStatus = (typeof POOL_STATUS)[keyof typeof POOL_STATUS];
 export const BREAKER_STATE = { closed: 'closed', open: 'open', halfOpen: 'half-open' } as const;
 export type BreakerState = (typeof BREAKER_STATE)[keyof typeof BREAKER_STATE];
 
-/** Fault modes of the payment simulator. */
-export const FAULT_MODES = {
-  none: 'none',
-  latency: 'latency',
-  errors: 'errors',
-  outage: 'outage',
-  rateLimit: 'rate-limit',
-  reset: 'reset',
-  hang: 'hang',
-  commitThenTimeout: 'commit-then-timeout',
-} as const;
-export type FaultMode = (typeof FAULT_MODES)[keyof typeof FAULT_MODES];
-
-/** Body of `PUT /__control/faults` (and answer of GET); absent fields use the simulator's defaults. */
-export type FaultConfig = {
-  mode: FaultMode;
-  latencyMs?: number;
-  /** 0..1, mode errors. */
-  errorRate?: number;
-  retryAfterSec?: number;
-  commitDelayMs?: number;
-};
+/** Fault modes and configuration of the payment simulator's control API (defined by the simulator itself). */
+export { FAULT_MODES, type FaultConfig, type FaultMode } from '../../../devtools/payment-simulator/faults';
