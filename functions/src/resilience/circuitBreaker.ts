@@ -64,6 +64,10 @@ export interface BreakerSnapshot {
   windowFailureRate: number;
 }
 
+/** The context handed to the attempt; shared frozen objects, as there is nothing per call in them. */
+const NOT_A_PROBE: { readonly probe: boolean } = Object.freeze({ probe: false });
+const A_PROBE: { readonly probe: boolean } = Object.freeze({ probe: true });
+
 /**
  * Circuit breaker whose state is shared by every instance of every function
  * through a {@link BreakerStore}, while each call decides from a local copy
@@ -105,7 +109,7 @@ export class FleetCircuitBreaker {
     for (;;) {
       const now = this.now();
       const s = this.local;
-      if (s.state === BreakerStates.closed) return this.run(fn, classify, false, (v) => this.afterCall(s.generation, v));
+      if (s.state === BreakerStates.closed) return this.run(fn, classify, s.generation, null);
       const waiting = s.state === BreakerStates.open && now < (s.nextProbeAt ?? 0);
       const leasesFull = s.probeLeases.filter((l) => l.expiresAt > now).length >= this.options.halfOpenProbes;
       if (waiting || leasesFull || now < this.probeBlockedUntil) throw this.openError(now);
@@ -120,10 +124,7 @@ export class FleetCircuitBreaker {
         this.probeBlockedUntil = now + Math.max(this.options.refreshMs, 1_000);
         throw this.openError(now, cause);
       });
-      if (leaseId !== null) {
-        const gen = this.local.generation;
-        return this.run(fn, classify, true, (v) => this.afterProbe(leaseId, gen, v));
-      }
+      if (leaseId !== null) return this.run(fn, classify, this.local.generation, leaseId);
     }
   }
 
@@ -153,15 +154,21 @@ export class FleetCircuitBreaker {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Runs the attempt and books its verdict: `leaseId` null for a call made while
+   * closed, else the probe lease it holds. The bookkeeping is awaited only when
+   * it has store work to do (opening, finishing a probe): a closed-breaker
+   * success costs no extra promise.
+   */
   private async run<T>(
     fn: (ctx: { probe: boolean }) => Promise<T>,
     classify: (outcome: Outcome<T>) => Verdict,
-    probe: boolean,
-    after: (verdict: Verdict) => Promise<void>,
+    generation: number,
+    leaseId: string | null,
   ): Promise<T> {
     let outcome: Outcome<T>;
     try {
-      outcome = { ok: true, value: await fn({ probe }) };
+      outcome = { ok: true, value: await fn(leaseId === null ? NOT_A_PROBE : A_PROBE) };
     } catch (error) {
       outcome = { ok: false, error };
     }
@@ -169,25 +176,27 @@ export class FleetCircuitBreaker {
     try {
       verdict = classify(outcome);
     } finally {
-      await after(verdict);
+      const storeWork = leaseId === null ? this.afterCall(generation, verdict) : this.afterProbe(leaseId, generation, verdict);
+      if (storeWork !== undefined) await storeWork;
     }
     if (outcome.ok) return outcome.value;
     throw outcome.error;
   }
 
-  private async afterCall(generation: number, verdict: Verdict): Promise<void> {
-    if (verdict === 'ignored') return;
+  /** Counts a closed-breaker call; returns the opening transaction to await when this verdict trips the breaker. */
+  private afterCall(generation: number, verdict: Verdict): Promise<void> | undefined {
+    if (verdict === 'ignored') return undefined;
     const now = this.now();
     this.window.record(generation, verdict === 'failure', now);
-    if (verdict === 'success' || this.local.state !== BreakerStates.closed || this.local.generation !== generation) return;
+    if (verdict === 'success' || this.local.state !== BreakerStates.closed || this.local.generation !== generation) return undefined;
     const { calls, failures, failureRate, consecutiveFailures } = this.window.stats(now);
     // Rate rule, plus a streak rule: a hard outage right after healthy traffic
     // (whose successes still fill the window) trips after minCalls failures in a
     // row instead of after enough failures to outweigh the whole window.
     const rateTrips = calls >= this.options.minCalls && failures * 100 >= this.options.failureThreshold * calls;
-    if (!rateTrips && consecutiveFailures < this.options.minCalls) return;
+    if (!rateTrips && consecutiveFailures < this.options.minCalls) return undefined;
     this.opening ??= this.open(generation, calls, failureRate).finally(() => (this.opening = null));
-    await this.opening;
+    return this.opening;
   }
 
   private async open(generation: number, calls: number, failureRate: number): Promise<void> {

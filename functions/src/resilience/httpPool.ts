@@ -3,7 +3,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { hasCode } from '../errors.js';
-import { attempt } from './httpPoolAttempt.js';
+import { attempt, type AttemptTarget } from './httpPoolAttempt.js';
 import { HttpConnectionError, HttpPoolConfigError, HttpTimeoutError, UnknownServiceError } from './httpPoolErrors.js';
 import {
   PoolInstrumentation,
@@ -60,6 +60,8 @@ interface Service {
   client: AxiosInstance;
   agent: http.Agent;
   instrumentation: PoolInstrumentation;
+  /** What `attempt` needs, built once per registration rather than per request. */
+  target: AttemptTarget;
   attemptTimeoutMs: number;
   healthPath: string;
   healthTimeoutMs: number;
@@ -73,6 +75,9 @@ const DEFAULTS = {
   healthPath: '/health',
   healthTimeoutMs: 2000,
 } as const;
+
+/** Shared empty signal list of the common call without a caller signal. */
+const NO_SIGNALS: readonly AbortSignal[] = Object.freeze([]);
 
 function positiveInt(service: string, name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {
@@ -144,10 +149,18 @@ export class HttpPoolManager {
       validateStatus: () => true,
     });
     this.services.get(serviceName)?.agent.destroy();
+    const instrumentation = new PoolInstrumentation(agent);
     this.services.set(serviceName, {
       client,
       agent,
-      instrumentation: new PoolInstrumentation(agent),
+      instrumentation,
+      target: {
+        service: serviceName,
+        client,
+        agent,
+        socketAssigned: (socket) => instrumentation.socketAssigned(socket),
+        reusedSocketRetried: () => instrumentation.reusedSocketRetried(),
+      },
       attemptTimeoutMs,
       healthPath: options.healthPath ?? DEFAULTS.healthPath,
       healthTimeoutMs,
@@ -177,7 +190,7 @@ export class HttpPoolManager {
     stats.requestStarted();
     const started = performance.now();
     try {
-      const response = await this.send(serviceName, service, config, timeoutMs, opts.signal);
+      const response = await this.send(service, config, timeoutMs, opts.signal);
       const outcome = isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok;
       stats.requestEnded(outcome, performance.now() - started);
       return response as AxiosResponse<T>;
@@ -198,7 +211,7 @@ export class HttpPoolManager {
     let error: string | undefined;
     try {
       const probe = { method: 'GET', url: service.healthPath };
-      const res = await this.send(serviceName, service, probe, service.healthTimeoutMs);
+      const res = await this.send(service, probe, service.healthTimeoutMs);
       if (res.status < 200 || res.status > 299) error = `HTTP_${res.status}`;
     } catch (err) {
       error = hasCode(err, HttpConnectionError.code)
@@ -243,21 +256,17 @@ export class HttpPoolManager {
   }
 
   private send(
-    name: string,
     service: Service,
     config: AxiosRequestConfig,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<AxiosResponse> {
-    const signals = [signal, config.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
-    const target = {
-      service: name,
-      client: service.client,
-      agent: service.agent,
-      socketAssigned: service.instrumentation.socketAssigned.bind(service.instrumentation),
-      reusedSocketRetried: service.instrumentation.reusedSocketRetried.bind(service.instrumentation),
-    };
-    return attempt(target, config, { timeoutMs, signals });
+    // No array work for the usual call without a caller signal.
+    const inConfig = config.signal instanceof AbortSignal ? config.signal : undefined;
+    let signals = NO_SIGNALS;
+    if (signal instanceof AbortSignal) signals = inConfig ? [signal, inConfig] : [signal];
+    else if (inConfig) signals = [inConfig];
+    return attempt(service.target, config, { timeoutMs, signals });
   }
 }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -203,3 +204,96 @@ describe('reused keep-alive socket reset', () => {
     expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 0, failures: 1 });
   });
 });
+
+describe('makeRequest stopping a call', () => {
+  it('stops a call whose deadline passes while axios is still preparing it, before anything is sent', async () => {
+    const srv = await startServer((_req, res) => res.end('ok'));
+    pool = new HttpPoolManager();
+    const client = pool.createHttpClient('psp', srv.url);
+    let prepared!: () => void;
+    const interceptorDone = new Promise<void>((resolve) => (prepared = resolve));
+    // A slow async request interceptor: axios reaches the transport only after 150 ms.
+    client.interceptors.request.use(async (config) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      prepared();
+      return config;
+    });
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/charge' }, { timeoutMs: 50 }));
+    expect(err.code).toBe('HTTP_TIMEOUT');
+    expect(err.details).toEqual({ service: 'psp', timeoutMs: 50, waitingForSocket: true, mayHaveReachedServer: false });
+    await interceptorDone;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(srv.requests()).toBe(0);
+  });
+
+  it('times out while the response body is still arriving, and that socket is not reused', async () => {
+    const srv = await startServer((req, res) => {
+      if (req.url === '/slow-body') {
+        res.writeHead(200);
+        res.write('partial');
+        return;
+      }
+      res.end('ok');
+    });
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+
+    const err = await rejection(pool.makeRequest('psp', { url: '/slow-body' }, { timeoutMs: 100 }));
+    expect(err.code).toBe('HTTP_TIMEOUT');
+    expect(err.details).toEqual({ service: 'psp', timeoutMs: 100, waitingForSocket: false, mayHaveReachedServer: true });
+    expect((await pool.makeRequest('psp', { url: '/ok' })).status).toBe(200);
+    expect(srv.connections()).toBe(2);
+    expect(pool.stats('psp')).toMatchObject({ requests: 2, timeouts: 1, failures: 1, socketsCreated: 2 });
+  });
+
+  it('aborts through a signal given in the axios config once the request was sent', async () => {
+    let arrived = false;
+    const srv = await startServer(() => {
+      arrived = true;
+    });
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+    const caller = new AbortController();
+
+    const pending = rejection(pool.makeRequest('psp', { url: '/charge', signal: caller.signal }));
+    await vi.waitFor(() => expect(arrived).toBe(true));
+    caller.abort();
+    const err = await pending;
+
+    expect(err.code).toBe('HTTP_ABORTED');
+    expect(err.details).toEqual({ service: 'psp', mayHaveReachedServer: true });
+    expect(pool.stats('psp')).toMatchObject({ requests: 1, failures: 0, timeouts: 0 });
+  });
+
+  it('leaves no deadline timer and no abort listener behind, whether the call succeeds or fails', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const srv = await startServer((req, res) => {
+      res.statusCode = req.url === '/fail' ? 503 : 200;
+      res.end();
+    });
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+    const caller = new AbortController();
+    const inConfig = new AbortController();
+
+    expect((await pool.makeRequest('psp', { url: '/ok', signal: inConfig.signal }, { signal: caller.signal })).status).toBe(200);
+    expect((await pool.makeRequest('psp', { url: '/fail' }, { signal: caller.signal })).status).toBe(503);
+    const refused = await refusedUrl();
+    pool.createHttpClient('down', refused);
+    expect((await rejection(pool.makeRequest('down', { url: '/' }, { signal: caller.signal }))).code).toBe('HTTP_CONNECTION');
+
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(inConfig.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+/** A URL on 127.0.0.1 where nothing listens (connection refused). */
+async function refusedUrl(): Promise<string> {
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}

@@ -38,43 +38,94 @@ export interface AttemptLimits {
   signals: readonly AbortSignal[];
 }
 
-interface Tracked {
-  phase: RequestPhase;
-  reusedSocket: boolean;
-}
-
 const reached = (phase: RequestPhase): boolean =>
   phase === REQUEST_PHASE.connected || phase === REQUEST_PHASE.responded;
 
+/** axios `validateStatus`: every response is returned, the caller classifies it. */
+const anyStatus = (): boolean => true;
+
+/** Rejection value of a stopped call; never leaves this module (the typed error is built from the Call). */
+const STOPPED: unique symbol = Symbol('attempt stopped');
+
+/** How a call was stopped before axios settled it. */
+type StopReason = 'deadline' | 'caller';
+
 /**
- * An axios `transport` (axios calls `transport.request(options, onResponse)`
- * instead of `http.request`) that pins the service's agent and records the
- * request's phase and whether its socket is a reused keep-alive one.
+ * State of one `attempt` call: the deadline, who stopped it, and the request
+ * currently on the wire (the first try or the reused-socket retry).
  */
-function trackingTransport(target: AttemptTarget, tracked: Tracked) {
-  return {
-    request(options: http.RequestOptions, onResponse: (res: http.IncomingMessage) => void) {
-      const send = options.protocol === 'https:' ? https.request : http.request;
-      const req = send({ ...options, agent: target.agent }, onResponse);
-      req.once('socket', (socket) => {
-        // Node sets req.reusedSocket only for sockets taken from the free list,
-        // not for sockets handed straight to a queued request; count ourselves.
-        tracked.reusedSocket = target.socketAssigned(socket) || req.reusedSocket;
-        if (!socket.connecting) {
-          tracked.phase = REQUEST_PHASE.connected;
-          return;
-        }
-        tracked.phase = REQUEST_PHASE.connecting;
-        socket.once('connect', () => {
-          if (tracked.phase === REQUEST_PHASE.connecting) tracked.phase = REQUEST_PHASE.connected;
-        });
+class Call {
+  stoppedBy: StopReason | undefined = undefined;
+  phaseAtStop: RequestPhase = REQUEST_PHASE.queued;
+  current: Try | undefined = undefined;
+  /** Rejects the promise the caller is waiting on for the current try. */
+  rejectCurrent: ((reason: unknown) => void) | undefined = undefined;
+
+  constructor(readonly target: AttemptTarget) {}
+
+  /**
+   * Ends the call now: the waiting caller is released at once (even while the
+   * request is still queued behind maxSockets, where destroying it alone
+   * would only take effect once a socket frees up) and the request is destroyed.
+   */
+  stop(by: StopReason): void {
+    if (this.stoppedBy !== undefined) return;
+    this.stoppedBy = by;
+    this.phaseAtStop = this.current?.phase ?? REQUEST_PHASE.queued;
+    this.current?.abort();
+    this.rejectCurrent?.(STOPPED);
+  }
+}
+
+/**
+ * One try of a call and its axios `transport` (axios calls
+ * `transport.request(options, onResponse)` instead of `http.request`): pins the
+ * service's agent and records the request's phase and whether its socket is a
+ * reused keep-alive one.
+ */
+class Try {
+  phase: RequestPhase = REQUEST_PHASE.queued;
+  reusedSocket = false;
+  private req: http.ClientRequest | undefined = undefined;
+
+  constructor(private readonly call: Call) {}
+
+  request(options: http.RequestOptions, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+    const { target } = this.call;
+    const send = options.protocol === 'https:' ? https.request : http.request;
+    // axios builds `options` afresh for every request, so it is set in place rather than copied.
+    options.agent = target.agent;
+    const req = send(options, (res) => {
+      this.phase = REQUEST_PHASE.responded;
+      onResponse(res);
+    });
+    this.req = req;
+    // Emitted at most once per request ('socket' is not re-emitted on retry: a retry is a new request).
+    req.on('socket', (socket) => {
+      // Node sets req.reusedSocket only for sockets taken from the free list,
+      // not for sockets handed straight to a queued request; count ourselves.
+      this.reusedSocket = target.socketAssigned(socket) || req.reusedSocket;
+      if (!socket.connecting) {
+        this.phase = REQUEST_PHASE.connected;
+        return;
+      }
+      this.phase = REQUEST_PHASE.connecting;
+      socket.once('connect', () => {
+        if (this.phase === REQUEST_PHASE.connecting) this.phase = REQUEST_PHASE.connected;
       });
-      req.once('response', () => {
-        tracked.phase = REQUEST_PHASE.responded;
-      });
-      return req;
-    },
-  };
+    });
+    // Stopped while axios was still preparing this request: it must not go out.
+    if (this.call.stoppedBy !== undefined) this.abort();
+    return req;
+  }
+
+  /**
+   * Destroys the request, as axios does on abort. With an error, as axios passes
+   * one, so an assigned socket is destroyed the same way (its 'error' is counted).
+   */
+  abort(): void {
+    if (this.req !== undefined && !this.req.destroyed) this.req.destroy(new Error('request stopped by its deadline or caller'));
+  }
 }
 
 /** Low-level code of a failed request (`ECONNRESET`...), looking through axios's wrapper. */
@@ -112,49 +163,52 @@ export async function attempt(
   limits: AttemptLimits,
 ): Promise<AxiosResponse> {
   const { service } = target;
-  if (limits.signals.some((s) => s.aborted)) throw new HttpAbortedError({ service, mayHaveReachedServer: false });
+  const { signals } = limits;
+  for (const s of signals) if (s.aborted) throw new HttpAbortedError({ service, mayHaveReachedServer: false });
 
   // axios's own `timeout` is a socket inactivity timer started once a socket is
   // assigned, so it ignores time queued behind maxSockets; this one does not.
-  const controller = new AbortController();
-  let abortedBy: 'deadline' | 'caller' | undefined;
-  let phaseAtAbort: RequestPhase = REQUEST_PHASE.queued;
-  let tracked: Tracked = { phase: REQUEST_PHASE.queued, reusedSocket: false };
-  const stop = (by: 'deadline' | 'caller') => {
-    if (abortedBy) return;
-    abortedBy = by;
-    phaseAtAbort = tracked.phase;
-    controller.abort();
-  };
-  const timer = setTimeout(() => stop('deadline'), limits.timeoutMs);
+  // No AbortController: the deadline (or a caller signal) settles the caller's
+  // promise itself and destroys the request, which costs an allocation-light
+  // timer instead of an EventTarget, its listeners and axios's abort plumbing.
+  const call = new Call(target);
+  const timer = setTimeout(() => call.stop('deadline'), limits.timeoutMs);
   timer.unref();
-  const onCallerAbort = () => stop('caller');
-  for (const s of limits.signals) s.addEventListener('abort', onCallerAbort, { once: true });
+  const onCallerAbort = signals.length === 0 ? undefined : () => call.stop('caller');
+  if (onCallerAbort) for (const s of signals) s.addEventListener('abort', onCallerAbort, { once: true });
 
   let mayHaveReachedServer = false;
   let retried = false;
   try {
     for (;;) {
-      tracked = { phase: REQUEST_PHASE.queued, reusedSocket: false };
+      const current = new Try(call);
+      call.current = current;
+      const request: AxiosRequestConfig = {
+        ...config,
+        transport: current,
+        timeout: 0,
+        maxRedirects: 0,
+        validateStatus: anyStatus,
+      };
+      // The caller's signal is watched above; axios must not act on it on its own.
+      if (config.signal !== undefined) request.signal = undefined;
       try {
-        return await target.client.request({
-          ...config,
-          signal: controller.signal,
-          transport: trackingTransport(target, tracked),
-          timeout: 0,
-          maxRedirects: 0,
-          validateStatus: () => true,
+        return await new Promise<AxiosResponse>((resolve, reject) => {
+          call.rejectCurrent = reject;
+          target.client.request(request).then(resolve, reject);
         });
       } catch (err) {
-        mayHaveReachedServer ||= reached(abortedBy ? phaseAtAbort : tracked.phase);
-        if (abortedBy === 'caller') throw new HttpAbortedError({ service, mayHaveReachedServer });
-        if (abortedBy === 'deadline') {
-          const waitingForSocket = phaseAtAbort === REQUEST_PHASE.queued;
+        call.rejectCurrent = undefined;
+        const { stoppedBy } = call;
+        mayHaveReachedServer ||= reached(stoppedBy ? call.phaseAtStop : current.phase);
+        if (stoppedBy === 'caller') throw new HttpAbortedError({ service, mayHaveReachedServer });
+        if (stoppedBy === 'deadline') {
+          const waitingForSocket = call.phaseAtStop === REQUEST_PHASE.queued;
           throw new HttpTimeoutError({ service, timeoutMs: limits.timeoutMs, waitingForSocket, mayHaveReachedServer });
         }
         const errno = errnoOf(err);
         const resetBeforeResponse =
-          errno === 'ECONNRESET' && tracked.reusedSocket && tracked.phase !== REQUEST_PHASE.responded;
+          errno === 'ECONNRESET' && current.reusedSocket && current.phase !== REQUEST_PHASE.responded;
         if (resetBeforeResponse && !retried && !isStream(config.data)) {
           retried = true;
           target.reusedSocketRetried();
@@ -165,6 +219,6 @@ export async function attempt(
     }
   } finally {
     clearTimeout(timer);
-    for (const s of limits.signals) s.removeEventListener('abort', onCallerAbort);
+    if (onCallerAbort) for (const s of signals) s.removeEventListener('abort', onCallerAbort);
   }
 }

@@ -132,6 +132,25 @@ describe('QueryPool', () => {
     expect((await result).details).toEqual({ name: 'quick', timeoutMs: 200 });
   });
 
+  it('ends as DB_QUERY_TIMEOUT even when the query rejects as soon as its signal aborts, and leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    const p = pool({ max: 1, queryTimeoutMs: 300 });
+    const cooperative = failure(
+      p.executeQuery(
+        (_db, signal) => new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+        'coopRead',
+        { readOnly: true },
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(300);
+    expect((await cooperative).code).toBe('DB_QUERY_TIMEOUT');
+    expect(p.stats()).toMatchObject({ queryTimeouts: 1, abandoned: 1, errors: 0, retries: 0, active: 0 });
+
+    expect(await p.executeQuery(async () => 'fast', 'fastRead', { readOnly: true })).toBe('fast');
+    // The deadline of a settled attempt is cleared, not left to fire later.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('reports wait and query latency percentiles that match what happened', async () => {
     vi.useFakeTimers();
     const p = pool({ max: 1 });

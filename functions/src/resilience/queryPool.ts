@@ -1,15 +1,4 @@
-import {
-  ExponentialBackoff,
-  handleWhen,
-  isTaskCancelledError,
-  noJitterGenerator,
-  retry,
-  timeout,
-  TimeoutStrategy,
-  type GeneratorFn,
-  type RetryPolicy,
-  type TimeoutPolicy,
-} from 'cockatiel';
+import { ExponentialBackoff, handleWhen, noJitterGenerator, retry, type GeneratorFn, type RetryPolicy } from 'cockatiel';
 import type { Firestore } from 'firebase-admin/firestore';
 import { AppError } from '../errors.js';
 import { LatencyWindow } from './latency.js';
@@ -66,9 +55,11 @@ const BACKOFF_MAX_MS = 2_000;
  * `acquireTimeoutMs`, give each attempt a deadline, retry transient gRPC
  * errors for reads and idempotent writes, and report HikariCP-style stats.
  *
- * Libraries: cockatiel provides the per-attempt timeout (aggressive strategy,
- * i.e. stop waiting at the deadline and abort the signal) and the retry policy
- * with exponential backoff. The concurrency limit is {@link FifoSemaphore}
+ * Libraries: cockatiel provides the retry policy with exponential backoff,
+ * used only for queries that may be retried. The per-attempt deadline is a
+ * plain unref'd timer raced against the work: what cockatiel's aggressive
+ * timeout does, without its per-call derived AbortController, event emitters
+ * and executor wrapper. The concurrency limit is {@link FifoSemaphore}
  * (semaphore.ts), not cockatiel's bulkhead, which neither keeps FIFO order nor
  * rejects a queued caller on time (the reasons are in semaphore.ts).
  */
@@ -76,7 +67,7 @@ export class QueryPool {
   private readonly getDb: () => Firestore;
   private readonly acquireTimeoutMs: number;
   private readonly now: () => number;
-  private readonly defaultDeadline: Deadline;
+  private readonly queryTimeoutMs: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly slots: FifoSemaphore;
   private readonly acquireWait: LatencyWindow;
@@ -97,7 +88,7 @@ export class QueryPool {
     this.getDb = options.getDb;
     const max = positiveInteger('max', options.max ?? 10);
     this.acquireTimeoutMs = positiveInteger('acquireTimeoutMs', options.acquireTimeoutMs ?? 30_000);
-    const queryTimeoutMs = positiveInteger('queryTimeoutMs', options.queryTimeoutMs ?? 10_000);
+    this.queryTimeoutMs = positiveInteger('queryTimeoutMs', options.queryTimeoutMs ?? 10_000);
     const retryAttempts = positiveInteger('retryAttempts', options.retryAttempts ?? 3);
     this.now = options.now ?? Date.now;
     this.acquireWait = new LatencyWindow(undefined, undefined, this.now);
@@ -110,7 +101,6 @@ export class QueryPool {
       },
       onQueue: () => this.counters.queued++,
     });
-    this.defaultDeadline = deadline(queryTimeoutMs);
     // cockatiel's `maxAttempts` counts retries, not attempts. Its own
     // fullJitterGenerator is exactly "random in [0, exponential delay)" (full
     // jitter) but hard-wires Math.random, so the same formula is rebuilt on
@@ -143,8 +133,7 @@ export class QueryPool {
    *   error raised inside a transaction keeps its own code.
    */
   async executeQuery<T>(fn: QueryFn<T>, name: string, options: QueryOptions = {}): Promise<T> {
-    const limit =
-      options.timeoutMs === undefined ? this.defaultDeadline : deadline(positiveInteger('timeoutMs', options.timeoutMs));
+    const limit = options.timeoutMs === undefined ? this.queryTimeoutMs : positiveInteger('timeoutMs', options.timeoutMs);
     const retryable = options.idempotent === true || options.readOnly === true;
     let attempts = 0;
     const once = (): Promise<T> => {
@@ -200,55 +189,58 @@ export class QueryPool {
     return { current, previous };
   }
 
-  /** One attempt: slot, deadline, and release when `fn` really settles. */
-  private async attempt<T>(fn: QueryFn<T>, name: string, limit: Deadline): Promise<T> {
+  /**
+   * One attempt: slot, deadline, and release when `fn` really settles. At the
+   * deadline the caller stops waiting and the signal is aborted, while the
+   * work keeps its slot until it settles. The timer is unref'd so a pending
+   * deadline never keeps the process alive, and cleared once the race is over.
+   */
+  private async attempt<T>(fn: QueryFn<T>, name: string, timeoutMs: number): Promise<T> {
     await this.slots.acquire(this.acquireTimeoutMs, (waitedMs) => {
       this.counters.acquireTimeouts++;
       return new PoolExhaustedError({ name, max: this.slots.max, active: this.slots.active, pending: this.slots.pending, waitedMs });
     });
-    let signal: AbortSignal | undefined;
+    const controller = new AbortController();
+    const startedAt = this.now();
+    let work: Promise<T>;
     try {
-      return await limit.policy.execute((context) => {
-        signal = context.signal;
-        const startedAt = this.now();
-        // Promise.resolve().then turns a synchronous throw (including from getDb) into a rejection.
-        const work = Promise.resolve().then(() => fn(this.getDb(), context.signal));
-        const settle = (): void => {
-          this.queryDurations.record(this.now() - startedAt);
-          this.slots.release();
-        };
-        // The slot follows the real work, not the caller's wait, so "max at once" holds after a timeout.
-        work.then(settle, settle);
-        return work;
-      });
+      work = Promise.resolve(fn(this.getDb(), controller.signal));
     } catch (err) {
-      // The signal is only aborted by the deadline (abortOnReturn is off).
-      if (signal?.aborted === true && isTaskCancelledError(err)) {
+      // A synchronous throw (including from getDb) is a failed attempt, like a rejection.
+      work = Promise.reject(err);
+    }
+    const settle = (): void => {
+      this.queryDurations.record(this.now() - startedAt);
+      this.slots.release();
+    };
+    // The slot follows the real work, not the caller's wait, so "max at once" holds after a timeout.
+    work.then(settle, settle);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        // Rejected before the abort, so work that fails as soon as its signal aborts still ends as a timeout.
+        reject(TIMED_OUT);
+        controller.abort();
+      }, timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (err) {
+      if (err === TIMED_OUT) {
         this.counters.queryTimeouts++;
         this.counters.abandoned++;
-        throw new QueryTimeoutError(name, limit.ms);
+        throw new QueryTimeoutError(name, timeoutMs);
       }
       throw err;
     } finally {
-      if (signal === undefined) this.slots.release();
+      clearTimeout(timer);
     }
   }
 }
 
-/** An attempt deadline; cockatiel keeps the duration private, so it is kept beside the policy. */
-interface Deadline {
-  ms: number;
-  policy: TimeoutPolicy;
-}
-
-/**
- * Aggressive strategy: the caller stops waiting at the deadline (the signal is
- * aborted) while the work keeps its slot until it settles. Unref'd so a pending
- * deadline never keeps the process alive.
- */
-function deadline(ms: number): Deadline {
-  return { ms, policy: timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }).dangerouslyUnref() };
-}
+/** Rejection of the deadline race; never leaves this module (the caller gets a QueryTimeoutError). */
+const TIMED_OUT: unique symbol = Symbol('query deadline passed');
 
 /** Full jitter (AWS "exponential backoff and jitter"): uniform in [0, capped exponential delay). */
 function fullJitter(random: () => number): GeneratorFn<number> {
