@@ -1,3 +1,5 @@
+import { TimedRing } from './timedRing.js';
+
 /** Counts of a {@link RollingWindow}. */
 export interface WindowStats {
   /** Calls (successes + failures) in the window. */
@@ -10,9 +12,6 @@ export interface WindowStats {
   consecutiveFailures: number;
 }
 
-/** First capacity of the ring buffer; it doubles up to MAX_OUTCOMES as calls arrive. */
-const INITIAL_CAPACITY = 64;
-
 /**
  * This instance's breaker outcomes over the last `windowMs`, for one fleet generation.
  *
@@ -22,24 +21,23 @@ const INITIAL_CAPACITY = 64;
  * failure -> opens); it opens on "> threshold" (so no 100 %); and it knows no
  * generation, which is how windows from before a fleet-wide close/reset are dropped.
  *
- * Kept as a ring buffer (call times and failed flags in typed arrays) with
- * running counts of failures and of the trailing failure streak, so `record`
+ * Kept in a TimedRing (call times and failed flags) with running counts of failures and of the trailing failure streak, so `record`
  * is O(1) on the success hot path and `stats` only walks the outcomes that
  * left the window since the previous call.
  */
 export class RollingWindow {
   /** Bounds memory under a flood of calls; the oldest outcomes go first. */
   private static readonly MAX_OUTCOMES = 10_000;
-  private at = new Float64Array(INITIAL_CAPACITY);
-  private failed = new Uint8Array(INITIAL_CAPACITY);
-  /** Index of the oldest outcome. */
-  private head = 0;
-  private size = 0;
-  /** Failed outcomes among the `size` kept. */
+  /** Call times with 1 (failed) or 0 (succeeded). */
+  private readonly outcomes = new TimedRing(RollingWindow.MAX_OUTCOMES);
+  /** Failed outcomes among those kept. */
   private failures = 0;
-  /** Failures recorded in a row since the last success (may exceed `size` after evictions). */
+  /** Failures recorded in a row since the last success (may exceed the outcomes kept after evictions). */
   private streak = 0;
   private gen = 0;
+  private readonly forget = (failed: number): void => {
+    this.failures -= failed;
+  };
 
   constructor(private readonly windowMs: number) {}
 
@@ -51,19 +49,8 @@ export class RollingWindow {
   /** Counts one outcome of a call that started in `generation`; dropped when that is not the current one. */
   record(generation: number, failed: boolean, at: number): void {
     if (generation !== this.gen) return;
-    if (this.size === this.at.length && this.size < RollingWindow.MAX_OUTCOMES) this.grow();
-    const capacity = this.at.length;
-    let slot: number;
-    if (this.size < capacity) {
-      slot = (this.head + this.size) % capacity;
-      this.size++;
-    } else {
-      slot = this.head;
-      this.failures -= this.failed[slot]!;
-      this.head = (this.head + 1) % capacity;
-    }
-    this.at[slot] = at;
-    this.failed[slot] = failed ? 1 : 0;
+    const evicted = this.outcomes.push(at, failed ? 1 : 0);
+    if (evicted !== undefined) this.forget(evicted);
     if (failed) {
       this.failures++;
       this.streak++;
@@ -75,8 +62,7 @@ export class RollingWindow {
   /** Drops every outcome and counts `generation` from now on. */
   clear(generation: number): void {
     this.gen = generation;
-    this.head = 0;
-    this.size = 0;
+    this.outcomes.clear();
     this.failures = 0;
     this.streak = 0;
   }
@@ -84,32 +70,11 @@ export class RollingWindow {
   /** Counts over `(now - windowMs, now]`. */
   stats(now: number): WindowStats {
     const cutoff = now - this.windowMs;
-    const capacity = this.at.length;
-    while (this.size > 0 && this.at[this.head]! <= cutoff) {
-      this.failures -= this.failed[this.head]!;
-      this.head = (this.head + 1) % capacity;
-      this.size--;
-    }
-    const calls = this.size;
+    this.outcomes.dropWhile((at) => at <= cutoff, this.forget);
+    const calls = this.outcomes.size;
     const failures = this.failures;
     // The streak is made of the newest outcomes, so the ones still kept are its tail.
     const consecutiveFailures = Math.min(this.streak, calls);
     return { calls, failures, failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100, consecutiveFailures };
-  }
-
-  /** Doubles the capacity (up to MAX_OUTCOMES), moving the outcomes to the front in order. */
-  private grow(): void {
-    const capacity = Math.min(RollingWindow.MAX_OUTCOMES, this.at.length * 2);
-    const at = new Float64Array(capacity);
-    const failed = new Uint8Array(capacity);
-    const old = this.at.length;
-    for (let i = 0; i < this.size; i++) {
-      const j = (this.head + i) % old;
-      at[i] = this.at[j]!;
-      failed[i] = this.failed[j]!;
-    }
-    this.at = at;
-    this.failed = failed;
-    this.head = 0;
   }
 }
