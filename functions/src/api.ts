@@ -42,29 +42,37 @@ export interface LatencyPercentiles {
   p99: number | null;
 }
 
-/** Query pool numbers (HikariCP words) of one instance or of the fleet. */
+/**
+ * Query pool numbers (HikariCP words) of one instance or of the fleet. Counters
+ * are cumulative since the pool was created; gauges are "now".
+ */
 export interface DbPoolNumbers {
-  /** Most queries allowed at once (VUE_APP_MAX_CONNECTIONS per instance). */
+  /** Most queries allowed to run at once (HikariCP maximumPoolSize; VUE_APP_MAX_CONNECTIONS per instance). */
   max: number;
-  /** Slots held now (timed-out queries keep theirs until they settle). */
+  /** Slots held right now, including slots still held by timed-out (abandoned) queries. */
   active: number;
-  /** Free slots now: max - active. */
+  /** Free slots right now: `max - active`. */
   idle: number;
-  /** Callers waiting for a slot now. */
+  /** Callers waiting for a slot right now (HikariCP pendingThreads). */
   pending: number;
-  /** Slots handed out so far (one per attempt). */
+  /** Slots handed out so far; one per attempt, so a retried query counts once per attempt. */
   acquired: number;
-  /** Callers that waited VUE_APP_CONNECTION_TIMEOUT and got "database pool exhausted". */
+  /** Callers that gave up after waiting VUE_APP_CONNECTION_TIMEOUT for a slot ("database pool exhausted"). */
   acquireTimeouts: number;
-  /** Attempts that passed VUE_APP_DATABASE_TIMEOUT. */
+  /** Attempts that passed their deadline (VUE_APP_DATABASE_TIMEOUT). */
   queryTimeouts: number;
-  /** Extra attempts after transient errors. */
+  /** Extra attempts made after a transient error (attempts beyond the first). */
   retries: number;
-  /** Queries that finally failed with a database error. */
+  /**
+   * Queries that finally failed with a database error. Excludes acquire/query
+   * timeouts (counted above) and business outcomes thrown inside a transaction.
+   */
   errors: number;
-  /** Timed-out attempts whose slot was held until they settled. */
+  /** Attempts the caller stopped waiting for at their deadline; each kept its slot until it really settled. */
   abandoned: number;
+  /** Time callers waited for a slot (only successful acquisitions; 0 when a slot was free), over a recent window. */
   acquireWaitMs: { p50: number | null; p99: number | null };
+  /** Duration of attempts until they really settled (abandoned ones included once they do), over a recent window. */
   queryMs: LatencyPercentiles;
 }
 
@@ -100,22 +108,31 @@ export interface BreakerView {
   nextProbeAt: number | null;
 }
 
-/** HTTP keep-alive pool numbers of one service (undici words). */
+/**
+ * HTTP keep-alive pool numbers of one service (undici words). Gauges are "now"
+ * (read from the agent); counters are cumulative since the service was
+ * registered. Numbers only: no URL, header or body.
+ */
 export interface HttpPoolNumbers {
+  /** Most sockets the pool opens to the service at once (agent maxSockets). */
   maxSockets: number;
-  /** Sockets serving a request now. */
+  /** Sockets open and carrying a request (or connecting for one) right now. */
   activeSockets: number;
-  /** Kept-alive idle sockets now. */
+  /** Idle keep-alive sockets waiting for reuse right now. */
   freeSockets: number;
-  /** Requests waiting for a socket now. */
+  /** Requests waiting for a socket because maxSockets are busy, right now. */
   queued: number;
+  /** Sockets (TCP/TLS connections) opened so far. */
   socketsCreated: number;
+  /** Sockets closed so far, for any reason (idle timeout, server close, error, destroy). */
   socketsClosed: number;
+  /** Socket-level errors so far (refused, reset, TLS...). One failing request may add one. */
   socketErrors: number;
+  /** Requests so far (health checks excluded); a reused-socket retry counts once. */
   requests: number;
   /** Requests that passed their wall-clock deadline. */
   timeouts: number;
-  /** Transport errors, 5xx and 429 answers. */
+  /** Requests that ended in a transport error (timeouts included, caller aborts excluded) or a 5xx/429 answer. */
   failures: number;
 }
 

@@ -1,33 +1,10 @@
 import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HttpPoolNumbers } from '../api.js';
 import { LatencyWindow, type LatencyPercentiles } from './latency.js';
 
-/**
- * Snapshot of one service's HTTP pool. Gauges are "now" (read from the
- * `http.Agent`); counters are cumulative since the service was registered.
- * Contains numbers only: no URL, header or body ever ends up here.
- */
-export type HttpPoolStats = {
-  /** Most sockets the pool opens to the service at once (agent maxSockets). */
-  maxSockets: number;
-  /** Sockets open and carrying a request (or connecting for one) right now. */
-  activeSockets: number;
-  /** Idle keep-alive sockets waiting for reuse right now. */
-  freeSockets: number;
-  /** Requests waiting for a socket because maxSockets are busy, right now. */
-  queued: number;
-  /** Sockets (TCP/TLS connections) opened so far. */
-  socketsCreated: number;
-  /** Sockets closed so far, for any reason (idle timeout, server close, error, destroy). */
-  socketsClosed: number;
-  /** Socket-level errors so far (refused, reset, TLS...). One failing request may add one. */
-  socketErrors: number;
-  /** `makeRequest` calls so far (health checks excluded); a reused-socket retry counts once. */
-  requests: number;
-  /** Requests that passed their deadline (HTTP_TIMEOUT). */
-  timeouts: number;
-  /** Requests that ended in a transport error (timeouts included, caller aborts excluded) or a 5xx/429 response. */
-  failures: number;
+/** Snapshot of one service's HTTP pool: the published numbers (each defined in api.ts) plus two more. */
+export type HttpPoolStats = HttpPoolNumbers & {
   /** Extra attempts made because a reused keep-alive socket was reset before any response byte (health checks included). */
   reusedSocketRetries: number;
   /** Duration of `makeRequest` calls (queue wait and retry included), successful or failed, caller aborts excluded. */

@@ -1,11 +1,9 @@
 import { TimedRing } from './timedRing.js';
 
+import type { LatencyPercentiles } from '../api.js';
+
 /** Latency percentiles over a recent window, in milliseconds (null when no samples). */
-export interface LatencyPercentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+export type { LatencyPercentiles };
 
 /**
  * Keeps the latency samples of a recent time window (bounded in count) and

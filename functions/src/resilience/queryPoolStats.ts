@@ -1,42 +1,14 @@
-import type { LatencyPercentiles } from './latency.js';
+import type { DbPoolNumbers } from '../api.js';
 
 /**
- * Snapshot of a {@link QueryPool}, named after HikariCP's pool metrics.
- * Counters are cumulative since the pool was created; gauges are "now".
+ * Snapshot of a {@link QueryPool}: the published numbers (each defined in
+ * api.ts) plus two the pool keeps for its status word.
  */
-export interface PoolStats {
-  /** Most queries allowed to run at once (HikariCP maximumPoolSize; VUE_APP_MAX_CONNECTIONS). */
-  max: number;
-  /** Slots held right now, including slots still held by timed-out (abandoned) queries. */
-  active: number;
-  /** Free slots right now: `max - active`. */
-  idle: number;
-  /** Callers waiting for a slot right now (HikariCP pendingThreads). */
-  pending: number;
-  /** Slots handed out so far; one per attempt, so a retried query counts once per attempt. */
-  acquired: number;
-  /** Callers that gave up after waiting acquireTimeoutMs for a slot (DB_POOL_EXHAUSTED). */
-  acquireTimeouts: number;
-  /** Attempts that passed their deadline (DB_QUERY_TIMEOUT). */
-  queryTimeouts: number;
-  /** Extra attempts made after a transient error (attempts beyond the first). */
-  retries: number;
-  /**
-   * Queries that finally failed with a database error (DB_QUERY_FAILED). Excludes
-   * acquire/query timeouts (counted above) and AppErrors thrown by the query
-   * function itself (business outcomes such as a failed precondition in a transaction).
-   */
-  errors: number;
-  /** Attempts the caller stopped waiting for at their deadline; each kept its slot until it really settled. */
-  abandoned: number;
+export interface PoolStats extends DbPoolNumbers {
   /** Callers that found no free slot and had to queue (whether or not they got one later). */
   queued: number;
   /** Highest `active` since the last `intervalStats()` call (since creation before the first). */
   peakActive: number;
-  /** Time callers waited for a slot (only successful acquisitions; 0 when a slot was free), over a recent window. */
-  acquireWaitMs: { p50: number | null; p99: number | null };
-  /** Duration of attempts until they really settled (abandoned ones included once they do), over a recent window. */
-  queryMs: LatencyPercentiles;
 }
 
 /** Two consecutive snapshots delimiting one reporting interval. */
