@@ -68,17 +68,20 @@ describe('processPayment through the functions emulator and the payment simulato
   it('charges exactly once for 20 concurrent calls with one transactionId', async () => {
     // Warm 20 workers first: the emulator starts one process per concurrent request.
     await Promise.all(Array.from({ length: 20 }, () => user.codeOf('processPayment', { amount: -1, paymentMethod: 'credit_card' })));
-    await setFaults({ mode: 'latency', latencyMs: 300 });
+    await setFaults({ mode: 'latency', latencyMs: 1500 }); // keeps the first charge in flight while the others arrive
     const id = txn('concurrent');
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () => user.call<Record<string, unknown>>('processPayment', { amount: 7.5, paymentMethod: 'credit_card', transactionId: id })),
     );
     const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<Record<string, unknown>>).value);
     const codes = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason.code));
-    expect(ok.length).toBeGreaterThanOrEqual(1);
+    // Exactly one call charged; the others either found it in progress (aborted)
+    // or, arriving after it finished, replayed its result. How many of each
+    // depends on how the emulator schedules its workers.
+    expect(ok.filter((r) => r.replayed === false)).toHaveLength(1);
     expect(new Set(ok.map((r) => r.chargeId)).size).toBe(1);
     expect(codes.every((c) => c === 'functions/aborted')).toBe(true);
-    expect(codes.length).toBeGreaterThan(0);
+    expect(ok.length + codes.length).toBe(20);
     expect((await ledger()).chargeRequests[id]).toBe(1);
   });
 
