@@ -201,12 +201,11 @@ export class PaymentHandler {
    * Writes the outcome. If the write fails the record stays `pending` with a
    * lease, and reconciliation (or the next call) resolves it from the provider.
    */
-  private async record(ctx: { transactionId: string; claimId: string }, outcome: PaymentOutcome): Promise<PaymentRecord | null> {
+  private async record(ctx: { transactionId: string; claimId: string }, outcome: PaymentOutcome): Promise<void> {
     try {
-      return await finalizePayment(this.deps.runQuery, ctx.transactionId, ctx.claimId, outcome, this.now);
+      await finalizePayment(this.deps.runQuery, ctx.transactionId, ctx.claimId, outcome, this.now);
     } catch (err) {
       this.log('payment.ledger_write_failed', { transactionId: ctx.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code }, 'ERROR');
-      return null;
     }
   }
 }
