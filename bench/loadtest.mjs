@@ -90,7 +90,7 @@ async function resolve({ db, user, payloads, simulatorUrl, apiKey, log }) {
   }
   const left = await unresolvedRecords(db);
   if (left.length > 0) {
-    const { HttpPoolManager } = lib('resilience/httpPool.js');
+    const { HttpPoolManager } = lib('resilience/http/httpPool.js');
     const { reconcilePayments } = lib('payments/reconcile.js');
     const { PAYMENT_SERVICE } = lib('payments/providerClient.js');
     const pool = new HttpPoolManager();

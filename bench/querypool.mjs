@@ -6,7 +6,7 @@ import { closedLoop, median, rotate, spread } from './lib/measure.mjs';
 import { dep, lib } from './lib/project.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 
-const { QueryPool } = lib('resilience/queryPool.js');
+const { QueryPool } = lib('resilience/query/queryPool.js');
 const { initializeApp, deleteApp } = dep('firebase-admin/app');
 const { getFirestore } = dep('firebase-admin/firestore');
 const N = 1000;

@@ -8,9 +8,9 @@ import { dep, lib } from './project.mjs';
 const axios = dep('axios');
 // opossum is a root devDependency (the reference breaker), not a functions dependency.
 const CircuitBreaker = createRequire(import.meta.url)('opossum');
-const { HttpPoolManager } = lib('resilience/httpPool.js');
-const { FleetCircuitBreaker } = lib('resilience/circuitBreaker.js');
-const { MemoryBreakerStore } = lib('resilience/breakerStore.js');
+const { HttpPoolManager } = lib('resilience/http/httpPool.js');
+const { FleetCircuitBreaker } = lib('resilience/breaker/circuitBreaker.js');
+const { MemoryBreakerStore } = lib('resilience/breaker/breakerStore.js');
 const { PAYMENT_SERVICE, sendCharge } = lib('payments/providerClient.js');
 const { classifyAttempt } = lib('payments/paymentHandler.js');
 

@@ -11,7 +11,7 @@ import { lib } from './project.mjs';
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc');
 
-const { LatencyWindow } = lib('resilience/latency.js');
+const { LatencyWindow } = lib('resilience/window/latency.js');
 
 export { sleep };
 

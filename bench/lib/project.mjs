@@ -11,7 +11,7 @@ import { ROOT } from '../../scripts/emulator-env.mjs';
 export const FUNCTIONS_DIR = process.env.BENCH_FUNCTIONS_DIR ?? join(ROOT, 'functions');
 const functionsRequire = createRequire(join(FUNCTIONS_DIR, 'package.json'));
 
-/** `require` of a compiled module under functions/lib, e.g. `lib('resilience/httpPool.js')`. */
+/** `require` of a compiled module under functions/lib, e.g. `lib('resilience/http/httpPool.js')`. */
 export function lib(path) {
   const file = join(FUNCTIONS_DIR, 'lib', path);
   if (!existsSync(file)) {

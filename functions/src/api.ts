@@ -1,12 +1,34 @@
 /**
- * The callables' public contract: request and response types, shared with the
- * admin SPA (web/src/api/types.ts re-exports them), so a change here is checked
- * on both sides. Type-only and import-free on purpose. Times are epoch ms; a
- * latency percentile is null when there were no samples.
+ * The callables' public contract: request and response shapes and the word
+ * lists they use, shared with the admin SPA (web/src/api/types.ts re-exports
+ * them), so a change here is checked on both sides. Import-free on purpose:
+ * the SPA bundles this file. Each shape is defined once, here, and used under
+ * this name everywhere. Times are epoch ms; a number nobody measured is null.
  */
 
 /** Payment methods `processPayment` accepts. */
-export type PaymentMethod = 'credit_card' | 'debit_card' | 'bank_transfer' | 'digital_wallet';
+export const PaymentMethod = {
+  creditCard: 'credit_card',
+  debitCard: 'debit_card',
+  bankTransfer: 'bank_transfer',
+  digitalWallet: 'digital_wallet',
+} as const;
+export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
+
+/** Ledger statuses: `failed` means certainly not charged, `unknown` maybe charged (resolved later). */
+export const PaymentStatus = {
+  pending: 'pending',
+  succeeded: 'succeeded',
+  declined: 'declined',
+  failed: 'failed',
+  unknown: 'unknown',
+} as const;
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+/** What a transactionId may look like: it is the idempotency key sent to the provider. */
+export const TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
+export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-"';
 
 /** Payload of `processPayment`. */
 export interface ProcessPaymentRequest {
@@ -15,14 +37,14 @@ export interface ProcessPaymentRequest {
   paymentMethod: PaymentMethod;
   /** ISO 4217 code (any case); default USD. */
   currency?: string;
-  /** Idempotency key, ^[A-Za-z0-9_-]{1,64}$; generated when absent. */
+  /** Idempotency key ({@link TRANSACTION_ID_PATTERN}); generated when absent, but callers should send one so a lost answer can be retried. */
   transactionId?: string;
 }
 
 /** Answer of `processPayment`. */
 export interface ProcessPaymentResult {
   transactionId: string;
-  status: 'succeeded' | 'declined';
+  status: typeof PaymentStatus.succeeded | typeof PaymentStatus.declined;
   chargeId: string;
   /** Major units, as sent. */
   amount: number;
@@ -76,8 +98,9 @@ export interface DbPoolNumbers {
   queryMs: LatencyPercentiles;
 }
 
-/** The status word: degraded (timeouts/errors last interval) > saturated (waits or >= 90 % busy) > healthy. */
-export type DbPoolStatusWord = 'healthy' | 'saturated' | 'degraded';
+/** The query pool's status word: degraded (timeouts/errors last interval) > saturated (waits or >= 90 % busy) > healthy. */
+export const PoolStatus = { healthy: 'healthy', saturated: 'saturated', degraded: 'degraded' } as const;
+export type PoolStatus = (typeof PoolStatus)[keyof typeof PoolStatus];
 
 /** Who reported a per-instance entry, and when. */
 export interface InstanceIdentity {
@@ -89,15 +112,19 @@ export interface InstanceIdentity {
 
 /** Answer of `getDatabasePoolStatus`. */
 export interface DatabasePoolStatus {
-  status: DbPoolStatusWord;
+  status: PoolStatus;
   at: number;
   fleet: DbPoolNumbers;
   instances: (DbPoolNumbers & InstanceIdentity)[];
 }
 
+/** Circuit breaker states. */
+export const BreakerState = { closed: 'closed', open: 'open', halfOpen: 'half-open' } as const;
+export type BreakerState = (typeof BreakerState)[keyof typeof BreakerState];
+
 /** Breaker state of a service, fleet-wide. */
 export interface BreakerView {
-  state: 'closed' | 'open' | 'half-open';
+  state: BreakerState;
   /** Failure rate (0..1) of the window that last opened the breaker; 0 after close/reset. */
   failureRate: number;
   /** Calls in that window. */
@@ -136,8 +163,15 @@ export interface HttpPoolNumbers {
   failures: number;
 }
 
-/** Last health check of a service; null until one ran. */
-export type HealthView = { ok: boolean; checkedAt: number; latencyMs: number | null; error?: string } | null;
+/** Last health check of a service; every field is null until one ran. */
+export interface HealthView {
+  ok: boolean | null;
+  checkedAt: number | null;
+  /** Round trip of the check; null before a check and when it got no answer. */
+  latencyMs: number | null;
+  /** Why the last check failed, in words (no URL, header or secret). */
+  error?: string;
+}
 
 /** One downstream service as one instance sees it, or summed over the fleet. */
 export interface ServiceStats {
@@ -148,7 +182,7 @@ export interface ServiceStats {
 }
 
 /** CloudWatch shipper counters. */
-export interface ShipperCounters {
+export interface ShipperStats {
   enabled: boolean;
   /** Events waiting to be sent. */
   buffered: number;
@@ -157,7 +191,9 @@ export interface ShipperCounters {
   failed: number;
   /** Events discarded because the buffer was full (oldest first). */
   dropped: number;
+  /** Most recent failure, or null if none yet. */
   lastError: { code: string; message: string; at: number } | null;
+  /** Last accepted PutLogEvents, or null if none yet. */
   lastSuccessAt: number | null;
 }
 
@@ -165,9 +201,9 @@ export interface ShipperCounters {
 export interface ConnectionPoolStats {
   at: number;
   services: Record<string, ServiceStats>;
-  instances: (InstanceIdentity & { services: Record<string, ServiceStats>; cloudwatch: ShipperCounters | null })[];
+  instances: (InstanceIdentity & { services: Record<string, ServiceStats>; cloudwatch: ShipperStats | null })[];
   /** Fleet total; null when no instance ships to CloudWatch. */
-  cloudwatch: ShipperCounters | null;
+  cloudwatch: ShipperStats | null;
 }
 
 /** Answer of `resetCircuitBreakers`. */

@@ -8,11 +8,11 @@ import { registerSecret } from './observability/redact.js';
 import type { RunQuery } from './payments/ledger.js';
 import { PaymentHandler } from './payments/paymentHandler.js';
 import { PAYMENT_SERVICE } from './payments/providerClient.js';
-import { BreakerRegistry } from './resilience/breakerRegistry.js';
-import { FirestoreBreakerStore } from './resilience/breakerStoreFirestore.js';
-import type { Verdict } from './resilience/circuitBreaker.js';
-import { HttpPoolManager } from './resilience/httpPool.js';
-import { QueryPool } from './resilience/queryPool.js';
+import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
+import { FirestoreBreakerStore } from './resilience/breaker/breakerStoreFirestore.js';
+import type { Verdict } from './resilience/breaker/circuitBreaker.js';
+import { HttpPoolManager } from './resilience/http/httpPool.js';
+import { QueryPool } from './resilience/query/queryPool.js';
 import { paymentApiKey } from './secrets.js';
 import { markStatsDirty } from './stats/instanceStats.js';
 

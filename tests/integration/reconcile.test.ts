@@ -9,10 +9,10 @@ import { SIMULATOR_URL } from './simulator.js';
 const require = createRequire(import.meta.url);
 const { reconcilePayments } = require('../../functions/lib/payments/reconcile.js');
 const { requestHash } = require('../../functions/lib/payments/ledger.js');
-const { HttpPoolManager } = require('../../functions/lib/resilience/httpPool.js');
+const { HttpPoolManager } = require('../../functions/lib/resilience/http/httpPool.js');
 const { PaymentHandler } = require('../../functions/lib/payments/paymentHandler.js');
-const { FleetCircuitBreaker } = require('../../functions/lib/resilience/circuitBreaker.js');
-const { MemoryBreakerStore } = require('../../functions/lib/resilience/breakerStore.js');
+const { FleetCircuitBreaker } = require('../../functions/lib/resilience/breaker/circuitBreaker.js');
+const { MemoryBreakerStore } = require('../../functions/lib/resilience/breaker/breakerStore.js');
 const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
 
 function record(status: string, extra: Record<string, unknown> = {}) {

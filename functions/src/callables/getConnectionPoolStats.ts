@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectionPoolStats, ShipperCounters } from '../api.js';
+import type { ConnectionPoolStats, ShipperStats } from '../api.js';
 import { PAYMENT_SERVICE } from '../payments/providerClient.js';
 import { freshSnapshots, sumService } from '../stats/fleetStats.js';
 import { publishIfDue, serviceView } from '../stats/instanceStats.js';
@@ -31,7 +31,7 @@ export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', A
       ),
     ]),
   );
-  const shippers: ShipperCounters[] = snapshots.flatMap((s) => (s.cloudwatch ? [s.cloudwatch] : []));
+  const shippers: ShipperStats[] = snapshots.flatMap((s) => (s.cloudwatch ? [s.cloudwatch] : []));
   return {
     at: Date.now(),
     services,
@@ -41,7 +41,7 @@ export const getConnectionPoolStats = defineCallable('getConnectionPoolStats', A
 });
 
 /** Fleet total of the CloudWatch shippers: counters summed, newest error and success. */
-function sumShippers(all: ShipperCounters[]): ShipperCounters {
+function sumShippers(all: ShipperStats[]): ShipperStats {
   const newest = <T extends { at: number } | null>(xs: T[]) => xs.filter(Boolean).sort((a, b) => b!.at - a!.at)[0] ?? null;
   return {
     enabled: all.some((s) => s.enabled),

@@ -20,9 +20,10 @@ import { FailureKinds, ShipErrorCodes, classifyFailure, toShipError, type ShipEr
 import { functionName, instanceId } from './instance.js';
 import { MAX_MESSAGE_BYTES, planBatches, truncateUtf8, type InputLogEvent, type PlannedBatch } from './logEvents.js';
 import { redactEvent } from './redact.js';
-import { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult, type ShipperStats } from './shipperOptions.js';
+import type { ShipperStats } from '../api.js';
+import { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult } from './shipperOptions.js';
 
-export { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult, type ShipperStats } from './shipperOptions.js';
+export { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult } from './shipperOptions.js';
 
 /** Outcome of one guarded attempt at sending a batch. */
 type Attempt =

@@ -44,24 +44,6 @@ export const SHIPPER_DEFAULTS = {
   flushBudgetMs: 300,
 } as const;
 
-/** Counters snapshot of a shipper. */
-export interface ShipperStats {
-  /** Whether shipping is on; when false `enqueue` ignores events. */
-  enabled: boolean;
-  /** Events waiting to be sent (including those of a flush in progress). */
-  buffered: number;
-  /** Events CloudWatch accepted, since start. */
-  sent: number;
-  /** Events CloudWatch refused for a data reason (dropped, never retried), since start. */
-  failed: number;
-  /** Events discarded because the buffer was full (oldest first), since start. */
-  dropped: number;
-  /** Most recent failure, or null if none yet. */
-  lastError: ShipError | null;
-  /** Epoch ms of the last accepted PutLogEvents, or null if none yet. */
-  lastSuccessAt: number | null;
-}
-
 /** What one flush achieved. */
 export interface FlushResult {
   /** Events accepted during this flush. */

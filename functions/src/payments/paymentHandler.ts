@@ -1,8 +1,8 @@
 import type { ProcessPaymentResult } from '../api.js';
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { hasCode } from '../errors.js';
-import type { FleetCircuitBreaker, Outcome, Verdict } from '../resilience/circuitBreaker.js';
-import type { HttpPoolManager } from '../resilience/httpPool.js';
+import type { FleetCircuitBreaker, Outcome, Verdict } from '../resilience/breaker/circuitBreaker.js';
+import type { HttpPoolManager } from '../resilience/http/httpPool.js';
 import { claimPayment, finalizePayment, PaymentStatus, type PaymentOutcome, type PaymentRecord, type RunQuery } from './ledger.js';
 import { normalizeCurrency, toMajorUnits, toMinorUnits } from './money.js';
 import {

@@ -1,5 +1,5 @@
 import { hasCode } from '../errors.js';
-import type { HttpPoolManager } from '../resilience/httpPool.js';
+import type { HttpPoolManager } from '../resilience/http/httpPool.js';
 
 /** Service name of the payment provider in the pool and breaker registries. */
 export const PAYMENT_SERVICE = 'payment-service';

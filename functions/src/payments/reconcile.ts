@@ -1,4 +1,4 @@
-import type { HttpPoolManager } from '../resilience/httpPool.js';
+import type { HttpPoolManager } from '../resilience/http/httpPool.js';
 import { claimForResolution, finalizePayment, PAYMENTS, PaymentStatus, type RunQuery } from './ledger.js';
 import { lookupCharge } from './providerClient.js';
 

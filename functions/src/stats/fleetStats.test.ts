@@ -30,7 +30,7 @@ describe('fleet totals', () => {
       breaker: { state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null },
       pool: { maxSockets: 10, activeSockets: 1, freeSockets: 2, queued: 0, socketsCreated: 3, socketsClosed: 1, socketErrors: 0, requests, timeouts: 0, failures: 0 },
       latencyMs: { p50: requests, p95: null, p99: null },
-      health: checkedAt === null ? null : { ok: checkedAt > 100, checkedAt, latencyMs: 3 },
+      health: checkedAt === null ? { ok: null, checkedAt: null, latencyMs: null } : { ok: checkedAt > 100, checkedAt, latencyMs: 3 },
     });
     const fleetBreaker = { state: 'open' as const, failureRate: 1, calls: 6, openedAt: 1, nextProbeAt: 30_001 };
     const s = sumService(fleetBreaker, [view(4, 100), view(6, 200), view(1, null)]);

@@ -1,6 +1,6 @@
-import type { LatencyPercentiles } from '../resilience/latency.js';
+import type { LatencyPercentiles } from '../resilience/window/latency.js';
 import type { Runtime } from '../runtime.js';
-import { INSTANCES, type DbPoolView, type InstanceSnapshot, type PoolView, type ServiceView } from './instanceStats.js';
+import { INSTANCES, NO_HEALTH_CHECK, type DbPoolView, type InstanceSnapshot, type PoolView, type ServiceView } from './instanceStats.js';
 
 /**
  * Fleet-wide views built from the instance snapshots in Firestore. Counters
@@ -48,7 +48,7 @@ const POOL_KEYS: (keyof PoolView)[] = ['maxSockets', 'activeSockets', 'freeSocke
 /** Fleet view of one service: fleet breaker state, summed pools, worst latency, newest health check. */
 export function sumService(breaker: ServiceView['breaker'], views: ServiceView[]): ServiceView {
   const pool = Object.fromEntries(POOL_KEYS.map((k) => [k, views.reduce((s, v) => s + (v.pool[k] ?? 0), 0)])) as unknown as PoolView;
-  const health = views.map((v) => v.health).filter((h) => h !== null).sort((a, b) => b!.checkedAt - a!.checkedAt)[0] ?? null;
+  const health = views.map((v) => v.health).filter((h) => h.checkedAt !== null).sort((a, b) => b.checkedAt! - a.checkedAt!)[0] ?? NO_HEALTH_CHECK;
   return {
     breaker,
     pool,

@@ -1,8 +1,8 @@
 import { Timestamp } from 'firebase-admin/firestore';
-import type { ShipperStats } from '../observability/cloudwatchShipper.js';
+import type { ShipperStats } from '../api.js';
 import { functionName, instanceId } from '../observability/instance.js';
-import type { DbPoolNumbers, HttpPoolNumbers, ServiceStats } from '../api.js';
-import { poolStatus } from '../resilience/queryPoolStats.js';
+import type { DbPoolNumbers, HealthView, HttpPoolNumbers, ServiceStats } from '../api.js';
+import { poolStatus } from '../resilience/query/queryPoolStats.js';
 import type { Runtime } from '../runtime.js';
 import { logEvent } from '../observability/logger.js';
 
@@ -27,6 +27,9 @@ export interface InstanceSnapshot {
   cloudwatch: ShipperStats | null;
 }
 
+/** Health of a service before its first check. */
+export const NO_HEALTH_CHECK: HealthView = { ok: null, checkedAt: null, latencyMs: null };
+
 const EMPTY_POOL: HttpPoolNumbers = { maxSockets: 0, activeSockets: 0, freeSockets: 0, queued: 0, socketsCreated: 0, socketsClosed: 0, socketErrors: 0, requests: 0, timeouts: 0, failures: 0 };
 
 /** This instance's view of a service: local pool numbers, breaker as last synced. */
@@ -34,12 +37,12 @@ export function serviceView(rt: Runtime, name: string): ServiceStats {
   const b = rt.breakers.get(name).snapshot();
   const known = rt.http.allStats()[name];
   const { reusedSocketRetries: _r, latencyMs, ...pool } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
-  const health = known ? rt.http.health(name) : null;
+  const health = known ? rt.http.health(name) : undefined;
   return {
     breaker: { state: b.state, failureRate: b.failureRate / 100, calls: b.calls, openedAt: b.openedAt, nextProbeAt: b.nextProbeAt },
     pool,
     latencyMs,
-    health: health ? { ok: health.ok, checkedAt: Date.parse(health.checkedAt), latencyMs: health.latencyMs, ...(health.error ? { error: health.error } : {}) } : null,
+    health: health ? { ok: health.ok, checkedAt: Date.parse(health.checkedAt), latencyMs: health.latencyMs, ...(health.error ? { error: health.error } : {}) } : NO_HEALTH_CHECK,
   };
 }
 

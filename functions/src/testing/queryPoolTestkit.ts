@@ -6,7 +6,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { expect, vi } from 'vitest';
 import { AppError } from '../errors.js';
-import { QueryPool, type QueryPoolOptions } from '../resilience/queryPool.js';
+import { QueryPool, type QueryPoolOptions } from '../resilience/query/queryPool.js';
 
 /** Stand-in database handed to queries; the unit tests never touch Firestore itself. */
 export const fakeDb = {} as Firestore;

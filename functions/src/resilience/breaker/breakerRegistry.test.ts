@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasCode } from '../errors.js';
+import { hasCode } from '../../errors.js';
 import { BreakerRegistry } from './breakerRegistry.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 import type { BreakerTransition } from './circuitBreaker.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import type { BreakerStore } from './breakerStore.js';
 import { FleetCircuitBreaker, type BreakerOptions, type TransitionListener } from './circuitBreaker.js';
 

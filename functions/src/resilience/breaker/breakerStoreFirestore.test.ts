@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedRecord, Transitions } from './breakerStore.js';
+import { closedRecord, Transitions } from './stateMachine.js';
 import { FirestoreBreakerStore, parseBreakerDoc, type RunQuery } from './breakerStoreFirestore.js';
 import { FleetCircuitBreaker, type Outcome, type Verdict } from './circuitBreaker.js';
 

@@ -1,6 +1,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { BreakerStates, type BreakerStore, type FleetBreakerState } from './breakerStore.js';
+import { BreakerState } from '../../api.js';
+import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
 
 /** Options of a Firestore query pool call (the project's pool has this shape). */
 export interface RunQueryOptions {
@@ -17,7 +18,7 @@ export type RunQuery = <T>(fn: (db: Firestore) => Promise<T>, name: string, opts
 // console must not crash the payment path with a TypeError.
 const leaseSchema = z.object({ id: z.string(), expiresAt: z.number() });
 const stateSchema = z.object({
-  state: z.enum([BreakerStates.closed, BreakerStates.open, BreakerStates.halfOpen]),
+  state: z.enum([BreakerState.closed, BreakerState.open, BreakerState.halfOpen]),
   generation: z.number().int().nonnegative(),
   openedAt: z.number().nullable(),
   nextProbeAt: z.number().nullable(),

@@ -1,4 +1,4 @@
-import { TimedRing } from './timedRing.js';
+import { TimedRing } from '../window/timedRing.js';
 
 /** Counts of a {@link RollingWindow}. */
 export interface WindowStats {

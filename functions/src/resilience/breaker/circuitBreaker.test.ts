@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../errors.js';
-import { deferred } from '../testing/deferred.js';
+import { hasCode } from '../../errors.js';
+import { deferred } from '../../testing/deferred.js';
 import { MemoryBreakerStore, type BreakerStore } from './breakerStore.js';
 import {
   BreakerOpenError,

@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BreakerOpenError } from './breakerErrors.js';
 import { DEFAULT_BREAKER_OPTIONS, validBreakerOptions, type BreakerOptions } from './breakerOptions.js';
-import {
-  BreakerStates,
-  closedRecord,
-  Transitions,
-  type BreakerState,
-  type BreakerStore,
-  type FleetBreakerState,
-  type TransitionReason,
-} from './breakerStore.js';
+import { BreakerState } from '../../api.js';
+import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
+import { closedRecord, Transitions, type TransitionReason } from './stateMachine.js';
 import { RollingWindow } from './breakerWindow.js';
 
 export { BreakerConfigError, BreakerOpenError } from './breakerErrors.js';
 export { DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from './breakerOptions.js';
-export { BreakerStates, TransitionReasons, type BreakerState, type TransitionReason } from './breakerStore.js';
+export { TransitionReasons, type TransitionReason } from './stateMachine.js';
 
 /** How the caller judges one attempt: business answers (declines, 4xx) are `success` for the breaker. */
 export type Verdict = 'success' | 'failure' | 'ignored';
@@ -109,8 +103,8 @@ export class FleetCircuitBreaker {
     for (;;) {
       const now = this.now();
       const s = this.local;
-      if (s.state === BreakerStates.closed) return this.run(fn, classify, s.generation, null);
-      const waiting = s.state === BreakerStates.open && now < (s.nextProbeAt ?? 0);
+      if (s.state === BreakerState.closed) return this.run(fn, classify, s.generation, null);
+      const waiting = s.state === BreakerState.open && now < (s.nextProbeAt ?? 0);
       const leasesFull = s.probeLeases.filter((l) => l.expiresAt > now).length >= this.options.halfOpenProbes;
       if (waiting || leasesFull || now < this.probeBlockedUntil) throw this.openError(now);
       if (this.acquiring !== null) {
@@ -188,7 +182,7 @@ export class FleetCircuitBreaker {
     if (verdict === 'ignored') return undefined;
     const now = this.now();
     this.window.record(generation, verdict === 'failure', now);
-    if (verdict === 'success' || this.local.state !== BreakerStates.closed || this.local.generation !== generation) return undefined;
+    if (verdict === 'success' || this.local.state !== BreakerState.closed || this.local.generation !== generation) return undefined;
     const { calls, failures, failureRate, consecutiveFailures } = this.window.stats(now);
     // Rate rule, plus a streak rule: a hard outage right after healthy traffic
     // (whose successes still fill the window) trips after minCalls failures in a
@@ -210,7 +204,7 @@ export class FleetCircuitBreaker {
       // instance stops calling a failing service; the next sync replaces this copy.
       const local = transition(this.local).result.after;
       this.local = local;
-      this.emit(BreakerStates.closed, local, 'failure-rate', now);
+      this.emit(BreakerState.closed, local, 'failure-rate', now);
     }
   }
 
@@ -218,7 +212,7 @@ export class FleetCircuitBreaker {
     const id = randomUUID();
     const transition = Transitions.acquire(now, id, this.options.halfOpenProbes, this.options.probeLeaseMs);
     const { after, changed, from } = await this.store.transact(this.service, transition);
-    this.adopt(after, now, changed && from === BreakerStates.open ? 'open-elapsed' : undefined, from);
+    this.adopt(after, now, changed && from === BreakerState.open ? 'open-elapsed' : undefined, from);
     return after.probeLeases.some((l) => l.id === id) ? id : null;
   }
 
@@ -278,7 +272,7 @@ export class FleetCircuitBreaker {
     const s = this.local;
     const nextProbeAt = s.nextProbeAt ?? 0;
     // Half-open with the probe slots taken: its answer comes soon, so suggest a short wait.
-    const retryAt = s.state === BreakerStates.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
+    const retryAt = s.state === BreakerState.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
     return new BreakerOpenError(this.service, s.openedAt ?? now, retryAt, now, cause);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closedRecord, MemoryBreakerStore, Transitions, type FleetBreakerState } from './breakerStore.js';
+import { MemoryBreakerStore, type FleetBreakerState } from './breakerStore.js';
+import { closedRecord, Transitions } from './stateMachine.js';
 
 const S = 'payment-service';
 const T0 = 1_000_000;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpPoolManager, connectionPoolManager } from './httpPool.js';
+import { HttpPoolManager } from './httpPool.js';
 
 const SECRET = 'Bearer sk_live_very_secret_token_123';
 const servers: http.Server[] = [];
@@ -139,10 +139,6 @@ describe('HttpPoolManager responses and failures', () => {
 
     expect(pool.allStats()).toEqual({});
     await expect(pool.makeRequest('psp', { url: '/' })).rejects.toMatchObject({ code: 'UNKNOWN_SERVICE' });
-  });
-
-  it('exports a shared default instance', () => {
-    expect(connectionPoolManager).toBeInstanceOf(HttpPoolManager);
   });
 });
 

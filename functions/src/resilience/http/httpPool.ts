@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { hasCode } from '../errors.js';
+import { hasCode } from '../../errors.js';
 import { attempt, type AttemptTarget } from './httpPoolAttempt.js';
 import { HttpConnectionError, HttpPoolConfigError, HttpTimeoutError, UnknownServiceError } from './httpPoolErrors.js';
 import {
@@ -269,6 +269,3 @@ export class HttpPoolManager {
     return attempt(service.target, config, { timeoutMs, signals });
   }
 }
-
-/** The backend's shared pool manager. */
-export const connectionPoolManager = new HttpPoolManager();

@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../errors.js';
+import { hasCode } from '../../errors.js';
 import { HttpPoolManager } from './httpPool.js';
 
 /** Real server on 127.0.0.1:0 that counts connections and requests. */

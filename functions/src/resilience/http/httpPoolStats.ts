@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HttpPoolNumbers } from '../api.js';
-import { LatencyWindow, type LatencyPercentiles } from './latency.js';
+import type { HttpPoolNumbers } from '../../api.js';
+import { LatencyWindow, type LatencyPercentiles } from '../window/latency.js';
 
 /** Snapshot of one service's HTTP pool: the published numbers (each defined in api.ts) plus two more. */
 export type HttpPoolStats = HttpPoolNumbers & {

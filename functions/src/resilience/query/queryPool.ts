@@ -1,7 +1,7 @@
 import { ExponentialBackoff, handleWhen, noJitterGenerator, retry, type GeneratorFn, type RetryPolicy } from 'cockatiel';
 import type { Firestore } from 'firebase-admin/firestore';
-import { AppError } from '../errors.js';
-import { LatencyWindow } from './latency.js';
+import { AppError } from '../../errors.js';
+import { LatencyWindow } from '../window/latency.js';
 import {
   grpcStatusOf,
   isTransientDbError,

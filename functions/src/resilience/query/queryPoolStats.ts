@@ -1,4 +1,4 @@
-import type { DbPoolNumbers } from '../api.js';
+import { PoolStatus, type DbPoolNumbers } from '../../api.js';
 
 /**
  * Snapshot of a {@link QueryPool}: the published numbers (each defined in
@@ -19,16 +19,6 @@ export interface PoolInterval {
   previous: PoolStats | undefined;
 }
 
-/** Health words for the pool, worst last. */
-export const POOL_STATUS = {
-  healthy: 'healthy',
-  saturated: 'saturated',
-  degraded: 'degraded',
-} as const;
-
-/** One of {@link POOL_STATUS}. */
-export type PoolStatus = (typeof POOL_STATUS)[keyof typeof POOL_STATUS];
-
 /** Utilisation (active / max), in percent, from which the pool counts as saturated. */
 export const SATURATION_PERCENT = 90;
 
@@ -44,12 +34,12 @@ export function poolStatus(stats: PoolStats, previous?: PoolStats): PoolStatus {
   const delta = (key: 'acquireTimeouts' | 'queryTimeouts' | 'errors' | 'queued'): number =>
     stats[key] - (previous?.[key] ?? 0);
   if (delta('acquireTimeouts') > 0 || delta('queryTimeouts') > 0 || delta('errors') > 0) {
-    return POOL_STATUS.degraded;
+    return PoolStatus.degraded;
   }
   // Integer arithmetic: 0.9 * max is not exact in floating point.
   const busiest = Math.max(stats.active, stats.peakActive);
   if (stats.pending > 0 || delta('queued') > 0 || busiest * 100 >= stats.max * SATURATION_PERCENT) {
-    return POOL_STATUS.saturated;
+    return PoolStatus.saturated;
   }
-  return POOL_STATUS.healthy;
+  return PoolStatus.healthy;
 }
