@@ -16,8 +16,13 @@ function operations(user, tag) {
   let seq = 0;
   return {
     [PAY]: async () => {
-      const res = await user.call('processPayment', { amount: 19.99, paymentMethod: 'credit_card', transactionId: `${tag}_${seq++}` });
-      if (res.status !== 'succeeded') throw Object.assign(new Error(`payment ${res.status}`), { code: `status-${res.status}` });
+      const res = await user.call('processPayment', {
+        amount: 19.99,
+        paymentMethod: 'credit_card',
+        transactionId: `${tag}_${seq++}`,
+      });
+      if (res.status !== 'succeeded')
+        throw Object.assign(new Error(`payment ${res.status}`), { code: `status-${res.status}` });
     },
     [BASE]: () => user.call('benchTrivialWrite', {}),
     [FLOOR]: async () => {
@@ -49,7 +54,10 @@ export async function runEndToEnd({ user, admin, quick, log }) {
   for (const v of [PAY, BASE]) {
     for (let c = WARM_STEP; c < maxC + WARM_STEP; c += WARM_STEP) {
       const res = await closedLoop({ n: Math.min(c, maxC), concurrency: Math.min(c, maxC), op: ops[v] });
-      if (res.failures) log(`5: warm-up ${v} at concurrency ${Math.min(c, maxC)}: ${res.failures} failed (${Object.keys(res.errors).join(', ')})`);
+      if (res.failures)
+        log(
+          `5: warm-up ${v} at concurrency ${Math.min(c, maxC)}: ${res.failures} failed (${Object.keys(res.errors).join(', ')})`,
+        );
     }
     const res = await closedLoop({ n: maxC, concurrency: maxC, op: ops[v] });
     log(`5: warm-up ${v}: ${maxC} concurrent calls, p50 ${fmtMs(res.p50)}, failed ${res.failures}`);
@@ -58,7 +66,8 @@ export async function runEndToEnd({ user, admin, quick, log }) {
   const results = Object.fromEntries(modes.map((m) => [m.name, Object.fromEntries(VARIANTS.map((v) => [v, []]))]));
   for (let r = 0; r < rounds; r++) {
     for (const mode of modes) {
-      for (const v of rotate(VARIANTS, r)) results[mode.name][v].push(await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] }));
+      for (const v of rotate(VARIANTS, r))
+        results[mode.name][v].push(await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] }));
     }
     log(`5: round ${r + 1}/${rounds} done`);
   }
@@ -71,7 +80,8 @@ export async function runEndToEnd({ user, admin, quick, log }) {
     const ratio = (v, key) => byV[v].map((x, r) => x[key] / base[r][key]);
     for (const v of VARIANTS) {
       const runs = byV[v];
-      const cell = (key) => (v === BASE ? '1 (baseline)' : `${fmtRatio(median(ratio(v, key)))} ${fmtSpread(spread(ratio(v, key)))}`);
+      const cell = (key) =>
+        v === BASE ? '1 (baseline)' : `${fmtRatio(median(ratio(v, key)))} ${fmtSpread(spread(ratio(v, key)))}`;
       const errors = {};
       for (const x of runs) for (const [k, n] of Object.entries(x.errors)) errors[k] = (errors[k] ?? 0) + n;
       rows.push([
@@ -83,7 +93,11 @@ export async function runEndToEnd({ user, admin, quick, log }) {
         cell('p50'),
         cell('p99'),
         cell('opsPerSec'),
-        Object.keys(errors).length ? Object.entries(errors).map(([k, n]) => `${k}: ${n}`).join(', ') : '0',
+        Object.keys(errors).length
+          ? Object.entries(errors)
+              .map(([k, n]) => `${k}: ${n}`)
+              .join(', ')
+          : '0',
       ]);
     }
     const failed = byV[PAY].reduce((n, x) => n + x.failures, 0) + base.reduce((n, x) => n + x.failures, 0);
@@ -93,16 +107,32 @@ export async function runEndToEnd({ user, admin, quick, log }) {
       value: `${fmtRatio(median(ratio(PAY, 'p50')))} / ${fmtRatio(median(ratio(PAY, 'p99')))} (${fmtMs(median(byV[PAY].map((x) => x.p50)))} / ${fmtMs(median(byV[PAY].map((x) => x.p99)))})`,
       pass: null,
     });
-    checks.push({ name: `${mode.name}: failed calls (payment and baseline)`, target: '0', value: String(failed), pass: failed === 0 });
+    checks.push({
+      name: `${mode.name}: failed calls (payment and baseline)`,
+      target: '0',
+      value: String(failed),
+      pass: failed === 0,
+    });
   }
   return {
     id: 5,
     title: 'End to end (Functions emulator)',
-    target: 'None set by the issue: processPayment p50/p99 at concurrency 1 and 20 and its ratio to a cheap callable in the same emulator are reported to follow the trend; every call must succeed.',
+    target:
+      'None set by the issue: processPayment p50/p99 at concurrency 1 and 20 and its ratio to a cheap callable in the same emulator are reported to follow the trend; every call must succeed.',
     checks,
     tables: [
       {
-        headers: ['mode', 'callable', 'p50', 'p99', 'calls/s', 'p50 vs baseline [min-max]', 'p99 vs baseline', 'calls/s vs baseline', 'failed'],
+        headers: [
+          'mode',
+          'callable',
+          'p50',
+          'p99',
+          'calls/s',
+          'p50 vs baseline [min-max]',
+          'p99 vs baseline',
+          'calls/s vs baseline',
+          'failed',
+        ],
         rows,
       },
     ],

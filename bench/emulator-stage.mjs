@@ -8,7 +8,13 @@ import { seedUsers } from '../scripts/seed-users.mjs';
 import { session } from './lib/client.mjs';
 import { simulatorControl } from './lib/simulator.mjs';
 
-const { values } = parseArgs({ options: { out: { type: 'string' }, sections: { type: 'string', default: '5,6' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    sections: { type: 'string', default: '5,6' },
+    quick: { type: 'boolean', default: false },
+  },
+});
 const ids = values.sections.split(',').map(Number);
 const log = (message) => console.log(`[bench] ${message}`);
 
@@ -31,7 +37,12 @@ try {
       results.push(await sections[id]());
     } catch (err) {
       console.error(err);
-      results.push({ id, title: id === 5 ? 'End to end (Functions emulator)' : 'Load test with faults', target: '', error: err instanceof Error ? err.message : String(err) });
+      results.push({
+        id,
+        title: id === 5 ? 'End to end (Functions emulator)' : 'Load test with faults',
+        target: '',
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
     log(`section ${id} took ${Math.round((Date.now() - t0) / 1000)} s`);
   }

@@ -53,10 +53,17 @@ function benchConfig() {
   mkdirSync(dir, { recursive: true });
   cpSync(join(ROOT, 'bench', 'trivial-callable'), join(dir, 'trivial-callable'), { recursive: true });
   // The emulator reads a codebase's runtime from its package.json (generated here, so the repo holds no extra package).
-  const pkg = { name: 'bench-trivial-callable', private: true, type: 'module', main: 'index.js', engines: { node: '24' } };
+  const pkg = {
+    name: 'bench-trivial-callable',
+    private: true,
+    type: 'module',
+    main: 'index.js',
+    engines: { node: '24' },
+  };
   writeFileSync(join(dir, 'trivial-callable', 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   copyFileSync(join(ROOT, base.firestore.rules), join(dir, 'firestore.rules'));
-  if (codebases.some((c) => c.source !== 'functions')) throw new Error('firebase.json has a functions codebase other than functions/: teach bench/emulator.mjs about it.');
+  if (codebases.some((c) => c.source !== 'functions'))
+    throw new Error('firebase.json has a functions codebase other than functions/: teach bench/emulator.mjs about it.');
   const config = {
     functions: [
       ...codebases.map((c) => ({ ...c, source: relative(dir, functionsDir) })),
@@ -81,9 +88,27 @@ export async function runEmulatorSections({ ids, quick, log }) {
   log(`sections ${ids.join(', ')}: starting the dev servers and the Firebase emulators (their log: ${logFile})`);
   const servers = await startDevServers({ quiet: true });
   try {
-    const stage = [process.execPath, join(ROOT, 'bench', 'emulator-stage.mjs'), '--out', resultFile, '--sections', ids.join(','), ...(quick ? ['--quick'] : [])];
+    const stage = [
+      process.execPath,
+      join(ROOT, 'bench', 'emulator-stage.mjs'),
+      '--out',
+      resultFile,
+      '--sections',
+      ids.join(','),
+      ...(quick ? ['--quick'] : []),
+    ];
     const inner = stage.map((a) => (a.startsWith('--') ? a : `"${a}"`)).join(' ');
-    const args = [FIREBASE, 'emulators:exec', '--config', benchConfig(), '--project', PROJECT_ID, '--only', 'auth,firestore,functions', inner];
+    const args = [
+      FIREBASE,
+      'emulators:exec',
+      '--config',
+      benchConfig(),
+      '--project',
+      PROJECT_ID,
+      '--only',
+      'auth,firestore,functions',
+      inner,
+    ];
     await runLogged(process.execPath, args, { env }, logFile);
   } finally {
     await servers.stop();

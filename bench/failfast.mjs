@@ -16,7 +16,9 @@ async function rejections({ sim, apiKey, quick, log }) {
   const tag = `b3a_${process.pid}`;
   try {
     const t0 = performance.now();
-    const opening = await Promise.allSettled(Array.from({ length: SETTINGS.breaker.minCalls }, (_, i) => path.attempt(chargeBody(tag, i))));
+    const opening = await Promise.allSettled(
+      Array.from({ length: SETTINGS.breaker.minCalls }, (_, i) => path.attempt(chargeBody(tag, i))),
+    );
     const openedAfterMs = performance.now() - t0;
     const openingCodes = opening.map((r) => (r.status === 'rejected' ? codeOf(r.reason) : 'answered'));
     const state = path.breaker.snapshot().state;
@@ -41,7 +43,10 @@ async function rejections({ sim, apiKey, quick, log }) {
 async function outage({ sim, apiKey, leadMs, outageMs, openMs, tailMs, tag }) {
   await sim.reset();
   const store = new MemoryBreakerStore();
-  const instances = ['A', 'B'].map((name) => ({ name, ...projectPath(sim.url, apiKey, { store, breakerOptions: { openMs } }) }));
+  const instances = ['A', 'B'].map((name) => ({
+    name,
+    ...projectPath(sim.url, apiKey, { store, breakerOptions: { openMs } }),
+  }));
   const transitions = [];
   const marks = {};
   let start = performance.now();
@@ -57,7 +62,9 @@ async function outage({ sim, apiKey, leadMs, outageMs, openMs, tailMs, tag }) {
     marks.outageStart = 0;
   }
   for (const inst of instances) {
-    inst.breaker.onTransition((e) => transitions.push({ at: rel(), instance: inst.name, from: e.from, to: e.to, reason: e.reason }));
+    inst.breaker.onTransition((e) =>
+      transitions.push({ at: rel(), instance: inst.name, from: e.from, to: e.to, reason: e.reason }),
+    );
   }
   const faults = (async () => {
     if (leadMs > 0) {
@@ -105,7 +112,9 @@ function summarizeOutage(o) {
     duringCount: during.length,
     reached: o.marks.chargesAtEnd - o.marks.chargesAtStart,
     answered503: during.filter((c) => c.outcome === 'server-error').length,
-    byInstance: Object.fromEntries(['A', 'B'].map((n) => [n, during.filter((c) => c.instance === n && c.outcome !== 'BREAKER_OPEN').length])),
+    byInstance: Object.fromEntries(
+      ['A', 'B'].map((n) => [n, during.filter((c) => c.instance === n && c.outcome !== 'BREAKER_OPEN').length]),
+    ),
     rejected: rejected.length,
     openAfterMs: rejected.length ? rejected[0].at - outageStart : null,
     rejection: lat.percentiles(),
@@ -120,17 +129,36 @@ export async function runFailFast(ctx) {
   const coldOutageMs = quick ? 10_000 : 30_000;
   const coldOpenMs = quick ? 10_000 : SETTINGS.breaker.openMs;
   log(`3b: ${coldOutageMs / 1000} s outage at ${RATE_PER_SEC} calls/s from 2 instances, empty window`);
-  const cold = await outage({ sim, apiKey, leadMs: 0, outageMs: coldOutageMs, openMs: coldOpenMs, tailMs: Math.max(3000, coldOpenMs - coldOutageMs + 3000), tag: `b3b_${process.pid}` });
+  const cold = await outage({
+    sim,
+    apiKey,
+    leadMs: 0,
+    outageMs: coldOutageMs,
+    openMs: coldOpenMs,
+    tailMs: Math.max(3000, coldOpenMs - coldOutageMs + 3000),
+    tag: `b3b_${process.pid}`,
+  });
   const warmOutageMs = quick ? 8000 : 10_000;
   log(`3c: ${SETTINGS.breaker.windowMs / 1000} s healthy, then a ${warmOutageMs / 1000} s outage`);
-  const warm = await outage({ sim, apiKey, leadMs: SETTINGS.breaker.windowMs, outageMs: warmOutageMs, openMs: SETTINGS.breaker.openMs, tailMs: 0, tag: `b3c_${process.pid}` });
+  const warm = await outage({
+    sim,
+    apiKey,
+    leadMs: SETTINGS.breaker.windowMs,
+    outageMs: warmOutageMs,
+    openMs: SETTINGS.breaker.openMs,
+    tailMs: 0,
+    tag: `b3c_${process.pid}`,
+  });
   await sim.reset();
 
   const { minCalls, halfOpenProbes, openMs } = SETTINGS.breaker;
   const probeWindows = Math.ceil(cold.outageMs / cold.openMs);
   const literalBound = minCalls + probeWindows * halfOpenProbes;
   const fleetBound = 2 * minCalls + probeWindows * halfOpenProbes;
-  const scale = cold.openMs === openMs ? 'real time' : `time compressed ${openMs / cold.openMs}x: CIRCUIT_OPEN_MS ${cold.openMs / 1000} s`;
+  const scale =
+    cold.openMs === openMs
+      ? 'real time'
+      : `time compressed ${openMs / cold.openMs}x: CIRCUIT_OPEN_MS ${cold.openMs / 1000} s`;
   const outageRow = (label, o) => [
     label,
     String(o.duringCount),
@@ -146,9 +174,19 @@ export async function runFailFast(ctx) {
     title: 'Fail-fast',
     target: `Once the breaker is open, rejections under 5 ms p99 in-process (vs the ${SETTINGS.attemptTimeoutMs} ms attempt timeout); during a ${cold.outageMs / 1000} s outage at ${RATE_PER_SEC} calls/s, requests reaching the provider no more than the breaker's minimum volume (CIRCUIT_MIN_CALLS ${minCalls}) plus the half-open probes, fleet-wide (two instances).`,
     checks: [
-      { name: 'rejection p99 once open, one call at a time', target: '< 5 ms', value: `${fmtMs(a.seq.p99)} (${fmtRatio(a.seq.p99 / SETTINGS.attemptTimeoutMs)} of the 5 s timeout)`, pass: a.seq.p99 < 5 && a.state === 'open' },
+      {
+        name: 'rejection p99 once open, one call at a time',
+        target: '< 5 ms',
+        value: `${fmtMs(a.seq.p99)} (${fmtRatio(a.seq.p99 / SETTINGS.attemptTimeoutMs)} of the 5 s timeout)`,
+        pass: a.seq.p99 < 5 && a.state === 'open',
+      },
       { name: 'rejection p99 once open, 50 calls in flight', target: 'reported', value: fmtMs(a.conc.p99), pass: null },
-      { name: 'requests reaching the provider while rejecting', target: '0', value: String(a.reached), pass: a.reached === 0 },
+      {
+        name: 'requests reaching the provider while rejecting',
+        target: '0',
+        value: String(a.reached),
+        pass: a.reached === 0,
+      },
       {
         name: `requests reaching the provider during the ${cold.outageMs / 1000} s outage (2 instances)`,
         target: `<= ${literalBound} (min volume ${minCalls} + ${probeWindows * halfOpenProbes} probe)`,
@@ -161,20 +199,47 @@ export async function runFailFast(ctx) {
         value: String(cold.reached),
         pass: cold.reached <= fleetBound,
       },
-      { name: `same, outage right after ${SETTINGS.breaker.windowMs / 1000} s of healthy traffic`, target: 'reported', value: String(warm.reached), pass: null },
+      {
+        name: `same, outage right after ${SETTINGS.breaker.windowMs / 1000} s of healthy traffic`,
+        target: 'reported',
+        value: String(warm.reached),
+        pass: null,
+      },
     ],
     tables: [
       {
         title: '(a) Rejections once open, provider hanging',
         headers: ['calls', 'p50', 'p99', 'p99 vs 5,000 ms timeout', 'ops/s', 'rejected BREAKER_OPEN'],
         rows: [
-          [`${a.n} one at a time`, fmtMs(a.seq.p50), fmtMs(a.seq.p99), fmtRatio(a.seq.p99 / SETTINGS.attemptTimeoutMs), fmtNum(a.seq.opsPerSec, 0), String(a.seq.errors.BREAKER_OPEN ?? 0)],
-          [`${a.n} with 50 in flight`, fmtMs(a.conc.p50), fmtMs(a.conc.p99), fmtRatio(a.conc.p99 / SETTINGS.attemptTimeoutMs), fmtNum(a.conc.opsPerSec, 0), String(a.conc.errors.BREAKER_OPEN ?? 0)],
+          [
+            `${a.n} one at a time`,
+            fmtMs(a.seq.p50),
+            fmtMs(a.seq.p99),
+            fmtRatio(a.seq.p99 / SETTINGS.attemptTimeoutMs),
+            fmtNum(a.seq.opsPerSec, 0),
+            String(a.seq.errors.BREAKER_OPEN ?? 0),
+          ],
+          [
+            `${a.n} with 50 in flight`,
+            fmtMs(a.conc.p50),
+            fmtMs(a.conc.p99),
+            fmtRatio(a.conc.p99 / SETTINGS.attemptTimeoutMs),
+            fmtNum(a.conc.opsPerSec, 0),
+            String(a.conc.errors.BREAKER_OPEN ?? 0),
+          ],
         ],
       },
       {
         title: `(b) Outages at ${RATE_PER_SEC} calls/s, alternating between two instances`,
-        headers: ['scenario', 'calls during the outage', 'reached the provider (per instance)', 'rejected by the breaker', 'first call refused after', 'rejection p50 / p99', 'first success after the outage'],
+        headers: [
+          'scenario',
+          'calls during the outage',
+          'reached the provider (per instance)',
+          'rejected by the breaker',
+          'first call refused after',
+          'rejection p50 / p99',
+          'first success after the outage',
+        ],
         rows: [
           outageRow(`${cold.outageMs / 1000} s outage, empty window before (${scale})`, cold),
           outageRow(`${warm.outageMs / 1000} s outage after ${warm.leadMs / 1000} s healthy at the same rate`, warm),

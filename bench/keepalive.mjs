@@ -38,7 +38,11 @@ async function coldRun(variant, mode, sim, apiKey, tag) {
     const res = await closedLoop({ n: N, concurrency: mode.concurrency, op });
     const stats = await sim.stats();
     // The stats request opened one connection of its own (control calls never reuse one).
-    return { ...res, socketsOpened: stats.connectionsOpened - 1, poolSocketsCreated: poolStats()?.socketsCreated ?? null };
+    return {
+      ...res,
+      socketsOpened: stats.connectionsOpened - 1,
+      poolSocketsCreated: poolStats()?.socketsCreated ?? null,
+    };
   } finally {
     client.destroy();
   }
@@ -83,9 +87,19 @@ export async function runKeepAlive({ sim, apiKey, quick, log }) {
         String(runs.reduce((n, x) => n + x.failures, 0)),
       ]);
     }
-    checks.push({ name: `${mode.name}: throughput vs no keep-alive`, target: '>= 2.00x', value: fmtRatio(ratio), pass: ratio >= 2 });
+    checks.push({
+      name: `${mode.name}: throughput vs no keep-alive`,
+      target: '>= 2.00x',
+      value: fmtRatio(ratio),
+      pass: ratio >= 2,
+    });
   }
-  checks.unshift({ name: 'sockets opened by the pool per 1,000 requests (worst run)', target: `<= ${SETTINGS.maxSockets}`, value: String(worstSockets), pass: worstSockets <= SETTINGS.maxSockets });
+  checks.unshift({
+    name: 'sockets opened by the pool per 1,000 requests (worst run)',
+    target: `<= ${SETTINGS.maxSockets}`,
+    value: String(worstSockets),
+    pass: worstSockets <= SETTINGS.maxSockets,
+  });
   checks.push({ name: 'failed requests', target: '0', value: String(failures), pass: failures === 0 });
   return {
     id: 2,
@@ -94,7 +108,16 @@ export async function runKeepAlive({ sim, apiKey, quick, log }) {
     checks,
     tables: [
       {
-        headers: ['mode', 'variant', 'sockets opened (per round)', 'ops/s', 'p50', 'p99', 'ops/s vs no keep-alive [min-max]', 'failed'],
+        headers: [
+          'mode',
+          'variant',
+          'sockets opened (per round)',
+          'ops/s',
+          'p50',
+          'p99',
+          'ops/s vs no keep-alive [min-max]',
+          'failed',
+        ],
         rows,
       },
     ],

@@ -28,7 +28,11 @@ export async function runOverhead({ sim, apiKey, quick, log }) {
   let seq = 0;
   const run = async (variant, mode) => {
     const tag = `b1_${process.pid}_${seq++}`;
-    const res = await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: (i) => clients[variant].post(chargeBody(tag, i)) });
+    const res = await closedLoop({
+      n: mode.n,
+      concurrency: mode.concurrency,
+      op: (i) => clients[variant].post(chargeBody(tag, i)),
+    });
     await sim.reset();
     return res;
   };
@@ -65,10 +69,15 @@ function summarize(modes, results, rounds) {
         fmtNum(median(runs.map((x) => x.opsPerSec)), 0),
         fmtMs(median(runs.map((x) => x.p50))),
         fmtMs(median(runs.map((x) => x.p99))),
-        v === 'raw axios' ? '1 (baseline)' : `${fmtRatio(median(perRound(v, 'opsPerSec')))} ${fmtSpread(spread(perRound(v, 'opsPerSec')))}`,
-        v === 'raw axios' ? '1 (baseline)' : `${fmtRatio(median(perRound(v, 'p50')))} ${fmtSpread(spread(perRound(v, 'p50')))}`,
+        v === 'raw axios'
+          ? '1 (baseline)'
+          : `${fmtRatio(median(perRound(v, 'opsPerSec')))} ${fmtSpread(spread(perRound(v, 'opsPerSec')))}`,
+        v === 'raw axios'
+          ? '1 (baseline)'
+          : `${fmtRatio(median(perRound(v, 'p50')))} ${fmtSpread(spread(perRound(v, 'p50')))}`,
         v === 'raw axios' ? '1 (baseline)' : fmtRatio(median(perRound(v, 'p99'))),
-        `${fmtNum(median(runs.map((x) => x.cpuUsPerOp)), 0)} µs` + (v === 'raw axios' ? '' : ` (${fmtRatio(median(perRound(v, 'cpuUsPerOp')))})`),
+        `${fmtNum(median(runs.map((x) => x.cpuUsPerOp)), 0)} µs` +
+          (v === 'raw axios' ? '' : ` (${fmtRatio(median(perRound(v, 'cpuUsPerOp')))})`),
         String(failures),
       ]);
     }
@@ -76,7 +85,9 @@ function summarize(modes, results, rounds) {
     const p50 = median(perRound('project path', 'p50'));
     const vsOpTput = median(vs('project path', 'opossum + axios', 'opsPerSec'));
     const vsOpP50 = median(vs('project path', 'opossum + axios', 'p50'));
-    const failures = Object.values(byV).flat().reduce((n, x) => n + x.failures, 0);
+    const failures = Object.values(byV)
+      .flat()
+      .reduce((n, x) => n + x.failures, 0);
     checks.push(
       { name: `${mode.name}: throughput vs raw axios`, target: '>= 0.90x', value: fmtRatio(tput), pass: tput >= 0.9 },
       { name: `${mode.name}: p50 vs raw axios`, target: '<= 1.10x', value: fmtRatio(p50), pass: p50 <= 1.1 },
@@ -97,11 +108,23 @@ function summarize(modes, results, rounds) {
   return {
     id: 1,
     title: 'Overhead when healthy',
-    target: "The project's path within 10 % of raw axios throughput and p50, and not slower than opossum (sequential and at concurrency 50).",
+    target:
+      "The project's path within 10 % of raw axios throughput and p50, and not slower than opossum (sequential and at concurrency 50).",
     checks,
     tables: [
       {
-        headers: ['mode', 'variant', 'ops/s', 'p50', 'p99', 'ops/s vs raw [min-max]', 'p50 vs raw [min-max]', 'p99 vs raw', 'client CPU per request (vs raw)', 'failed'],
+        headers: [
+          'mode',
+          'variant',
+          'ops/s',
+          'p50',
+          'p99',
+          'ops/s vs raw [min-max]',
+          'p50 vs raw [min-max]',
+          'p99 vs raw',
+          'client CPU per request (vs raw)',
+          'failed',
+        ],
         rows,
       },
     ],

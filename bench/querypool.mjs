@@ -23,7 +23,10 @@ function reader(gauge) {
     gauge.active++;
     gauge.peak = Math.max(gauge.peak, gauge.active);
     try {
-      const snap = await db.collection('benchReads').doc(`d${i % DOCS}`).get();
+      const snap = await db
+        .collection('benchReads')
+        .doc(`d${i % DOCS}`)
+        .get();
       if (!snap.exists) throw new Error('seeded document missing');
       return snap;
     } finally {
@@ -37,8 +40,18 @@ async function runVariant(variant, db) {
   const read = reader(gauge);
   if (variant === POOLED) {
     // The app's settings: VUE_APP_MAX_CONNECTIONS, VUE_APP_CONNECTION_TIMEOUT, VUE_APP_DATABASE_TIMEOUT, VUE_APP_DATABASE_RETRY_ATTEMPTS.
-    const pool = new QueryPool({ getDb: () => db, max: MAX, acquireTimeoutMs: 30_000, queryTimeoutMs: 10_000, retryAttempts: 3 });
-    const res = await closedLoop({ n: N, concurrency: 100, op: (i) => pool.executeQuery((d) => read(d, i), 'bench.read', { readOnly: true }) });
+    const pool = new QueryPool({
+      getDb: () => db,
+      max: MAX,
+      acquireTimeoutMs: 30_000,
+      queryTimeoutMs: 10_000,
+      retryAttempts: 3,
+    });
+    const res = await closedLoop({
+      n: N,
+      concurrency: 100,
+      op: (i) => pool.executeQuery((d) => read(d, i), 'bench.read', { readOnly: true }),
+    });
     return { ...res, peakInFirestore: gauge.peak, pool: pool.stats() };
   }
   const res = await closedLoop({ n: N, concurrency: variant === FLOOD ? 100 : 10, op: (i) => read(db, i) });
@@ -94,7 +107,9 @@ function summarize(results, rounds) {
       fmtMs(median(runs.map((x) => x.p99))),
       String(Math.max(...runs.map((x) => x.peakInFirestore))),
       `${fmtNum(median(runs.map((x) => x.cpuUsPerOp)), 0)} µs`,
-      v === POOLED ? `${fmtMs(median(runs.map((x) => x.pool.acquireWaitMs.p50)))} / ${fmtMs(median(runs.map((x) => x.pool.acquireWaitMs.p99)))}` : '-',
+      v === POOLED
+        ? `${fmtMs(median(runs.map((x) => x.pool.acquireWaitMs.p50)))} / ${fmtMs(median(runs.map((x) => x.pool.acquireWaitMs.p99)))}`
+        : '-',
       String(runs.reduce((n, x) => n + x.failures, 0)),
     ];
   });
@@ -106,13 +121,33 @@ function summarize(results, rounds) {
     target: `1,000 reads at concurrency 100 through QueryPool (max ${MAX}): zero failures, peak active never above ${MAX}, throughput at least 0.9x the same reads at concurrency 10 without the pool.`,
     checks: [
       { name: 'failed reads through the pool', target: '0', value: String(failures), pass: failures === 0 },
-      { name: 'peak active (pool stats / measured in Firestore)', target: `<= ${MAX}`, value: `${peakPool} / ${peakSeen}`, pass: peakPool <= MAX && peakSeen <= MAX },
+      {
+        name: 'peak active (pool stats / measured in Firestore)',
+        target: `<= ${MAX}`,
+        value: `${peakPool} / ${peakSeen}`,
+        pass: peakPool <= MAX && peakSeen <= MAX,
+      },
       { name: 'throughput vs unpooled concurrency 10', target: '>= 0.90x', value: fmtRatio(ratio), pass: ratio >= 0.9 },
-      { name: 'acquire-wait p99 (median of rounds)', target: 'reported (no target)', value: fmtMs(waitP99), pass: null },
+      {
+        name: 'acquire-wait p99 (median of rounds)',
+        target: 'reported (no target)',
+        value: fmtMs(waitP99),
+        pass: null,
+      },
     ],
     tables: [
       {
-        headers: ['variant', 'reads/s', 'vs no pool c10 [min-max]', 'caller p50', 'caller p99', 'peak reads in Firestore', 'client CPU per read', 'acquire wait p50 / p99', 'failed'],
+        headers: [
+          'variant',
+          'reads/s',
+          'vs no pool c10 [min-max]',
+          'caller p50',
+          'caller p99',
+          'peak reads in Firestore',
+          'client CPU per read',
+          'acquire wait p50 / p99',
+          'failed',
+        ],
         rows,
       },
     ],

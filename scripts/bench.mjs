@@ -42,7 +42,10 @@ const meta = {
   date: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
   node: process.version,
   cpu: os.cpus()[0]?.model?.trim() ?? 'unknown CPU',
-  loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' / '),
+  loadavg: os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / '),
   quick,
 };
 
@@ -74,14 +77,18 @@ if ([1, 2, 3].some(want)) {
   const sim = await startSimulator(apiKey);
   const ctx = { sim, apiKey, quick, log };
   try {
-    if (want(1)) await section(1, 'Overhead when healthy', async () => (await import('../bench/overhead.mjs')).runOverhead(ctx));
+    if (want(1))
+      await section(1, 'Overhead when healthy', async () => (await import('../bench/overhead.mjs')).runOverhead(ctx));
     if (want(2)) await section(2, 'Keep-alive', async () => (await import('../bench/keepalive.mjs')).runKeepAlive(ctx));
     if (want(3)) await section(3, 'Fail-fast', async () => (await import('../bench/failfast.mjs')).runFailFast(ctx));
   } finally {
     await sim.stop();
   }
 }
-if (want(4)) await section(4, 'Query pool under overload', async () => (await import('../bench/querypool.mjs')).runQueryPool({ quick, log }));
+if (want(4))
+  await section(4, 'Query pool under overload', async () =>
+    (await import('../bench/querypool.mjs')).runQueryPool({ quick, log }),
+  );
 if (want(5) || want(6)) {
   const { runEmulatorSections } = await import('../bench/emulator.mjs');
   const ids = [5, 6].filter(want);
@@ -89,7 +96,13 @@ if (want(5) || want(6)) {
     sections.push(...(await runEmulatorSections({ ids, quick, log })));
   } catch (err) {
     console.error(err);
-    for (const id of ids) sections.push({ id, title: id === 5 ? 'End to end (Functions emulator)' : 'Load test with faults', target: '', error: err instanceof Error ? err.message : String(err) });
+    for (const id of ids)
+      sections.push({
+        id,
+        title: id === 5 ? 'End to end (Functions emulator)' : 'Load test with faults',
+        target: '',
+        error: err instanceof Error ? err.message : String(err),
+      });
   }
 }
 

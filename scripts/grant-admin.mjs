@@ -18,7 +18,9 @@ const auth = getAuth(initializeApp({ projectId: project ?? PROJECT_ID }));
 try {
   const user = await auth.getUserByEmail(email);
   await auth.setCustomUserClaims(user.uid, { ...(user.customClaims ?? {}), admin: true });
-  console.log(`granted admin to ${email} (${user.uid}) in ${project ?? `the emulator (${process.env.FIREBASE_AUTH_EMULATOR_HOST})`}; the user must refresh their ID token (sign in again) to see it.`);
+  console.log(
+    `granted admin to ${email} (${user.uid}) in ${project ?? `the emulator (${process.env.FIREBASE_AUTH_EMULATOR_HOST})`}; the user must refresh their ID token (sign in again) to see it.`,
+  );
 } catch (err) {
   console.error(`could not grant admin to ${email}: ${err.code ?? ''} ${err.message}`);
   process.exit(1);

@@ -11,7 +11,10 @@ export const SECRET_FILE = join(ROOT, 'functions', '.secret.local');
 export const SIMULATOR_PORT = 8710;
 export const CLOUDWATCH_PORT = 4586;
 /** Build-time settings of the SPA when it runs against the local emulators. */
-export const LOCAL_WEB_ENV = { VITE_USE_EMULATORS: 'true', VITE_PAYMENT_SIMULATOR_URL: `http://127.0.0.1:${SIMULATOR_PORT}` };
+export const LOCAL_WEB_ENV = {
+  VITE_USE_EMULATORS: 'true',
+  VITE_PAYMENT_SIMULATOR_URL: `http://127.0.0.1:${SIMULATOR_PORT}`,
+};
 export const USERS = {
   admin: { email: 'admin@example.com', password: 'admin-password', admin: true },
   user: { email: 'user@example.com', password: 'user-password', admin: false },
@@ -85,12 +88,26 @@ export async function startDevServers({ quiet = false } = {}) {
   const sim = join(ROOT, 'devtools/payment-simulator/main.ts');
   if (existsSync(sim)) {
     started.push(
-      await startService('payment-simulator', process.execPath, [sim, '--port', String(SIMULATOR_PORT), '--secret-file', SECRET_FILE], /listening on/, { quiet }),
+      await startService(
+        'payment-simulator',
+        process.execPath,
+        [sim, '--port', String(SIMULATOR_PORT), '--secret-file', SECRET_FILE],
+        /listening on/,
+        { quiet },
+      ),
     );
   }
   const cw = join(ROOT, 'devtools/cloudwatch-local/main.ts');
   if (existsSync(cw)) {
-    started.push(await startService('cloudwatch-local', process.execPath, [cw, '--port', String(CLOUDWATCH_PORT)], /listening on/, { quiet }));
+    started.push(
+      await startService(
+        'cloudwatch-local',
+        process.execPath,
+        [cw, '--port', String(CLOUDWATCH_PORT)],
+        /listening on/,
+        { quiet },
+      ),
+    );
   }
   return { stop: () => Promise.all(started.map((s) => s.stop())) };
 }

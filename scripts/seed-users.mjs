@@ -22,5 +22,10 @@ export async function seedUsers(authHost = '127.0.0.1:9099') {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await seedUsers(process.env.FIREBASE_AUTH_EMULATOR_HOST);
-  console.log('seeded', Object.values(USERS).map((u) => u.email).join(', '));
+  console.log(
+    'seeded',
+    Object.values(USERS)
+      .map((u) => u.email)
+      .join(', '),
+  );
 }

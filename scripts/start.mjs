@@ -3,7 +3,17 @@
 // CloudWatch endpoint, with two seeded users; prints the URLs and credentials.
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
-import { CLOUDWATCH_PORT, LOCAL_WEB_ENV, PROJECT_ID, SIMULATOR_PORT, USERS, ensureDevSecret, run, startDevServers, startService } from './local-env.mjs';
+import {
+  CLOUDWATCH_PORT,
+  LOCAL_WEB_ENV,
+  PROJECT_ID,
+  SIMULATOR_PORT,
+  USERS,
+  ensureDevSecret,
+  run,
+  startDevServers,
+  startService,
+} from './local-env.mjs';
 import { seedUsers } from './seed-users.mjs';
 
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
@@ -25,7 +35,13 @@ const emulators = await startService(
   { env },
 );
 // Rebuild functions on change; the functions emulator reloads lib/ by itself.
-const watcher = await startService('tsc', process.execPath, [tsc, '-p', 'functions/tsconfig.build.json', '--watch', '--preserveWatchOutput'], /Watching for file changes/, { quiet: true });
+const watcher = await startService(
+  'tsc',
+  process.execPath,
+  [tsc, '-p', 'functions/tsconfig.build.json', '--watch', '--preserveWatchOutput'],
+  /Watching for file changes/,
+  { quiet: true },
+);
 await seedUsers('127.0.0.1:9099');
 
 console.log(`

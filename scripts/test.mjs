@@ -31,7 +31,11 @@ if (want('integration') || want('e2e')) {
   const inner = suites.map((c) => `"${process.execPath}" "${vitest}" run -c ${c}`).join(' && ');
   const servers = await startDevServers({ quiet: true });
   try {
-    await run(process.execPath, [firebase, 'emulators:exec', '--project', PROJECT_ID, '--only', only.join(','), inner], { env });
+    await run(
+      process.execPath,
+      [firebase, 'emulators:exec', '--project', PROJECT_ID, '--only', only.join(','), inner],
+      { env },
+    );
   } finally {
     await servers.stop();
   }

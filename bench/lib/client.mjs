@@ -11,9 +11,14 @@ let counter = 0;
 
 /** A web SDK session signed in as `who` ({ email, password }); `call` returns the callable's data or throws its FunctionsError. */
 export async function session(who) {
-  const app = initializeApp({ projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` }, `bench-${++counter}`);
+  const app = initializeApp(
+    { projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` },
+    `bench-${++counter}`,
+  );
   const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, { disableWarnings: true });
+  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, {
+    disableWarnings: true,
+  });
   const functions = getFunctions(app);
   connectFunctionsEmulator(functions, '127.0.0.1', 5001);
   const { user } = await signInWithEmailAndPassword(auth, who.email, who.password);

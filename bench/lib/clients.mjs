@@ -20,11 +20,23 @@ export { FleetCircuitBreaker, HttpPoolManager, MemoryBreakerStore, PAYMENT_SERVI
 export const SETTINGS = {
   maxSockets: 10,
   attemptTimeoutMs: 5000,
-  breaker: { failureThreshold: 50, minCalls: 5, windowMs: 10_000, openMs: 30_000, halfOpenProbes: 1, probeLeaseMs: 10_000 },
+  breaker: {
+    failureThreshold: 50,
+    minCalls: 5,
+    windowMs: 10_000,
+    openMs: 30_000,
+    halfOpenProbes: 1,
+    probeLeaseMs: 10_000,
+  },
 };
 
 /** Agent options HttpPoolManager uses (httpPool.ts), for the raw baselines. */
-export const POOL_AGENT_OPTIONS = { keepAlive: true, maxSockets: SETTINGS.maxSockets, scheduling: 'lifo', timeout: 4000 };
+export const POOL_AGENT_OPTIONS = {
+  keepAlive: true,
+  maxSockets: SETTINGS.maxSockets,
+  scheduling: 'lifo',
+  timeout: 4000,
+};
 
 /** A charge body with a fresh transactionId (the simulator stores every charge: reset it between runs). */
 export function chargeBody(tag, i) {

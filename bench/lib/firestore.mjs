@@ -16,8 +16,15 @@ export const FIRESTORE_BENCH_PORT = 8392;
 function firestoreJar(env) {
   if (env.FIRESTORE_EMULATOR_BINARY_PATH) return env.FIRESTORE_EMULATOR_BINARY_PATH;
   const dir = join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'firebase', 'emulators');
-  const cached = existsSync(dir) ? readdirSync(dir).filter((f) => /^cloud-firestore-emulator.*\.jar$/.test(f)).sort() : [];
-  if (cached.length === 0) throw new Error('No Firestore emulator jar: run `npm test -- integration` once online, or install the Google Cloud SDK Firestore emulator.');
+  const cached = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^cloud-firestore-emulator.*\.jar$/.test(f))
+        .sort()
+    : [];
+  if (cached.length === 0)
+    throw new Error(
+      'No Firestore emulator jar: run `npm test -- integration` once online, or install the Google Cloud SDK Firestore emulator.',
+    );
   return join(dir, cached[cached.length - 1]);
 }
 
@@ -31,10 +38,14 @@ function portFree(port) {
 
 /** Starts the emulator and resolves once it answers "Ok"; `stop()` ends it. */
 export async function startFirestoreEmulator(port = FIRESTORE_BENCH_PORT) {
-  if (!(await portFree(port))) throw new Error(`Port ${port} is in use; stop whatever listens there (a leftover Firestore emulator?) and retry.`);
+  if (!(await portFree(port)))
+    throw new Error(`Port ${port} is in use; stop whatever listens there (a leftover Firestore emulator?) and retry.`);
   const env = emulatorEnv();
   const java = join(env.JAVA_HOME, 'bin', 'java');
-  const child = spawn(java, ['-jar', firestoreJar(env), `--host=127.0.0.1`, `--port=${port}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(java, ['-jar', firestoreJar(env), `--host=127.0.0.1`, `--port=${port}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout.on('data', keep);

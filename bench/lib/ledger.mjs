@@ -42,11 +42,14 @@ export function reconcile({ charges, records }) {
     if (r.status === 'unknown' || r.status === 'pending' || r.status === 'failed') continue;
     if (r.status !== c.status || r.chargeId !== c.id || r.amount !== c.amount) {
       misrecorded++;
-      problems.push(`${c.transactionId}: provider says ${c.status} ${c.id} ${c.amount}, record says ${r.status} ${r.chargeId ?? '-'} ${r.amount}`);
+      problems.push(
+        `${c.transactionId}: provider says ${c.status} ${c.id} ${c.amount}, record says ${r.status} ${r.chargeId ?? '-'} ${r.amount}`,
+      );
     }
   }
   for (const [id, r] of records) {
-    if (r.status === 'unknown' || r.status === 'pending') unresolved.push({ id, status: r.status, leaseUntil: r.leaseUntil ?? null });
+    if (r.status === 'unknown' || r.status === 'pending')
+      unresolved.push({ id, status: r.status, leaseUntil: r.leaseUntil ?? null });
     if ((r.status === 'succeeded' || r.status === 'declined') && byTxn.get(id)?.id !== r.chargeId) {
       phantom++;
       problems.push(`${id}: record says ${r.status} (${r.chargeId}) without that provider charge`);
@@ -58,7 +61,17 @@ export function reconcile({ charges, records }) {
   }
   const byStatus = {};
   for (const r of records.values()) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  return { charges: charges.length, records: records.size, byStatus, doubleCharges, missing, misrecorded, phantom, unresolved, problems };
+  return {
+    charges: charges.length,
+    records: records.size,
+    byStatus,
+    doubleCharges,
+    missing,
+    misrecorded,
+    phantom,
+    unresolved,
+    problems,
+  };
 }
 
 /**
@@ -73,10 +86,14 @@ export function contradictions(calls, { charges, records }) {
     if (call.result) {
       const r = records.get(call.transactionId);
       if (!charge || charge.id !== call.result.chargeId || r?.chargeId !== call.result.chargeId) {
-        out.push(`${call.transactionId}: caller was told ${call.result.status} ${call.result.chargeId}, ledgers say ${charge?.id ?? 'no charge'} / ${r?.status ?? 'no record'}`);
+        out.push(
+          `${call.transactionId}: caller was told ${call.result.status} ${call.result.chargeId}, ledgers say ${charge?.id ?? 'no charge'} / ${r?.status ?? 'no record'}`,
+        );
       }
     } else if (call.detailsStatus === 'failed' && charge) {
-      out.push(`${call.transactionId}: caller was told nothing was charged (${call.code}) but the provider charged ${charge.id}`);
+      out.push(
+        `${call.transactionId}: caller was told nothing was charged (${call.code}) but the provider charged ${charge.id}`,
+      );
     }
   }
   return out;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { contradictions, reconcile } from './ledger.mjs';
 
-const charge = (transactionId, id, status = 'succeeded', amount = 1000) => ({ transactionId, id, status, amount, currency: 'USD' });
+const charge = (transactionId, id, status = 'succeeded', amount = 1000) => ({
+  transactionId,
+  id,
+  status,
+  amount,
+  currency: 'USD',
+});
 const record = (status, extra = {}) => ({ status, amount: 1000, currency: 'USD', ...extra });
 
 describe('reconcile', () => {
@@ -21,7 +27,13 @@ describe('reconcile', () => {
 
   it('reports a double charge, a missing record, a mismatch, a phantom success and a charged failure', () => {
     const result = reconcile({
-      charges: [charge('t1', 'ch_1'), charge('t1', 'ch_1b'), charge('t2', 'ch_2'), charge('t3', 'ch_3'), charge('t5', 'ch_5')],
+      charges: [
+        charge('t1', 'ch_1'),
+        charge('t1', 'ch_1b'),
+        charge('t2', 'ch_2'),
+        charge('t3', 'ch_3'),
+        charge('t5', 'ch_5'),
+      ],
       records: new Map([
         ['t1', record('succeeded', { chargeId: 'ch_1b' })],
         ['t3', record('succeeded', { chargeId: 'ch_3', amount: 999 })],
@@ -34,7 +46,9 @@ describe('reconcile', () => {
     expect(result.phantom).toBe(1);
     // t1's first charge disagrees with its record (ch_1b), t3's amount, t5 is charged but failed.
     expect(result.misrecorded).toBe(3);
-    expect(result.problems.join('\n')).toMatch(/t1: charged twice[\s\S]*t2: charged[\s\S]*t3: provider says[\s\S]*t4: record says succeeded[\s\S]*t5: record says failed/);
+    expect(result.problems.join('\n')).toMatch(
+      /t1: charged twice[\s\S]*t2: charged[\s\S]*t3: provider says[\s\S]*t4: record says succeeded[\s\S]*t5: record says failed/,
+    );
   });
 
   it('lists unknown and pending records as unresolved without calling them wrong', () => {

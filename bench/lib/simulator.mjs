@@ -28,7 +28,11 @@ function control(base, method, path, body) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       `${base}/__control/${path}`,
-      { method, agent: false, headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {} },
+      {
+        method,
+        agent: false,
+        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));

@@ -16,9 +16,12 @@ export function snapshotFunctions() {
   const dest = join(ROOT, '.cache', 'bench', 'functions');
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
-  const files = readdirSync(source).filter((f) => f === 'package.json' || f === '.secret.local' || f === '.env' || f.startsWith('.env.'));
+  const files = readdirSync(source).filter(
+    (f) => f === 'package.json' || f === '.secret.local' || f === '.env' || f.startsWith('.env.'),
+  );
   for (const f of files) cpSync(join(source, f), join(dest, f));
-  if (!existsSync(join(source, 'lib', 'index.js'))) throw new Error('functions/lib is missing: build the functions first (npm run build -w functions).');
+  if (!existsSync(join(source, 'lib', 'index.js')))
+    throw new Error('functions/lib is missing: build the functions first (npm run build -w functions).');
   cpSync(join(source, 'lib'), join(dest, 'lib'), { recursive: true });
   return dest;
 }

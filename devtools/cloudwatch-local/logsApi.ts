@@ -114,7 +114,8 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
     CreateLogGroup(body, now) {
       const name = str(body, 'logGroupName')!;
       if (!GROUP_NAME_RE.test(name)) throw invalid(`Invalid log group name: ${name}`);
-      if (store.has(name)) throw new ApiError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      if (store.has(name))
+        throw new ApiError('ResourceAlreadyExistsException', 'The specified log group already exists');
       store.set(name, { logGroupName: name, creationTime: now, streams: new Map() });
       return null;
     },
@@ -122,7 +123,8 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
       const g = group(body);
       const name = str(body, 'logStreamName')!;
       if (name.length > 512 || /[:*]/.test(name)) throw invalid(`Invalid log stream name: ${name}`);
-      if (g.streams.has(name)) throw new ApiError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+      if (g.streams.has(name))
+        throw new ApiError('ResourceAlreadyExistsException', 'The specified log stream already exists');
       g.streams.set(name, { logStreamName: name, creationTime: now, events: [] });
       return null;
     },
@@ -138,14 +140,18 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
       const g = group(body);
       const prefix = str(body, 'logStreamNamePrefix', false);
       const orderBy = body.orderBy ?? 'LogStreamName';
-      if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalid('orderBy must be LogStreamName or LastEventTime.');
-      if (prefix !== undefined && orderBy === 'LastEventTime') throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
+      if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime')
+        throw invalid('orderBy must be LogStreamName or LastEventTime.');
+      if (prefix !== undefined && orderBy === 'LastEventTime')
+        throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
       const limit = int(body, 'limit') ?? 50;
       if (limit < 1 || limit > 50) throw invalid('limit must be between 1 and 50.');
       const lastTs = (s: Stream) => s.events.at(-1)?.timestamp ?? 0;
       const all = [...g.streams.values()]
         .filter((s) => prefix === undefined || s.logStreamName.startsWith(prefix))
-        .sort((a, b) => (orderBy === 'LastEventTime' ? lastTs(a) - lastTs(b) : a.logStreamName.localeCompare(b.logStreamName)));
+        .sort((a, b) =>
+          orderBy === 'LastEventTime' ? lastTs(a) - lastTs(b) : a.logStreamName.localeCompare(b.logStreamName),
+        );
       if (body.descending === true) all.reverse();
       const start = parseToken(body.nextToken, ['s'])?.n ?? 0;
       const page = all.slice(start, start + limit).map((s) => ({
@@ -157,7 +163,9 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
         arn: `arn:aws:logs:us-east-1:000000000000:log-group:${g.logGroupName}:log-stream:${s.logStreamName}`,
         storedBytes: 0,
       }));
-      return start + limit < all.length ? { logStreams: page, nextToken: token('s', start + limit) } : { logStreams: page };
+      return start + limit < all.length
+        ? { logStreams: page, nextToken: token('s', start + limit) }
+        : { logStreams: page };
     },
     PutLogEvents(body, now) {
       const { s } = stream(body);
@@ -167,26 +175,37 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
       let bytes = 0;
       for (const [i, e] of events.entries()) {
         const ev = e as Body;
-        if (!Number.isSafeInteger(ev?.timestamp) || (ev.timestamp as number) < 0) throw invalid(`logEvents.${i}.timestamp must be a non-negative integer.`);
-        if (typeof ev.message !== 'string' || ev.message.length === 0) throw invalid(`logEvents.${i}.message must be a non-empty string.`);
+        if (!Number.isSafeInteger(ev?.timestamp) || (ev.timestamp as number) < 0)
+          throw invalid(`logEvents.${i}.timestamp must be a non-negative integer.`);
+        if (typeof ev.message !== 'string' || ev.message.length === 0)
+          throw invalid(`logEvents.${i}.message must be a non-empty string.`);
         const size = Buffer.byteLength(ev.message, 'utf8') + LIMITS.perEventOverheadBytes;
-        if (size > LIMITS.maxEventBytes) throw invalid(`Log event too large: ${size} bytes exceeds the limit of ${LIMITS.maxEventBytes} bytes.`);
+        if (size > LIMITS.maxEventBytes)
+          throw invalid(`Log event too large: ${size} bytes exceeds the limit of ${LIMITS.maxEventBytes} bytes.`);
         if (i > 0 && (ev.timestamp as number) < ((events[i - 1] as Body).timestamp as number)) {
           throw invalid('Log events in a single PutLogEvents request must be in chronological order.');
         }
         bytes += size;
       }
-      if (bytes > LIMITS.maxBatchBytes) throw invalid(`Upload too large: ${bytes} bytes exceeds the limit of ${LIMITS.maxBatchBytes} bytes.`);
+      if (bytes > LIMITS.maxBatchBytes)
+        throw invalid(`Upload too large: ${bytes} bytes exceeds the limit of ${LIMITS.maxBatchBytes} bytes.`);
       const first = (events[0] as Body).timestamp as number;
       const last = (events.at(-1) as Body).timestamp as number;
-      if (last - first > LIMITS.maxSpanMs) throw invalid('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
+      if (last - first > LIMITS.maxSpanMs)
+        throw invalid('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
       // Too old / too new events are not stored and reported back, like the real service.
       const rejected: Body = {};
       events.forEach((e, i) => {
         const ts = (e as Body).timestamp as number;
         if (ts < now - LIMITS.maxAgeMs) rejected.tooOldLogEventEndIndex = i;
         else if (ts > now + LIMITS.maxFutureMs) rejected.tooNewLogEventStartIndex ??= i;
-        else s.events.push({ timestamp: ts, message: (e as Body).message as string, ingestionTime: now, eventId: String(++seq).padStart(56, '0') });
+        else
+          s.events.push({
+            timestamp: ts,
+            message: (e as Body).message as string,
+            ingestionTime: now,
+            eventId: String(++seq).padStart(56, '0'),
+          });
       });
       s.events.sort((a, b) => a.timestamp - b.timestamp); // stable: keeps arrival order for equal timestamps
       s.lastIngestionTime = now;
@@ -208,7 +227,9 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
       else from = body.startFromHead === true ? 0 : Math.max(0, all.length - limit);
       const to = t?.prefix === 'b' ? Math.min(t.n, all.length) : Math.min(all.length, from + limit);
       return {
-        events: all.slice(from, to).map(({ timestamp, message, ingestionTime }) => ({ timestamp, message, ingestionTime })),
+        events: all
+          .slice(from, to)
+          .map(({ timestamp, message, ingestionTime }) => ({ timestamp, message, ingestionTime })),
         nextForwardToken: token('f', to),
         nextBackwardToken: token('b', from),
       };
@@ -246,6 +267,10 @@ export function snapshotGroups(store: Map<string, Group>): GroupSnapshot[] {
   return [...store.values()].map((g) => ({
     logGroupName: g.logGroupName,
     creationTime: g.creationTime,
-    streams: [...g.streams.values()].map((s) => ({ logStreamName: s.logStreamName, creationTime: s.creationTime, events: s.events.map((e) => ({ ...e })) })),
+    streams: [...g.streams.values()].map((s) => ({
+      logStreamName: s.logStreamName,
+      creationTime: s.creationTime,
+      events: s.events.map((e) => ({ ...e })),
+    })),
   }));
 }

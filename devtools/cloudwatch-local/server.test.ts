@@ -59,7 +59,8 @@ function raw(action: string, body: unknown, headers: Record<string, string> = {}
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
       'X-Amz-Target': `Logs_20140328.${action}`,
-      Authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00',
       ...headers,
     },
     body: JSON.stringify(body),
@@ -73,9 +74,9 @@ describe('log groups and streams', () => {
       name: 'ResourceAlreadyExistsException',
       status: 400,
     });
-    expect((await sdkError(client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: STREAM })))).name).toBe(
-      'ResourceAlreadyExistsException',
-    );
+    expect(
+      (await sdkError(client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: STREAM })))).name,
+    ).toBe('ResourceAlreadyExistsException');
     const { logStreams } = await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }));
     expect(logStreams?.map((s) => s.logStreamName)).toEqual([STREAM]);
   });
@@ -84,11 +85,16 @@ describe('log groups and streams', () => {
     expect((await sdkError(put([{ timestamp: Date.now(), message: 'x' }]))).name).toBe('ResourceNotFoundException');
     await client.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     const err = await sdkError(put([{ timestamp: Date.now(), message: 'x' }]));
-    expect(err).toMatchObject({ name: 'ResourceNotFoundException', message: 'The specified log stream does not exist.' });
+    expect(err).toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'The specified log stream does not exist.',
+    });
   });
 
   it('rejects invalid names', async () => {
-    expect((await sdkError(client.send(new CreateLogGroupCommand({ logGroupName: 'bad name!' })))).name).toBe('InvalidParameterException');
+    expect((await sdkError(client.send(new CreateLogGroupCommand({ logGroupName: 'bad name!' })))).name).toBe(
+      'InvalidParameterException',
+    );
     await client.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     const bad = client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 'a:b' }));
     expect((await sdkError(bad)).name).toBe('InvalidParameterException');
@@ -99,12 +105,22 @@ describe('PutLogEvents, GetLogEvents, FilterLogEvents', () => {
   it('stores events and reads them back in order, with stream metadata', async () => {
     await createStream();
     const t = Date.now() - 1000;
-    const res = await put([{ timestamp: t, message: 'first é' }, { timestamp: t + 1, message: 'second 😀' }]);
+    const res = await put([
+      { timestamp: t, message: 'first é' },
+      { timestamp: t + 1, message: 'second 😀' },
+    ]);
     expect(res.nextSequenceToken).toBeTruthy();
     expect(res.rejectedLogEventsInfo).toBeUndefined();
-    const got = await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }));
-    expect(got.events?.map((e) => [e.timestamp, e.message])).toEqual([[t, 'first é'], [t + 1, 'second 😀']]);
-    const { logStreams } = await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP, logStreamNamePrefix: 'fn-' }));
+    const got = await client.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, startFromHead: true }),
+    );
+    expect(got.events?.map((e) => [e.timestamp, e.message])).toEqual([
+      [t, 'first é'],
+      [t + 1, 'second 😀'],
+    ]);
+    const { logStreams } = await client.send(
+      new DescribeLogStreamsCommand({ logGroupName: GROUP, logStreamNamePrefix: 'fn-' }),
+    );
     expect(logStreams?.[0]).toMatchObject({ firstEventTimestamp: t, lastEventTimestamp: t + 1 });
   });
 
@@ -125,9 +141,20 @@ describe('PutLogEvents, GetLogEvents, FilterLogEvents', () => {
     await createStream();
     await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: 'other' }));
     const t = Date.now() - 1000;
-    await put([{ timestamp: t, message: '{"event":"payment.succeeded"}' }, { timestamp: t + 1, message: '{"event":"payment.failed"}' }]);
-    await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: 'other', logEvents: [{ timestamp: t + 2, message: 'payment.failed again' }] }));
-    const res = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '"payment.failed"' }));
+    await put([
+      { timestamp: t, message: '{"event":"payment.succeeded"}' },
+      { timestamp: t + 1, message: '{"event":"payment.failed"}' },
+    ]);
+    await client.send(
+      new PutLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: 'other',
+        logEvents: [{ timestamp: t + 2, message: 'payment.failed again' }],
+      }),
+    );
+    const res = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, filterPattern: '"payment.failed"' }),
+    );
     expect(res.events?.map((e) => [e.logStreamName, e.message])).toEqual([
       [STREAM, '{"event":"payment.failed"}'],
       ['other', 'payment.failed again'],
@@ -168,9 +195,16 @@ describe('PutLogEvents limits (InvalidParameterException)', () => {
     const t = now();
     const exact = [0, 1, 2, 3].map((i) => ({ timestamp: t + i, message: full }));
     await expect(put(exact)).resolves.toBeDefined();
-    const oneMore = [...exact.slice(0, 3), { timestamp: t + 3, message: full.slice(1) }, { timestamp: t + 4, message: 'aaa' }];
+    const oneMore = [
+      ...exact.slice(0, 3),
+      { timestamp: t + 3, message: full.slice(1) },
+      { timestamp: t + 4, message: 'aaa' },
+    ];
     // 3 full + (262,116 + 26) + (3 + 26) = 1,048,577 bytes.
-    expect(await sdkError(put(oneMore))).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('Upload too large') });
+    expect(await sdkError(put(oneMore))).toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining('Upload too large'),
+    });
   });
 
   it('accepts an event of exactly 256 KB including overhead and rejects one byte more', async () => {
@@ -178,13 +212,21 @@ describe('PutLogEvents limits (InvalidParameterException)', () => {
     const max = LIMITS.maxEventBytes - LIMITS.perEventOverheadBytes;
     await expect(put([{ timestamp: now(), message: 'a'.repeat(max - 4) + '😀' }])).resolves.toBeDefined();
     const err = await sdkError(put([{ timestamp: now(), message: 'a'.repeat(max - 3) + '😀' }]));
-    expect(err).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('Log event too large') });
+    expect(err).toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining('Log event too large'),
+    });
   });
 
   it('rejects events out of chronological order', async () => {
     await createStream();
     const t = now();
-    const err = await sdkError(put([{ timestamp: t + 1, message: 'b' }, { timestamp: t, message: 'a' }]));
+    const err = await sdkError(
+      put([
+        { timestamp: t + 1, message: 'b' },
+        { timestamp: t, message: 'a' },
+      ]),
+    );
     expect(err).toEqual({
       name: 'InvalidParameterException',
       message: 'Log events in a single PutLogEvents request must be in chronological order.',
@@ -195,8 +237,18 @@ describe('PutLogEvents limits (InvalidParameterException)', () => {
   it('accepts a span of exactly 24 h and rejects 24 h + 1 ms', async () => {
     await createStream();
     const t = Date.now() - 25 * HOUR;
-    await expect(put([{ timestamp: t, message: 'a' }, { timestamp: t + 24 * HOUR, message: 'b' }])).resolves.toBeDefined();
-    const err = await sdkError(put([{ timestamp: t, message: 'a' }, { timestamp: t + 24 * HOUR + 1, message: 'b' }]));
+    await expect(
+      put([
+        { timestamp: t, message: 'a' },
+        { timestamp: t + 24 * HOUR, message: 'b' },
+      ]),
+    ).resolves.toBeDefined();
+    const err = await sdkError(
+      put([
+        { timestamp: t, message: 'a' },
+        { timestamp: t + 24 * HOUR + 1, message: 'b' },
+      ]),
+    );
     expect(err.message).toContain('cannot span more than 24 hours');
   });
 
@@ -223,7 +275,11 @@ describe('protocol strictness', () => {
     expect(await wrongType.json()).toMatchObject({ __type: 'SerializationException' });
     const bad = await fetch(`${local.url}/`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'Logs_20140328.CreateLogGroup', Authorization: 'AWS4-HMAC-SHA256 x' },
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'Logs_20140328.CreateLogGroup',
+        Authorization: 'AWS4-HMAC-SHA256 x',
+      },
       body: '{not json',
     });
     expect(await bad.json()).toMatchObject({ __type: 'SerializationException' });
@@ -243,25 +299,38 @@ describe('fault control', () => {
   it('answers HTTP 500 in error500 mode, only for the selected actions', async () => {
     await createStream();
     local.setFaults({ mode: 'error500', actions: ['PutLogEvents'] });
-    expect(await sdkError(put([{ timestamp: Date.now(), message: 'x' }]))).toMatchObject({ name: 'ServiceUnavailableException', status: 500 });
+    expect(await sdkError(put([{ timestamp: Date.now(), message: 'x' }]))).toMatchObject({
+      name: 'ServiceUnavailableException',
+      status: 500,
+    });
     await expect(client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }))).resolves.toBeDefined();
   });
 
   it('holds requests open in hang mode until the client aborts', async () => {
     local.setFaults({ mode: 'hang' });
     const started = Date.now();
-    const err = await sdkError(client.send(new CreateLogGroupCommand({ logGroupName: GROUP }), { abortSignal: AbortSignal.timeout(150) }));
+    const err = await sdkError(
+      client.send(new CreateLogGroupCommand({ logGroupName: GROUP }), { abortSignal: AbortSignal.timeout(150) }),
+    );
     expect(err.name).toBe('AbortError');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('is controlled over HTTP and exposes stored events', async () => {
-    const put1 = await fetch(`${local.url}/__control/faults`, { method: 'PUT', body: JSON.stringify({ mode: 'throttle', count: 1 }) });
+    const put1 = await fetch(`${local.url}/__control/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ mode: 'throttle', count: 1 }),
+    });
     expect(await put1.json()).toEqual({ mode: 'throttle', count: 1 });
-    const bad = await fetch(`${local.url}/__control/faults`, { method: 'PUT', body: JSON.stringify({ mode: 'explode' }) });
+    const bad = await fetch(`${local.url}/__control/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ mode: 'explode' }),
+    });
     expect(bad.status).toBe(400);
-    expect((await sdkError(client.send(new CreateLogGroupCommand({ logGroupName: GROUP })))).name).toBe('ThrottlingException');
+    expect((await sdkError(client.send(new CreateLogGroupCommand({ logGroupName: GROUP })))).name).toBe(
+      'ThrottlingException',
+    );
     await createStream();
     await put([{ timestamp: Date.now() - 5, message: 'hello' }]);
     const res = await fetch(`${local.url}/__control/events?logGroup=${encodeURIComponent(GROUP)}`);

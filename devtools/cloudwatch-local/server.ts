@@ -94,7 +94,8 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
   }
 
   function control(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): void {
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/__control/faults' && req.method === 'PUT') {
       try {
         api.setFaults(JSON.parse(raw) as Faults);
@@ -106,11 +107,16 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
     else if (url.pathname === '/__control/events' && req.method === 'GET') {
       const wantGroup = url.searchParams.get('logGroup');
       const wantStream = url.searchParams.get('logStream');
-      const events = api.groups()
+      const events = api
+        .groups()
         .filter((g) => !wantGroup || g.logGroupName === wantGroup)
-        .flatMap((g) => g.streams
-          .filter((s) => !wantStream || s.logStreamName === wantStream)
-          .flatMap((s) => s.events.map((e) => ({ logGroupName: g.logGroupName, logStreamName: s.logStreamName, ...e }))));
+        .flatMap((g) =>
+          g.streams
+            .filter((s) => !wantStream || s.logStreamName === wantStream)
+            .flatMap((s) =>
+              s.events.map((e) => ({ logGroupName: g.logGroupName, logStreamName: s.logStreamName, ...e })),
+            ),
+        );
       json(200, { events });
     } else if (url.pathname === '/__control/reset' && req.method === 'POST') {
       api.reset();
@@ -126,11 +132,15 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
     const record: RequestRecord = { action: action || '(none)', status: 0, at: Date.now() };
     log.push(record);
     if (log.length > 10_000) log.shift();
-    const done = (status: number, errorType?: string) => Object.assign(record, { status }, errorType ? { errorType } : {});
+    const done = (status: number, errorType?: string) =>
+      Object.assign(record, { status }, errorType ? { errorType } : {});
     try {
-      if (req.method !== 'POST' || url.pathname !== '/') throw new ApiError('UnknownOperationException', 'Only POST / is supported.', 404);
-      if (!Object.hasOwn(actions, action)) throw new ApiError('UnknownOperationException', `Unknown operation: ${target}`);
-      if (!String(req.headers['content-type'] ?? '').startsWith(CONTENT_TYPE)) throw new ApiError('SerializationException', `Content-Type must be ${CONTENT_TYPE}.`);
+      if (req.method !== 'POST' || url.pathname !== '/')
+        throw new ApiError('UnknownOperationException', 'Only POST / is supported.', 404);
+      if (!Object.hasOwn(actions, action))
+        throw new ApiError('UnknownOperationException', `Unknown operation: ${target}`);
+      if (!String(req.headers['content-type'] ?? '').startsWith(CONTENT_TYPE))
+        throw new ApiError('SerializationException', `Content-Type must be ${CONTENT_TYPE}.`);
       const fault = takeFault(action);
       if (fault === 'hang') return void done(0, 'hang'); // never answered; close() destroys the socket
       if (fault) throw fault;
@@ -148,7 +158,8 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
       reply(res, 200, out);
       done(200);
     } catch (err) {
-      const apiErr = err instanceof ApiError ? err : new ApiError('ServiceUnavailableException', (err as Error).message, 500);
+      const apiErr =
+        err instanceof ApiError ? err : new ApiError('ServiceUnavailableException', (err as Error).message, 500);
       replyError(res, apiErr);
       done(apiErr.status, apiErr.type);
     }
@@ -184,7 +195,8 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
       }),
     setFaults(next) {
       if (!Object.values(FaultMode).includes(next?.mode)) throw new Error(`Unknown fault mode: ${String(next?.mode)}`);
-      if (next.count !== undefined && (!Number.isSafeInteger(next.count) || next.count < 1)) throw new Error('count must be a positive integer');
+      if (next.count !== undefined && (!Number.isSafeInteger(next.count) || next.count < 1))
+        throw new Error('count must be a positive integer');
       faults = { ...next, ...(next.actions ? { actions: [...next.actions] } : {}) };
     },
     groups: () => snapshotGroups(store),

@@ -82,9 +82,7 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   const known = new Set<string>(['mode', ...NUMERIC_FIELDS]);
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new FaultConfigError(
-      `Unknown field(s) ${unknown.join(', ')}; allowed: mode, ${NUMERIC_FIELDS.join(', ')}.`,
-    );
+    throw new FaultConfigError(`Unknown field(s) ${unknown.join(', ')}; allowed: mode, ${NUMERIC_FIELDS.join(', ')}.`);
   }
   const mode = record.mode;
   if (typeof mode !== 'string' || !MODE_VALUES.includes(mode)) {
@@ -123,7 +121,12 @@ export function latencyFor(config: FaultConfig): number {
 export function faultBeforeAuth(config: FaultConfig): FaultAction {
   if (config.mode === FAULT_MODES.hang) return { kind: 'hang' };
   if (config.mode === FAULT_MODES.outage) {
-    return { kind: 'reply', status: 503, code: 'SERVICE_UNAVAILABLE', message: 'Simulated outage; nothing was charged.' };
+    return {
+      kind: 'reply',
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Simulated outage; nothing was charged.',
+    };
   }
   return PROCEED;
 }
@@ -134,12 +137,28 @@ export function faultOnCharge(config: FaultConfig, random: () => number = Math.r
   if (config.mode === FAULT_MODES.rateLimit) {
     // Retry-After takes whole seconds.
     const seconds = String(Math.ceil(config.retryAfterSec ?? FAULT_DEFAULTS.retryAfterSec));
-    return { kind: 'reply', status: 429, code: 'RATE_LIMITED', message: `Too many requests; retry after ${seconds} s.`, headers: { 'Retry-After': seconds } };
+    return {
+      kind: 'reply',
+      status: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many requests; retry after ${seconds} s.`,
+      headers: { 'Retry-After': seconds },
+    };
   }
   if (config.mode === FAULT_MODES.errors && random() < (config.errorRate ?? FAULT_DEFAULTS.errorRate)) {
     return random() < 0.5
-      ? { kind: 'reply', status: 500, code: 'INTERNAL_ERROR', message: 'Simulated provider error; nothing was charged.' }
-      : { kind: 'reply', status: 503, code: 'SERVICE_UNAVAILABLE', message: 'Simulated provider overload; nothing was charged.' };
+      ? {
+          kind: 'reply',
+          status: 500,
+          code: 'INTERNAL_ERROR',
+          message: 'Simulated provider error; nothing was charged.',
+        }
+      : {
+          kind: 'reply',
+          status: 503,
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'Simulated provider overload; nothing was charged.',
+        };
   }
   return PROCEED;
 }

@@ -44,18 +44,23 @@ const DECLINE_REMAINDER = 402;
 /** Validates a charge body against its Idempotency-Key header; returns an error reply when invalid. */
 export function validateCharge(body: unknown, key: string | undefined): ChargeRequest | Reply {
   const invalid = (message: string) => error(400, 'INVALID_REQUEST', message);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('The body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalid('The body must be a JSON object.');
   const { amount, currency, paymentMethod, transactionId } = body as Record<string, unknown>;
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) {
     return invalid('"amount" must be a positive integer in minor units (e.g. 1999 for 19.99).');
   }
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return invalid('"currency" must be an upper-case ISO 4217 code such as "USD".');
-  if (typeof paymentMethod !== 'string' || paymentMethod.length === 0) return invalid('"paymentMethod" must be a non-empty string.');
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))
+    return invalid('"currency" must be an upper-case ISO 4217 code such as "USD".');
+  if (typeof paymentMethod !== 'string' || paymentMethod.length === 0)
+    return invalid('"paymentMethod" must be a non-empty string.');
   if (typeof transactionId !== 'string' || transactionId.length === 0 || transactionId.length > 255) {
     return invalid('"transactionId" must be a non-empty string of at most 255 characters.');
   }
-  if (key === undefined) return error(400, 'MISSING_IDEMPOTENCY_KEY', 'Send the transactionId in the Idempotency-Key header.');
-  if (key !== transactionId) return error(400, 'IDEMPOTENCY_KEY_MISMATCH', 'The Idempotency-Key header must equal the body\'s transactionId.');
+  if (key === undefined)
+    return error(400, 'MISSING_IDEMPOTENCY_KEY', 'Send the transactionId in the Idempotency-Key header.');
+  if (key !== transactionId)
+    return error(400, 'IDEMPOTENCY_KEY_MISMATCH', "The Idempotency-Key header must equal the body's transactionId.");
   return { amount, currency, paymentMethod, transactionId };
 }
 
@@ -87,8 +92,16 @@ export class Ledger {
   charge(input: ChargeRequest): Reply {
     const existing = this.charges.get(input.transactionId);
     if (existing) {
-      const same = existing.amount === input.amount && existing.currency === input.currency && existing.paymentMethod === input.paymentMethod;
-      if (!same) return error(409, 'IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different amount, currency or payment method.');
+      const same =
+        existing.amount === input.amount &&
+        existing.currency === input.currency &&
+        existing.paymentMethod === input.paymentMethod;
+      if (!same)
+        return error(
+          409,
+          'IDEMPOTENCY_CONFLICT',
+          'This Idempotency-Key was already used with a different amount, currency or payment method.',
+        );
       return chargeReply(existing, false);
     }
     const declined = input.amount % 1000 === DECLINE_REMAINDER;

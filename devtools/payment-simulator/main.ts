@@ -63,7 +63,9 @@ const simulator = await startPaymentSimulator({
   port,
   host: values.host,
   apiKey: resolveApiKey(values['api-key'], values['secret-file']),
-}).catch((err: unknown) => fail(`cannot listen on ${values.host}:${port} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`));
+}).catch((err: unknown) =>
+  fail(`cannot listen on ${values.host}:${port} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`),
+);
 
 process.stdout.write(`payment simulator listening on ${simulator.url}\n`);
 

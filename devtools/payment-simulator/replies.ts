@@ -28,12 +28,15 @@ export function error(status: number, code: string, message: string, headers?: R
 }
 
 /** Reads and parses a JSON body, or gives the error reply when it is too large or not JSON. */
-export async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
+export async function readJson(
+  req: IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; reply: Reply }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return { ok: false, reply: error(413, 'PAYLOAD_TOO_LARGE', `Body exceeds ${MAX_BODY_BYTES} bytes.`) };
+    if (size > MAX_BODY_BYTES)
+      return { ok: false, reply: error(413, 'PAYLOAD_TOO_LARGE', `Body exceeds ${MAX_BODY_BYTES} bytes.`) };
     chunks.push(chunk);
   }
   try {

@@ -16,9 +16,17 @@ afterEach(async () => {
 });
 
 type Body = { amount: unknown; currency: unknown; paymentMethod: unknown; transactionId: unknown };
-const body = (transactionId: string, amount = 1999): Body => ({ amount, currency: 'USD', paymentMethod: 'card_visa', transactionId });
+const body = (transactionId: string, amount = 1999): Body => ({
+  amount,
+  currency: 'USD',
+  paymentMethod: 'card_visa',
+  transactionId,
+});
 
-function charge(payload: Body | string, init: { key?: string | null; auth?: string | null; signal?: AbortSignal } = {}) {
+function charge(
+  payload: Body | string,
+  init: { key?: string | null; auth?: string | null; signal?: AbortSignal } = {},
+) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const auth = init.auth === undefined ? `Bearer ${API_KEY}` : init.auth;
   if (auth !== null) headers.Authorization = auth;
@@ -32,17 +40,33 @@ const get = (path: string, signal?: AbortSignal) =>
   fetch(`${sim.url}${path}`, { headers: { Authorization: `Bearer ${API_KEY}` }, signal });
 
 const putFaults = (faults: unknown) =>
-  fetch(`${sim.url}/__control/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults) });
+  fetch(`${sim.url}/__control/faults`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
 
 /** GET through node:http so the test controls the agent (keep-alive) and sees socket errors. */
 function rawRequest(path: string, agent: Agent | false, method = 'GET', payload?: string) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(`${sim.url}${path}`, { method, agent, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json', ...(payload ? { 'Idempotency-Key': 'tx-raw' } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      `${sim.url}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          Authorization: `Bearer ${API_KEY}`,
+          'Content-Type': 'application/json',
+          ...(payload ? { 'Idempotency-Key': 'tx-raw' } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -160,7 +184,9 @@ describe('faults', () => {
 
   it('reset: the connection is reset and nothing is charged', async () => {
     sim.setFaults({ mode: 'reset' });
-    const err = await rawRequest('/charge', false, 'POST', JSON.stringify(body('tx-raw'))).catch((e: NodeJS.ErrnoException) => e);
+    const err = await rawRequest('/charge', false, 'POST', JSON.stringify(body('tx-raw'))).catch(
+      (e: NodeJS.ErrnoException) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect((err as NodeJS.ErrnoException).code).toBe('ECONNRESET');
     expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-raw': 1 } });
@@ -199,7 +225,11 @@ describe('control API', () => {
   it('answers CORS preflight and sends Access-Control-Allow-Origin', async () => {
     const pre = await fetch(`${sim.url}/__control/faults`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -213,7 +243,13 @@ describe('control API', () => {
     const config: FaultConfig = { mode: 'rate-limit', retryAfterSec: 2, latencyMs: 0 };
     expect((await putFaults(config)).status).toBe(200);
     expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual(config);
-    for (const bad of [{ mode: 'chaos' }, { mode: 'errors', errorRate: 2 }, { mode: 'none', latencyMs: -1 }, { mode: 'none', errorrate: 1 }, [1]]) {
+    for (const bad of [
+      { mode: 'chaos' },
+      { mode: 'errors', errorRate: 2 },
+      { mode: 'none', latencyMs: -1 },
+      { mode: 'none', errorrate: 1 },
+      [1],
+    ]) {
       const res = await putFaults(bad);
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe('INVALID_FAULT_CONFIG');

@@ -9,7 +9,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { commitDelayFor, faultBeforeAuth, faultOnCharge, FaultConfigError, latencyFor, noFaults, parseFaultConfig } from './faults.ts';
+import {
+  commitDelayFor,
+  faultBeforeAuth,
+  faultOnCharge,
+  FaultConfigError,
+  latencyFor,
+  noFaults,
+  parseFaultConfig,
+} from './faults.ts';
 import type { Endpoint, FaultAction, FaultConfig } from './faults.ts';
 import { Ledger, validateCharge } from './ledger.ts';
 import type { LedgerSnapshot } from './ledger.ts';
@@ -133,17 +141,29 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     if (endpoint === 'charge' && key !== undefined) ledger.countRequest(key);
     await delay(latencyFor(faults));
     const early = faultBeforeAuth(faults);
-    if (early.kind === 'reply' && endpoint === 'health') return send(res, { status: early.status, body: { ok: false } });
+    if (early.kind === 'reply' && endpoint === 'health')
+      return send(res, { status: early.status, body: { ok: false } });
     if (early.kind !== 'proceed') return applyFault(req, res, early);
-    if (!authorized(req)) return send(res, error(401, 'UNAUTHORIZED', 'Missing or wrong API key; send Authorization: Bearer <apiKey>.'));
+    if (!authorized(req))
+      return send(res, error(401, 'UNAUTHORIZED', 'Missing or wrong API key; send Authorization: Bearer <apiKey>.'));
     if (endpoint === 'health') return send(res, { status: 200, body: { ok: true } });
     if (endpoint === 'lookup') {
       const found = ledger.find(decodePathSegment(path.slice('/charge/'.length)));
-      return send(res, found ? { status: 200, body: found } : error(404, 'NOT_FOUND', 'No charge was ever requested with this transactionId.'));
+      return send(
+        res,
+        found
+          ? { status: 200, body: found }
+          : error(404, 'NOT_FOUND', 'No charge was ever requested with this transactionId.'),
+      );
     }
     if (endpoint === 'other') {
       const known = path === '/charge' || path === '/health' || path.startsWith('/charge/');
-      return send(res, known ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`) : error(404, 'NOT_FOUND', `No endpoint ${path}.`));
+      return send(
+        res,
+        known
+          ? error(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${path}.`)
+          : error(404, 'NOT_FOUND', `No endpoint ${path}.`),
+      );
     }
     const fault = faultOnCharge(faults);
     if (fault.kind !== 'proceed') return applyFault(req, res, fault);
@@ -154,7 +174,11 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   }
 
   const snapshotLedger = (): LedgerSnapshot => ledger.snapshot();
-  const snapshotStats = (): SimulatorStats => ({ connectionsOpened, connectionsOpen: sockets.size, requests: { ...requests } });
+  const snapshotStats = (): SimulatorStats => ({
+    connectionsOpened,
+    connectionsOpen: sockets.size,
+    requests: { ...requests },
+  });
   const setFaults = (next: FaultConfig) => (faults = parseFaultConfig(next));
   const reset = () => {
     ledger.clear();
@@ -195,7 +219,9 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       return;
     }
     const handled = isControl
-      ? control(req, method, path).then((reply) => send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } }))
+      ? control(req, method, path).then((reply) =>
+          send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } }),
+        )
       : provider(req, res, method, path);
     handled.catch((err: unknown) => {
       // A client that disconnects mid-body makes reading fail; there is nobody left to answer.
@@ -210,7 +236,9 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject).listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
+    server
+      .once('error', reject)
+      .listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
   });
   const { port, address } = server.address() as AddressInfo;
   const hostForUrl = address.includes(':') ? `[${address}]` : address;

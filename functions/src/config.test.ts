@@ -28,7 +28,11 @@ describe('parseConfig', () => {
   });
 
   it('parses set values', () => {
-    const c = parseConfig({ VUE_APP_PAYMENT_TIMEOUT: ' 2500 ', VUE_APP_ENABLE_METRICS: 'false', PAYMENT_SERVICE_URL: 'http://127.0.0.1:8710' });
+    const c = parseConfig({
+      VUE_APP_PAYMENT_TIMEOUT: ' 2500 ',
+      VUE_APP_ENABLE_METRICS: 'false',
+      PAYMENT_SERVICE_URL: 'http://127.0.0.1:8710',
+    });
     expect(c.VUE_APP_PAYMENT_TIMEOUT).toBe(2500);
     expect(c.VUE_APP_ENABLE_METRICS).toBe(false);
     expect(c.PAYMENT_SERVICE_URL).toBe('http://127.0.0.1:8710');

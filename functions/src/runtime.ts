@@ -67,12 +67,28 @@ function build(cfg: Config): Runtime {
     probeLeaseMs: cfg.VUE_APP_PAYMENT_TIMEOUT + 5000,
   });
   const paymentBreaker = breakers.register(PAYMENT_SERVICE);
-  const cloudwatchBreaker = breakers.register(CLOUDWATCH_SERVICE, { probeLeaseMs: cfg.VUE_APP_CLOUDWATCH_TIMEOUT + 5000 });
-  const metrics = new MetricsAggregator({ enabled: cfg.VUE_APP_ENABLE_METRICS, intervalMs: cfg.VUE_APP_METRICS_INTERVAL });
+  const cloudwatchBreaker = breakers.register(CLOUDWATCH_SERVICE, {
+    probeLeaseMs: cfg.VUE_APP_CLOUDWATCH_TIMEOUT + 5000,
+  });
+  const metrics = new MetricsAggregator({
+    enabled: cfg.VUE_APP_ENABLE_METRICS,
+    intervalMs: cfg.VUE_APP_METRICS_INTERVAL,
+  });
   breakers.onTransition((t) => {
     markStatsDirty();
     if (t.reason === 'synced') return; // the instance that made the change logs it once for the fleet
-    logEvent('breaker.transition', { service: t.service, breakerState: t.to, from: t.from, reason: t.reason, failureRate: t.failureRate, calls: t.calls }, t.to === 'open' ? 'WARNING' : 'NOTICE');
+    logEvent(
+      'breaker.transition',
+      {
+        service: t.service,
+        breakerState: t.to,
+        from: t.from,
+        reason: t.reason,
+        failureRate: t.failureRate,
+        calls: t.calls,
+      },
+      t.to === 'open' ? 'WARNING' : 'NOTICE',
+    );
     metrics.recordBreakerTransition({ service: t.service, to: t.to });
   });
 
@@ -109,7 +125,10 @@ function build(cfg: Config): Runtime {
       if (handler) return handler;
       const key = paymentApiKey.value();
       if (!key) {
-        throw new ConfigError('PAYMENT_API_KEY is not set: set the secret (firebase functions:secrets:set PAYMENT_API_KEY) or functions/.secret.local in the emulator', ['PAYMENT_API_KEY']);
+        throw new ConfigError(
+          'PAYMENT_API_KEY is not set: set the secret (firebase functions:secrets:set PAYMENT_API_KEY) or functions/.secret.local in the emulator',
+          ['PAYMENT_API_KEY'],
+        );
       }
       registerSecret(key);
       http.createHttpClient(PAYMENT_SERVICE, cfg.PAYMENT_SERVICE_URL, {

@@ -48,12 +48,17 @@ describe('/test-cloudwatch in a real browser', () => {
     await expect.poll(() => byTestId(page, 'fault-current').textContent()).toContain('outage');
     await byTestId(page, 'burst-count').fill('12');
     await byTestId(page, 'burst-start').click();
-    await expect.poll(() => byTestId(page, 'burst-summary').textContent(), { timeout: 120_000 }).toMatch(/12 of 12 done(?!…)/);
     await expect
-      .poll(async () => {
-        await byTestId(page, 'connection-pools-refresh').click();
-        return byTestId(page, 'breaker-payment-service').textContent();
-      }, { timeout: 30_000, intervals: [1000] })
+      .poll(() => byTestId(page, 'burst-summary').textContent(), { timeout: 120_000 })
+      .toMatch(/12 of 12 done(?!…)/);
+    await expect
+      .poll(
+        async () => {
+          await byTestId(page, 'connection-pools-refresh').click();
+          return byTestId(page, 'breaker-payment-service').textContent();
+        },
+        { timeout: 30_000, intervals: [1000] },
+      )
       .toContain('open');
 
     // Provider back, reset the breaker from the page: it closes.
@@ -61,12 +66,17 @@ describe('/test-cloudwatch in a real browser', () => {
     await byTestId(page, 'fault-apply').click();
     await byTestId(page, 'reset-payment-service').click();
     await byTestId(page, 'reset-payment-service-confirm').click();
-    await expect.poll(() => byTestId(page, 'reset-result').textContent(), { timeout: 30_000 }).toContain('payment-service');
     await expect
-      .poll(async () => {
-        await byTestId(page, 'connection-pools-refresh').click();
-        return byTestId(page, 'breaker-payment-service').textContent();
-      }, { timeout: 30_000, intervals: [1000] })
+      .poll(() => byTestId(page, 'reset-result').textContent(), { timeout: 30_000 })
+      .toContain('payment-service');
+    await expect
+      .poll(
+        async () => {
+          await byTestId(page, 'connection-pools-refresh').click();
+          return byTestId(page, 'breaker-payment-service').textContent();
+        },
+        { timeout: 30_000, intervals: [1000] },
+      )
       .toContain('closed');
 
     mkdirSync('test-results', { recursive: true });

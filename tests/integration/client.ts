@@ -1,12 +1,17 @@
 // The real Firebase web SDK client, connected to the emulators, for integration tests.
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
-import { connectAuthEmulator, getAuth, signInWithEmailAndPassword, createUserWithEmailAndPassword } from 'firebase/auth';
+import {
+  connectAuthEmulator,
+  getAuth,
+  signInWithEmailAndPassword,
+  createUserWithEmailAndPassword,
+} from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type FunctionsError } from 'firebase/functions';
 import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 import { readFileSync } from 'node:fs';
 
-export const PROJECT_ID: string = JSON.parse(readFileSync(new URL('../../.firebaserc', import.meta.url), 'utf8')).projects
-  .default;
+export const PROJECT_ID: string = JSON.parse(readFileSync(new URL('../../.firebaserc', import.meta.url), 'utf8'))
+  .projects.default;
 export const USERS = {
   admin: { email: 'admin@example.com', password: 'admin-password' },
   user: { email: 'user@example.com', password: 'user-password' },
@@ -28,9 +33,14 @@ export interface Session {
 
 /** Opens a client session; signs in when `who` is given (a seeded user or fresh credentials). */
 export async function session(who?: { email: string; password: string } | 'new'): Promise<Session> {
-  const app = initializeApp({ projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` }, `t${++counter}-${Date.now()}`);
+  const app = initializeApp(
+    { projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` },
+    `t${++counter}-${Date.now()}`,
+  );
   const auth = getAuth(app);
-  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, { disableWarnings: true });
+  connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, {
+    disableWarnings: true,
+  });
   const functions = getFunctions(app);
   connectFunctionsEmulator(functions, '127.0.0.1', 5001);
   const db = getFirestore(app);
@@ -43,7 +53,7 @@ export async function session(who?: { email: string; password: string } | 'new')
   } else if (who) {
     uid = (await signInWithEmailAndPassword(auth, who.email, who.password)).user.uid;
   }
-  const call = async <T,>(name: string, data?: unknown): Promise<T> =>
+  const call = async <T>(name: string, data?: unknown): Promise<T> =>
     (await httpsCallable(functions, name, { timeout: 70_000 })(data)).data as T;
   return {
     app,

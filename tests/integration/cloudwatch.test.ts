@@ -8,21 +8,36 @@ import { session, type Session } from './client.js';
 const CW_URL = 'http://127.0.0.1:4586';
 const GROUP = '/payments/local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: CW_URL, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
+const client = new CloudWatchLogsClient({
+  region: 'us-east-1',
+  endpoint: CW_URL,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+const apiKey = /PAYMENT_API_KEY=(.*)/
+  .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
+  .trim();
 
 async function allMessages(): Promise<Record<string, unknown>[]> {
   const streams = (await client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP }))).logStreams ?? [];
   const out: Record<string, unknown>[] = [];
   for (const s of streams) {
-    const events = (await client.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: s.logStreamName!, startFromHead: true }))).events ?? [];
+    const events =
+      (
+        await client.send(
+          new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: s.logStreamName!, startFromHead: true }),
+        )
+      ).events ?? [];
     for (const e of events) out.push(JSON.parse(e.message!));
   }
   return out;
 }
 
 async function cwFaults(faults: Record<string, unknown>) {
-  const res = await fetch(`${CW_URL}/__control/faults`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(faults) });
+  const res = await fetch(`${CW_URL}/__control/faults`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   expect(res.status).toBeLessThan(300);
 }
 
@@ -37,13 +52,21 @@ describe('CloudWatch shipping from the functions', () => {
   });
 
   it("puts a payment's events and an EMF record in the log group, without secrets", async () => {
-    const res = await user.call<{ transactionId: string }>('processPayment', { amount: 9.99, paymentMethod: 'digital_wallet' });
+    const res = await user.call<{ transactionId: string }>('processPayment', {
+      amount: 9.99,
+      paymentMethod: 'digital_wallet',
+    });
     await sleep(5500); // VUE_APP_METRICS_INTERVAL is 5 s in functions/.env.local
     await user.call('processPayment', { amount: 1.25, paymentMethod: 'digital_wallet' });
     const messages = await allMessages();
     const mine = messages.filter((m) => m.transactionId === res.transactionId);
     expect(mine.map((m) => m.event)).toEqual(expect.arrayContaining(['payment.attempt', 'payment.completed']));
-    for (const m of mine) expect(m).toMatchObject({ instanceId: expect.any(String), function: 'processPayment', severity: expect.any(String) });
+    for (const m of mine)
+      expect(m).toMatchObject({
+        instanceId: expect.any(String),
+        function: 'processPayment',
+        severity: expect.any(String),
+      });
     const emf = messages.filter((m) => typeof m._aws === 'object');
     expect(emf.length).toBeGreaterThan(0);
     expect(JSON.stringify(emf)).toContain('CloudWatchMetrics');
@@ -63,6 +86,8 @@ describe('CloudWatch shipping from the functions', () => {
     // CLOUDWATCH_FLUSH_BUDGET_MS is 300; allow generous slack for a shared 2-core machine.
     expect(hangingMs).toBeLessThan(healthyMs + 300 + 1500);
     await cwFaults({ mode: 'error500' });
-    expect(await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' })).toMatchObject({ status: 'succeeded' });
+    expect(await user.call('processPayment', { amount: 1, paymentMethod: 'credit_card' })).toMatchObject({
+      status: 'succeeded',
+    });
   });
 });

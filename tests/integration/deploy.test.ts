@@ -11,12 +11,22 @@ let dir: string;
 
 function discover(env: Record<string, string> = {}) {
   const out = join(dir, 'manifest.json');
-  const res = spawnSync(process.execPath, [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, FUNCTIONS_MANIFEST_OUTPUT_PATH: out, GCLOUD_PROJECT: 'demo-payments', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const res = spawnSync(
+    process.execPath,
+    [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        FUNCTIONS_MANIFEST_OUTPUT_PATH: out,
+        GCLOUD_PROJECT: 'demo-payments',
+        ...env,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { ...res, manifest: res.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null };
 }
 
@@ -24,7 +34,11 @@ describe('functions/ is self-contained for deploy', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'functions-deploy-'));
     for (const f of ['package.json', 'lib', '.env']) cpSync(join(FUNCTIONS, f), join(dir, f), { recursive: true });
-    execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', timeout: 600_000 });
+    execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: dir,
+      stdio: 'inherit',
+      timeout: 600_000,
+    });
   }, 660_000);
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
@@ -39,12 +53,29 @@ describe('functions/ is self-contained for deploy', () => {
   });
 
   it('loads alone and firebase-functions discovery lists the four callables', () => {
-    const res = discover({ ...Object.fromEntries(readFileSync(join(dir, '.env'), 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2))) });
+    const res = discover({
+      ...Object.fromEntries(
+        readFileSync(join(dir, '.env'), 'utf8')
+          .split('\n')
+          .filter((l) => /^\w+=/.test(l))
+          .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+      ),
+    });
     expect(res.stderr).not.toMatch(/Cannot find module/);
     expect(res.status).toBe(0);
-    const endpoints = res.manifest.endpoints as Record<string, { callableTrigger?: unknown; secretEnvironmentVariables?: { key: string }[] }>;
-    const callables = Object.keys(endpoints).filter((k) => endpoints[k]!.callableTrigger !== undefined).sort();
-    expect(callables).toEqual(['getConnectionPoolStats', 'getDatabasePoolStatus', 'processPayment', 'resetCircuitBreakers']);
+    const endpoints = res.manifest.endpoints as Record<
+      string,
+      { callableTrigger?: unknown; secretEnvironmentVariables?: { key: string }[] }
+    >;
+    const callables = Object.keys(endpoints)
+      .filter((k) => endpoints[k]!.callableTrigger !== undefined)
+      .sort();
+    expect(callables).toEqual([
+      'getConnectionPoolStats',
+      'getDatabasePoolStatus',
+      'processPayment',
+      'resetCircuitBreakers',
+    ]);
     expect(endpoints.processPayment!.secretEnvironmentVariables?.map((s) => s.key)).toContain('PAYMENT_API_KEY');
   });
 

@@ -41,11 +41,20 @@ describe('fleet-wide circuit breaker across processes', () => {
   it('opens in one process, shows open in getConnectionPoolStats, fails fast in a third, and resets for all', async () => {
     expect(await third.call()).toMatchObject({ ran: true });
 
-    const failing = spawnSync(process.execPath, [SCRIPT, 'fail'], { env: process.env, encoding: 'utf8', timeout: 60_000 });
+    const failing = spawnSync(process.execPath, [SCRIPT, 'fail'], {
+      env: process.env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(failing.status, failing.stderr).toBe(0);
     expect(JSON.parse(failing.stdout).snapshot.state).toBe('open');
 
-    const stats = await admin.call<{ services: Record<string, { breaker: { state: string; openedAt: number; nextProbeAt: number; failureRate: number } }> }>('getConnectionPoolStats', {});
+    const stats = await admin.call<{
+      services: Record<
+        string,
+        { breaker: { state: string; openedAt: number; nextProbeAt: number; failureRate: number } }
+      >;
+    }>('getConnectionPoolStats', {});
     const breaker = stats.services['payment-service']!.breaker;
     expect(breaker.state).toBe('open');
     expect(breaker.failureRate).toBe(1);
@@ -54,10 +63,15 @@ describe('fleet-wide circuit breaker across processes', () => {
     await sleep(2100); // the third process's local copy is at most ~1 s old
     expect(await third.call()).toEqual({ ran: false, code: 'BREAKER_OPEN', state: 'open' });
 
-    expect(await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' })).toMatchObject({ reset: ['payment-service'] });
+    expect(await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' })).toMatchObject({
+      reset: ['payment-service'],
+    });
     await sleep(1100);
     expect(await third.call()).toMatchObject({ ran: true, state: 'closed' });
-    const after = await admin.call<{ services: Record<string, { breaker: { state: string } }> }>('getConnectionPoolStats', {});
+    const after = await admin.call<{ services: Record<string, { breaker: { state: string } }> }>(
+      'getConnectionPoolStats',
+      {},
+    );
     expect(after.services['payment-service']!.breaker.state).toBe('closed');
   });
 

@@ -22,12 +22,18 @@ export async function expectLedgersAgree(): Promise<void> {
     const r = records.get(c.transactionId);
     expect(r, `charge ${c.transactionId} has no ledger record`).toBeDefined();
     if (r!.status === 'unknown' || r!.status === 'pending') continue;
-    expect({ txn: c.transactionId, status: r!.status, chargeId: r!.chargeId, amount: r!.amount }).toEqual({ txn: c.transactionId, status: c.status, chargeId: c.id, amount: c.amount });
+    expect({ txn: c.transactionId, status: r!.status, chargeId: r!.chargeId, amount: r!.amount }).toEqual({
+      txn: c.transactionId,
+      status: c.status,
+      chargeId: c.id,
+      amount: c.amount,
+    });
   }
   for (const [id, r] of records) {
     if (r.status === 'succeeded' || r.status === 'declined') {
       expect(byTxn.get(id)?.id, `record ${id} says ${r.status} without a provider charge`).toBe(r.chargeId);
     }
-    if (r.status === 'failed') expect(byTxn.has(id), `record ${id} says failed but the provider charged it`).toBe(false);
+    if (r.status === 'failed')
+      expect(byTxn.has(id), `record ${id} says failed but the provider charged it`).toBe(false);
   }
 }

@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS, session, type Session } from './client.js';
 
-interface Db { max: number; active: number; idle: number; pending: number; acquired: number; queryMs: { p50: number | null } }
+interface Db {
+  max: number;
+  active: number;
+  idle: number;
+  pending: number;
+  acquired: number;
+  queryMs: { p50: number | null };
+}
 
 describe('getDatabasePoolStatus and getConnectionPoolStats', () => {
   let admin: Session, user: Session;
@@ -12,7 +19,12 @@ describe('getDatabasePoolStatus and getConnectionPoolStats', () => {
   afterAll(async () => Promise.all([admin, user].map((s) => s?.close())));
 
   it('reports the query pool of every live instance and the fleet total', async () => {
-    const first = await admin.call<{ status: string; at: number; fleet: Db; instances: (Db & { instanceId: string; function: string; updatedAt: number })[] }>('getDatabasePoolStatus');
+    const first = await admin.call<{
+      status: string;
+      at: number;
+      fleet: Db;
+      instances: (Db & { instanceId: string; function: string; updatedAt: number })[];
+    }>('getDatabasePoolStatus');
     expect(['healthy', 'saturated', 'degraded']).toContain(first.status);
     const mine = first.instances.find((i) => i.function === 'getDatabasePoolStatus');
     expect(mine).toBeDefined();
@@ -27,7 +39,15 @@ describe('getDatabasePoolStatus and getConnectionPoolStats', () => {
 
   it('counts payment-service requests and runs health checks on demand', async () => {
     await user.call('processPayment', { amount: 1.5, paymentMethod: 'credit_card' });
-    const stats = await admin.call<{ services: Record<string, { pool: { requests: number; maxSockets: number }; health: { ok: boolean; checkedAt: number; latencyMs: number } | null }> }>('getConnectionPoolStats', { check: true });
+    const stats = await admin.call<{
+      services: Record<
+        string,
+        {
+          pool: { requests: number; maxSockets: number };
+          health: { ok: boolean; checkedAt: number; latencyMs: number } | null;
+        }
+      >;
+    }>('getConnectionPoolStats', { check: true });
     const svc = stats.services['payment-service']!;
     expect(svc.health).toMatchObject({ ok: true });
     expect(Date.now() - svc.health!.checkedAt).toBeLessThan(30_000);

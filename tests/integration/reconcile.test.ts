@@ -13,10 +13,20 @@ const { HttpPoolManager } = require('../../functions/lib/resilience/http/httpPoo
 const { PaymentHandler } = require('../../functions/lib/payments/paymentHandler.js');
 const { FleetCircuitBreaker } = require('../../functions/lib/resilience/breaker/circuitBreaker.js');
 const { MemoryBreakerStore } = require('../../functions/lib/resilience/breaker/breakerStore.js');
-const apiKey = /PAYMENT_API_KEY=(.*)/.exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!.trim();
+const apiKey = /PAYMENT_API_KEY=(.*)/
+  .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
+  .trim();
 
 function record(status: string, extra: Record<string, unknown> = {}) {
-  const base = { uid: 'reconcile-test', amount: 1234, currency: 'USD', paymentMethod: 'credit_card', attempts: 1, createdAt: Date.now() - 600_000, updatedAt: Date.now() - 600_000 };
+  const base = {
+    uid: 'reconcile-test',
+    amount: 1234,
+    currency: 'USD',
+    paymentMethod: 'credit_card',
+    attempts: 1,
+    createdAt: Date.now() - 600_000,
+    updatedAt: Date.now() - 600_000,
+  };
   return { ...base, status, requestHash: requestHash(base), ...extra };
 }
 
@@ -59,7 +69,9 @@ describe('reconcilePayments', () => {
     const pool = new HttpPoolManager();
     pool.createHttpClient('payment-service', SIMULATOR_URL, { headers: { Authorization: `Bearer ${apiKey}` } });
     const runQuery = (fn: (d: typeof db) => Promise<unknown>, name: string) =>
-      name === 'payments.finalize' ? Promise.reject(Object.assign(new Error('firestore unavailable'), { code: 'DB_QUERY_FAILED' })) : fn(db);
+      name === 'payments.finalize'
+        ? Promise.reject(Object.assign(new Error('firestore unavailable'), { code: 'DB_QUERY_FAILED' }))
+        : fn(db);
     const handler = new PaymentHandler({
       runQuery,
       pool,
@@ -68,14 +80,23 @@ describe('reconcilePayments', () => {
     });
     const id = `rec_lostwrite_${Date.now()}`;
     const result = await handler.processPayment(12.34, 'credit_card', id, { uid: 'reconcile-test', currency: 'usd' });
-    expect(result).toMatchObject({ transactionId: id, status: 'succeeded', amount: 12.34, currency: 'USD', attempts: 1 });
+    expect(result).toMatchObject({
+      transactionId: id,
+      status: 'succeeded',
+      amount: 12.34,
+      currency: 'USD',
+      attempts: 1,
+    });
     const pending = (await db.doc(`payments/${id}`).get()).data()!;
     expect(pending).toMatchObject({ status: 'pending', amount: 1234 });
     // Once the claim's lease has expired, reconciliation settles it from the provider.
     await db.doc(`payments/${id}`).update({ leaseUntil: Date.now() - 1 });
     await reconcilePayments({ runQuery: (fn: (d: typeof db) => Promise<unknown>) => fn(db), pool });
     pool.destroy();
-    expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({ status: 'succeeded', chargeId: result.chargeId });
+    expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({
+      status: 'succeeded',
+      chargeId: result.chargeId,
+    });
     await expectLedgersAgree();
   });
 });

@@ -33,7 +33,9 @@ describe('Firestore security rules (emulator)', () => {
   });
 
   it('denies every client write, even to the owner’s own record', async () => {
-    expect(await codeOf(setDoc(doc(owner.db, 'payments', txn), { status: 'succeeded', uid: owner.uid }))).toBe('permission-denied');
+    expect(await codeOf(setDoc(doc(owner.db, 'payments', txn), { status: 'succeeded', uid: owner.uid }))).toBe(
+      'permission-denied',
+    );
     expect(await codeOf(setDoc(doc(owner.db, 'payments', 'new_one'), { uid: owner.uid }))).toBe('permission-denied');
     expect(await codeOf(addDoc(collection(owner.db, 'anything'), { a: 1 }))).toBe('permission-denied');
   });

@@ -20,4 +20,5 @@ async function control(method: string, path: string, body?: unknown) {
 }
 
 export const setFaults = (faults: Record<string, unknown>) => control('PUT', 'faults', faults);
-export const ledger = (): Promise<{ charges: Charge[]; chargeRequests: Record<string, number> }> => control('GET', 'ledger');
+export const ledger = (): Promise<{ charges: Charge[]; chargeRequests: Record<string, number> }> =>
+  control('GET', 'ledger');

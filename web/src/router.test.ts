@@ -9,7 +9,10 @@ const openRoute = { meta: {}, fullPath: '/sign-in' } as unknown as RouteLocation
 
 describe('admin guard', () => {
   it('sends signed-out visitors to sign-in, remembering where they were going', () => {
-    expect(guard(adminRoute, { signedIn: false, admin: false })).toEqual({ name: 'sign-in', query: { redirect: '/test-cloudwatch' } });
+    expect(guard(adminRoute, { signedIn: false, admin: false })).toEqual({
+      name: 'sign-in',
+      query: { redirect: '/test-cloudwatch' },
+    });
   });
   it('sends signed-in non-admins to the admins-only page', () => {
     expect(guard(adminRoute, { signedIn: true, admin: false })).toEqual({ name: 'admins-only' });

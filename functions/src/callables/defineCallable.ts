@@ -34,7 +34,11 @@ export function defineCallable<T>(
       code = httpsError.code;
       throw httpsError;
     } finally {
-      logEvent('call.completed', { callable: name, uid: caller.uid, outcome: code, durationMs: Date.now() - started }, code === 'ok' ? 'INFO' : 'WARNING');
+      logEvent(
+        'call.completed',
+        { callable: name, uid: caller.uid, outcome: code, durationMs: Date.now() - started },
+        code === 'ok' ? 'INFO' : 'WARNING',
+      );
       await afterCall(rt);
     }
   });

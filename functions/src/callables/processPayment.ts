@@ -34,7 +34,11 @@ export const processPayment = defineCallable('processPayment', Access.user, asyn
       uid: caller.uid,
       ...(p.currency !== undefined ? { currency: p.currency } : {}),
     });
-    rt.metrics.recordPayment({ outcome: result.replayed ? 'replayed' : result.status, latencyMs: Date.now() - started, attempts: result.attempts });
+    rt.metrics.recordPayment({
+      outcome: result.replayed ? 'replayed' : result.status,
+      latencyMs: Date.now() - started,
+      attempts: result.attempts,
+    });
     return result;
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'error';

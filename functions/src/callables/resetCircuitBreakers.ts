@@ -13,12 +13,16 @@ const Payload = z.strictObject({
  * `resetCircuitBreakers` (admins only): `{ serviceName? }` closes that breaker,
  * or all of them, fleet-wide -> `{ reset: [names], at }`. Unknown name -> not-found.
  */
-export const resetCircuitBreakers = defineCallable('resetCircuitBreakers', Access.admin, async (data, caller, rt): Promise<ResetBreakersResult> => {
-  const { serviceName } = parsePayload(Payload, data);
-  const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
-  if (serviceName === undefined) await rt.breakers.resetAll();
-  else await rt.breakers.reset(serviceName);
-  logEvent('breaker.reset_requested', { services: names, uid: caller.uid }, 'NOTICE');
-  await publishIfDue(rt, { force: true });
-  return { reset: names, at: Date.now() };
-});
+export const resetCircuitBreakers = defineCallable(
+  'resetCircuitBreakers',
+  Access.admin,
+  async (data, caller, rt): Promise<ResetBreakersResult> => {
+    const { serviceName } = parsePayload(Payload, data);
+    const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
+    if (serviceName === undefined) await rt.breakers.resetAll();
+    else await rt.breakers.reset(serviceName);
+    logEvent('breaker.reset_requested', { services: names, uid: caller.uid }, 'NOTICE');
+    await publishIfDue(rt, { force: true });
+    return { reset: names, at: Date.now() };
+  },
+);

@@ -8,7 +8,9 @@ import { parsePayload } from './validate.js';
 
 describe('callable boundary', () => {
   it('maps domain codes to explicit HttpsError codes with safe details', () => {
-    const e = toHttpsError(new AppError('BREAKER_OPEN', 'payment-service is unavailable', { details: { retryAfterMs: 5 } }));
+    const e = toHttpsError(
+      new AppError('BREAKER_OPEN', 'payment-service is unavailable', { details: { retryAfterMs: 5 } }),
+    );
     expect(e.code).toBe('unavailable');
     expect(e.details).toEqual({ code: 'BREAKER_OPEN', retryAfterMs: 5 });
     mapErrorCodes({ SOMETHING_NEW: 'aborted' });

@@ -31,6 +31,10 @@ export function toHttpsError(err: unknown): HttpsError {
     if (code) return new HttpsError(code, err.message, { code: err.code, ...err.details });
   }
   const reference = Math.random().toString(36).slice(2, 10);
-  logEvent('call.unhandled_error', { reference, error: err, stack: err instanceof Error ? err.stack : undefined }, 'ERROR');
+  logEvent(
+    'call.unhandled_error',
+    { reference, error: err, stack: err instanceof Error ? err.stack : undefined },
+    'ERROR',
+  );
   return new HttpsError('internal', `Internal error (reference ${reference}).`, { reference });
 }

@@ -13,7 +13,9 @@ describe('classifyFailure', () => {
   it('classifies the SDK exceptions the shipper reacts to', () => {
     expect(classifyFailure(new ResourceNotFoundException({ message: 'x', ...meta(400) }))).toBe(FailureKinds.notFound);
     expect(classifyFailure(new ThrottlingException({ message: 'x', ...meta(400) }))).toBe(FailureKinds.transient);
-    expect(classifyFailure(new ServiceUnavailableException({ message: 'x', ...meta(500) }))).toBe(FailureKinds.transient);
+    expect(classifyFailure(new ServiceUnavailableException({ message: 'x', ...meta(500) }))).toBe(
+      FailureKinds.transient,
+    );
     expect(classifyFailure(new InvalidParameterException({ message: 'x', ...meta(400) }))).toBe(FailureKinds.data);
   });
 
@@ -24,7 +26,9 @@ describe('classifyFailure', () => {
     expect(classifyFailure({ name: 'SomethingNew', $fault: 'server' })).toBe(FailureKinds.transient);
     expect(classifyFailure({ name: 'Weird', ...meta(502) })).toBe(FailureKinds.transient);
     expect(classifyFailure({ name: 'SerializationException', ...meta(400) })).toBe(FailureKinds.data);
-    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(FailureKinds.transient);
+    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(
+      FailureKinds.transient,
+    );
     expect(classifyFailure(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(FailureKinds.aborted);
     expect(classifyFailure(undefined)).toBe(FailureKinds.transient);
   });
@@ -32,12 +36,22 @@ describe('classifyFailure', () => {
 
 describe('toShipError', () => {
   it('gives stable codes and person-readable messages', () => {
-    const throttled = toShipError(FailureKinds.transient, new ThrottlingException({ message: 'Rate exceeded', ...meta(400) }), 5);
-    expect(throttled).toEqual({ code: ShipErrorCodes.throttled, message: expect.stringContaining('stay buffered'), at: 5 });
+    const throttled = toShipError(
+      FailureKinds.transient,
+      new ThrottlingException({ message: 'Rate exceeded', ...meta(400) }),
+      5,
+    );
+    expect(throttled).toEqual({
+      code: ShipErrorCodes.throttled,
+      message: expect.stringContaining('stay buffered'),
+      at: 5,
+    });
     expect(toShipError(FailureKinds.transient, { name: 'X', ...meta(503) }, 1).code).toBe(ShipErrorCodes.unavailable);
     expect(toShipError(FailureKinds.transient, new Error('socket hang up'), 1).code).toBe(ShipErrorCodes.network);
     expect(toShipError('budget', new Error('aborted'), 1).code).toBe(ShipErrorCodes.budgetExceeded);
-    expect(toShipError(FailureKinds.data, new InvalidParameterException({ message: 'bad', ...meta(400) }), 1).message).toContain('dropped');
+    expect(
+      toShipError(FailureKinds.data, new InvalidParameterException({ message: 'bad', ...meta(400) }), 1).message,
+    ).toContain('dropped');
   });
 
   it('never carries a secret from the underlying error message', () => {

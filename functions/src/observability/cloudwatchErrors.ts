@@ -105,11 +105,19 @@ export function toShipError(kind: FailureKind | 'timeout' | 'budget' | 'guard', 
   const keep = 'the events stay buffered and the next flush retries them';
   switch (kind) {
     case 'budget':
-      return { code: ShipErrorCodes.budgetExceeded, message: `CloudWatch Logs did not answer within the flush budget; ${keep}.`, at };
+      return {
+        code: ShipErrorCodes.budgetExceeded,
+        message: `CloudWatch Logs did not answer within the flush budget; ${keep}.`,
+        at,
+      };
     case 'timeout':
       return { code: ShipErrorCodes.timeout, message: `A CloudWatch Logs request timed out; ${keep}. (${detail})`, at };
     case 'guard':
-      return { code: ShipErrorCodes.guardRejected, message: `The circuit breaker refused the CloudWatch Logs call; ${keep}. (${detail})`, at };
+      return {
+        code: ShipErrorCodes.guardRejected,
+        message: `The circuit breaker refused the CloudWatch Logs call; ${keep}. (${detail})`,
+        at,
+      };
     case FailureKinds.config:
       return {
         code: ShipErrorCodes.config,
@@ -117,14 +125,26 @@ export function toShipError(kind: FailureKind | 'timeout' | 'budget' | 'guard', 
         at,
       };
     case FailureKinds.data:
-      return { code: ShipErrorCodes.rejected, message: `CloudWatch Logs rejected a batch as invalid; it was dropped. (${detail})`, at };
+      return {
+        code: ShipErrorCodes.rejected,
+        message: `CloudWatch Logs rejected a batch as invalid; it was dropped. (${detail})`,
+        at,
+      };
     case FailureKinds.notFound:
-      return { code: ShipErrorCodes.notFound, message: `The log group or stream is missing and could not be created yet; ${keep}. (${detail})`, at };
+      return {
+        code: ShipErrorCodes.notFound,
+        message: `The log group or stream is missing and could not be created yet; ${keep}. (${detail})`,
+        at,
+      };
     default: {
       const name = (err as SdkErrorLike | undefined)?.name;
       const status = (err as SdkErrorLike | undefined)?.$metadata?.httpStatusCode;
       const code =
-        name === 'ThrottlingException' ? ShipErrorCodes.throttled : status !== undefined ? ShipErrorCodes.unavailable : ShipErrorCodes.network;
+        name === 'ThrottlingException'
+          ? ShipErrorCodes.throttled
+          : status !== undefined
+            ? ShipErrorCodes.unavailable
+            : ShipErrorCodes.network;
       return { code, message: `CloudWatch Logs is unavailable or throttling; ${keep}. (${detail})`, at };
     }
   }

@@ -37,8 +37,13 @@ function shipper(over: Partial<CloudWatchShipperOptions> = {}): CloudWatchShippe
 }
 /** Requests before this index belong to the test's setup (see `prime`). */
 let offset = 0;
-const puts = () => local.requests().slice(offset).filter((r) => r.action === 'PutLogEvents');
-const storedEvents = () => local.groups().flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => JSON.parse(e.message).event as string)));
+const puts = () =>
+  local
+    .requests()
+    .slice(offset)
+    .filter((r) => r.action === 'PutLogEvents');
+const storedEvents = () =>
+  local.groups().flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => JSON.parse(e.message).event as string)));
 function fill(s: CloudWatchShipper, n: number, prefix = 'e'): void {
   const t = Date.now() - 1000;
   for (let i = 0; i < n; i++) s.enqueue({ event: `${prefix}${i}`, timestamp: t + i });
@@ -195,7 +200,10 @@ describe('guard (circuit breaker hook)', () => {
     fill(s, 2);
     expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 2 });
     expect(local.requests()).toHaveLength(0);
-    expect(s.stats().lastError).toMatchObject({ code: 'CLOUDWATCH_GUARD_REJECTED', message: expect.stringContaining('BREAKER_OPEN') });
+    expect(s.stats().lastError).toMatchObject({
+      code: 'CLOUDWATCH_GUARD_REJECTED',
+      message: expect.stringContaining('BREAKER_OPEN'),
+    });
   });
 
   it('aborts the attempt when the guard aborts its signal', async () => {

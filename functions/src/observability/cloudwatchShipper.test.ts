@@ -18,7 +18,10 @@ interface Local {
   close(): Promise<void>;
   reset(): void;
   setFaults(f: { mode: 'none' | 'throttle' | 'error500' | 'hang'; count?: number; actions?: string[] }): void;
-  groups(): { logGroupName: string; streams: { logStreamName: string; events: { timestamp: number; message: string }[] }[] }[];
+  groups(): {
+    logGroupName: string;
+    streams: { logStreamName: string; events: { timestamp: number; message: string }[] }[];
+  }[];
   requests(): { action: string; status: number; at: number; eventCount?: number }[];
 }
 // Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
@@ -47,7 +50,9 @@ function shipper(over: Partial<CloudWatchShipperOptions> = {}): CloudWatchShippe
   return s;
 }
 async function stored(stream = STREAM): Promise<string[]> {
-  const out = await reader.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true }));
+  const out = await reader.send(
+    new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true }),
+  );
   return (out.events ?? []).map((e) => e.message ?? '');
 }
 const puts = () => local.requests().filter((r) => r.action === 'PutLogEvents');
@@ -100,7 +105,12 @@ describe('CloudWatchShipper against the local endpoint', () => {
     const second = shipper({ logStream: 'another' }); // group exists, stream does not
     second.enqueue({ event: 'two', timestamp: Date.now() });
     expect(await second.flush()).toMatchObject({ sent: 1 });
-    expect(local.requests().filter((r) => r.action === 'CreateLogGroup').map((r) => r.status)).toEqual([200, 400]);
+    expect(
+      local
+        .requests()
+        .filter((r) => r.action === 'CreateLogGroup')
+        .map((r) => r.status),
+    ).toEqual([200, 400]);
     expect(await stored('another')).toHaveLength(1);
   });
 
@@ -115,7 +125,11 @@ describe('CloudWatchShipper against the local endpoint', () => {
     const t = Date.now() - 60_000;
     for (let i = 0; i < 10_050; i++) s.enqueue({ event: 'e', i, timestamp: t + (i % 1000) });
     expect(await s.flush()).toEqual({ sent: 10_050, failed: 0, remaining: 0 });
-    expect(puts().filter((r) => r.status === 200).map((r) => r.eventCount)).toEqual([10_000, 50]);
+    expect(
+      puts()
+        .filter((r) => r.status === 200)
+        .map((r) => r.eventCount),
+    ).toEqual([10_000, 50]);
   });
 
   it('truncates oversized events and splits by bytes', async () => {
@@ -123,7 +137,11 @@ describe('CloudWatchShipper against the local endpoint', () => {
     const t = Date.now() - 60_000;
     for (let i = 0; i < 5; i++) s.enqueue({ event: 'big', blob: 'é'.repeat(200_000), timestamp: t + i });
     expect(await s.flush()).toMatchObject({ sent: 5, failed: 0 });
-    expect(puts().filter((r) => r.status === 200).map((r) => r.eventCount)).toEqual([4, 1]);
+    expect(
+      puts()
+        .filter((r) => r.status === 200)
+        .map((r) => r.eventCount),
+    ).toEqual([4, 1]);
     const messages = await stored();
     for (const m of messages) {
       expect(Buffer.byteLength(m)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
@@ -138,7 +156,11 @@ describe('CloudWatchShipper against the local endpoint', () => {
     s.enqueue({ event: 'early', timestamp: t });
     s.enqueue({ event: 'latest', timestamp: t + 2 * DAY + 5 });
     expect(await s.flush()).toMatchObject({ sent: 3, failed: 0 });
-    expect(puts().filter((r) => r.status === 200).map((r) => r.eventCount)).toEqual([1, 1, 1]);
+    expect(
+      puts()
+        .filter((r) => r.status === 200)
+        .map((r) => r.eventCount),
+    ).toEqual([1, 1, 1]);
   });
 
   it('bounds the buffer, dropping the oldest events and counting them', async () => {
@@ -164,7 +186,10 @@ describe('CloudWatchShipper against the local endpoint', () => {
     const s = shipper({ logStream: 'bad:name' }); // the stream can never be created
     s.enqueue({ event: 'x', timestamp: Date.now() });
     expect(await s.flush()).toEqual({ sent: 0, failed: 1, remaining: 0 });
-    expect(s.stats().lastError).toMatchObject({ code: 'CLOUDWATCH_REJECTED', message: expect.stringContaining('InvalidParameterException') });
+    expect(s.stats().lastError).toMatchObject({
+      code: 'CLOUDWATCH_REJECTED',
+      message: expect.stringContaining('InvalidParameterException'),
+    });
     expect(local.requests().filter((r) => r.action === 'CreateLogStream')).toHaveLength(1);
   });
 
@@ -182,7 +207,13 @@ describe('CloudWatchShipper against the local endpoint', () => {
     });
     await s.flush();
     const [message] = await stored();
-    for (const secret of ['PAYKEY_live_0123456789', 'abc.def.ghi', '4111111111111111', 'hunter2', 'eyJhbGciOiJIUzI1NiJ9']) {
+    for (const secret of [
+      'PAYKEY_live_0123456789',
+      'abc.def.ghi',
+      '4111111111111111',
+      'hunter2',
+      'eyJhbGciOiJIUzI1NiJ9',
+    ]) {
       expect(message).not.toContain(secret);
     }
     expect(JSON.parse(message!)).toMatchObject({ event: 'payment.request', transactionId: 'tx-42' });
@@ -190,13 +221,22 @@ describe('CloudWatchShipper against the local endpoint', () => {
 
   it('ships EMF records that can be read back with GetLogEvents', async () => {
     const s = shipper();
-    const metrics = new MetricsAggregator({ enabled: true, intervalMs: 60_000, namespace: 'Pay', now: Date.now() - 60_000 });
+    const metrics = new MetricsAggregator({
+      enabled: true,
+      intervalMs: 60_000,
+      namespace: 'Pay',
+      now: Date.now() - 60_000,
+    });
     metrics.recordPayment({ outcome: 'succeeded', latencyMs: 42, attempts: 1 });
     for (const e of metrics.drain()) s.enqueue(e);
     await s.flush();
     const [record] = (await stored()).map((m) => JSON.parse(m));
     expect(record).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'Pay', Metrics: expect.arrayContaining([{ Name: 'Payments', Unit: 'Count' }]) }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: 'Pay', Metrics: expect.arrayContaining([{ Name: 'Payments', Unit: 'Count' }]) },
+        ],
+      },
       Outcome: 'succeeded',
       Payments: 1,
     });

@@ -230,7 +230,11 @@ export class CloudWatchShipper {
   }
 
   private put(batch: PlannedBatch<Entry>, abortSignal: AbortSignal): Promise<PutLogEventsCommandOutput> {
-    const command = new PutLogEventsCommand({ logGroupName: this.logGroup, logStreamName: this.logStream, logEvents: batch.logEvents });
+    const command = new PutLogEventsCommand({
+      logGroupName: this.logGroup,
+      logStreamName: this.logStream,
+      logEvents: batch.logEvents,
+    });
     return this.client.send(command, { abortSignal });
   }
 
@@ -239,7 +243,9 @@ export class CloudWatchShipper {
     const ignoreExists = (err: unknown) => {
       if ((err as { name?: string }).name !== 'ResourceAlreadyExistsException') throw err;
     };
-    await this.client.send(new CreateLogGroupCommand({ logGroupName: this.logGroup }), { abortSignal }).catch(ignoreExists);
+    await this.client
+      .send(new CreateLogGroupCommand({ logGroupName: this.logGroup }), { abortSignal })
+      .catch(ignoreExists);
     await this.client
       .send(new CreateLogStreamCommand({ logGroupName: this.logGroup, logStreamName: this.logStream }), { abortSignal })
       .catch(ignoreExists);

@@ -4,10 +4,33 @@ import { EMF_LIMITS, MetricsAggregator, buildEmfEvent, type EmfEvent } from './e
 
 /** Units allowed by the EMF specification (CloudWatch StandardUnit). */
 const UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits',
-  'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second',
-  'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second',
-  'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ] as const;
 
 /** The EMF specification's root node and metric directive, as a schema. */
@@ -32,10 +55,12 @@ const emfSchema = z
 function validateEmf(event: EmfEvent): void {
   emfSchema.parse(event);
   for (const directive of event._aws.CloudWatchMetrics) {
-    for (const set of directive.Dimensions) for (const dim of set) expect(typeof event[dim], `dimension ${dim}`).toBe('string');
+    for (const set of directive.Dimensions)
+      for (const dim of set) expect(typeof event[dim], `dimension ${dim}`).toBe('string');
     for (const { Name } of directive.Metrics) {
       const v = event[Name];
-      const ok = typeof v === 'number' || (Array.isArray(v) && v.length <= 100 && v.every((x) => typeof x === 'number'));
+      const ok =
+        typeof v === 'number' || (Array.isArray(v) && v.length <= 100 && v.every((x) => typeof x === 'number'));
       expect(ok, `metric ${Name} value`).toBe(true);
     }
   }
@@ -57,7 +82,10 @@ describe('buildEmfEvent', () => {
       namespace: 'NS',
       timestamp: T0 + 0.7,
       dimensions: { Function: 'f', Outcome: 'succeeded' },
-      metrics: [{ name: 'Payments', unit: 'Count', value: 3 }, { name: 'PaymentLatency', unit: 'Milliseconds', value: [10, 20] }],
+      metrics: [
+        { name: 'Payments', unit: 'Count', value: 3 },
+        { name: 'PaymentLatency', unit: 'Milliseconds', value: [10, 20] },
+      ],
     });
     expect(event).toEqual({
       _aws: {
@@ -66,7 +94,10 @@ describe('buildEmfEvent', () => {
           {
             Namespace: 'NS',
             Dimensions: [['Function', 'Outcome']],
-            Metrics: [{ Name: 'Payments', Unit: 'Count' }, { Name: 'PaymentLatency', Unit: 'Milliseconds' }],
+            Metrics: [
+              { Name: 'Payments', Unit: 'Count' },
+              { Name: 'PaymentLatency', Unit: 'Milliseconds' },
+            ],
           },
         ],
       },
@@ -80,7 +111,9 @@ describe('buildEmfEvent', () => {
 
   it('refuses more values, metrics or dimensions than EMF allows', () => {
     const base = { namespace: 'NS', timestamp: T0, dimensions: {} };
-    expect(() => buildEmfEvent({ ...base, metrics: [{ name: 'x', unit: 'Count', value: new Array(101).fill(1) }] })).toThrow(RangeError);
+    expect(() =>
+      buildEmfEvent({ ...base, metrics: [{ name: 'x', unit: 'Count', value: new Array(101).fill(1) }] }),
+    ).toThrow(RangeError);
     const many = Array.from({ length: 101 }, (_, i) => ({ name: `m${i}`, unit: 'Count' as const, value: 1 }));
     expect(() => buildEmfEvent({ ...base, metrics: many })).toThrow(RangeError);
     const dims = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`d${i}`, 'v']));
@@ -104,11 +137,30 @@ describe('MetricsAggregator', () => {
     const events = m.drain(T0 + 60_000);
     for (const e of events) validateEmf(e);
     const find = (metric: string) => events.filter((e) => metric in e);
-    expect(find('Payments').map((e) => [e.Outcome, e.Payments])).toEqual([['succeeded', 2], ['failed', 1]]);
-    expect(find('PaymentLatency')[0]).toMatchObject({ Function: 'processPayment', PaymentLatency: [120, 80, 900], PaymentAttempts: [1, 2, 3] });
-    expect(find('BreakerTransitions')[0]).toMatchObject({ Service: 'payment-api', State: 'open', BreakerTransitions: 1 });
-    expect(find('PoolUtilisation')[0]).toMatchObject({ Pool: 'http', PoolUtilisation: [75, 100], PoolWaits: 2, PoolWaitTime: [12] });
-    expect(find('PoolUtilisation')[0]!._aws.CloudWatchMetrics[0]!.Metrics).toContainEqual({ Name: 'PoolUtilisation', Unit: 'Percent' });
+    expect(find('Payments').map((e) => [e.Outcome, e.Payments])).toEqual([
+      ['succeeded', 2],
+      ['failed', 1],
+    ]);
+    expect(find('PaymentLatency')[0]).toMatchObject({
+      Function: 'processPayment',
+      PaymentLatency: [120, 80, 900],
+      PaymentAttempts: [1, 2, 3],
+    });
+    expect(find('BreakerTransitions')[0]).toMatchObject({
+      Service: 'payment-api',
+      State: 'open',
+      BreakerTransitions: 1,
+    });
+    expect(find('PoolUtilisation')[0]).toMatchObject({
+      Pool: 'http',
+      PoolUtilisation: [75, 100],
+      PoolWaits: 2,
+      PoolWaitTime: [12],
+    });
+    expect(find('PoolUtilisation')[0]!._aws.CloudWatchMetrics[0]!.Metrics).toContainEqual({
+      Name: 'PoolUtilisation',
+      Unit: 'Percent',
+    });
     for (const e of events) expect(e._aws.Timestamp).toBe(T0 + 60_000);
   });
 

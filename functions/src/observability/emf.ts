@@ -40,17 +40,26 @@ export function buildEmfEvent(input: {
   metrics: EmfMetric[];
 }): EmfEvent {
   const dims = Object.keys(input.dimensions);
-  if (dims.length > EMF_LIMITS.maxDimensions) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxDimensions} dimensions`);
-  if (input.metrics.length > EMF_LIMITS.maxMetrics) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxMetrics} metrics per event`);
+  if (dims.length > EMF_LIMITS.maxDimensions)
+    throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxDimensions} dimensions`);
+  if (input.metrics.length > EMF_LIMITS.maxMetrics)
+    throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxMetrics} metrics per event`);
   const event: EmfEvent = {
     _aws: {
       Timestamp: Math.trunc(input.timestamp),
-      CloudWatchMetrics: [{ Namespace: input.namespace, Dimensions: [dims], Metrics: input.metrics.map((m) => ({ Name: m.name, Unit: m.unit })) }],
+      CloudWatchMetrics: [
+        {
+          Namespace: input.namespace,
+          Dimensions: [dims],
+          Metrics: input.metrics.map((m) => ({ Name: m.name, Unit: m.unit })),
+        },
+      ],
     },
     ...input.dimensions,
   };
   for (const m of input.metrics) {
-    if (Array.isArray(m.value) && m.value.length > EMF_LIMITS.maxValues) throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxValues} values per metric`);
+    if (Array.isArray(m.value) && m.value.length > EMF_LIMITS.maxValues)
+      throw new RangeError(`EMF allows at most ${EMF_LIMITS.maxValues} values per metric`);
     event[m.name] = m.value;
   }
   return event;
@@ -146,7 +155,9 @@ export class MetricsAggregator {
         }
       }
       for (const group of [metrics, ...extra]) {
-        events.push(buildEmfEvent({ namespace: this.namespace, timestamp: now, dimensions: s.dimensions, metrics: group }));
+        events.push(
+          buildEmfEvent({ namespace: this.namespace, timestamp: now, dimensions: s.dimensions, metrics: group }),
+        );
       }
     }
     this.series.clear();

@@ -21,7 +21,10 @@ const wellFormed = (s: string) =>
 
 /** Compares huge strings without printing them on failure. */
 function expectSame(actual: string, expected: string): void {
-  expect({ length: actual.length, tail: actual.slice(-20) }).toEqual({ length: expected.length, tail: expected.slice(-20) });
+  expect({ length: actual.length, tail: actual.slice(-20) }).toEqual({
+    length: expected.length,
+    tail: expected.slice(-20),
+  });
   expect(actual === expected).toBe(true);
 }
 const TAIL = 'z'.repeat(100);
@@ -151,7 +154,10 @@ describe('planBatches', () => {
   it('allows a span of exactly 24 hours and splits beyond it', () => {
     expect(planBatches([ev(0), ev(DAY)])).toHaveLength(1);
     const batches = planBatches([ev(DAY + 1), ev(0), ev(5), ev(DAY + 10)]);
-    expect(batches.map((b) => b.logEvents.map((e) => e.timestamp))).toEqual([[0, 5], [DAY + 1, DAY + 10]]);
+    expect(batches.map((b) => b.logEvents.map((e) => e.timestamp))).toEqual([
+      [0, 5],
+      [DAY + 1, DAY + 10],
+    ]);
   });
 
   it('produces batches that each respect every limit on a mixed workload', () => {

@@ -30,9 +30,26 @@ afterEach(() => {
 
 describe('logEvent', () => {
   it('produces the stable shape, in a stable key order, with INFO by default', () => {
-    const e = logEvent('payment.attempt', { attempt: 2, transactionId: 'tx-1', custom: 'x', service: 'payment-api', durationMs: 12, breakerState: 'closed' });
+    const e = logEvent('payment.attempt', {
+      attempt: 2,
+      transactionId: 'tx-1',
+      custom: 'x',
+      service: 'payment-api',
+      durationMs: 12,
+      breakerState: 'closed',
+    });
     expect(Object.keys(e)).toEqual([
-      'event', 'severity', 'timestamp', 'transactionId', 'service', 'attempt', 'durationMs', 'breakerState', 'instanceId', 'function', 'custom',
+      'event',
+      'severity',
+      'timestamp',
+      'transactionId',
+      'service',
+      'attempt',
+      'durationMs',
+      'breakerState',
+      'instanceId',
+      'function',
+      'custom',
     ]);
     expect(e).toEqual({
       event: 'payment.attempt',
@@ -53,15 +70,29 @@ describe('logEvent', () => {
   it('writes to Cloud Logging through the firebase logger with the severity', () => {
     logEvent('payment.failed', { transactionId: 't' }, Severity.ERROR);
     expect(write).toHaveBeenCalledTimes(1);
-    expect(write.mock.calls[0]![0]).toMatchObject({ severity: 'ERROR', message: 'payment.failed', event: 'payment.failed', transactionId: 't' });
+    expect(write.mock.calls[0]![0]).toMatchObject({
+      severity: 'ERROR',
+      message: 'payment.failed',
+      event: 'payment.failed',
+      transactionId: 't',
+    });
   });
 
   it('derives errorCode and errorMessage from an error, without stack or cause', () => {
-    const err = new AppError('PAYMENT_DECLINED', 'The card was declined; ask for another card.', { cause: new Error('inner') });
+    const err = new AppError('PAYMENT_DECLINED', 'The card was declined; ask for another card.', {
+      cause: new Error('inner'),
+    });
     const e = logEvent('payment.failed', { error: err }, 'WARNING');
-    expect(e).toMatchObject({ severity: 'WARNING', errorCode: 'PAYMENT_DECLINED', errorMessage: 'The card was declined; ask for another card.' });
+    expect(e).toMatchObject({
+      severity: 'WARNING',
+      errorCode: 'PAYMENT_DECLINED',
+      errorMessage: 'The card was declined; ask for another card.',
+    });
     expect(JSON.stringify(e)).not.toMatch(/stack|inner/);
-    expect(logEvent('x', { error: new TypeError('boom') })).toMatchObject({ errorCode: 'TypeError', errorMessage: 'boom' });
+    expect(logEvent('x', { error: new TypeError('boom') })).toMatchObject({
+      errorCode: 'TypeError',
+      errorMessage: 'boom',
+    });
     expect(logEvent('x', { error: err, errorCode: 'OVERRIDE' }).errorCode).toBe('OVERRIDE');
   });
 
@@ -86,8 +117,20 @@ describe('logEvent', () => {
   });
 
   it('does not let fields override base fields', () => {
-    const e = logEvent('real', { event: 'fake', severity: 'DEBUG', timestamp: 1, instanceId: 'x', function: 'y' } as never);
-    expect(e).toMatchObject({ event: 'real', severity: 'INFO', timestamp: NOW, instanceId, function: 'processPayment' });
+    const e = logEvent('real', {
+      event: 'fake',
+      severity: 'DEBUG',
+      timestamp: 1,
+      instanceId: 'x',
+      function: 'y',
+    } as never);
+    expect(e).toMatchObject({
+      event: 'real',
+      severity: 'INFO',
+      timestamp: NOW,
+      instanceId,
+      function: 'processPayment',
+    });
   });
 
   it('names the function from FUNCTION_TARGET, then K_SERVICE, then local', () => {

@@ -99,16 +99,29 @@ function errorFields(error: unknown): { errorCode?: string; errorMessage?: strin
   if (error === undefined || error === null) return {};
   if (typeof error !== 'object') return { errorMessage: String(error) };
   const e = error as { code?: unknown; name?: unknown; message?: unknown };
-  const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : typeof e.name === 'string' ? e.name : undefined;
+  const code =
+    typeof e.code === 'string' || typeof e.code === 'number'
+      ? String(e.code)
+      : typeof e.name === 'string'
+        ? e.name
+        : undefined;
   const message = typeof e.message === 'string' ? e.message : undefined;
-  return { ...(code !== undefined ? { errorCode: code } : {}), ...(message !== undefined ? { errorMessage: message } : {}) };
+  return {
+    ...(code !== undefined ? { errorCode: code } : {}),
+    ...(message !== undefined ? { errorMessage: message } : {}),
+  };
 }
 
 /**
  * Builds the event (stable key order: base fields, known optional fields, then
  * extras; base fields cannot be overridden by `fields`) and redacts it.
  */
-export function buildLogEvent(event: string, fields: LogFields = {}, severity: Severity = Severity.INFO, now: number = Date.now()): StructuredEvent {
+export function buildLogEvent(
+  event: string,
+  fields: LogFields = {},
+  severity: Severity = Severity.INFO,
+  now: number = Date.now(),
+): StructuredEvent {
   const { error, errorCode, errorMessage, ...rest } = fields;
   const derived = errorFields(error);
   const out: Record<string, unknown> = { event, severity, timestamp: now };
@@ -130,7 +143,11 @@ export function buildLogEvent(event: string, fields: LogFields = {}, severity: S
  * Logs one significant event to every sink and returns what they received.
  * Never throws.
  */
-export function logEvent(event: string, fields: LogFields = {}, severity: Severity = Severity.INFO): Readonly<StructuredEvent> {
+export function logEvent(
+  event: string,
+  fields: LogFields = {},
+  severity: Severity = Severity.INFO,
+): Readonly<StructuredEvent> {
   const entry = Object.freeze(buildLogEvent(event, fields, severity));
   const sinks: LogSink[] = [cloudLoggingSink, ...extraSinks];
   const target = shipper;

@@ -100,8 +100,21 @@ describe('redactString: credentials', () => {
 
 describe('isSecretKey', () => {
   it.each([
-    'apiKey', 'api_key', 'API-KEY', 'PAYMENT_API_KEY', 'authorization', 'Authorization', 'token',
-    'idToken', 'refresh_token', 'password', 'clientSecret', 'cardNumber', 'card_number', 'pan', 'cvv',
+    'apiKey',
+    'api_key',
+    'API-KEY',
+    'PAYMENT_API_KEY',
+    'authorization',
+    'Authorization',
+    'token',
+    'idToken',
+    'refresh_token',
+    'password',
+    'clientSecret',
+    'cardNumber',
+    'card_number',
+    'pan',
+    'cvv',
   ])('%s is secret', (k) => expect(isSecretKey(k)).toBe(true));
 
   it.each(['transactionId', 'tokenCount', 'breakerState', 'idempotencyKey', 'company', 'durationMs'])(
@@ -126,7 +139,10 @@ describe('redact', () => {
   });
 
   it('redacts secret-keyed objects and numbers entirely', () => {
-    expect(redact({ secret: { a: 1 }, cardNumber: 4111111111111111 })).toEqual({ secret: REDACTED, cardNumber: REDACTED });
+    expect(redact({ secret: { a: 1 }, cardNumber: 4111111111111111 })).toEqual({
+      secret: REDACTED,
+      cardNumber: REDACTED,
+    });
   });
 
   it('never redacts transactionId, even when it is a Luhn-valid digit string', () => {

@@ -48,7 +48,11 @@ export interface PaymentRequest {
 }
 
 /** Runs a Firestore operation through the query pool. */
-export type RunQuery = <T>(fn: (db: Firestore) => Promise<T>, name: string, opts?: { idempotent?: boolean; readOnly?: boolean }) => Promise<T>;
+export type RunQuery = <T>(
+  fn: (db: Firestore) => Promise<T>,
+  name: string,
+  opts?: { idempotent?: boolean; readOnly?: boolean },
+) => Promise<T>;
 
 export const PAYMENTS = 'payments';
 
@@ -73,7 +77,12 @@ export type Claim =
  * called: creates the `pending` record, or re-claims a `failed`/`unknown`/stale
  * `pending` one. If this write fails nothing is sent to the provider.
  */
-export async function claimPayment(runQuery: RunQuery, req: PaymentRequest, leaseMs: number, now = Date.now): Promise<Claim> {
+export async function claimPayment(
+  runQuery: RunQuery,
+  req: PaymentRequest,
+  leaseMs: number,
+  now = Date.now,
+): Promise<Claim> {
   const hash = requestHash(req);
   const claimId = randomUUID();
   return runQuery(
@@ -131,7 +140,13 @@ export interface PaymentOutcome {
  * its claim (a call whose lease expired and was taken over must not overwrite
  * the newer call's result). Returns the record as stored.
  */
-export async function finalizePayment(runQuery: RunQuery, transactionId: string, claimId: string, outcome: PaymentOutcome, now = Date.now): Promise<PaymentRecord> {
+export async function finalizePayment(
+  runQuery: RunQuery,
+  transactionId: string,
+  claimId: string,
+  outcome: PaymentOutcome,
+  now = Date.now,
+): Promise<PaymentRecord> {
   return runQuery(
     (db) =>
       db.runTransaction(async (tx) => {
@@ -161,7 +176,12 @@ export async function finalizePayment(runQuery: RunQuery, transactionId: string,
  * Claims an `unknown` or stale `pending` record for reconciliation. Returns the
  * claim id, or null when the record is final, `failed`, or held by a live call.
  */
-export async function claimForResolution(runQuery: RunQuery, transactionId: string, leaseMs: number, now = Date.now): Promise<{ claimId: string; record: PaymentRecord } | null> {
+export async function claimForResolution(
+  runQuery: RunQuery,
+  transactionId: string,
+  leaseMs: number,
+  now = Date.now,
+): Promise<{ claimId: string; record: PaymentRecord } | null> {
   const claimId = randomUUID();
   return runQuery(
     (db) =>
@@ -171,7 +191,8 @@ export async function claimForResolution(runQuery: RunQuery, transactionId: stri
         const t = now();
         const resolvable =
           record !== undefined &&
-          (record.status === PaymentStatus.unknown || (record.status === PaymentStatus.pending && (record.leaseUntil ?? 0) <= t));
+          (record.status === PaymentStatus.unknown ||
+            (record.status === PaymentStatus.pending && (record.leaseUntil ?? 0) <= t));
         if (!resolvable) return null;
         tx.update(ref, { status: PaymentStatus.pending, claimId, leaseUntil: t + leaseMs, updatedAt: t });
         return { claimId, record };

@@ -10,56 +10,80 @@ export class PaymentForbiddenError extends AppError {
 /** The transactionId was already used with a different amount, currency or method. */
 export class PaymentConflictError extends AppError {
   constructor(transactionId: string) {
-    super('PAYMENT_CONFLICT', `Transaction ${transactionId} already exists with different parameters; use a new transactionId.`, {
-      details: { transactionId },
-    });
+    super(
+      'PAYMENT_CONFLICT',
+      `Transaction ${transactionId} already exists with different parameters; use a new transactionId.`,
+      {
+        details: { transactionId },
+      },
+    );
   }
 }
 
 /** Another call is processing the same transactionId right now. */
 export class PaymentInProgressError extends AppError {
   constructor(transactionId: string, retryAfterMs: number) {
-    super('PAYMENT_IN_PROGRESS', `Transaction ${transactionId} is in progress; retry in a moment with the same transactionId.`, {
-      details: { transactionId, status: 'pending', retryAfterMs },
-    });
+    super(
+      'PAYMENT_IN_PROGRESS',
+      `Transaction ${transactionId} is in progress; retry in a moment with the same transactionId.`,
+      {
+        details: { transactionId, status: 'pending', retryAfterMs },
+      },
+    );
   }
 }
 
 /** The provider certainly did not charge; the payment may be retried with the same transactionId. */
 export class PaymentUnavailableError extends AppError {
   constructor(transactionId: string, retryAfterMs: number, reason: string, cause?: unknown) {
-    super('PAYMENT_UNAVAILABLE', `Payment service unavailable (${reason}); nothing was charged. Retry with the same transactionId.`, {
-      cause,
-      details: { transactionId, status: 'failed', retryAfterMs },
-    });
+    super(
+      'PAYMENT_UNAVAILABLE',
+      `Payment service unavailable (${reason}); nothing was charged. Retry with the same transactionId.`,
+      {
+        cause,
+        details: { transactionId, status: 'failed', retryAfterMs },
+      },
+    );
   }
 }
 
 /** The provider kept answering 429; nothing was charged. */
 export class PaymentRateLimitedError extends AppError {
   constructor(transactionId: string, retryAfterMs: number) {
-    super('PAYMENT_RATE_LIMITED', 'The payment service is rate limiting requests; nothing was charged. Retry later with the same transactionId.', {
-      details: { transactionId, status: 'failed', retryAfterMs },
-    });
+    super(
+      'PAYMENT_RATE_LIMITED',
+      'The payment service is rate limiting requests; nothing was charged. Retry later with the same transactionId.',
+      {
+        details: { transactionId, status: 'failed', retryAfterMs },
+      },
+    );
   }
 }
 
 /** The outcome is unknown (the provider may have charged); a repeat call with the same id resolves it. */
 export class PaymentUnknownError extends AppError {
   constructor(transactionId: string, cause?: unknown) {
-    super('PAYMENT_UNKNOWN', `The outcome of transaction ${transactionId} is not known yet; retry later with the same transactionId to get the final result.`, {
-      cause,
-      details: { transactionId, status: 'unknown' },
-    });
+    super(
+      'PAYMENT_UNKNOWN',
+      `The outcome of transaction ${transactionId} is not known yet; retry later with the same transactionId to get the final result.`,
+      {
+        cause,
+        details: { transactionId, status: 'unknown' },
+      },
+    );
   }
 }
 
 /** The provider refused the request for a reason other than a decline (400, 401, 403, 404, 409, 422). */
 export class PaymentRejectedError extends AppError {
   constructor(transactionId: string, providerStatus: number, providerCode: string | undefined) {
-    super('PAYMENT_REJECTED', `The payment service rejected the request (HTTP ${providerStatus}${providerCode ? ` ${providerCode}` : ''}); nothing was charged.`, {
-      details: { transactionId, status: 'failed', providerStatus, providerCode },
-    });
+    super(
+      'PAYMENT_REJECTED',
+      `The payment service rejected the request (HTTP ${providerStatus}${providerCode ? ` ${providerCode}` : ''}); nothing was charged.`,
+      {
+        details: { transactionId, status: 'failed', providerStatus, providerCode },
+      },
+    );
   }
 }
 

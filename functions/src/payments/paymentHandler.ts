@@ -3,7 +3,14 @@ import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatie
 import { hasCode } from '../errors.js';
 import type { FleetCircuitBreaker, Outcome, Verdict } from '../resilience/breaker/circuitBreaker.js';
 import type { HttpPoolManager } from '../resilience/http/httpPool.js';
-import { claimPayment, finalizePayment, PaymentStatus, type PaymentOutcome, type PaymentRecord, type RunQuery } from './ledger.js';
+import {
+  claimPayment,
+  finalizePayment,
+  PaymentStatus,
+  type PaymentOutcome,
+  type PaymentRecord,
+  type RunQuery,
+} from './ledger.js';
 import { normalizeCurrency, toMajorUnits, toMinorUnits } from './money.js';
 import {
   PaymentRateLimitedError,
@@ -29,7 +36,11 @@ export interface PaymentSettings {
 export type PaymentResult = ProcessPaymentResult;
 
 /** Structured event sink (wired to the observability logger). */
-export type PaymentLog = (event: string, fields: Record<string, unknown>, severity?: 'INFO' | 'WARNING' | 'ERROR') => void;
+export type PaymentLog = (
+  event: string,
+  fields: Record<string, unknown>,
+  severity?: 'INFO' | 'WARNING' | 'ERROR',
+) => void;
 
 export interface PaymentHandlerDeps {
   runQuery: RunQuery;
@@ -83,17 +94,36 @@ export class PaymentHandler {
     const started = this.now();
     const deadline = started + settings.totalTimeoutMs;
     const leaseMs = settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000;
-    const claim = await claimPayment(runQuery, { transactionId, uid: options.uid, amount: minor, currency, paymentMethod }, leaseMs, this.now);
+    const claim = await claimPayment(
+      runQuery,
+      { transactionId, uid: options.uid, amount: minor, currency, paymentMethod },
+      leaseMs,
+      this.now,
+    );
     if (claim.kind === 'replay') {
       this.log('payment.replayed', { transactionId, status: claim.record.status });
       return toResult(transactionId, claim.record, true);
     }
-    const ctx: CallContext = { transactionId, claimId: claim.claimId, priorAttempts: claim.record.attempts, amount: minor, currency };
+    const ctx: CallContext = {
+      transactionId,
+      claimId: claim.claimId,
+      priorAttempts: claim.record.attempts,
+      amount: minor,
+      currency,
+    };
     if (claim.resolveFirst) {
-      const look = await lookupCharge(this.deps.pool, transactionId, Math.min(LOOKUP_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, deadline - this.now())));
+      const look = await lookupCharge(
+        this.deps.pool,
+        transactionId,
+        Math.min(LOOKUP_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, deadline - this.now())),
+      );
       if (look.kind === 'found') return this.finish(ctx, 0, look.charge, true);
       if (look.kind === 'unavailable') {
-        await this.record(ctx, { status: PaymentStatus.unknown, attempts: ctx.priorAttempts, error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason } });
+        await this.record(ctx, {
+          status: PaymentStatus.unknown,
+          attempts: ctx.priorAttempts,
+          error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason },
+        });
         throw new PaymentUnknownError(transactionId);
       }
     }
@@ -106,10 +136,18 @@ export class PaymentHandler {
     deadline: number,
   ): Promise<PaymentResult> {
     const { pool, breaker, settings } = this.deps;
-    let backoff: IBackoff<unknown> = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: 200, maxDelay: 2000 }).next();
+    let backoff: IBackoff<unknown> = new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: 200,
+      maxDelay: 2000,
+    }).next();
     let sent = 0;
     let maybeCharged = false;
-    let last: { kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error'; error?: unknown; retryAfterMs?: number } = { kind: 'transport' };
+    let last: {
+      kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error';
+      error?: unknown;
+      retryAfterMs?: number;
+    } = { kind: 'transport' };
     for (let i = 0; i < settings.attempts; i++) {
       const remaining = deadline - this.now();
       if (remaining < MIN_ATTEMPT_MS) break;
@@ -123,23 +161,49 @@ export class PaymentHandler {
       } catch (err) {
         if (hasCode(err, 'BREAKER_OPEN')) {
           last = { kind: 'breaker', error: err, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) };
-          this.log('payment.attempt', { transactionId: ctx.transactionId, attempt: sent, outcome: 'breaker-open', breakerState: 'open' }, 'WARNING');
+          this.log(
+            'payment.attempt',
+            { transactionId: ctx.transactionId, attempt: sent, outcome: 'breaker-open', breakerState: 'open' },
+            'WARNING',
+          );
           break;
         }
         maybeCharged ||= mayHaveReached(err);
         last = { kind: 'transport', error: err };
       }
-      const outcome = answer?.kind ?? ((last.error as { code?: string })?.code ?? 'error');
-      this.log('payment.attempt', { transactionId: ctx.transactionId, attempt: sent, outcome, durationMs: this.now() - attemptStart, service: 'payment-service' }, answer && answer.kind !== 'server-error' && answer.kind !== 'rate-limited' ? 'INFO' : 'WARNING');
+      const outcome = answer?.kind ?? (last.error as { code?: string })?.code ?? 'error';
+      this.log(
+        'payment.attempt',
+        {
+          transactionId: ctx.transactionId,
+          attempt: sent,
+          outcome,
+          durationMs: this.now() - attemptStart,
+          service: 'payment-service',
+        },
+        answer && answer.kind !== 'server-error' && answer.kind !== 'rate-limited' ? 'INFO' : 'WARNING',
+      );
       let delay = backoff.duration;
       backoff = backoff.next(undefined as never);
       if (answer) {
         if (answer.kind === 'succeeded' || answer.kind === 'declined') return this.finish(ctx, sent, answer, false);
         if (answer.kind === 'rejected') {
           if (answer.httpStatus === 401 || answer.httpStatus === 403) {
-            this.log('payment.provider_auth_rejected', { transactionId: ctx.transactionId, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' }, 'ERROR');
+            this.log(
+              'payment.provider_auth_rejected',
+              {
+                transactionId: ctx.transactionId,
+                httpStatus: answer.httpStatus,
+                errorMessage: 'check PAYMENT_API_KEY',
+              },
+              'ERROR',
+            );
           }
-          await this.record(ctx, { status: PaymentStatus.failed, attempts: ctx.priorAttempts + sent, error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' } });
+          await this.record(ctx, {
+            status: PaymentStatus.failed,
+            attempts: ctx.priorAttempts + sent,
+            error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
+          });
           throw new PaymentRejectedError(ctx.transactionId, answer.httpStatus, answer.providerCode);
         }
         if (answer.kind === 'rate-limited') {
@@ -166,17 +230,42 @@ export class PaymentHandler {
   ): Promise<PaymentResult> {
     const attempts = ctx.priorAttempts + sent;
     if (maybeCharged) {
-      const look = await lookupCharge(this.deps.pool, ctx.transactionId, Math.min(LOOKUP_TIMEOUT_MS, Math.max(1000, deadline - this.now())));
+      const look = await lookupCharge(
+        this.deps.pool,
+        ctx.transactionId,
+        Math.min(LOOKUP_TIMEOUT_MS, Math.max(1000, deadline - this.now())),
+      );
       if (look.kind === 'found') return this.finish(ctx, sent, look.charge, false);
       if (look.kind === 'unavailable') {
-        await this.record(ctx, { status: PaymentStatus.unknown, attempts, error: { code: 'OUTCOME_UNKNOWN', message: `no answer after ${sent} attempt(s); lookup ${look.reason}` } });
+        await this.record(ctx, {
+          status: PaymentStatus.unknown,
+          attempts,
+          error: { code: 'OUTCOME_UNKNOWN', message: `no answer after ${sent} attempt(s); lookup ${look.reason}` },
+        });
         throw new PaymentUnknownError(ctx.transactionId, last.error);
       }
     }
     const retryAfterMs = Math.max(1000, last.retryAfterMs ?? 0);
-    await this.record(ctx, { status: PaymentStatus.failed, attempts, error: { code: last.kind === 'breaker' ? 'BREAKER_OPEN' : last.kind === 'rate-limited' ? 'RATE_LIMITED' : 'PROVIDER_UNAVAILABLE', message: `not charged after ${sent} attempt(s)` } });
+    await this.record(ctx, {
+      status: PaymentStatus.failed,
+      attempts,
+      error: {
+        code:
+          last.kind === 'breaker'
+            ? 'BREAKER_OPEN'
+            : last.kind === 'rate-limited'
+              ? 'RATE_LIMITED'
+              : 'PROVIDER_UNAVAILABLE',
+        message: `not charged after ${sent} attempt(s)`,
+      },
+    });
     if (last.kind === 'rate-limited') throw new PaymentRateLimitedError(ctx.transactionId, retryAfterMs);
-    throw new PaymentUnavailableError(ctx.transactionId, retryAfterMs, last.kind === 'breaker' ? 'circuit open' : 'no answer', last.error);
+    throw new PaymentUnavailableError(
+      ctx.transactionId,
+      retryAfterMs,
+      last.kind === 'breaker' ? 'circuit open' : 'no answer',
+      last.error,
+    );
   }
 
   /** Records a definite provider answer and returns the caller's result. */
@@ -193,7 +282,11 @@ export class PaymentHandler {
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
     await this.record(ctx, outcome);
-    this.log('payment.completed', { transactionId: ctx.transactionId, status: outcome.status, attempts: outcome.attempts });
+    this.log('payment.completed', {
+      transactionId: ctx.transactionId,
+      status: outcome.status,
+      attempts: outcome.attempts,
+    });
     return toResult(ctx.transactionId, { amount: ctx.amount, currency: ctx.currency, ...outcome }, replayed);
   }
 
@@ -205,7 +298,11 @@ export class PaymentHandler {
     try {
       await finalizePayment(this.deps.runQuery, ctx.transactionId, ctx.claimId, outcome, this.now);
     } catch (err) {
-      this.log('payment.ledger_write_failed', { transactionId: ctx.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code }, 'ERROR');
+      this.log(
+        'payment.ledger_write_failed',
+        { transactionId: ctx.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code },
+        'ERROR',
+      );
     }
   }
 }

@@ -23,7 +23,9 @@ describe('provider answers', () => {
   });
 
   it('treats a request as possibly delivered unless the pool says it never connected', () => {
-    expect(mayHaveReached(new AppError('HTTP_CONNECTION', 'refused', { details: { mayHaveReachedServer: false } }))).toBe(false);
+    expect(
+      mayHaveReached(new AppError('HTTP_CONNECTION', 'refused', { details: { mayHaveReachedServer: false } })),
+    ).toBe(false);
     expect(mayHaveReached(new AppError('HTTP_TIMEOUT', 't', { details: { mayHaveReachedServer: true } }))).toBe(true);
     expect(mayHaveReached(new Error('anything else'))).toBe(true);
   });

@@ -34,7 +34,12 @@ function parseCharge(body: unknown): Extract<ChargeAnswer, { kind: 'succeeded' |
   const b = body as { id?: unknown; status?: unknown; declineCode?: unknown } | null;
   if (!b || typeof b.id !== 'string') return null;
   if (b.status === 'succeeded') return { kind: 'succeeded', chargeId: b.id };
-  if (b.status === 'declined') return { kind: 'declined', chargeId: b.id, declineCode: typeof b.declineCode === 'string' ? b.declineCode : 'declined' };
+  if (b.status === 'declined')
+    return {
+      kind: 'declined',
+      chargeId: b.id,
+      declineCode: typeof b.declineCode === 'string' ? b.declineCode : 'declined',
+    };
   return null;
 }
 
@@ -51,7 +56,12 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | null {
 export async function sendCharge(pool: HttpPoolManager, body: ChargeBody, timeoutMs: number): Promise<ChargeAnswer> {
   const res = await pool.makeRequest(
     PAYMENT_SERVICE,
-    { method: 'POST', url: '/charge', data: body, headers: { 'Idempotency-Key': body.transactionId, 'Content-Type': 'application/json' } },
+    {
+      method: 'POST',
+      url: '/charge',
+      data: body,
+      headers: { 'Idempotency-Key': body.transactionId, 'Content-Type': 'application/json' },
+    },
     { timeoutMs },
   );
   if (res.status === 200 || res.status === 201) {
@@ -63,18 +73,37 @@ export async function sendCharge(pool: HttpPoolManager, body: ChargeBody, timeou
   if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
   if (res.status >= 500) return { kind: 'server-error', httpStatus: res.status };
   const providerCode = (res.data as { error?: { code?: unknown } } | null)?.error?.code;
-  return { kind: 'rejected', httpStatus: res.status, providerCode: typeof providerCode === 'string' ? providerCode : undefined };
+  return {
+    kind: 'rejected',
+    httpStatus: res.status,
+    providerCode: typeof providerCode === 'string' ? providerCode : undefined,
+  };
 }
 
 /** Asks the provider whether it has a charge for this transactionId. Never throws. */
-export async function lookupCharge(pool: HttpPoolManager, transactionId: string, timeoutMs: number): Promise<LookupAnswer> {
+export async function lookupCharge(
+  pool: HttpPoolManager,
+  transactionId: string,
+  timeoutMs: number,
+): Promise<LookupAnswer> {
   try {
-    const res = await pool.makeRequest(PAYMENT_SERVICE, { method: 'GET', url: `/charge/${encodeURIComponent(transactionId)}` }, { timeoutMs });
+    const res = await pool.makeRequest(
+      PAYMENT_SERVICE,
+      { method: 'GET', url: `/charge/${encodeURIComponent(transactionId)}` },
+      { timeoutMs },
+    );
     if (res.status === 404) return { kind: 'not-found' };
     const charge = res.status === 200 ? parseCharge(res.data) : null;
     return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
   } catch (err) {
-    return { kind: 'unavailable', reason: hasCode(err, 'HTTP_TIMEOUT') ? 'timeout' : err instanceof Error ? ((err as { code?: string }).code ?? err.name) : 'error' };
+    return {
+      kind: 'unavailable',
+      reason: hasCode(err, 'HTTP_TIMEOUT')
+        ? 'timeout'
+        : err instanceof Error
+          ? ((err as { code?: string }).code ?? err.name)
+          : 'error',
+    };
   }
 }
 

@@ -24,11 +24,21 @@ const LOOKUP_TIMEOUT_MS = 3000;
  * routine never both write it). Run by the `reconcilePayments` schedule and
  * callable directly (tests, operators).
  */
-export async function reconcilePayments(deps: { runQuery: RunQuery; pool: HttpPoolManager; now?: () => number; limit?: number }): Promise<ReconcileReport> {
+export async function reconcilePayments(deps: {
+  runQuery: RunQuery;
+  pool: HttpPoolManager;
+  now?: () => number;
+  limit?: number;
+}): Promise<ReconcileReport> {
   const now = deps.now ?? Date.now;
   const report: ReconcileReport = { examined: 0, charged: 0, notCharged: 0, stillUnknown: 0, skipped: 0 };
   const snap = await deps.runQuery(
-    (db) => db.collection(PAYMENTS).where('status', 'in', [PaymentStatus.unknown, PaymentStatus.pending]).limit(deps.limit ?? 200).get(),
+    (db) =>
+      db
+        .collection(PAYMENTS)
+        .where('status', 'in', [PaymentStatus.unknown, PaymentStatus.pending])
+        .limit(deps.limit ?? 200)
+        .get(),
     'payments.reconcileScan',
     { readOnly: true },
   );
@@ -43,18 +53,40 @@ export async function reconcilePayments(deps: { runQuery: RunQuery; pool: HttpPo
     const attempts = claim.record.attempts;
     if (look.kind === 'found') {
       const c = look.charge;
-      await finalizePayment(deps.runQuery, doc.id, claim.claimId, {
-        status: c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
-        attempts,
-        chargeId: c.chargeId,
-        ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
-      }, now);
+      await finalizePayment(
+        deps.runQuery,
+        doc.id,
+        claim.claimId,
+        {
+          status: c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
+          attempts,
+          chargeId: c.chargeId,
+          ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
+        },
+        now,
+      );
       report.charged++;
     } else if (look.kind === 'not-found') {
-      await finalizePayment(deps.runQuery, doc.id, claim.claimId, { status: PaymentStatus.failed, attempts, error: { code: 'NOT_CHARGED', message: 'the provider never saw this transaction' } }, now);
+      await finalizePayment(
+        deps.runQuery,
+        doc.id,
+        claim.claimId,
+        {
+          status: PaymentStatus.failed,
+          attempts,
+          error: { code: 'NOT_CHARGED', message: 'the provider never saw this transaction' },
+        },
+        now,
+      );
       report.notCharged++;
     } else {
-      await finalizePayment(deps.runQuery, doc.id, claim.claimId, { status: PaymentStatus.unknown, attempts, error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason } }, now);
+      await finalizePayment(
+        deps.runQuery,
+        doc.id,
+        claim.claimId,
+        { status: PaymentStatus.unknown, attempts, error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason } },
+        now,
+      );
       report.stillUnknown++;
     }
   }

@@ -3,15 +3,33 @@ import { fleetStatus, sumDb, sumService } from './fleetStats.js';
 import type { DbPoolView, ServiceView } from './instanceStats.js';
 
 const db = (over: Partial<DbPoolView>): DbPoolView => ({
-  max: 10, active: 0, idle: 10, pending: 0, acquired: 0, acquireTimeouts: 0, queryTimeouts: 0, retries: 0, errors: 0, abandoned: 0,
-  acquireWaitMs: { p50: null, p99: null }, queryMs: { p50: null, p95: null, p99: null }, ...over,
+  max: 10,
+  active: 0,
+  idle: 10,
+  pending: 0,
+  acquired: 0,
+  acquireTimeouts: 0,
+  queryTimeouts: 0,
+  retries: 0,
+  errors: 0,
+  abandoned: 0,
+  acquireWaitMs: { p50: null, p99: null },
+  queryMs: { p50: null, p95: null, p99: null },
+  ...over,
 });
 
 describe('fleet totals', () => {
   it('sums query-pool counters and keeps the worst percentile', () => {
     const total = sumDb([
       db({ active: 3, idle: 7, acquired: 5, queryMs: { p50: 4, p95: 9, p99: 12 }, acquireWaitMs: { p50: 0, p99: 2 } }),
-      db({ active: 1, idle: 9, acquired: 2, errors: 1, queryMs: { p50: 6, p95: 7, p99: 8 }, acquireWaitMs: { p50: null, p99: null } }),
+      db({
+        active: 1,
+        idle: 9,
+        acquired: 2,
+        errors: 1,
+        queryMs: { p50: 6, p95: 7, p99: 8 },
+        acquireWaitMs: { p50: null, p99: null },
+      }),
     ]);
     expect(total).toMatchObject({ max: 20, active: 4, idle: 16, acquired: 7, errors: 1 });
     expect(total.queryMs).toEqual({ p50: 6, p95: 9, p99: 12 });
@@ -28,9 +46,23 @@ describe('fleet totals', () => {
   it('sums service pools and keeps the newest health check', () => {
     const view = (requests: number, checkedAt: number | null): ServiceView => ({
       breaker: { state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null },
-      pool: { maxSockets: 10, activeSockets: 1, freeSockets: 2, queued: 0, socketsCreated: 3, socketsClosed: 1, socketErrors: 0, requests, timeouts: 0, failures: 0 },
+      pool: {
+        maxSockets: 10,
+        activeSockets: 1,
+        freeSockets: 2,
+        queued: 0,
+        socketsCreated: 3,
+        socketsClosed: 1,
+        socketErrors: 0,
+        requests,
+        timeouts: 0,
+        failures: 0,
+      },
       latencyMs: { p50: requests, p95: null, p99: null },
-      health: checkedAt === null ? { ok: null, checkedAt: null, latencyMs: null } : { ok: checkedAt > 100, checkedAt, latencyMs: 3 },
+      health:
+        checkedAt === null
+          ? { ok: null, checkedAt: null, latencyMs: null }
+          : { ok: checkedAt > 100, checkedAt, latencyMs: 3 },
     });
     const fleetBreaker = { state: 'open' as const, failureRate: 1, calls: 6, openedAt: 1, nextProbeAt: 30_001 };
     const s = sumService(fleetBreaker, [view(4, 100), view(6, 200), view(1, null)]);

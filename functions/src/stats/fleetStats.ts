@@ -1,6 +1,13 @@
 import type { LatencyPercentiles } from '../resilience/window/latency.js';
 import type { Runtime } from '../runtime.js';
-import { INSTANCES, NO_HEALTH_CHECK, type DbPoolView, type InstanceSnapshot, type PoolView, type ServiceView } from './instanceStats.js';
+import {
+  INSTANCES,
+  NO_HEALTH_CHECK,
+  type DbPoolView,
+  type InstanceSnapshot,
+  type PoolView,
+  type ServiceView,
+} from './instanceStats.js';
 
 /**
  * Fleet-wide views built from the instance snapshots in Firestore. Counters
@@ -11,8 +18,14 @@ import { INSTANCES, NO_HEALTH_CHECK, type DbPoolView, type InstanceSnapshot, typ
 /** Snapshots younger than two metrics intervals (older ones count as gone). */
 export async function freshSnapshots(rt: Runtime, now = Date.now()): Promise<InstanceSnapshot[]> {
   const since = now - 2 * rt.cfg.VUE_APP_METRICS_INTERVAL;
-  const snap = await rt.runQuery((db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(), 'stats.readFleet', { readOnly: true });
-  return snap.docs.map((d) => d.data() as InstanceSnapshot).sort((a, b) => a.function.localeCompare(b.function) || a.instanceId.localeCompare(b.instanceId));
+  const snap = await rt.runQuery(
+    (db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(),
+    'stats.readFleet',
+    { readOnly: true },
+  );
+  return snap.docs
+    .map((d) => d.data() as InstanceSnapshot)
+    .sort((a, b) => a.function.localeCompare(b.function) || a.instanceId.localeCompare(b.instanceId));
 }
 
 function worst(values: (number | null)[]): number | null {
@@ -24,15 +37,35 @@ function worstPercentiles<K extends string>(items: Record<K, number | null>[], k
   return Object.fromEntries(keys.map((k) => [k, worst(items.map((i) => i[k]))])) as Record<K, number | null>;
 }
 
-const DB_COUNTERS = ['max', 'active', 'idle', 'pending', 'acquired', 'acquireTimeouts', 'queryTimeouts', 'retries', 'errors', 'abandoned'] as const;
+const DB_COUNTERS = [
+  'max',
+  'active',
+  'idle',
+  'pending',
+  'acquired',
+  'acquireTimeouts',
+  'queryTimeouts',
+  'retries',
+  'errors',
+  'abandoned',
+] as const;
 
 /** Sums the query-pool numbers of the fleet. */
 export function sumDb(views: DbPoolView[]): DbPoolView {
-  const sums = Object.fromEntries(DB_COUNTERS.map((k) => [k, views.reduce((s, v) => s + (v[k] ?? 0), 0)])) as Record<(typeof DB_COUNTERS)[number], number>;
+  const sums = Object.fromEntries(DB_COUNTERS.map((k) => [k, views.reduce((s, v) => s + (v[k] ?? 0), 0)])) as Record<
+    (typeof DB_COUNTERS)[number],
+    number
+  >;
   return {
     ...sums,
-    acquireWaitMs: worstPercentiles(views.map((v) => v.acquireWaitMs), ['p50', 'p99']),
-    queryMs: worstPercentiles(views.map((v) => v.queryMs), ['p50', 'p95', 'p99']),
+    acquireWaitMs: worstPercentiles(
+      views.map((v) => v.acquireWaitMs),
+      ['p50', 'p99'],
+    ),
+    queryMs: worstPercentiles(
+      views.map((v) => v.queryMs),
+      ['p50', 'p95', 'p99'],
+    ),
   };
 }
 
@@ -43,16 +76,36 @@ export function fleetStatus(statuses: string[]): 'healthy' | 'saturated' | 'degr
   return 'healthy';
 }
 
-const POOL_KEYS: (keyof PoolView)[] = ['maxSockets', 'activeSockets', 'freeSockets', 'queued', 'socketsCreated', 'socketsClosed', 'socketErrors', 'requests', 'timeouts', 'failures'];
+const POOL_KEYS: (keyof PoolView)[] = [
+  'maxSockets',
+  'activeSockets',
+  'freeSockets',
+  'queued',
+  'socketsCreated',
+  'socketsClosed',
+  'socketErrors',
+  'requests',
+  'timeouts',
+  'failures',
+];
 
 /** Fleet view of one service: fleet breaker state, summed pools, worst latency, newest health check. */
 export function sumService(breaker: ServiceView['breaker'], views: ServiceView[]): ServiceView {
-  const pool = Object.fromEntries(POOL_KEYS.map((k) => [k, views.reduce((s, v) => s + (v.pool[k] ?? 0), 0)])) as unknown as PoolView;
-  const health = views.map((v) => v.health).filter((h) => h.checkedAt !== null).sort((a, b) => b.checkedAt! - a.checkedAt!)[0] ?? NO_HEALTH_CHECK;
+  const pool = Object.fromEntries(
+    POOL_KEYS.map((k) => [k, views.reduce((s, v) => s + (v.pool[k] ?? 0), 0)]),
+  ) as unknown as PoolView;
+  const health =
+    views
+      .map((v) => v.health)
+      .filter((h) => h.checkedAt !== null)
+      .sort((a, b) => b.checkedAt! - a.checkedAt!)[0] ?? NO_HEALTH_CHECK;
   return {
     breaker,
     pool,
-    latencyMs: worstPercentiles<keyof LatencyPercentiles>(views.map((v) => v.latencyMs), ['p50', 'p95', 'p99']),
+    latencyMs: worstPercentiles<keyof LatencyPercentiles>(
+      views.map((v) => v.latencyMs),
+      ['p50', 'p95', 'p99'],
+    ),
     health,
   };
 }

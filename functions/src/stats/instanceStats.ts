@@ -30,19 +30,47 @@ export interface InstanceSnapshot {
 /** Health of a service before its first check. */
 export const NO_HEALTH_CHECK: HealthView = { ok: null, checkedAt: null, latencyMs: null };
 
-const EMPTY_POOL: HttpPoolNumbers = { maxSockets: 0, activeSockets: 0, freeSockets: 0, queued: 0, socketsCreated: 0, socketsClosed: 0, socketErrors: 0, requests: 0, timeouts: 0, failures: 0 };
+const EMPTY_POOL: HttpPoolNumbers = {
+  maxSockets: 0,
+  activeSockets: 0,
+  freeSockets: 0,
+  queued: 0,
+  socketsCreated: 0,
+  socketsClosed: 0,
+  socketErrors: 0,
+  requests: 0,
+  timeouts: 0,
+  failures: 0,
+};
 
 /** This instance's view of a service: local pool numbers, breaker as last synced. */
 export function serviceView(rt: Runtime, name: string): ServiceStats {
   const b = rt.breakers.get(name).snapshot();
   const known = rt.http.allStats()[name];
-  const { reusedSocketRetries: _r, latencyMs, ...pool } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
+  const {
+    reusedSocketRetries: _r,
+    latencyMs,
+    ...pool
+  } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
   const health = known ? rt.http.health(name) : undefined;
   return {
-    breaker: { state: b.state, failureRate: b.failureRate / 100, calls: b.calls, openedAt: b.openedAt, nextProbeAt: b.nextProbeAt },
+    breaker: {
+      state: b.state,
+      failureRate: b.failureRate / 100,
+      calls: b.calls,
+      openedAt: b.openedAt,
+      nextProbeAt: b.nextProbeAt,
+    },
     pool,
     latencyMs,
-    health: health ? { ok: health.ok, checkedAt: Date.parse(health.checkedAt), latencyMs: health.latencyMs, ...(health.error ? { error: health.error } : {}) } : NO_HEALTH_CHECK,
+    health: health
+      ? {
+          ok: health.ok,
+          checkedAt: Date.parse(health.checkedAt),
+          latencyMs: health.latencyMs,
+          ...(health.error ? { error: health.error } : {}),
+        }
+      : NO_HEALTH_CHECK,
   };
 }
 
@@ -79,13 +107,17 @@ export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, 
   if (!opts.force && !dirty && now - lastPublishedAt < rt.cfg.VUE_APP_METRICS_INTERVAL) return false;
   const snapshot = collectSnapshot(rt, now);
   for (const [name, view] of Object.entries(snapshot.services)) {
-    if (view.pool.maxSockets > 0) rt.metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
+    if (view.pool.maxSockets > 0)
+      rt.metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
   }
   rt.metrics.recordPoolUtilisation({ pool: 'firestore', percent: (100 * snapshot.db.active) / snapshot.db.max });
-  if (snapshot.db.acquireWaitMs.p99 !== null) rt.metrics.recordPoolWait({ pool: 'firestore', waitMs: snapshot.db.acquireWaitMs.p99 });
+  if (snapshot.db.acquireWaitMs.p99 !== null)
+    rt.metrics.recordPoolWait({ pool: 'firestore', waitMs: snapshot.db.acquireWaitMs.p99 });
   logPoolPressure(snapshot);
   try {
-    await rt.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', { idempotent: true });
+    await rt.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', {
+      idempotent: true,
+    });
     lastPublishedAt = now;
     dirty = false;
     return true;
@@ -98,11 +130,27 @@ export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, 
 function logPoolPressure(snapshot: InstanceSnapshot): void {
   const { db } = snapshot;
   if (db.status !== 'healthy') {
-    logEvent('db_pool.pressure', { status: db.status, active: db.active, max: db.max, pending: db.pending, acquireTimeouts: db.acquireTimeouts, queryTimeouts: db.queryTimeouts, errors: db.errors }, db.status === 'degraded' ? 'WARNING' : 'NOTICE');
+    logEvent(
+      'db_pool.pressure',
+      {
+        status: db.status,
+        active: db.active,
+        max: db.max,
+        pending: db.pending,
+        acquireTimeouts: db.acquireTimeouts,
+        queryTimeouts: db.queryTimeouts,
+        errors: db.errors,
+      },
+      db.status === 'degraded' ? 'WARNING' : 'NOTICE',
+    );
   }
   for (const [service, view] of Object.entries(snapshot.services)) {
     if (view.pool.queued > 0) {
-      logEvent('http_pool.saturated', { service, activeSockets: view.pool.activeSockets, maxSockets: view.pool.maxSockets, queued: view.pool.queued }, 'NOTICE');
+      logEvent(
+        'http_pool.saturated',
+        { service, activeSockets: view.pool.activeSockets, maxSockets: view.pool.maxSockets, queued: view.pool.queued },
+        'NOTICE',
+      );
     }
   }
 }

@@ -17,7 +17,15 @@ let maxInFlight = 0;
 let open = 0;
 
 function ok(request: ProcessPaymentRequest, status: 'succeeded' | 'declined' = 'succeeded'): ProcessPaymentResult {
-  return { transactionId: request.transactionId!, status, chargeId: 'ch', amount: request.amount, currency: 'USD', attempts: 1, replayed: false };
+  return {
+    transactionId: request.transactionId!,
+    status,
+    chargeId: 'ch',
+    amount: request.amount,
+    currency: 'USD',
+    attempts: 1,
+    replayed: false,
+  };
 }
 
 enableAutoUnmount(afterEach);

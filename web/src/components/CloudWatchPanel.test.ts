@@ -61,7 +61,9 @@ describe('CloudWatchPanel', () => {
   });
 
   it('shows errors and marks old data stale', async () => {
-    fetchStats.mockResolvedValueOnce(connectionStats()).mockRejectedValue({ code: 'functions/unavailable', message: 'Try later.' });
+    fetchStats
+      .mockResolvedValueOnce(connectionStats())
+      .mockRejectedValue({ code: 'functions/unavailable', message: 'Try later.' });
     const w = mount(CloudWatchPanel);
     await flushPromises();
     await advance(5000);

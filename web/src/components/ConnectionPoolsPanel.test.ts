@@ -76,7 +76,9 @@ describe('ConnectionPoolsPanel', () => {
   });
 
   it('shows errors with code and message and marks old data stale', async () => {
-    fetchStats.mockResolvedValueOnce(connectionStats()).mockRejectedValue({ code: 'functions/internal', message: 'Internal error (reference ab12).' });
+    fetchStats
+      .mockResolvedValueOnce(connectionStats())
+      .mockRejectedValue({ code: 'functions/internal', message: 'Internal error (reference ab12).' });
     const w = mount(ConnectionPoolsPanel);
     await flushPromises();
     await advance(5000);

@@ -56,12 +56,19 @@ describe('DatabasePoolPanel', () => {
 
   it('shows percentiles without samples as a dash and an empty instance list as a message', async () => {
     fetchStatus.mockResolvedValue(
-      dbStatus({ instances: [], fleet: poolNumbers({ acquireWaitMs: { p50: null, p99: null }, queryMs: { p50: null, p95: null, p99: null } }) }),
+      dbStatus({
+        instances: [],
+        fleet: poolNumbers({ acquireWaitMs: { p50: null, p99: null }, queryMs: { p50: null, p95: null, p99: null } }),
+      }),
     );
     const w = mountPanel();
     await flushPromises();
     expect(byId(w, 'db-pool-no-instances').exists()).toBe(true);
-    expect(byId(w, 'db-pool-percentiles').findAll('td').every((td) => td.text() === '—')).toBe(true);
+    expect(
+      byId(w, 'db-pool-percentiles')
+        .findAll('td')
+        .every((td) => td.text() === '—'),
+    ).toBe(true);
   });
 
   it('shows an error with its code and message, never a blank panel', async () => {
@@ -75,7 +82,9 @@ describe('DatabasePoolPanel', () => {
   });
 
   it('keeps old numbers with the error and marks them stale after two intervals', async () => {
-    fetchStatus.mockResolvedValueOnce(dbStatus()).mockRejectedValue({ code: 'functions/unavailable', message: 'Down.' });
+    fetchStatus
+      .mockResolvedValueOnce(dbStatus())
+      .mockRejectedValue({ code: 'functions/unavailable', message: 'Down.' });
     const w = mountPanel();
     await flushPromises();
     expect(byId(w, 'db-pool-stale').exists()).toBe(false);

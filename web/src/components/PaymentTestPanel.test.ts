@@ -15,16 +15,20 @@ function succeed(overrides: Partial<ProcessPaymentResult> = {}, delayMs = 120) {
   pay.mockImplementation(
     (req: ProcessPaymentRequest) =>
       new Promise((resolve) =>
-        setTimeout(() => resolve({
-          transactionId: req.transactionId ?? 'generated',
-          status: 'succeeded',
-          chargeId: 'ch_123',
-          amount: req.amount,
-          currency: req.currency ?? 'USD',
-          attempts: 2,
-          replayed: false,
-          ...overrides,
-        }), delayMs),
+        setTimeout(
+          () =>
+            resolve({
+              transactionId: req.transactionId ?? 'generated',
+              status: 'succeeded',
+              chargeId: 'ch_123',
+              amount: req.amount,
+              currency: req.currency ?? 'USD',
+              attempts: 2,
+              replayed: false,
+              ...overrides,
+            }),
+          delayMs,
+        ),
       ),
   );
 }
@@ -76,7 +80,12 @@ describe('PaymentTestPanel', () => {
     expect(byId(w, 'payment-submit').attributes('disabled')).toBeDefined();
     expect(byId(w, 'payment-sending').exists()).toBe(true);
     await advance(200);
-    expect(pay).toHaveBeenCalledWith({ amount: 25.99, currency: 'USD', paymentMethod: 'digital_wallet', transactionId: 'txn_fixed_1' });
+    expect(pay).toHaveBeenCalledWith({
+      amount: 25.99,
+      currency: 'USD',
+      paymentMethod: 'digital_wallet',
+      transactionId: 'txn_fixed_1',
+    });
     expect(byId(w, 'payment-result').attributes('role')).toBe('status');
     expect(byId(w, 'payment-status').text()).toContain('succeeded');
     expect(byId(w, 'payment-status').attributes('data-tone')).toBe('ok');

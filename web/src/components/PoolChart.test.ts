@@ -21,7 +21,9 @@ describe('PoolChart', () => {
     const canvas = w.find('canvas');
     expect(canvas.attributes('role')).toBe('img');
     expect(canvas.attributes('aria-label')).toBe('Fleet active and pending queries over time');
-    expect(w.find('[data-testid="db-pool-chart-summary"]').text()).toContain('3 samples; now 2 active and 1 pending; peak pending 3.');
+    expect(w.find('[data-testid="db-pool-chart-summary"]').text()).toContain(
+      '3 samples; now 2 active and 1 pending; peak pending 3.',
+    );
   });
 
   it('says when there are no samples yet', () => {

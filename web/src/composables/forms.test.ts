@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildFaultConfig, fieldsFor, type FaultForm } from './useFaults';
 import { validatePayment, type PaymentForm } from './usePaymentTest';
 
-const payment: PaymentForm = { amount: '25.99', currency: 'usd', paymentMethod: 'debit_card', transactionId: ' txn_1_abc ' };
+const payment: PaymentForm = {
+  amount: '25.99',
+  currency: 'usd',
+  paymentMethod: 'debit_card',
+  transactionId: ' txn_1_abc ',
+};
 
 describe('validatePayment', () => {
   it('builds the callable payload: number amount, upper-case currency, trimmed id', () => {

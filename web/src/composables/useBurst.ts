@@ -12,7 +12,12 @@ export const MAX_BURST = 200;
 /** A small payment with a fresh transaction id (1.00 to 9.99 USD). */
 export function burstRequest(): ProcessPaymentRequest {
   const cents = 100 + Math.floor(Math.random() * 900);
-  return { amount: cents / 100, currency: 'USD', paymentMethod: PAYMENT_METHODS.creditCard, transactionId: newTransactionId() };
+  return {
+    amount: cents / 100,
+    currency: 'USD',
+    paymentMethod: PAYMENT_METHODS.creditCard,
+    transactionId: newTransactionId(),
+  };
 }
 
 /**

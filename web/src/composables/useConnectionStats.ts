@@ -15,7 +15,10 @@ export type ConnectionStats = Polling<ConnectionPoolStats> & {
 const connectionStatsKey: InjectionKey<ConnectionStats> = Symbol('connection-stats');
 
 function createConnectionStats(control: RefreshControl): ConnectionStats {
-  const polling = usePolling(() => getConnectionPoolStats(), { intervalMs: control.intervalMs, paused: control.paused });
+  const polling = usePolling(() => getConnectionPoolStats(), {
+    intervalMs: control.intervalMs,
+    paused: control.paused,
+  });
   const checking = ref(false);
   async function runHealthChecks(): Promise<void> {
     checking.value = true;

@@ -5,7 +5,13 @@ import { usePolling } from './usePolling';
 import { useRefreshControl } from './useRefreshControl';
 
 /** The fault form as typed; an empty number field means "simulator default". */
-export type FaultForm = { mode: FaultMode; latencyMs: string; errorRate: string; retryAfterSec: string; commitDelayMs: string };
+export type FaultForm = {
+  mode: FaultMode;
+  latencyMs: string;
+  errorRate: string;
+  retryAfterSec: string;
+  commitDelayMs: string;
+};
 
 type NumberField = Exclude<keyof FaultForm, 'mode'>;
 
@@ -31,7 +37,10 @@ export function fieldsFor(mode: FaultMode): NumberField[] {
 }
 
 /** Builds the PUT body from the form; fields irrelevant to the mode are left out. */
-export function buildFaultConfig(form: FaultForm): { config?: FaultConfig; errors: Partial<Record<NumberField, string>> } {
+export function buildFaultConfig(form: FaultForm): {
+  config?: FaultConfig;
+  errors: Partial<Record<NumberField, string>>;
+} {
   const config: FaultConfig = { mode: form.mode };
   const errors: Partial<Record<NumberField, string>> = {};
   for (const field of fieldsFor(form.mode)) {
@@ -39,7 +48,8 @@ export function buildFaultConfig(form: FaultForm): { config?: FaultConfig; error
     if (text === '') continue;
     const value = Number(text);
     const { max, label } = RANGES[field];
-    if (!Number.isFinite(value) || value < 0 || value > max) errors[field] = `${label} must be a number from 0 to ${max}.`;
+    if (!Number.isFinite(value) || value < 0 || value > max)
+      errors[field] = `${label} must be a number from 0 to ${max}.`;
     else config[field] = value;
   }
   return Object.keys(errors).length > 0 ? { errors } : { config, errors };

@@ -1,7 +1,12 @@
 import { reactive, ref } from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
 import { processPayment } from '../api/payments';
-import { PAYMENT_METHODS, type PaymentMethod, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
+import {
+  PAYMENT_METHODS,
+  type PaymentMethod,
+  type ProcessPaymentRequest,
+  type ProcessPaymentResult,
+} from '../api/types';
 import { newTransactionId } from '../lib/transactionId';
 
 /** How many of this session's attempts the history keeps. */

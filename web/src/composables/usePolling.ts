@@ -1,4 +1,14 @@
-import { computed, getCurrentScope, onScopeDispose, ref, toValue, watch, type ComputedRef, type MaybeRefOrGetter, type Ref } from 'vue';
+import {
+  computed,
+  getCurrentScope,
+  onScopeDispose,
+  ref,
+  toValue,
+  watch,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type Ref,
+} from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
 import { DEFAULT_INTERVAL_MS } from './useRefreshControl';
 

@@ -6,7 +6,11 @@ import { advance, flushPromises, useFakeClock } from '../test/clock';
 import { connectionStats, dbStatus } from '../test/fixtures';
 import TestCloudWatchPage from './TestCloudWatchPage.vue';
 
-vi.mock('../api/pools', () => ({ getConnectionPoolStats: vi.fn(), getDatabasePoolStatus: vi.fn(), resetCircuitBreakers: vi.fn() }));
+vi.mock('../api/pools', () => ({
+  getConnectionPoolStats: vi.fn(),
+  getDatabasePoolStatus: vi.fn(),
+  resetCircuitBreakers: vi.fn(),
+}));
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
 vi.mock('../api/simulator', () => ({ simulatorUrl: vi.fn(), getFaults: vi.fn(), setFaults: vi.fn() }));
 const fetchConnections = vi.mocked(getConnectionPoolStats);

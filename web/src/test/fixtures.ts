@@ -6,8 +6,18 @@ export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 export function poolNumbers(overrides: Partial<PoolNumbers> = {}): PoolNumbers {
   return {
-    max: 10, active: 3, idle: 5, pending: 1, acquired: 120, acquireTimeouts: 2, queryTimeouts: 1, retries: 4,
-    errors: 0, abandoned: 0, acquireWaitMs: { p50: 1.5, p99: 40 }, queryMs: { p50: 12, p95: 80, p99: 1250 },
+    max: 10,
+    active: 3,
+    idle: 5,
+    pending: 1,
+    acquired: 120,
+    acquireTimeouts: 2,
+    queryTimeouts: 1,
+    retries: 4,
+    errors: 0,
+    abandoned: 0,
+    acquireWaitMs: { p50: 1.5, p99: 40 },
+    queryMs: { p50: 12, p95: 80, p99: 1250 },
     ...overrides,
   };
 }
@@ -29,8 +39,16 @@ export function serviceStats(overrides: Partial<ServiceStats> = {}): ServiceStat
   return {
     breaker: { state: 'closed', failureRate: 0.05, calls: 40, openedAt: null, nextProbeAt: null },
     pool: {
-      maxSockets: 50, activeSockets: 2, freeSockets: 3, queued: 0, socketsCreated: 7, socketsClosed: 2,
-      socketErrors: 0, requests: 40, timeouts: 1, failures: 2,
+      maxSockets: 50,
+      activeSockets: 2,
+      freeSockets: 3,
+      queued: 0,
+      socketsCreated: 7,
+      socketsClosed: 2,
+      socketErrors: 0,
+      requests: 40,
+      timeouts: 1,
+      failures: 2,
     },
     latencyMs: { p50: 20, p95: 90, p99: null },
     health: null,
@@ -40,7 +58,11 @@ export function serviceStats(overrides: Partial<ServiceStats> = {}): ServiceStat
 
 export function shipper(overrides: Partial<ShipperStats> = {}): ShipperStats {
   return {
-    enabled: true, buffered: 4, sent: 1200, failed: 3, dropped: 1,
+    enabled: true,
+    buffered: 4,
+    sent: 1200,
+    failed: 3,
+    dropped: 1,
     lastError: { code: 'THROTTLED', message: 'Rate exceeded', at: T0 - 60_000 },
     lastSuccessAt: T0 - 5000,
     ...overrides,
@@ -57,7 +79,9 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
   return {
     at: T0,
     services,
-    instances: [{ instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() }],
+    instances: [
+      { instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() },
+    ],
     cloudwatch: shipper(),
     ...overrides,
   };

@@ -5,10 +5,14 @@ export class BreakerOpenError extends AppError {
   /** `details`: `{ service, openedAt, retryAt }` (ISO strings) and `retryAfterMs`. */
   constructor(service: string, openedAt: number, retryAt: number, now: number, cause?: unknown) {
     const [opened, retry] = [new Date(openedAt).toISOString(), new Date(retryAt).toISOString()];
-    super('BREAKER_OPEN', `${service} is unavailable (circuit open since ${clock(opened)}); retry after ${clock(retry)}.`, {
-      cause,
-      details: { service, openedAt: opened, retryAt: retry, retryAfterMs: Math.max(0, retryAt - now) },
-    });
+    super(
+      'BREAKER_OPEN',
+      `${service} is unavailable (circuit open since ${clock(opened)}); retry after ${clock(retry)}.`,
+      {
+        cause,
+        details: { service, openedAt: opened, retryAt: retry, retryAfterMs: Math.max(0, retryAt - now) },
+      },
+    );
   }
 }
 

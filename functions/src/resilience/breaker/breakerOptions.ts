@@ -36,7 +36,8 @@ export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
 /** Returns `o` unchanged when every setting can work; otherwise throws {@link BreakerConfigError} listing all problems. */
 export function validBreakerOptions(o: BreakerOptions): BreakerOptions {
   const problems: string[] = [];
-  if (!(o.failureThreshold > 0 && o.failureThreshold <= 100)) problems.push('failureThreshold must be a percentage in (0, 100]');
+  if (!(o.failureThreshold > 0 && o.failureThreshold <= 100))
+    problems.push('failureThreshold must be a percentage in (0, 100]');
   for (const key of ['minCalls', 'halfOpenProbes'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) problems.push(`${key} must be an integer >= 1`);
   }

@@ -24,7 +24,9 @@ describe('BreakerRegistry', () => {
     registry.register('payment-service');
     const error = await registry.reset('paymnet-service').catch((e: unknown) => e);
     expect(hasCode(error, 'UNKNOWN_BREAKER')).toBe(true);
-    expect((error as Error).message).toBe('There is no circuit breaker named "paymnet-service"; known: payment-service.');
+    expect((error as Error).message).toBe(
+      'There is no circuit breaker named "paymnet-service"; known: payment-service.',
+    );
     expect(() => registry.get('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_BREAKER' }));
   });
 

@@ -102,7 +102,10 @@ describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (em
     // The emulator resolves contended transactions slowly (seconds), hence a bounded poll.
     for (let i = 0; i < 500 && probed + refused < 3; i++) await new Promise((r) => setTimeout(r, 20));
     expect({ probed, refused }).toEqual({ probed: 2, refused: 1 });
-    expect(await store.read(service)).toMatchObject({ state: 'half-open', probeLeases: [expect.anything(), expect.anything()] });
+    expect(await store.read(service)).toMatchObject({
+      state: 'half-open',
+      probeLeases: [expect.anything(), expect.anything()],
+    });
     await expect(instance().execute(probe, classify)).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
     release();
     expect((await racing).sort()).toEqual(['BREAKER_OPEN', 'ok', 'ok']);

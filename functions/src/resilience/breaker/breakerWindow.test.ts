@@ -54,7 +54,12 @@ class ArrayWindow {
     const failures = this.outcomes.filter((o) => o.failed).length;
     let trailing = 0;
     while (trailing < calls && this.outcomes[calls - 1 - trailing]!.failed) trailing++;
-    return { calls, failures, failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100, consecutiveFailures: trailing };
+    return {
+      calls,
+      failures,
+      failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100,
+      consecutiveFailures: trailing,
+    };
   }
 }
 

@@ -75,6 +75,11 @@ export class RollingWindow {
     const failures = this.failures;
     // The streak is made of the newest outcomes, so the ones still kept are its tail.
     const consecutiveFailures = Math.min(this.streak, calls);
-    return { calls, failures, failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100, consecutiveFailures };
+    return {
+      calls,
+      failures,
+      failureRate: calls === 0 ? 0 : Math.round((failures / calls) * 10_000) / 100,
+      consecutiveFailures,
+    };
   }
 }

@@ -79,9 +79,22 @@ describe('FleetCircuitBreaker', () => {
     expect(b.snapshot()).toMatchObject({ state: 'closed', windowCalls: 5, windowFailureRate: 40 });
     await fail(b, 1); // 6 calls, 50 %: reaches the threshold
     expect(b.snapshot()).toMatchObject({ state: 'open', calls: 6, failureRate: 50, openedAt: Date.now() });
-    expect(await store.read(SERVICE)).toMatchObject({ state: 'open', calls: 6, failureRate: 50, nextProbeAt: Date.now() + 30_000 });
+    expect(await store.read(SERVICE)).toMatchObject({
+      state: 'open',
+      calls: 6,
+      failureRate: 50,
+      nextProbeAt: Date.now() + 30_000,
+    });
     expect(events).toEqual([
-      { service: SERVICE, from: 'closed', to: 'open', at: Date.now(), reason: 'failure-rate', failureRate: 50, calls: 6 },
+      {
+        service: SERVICE,
+        from: 'closed',
+        to: 'open',
+        at: Date.now(),
+        reason: 'failure-rate',
+        failureRate: 50,
+        calls: 6,
+      },
     ]);
   });
 
@@ -167,7 +180,12 @@ describe('FleetCircuitBreaker', () => {
     advance(30_000);
     await fail(b, 1);
     const reopenedAt = Date.now();
-    expect(await store.read(SERVICE)).toMatchObject({ state: 'open', openedAt: reopenedAt, nextProbeAt: reopenedAt + 30_000, probeLeases: [] });
+    expect(await store.read(SERVICE)).toMatchObject({
+      state: 'open',
+      openedAt: reopenedAt,
+      nextProbeAt: reopenedAt + 30_000,
+      probeLeases: [],
+    });
     expect(events.at(-1)).toMatchObject({ from: 'half-open', to: 'open', reason: 'probe-failed' });
     advance(1_000);
     expect((await rejected(b)).details).toMatchObject({ retryAfterMs: 29_000 });

@@ -97,7 +97,10 @@ export class FleetCircuitBreaker {
    * {@link BreakerOpenError} without calling it). `classify` judges the outcome;
    * it must not throw (if it does, the outcome counts as ignored and its error propagates).
    */
-  async execute<T>(fn: (ctx: { probe: boolean }) => Promise<T>, classify: (outcome: Outcome<T>) => Verdict): Promise<T> {
+  async execute<T>(
+    fn: (ctx: { probe: boolean }) => Promise<T>,
+    classify: (outcome: Outcome<T>) => Verdict,
+  ): Promise<T> {
     // A failed refresh keeps the last copy: the store being down must not fail payments by itself.
     if (this.now() - this.checkedAt >= this.options.refreshMs) await this.refresh().catch(() => undefined);
     for (;;) {
@@ -126,7 +129,17 @@ export class FleetCircuitBreaker {
   snapshot(): BreakerSnapshot {
     const { state, failureRate, calls, openedAt, nextProbeAt, generation } = this.local;
     const w = this.window.stats(this.now());
-    return { state, failureRate, calls, openedAt, nextProbeAt, generation, syncedAt: this.syncedAt, windowCalls: w.calls, windowFailureRate: w.failureRate };
+    return {
+      state,
+      failureRate,
+      calls,
+      openedAt,
+      nextProbeAt,
+      generation,
+      syncedAt: this.syncedAt,
+      windowCalls: w.calls,
+      windowFailureRate: w.failureRate,
+    };
   }
 
   /** Refreshes the local copy from the store now (errors propagate). */
@@ -170,7 +183,8 @@ export class FleetCircuitBreaker {
     try {
       verdict = classify(outcome);
     } finally {
-      const storeWork = leaseId === null ? this.afterCall(generation, verdict) : this.afterProbe(leaseId, generation, verdict);
+      const storeWork =
+        leaseId === null ? this.afterCall(generation, verdict) : this.afterProbe(leaseId, generation, verdict);
       if (storeWork !== undefined) await storeWork;
     }
     if (outcome.ok) return outcome.value;
@@ -182,7 +196,8 @@ export class FleetCircuitBreaker {
     if (verdict === 'ignored') return undefined;
     const now = this.now();
     this.window.record(generation, verdict === 'failure', now);
-    if (verdict === 'success' || this.local.state !== BreakerState.closed || this.local.generation !== generation) return undefined;
+    if (verdict === 'success' || this.local.state !== BreakerState.closed || this.local.generation !== generation)
+      return undefined;
     const { calls, failures, failureRate, consecutiveFailures } = this.window.stats(now);
     // Rate rule, plus a streak rule: a hard outage right after healthy traffic
     // (whose successes still fill the window) trips after minCalls failures in a
@@ -258,7 +273,15 @@ export class FleetCircuitBreaker {
   }
 
   private emit(from: BreakerState, next: FleetBreakerState, reason: TransitionReason, at: number): void {
-    const event: BreakerTransition = { service: this.service, from, to: next.state, at, reason, failureRate: next.failureRate, calls: next.calls };
+    const event: BreakerTransition = {
+      service: this.service,
+      from,
+      to: next.state,
+      at,
+      reason,
+      failureRate: next.failureRate,
+      calls: next.calls,
+    };
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -272,7 +295,8 @@ export class FleetCircuitBreaker {
     const s = this.local;
     const nextProbeAt = s.nextProbeAt ?? 0;
     // Half-open with the probe slots taken: its answer comes soon, so suggest a short wait.
-    const retryAt = s.state === BreakerState.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
+    const retryAt =
+      s.state === BreakerState.open && nextProbeAt > now ? nextProbeAt : now + Math.max(this.options.refreshMs, 1_000);
     return new BreakerOpenError(this.service, s.openedAt ?? now, retryAt, now, cause);
   }
 }

@@ -6,7 +6,15 @@ const S = 'payment-service';
 const T0 = 1_000_000;
 
 function openRecord(overrides: Partial<FleetBreakerState> = {}): FleetBreakerState {
-  return { ...closedRecord(3, T0), state: 'open', openedAt: T0, nextProbeAt: T0 + 30_000, calls: 6, failureRate: 50, ...overrides };
+  return {
+    ...closedRecord(3, T0),
+    state: 'open',
+    openedAt: T0,
+    nextProbeAt: T0 + 30_000,
+    calls: 6,
+    failureRate: 50,
+    ...overrides,
+  };
 }
 
 describe('MemoryBreakerStore', () => {
@@ -31,7 +39,10 @@ describe('MemoryBreakerStore', () => {
 describe('Transitions', () => {
   it('opens a closed record of the same generation only', () => {
     const open = Transitions.open(T0, 3, 30_000, 6, 50);
-    expect(open(closedRecord(3, 0))).toEqual({ next: openRecord(), result: { after: openRecord(), changed: true, from: 'closed' } });
+    expect(open(closedRecord(3, 0))).toEqual({
+      next: openRecord(),
+      result: { after: openRecord(), changed: true, from: 'closed' },
+    });
     expect(open(closedRecord(4, 0)).next).toBeNull(); // closed/reset meanwhile: stale window
     expect(open(openRecord({ openedAt: 5 })).next).toBeNull(); // already open: keep the first openedAt
     expect(Transitions.open(T0, 0, 30_000, 5, 100)(null).result.after).toMatchObject({ state: 'open', generation: 0 });
@@ -64,13 +75,20 @@ describe('Transitions', () => {
       calls: 1,
       failureRate: 100,
     });
-    expect(Transitions.finishProbe(at, 'a', 3, 'ignored', 30_000)(halfOpen).next).toMatchObject({ state: 'half-open', probeLeases: [] });
+    expect(Transitions.finishProbe(at, 'a', 3, 'ignored', 30_000)(halfOpen).next).toMatchObject({
+      state: 'half-open',
+      probeLeases: [],
+    });
     expect(Transitions.finishProbe(at, 'a', 2, 'success', 30_000)(halfOpen).next).toBeNull();
     expect(Transitions.finishProbe(at, 'a', 3, 'failure', 30_000)(closedRecord(3, 0)).next).toBeNull();
   });
 
   it('resets any record to closed with a new generation', () => {
-    expect(Transitions.reset(T0)(openRecord()).result).toEqual({ after: closedRecord(4, T0), changed: true, from: 'open' });
+    expect(Transitions.reset(T0)(openRecord()).result).toEqual({
+      after: closedRecord(4, T0),
+      changed: true,
+      from: 'open',
+    });
     expect(Transitions.reset(T0)(null).next).toEqual(closedRecord(1, T0));
   });
 });

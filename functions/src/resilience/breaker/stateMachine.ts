@@ -32,16 +32,37 @@ export interface TransitionResult {
 }
 
 /** A pure read-modify-write step for {@link BreakerStore.transact}. */
-export type Transition = (current: FleetBreakerState | null) => { next: FleetBreakerState | null; result: TransitionResult };
+export type Transition = (current: FleetBreakerState | null) => {
+  next: FleetBreakerState | null;
+  result: TransitionResult;
+};
 
 /** A closed record of the given generation. */
 export function closedRecord(generation: number, now: number): FleetBreakerState {
-  return { state: BreakerState.closed, generation, openedAt: null, nextProbeAt: null, probeLeases: [], failureRate: 0, calls: 0, updatedAt: now };
+  return {
+    state: BreakerState.closed,
+    generation,
+    openedAt: null,
+    nextProbeAt: null,
+    probeLeases: [],
+    failureRate: 0,
+    calls: 0,
+    updatedAt: now,
+  };
 }
 
 const unchanged = (c: FleetBreakerState) => ({ next: null, result: { after: c, changed: false, from: c.state } });
-const changedTo = (c: FleetBreakerState, next: FleetBreakerState) => ({ next, result: { after: next, changed: true, from: c.state } });
-const opened = (c: FleetBreakerState, now: number, openMs: number, calls: number, failureRate: number): FleetBreakerState => ({
+const changedTo = (c: FleetBreakerState, next: FleetBreakerState) => ({
+  next,
+  result: { after: next, changed: true, from: c.state },
+});
+const opened = (
+  c: FleetBreakerState,
+  now: number,
+  openMs: number,
+  calls: number,
+  failureRate: number,
+): FleetBreakerState => ({
   ...c,
   state: BreakerState.open,
   openedAt: now,
@@ -75,10 +96,20 @@ export const Transitions = {
       const c = cur ?? closedRecord(0, 0);
       const live = c.probeLeases.filter((l) => l.expiresAt > now);
       const waiting = c.state === BreakerState.open && now < (c.nextProbeAt ?? 0);
-      if (c.state === BreakerState.closed || waiting || live.length >= probes || c.probeLeases.some((l) => l.id === id)) {
+      if (
+        c.state === BreakerState.closed ||
+        waiting ||
+        live.length >= probes ||
+        c.probeLeases.some((l) => l.id === id)
+      ) {
         return unchanged(c);
       }
-      return changedTo(c, { ...c, state: BreakerState.halfOpen, probeLeases: [...live, { id, expiresAt: now + leaseMs }], updatedAt: now });
+      return changedTo(c, {
+        ...c,
+        state: BreakerState.halfOpen,
+        probeLeases: [...live, { id, expiresAt: now + leaseMs }],
+        updatedAt: now,
+      });
     },
 
   /**
@@ -88,7 +119,13 @@ export const Transitions = {
    * just gives the lease back.
    */
   finishProbe:
-    (now: number, leaseId: string, generation: number, verdict: 'success' | 'failure' | 'ignored', openMs: number): Transition =>
+    (
+      now: number,
+      leaseId: string,
+      generation: number,
+      verdict: 'success' | 'failure' | 'ignored',
+      openMs: number,
+    ): Transition =>
     (cur) => {
       const c = cur ?? closedRecord(0, 0);
       if (c.state !== BreakerState.halfOpen || c.generation !== generation) return unchanged(c);

@@ -89,7 +89,8 @@ describe('HttpPoolManager responses and failures', () => {
     pool.createHttpClient('psp', srv.url);
 
     const statuses = [];
-    for (const code of [200, 404, 429, 500, 503]) statuses.push((await pool.makeRequest('psp', { url: `/${code}` })).status);
+    for (const code of [200, 404, 429, 500, 503])
+      statuses.push((await pool.makeRequest('psp', { url: `/${code}` })).status);
 
     expect(statuses).toEqual([200, 404, 429, 500, 503]);
     expect(pool.stats('psp')).toMatchObject({ requests: 5, failures: 3, timeouts: 0 });
@@ -121,12 +122,21 @@ describe('HttpPoolManager responses and failures', () => {
 
   it('rejects unknown services and bad settings with typed errors', async () => {
     pool = new HttpPoolManager();
-    await expect(pool.makeRequest('nope', { url: '/' })).rejects.toMatchObject({ code: 'UNKNOWN_SERVICE', details: { service: 'nope' } });
+    await expect(pool.makeRequest('nope', { url: '/' })).rejects.toMatchObject({
+      code: 'UNKNOWN_SERVICE',
+      details: { service: 'nope' },
+    });
     expect(() => pool.stats('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_SERVICE' }));
-    expect(() => pool.createHttpClient('x', 'ftp://host')).toThrow(expect.objectContaining({ code: 'HTTP_POOL_CONFIG' }));
-    expect(() => pool.createHttpClient('x', 'http://h', { maxSockets: 0 })).toThrow(expect.objectContaining({ code: 'HTTP_POOL_CONFIG' }));
+    expect(() => pool.createHttpClient('x', 'ftp://host')).toThrow(
+      expect.objectContaining({ code: 'HTTP_POOL_CONFIG' }),
+    );
+    expect(() => pool.createHttpClient('x', 'http://h', { maxSockets: 0 })).toThrow(
+      expect.objectContaining({ code: 'HTTP_POOL_CONFIG' }),
+    );
     pool.createHttpClient('x', 'http://127.0.0.1:1');
-    await expect(pool.makeRequest('x', { url: '/' }, { timeoutMs: -1 })).rejects.toMatchObject({ code: 'HTTP_POOL_CONFIG' });
+    await expect(pool.makeRequest('x', { url: '/' }, { timeoutMs: -1 })).rejects.toMatchObject({
+      code: 'HTTP_POOL_CONFIG',
+    });
   });
 
   it('forgets services and closes their sockets on destroy', async () => {

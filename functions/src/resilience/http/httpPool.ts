@@ -216,7 +216,9 @@ export class HttpPoolManager {
     } catch (err) {
       error = hasCode(err, HttpConnectionError.code)
         ? `${err.code}:${String(err.details?.errno)}`
-        : hasCode(err, HttpTimeoutError.code) ? err.code : 'UNKNOWN';
+        : hasCode(err, HttpTimeoutError.code)
+          ? err.code
+          : 'UNKNOWN';
     }
     const result: HealthResult = {
       ok: error === undefined,

@@ -56,7 +56,12 @@ describe('makeRequest deadline', () => {
     const elapsed = performance.now() - started;
 
     expect(err.code).toBe('HTTP_TIMEOUT');
-    expect(err.details).toEqual({ service: 'psp', timeoutMs: 100, waitingForSocket: true, mayHaveReachedServer: false });
+    expect(err.details).toEqual({
+      service: 'psp',
+      timeoutMs: 100,
+      waitingForSocket: true,
+      mayHaveReachedServer: false,
+    });
     expect(elapsed).toBeGreaterThanOrEqual(95);
     expect(elapsed).toBeLessThan(350);
     expect(pool.stats('psp').queued).toBe(0);
@@ -241,7 +246,12 @@ describe('makeRequest stopping a call', () => {
 
     const err = await rejection(pool.makeRequest('psp', { url: '/slow-body' }, { timeoutMs: 100 }));
     expect(err.code).toBe('HTTP_TIMEOUT');
-    expect(err.details).toEqual({ service: 'psp', timeoutMs: 100, waitingForSocket: false, mayHaveReachedServer: true });
+    expect(err.details).toEqual({
+      service: 'psp',
+      timeoutMs: 100,
+      waitingForSocket: false,
+      mayHaveReachedServer: true,
+    });
     expect((await pool.makeRequest('psp', { url: '/ok' })).status).toBe(200);
     expect(srv.connections()).toBe(2);
     expect(pool.stats('psp')).toMatchObject({ requests: 2, timeouts: 1, failures: 1, socketsCreated: 2 });
@@ -277,11 +287,15 @@ describe('makeRequest stopping a call', () => {
     const caller = new AbortController();
     const inConfig = new AbortController();
 
-    expect((await pool.makeRequest('psp', { url: '/ok', signal: inConfig.signal }, { signal: caller.signal })).status).toBe(200);
+    expect(
+      (await pool.makeRequest('psp', { url: '/ok', signal: inConfig.signal }, { signal: caller.signal })).status,
+    ).toBe(200);
     expect((await pool.makeRequest('psp', { url: '/fail' }, { signal: caller.signal })).status).toBe(503);
     const refused = await refusedUrl();
     pool.createHttpClient('down', refused);
-    expect((await rejection(pool.makeRequest('down', { url: '/' }, { signal: caller.signal }))).code).toBe('HTTP_CONNECTION');
+    expect((await rejection(pool.makeRequest('down', { url: '/' }, { signal: caller.signal }))).code).toBe(
+      'HTTP_CONNECTION',
+    );
 
     expect(vi.getTimerCount()).toBe(0);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);

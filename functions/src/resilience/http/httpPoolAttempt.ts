@@ -124,7 +124,8 @@ class Try {
    * one, so an assigned socket is destroyed the same way (its 'error' is counted).
    */
   abort(): void {
-    if (this.req !== undefined && !this.req.destroyed) this.req.destroy(new Error('request stopped by its deadline or caller'));
+    if (this.req !== undefined && !this.req.destroyed)
+      this.req.destroy(new Error('request stopped by its deadline or caller'));
   }
 }
 

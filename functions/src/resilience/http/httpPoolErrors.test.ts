@@ -33,9 +33,10 @@ describe('HTTP pool errors', () => {
   it('name the service and say what to do', () => {
     for (const e of errors) expect(e.message).toContain('"psp"');
     expect(errors[0]?.message).toMatch(/waiting for a free connection/);
-    expect(new HttpTimeoutError({ service: 'psp', timeoutMs: 5, waitingForSocket: false, mayHaveReachedServer: true }).message).toMatch(
-      /check its health/,
-    );
+    expect(
+      new HttpTimeoutError({ service: 'psp', timeoutMs: 5, waitingForSocket: false, mayHaveReachedServer: true })
+        .message,
+    ).toMatch(/check its health/);
     expect(errors[1]?.message).toContain('ECONNRESET');
   });
 });

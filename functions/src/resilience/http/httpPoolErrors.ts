@@ -62,11 +62,7 @@ export class HttpAbortedError extends AppError {
   declare readonly details: HttpTransportDetails;
 
   constructor(details: HttpTransportDetails) {
-    super(
-      HttpAbortedError.code,
-      `Request to service "${details.service}" was cancelled by its caller.`,
-      { details },
-    );
+    super(HttpAbortedError.code, `Request to service "${details.service}" was cancelled by its caller.`, { details });
   }
 }
 

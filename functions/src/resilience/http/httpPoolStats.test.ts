@@ -70,7 +70,13 @@ describe('gauges', () => {
     expect(seen[0]).toEqual({ activeSockets: 2, queued: 3 });
     expect(Math.max(...seen.map((s) => s.activeSockets))).toBe(2);
     expect(seen.at(-1)?.queued).toBe(0);
-    expect(pool.stats('psp')).toMatchObject({ activeSockets: 0, queued: 0, freeSockets: 2, socketsCreated: 2, requests: 5 });
+    expect(pool.stats('psp')).toMatchObject({
+      activeSockets: 0,
+      queued: 0,
+      freeSockets: 2,
+      socketsCreated: 2,
+      requests: 5,
+    });
   });
 });
 

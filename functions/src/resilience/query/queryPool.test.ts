@@ -97,10 +97,14 @@ describe('QueryPool', () => {
     const slow = deferred();
     let seen: AbortSignal | undefined;
     const timedOut = failure(
-      p.executeQuery((_db, signal) => {
-        seen = signal;
-        return slow.promise;
-      }, 'slowRead', { readOnly: true }),
+      p.executeQuery(
+        (_db, signal) => {
+          seen = signal;
+          return slow.promise;
+        },
+        'slowRead',
+        { readOnly: true },
+      ),
     );
     let nextStarted = false;
     const next = p.executeQuery(async () => {
@@ -137,7 +141,10 @@ describe('QueryPool', () => {
     const p = pool({ max: 1, queryTimeoutMs: 300 });
     const cooperative = failure(
       p.executeQuery(
-        (_db, signal) => new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+        (_db, signal) =>
+          new Promise<never>((_resolve, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          ),
         'coopRead',
         { readOnly: true },
       ),
@@ -197,22 +204,28 @@ describe('QueryPool', () => {
     expect(() => pool({ retryAttempts: 1.5 })).toThrow(expect.objectContaining({ code: 'DB_POOL_CONFIG_INVALID' }));
   });
 
-  it.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('runs real reads and writes against the Firestore emulator', async () => {
-    const { initializeApp, deleteApp } = await import('firebase-admin/app');
-    const { getFirestore } = await import('firebase-admin/firestore');
-    const app = initializeApp({ projectId: process.env.GCLOUD_PROJECT ?? 'demo-payments' }, `queryPool-${Date.now()}`);
-    // A unique document, deleted afterwards, so suites sharing the emulator are not disturbed.
-    const id = `probe-${process.pid}-${Date.now()}`;
-    const doc = (db: Firestore) => db.collection('queryPoolTest').doc(id);
-    const p = new QueryPool({ getDb: () => getFirestore(app), max: 2 });
-    try {
-      await p.executeQuery((db) => doc(db).set({ n: 1 }), 'probe.set', { idempotent: true });
-      const data = await p.executeQuery(async (db) => (await doc(db).get()).data(), 'probe.get', { readOnly: true });
-      expect(data).toEqual({ n: 1 });
-      await p.executeQuery((db) => doc(db).delete(), 'probe.delete', { idempotent: true });
-      expect(p.stats()).toMatchObject({ acquired: 3, active: 0, errors: 0 });
-    } finally {
-      await deleteApp(app);
-    }
-  });
+  it.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)(
+    'runs real reads and writes against the Firestore emulator',
+    async () => {
+      const { initializeApp, deleteApp } = await import('firebase-admin/app');
+      const { getFirestore } = await import('firebase-admin/firestore');
+      const app = initializeApp(
+        { projectId: process.env.GCLOUD_PROJECT ?? 'demo-payments' },
+        `queryPool-${Date.now()}`,
+      );
+      // A unique document, deleted afterwards, so suites sharing the emulator are not disturbed.
+      const id = `probe-${process.pid}-${Date.now()}`;
+      const doc = (db: Firestore) => db.collection('queryPoolTest').doc(id);
+      const p = new QueryPool({ getDb: () => getFirestore(app), max: 2 });
+      try {
+        await p.executeQuery((db) => doc(db).set({ n: 1 }), 'probe.set', { idempotent: true });
+        const data = await p.executeQuery(async (db) => (await doc(db).get()).data(), 'probe.get', { readOnly: true });
+        expect(data).toEqual({ n: 1 });
+        await p.executeQuery((db) => doc(db).delete(), 'probe.delete', { idempotent: true });
+        expect(p.stats()).toMatchObject({ acquired: 3, active: 0, errors: 0 });
+      } finally {
+        await deleteApp(app);
+      }
+    },
+  );
 });

@@ -1,4 +1,11 @@
-import { ExponentialBackoff, handleWhen, noJitterGenerator, retry, type GeneratorFn, type RetryPolicy } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  noJitterGenerator,
+  retry,
+  type GeneratorFn,
+  type RetryPolicy,
+} from 'cockatiel';
 import type { Firestore } from 'firebase-admin/firestore';
 import { AppError } from '../../errors.js';
 import { LatencyWindow } from '../window/latency.js';
@@ -133,7 +140,8 @@ export class QueryPool {
    *   error raised inside a transaction keeps its own code.
    */
   async executeQuery<T>(fn: QueryFn<T>, name: string, options: QueryOptions = {}): Promise<T> {
-    const limit = options.timeoutMs === undefined ? this.queryTimeoutMs : positiveInteger('timeoutMs', options.timeoutMs);
+    const limit =
+      options.timeoutMs === undefined ? this.queryTimeoutMs : positiveInteger('timeoutMs', options.timeoutMs);
     const retryable = options.idempotent === true || options.readOnly === true;
     let attempts = 0;
     const once = (): Promise<T> => {
@@ -198,7 +206,13 @@ export class QueryPool {
   private async attempt<T>(fn: QueryFn<T>, name: string, timeoutMs: number): Promise<T> {
     await this.slots.acquire(this.acquireTimeoutMs, (waitedMs) => {
       this.counters.acquireTimeouts++;
-      return new PoolExhaustedError({ name, max: this.slots.max, active: this.slots.active, pending: this.slots.pending, waitedMs });
+      return new PoolExhaustedError({
+        name,
+        max: this.slots.max,
+        active: this.slots.active,
+        pending: this.slots.pending,
+        waitedMs,
+      });
     });
     const controller = new AbortController();
     const startedAt = this.now();
@@ -252,9 +266,13 @@ function fullJitter(random: () => number): GeneratorFn<number> {
 
 function positiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new AppError('DB_POOL_CONFIG_INVALID', `query pool option ${option} must be a positive integer, got ${value}.`, {
-      details: { option, value },
-    });
+    throw new AppError(
+      'DB_POOL_CONFIG_INVALID',
+      `query pool option ${option} must be a positive integer, got ${value}.`,
+      {
+        details: { option, value },
+      },
+    );
   }
   return value;
 }

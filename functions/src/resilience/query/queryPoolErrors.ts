@@ -49,10 +49,11 @@ export function grpcStatusOf(err: unknown): GrpcStatusName | undefined {
   const code = (err as { code: unknown }).code;
   if (typeof code === 'number') return (GRPC_STATUS as Record<number, GrpcStatusName>)[code];
   if (typeof code !== 'string') return undefined;
-  const normalised = code.replace(/^firestore\//, '').replace(/-/g, '_').toUpperCase();
-  return (Object.values(GRPC_STATUS) as string[]).includes(normalised)
-    ? (normalised as GrpcStatusName)
-    : undefined;
+  const normalised = code
+    .replace(/^firestore\//, '')
+    .replace(/-/g, '_')
+    .toUpperCase();
+  return (Object.values(GRPC_STATUS) as string[]).includes(normalised) ? (normalised as GrpcStatusName) : undefined;
 }
 
 /** True when `err` is a Firestore/gRPC error with a transient status. AppErrors never are. */

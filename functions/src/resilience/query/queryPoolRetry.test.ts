@@ -87,7 +87,12 @@ describe('QueryPool retries and error mapping', () => {
     );
     expect(attempts).toBe(1);
     expect(err.code).toBe('DB_QUERY_FAILED');
-    expect(err.details).toMatchObject({ grpcStatus: 'UNAVAILABLE', grpcCode: 'UNAVAILABLE', transient: true, retryable: false });
+    expect(err.details).toMatchObject({
+      grpcStatus: 'UNAVAILABLE',
+      grpcCode: 'UNAVAILABLE',
+      transient: true,
+      retryable: false,
+    });
     expect(err.message).toContain('may already have been applied');
     expect(p.stats()).toMatchObject({ retries: 0, errors: 1 });
   });
@@ -108,7 +113,12 @@ describe('QueryPool retries and error mapping', () => {
     );
     expect(attempts).toBe(1);
     expect(err.cause).toBe(original);
-    expect(err.details).toMatchObject({ grpcStatus: 'FAILED_PRECONDITION', grpcCode: 9, transient: false, attempts: 1 });
+    expect(err.details).toMatchObject({
+      grpcStatus: 'FAILED_PRECONDITION',
+      grpcCode: 9,
+      transient: false,
+      attempts: 1,
+    });
   });
 
   it('rethrows an AppError from fn unchanged and does not count it as a database error', async () => {

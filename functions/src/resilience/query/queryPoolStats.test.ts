@@ -37,8 +37,12 @@ describe('poolStatus', () => {
   it('only counts failures inside the interval when a previous snapshot is given', () => {
     const previous = stats({ errors: 4, queryTimeouts: 2, acquireTimeouts: 1, queued: 7 });
     expect(poolStatus(stats({ errors: 4, queryTimeouts: 2, acquireTimeouts: 1, queued: 7 }), previous)).toBe('healthy');
-    expect(poolStatus(stats({ errors: 5, queryTimeouts: 2, acquireTimeouts: 1, queued: 7 }), previous)).toBe('degraded');
-    expect(poolStatus(stats({ errors: 4, queryTimeouts: 2, acquireTimeouts: 1, queued: 8 }), previous)).toBe('saturated');
+    expect(poolStatus(stats({ errors: 5, queryTimeouts: 2, acquireTimeouts: 1, queued: 7 }), previous)).toBe(
+      'degraded',
+    );
+    expect(poolStatus(stats({ errors: 4, queryTimeouts: 2, acquireTimeouts: 1, queued: 8 }), previous)).toBe(
+      'saturated',
+    );
   });
 
   it('is saturated when someone waits now or waited in the interval', () => {

@@ -47,7 +47,7 @@ describe('LatencyWindow', () => {
     };
     let t = 0;
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 48_271) >>> 0) % 2_147_483_647) / 2_147_483_647);
+    const random = () => (seed = (Math.imul(seed, 48_271) >>> 0) % 2_147_483_647) / 2_147_483_647;
     const w = new LatencyWindow(1_000, 300, () => t);
     for (let step = 0; step < 5_000; step++) {
       t += Math.floor(random() * 8);

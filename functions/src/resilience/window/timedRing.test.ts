@@ -14,7 +14,10 @@ describe('TimedRing', () => {
     const r = new TimedRing(10);
     [5, 6, 7, 8].forEach((v, i) => r.push(i * 100, v));
     const dropped: number[] = [];
-    r.dropWhile((at) => at <= 100, (v) => dropped.push(v));
+    r.dropWhile(
+      (at) => at <= 100,
+      (v) => dropped.push(v),
+    );
     expect(dropped).toEqual([5, 6]);
     expect([...r.values()]).toEqual([7, 8]);
     r.clear();
