@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
-  it('applies the seed defaults when nothing is set', () => {
+  it('applies the documented defaults when nothing is set', () => {
     const c = parseConfig({});
     expect(c).toMatchObject({
       VUE_APP_PAYMENT_TIMEOUT: 5000,

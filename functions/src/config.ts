@@ -4,8 +4,9 @@ import { AppError } from './errors.js';
 /**
  * Typed runtime configuration, parsed once from the environment at cold start.
  *
- * Names and defaults follow the seed document (`VUE_APP_*` names are kept as the
- * seed spells them even though they configure the backend). A malformed value
+ * Every variable and its default is listed in README "Configuration". The
+ * `VUE_APP_*` prefix (a Vue CLI convention) is part of these settings'
+ * established names, kept even though they configure the backend. A malformed value
  * fails loudly with the variable's name; it never becomes NaN. The payment API
  * key is a secret and is NOT part of this object (see `secrets.ts`).
  */
@@ -79,7 +80,7 @@ export class ConfigError extends AppError {
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
-    CONFIG_VARIABLES.map((k) => [k, env[k] === undefined || env[k]!.trim() === '' ? undefined : env[k]]),
+    CONFIG_VARIABLES.map((k) => [k, env[k] === undefined || env[k].trim() === '' ? undefined : env[k]]),
   );
   const result = schema.safeParse(present);
   if (result.success) return result.data;

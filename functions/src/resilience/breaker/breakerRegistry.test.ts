@@ -3,10 +3,8 @@ import { hasCode } from '../../errors.js';
 import { BreakerRegistry } from './breakerRegistry.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 import type { BreakerTransition } from './circuitBreaker.js';
+import { boom } from '../../testing/breakerTestkit.js';
 
-const failing = async (): Promise<string> => {
-  throw new Error('upstream 503');
-};
 const asFailure = () => 'failure' as const;
 
 describe('BreakerRegistry', () => {
@@ -36,7 +34,7 @@ describe('BreakerRegistry', () => {
     const events: BreakerTransition[] = [];
     registry.onTransition((e) => events.push(e));
     for (const name of ['payment-service', 'cloudwatch-logs']) {
-      await expect(registry.register(name).execute(failing, asFailure)).rejects.toThrow('upstream 503');
+      await expect(registry.register(name).execute(boom, asFailure)).rejects.toThrow('upstream 503');
     }
     expect((await store.read('cloudwatch-logs'))?.state).toBe('open');
     await registry.resetAll();

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { BreakerStore } from './breakerStore.js';
-import { FleetCircuitBreaker, type BreakerOptions, type TransitionListener } from './circuitBreaker.js';
+import { TransitionListeners, type TransitionListener } from './breakerEvents.js';
+import { FleetCircuitBreaker, type BreakerOptions } from './circuitBreaker.js';
 
 /** Thrown when asked for a breaker the app did not register. */
 export class UnknownBreakerError extends AppError {
@@ -14,7 +15,7 @@ export class UnknownBreakerError extends AppError {
 /** The app's breakers by service name; listeners added here hear every breaker. */
 export class BreakerRegistry {
   private readonly breakers = new Map<string, FleetCircuitBreaker>();
-  private readonly listeners = new Set<TransitionListener>();
+  private readonly listeners = new TransitionListeners();
 
   constructor(
     private readonly store: BreakerStore,
@@ -27,7 +28,7 @@ export class BreakerRegistry {
     const existing = this.breakers.get(service);
     if (existing !== undefined) return existing;
     const breaker = new FleetCircuitBreaker(service, this.store, { ...this.defaults, ...options }, this.now);
-    breaker.onTransition((event) => this.listeners.forEach((listener) => listener(event)));
+    breaker.onTransition((event) => this.listeners.emit(event));
     this.breakers.set(service, breaker);
     return breaker;
   }
@@ -56,7 +57,6 @@ export class BreakerRegistry {
 
   /** Subscribes to the transitions of every breaker; returns the unsubscribe function. */
   onTransition(listener: TransitionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 }

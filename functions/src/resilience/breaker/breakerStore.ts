@@ -63,19 +63,22 @@ export interface BreakerStore {
 export class MemoryBreakerStore implements BreakerStore {
   private readonly records = new Map<string, FleetBreakerState>();
 
-  async read(service: string): Promise<FleetBreakerState | null> {
+  read(service: string): Promise<FleetBreakerState | null> {
     const found = this.records.get(service);
-    return found === undefined ? null : structuredClone(found);
+    return Promise.resolve(found === undefined ? null : structuredClone(found));
   }
 
-  async transact<T>(
+  transact<T>(
     service: string,
     fn: (current: FleetBreakerState | null) => { next: FleetBreakerState | null; result: T },
   ): Promise<T> {
-    // fn is synchronous, so read, compute and write happen in one turn of the event loop: atomic.
-    const found = this.records.get(service);
-    const { next, result } = fn(found === undefined ? null : structuredClone(found));
-    if (next !== null) this.records.set(service, structuredClone(next));
-    return result;
+    // The executor runs at once and fn is synchronous, so read, compute and write
+    // happen in one turn of the event loop (atomic); a throwing fn rejects.
+    return new Promise((resolve) => {
+      const found = this.records.get(service);
+      const { next, result } = fn(found === undefined ? null : structuredClone(found));
+      if (next !== null) this.records.set(service, structuredClone(next));
+      resolve(result);
+    });
   }
 }

@@ -4,12 +4,8 @@ import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedRecord, Transitions } from './stateMachine.js';
 import { FirestoreBreakerStore, parseBreakerDoc, type RunQuery } from './breakerStoreFirestore.js';
-import { FleetCircuitBreaker, type Outcome, type Verdict } from './circuitBreaker.js';
-
-const classify = (o: Outcome<string>): Verdict => (o.ok ? 'success' : 'failure');
-const failing = async (): Promise<string> => {
-  throw new Error('upstream 503');
-};
+import { boom, classify, ok } from '../../testing/breakerTestkit.js';
+import { FleetCircuitBreaker } from './circuitBreaker.js';
 
 describe('parseBreakerDoc', () => {
   it('accepts a stored record and treats a missing or malformed one as closed (null)', () => {
@@ -43,7 +39,7 @@ describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (em
   it('persists every transition in breakers/{service}', async () => {
     const service = `svc-${randomUUID()}`;
     const breaker = new FleetCircuitBreaker(service, store, {}, clock);
-    for (let i = 0; i < 5; i++) await expect(breaker.execute(failing, classify)).rejects.toThrow('upstream 503');
+    for (let i = 0; i < 5; i++) await expect(breaker.execute(boom, classify)).rejects.toThrow('upstream 503');
     const doc = db.collection('breakers').doc(service);
     expect((await doc.get()).data()).toEqual({
       state: 'open',
@@ -56,7 +52,7 @@ describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (em
       updatedAt: now,
     });
     now += 30_000;
-    await expect(breaker.execute(async () => 'ok', classify)).resolves.toBe('ok');
+    await expect(breaker.execute(ok, classify)).resolves.toBe('ok');
     expect((await doc.get()).data()).toMatchObject({ state: 'closed', generation: 1, openedAt: null, probeLeases: [] });
     await breaker.reset();
     expect((await doc.get()).data()).toMatchObject({ state: 'closed', generation: 2 });
@@ -66,13 +62,13 @@ describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (em
     const service = `svc-${randomUUID()}`;
     const a = new FleetCircuitBreaker(service, store, { minCalls: 2 }, clock);
     const b = new FleetCircuitBreaker(service, store, { minCalls: 2 }, clock);
-    await expect(b.execute(async () => 'ok', classify)).resolves.toBe('ok');
-    for (let i = 0; i < 2; i++) await expect(a.execute(failing, classify)).rejects.toThrow('upstream 503');
+    await expect(b.execute(ok, classify)).resolves.toBe('ok');
+    for (let i = 0; i < 2; i++) await expect(a.execute(boom, classify)).rejects.toThrow('upstream 503');
     now += 1_000;
-    await expect(b.execute(async () => 'ok', classify)).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
+    await expect(b.execute(ok, classify)).rejects.toMatchObject({ code: 'BREAKER_OPEN' });
     await b.reset();
     now += 1_000;
-    await expect(a.execute(async () => 'ok', classify)).resolves.toBe('ok');
+    await expect(a.execute(ok, classify)).resolves.toBe('ok');
     expect(a.snapshot()).toMatchObject({ state: 'closed', generation: 1 });
     expect(b.snapshot()).toMatchObject({ state: 'closed', generation: 1 });
   });

@@ -5,36 +5,17 @@ import { BreakerState } from '../../api.js';
 import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
 import { closedRecord, Transitions, type TransitionReason } from './stateMachine.js';
 import { RollingWindow } from './breakerWindow.js';
+import { TransitionListeners, type BreakerTransition, type TransitionListener } from './breakerEvents.js';
 
 export { BreakerConfigError, BreakerOpenError } from './breakerErrors.js';
 export { DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from './breakerOptions.js';
 export { TransitionReasons, type TransitionReason } from './stateMachine.js';
+export type { BreakerTransition, TransitionListener } from './breakerEvents.js';
 
 /** How the caller judges one attempt: business answers (declines, 4xx) are `success` for the breaker. */
 export type Verdict = 'success' | 'failure' | 'ignored';
 /** The result of one attempt, as handed to the classifier. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** One state change, emitted to {@link FleetCircuitBreaker.onTransition} listeners. */
-export interface BreakerTransition {
-  /** Service the breaker protects. */
-  service: string;
-  /** State before. */
-  from: BreakerState;
-  /** State after. */
-  to: BreakerState;
-  /** Epoch ms of the change. */
-  at: number;
-  /** Why; `synced` means another instance made the change and this one adopted it. */
-  reason: TransitionReason;
-  /** Failure rate in percent of the window that opened the breaker (0 after close/reset). */
-  failureRate: number;
-  /** Calls in that window (0 after close/reset). */
-  calls: number;
-}
-
-/** Receives transitions; must not throw (errors are dropped so a listener cannot break a payment). */
-export type TransitionListener = (event: BreakerTransition) => void;
 
 /** Local view of one breaker, as of its last sync with the store. */
 export interface BreakerSnapshot {
@@ -67,12 +48,12 @@ const A_PROBE: { readonly probe: boolean } = Object.freeze({ probe: true });
  * through a {@link BreakerStore}, while each call decides from a local copy
  * refreshed (awaited, coalesced, in the call path: no background timers) when
  * older than `refreshMs`. Each instance counts its own calls; the transitions
- * are fleet-wide transactions (`Transitions` in breakerStore.ts).
+ * are fleet-wide transactions (`Transitions` in stateMachine.ts).
  */
 export class FleetCircuitBreaker {
   private readonly options: BreakerOptions;
   private readonly window: RollingWindow;
-  private readonly listeners = new Set<TransitionListener>();
+  private readonly listeners = new TransitionListeners();
   private local: FleetBreakerState = closedRecord(0, 0);
   private syncedAt: number | null = null;
   private checkedAt = -Infinity;
@@ -157,8 +138,7 @@ export class FleetCircuitBreaker {
 
   /** Subscribes to transitions; returns the unsubscribe function. */
   onTransition(listener: TransitionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /**
@@ -282,13 +262,7 @@ export class FleetCircuitBreaker {
       failureRate: next.failureRate,
       calls: next.calls,
     };
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken subscriber must not fail the call that triggered the transition.
-      }
-    }
+    this.listeners.emit(event);
   }
 
   private openError(now: number, cause?: unknown): BreakerOpenError {

@@ -4,12 +4,6 @@ export { DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from './breakerOptions.j
 export { BreakerRegistry, UnknownBreakerError } from './breakerRegistry.js';
 export { MemoryBreakerStore, type BreakerStore, type FleetBreakerState } from './breakerStore.js';
 export { FirestoreBreakerStore } from './breakerStoreFirestore.js';
-export {
-  FleetCircuitBreaker,
-  type BreakerSnapshot,
-  type BreakerTransition,
-  type Outcome,
-  type TransitionListener,
-  type Verdict,
-} from './circuitBreaker.js';
+export type { BreakerTransition, TransitionListener } from './breakerEvents.js';
+export { FleetCircuitBreaker, type BreakerSnapshot, type Outcome, type Verdict } from './circuitBreaker.js';
 export { TransitionReasons, type TransitionReason } from './stateMachine.js';

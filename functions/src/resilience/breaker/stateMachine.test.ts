@@ -1,40 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBreakerStore, type FleetBreakerState } from './breakerStore.js';
+import { openRecord, T0 } from '../../testing/breakerTestkit.js';
 import { closedRecord, Transitions } from './stateMachine.js';
-
-const S = 'payment-service';
-const T0 = 1_000_000;
-
-function openRecord(overrides: Partial<FleetBreakerState> = {}): FleetBreakerState {
-  return {
-    ...closedRecord(3, T0),
-    state: 'open',
-    openedAt: T0,
-    nextProbeAt: T0 + 30_000,
-    calls: 6,
-    failureRate: 50,
-    ...overrides,
-  };
-}
-
-describe('MemoryBreakerStore', () => {
-  it('starts empty, writes `next`, and leaves the record alone for `next: null`', async () => {
-    const store = new MemoryBreakerStore();
-    expect(await store.read(S)).toBeNull();
-    expect(await store.transact(S, () => ({ next: openRecord(), result: 'wrote' }))).toBe('wrote');
-    expect(await store.transact(S, (cur) => ({ next: null, result: cur?.state }))).toBe('open');
-    expect(await store.read(S)).toEqual(openRecord());
-    expect(await store.read('cloudwatch-logs')).toBeNull();
-  });
-
-  it('hands out copies, so a breaker cannot change the shared record without a transaction', async () => {
-    const store = new MemoryBreakerStore();
-    await store.transact(S, () => ({ next: openRecord(), result: null }));
-    const copy = await store.read(S);
-    copy!.probeLeases.push({ id: 'x', expiresAt: T0 });
-    expect((await store.read(S))?.probeLeases).toEqual([]);
-  });
-});
 
 describe('Transitions', () => {
   it('opens a closed record of the same generation only', () => {

@@ -69,9 +69,9 @@ describe('QueryPool', () => {
     const p = pool({ max: 2, acquireTimeoutMs: 1000 });
     const holders = [deferred(), deferred()];
     const held = holders.map((h, i) => p.executeQuery(() => h.promise, `hold${i}`));
-    const first = failure(p.executeQuery(async () => 'never', 'wait1'));
+    const first = failure(p.executeQuery(() => Promise.resolve('never'), 'wait1'));
     await vi.advanceTimersByTimeAsync(400);
-    const second = failure(p.executeQuery(async () => 'never', 'wait2'));
+    const second = failure(p.executeQuery(() => Promise.resolve('never'), 'wait2'));
     await vi.advanceTimersByTimeAsync(599);
     expect(p.stats().pending).toBe(2);
     await vi.advanceTimersByTimeAsync(1);
@@ -107,9 +107,9 @@ describe('QueryPool', () => {
       ),
     );
     let nextStarted = false;
-    const next = p.executeQuery(async () => {
+    const next = p.executeQuery(() => {
       nextStarted = true;
-      return 'next';
+      return Promise.resolve('next');
     }, 'next');
 
     await vi.advanceTimersByTimeAsync(500);
@@ -153,7 +153,7 @@ describe('QueryPool', () => {
     expect((await cooperative).code).toBe('DB_QUERY_TIMEOUT');
     expect(p.stats()).toMatchObject({ queryTimeouts: 1, abandoned: 1, errors: 0, retries: 0, active: 0 });
 
-    expect(await p.executeQuery(async () => 'fast', 'fastRead', { readOnly: true })).toBe('fast');
+    expect(await p.executeQuery(() => Promise.resolve('fast'), 'fastRead', { readOnly: true })).toBe('fast');
     // The deadline of a settled attempt is cleared, not left to fire later.
     expect(vi.getTimerCount()).toBe(0);
   });

@@ -19,7 +19,7 @@ import {
 import type { PoolInterval, PoolStats } from './queryPoolStats.js';
 import { FifoSemaphore } from './semaphore.js';
 
-/** Construction options of {@link QueryPool}; the lead maps the VUE_APP_* variables onto them. */
+/** Construction options of {@link QueryPool}; runtime.ts maps the VUE_APP_* variables onto them. */
 export interface QueryPoolOptions {
   /** Returns the Firestore instance; called per attempt so it is obtained lazily (e.g. `() => getFirestore()`). */
   getDb: () => Firestore;
@@ -55,8 +55,8 @@ const BACKOFF_INITIAL_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
 /**
- * Bounded-concurrency pool with a FIFO wait queue in front of Firestore (the
- * seed's `databaseManager`). It is not a connection pool: the Firestore SDK
+ * Bounded-concurrency pool with a FIFO wait queue in front of Firestore, the
+ * app's database manager. It is not a connection pool: the Firestore SDK
  * already multiplexes its gRPC channels. What it does is cap how many queries
  * one instance runs at once, make excess callers wait at most
  * `acquireTimeoutMs`, give each attempt a deadline, retry transient gRPC
@@ -216,44 +216,44 @@ export class QueryPool {
     });
     const controller = new AbortController();
     const startedAt = this.now();
+    const settle = (): void => {
+      this.queryDurations.record(this.now() - startedAt);
+      this.slots.release();
+    };
     let work: Promise<T>;
     try {
       work = Promise.resolve(fn(this.getDb(), controller.signal));
     } catch (err) {
       // A synchronous throw (including from getDb) is a failed attempt, like a rejection.
-      work = Promise.reject(err);
+      settle();
+      throw err;
     }
-    const settle = (): void => {
-      this.queryDurations.record(this.now() - startedAt);
-      this.slots.release();
-    };
     // The slot follows the real work, not the caller's wait, so "max at once" holds after a timeout.
     work.then(settle, settle);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => {
-        // Rejected before the abort, so work that fails as soon as its signal aborts still ends as a timeout.
-        reject(TIMED_OUT);
+        // Settled before the abort, so work that fails as soon as its signal aborts still ends as a timeout.
+        resolve(TIMED_OUT);
         controller.abort();
       }, timeoutMs);
       timer.unref();
     });
     try {
-      return await Promise.race([work, deadline]);
-    } catch (err) {
-      if (err === TIMED_OUT) {
+      const result = await Promise.race([work, deadline]);
+      if (result === TIMED_OUT) {
         this.counters.queryTimeouts++;
         this.counters.abandoned++;
         throw new QueryTimeoutError(name, timeoutMs);
       }
-      throw err;
+      return result;
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-/** Rejection of the deadline race; never leaves this module (the caller gets a QueryTimeoutError). */
+/** What the deadline resolves the race with; never leaves this module (the caller gets a QueryTimeoutError). */
 const TIMED_OUT: unique symbol = Symbol('query deadline passed');
 
 /** Full jitter (AWS "exponential backoff and jitter"): uniform in [0, capped exponential delay). */

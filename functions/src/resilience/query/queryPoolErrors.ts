@@ -46,7 +46,7 @@ export const TRANSIENT_GRPC_STATUSES: ReadonlySet<GrpcStatusName> = new Set([
  */
 export function grpcStatusOf(err: unknown): GrpcStatusName | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
-  const code = (err as { code: unknown }).code;
+  const code = err.code;
   if (typeof code === 'number') return (GRPC_STATUS as Record<number, GrpcStatusName>)[code];
   if (typeof code !== 'string') return undefined;
   const normalised = code

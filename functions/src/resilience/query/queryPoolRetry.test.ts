@@ -20,10 +20,9 @@ describe('QueryPool retries and error mapping', () => {
       const p = pool();
       let attempts = 0;
       const result = p.executeQuery(
-        async () => {
+        () => {
           attempts++;
-          if (attempts === 1) throw grpcError(code);
-          return 'ok';
+          return attempts === 1 ? Promise.reject(grpcError(code)) : Promise.resolve('ok');
         },
         'read',
         { readOnly: true },
@@ -43,9 +42,7 @@ describe('QueryPool retries and error mapping', () => {
     let attempts = 0;
     const result = failure(
       p.executeQuery(
-        async () => {
-          throw errors[attempts++];
-        },
+        () => Promise.reject(errors[attempts++] ?? new Error('more attempts than retryAttempts')),
         'setFixedDoc',
         { idempotent: true },
       ),
@@ -80,9 +77,9 @@ describe('QueryPool retries and error mapping', () => {
     const p = pool();
     let attempts = 0;
     const err = await failure(
-      p.executeQuery(async () => {
+      p.executeQuery(() => {
         attempts++;
-        throw grpcError('UNAVAILABLE');
+        return Promise.reject(grpcError('UNAVAILABLE'));
       }, 'commitPayment'),
     );
     expect(attempts).toBe(1);
@@ -103,9 +100,9 @@ describe('QueryPool retries and error mapping', () => {
     const original = grpcError(9);
     const err = await failure(
       p.executeQuery(
-        async () => {
+        () => {
           attempts++;
-          throw original;
+          return Promise.reject(original);
         },
         'readNeedsIndex',
         { readOnly: true },
@@ -134,7 +131,7 @@ describe('QueryPool retries and error mapping', () => {
     });
     const p = new QueryPool({ getDb, max: 1 });
     expect(getDb).not.toHaveBeenCalled();
-    const err = await failure(p.executeQuery(async () => 'x', 'read'));
+    const err = await failure(p.executeQuery(() => Promise.resolve('x'), 'read'));
     expect(err.code).toBe('DB_QUERY_FAILED');
     expect(err.details).toMatchObject({ grpcStatus: null, grpcCode: null });
     expect(p.stats()).toMatchObject({ active: 0, errors: 1 });

@@ -50,7 +50,7 @@ export class FifoSemaphore {
    * promise rejects with what `onTimeout(waitedMs)` returns. The wait timer is
    * unref'd so a queued caller never keeps the process alive.
    */
-  acquire(timeoutMs: number, onTimeout: (waitedMs: number) => unknown): Promise<void> {
+  acquire(timeoutMs: number, onTimeout: (waitedMs: number) => Error): Promise<void> {
     if (this.held < this.max && this.waiters.length === 0) {
       this.held++;
       this.events.onGrant?.(0);
