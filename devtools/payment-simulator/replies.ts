@@ -22,9 +22,13 @@ export function send(res: ServerResponse, reply: Reply): void {
   res.end(payload);
 }
 
+/** The provider's error body. */
+export type ErrorBody = { error: { code: string; message: string } };
+
 /** An error reply in the provider's error format. */
 export function error(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
-  return { status, body: { error: { code, message } }, headers };
+  const body: ErrorBody = { error: { code, message } };
+  return { status, body, headers };
 }
 
 /** Reads and parses a JSON body, or gives the error reply when it is too large or not JSON. */

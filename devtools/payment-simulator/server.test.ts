@@ -2,8 +2,9 @@ import { Agent, request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultConfigError } from './faults.ts';
 import type { FaultConfig } from './faults.ts';
+import type { ErrorBody } from './replies.ts';
 import { startPaymentSimulator } from './server.ts';
-import type { PaymentSimulator } from './server.ts';
+import type { ChargeRecord, LedgerSnapshot, PaymentSimulator, SimulatorStats } from './server.ts';
 
 const API_KEY = 'test-key-123';
 let sim: PaymentSimulator;
@@ -35,6 +36,11 @@ function charge(
   const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return fetch(`${sim.url}/charge`, { method: 'POST', headers, body: text, signal: init.signal });
 }
+
+/** The JSON body of `res`, in the shape the simulator documents for it. */
+const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
+/** The provider error code of an error answer. */
+const errorCode = async (res: Response) => (await json<ErrorBody>(res)).error.code;
 
 const get = (path: string, signal?: AbortSignal) =>
   fetch(`${sim.url}${path}`, { headers: { Authorization: `Bearer ${API_KEY}` }, signal });
@@ -76,13 +82,13 @@ describe('charging', () => {
   it('charges once and answers a repeat with the original charge', async () => {
     const first = await charge(body('tx-1'));
     expect(first.status).toBe(201);
-    const created = await first.json();
+    const created = await json<ChargeRecord>(first);
     expect(created).toMatchObject({ status: 'succeeded', amount: 1999, currency: 'USD', transactionId: 'tx-1' });
     expect(created.id).toMatch(/^ch_/);
 
     const repeat = await charge(body('tx-1'));
     expect(repeat.status).toBe(200);
-    expect((await repeat.json()).id).toBe(created.id);
+    expect((await json<ChargeRecord>(repeat)).id).toBe(created.id);
 
     const ledger = sim.ledger();
     expect(ledger.charges).toHaveLength(1);
@@ -92,11 +98,11 @@ describe('charging', () => {
   it('declines amounts ending in 402 minor units and repeats the decline', async () => {
     const first = await charge(body('tx-d', 402));
     expect(first.status).toBe(402);
-    const declined = await first.json();
+    const declined = await json<ChargeRecord>(first);
     expect(declined).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
     const repeat = await charge(body('tx-d', 402));
     expect(repeat.status).toBe(402);
-    expect((await repeat.json()).id).toBe(declined.id);
+    expect((await json<ChargeRecord>(repeat)).id).toBe(declined.id);
     expect((await charge(body('tx-ok', 1402 + 1))).status).toBe(201);
     expect(sim.ledger().charges.map((c) => c.status)).toEqual(['declined', 'succeeded']);
   });
@@ -105,7 +111,7 @@ describe('charging', () => {
     expect((await charge(body('tx-c', 500))).status).toBe(201);
     const conflict = await charge(body('tx-c', 501));
     expect(conflict.status).toBe(409);
-    expect((await conflict.json()).error.code).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await errorCode(conflict)).toBe('IDEMPOTENCY_CONFLICT');
     expect((await charge({ ...body('tx-c', 500), currency: 'EUR' })).status).toBe(409);
     expect(sim.ledger().charges).toHaveLength(1);
   });
@@ -114,7 +120,7 @@ describe('charging', () => {
     for (const auth of [null, 'Bearer wrong', API_KEY]) {
       const res = await charge(body('tx-a'), { auth });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('UNAUTHORIZED');
+      expect(await errorCode(res)).toBe('UNAUTHORIZED');
     }
     expect((await fetch(`${sim.url}/health`)).status).toBe(401);
     expect(sim.ledger().charges).toEqual([]);
@@ -133,13 +139,15 @@ describe('charging', () => {
     for (const [payload, init, code] of cases) {
       const res = await charge(payload, init);
       expect(res.status).toBe(400);
-      expect((await res.json()).error).toMatchObject({ code, message: expect.any(String) });
+      const { error } = await json<ErrorBody>(res);
+      expect(error.code).toBe(code);
+      expect(typeof error.message).toBe('string');
     }
     expect(sim.ledger().charges).toEqual([]);
   });
 
   it('looks a charge up by transactionId: 200 when seen, 404 otherwise', async () => {
-    const created = await (await charge(body('tx/lookup 1'))).json();
+    const created = await json<ChargeRecord>(await charge(body('tx/lookup 1')));
     const found = await get(`/charge/${encodeURIComponent('tx/lookup 1')}`);
     expect(found.status).toBe(200);
     expect(await found.json()).toEqual(created);
@@ -178,7 +186,7 @@ describe('faults', () => {
     const res = await charge(body('tx-r'));
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
-    expect((await res.json()).error.code).toBe('RATE_LIMITED');
+    expect(await errorCode(res)).toBe('RATE_LIMITED');
     expect(sim.ledger().charges).toEqual([]);
   });
 
@@ -204,12 +212,12 @@ describe('faults', () => {
     await expect(charge(body('tx-ct'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
     const lookup = await get('/charge/tx-ct');
     expect(lookup.status).toBe(200);
-    const recorded = await lookup.json();
+    const recorded = await json<ChargeRecord>(lookup);
     expect(recorded.status).toBe('succeeded');
     sim.setFaults({ mode: 'none' });
     const retry = await charge(body('tx-ct'));
     expect(retry.status).toBe(200);
-    expect((await retry.json()).id).toBe(recorded.id);
+    expect((await json<ChargeRecord>(retry)).id).toBe(recorded.id);
     expect(sim.ledger().charges).toHaveLength(1);
   });
 
@@ -252,7 +260,7 @@ describe('control API', () => {
     ]) {
       const res = await putFaults(bad);
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe('INVALID_FAULT_CONFIG');
+      expect(await errorCode(res)).toBe('INVALID_FAULT_CONFIG');
     }
     expect(() => sim.setFaults({ mode: 'bogus' } as unknown as FaultConfig)).toThrow(FaultConfigError);
     expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual(config);
@@ -275,9 +283,9 @@ describe('control API', () => {
     sim.setFaults({ mode: 'outage', latencyMs: 5 });
     const res = await fetch(`${sim.url}/__control/reset`, { method: 'POST' });
     expect(res.status).toBe(200);
-    const ledger = await (await fetch(`${sim.url}/__control/ledger`)).json();
+    const ledger = await json<LedgerSnapshot>(await fetch(`${sim.url}/__control/ledger`));
     expect(ledger).toEqual({ charges: [], chargeRequests: {} });
-    const stats = await (await fetch(`${sim.url}/__control/stats`)).json();
+    const stats = await json<SimulatorStats>(await fetch(`${sim.url}/__control/stats`));
     expect(stats.requests).toEqual({ charge: 0, lookup: 0, health: 0, other: 0 });
     expect(stats.connectionsOpened).toBe(0);
     expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual({ mode: 'none' });
