@@ -176,7 +176,8 @@ export interface HealthView {
 /** One downstream service as one instance sees it, or summed over the fleet. */
 export interface ServiceStats {
   breaker: BreakerView;
-  pool: HttpPoolNumbers;
+  /** Null until this instance (or, fleet-wide, any live instance) has a pool for the service. */
+  pool: HttpPoolNumbers | null;
   latencyMs: LatencyPercentiles;
   health: HealthView;
 }

@@ -5,16 +5,17 @@ import { CloudWatchShipper } from './observability/cloudwatchShipper.js';
 import { MetricsAggregator } from './observability/emf.js';
 import { logEvent, setLogShipper } from './observability/logger.js';
 import { registerSecret } from './observability/redact.js';
-import type { RunQuery } from './payments/ledger.js';
-import { PaymentHandler } from './payments/paymentHandler.js';
-import { PAYMENT_SERVICE } from './payments/providerClient.js';
-import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
-import { FirestoreBreakerStore } from './resilience/breaker/breakerStoreFirestore.js';
-import type { Verdict } from './resilience/breaker/circuitBreaker.js';
-import { HttpPoolManager } from './resilience/http/httpPool.js';
-import { QueryPool } from './resilience/query/queryPool.js';
+import { FirestoreLedger } from './payments/ledger/firestoreLedger.js';
+import type { PaymentLedger } from './payments/ledger/paymentLedger.js';
+import { PaymentHandler, type PaymentEvents } from './payments/paymentHandler.js';
+import { GenericProvider, PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
+import type { PaymentProvider } from './payments/provider/paymentProvider.js';
+import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from './resilience/breaker/index.js';
+import type { RunQuery } from './resilience/breaker/breakerStoreFirestore.js';
+import { HttpPoolManager } from './resilience/http/index.js';
+import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
-import { markStatsDirty } from './stats/instanceStats.js';
+import { StatsPublisher } from './stats/instanceStats.js';
 
 /** Service name of the CloudWatch Logs shipper in the breaker registry. */
 export const CLOUDWATCH_SERVICE = 'cloudwatch-logs';
@@ -33,7 +34,12 @@ export interface Runtime {
   http: HttpPoolManager;
   shipper: CloudWatchShipper | null;
   metrics: MetricsAggregator;
-  /** The payment handler; creates the payment-service HTTP client on first use (needs the secret). */
+  /** This instance's stats snapshot publisher. */
+  stats: StatsPublisher;
+  ledger: PaymentLedger;
+  /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
+  provider(): PaymentProvider;
+  /** The payment handler (ledger + provider + breaker). */
   payments(): PaymentHandler;
 }
 
@@ -74,23 +80,7 @@ function build(cfg: Config): Runtime {
     enabled: cfg.VUE_APP_ENABLE_METRICS,
     intervalMs: cfg.VUE_APP_METRICS_INTERVAL,
   });
-  breakers.onTransition((t) => {
-    markStatsDirty();
-    if (t.reason === 'synced') return; // the instance that made the change logs it once for the fleet
-    logEvent(
-      'breaker.transition',
-      {
-        service: t.service,
-        breakerState: t.to,
-        from: t.from,
-        reason: t.reason,
-        failureRate: t.failureRate,
-        calls: t.calls,
-      },
-      t.to === 'open' ? 'WARNING' : 'NOTICE',
-    );
-    metrics.recordBreakerTransition({ service: t.service, to: t.to });
-  });
+  const http = new HttpPoolManager();
 
   let shipper: CloudWatchShipper | null = null;
   if (cfg.CLOUDWATCH_LOG_GROUP && cfg.AWS_REGION) {
@@ -111,9 +101,40 @@ function build(cfg: Config): Runtime {
     setLogShipper(shipper);
   }
 
-  const http = new HttpPoolManager();
+  const stats = new StatsPublisher({ cfg, queryPool, runQuery, breakers, http, shipper, metrics });
+  breakers.onTransition((t) => {
+    stats.markDirty();
+    if (t.reason === 'synced') return; // the instance that made the change logs it once for the fleet
+    logEvent(
+      'breaker.transition',
+      {
+        service: t.service,
+        breakerState: t.to,
+        from: t.from,
+        reason: t.reason,
+        failureRate: t.failureRate,
+        calls: t.calls,
+      },
+      t.to === 'open' ? 'WARNING' : 'NOTICE',
+    );
+    metrics.recordBreakerTransition({ service: t.service, to: t.to });
+  });
+
+  // Payment events: every one is logged; the end of each payment is also a metric.
+  const paymentEvents: PaymentEvents = (event, fields, severity) => {
+    logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity);
+    if (event === 'payment.completed') {
+      metrics.recordPayment({
+        outcome: String(fields.outcome),
+        latencyMs: Number(fields.latencyMs),
+        ...(typeof fields.attempts === 'number' ? { attempts: fields.attempts } : {}),
+      });
+    }
+  };
+  const ledger = new FirestoreLedger(runQuery);
+  let provider: PaymentProvider | undefined;
   let handler: PaymentHandler | undefined;
-  return {
+  const rt: Runtime = {
     cfg,
     queryPool,
     runQuery,
@@ -121,8 +142,10 @@ function build(cfg: Config): Runtime {
     http,
     shipper,
     metrics,
-    payments() {
-      if (handler) return handler;
+    stats,
+    ledger,
+    provider() {
+      if (provider) return provider;
       const key = paymentApiKey.value();
       if (!key) {
         throw new ConfigError(
@@ -131,14 +154,18 @@ function build(cfg: Config): Runtime {
         );
       }
       registerSecret(key);
-      http.createHttpClient(PAYMENT_SERVICE, cfg.PAYMENT_SERVICE_URL, {
+      provider = new GenericProvider(http, {
+        baseUrl: cfg.PAYMENT_SERVICE_URL,
+        apiKey: key,
         maxSockets: cfg.VUE_APP_MAX_CONNECTIONS,
         attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
-        headers: { Authorization: `Bearer ${key}` },
       });
-      handler = new PaymentHandler({
-        runQuery,
-        pool: http,
+      return provider;
+    },
+    payments() {
+      handler ??= new PaymentHandler({
+        ledger,
+        provider: rt.provider(),
         breaker: paymentBreaker,
         settings: {
           attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
@@ -146,9 +173,10 @@ function build(cfg: Config): Runtime {
           totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
           maxAmount: cfg.PAYMENT_MAX_AMOUNT,
         },
-        log: (event, fields, severity) => logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity),
+        events: paymentEvents,
       });
       return handler;
     },
   };
+  return rt;
 }

@@ -1,21 +1,28 @@
 // Reconciliation resolves `unknown` and stale `pending` records from the provider.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import {
+  FirestoreLedger,
+  GenericProvider,
+  PaymentHandler,
+  reconcilePayments,
+} from '../../functions/src/payments/index.js';
+import { requestHash } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { RunQuery } from '../../functions/src/resilience/breaker/breakerStoreFirestore.js';
+import { FleetCircuitBreaker, MemoryBreakerStore } from '../../functions/src/resilience/breaker/index.js';
+import { HttpPoolManager } from '../../functions/src/resilience/http/index.js';
 import { adminDb } from './admin.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
 import { SIMULATOR_URL } from './simulator.js';
 
-const require = createRequire(import.meta.url);
-const { reconcilePayments } = require('../../functions/lib/payments/reconcile.js');
-const { requestHash } = require('../../functions/lib/payments/ledger.js');
-const { HttpPoolManager } = require('../../functions/lib/resilience/http/httpPool.js');
-const { PaymentHandler } = require('../../functions/lib/payments/paymentHandler.js');
-const { FleetCircuitBreaker } = require('../../functions/lib/resilience/breaker/circuitBreaker.js');
-const { MemoryBreakerStore } = require('../../functions/lib/resilience/breaker/breakerStore.js');
 const apiKey = /PAYMENT_API_KEY=(.*)/
   .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
   .trim();
+
+/** The generic provider against the payment simulator, through its own pool. */
+function genericProvider(pool: HttpPoolManager): GenericProvider {
+  return new GenericProvider(pool, { baseUrl: SIMULATOR_URL, apiKey, maxSockets: 4, attemptTimeoutMs: 5000 });
+}
 
 function record(status: string, extra: Record<string, unknown> = {}) {
   const base = {
@@ -49,13 +56,13 @@ describe('reconcilePayments', () => {
     await db.doc(`payments/${live}`).set(record('pending', { claimId: 'live-call', leaseUntil: t + 60_000 }));
 
     const pool = new HttpPoolManager();
-    pool.createHttpClient('payment-service', SIMULATOR_URL, { headers: { Authorization: `Bearer ${apiKey}` } });
-    const runQuery = (fn: (d: typeof db) => Promise<unknown>) => fn(db);
-    const report = await reconcilePayments({ runQuery, pool });
+    const provider = genericProvider(pool);
+    const runQuery: RunQuery = (fn) => fn(db);
+    const report = await reconcilePayments({ ledger: new FirestoreLedger(runQuery), provider });
     pool.destroy();
 
     expect(report.charged).toBeGreaterThanOrEqual(1);
-    const get = async (id: string) => (await db.doc(`payments/${id}`).get()).data()!;
+    const get = async (id: string) => (await db.doc(`payments/${id}`).get()).data();
     expect(await get(charged!)).toMatchObject({ status: 'succeeded', chargeId: charge.id, claimId: null });
     expect(await get(never!)).toMatchObject({ status: 'failed', error: { code: 'NOT_CHARGED' } });
     expect(await get(stale!)).toMatchObject({ status: 'failed' });
@@ -67,19 +74,22 @@ describe('reconcilePayments', () => {
   it('loses nothing when the ledger write fails after a charge: the record stays pending and reconciles to succeeded', async () => {
     const db = adminDb();
     const pool = new HttpPoolManager();
-    pool.createHttpClient('payment-service', SIMULATOR_URL, { headers: { Authorization: `Bearer ${apiKey}` } });
-    const runQuery = (fn: (d: typeof db) => Promise<unknown>, name: string) =>
+    const provider = genericProvider(pool);
+    const failingFinalize: RunQuery = (fn, name) =>
       name === 'payments.finalize'
         ? Promise.reject(Object.assign(new Error('firestore unavailable'), { code: 'DB_QUERY_FAILED' }))
         : fn(db);
     const handler = new PaymentHandler({
-      runQuery,
-      pool,
+      ledger: new FirestoreLedger(failingFinalize),
+      provider,
       breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore()),
       settings: { attemptTimeoutMs: 5000, attempts: 3, totalTimeoutMs: 1000, maxAmount: 1000000 },
     });
     const id = `rec_lostwrite_${Date.now()}`;
-    const result = await handler.processPayment(12.34, 'credit_card', id, { uid: 'reconcile-test', currency: 'usd' });
+    const result = await handler.processPayment(
+      { amount: 12.34, paymentMethod: 'credit_card', transactionId: id, currency: 'usd' },
+      'reconcile-test',
+    );
     expect(result).toMatchObject({
       transactionId: id,
       status: 'succeeded',
@@ -91,7 +101,7 @@ describe('reconcilePayments', () => {
     expect(pending).toMatchObject({ status: 'pending', amount: 1234 });
     // Once the claim's lease has expired, reconciliation settles it from the provider.
     await db.doc(`payments/${id}`).update({ leaseUntil: Date.now() - 1 });
-    await reconcilePayments({ runQuery: (fn: (d: typeof db) => Promise<unknown>) => fn(db), pool });
+    await reconcilePayments({ ledger: new FirestoreLedger((fn) => fn(db)), provider });
     pool.destroy();
     expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({
       status: 'succeeded',

@@ -1,9 +1,9 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { requireAdmin, requireUser, type Caller } from '../auth.js';
+import { afterCall } from '../housekeeping.js';
 import { logEvent } from '../observability/logger.js';
 import { runtime, type Runtime } from '../runtime.js';
 import { paymentApiKey } from '../secrets.js';
-import { publishIfDue } from '../stats/instanceStats.js';
 import { toHttpsError } from './toHttpsError.js';
 
 /** Who may call a callable. */
@@ -13,9 +13,8 @@ export type Access = (typeof Access)[keyof typeof Access];
 /**
  * Wraps a handler as a 2nd-gen callable: checks access, runs the handler, maps
  * every error through `toHttpsError`, and before answering does the work that
- * cannot be left to background timers (CPU is throttled after the response):
- * publishes this instance's stats when due and flushes logs to CloudWatch
- * within CLOUDWATCH_FLUSH_BUDGET_MS. That work never changes the result.
+ * cannot be left to background timers (housekeeping.ts). That work never
+ * changes the result.
  */
 export function defineCallable<T>(
   name: string,
@@ -42,17 +41,4 @@ export function defineCallable<T>(
       await afterCall(rt);
     }
   });
-}
-
-/** End-of-call housekeeping; never throws. */
-export async function afterCall(rt: Runtime): Promise<void> {
-  try {
-    await publishIfDue(rt);
-    if (rt.shipper) {
-      for (const event of rt.metrics.drain()) rt.shipper.enqueue(event as unknown as Record<string, unknown>);
-      await rt.shipper.flush({ budgetMs: rt.cfg.CLOUDWATCH_FLUSH_BUDGET_MS });
-    }
-  } catch (err) {
-    logEvent('call.housekeeping_failed', { error: err }, 'WARNING');
-  }
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ResetBreakersResult } from '../api.js';
-import { logEvent } from '../observability/logger.js';
-import { publishIfDue } from '../stats/instanceStats.js';
+import { resetBreakers } from '../stats/poolReports.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
 
@@ -16,13 +15,6 @@ const Payload = z.strictObject({
 export const resetCircuitBreakers = defineCallable(
   'resetCircuitBreakers',
   Access.admin,
-  async (data, caller, rt): Promise<ResetBreakersResult> => {
-    const { serviceName } = parsePayload(Payload, data);
-    const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
-    if (serviceName === undefined) await rt.breakers.resetAll();
-    else await rt.breakers.reset(serviceName);
-    logEvent('breaker.reset_requested', { services: names, uid: caller.uid }, 'NOTICE');
-    await publishIfDue(rt, { force: true });
-    return { reset: names, at: Date.now() };
-  },
+  (data, caller, rt): Promise<ResetBreakersResult> =>
+    resetBreakers(rt, parsePayload(Payload, data).serviceName, caller.uid),
 );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requireAdmin, requireUser } from '../auth.js';
 import { AppError } from '../errors.js';
-import { mapErrorCodes, toHttpsError } from './toHttpsError.js';
+import { toHttpsError } from './toHttpsError.js';
 import { parsePayload } from './validate.js';
 
 describe('callable boundary', () => {
@@ -13,8 +13,9 @@ describe('callable boundary', () => {
     );
     expect(e.code).toBe('unavailable');
     expect(e.details).toEqual({ code: 'BREAKER_OPEN', retryAfterMs: 5 });
-    mapErrorCodes({ SOMETHING_NEW: 'aborted' });
-    expect(toHttpsError(new AppError('SOMETHING_NEW', 'x')).code).toBe('aborted');
+    expect(toHttpsError(new AppError('PAYMENT_UNKNOWN', 'x')).code).toBe('deadline-exceeded');
+    expect(toHttpsError(new AppError('PAYMENT_IN_PROGRESS', 'x')).code).toBe('aborted');
+    expect(toHttpsError(new AppError('SOMETHING_UNMAPPED', 'x')).code).toBe('internal');
   });
 
   it('never leaks an unexpected error message', () => {

@@ -7,7 +7,7 @@ import { logEvent } from '../observability/logger.js';
  * listed here are bugs: they become `internal` with a generic message (the real
  * error goes to the logs only), never the raw error text.
  */
-const CODE_MAP: Record<string, FunctionsErrorCode> = {
+const CODE_MAP: Readonly<Record<string, FunctionsErrorCode>> = {
   INVALID_ARGUMENT: 'invalid-argument',
   NOT_IMPLEMENTED: 'unimplemented',
   UNKNOWN_BREAKER: 'not-found',
@@ -16,12 +16,14 @@ const CODE_MAP: Record<string, FunctionsErrorCode> = {
   DB_QUERY_TIMEOUT: 'deadline-exceeded',
   DB_QUERY_FAILED: 'unavailable',
   CONFIG_INVALID: 'failed-precondition',
+  PAYMENT_FORBIDDEN: 'permission-denied',
+  PAYMENT_CONFLICT: 'already-exists',
+  PAYMENT_IN_PROGRESS: 'aborted',
+  PAYMENT_UNAVAILABLE: 'unavailable',
+  PAYMENT_RATE_LIMITED: 'resource-exhausted',
+  PAYMENT_UNKNOWN: 'deadline-exceeded',
+  PAYMENT_REJECTED: 'failed-precondition',
 };
-
-/** Registers more code mappings (used by domain modules that own their codes). */
-export function mapErrorCodes(entries: Record<string, FunctionsErrorCode>): void {
-  Object.assign(CODE_MAP, entries);
-}
 
 /** Converts any thrown value into an HttpsError with an explicit code. */
 export function toHttpsError(err: unknown): HttpsError {

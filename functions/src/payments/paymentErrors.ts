@@ -86,14 +86,3 @@ export class PaymentRejectedError extends AppError {
     );
   }
 }
-
-/** Error code -> callable error code, registered by the processPayment callable. */
-export const PAYMENT_ERROR_CODES = {
-  PAYMENT_FORBIDDEN: 'permission-denied',
-  PAYMENT_CONFLICT: 'already-exists',
-  PAYMENT_IN_PROGRESS: 'aborted',
-  PAYMENT_UNAVAILABLE: 'unavailable',
-  PAYMENT_RATE_LIMITED: 'resource-exhausted',
-  PAYMENT_UNKNOWN: 'deadline-exceeded',
-  PAYMENT_REJECTED: 'failed-precondition',
-} as const;

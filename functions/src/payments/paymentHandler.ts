@@ -1,30 +1,31 @@
-import type { ProcessPaymentResult } from '../api.js';
-import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
-import { hasCode } from '../errors.js';
-import type { FleetCircuitBreaker, Outcome, Verdict } from '../resilience/breaker/circuitBreaker.js';
-import type { HttpPoolManager } from '../resilience/http/httpPool.js';
+import { randomUUID } from 'node:crypto';
+import { PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
 import {
-  claimPayment,
-  finalizePayment,
-  PaymentStatus,
-  type PaymentOutcome,
-  type PaymentRecord,
-  type RunQuery,
-} from './ledger.js';
-import { normalizeCurrency, toMajorUnits, toMinorUnits } from './money.js';
+  chargeWithRetries,
+  MIN_ATTEMPT_MS,
+  type AttemptDeps,
+  type GiveUp,
+  type PaymentEvents,
+  type PaymentGuard,
+} from './chargeAttempts.js';
+import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
+import { normalizeCurrency, toMinorUnits } from './money.js';
 import {
   PaymentRateLimitedError,
   PaymentRejectedError,
   PaymentUnavailableError,
   PaymentUnknownError,
 } from './paymentErrors.js';
-import { lookupCharge, mayHaveReached, sendCharge, type ChargeAnswer } from './providerClient.js';
+import { toResult, type CallContext } from './paymentResult.js';
+import type { Charge, ChargeAnswer, ChargeRequest, PaymentProvider } from './provider/paymentProvider.js';
+
+export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 
 /** Settings of the payment path (from config.ts). */
 export interface PaymentSettings {
   /** Deadline of one provider attempt, ms [VUE_APP_PAYMENT_TIMEOUT]. */
   attemptTimeoutMs: number;
-  /** Attempts per call, all with the same Idempotency-Key [VUE_APP_PAYMENT_RETRY_ATTEMPTS]. */
+  /** Attempts per call, all with the same idempotency key [VUE_APP_PAYMENT_RETRY_ATTEMPTS]. */
   attempts: number;
   /** Deadline of the whole call including backoff and lookups, ms [PAYMENT_TOTAL_TIMEOUT_MS]. */
   totalTimeoutMs: number;
@@ -32,91 +33,84 @@ export interface PaymentSettings {
   maxAmount: number;
 }
 
-/** What a successful call answers (amount in major units): the callable's contract. */
-export type PaymentResult = ProcessPaymentResult;
+/** A payment as the callable validated it (amount in major units). */
+export interface PaymentInput {
+  amount: number;
+  paymentMethod: PaymentMethod;
+  currency?: string | undefined;
+  /** Generated when absent; callers should send one so a lost answer can be retried. */
+  transactionId?: string | undefined;
+}
 
-/** Structured event sink (wired to the observability logger). */
-export type PaymentLog = (
-  event: string,
-  fields: Record<string, unknown>,
-  severity?: 'INFO' | 'WARNING' | 'ERROR',
-) => void;
-
+/** What the handler depends on: two ports, a guard, settings and an event sink. */
 export interface PaymentHandlerDeps {
-  runQuery: RunQuery;
-  pool: HttpPoolManager;
-  breaker: FleetCircuitBreaker;
+  ledger: PaymentLedger;
+  provider: PaymentProvider;
+  breaker: PaymentGuard;
   settings: PaymentSettings;
-  log?: PaymentLog;
+  events?: PaymentEvents;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Shortest attempt worth starting, and the lookup deadline, ms. */
-const MIN_ATTEMPT_MS = 250;
+/** Deadline of one lookup, ms. */
 const LOOKUP_TIMEOUT_MS = 3000;
-
-/** Breaker verdict for one attempt: business answers are successes; overload and transport faults are failures. */
-export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
-  if (!outcome.ok) return hasCode(outcome.error, 'HTTP_ABORTED') ? 'ignored' : 'failure';
-  const kind = outcome.value.kind;
-  return kind === 'rate-limited' || kind === 'server-error' ? 'failure' : 'success';
-}
 
 /**
  * Processes payments so that none is charged twice or lost: the ledger record
  * is claimed before the provider is called, every attempt of a payment carries
- * the same Idempotency-Key, and an outcome that may be a charge is resolved by
- * asking the provider (`GET /charge/<id>`) instead of guessed.
- * Retry delays: cockatiel's ExponentialBackoff with full jitter; Retry-After wins for 429.
+ * the same idempotency key, and an outcome that may be a charge is resolved by
+ * asking the provider instead of guessed.
  */
 export class PaymentHandler {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly log: PaymentLog;
+  private readonly emit: PaymentEvents;
 
   constructor(private readonly deps: PaymentHandlerDeps) {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.log = deps.log ?? (() => undefined);
+    this.emit = deps.events ?? (() => undefined);
   }
 
-  /** Charges `amount` (major units) once for `transactionId`, or replays its recorded result. */
-  async processPayment(
-    amount: unknown,
-    paymentMethod: string,
-    transactionId: string,
-    options: { uid: string; currency?: string },
-  ): Promise<PaymentResult> {
-    const { runQuery, settings } = this.deps;
-    const currency = normalizeCurrency(options.currency ?? 'USD');
-    const minor = toMinorUnits(amount, currency, settings.maxAmount);
+  /** Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`. */
+  async processPayment(input: PaymentInput, uid: string): Promise<ProcessPaymentResult> {
+    const transactionId = input.transactionId ?? `txn_${randomUUID().replace(/-/g, '')}`;
     const started = this.now();
-    const deadline = started + settings.totalTimeoutMs;
-    const leaseMs = settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000;
-    const claim = await claimPayment(
-      runQuery,
-      { transactionId, uid: options.uid, amount: minor, currency, paymentMethod },
-      leaseMs,
-      this.now,
-    );
-    if (claim.kind === 'replay') {
-      this.log('payment.replayed', { transactionId, status: claim.record.status });
-      return toResult(transactionId, claim.record, true);
-    }
-    const ctx: CallContext = {
-      transactionId,
-      claimId: claim.claimId,
-      priorAttempts: claim.record.attempts,
-      amount: minor,
-      currency,
-    };
-    if (claim.resolveFirst) {
-      const look = await lookupCharge(
-        this.deps.pool,
+    try {
+      const result = await this.decide(input, transactionId, uid, started);
+      const outcome = result.replayed ? 'replayed' : result.status;
+      this.emit('payment.completed', {
         transactionId,
-        Math.min(LOOKUP_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, deadline - this.now())),
-      );
+        outcome,
+        attempts: result.attempts,
+        latencyMs: this.now() - started,
+      });
+      return result;
+    } catch (err) {
+      const outcome = (err as { code?: unknown }).code ?? 'error';
+      this.emit('payment.completed', { transactionId, outcome, latencyMs: this.now() - started }, 'WARNING');
+      throw err;
+    }
+  }
+
+  /** A cheap request to the provider, recorded in its pool's health. */
+  checkProviderHealth() {
+    return this.deps.provider.checkHealth();
+  }
+
+  private async decide(input: PaymentInput, transactionId: string, uid: string, started: number) {
+    const { ledger, provider, settings } = this.deps;
+    const currency = normalizeCurrency(input.currency ?? 'USD');
+    const amount = toMinorUnits(input.amount, currency, settings.maxAmount);
+    const deadline = started + settings.totalTimeoutMs;
+    const req: ChargeRequest = { transactionId, uid, amount, currency, paymentMethod: input.paymentMethod };
+    const claim = await ledger.claim(req, settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000);
+    if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
+    const ctx: CallContext = { req, claimId: claim.claimId, priorAttempts: claim.record.attempts, ref: '' };
+    ctx.ref = claim.record.providerRef ?? (await this.prepare(ctx, deadline));
+    if (claim.resolveFirst) {
+      const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
       if (look.kind === 'found') return this.finish(ctx, 0, look.charge, true);
       if (look.kind === 'unavailable') {
         await this.record(ctx, {
@@ -127,97 +121,64 @@ export class PaymentHandler {
         throw new PaymentUnknownError(transactionId);
       }
     }
-    return this.charge(ctx, { amount: minor, currency, paymentMethod, transactionId }, deadline);
+    return this.charge(ctx, deadline);
   }
 
-  private async charge(
-    ctx: CallContext,
-    body: { amount: number; currency: string; paymentMethod: string; transactionId: string },
-    deadline: number,
-  ): Promise<PaymentResult> {
-    const { pool, breaker, settings } = this.deps;
-    let backoff: IBackoff<unknown> = new ExponentialBackoff({
-      generator: fullJitterGenerator,
-      initialDelay: 200,
-      maxDelay: 2000,
-    }).next();
-    let sent = 0;
-    let maybeCharged = false;
-    let last: {
-      kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error';
-      error?: unknown;
-      retryAfterMs?: number;
-    } = { kind: 'transport' };
-    for (let i = 0; i < settings.attempts; i++) {
-      const remaining = deadline - this.now();
-      if (remaining < MIN_ATTEMPT_MS) break;
-      const attemptStart = this.now();
-      let answer: ChargeAnswer | undefined;
-      try {
-        answer = await breaker.execute(() => {
-          sent++;
-          return sendCharge(pool, body, Math.min(settings.attemptTimeoutMs, remaining));
-        }, classifyAttempt);
-      } catch (err) {
-        if (hasCode(err, 'BREAKER_OPEN')) {
-          last = { kind: 'breaker', error: err, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) };
-          this.log(
-            'payment.attempt',
-            { transactionId: ctx.transactionId, attempt: sent, outcome: 'breaker-open', breakerState: 'open' },
-            'WARNING',
-          );
-          break;
-        }
-        maybeCharged ||= mayHaveReached(err);
-        last = { kind: 'transport', error: err };
-      }
-      const outcome = answer?.kind ?? (last.error as { code?: string })?.code ?? 'error';
-      this.log(
-        'payment.attempt',
-        {
-          transactionId: ctx.transactionId,
-          attempt: sent,
-          outcome,
-          durationMs: this.now() - attemptStart,
-          service: 'payment-service',
-        },
-        answer && answer.kind !== 'server-error' && answer.kind !== 'rate-limited' ? 'INFO' : 'WARNING',
-      );
-      let delay = backoff.duration;
-      backoff = backoff.next(undefined as never);
-      if (answer) {
-        if (answer.kind === 'succeeded' || answer.kind === 'declined') return this.finish(ctx, sent, answer, false);
-        if (answer.kind === 'rejected') {
-          if (answer.httpStatus === 401 || answer.httpStatus === 403) {
-            this.log(
-              'payment.provider_auth_rejected',
-              {
-                transactionId: ctx.transactionId,
-                httpStatus: answer.httpStatus,
-                errorMessage: 'check PAYMENT_API_KEY',
-              },
-              'ERROR',
-            );
-          }
-          await this.record(ctx, {
-            status: PaymentStatus.failed,
-            attempts: ctx.priorAttempts + sent,
-            error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
-          });
-          throw new PaymentRejectedError(ctx.transactionId, answer.httpStatus, answer.providerCode);
-        }
-        if (answer.kind === 'rate-limited') {
-          last = { kind: 'rate-limited', retryAfterMs: answer.retryAfterMs ?? delay };
-          delay = answer.retryAfterMs ?? delay;
-        } else {
-          maybeCharged = true;
-          last = { kind: 'server-error' };
-        }
-      }
-      if (i === settings.attempts - 1 || this.now() + delay + MIN_ATTEMPT_MS > deadline) break;
-      await this.sleep(delay);
+  /** Lets the provider create what it needs (no money moves) and stores a reference that is not the transactionId. */
+  private async prepare(ctx: CallContext, deadline: number): Promise<string> {
+    const { req } = ctx;
+    let ref: string;
+    try {
+      ref = await this.deps.provider.prepare(req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
+    } catch (err) {
+      await this.record(ctx, {
+        status: PaymentStatus.failed,
+        attempts: ctx.priorAttempts,
+        error: { code: 'PREPARE_FAILED', message: 'the provider could not prepare the payment; nothing was charged' },
+      });
+      throw new PaymentUnavailableError(req.transactionId, 1000, 'could not prepare the payment', err);
     }
-    return this.giveUp(ctx, sent, maybeCharged, last, deadline);
+    if (ref !== req.transactionId) await this.deps.ledger.attachProviderRef(req.transactionId, ctx.claimId, ref);
+    return ref;
+  }
+
+  private async charge(ctx: CallContext, deadline: number): Promise<ProcessPaymentResult> {
+    const { provider, breaker, settings } = this.deps;
+    const attemptDeps: AttemptDeps = {
+      provider,
+      breaker,
+      attempts: settings.attempts,
+      attemptTimeoutMs: settings.attemptTimeoutMs,
+      emit: this.emit,
+      now: this.now,
+      sleep: this.sleep,
+    };
+    const r = await chargeWithRetries(attemptDeps, ctx.ref, ctx.req, deadline);
+    if (r.kind === 'charged') return this.finish(ctx, r.sent, r.charge, false);
+    if (r.kind === 'rejected') return this.reject(ctx, r.sent, r.answer);
+    return this.giveUp(ctx, r.sent, r.maybeCharged, r.reason, deadline);
+  }
+
+  /** A final refusal: certainly not charged. */
+  private async reject(
+    ctx: CallContext,
+    sent: number,
+    answer: Extract<ChargeAnswer, { kind: 'rejected' }>,
+  ): Promise<never> {
+    const id = ctx.req.transactionId;
+    if (answer.httpStatus === 401 || answer.httpStatus === 403) {
+      this.emit(
+        'payment.provider_auth_rejected',
+        { transactionId: id, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' },
+        'ERROR',
+      );
+    }
+    await this.record(ctx, {
+      status: PaymentStatus.failed,
+      attempts: ctx.priorAttempts + sent,
+      error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
+    });
+    throw new PaymentRejectedError(id, answer.httpStatus, answer.providerCode);
   }
 
   /** No definite answer: resolve with a lookup when a charge may exist, else record `failed`. */
@@ -225,16 +186,13 @@ export class PaymentHandler {
     ctx: CallContext,
     sent: number,
     maybeCharged: boolean,
-    last: { kind: string; error?: unknown; retryAfterMs?: number },
+    last: GiveUp,
     deadline: number,
-  ): Promise<PaymentResult> {
+  ): Promise<ProcessPaymentResult> {
+    const id = ctx.req.transactionId;
     const attempts = ctx.priorAttempts + sent;
     if (maybeCharged) {
-      const look = await lookupCharge(
-        this.deps.pool,
-        ctx.transactionId,
-        Math.min(LOOKUP_TIMEOUT_MS, Math.max(1000, deadline - this.now())),
-      );
+      const look = await this.deps.provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
       if (look.kind === 'found') return this.finish(ctx, sent, look.charge, false);
       if (look.kind === 'unavailable') {
         await this.record(ctx, {
@@ -242,39 +200,29 @@ export class PaymentHandler {
           attempts,
           error: { code: 'OUTCOME_UNKNOWN', message: `no answer after ${sent} attempt(s); lookup ${look.reason}` },
         });
-        throw new PaymentUnknownError(ctx.transactionId, last.error);
+        throw new PaymentUnknownError(id, last.cause);
       }
     }
     const retryAfterMs = Math.max(1000, last.retryAfterMs ?? 0);
+    const code =
+      { breaker: 'BREAKER_OPEN', 'rate-limited': 'RATE_LIMITED' }[last.kind as string] ?? 'PROVIDER_UNAVAILABLE';
     await this.record(ctx, {
       status: PaymentStatus.failed,
       attempts,
-      error: {
-        code:
-          last.kind === 'breaker'
-            ? 'BREAKER_OPEN'
-            : last.kind === 'rate-limited'
-              ? 'RATE_LIMITED'
-              : 'PROVIDER_UNAVAILABLE',
-        message: `not charged after ${sent} attempt(s)`,
-      },
+      error: { code, message: `not charged after ${sent} attempt(s)` },
     });
-    if (last.kind === 'rate-limited') throw new PaymentRateLimitedError(ctx.transactionId, retryAfterMs);
-    throw new PaymentUnavailableError(
-      ctx.transactionId,
-      retryAfterMs,
-      last.kind === 'breaker' ? 'circuit open' : 'no answer',
-      last.error,
-    );
+    if (last.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
+    const reason = last.kind === 'breaker' ? 'circuit open' : 'no answer';
+    throw new PaymentUnavailableError(id, retryAfterMs, reason, last.cause);
   }
 
   /** Records a definite provider answer and returns the caller's result. */
   private async finish(
     ctx: CallContext,
     sent: number,
-    charge: Extract<ChargeAnswer, { kind: 'succeeded' | 'declined' }>,
+    charge: Charge,
     replayed: boolean,
-  ): Promise<PaymentResult> {
+  ): Promise<ProcessPaymentResult> {
     const outcome: PaymentOutcome = {
       status: charge.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
       attempts: ctx.priorAttempts + sent,
@@ -282,55 +230,30 @@ export class PaymentHandler {
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
     await this.record(ctx, outcome);
-    this.log('payment.completed', {
-      transactionId: ctx.transactionId,
-      status: outcome.status,
-      attempts: outcome.attempts,
-    });
-    return toResult(ctx.transactionId, { amount: ctx.amount, currency: ctx.currency, ...outcome }, replayed);
+    return toResult(
+      ctx.req.transactionId,
+      { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome },
+      replayed,
+    );
   }
 
   /**
    * Writes the outcome. If the write fails the record stays `pending` with a
    * lease, and reconciliation (or the next call) resolves it from the provider.
    */
-  private async record(ctx: { transactionId: string; claimId: string }, outcome: PaymentOutcome): Promise<void> {
+  private async record(ctx: CallContext, outcome: PaymentOutcome): Promise<void> {
     try {
-      await finalizePayment(this.deps.runQuery, ctx.transactionId, ctx.claimId, outcome, this.now);
+      await this.deps.ledger.finalize(ctx.req.transactionId, ctx.claimId, outcome);
     } catch (err) {
-      this.log(
+      this.emit(
         'payment.ledger_write_failed',
-        { transactionId: ctx.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code },
+        { transactionId: ctx.req.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code },
         'ERROR',
       );
     }
   }
-}
 
-/** What one call knows about the payment it holds the claim for. */
-interface CallContext {
-  transactionId: string;
-  claimId: string;
-  /** Attempts recorded by earlier calls for this transactionId. */
-  priorAttempts: number;
-  /** Integer minor units. */
-  amount: number;
-  currency: string;
-}
-
-function toResult(
-  transactionId: string,
-  r: Pick<PaymentRecord, 'amount' | 'currency' | 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
-  replayed: boolean,
-): PaymentResult {
-  return {
-    transactionId,
-    status: r.status as 'succeeded' | 'declined',
-    chargeId: r.chargeId ?? '',
-    amount: toMajorUnits(r.amount, r.currency),
-    currency: r.currency,
-    attempts: r.attempts,
-    replayed,
-    ...(r.declineCode ? { declineCode: r.declineCode } : {}),
-  };
+  private lookupTimeout(deadline: number, floor: number): number {
+    return Math.min(LOOKUP_TIMEOUT_MS, Math.max(floor, deadline - this.now()));
+  }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fleetStatus, sumDb, sumService } from './fleetStats.js';
-import type { DbPoolView, ServiceView } from './instanceStats.js';
+import { fleetStatus, sumDb, sumService, sumShippers } from './fleetStats.js';
+import type { DbPoolNumbers, ServiceStats, ShipperStats } from '../api.js';
 
-const db = (over: Partial<DbPoolView>): DbPoolView => ({
+const db = (over: Partial<DbPoolNumbers>): DbPoolNumbers => ({
   max: 10,
   active: 0,
   idle: 10,
@@ -44,7 +44,7 @@ describe('fleet totals', () => {
   });
 
   it('sums service pools and keeps the newest health check', () => {
-    const view = (requests: number, checkedAt: number | null): ServiceView => ({
+    const view = (requests: number, checkedAt: number | null): ServiceStats => ({
       breaker: { state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null },
       pool: {
         maxSockets: 10,
@@ -70,5 +70,37 @@ describe('fleet totals', () => {
     expect(s.pool).toMatchObject({ maxSockets: 30, requests: 11, socketsCreated: 9 });
     expect(s.latencyMs.p50).toBe(6);
     expect(s.health).toMatchObject({ ok: true, checkedAt: 200 });
+  });
+
+  it('reports a service pool nobody measured as null, and sums only measured ones', () => {
+    const fleetBreaker = { state: 'closed' as const, failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null };
+    const unmeasured: ServiceStats = {
+      breaker: fleetBreaker,
+      pool: null,
+      latencyMs: { p50: null, p95: null, p99: null },
+      health: { ok: null, checkedAt: null, latencyMs: null },
+    };
+    expect(sumService(fleetBreaker, [unmeasured, unmeasured]).pool).toBeNull();
+    expect(sumService(fleetBreaker, []).health).toEqual({ ok: null, checkedAt: null, latencyMs: null });
+  });
+
+  it('sums CloudWatch shippers: counters added, newest error and success kept; none -> null', () => {
+    const shipper = (over: Partial<ShipperStats>): ShipperStats => ({
+      enabled: true,
+      buffered: 1,
+      sent: 10,
+      failed: 0,
+      dropped: 0,
+      lastError: null,
+      lastSuccessAt: null,
+      ...over,
+    });
+    const total = sumShippers([
+      shipper({ sent: 5, lastError: { code: 'THROTTLED', message: 'slow down', at: 200 }, lastSuccessAt: 300 }),
+      shipper({ sent: 7, failed: 2, lastError: { code: 'NETWORK', message: 'reset', at: 100 }, lastSuccessAt: 900 }),
+    ]);
+    expect(total).toMatchObject({ enabled: true, buffered: 2, sent: 12, failed: 2, dropped: 0, lastSuccessAt: 900 });
+    expect(total?.lastError?.code).toBe('THROTTLED');
+    expect(sumShippers([])).toBeNull();
   });
 });

@@ -1,27 +1,34 @@
-import type { LatencyPercentiles } from '../resilience/window/latency.js';
-import type { Runtime } from '../runtime.js';
-import {
-  INSTANCES,
-  NO_HEALTH_CHECK,
-  type DbPoolView,
-  type InstanceSnapshot,
-  type PoolView,
-  type ServiceView,
-} from './instanceStats.js';
+import type {
+  BreakerView,
+  DbPoolNumbers,
+  HttpPoolNumbers,
+  LatencyPercentiles,
+  PoolStatus,
+  ServiceStats,
+  ShipperStats,
+} from '../api.js';
+import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import { INSTANCES, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';
 
 /**
- * Fleet-wide views built from the instance snapshots in Firestore. Counters
+ * Fleet-wide numbers built from the instance snapshots in Firestore. Counters
  * are summed; latency percentiles cannot be merged exactly from percentiles,
  * so the fleet value is the worst (highest) instance's percentile.
  */
 
-/** Snapshots younger than two metrics intervals (older ones count as gone). */
-export async function freshSnapshots(rt: Runtime, now = Date.now()): Promise<InstanceSnapshot[]> {
-  const since = now - 2 * rt.cfg.VUE_APP_METRICS_INTERVAL;
-  const snap = await rt.runQuery(
+/** Snapshots younger than two metrics intervals (older ones count as gone), ordered by function and instance. */
+export async function freshSnapshots(
+  runQuery: RunQuery,
+  intervalMs: number,
+  now = Date.now(),
+): Promise<InstanceSnapshot[]> {
+  const since = now - 2 * intervalMs;
+  const snap = await runQuery(
     (db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(),
     'stats.readFleet',
-    { readOnly: true },
+    {
+      readOnly: true,
+    },
   );
   return snap.docs
     .map((d) => d.data() as InstanceSnapshot)
@@ -35,6 +42,13 @@ function worst(values: (number | null)[]): number | null {
 
 function worstPercentiles<K extends string>(items: Record<K, number | null>[], keys: K[]): Record<K, number | null> {
   return Object.fromEntries(keys.map((k) => [k, worst(items.map((i) => i[k]))])) as Record<K, number | null>;
+}
+
+function sumKeys<T, K extends keyof T>(items: T[], keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, items.reduce((s, v) => s + Number(v[k] ?? 0), 0)])) as Record<
+    K,
+    number
+  >;
 }
 
 const DB_COUNTERS = [
@@ -51,13 +65,9 @@ const DB_COUNTERS = [
 ] as const;
 
 /** Sums the query-pool numbers of the fleet. */
-export function sumDb(views: DbPoolView[]): DbPoolView {
-  const sums = Object.fromEntries(DB_COUNTERS.map((k) => [k, views.reduce((s, v) => s + (v[k] ?? 0), 0)])) as Record<
-    (typeof DB_COUNTERS)[number],
-    number
-  >;
+export function sumDb(views: DbPoolNumbers[]): DbPoolNumbers {
   return {
-    ...sums,
+    ...sumKeys(views, DB_COUNTERS),
     acquireWaitMs: worstPercentiles(
       views.map((v) => v.acquireWaitMs),
       ['p50', 'p99'],
@@ -70,13 +80,13 @@ export function sumDb(views: DbPoolView[]): DbPoolView {
 }
 
 /** Worst status word of the fleet. */
-export function fleetStatus(statuses: string[]): 'healthy' | 'saturated' | 'degraded' {
+export function fleetStatus(statuses: PoolStatus[]): PoolStatus {
   if (statuses.includes('degraded')) return 'degraded';
   if (statuses.includes('saturated')) return 'saturated';
   return 'healthy';
 }
 
-const POOL_KEYS: (keyof PoolView)[] = [
+const POOL_KEYS = [
   'maxSockets',
   'activeSockets',
   'freeSockets',
@@ -87,25 +97,39 @@ const POOL_KEYS: (keyof PoolView)[] = [
   'requests',
   'timeouts',
   'failures',
-];
+] as const satisfies readonly (keyof HttpPoolNumbers)[];
 
-/** Fleet view of one service: fleet breaker state, summed pools, worst latency, newest health check. */
-export function sumService(breaker: ServiceView['breaker'], views: ServiceView[]): ServiceView {
-  const pool = Object.fromEntries(
-    POOL_KEYS.map((k) => [k, views.reduce((s, v) => s + (v.pool[k] ?? 0), 0)]),
-  ) as unknown as PoolView;
+/** Fleet view of one service: fleet breaker state, summed pools (null when no instance has one), worst latency, newest health check. */
+export function sumService(breaker: BreakerView, views: ServiceStats[]): ServiceStats {
+  const pools = views.flatMap((v) => (v.pool ? [v.pool] : []));
   const health =
     views
       .map((v) => v.health)
       .filter((h) => h.checkedAt !== null)
-      .sort((a, b) => b.checkedAt! - a.checkedAt!)[0] ?? NO_HEALTH_CHECK;
+      .sort((a, b) => (b.checkedAt ?? 0) - (a.checkedAt ?? 0))[0] ?? NO_HEALTH_CHECK;
   return {
     breaker,
-    pool,
+    pool: pools.length ? sumKeys(pools, POOL_KEYS) : null,
     latencyMs: worstPercentiles<keyof LatencyPercentiles>(
       views.map((v) => v.latencyMs),
       ['p50', 'p95', 'p99'],
     ),
     health,
+  };
+}
+
+/** Fleet total of the CloudWatch shippers: counters summed, newest error and success; null when none ships. */
+export function sumShippers(all: ShipperStats[]): ShipperStats | null {
+  if (all.length === 0) return null;
+  const lastError =
+    all
+      .map((s) => s.lastError)
+      .filter((e) => e !== null)
+      .sort((a, b) => b.at - a.at)[0] ?? null;
+  return {
+    enabled: all.some((s) => s.enabled),
+    ...sumKeys(all, ['buffered', 'sent', 'failed', 'dropped'] as const),
+    lastError,
+    lastSuccessAt: Math.max(0, ...all.map((s) => s.lastSuccessAt ?? 0)) || null,
   };
 }

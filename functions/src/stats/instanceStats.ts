@@ -1,19 +1,17 @@
 import { Timestamp } from 'firebase-admin/firestore';
-import type { ShipperStats } from '../api.js';
+import type { DbPoolNumbers, HealthView, PoolStatus, ServiceStats, ShipperStats } from '../api.js';
+import type { Config } from '../config.js';
+import type { CloudWatchShipper } from '../observability/cloudwatchShipper.js';
+import type { MetricsAggregator } from '../observability/emf.js';
 import { functionName, instanceId } from '../observability/instance.js';
-import type { DbPoolNumbers, HealthView, HttpPoolNumbers, ServiceStats } from '../api.js';
-import { poolStatus } from '../resilience/query/queryPoolStats.js';
-import type { Runtime } from '../runtime.js';
 import { logEvent } from '../observability/logger.js';
+import type { BreakerRegistry } from '../resilience/breaker/index.js';
+import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import type { HttpPoolManager } from '../resilience/http/index.js';
+import { poolStatus, type QueryPool } from '../resilience/query/index.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
-
-export type { BreakerView, HealthView, ServiceStats as ServiceView } from '../api.js';
-/** HTTP pool numbers of one service. */
-export type PoolView = HttpPoolNumbers;
-/** Query-pool numbers published by an instance. */
-export type DbPoolView = DbPoolNumbers;
 
 /** What each instance publishes to `instances/{instanceId}`. Times are epoch ms. */
 export interface InstanceSnapshot {
@@ -22,7 +20,7 @@ export interface InstanceSnapshot {
   updatedAt: number;
   /** Firestore TTL field: the document may be deleted after this. */
   expiresAt: Timestamp;
-  db: DbPoolView & { status: 'healthy' | 'saturated' | 'degraded' };
+  db: DbPoolNumbers & { status: PoolStatus };
   services: Record<string, ServiceStats>;
   cloudwatch: ShipperStats | null;
 }
@@ -30,99 +28,106 @@ export interface InstanceSnapshot {
 /** Health of a service before its first check. */
 export const NO_HEALTH_CHECK: HealthView = { ok: null, checkedAt: null, latencyMs: null };
 
-const EMPTY_POOL: HttpPoolNumbers = {
-  maxSockets: 0,
-  activeSockets: 0,
-  freeSockets: 0,
-  queued: 0,
-  socketsCreated: 0,
-  socketsClosed: 0,
-  socketErrors: 0,
-  requests: 0,
-  timeouts: 0,
-  failures: 0,
-};
+/** The instance's mechanisms a snapshot is read from. */
+export interface StatsSources {
+  cfg: Pick<Config, 'VUE_APP_METRICS_INTERVAL'>;
+  queryPool: Pick<QueryPool, 'intervalStats'>;
+  runQuery: RunQuery;
+  breakers: Pick<BreakerRegistry, 'names' | 'get'>;
+  http: Pick<HttpPoolManager, 'allStats' | 'health'>;
+  shipper: Pick<CloudWatchShipper, 'stats'> | null;
+  metrics: Pick<MetricsAggregator, 'recordPoolUtilisation' | 'recordPoolWait'>;
+}
 
-/** This instance's view of a service: local pool numbers, breaker as last synced. */
-export function serviceView(rt: Runtime, name: string): ServiceStats {
-  const b = rt.breakers.get(name).snapshot();
-  const known = rt.http.allStats()[name];
-  const {
-    reusedSocketRetries: _r,
-    latencyMs,
-    ...pool
-  } = known ?? { ...EMPTY_POOL, reusedSocketRetries: 0, latencyMs: { p50: null, p95: null, p99: null } };
-  const health = known ? rt.http.health(name) : undefined;
-  return {
-    breaker: {
+/**
+ * Publishes this instance's pool, breaker and shipper numbers to Firestore so
+ * admin callables (which run in other instances) can see them. Publishing runs
+ * inside a call, through the query pool (CPU is throttled after the response).
+ */
+export class StatsPublisher {
+  private lastPublishedAt = 0;
+  private dirty = false;
+
+  constructor(private readonly src: StatsSources) {}
+
+  /** Marks the snapshot stale (e.g. after a breaker transition) so the next call publishes it. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /** This instance's view of a service: local pool numbers (null when it has no pool), breaker as last synced. */
+  serviceView(name: string): ServiceStats {
+    const b = this.src.breakers.get(name).snapshot();
+    const known = this.src.http.allStats()[name];
+    const health = known ? this.src.http.health(name) : null;
+    const breaker = {
       state: b.state,
       failureRate: b.failureRate / 100,
       calls: b.calls,
       openedAt: b.openedAt,
       nextProbeAt: b.nextProbeAt,
-    },
-    pool,
-    latencyMs,
-    health: health
-      ? {
-          ok: health.ok,
-          checkedAt: Date.parse(health.checkedAt),
-          latencyMs: health.latencyMs,
-          ...(health.error ? { error: health.error } : {}),
-        }
-      : NO_HEALTH_CHECK,
-  };
-}
-
-/** Builds this instance's snapshot; consumes one query-pool interval. */
-export function collectSnapshot(rt: Runtime, now = Date.now()): InstanceSnapshot {
-  const { current, previous } = rt.queryPool.intervalStats();
-  const { queued: _q, peakActive: _p, ...db } = current;
-  const interval = rt.cfg.VUE_APP_METRICS_INTERVAL;
-  return {
-    instanceId,
-    function: functionName(),
-    updatedAt: now,
-    expiresAt: Timestamp.fromMillis(now + 2 * interval),
-    db: { ...db, status: poolStatus(current, previous) },
-    services: Object.fromEntries(rt.breakers.names().map((n) => [n, serviceView(rt, n)])),
-    cloudwatch: rt.shipper ? rt.shipper.stats() : null,
-  };
-}
-
-let lastPublishedAt = 0;
-let dirty = false;
-
-/** Marks the snapshot stale (e.g. after a breaker transition) so the next call publishes it. */
-export function markStatsDirty(): void {
-  dirty = true;
-}
-
-/**
- * Publishes this instance's snapshot when the last one is older than the
- * metrics interval, or a breaker changed, or `force`. Runs inside a call (CPU
- * is throttled after the response), through the query pool. Never throws.
- */
-export async function publishIfDue(rt: Runtime, opts: { force?: boolean } = {}, now = Date.now()): Promise<boolean> {
-  if (!opts.force && !dirty && now - lastPublishedAt < rt.cfg.VUE_APP_METRICS_INTERVAL) return false;
-  const snapshot = collectSnapshot(rt, now);
-  for (const [name, view] of Object.entries(snapshot.services)) {
-    if (view.pool.maxSockets > 0)
-      rt.metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
+    };
+    if (!known) return { breaker, pool: null, latencyMs: { p50: null, p95: null, p99: null }, health: NO_HEALTH_CHECK };
+    const { reusedSocketRetries: _r, latencyMs, ...pool } = known;
+    return {
+      breaker,
+      pool,
+      latencyMs,
+      health: health
+        ? {
+            ok: health.ok,
+            checkedAt: Date.parse(health.checkedAt),
+            latencyMs: health.latencyMs,
+            ...(health.error ? { error: health.error } : {}),
+          }
+        : NO_HEALTH_CHECK,
+    };
   }
-  rt.metrics.recordPoolUtilisation({ pool: 'firestore', percent: (100 * snapshot.db.active) / snapshot.db.max });
-  if (snapshot.db.acquireWaitMs.p99 !== null)
-    rt.metrics.recordPoolWait({ pool: 'firestore', waitMs: snapshot.db.acquireWaitMs.p99 });
-  logPoolPressure(snapshot);
-  try {
-    await rt.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', {
-      idempotent: true,
-    });
-    lastPublishedAt = now;
-    dirty = false;
-    return true;
-  } catch {
-    return false;
+
+  /** Builds this instance's snapshot; consumes one query-pool interval. */
+  collect(now = Date.now()): InstanceSnapshot {
+    const { current, previous } = this.src.queryPool.intervalStats();
+    const { queued: _q, peakActive: _p, ...db } = current;
+    const interval = this.src.cfg.VUE_APP_METRICS_INTERVAL;
+    return {
+      instanceId,
+      function: functionName(),
+      updatedAt: now,
+      expiresAt: Timestamp.fromMillis(now + 2 * interval),
+      db: { ...db, status: poolStatus(current, previous) },
+      services: Object.fromEntries(this.src.breakers.names().map((n) => [n, this.serviceView(n)])),
+      cloudwatch: this.src.shipper ? this.src.shipper.stats() : null,
+    };
+  }
+
+  /**
+   * Publishes the snapshot when the last one is older than the metrics
+   * interval, or a breaker changed, or `force`. Never throws.
+   */
+  async publishIfDue(opts: { force?: boolean } = {}, now = Date.now()): Promise<boolean> {
+    if (!opts.force && !this.dirty && now - this.lastPublishedAt < this.src.cfg.VUE_APP_METRICS_INTERVAL) return false;
+    const snapshot = this.collect(now);
+    const { metrics } = this.src;
+    for (const [name, view] of Object.entries(snapshot.services)) {
+      if (view.pool && view.pool.maxSockets > 0) {
+        metrics.recordPoolUtilisation({ pool: name, percent: (100 * view.pool.activeSockets) / view.pool.maxSockets });
+      }
+    }
+    metrics.recordPoolUtilisation({ pool: 'firestore', percent: (100 * snapshot.db.active) / snapshot.db.max });
+    if (snapshot.db.acquireWaitMs.p99 !== null) {
+      metrics.recordPoolWait({ pool: 'firestore', waitMs: snapshot.db.acquireWaitMs.p99 });
+    }
+    logPoolPressure(snapshot);
+    try {
+      await this.src.runQuery((db) => db.collection(INSTANCES).doc(instanceId).set(snapshot), 'stats.publish', {
+        idempotent: true,
+      });
+      this.lastPublishedAt = now;
+      this.dirty = false;
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -145,7 +150,7 @@ function logPoolPressure(snapshot: InstanceSnapshot): void {
     );
   }
   for (const [service, view] of Object.entries(snapshot.services)) {
-    if (view.pool.queued > 0) {
+    if (view.pool && view.pool.queued > 0) {
       logEvent(
         'http_pool.saturated',
         { service, activeSockets: view.pool.activeSockets, maxSockets: view.pool.maxSockets, queued: view.pool.queued },

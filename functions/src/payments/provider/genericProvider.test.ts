@@ -1,9 +1,128 @@
-import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
-import { classifyAttempt } from './paymentHandler.js';
-import { mayHaveReached, retryAfterMs } from './providerClient.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HttpPoolManager } from '../../resilience/http/index.js';
+import { GenericProvider, mayHaveReached, retryAfterMs } from './genericProvider.js';
+import { mayBeCharged } from './paymentProvider.js';
+import { AppError } from '../../errors.js';
 
-describe('provider answers', () => {
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
+const replies: Reply[] = [];
+const seen: { method: string; url: string; key: string | undefined; auth: string | undefined; body: unknown }[] = [];
+let server: Server;
+let http: HttpPoolManager;
+let provider: GenericProvider;
+
+const req = { transactionId: 'txn_1', uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' };
+
+function handle(r: IncomingMessage, res: ServerResponse): void {
+  let text = '';
+  r.on('data', (c: Buffer) => (text += c.toString()));
+  r.on('end', () => {
+    seen.push({
+      method: r.method ?? '',
+      url: r.url ?? '',
+      key: r.headers['idempotency-key'] as string | undefined,
+      auth: r.headers.authorization,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+    });
+    const reply = replies.shift() ?? { status: 500 };
+    if (reply === 'hang') return;
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  http = new HttpPoolManager();
+  provider = new GenericProvider(http, {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    apiKey: 'sk_test_secret',
+    maxSockets: 2,
+    attemptTimeoutMs: 1000,
+  });
+});
+afterAll(async () => {
+  http.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  replies.length = 0;
+  seen.length = 0;
+});
+
+describe('GenericProvider (documented contract over real HTTP)', () => {
+  it('needs no preparation: the reference is the transactionId', async () => {
+    expect(await provider.prepare(req)).toBe('txn_1');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends POST /charge with the transactionId as Idempotency-Key and reads a charge', async () => {
+    replies.push({ status: 201, body: { id: 'ch_1', status: 'succeeded' } });
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({ kind: 'succeeded', chargeId: 'ch_1' });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/charge',
+      key: 'txn_1',
+      auth: 'Bearer sk_test_secret',
+      body: { amount: 1999, currency: 'USD', paymentMethod: 'credit_card', transactionId: 'txn_1' },
+    });
+  });
+
+  it('maps each status of the contract to its reading', async () => {
+    replies.push(
+      { status: 402, body: { id: 'ch_2', status: 'declined', declineCode: 'insufficient_funds' } },
+      { status: 409, body: { error: { code: 'idempotency_conflict' } } },
+      { status: 429, headers: { 'Retry-After': '2' } },
+      { status: 503 },
+      { status: 200, body: { unexpected: true } },
+    );
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({
+      kind: 'declined',
+      chargeId: 'ch_2',
+      declineCode: 'insufficient_funds',
+    });
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({
+      kind: 'rejected',
+      httpStatus: 409,
+      providerCode: 'idempotency_conflict',
+    });
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({ kind: 'rate-limited', retryAfterMs: 2000 });
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({ kind: 'server-error', httpStatus: 503 });
+    const unreadable = await provider.charge('txn_1', req, 1000);
+    expect(unreadable).toEqual({ kind: 'server-error', httpStatus: 200 });
+    expect(mayBeCharged(unreadable)).toBe(true);
+  });
+
+  it('reads a timeout as "no answer, may have been sent"', async () => {
+    replies.push('hang');
+    const answer = await provider.charge('txn_1', req, 300);
+    expect(answer).toMatchObject({ kind: 'no-answer', sent: true, reason: 'timeout' });
+    expect(mayBeCharged(answer)).toBe(true);
+  });
+
+  it('looks a payment up by reference: found, not found, unavailable', async () => {
+    replies.push({ status: 200, body: { id: 'ch_1', status: 'succeeded' } }, { status: 404 }, { status: 500 });
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual({
+      kind: 'found',
+      charge: { kind: 'succeeded', chargeId: 'ch_1' },
+    });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/charge/txn_1' });
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'not-found' });
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'unavailable', reason: 'HTTP 500' });
+  });
+
+  it('checks health with GET /health', async () => {
+    replies.push({ status: 200, body: { ok: true } });
+    expect(await provider.checkHealth()).toMatchObject({ ok: true });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/health' });
+  });
+});
+
+describe('generic provider helpers', () => {
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(retryAfterMs('2')).toBe(2000);
     expect(retryAfterMs('0.5')).toBe(500);
@@ -12,20 +131,9 @@ describe('provider answers', () => {
     expect(retryAfterMs(undefined)).toBeNull();
   });
 
-  it('counts overload and transport faults as breaker failures, business answers as successes', () => {
-    expect(classifyAttempt({ ok: true, value: { kind: 'succeeded', chargeId: 'c' } })).toBe('success');
-    expect(classifyAttempt({ ok: true, value: { kind: 'declined', chargeId: 'c', declineCode: 'x' } })).toBe('success');
-    expect(classifyAttempt({ ok: true, value: { kind: 'rejected', httpStatus: 409 } })).toBe('success');
-    expect(classifyAttempt({ ok: true, value: { kind: 'rate-limited', retryAfterMs: 1000 } })).toBe('failure');
-    expect(classifyAttempt({ ok: true, value: { kind: 'server-error', httpStatus: 503 } })).toBe('failure');
-    expect(classifyAttempt({ ok: false, error: new AppError('HTTP_TIMEOUT', 't') })).toBe('failure');
-    expect(classifyAttempt({ ok: false, error: new AppError('HTTP_ABORTED', 'a') })).toBe('ignored');
-  });
-
   it('treats a request as possibly delivered unless the pool says it never connected', () => {
-    expect(
-      mayHaveReached(new AppError('HTTP_CONNECTION', 'refused', { details: { mayHaveReachedServer: false } })),
-    ).toBe(false);
+    const refused = new AppError('HTTP_CONNECTION', 'refused', { details: { mayHaveReachedServer: false } });
+    expect(mayHaveReached(refused)).toBe(false);
     expect(mayHaveReached(new AppError('HTTP_TIMEOUT', 't', { details: { mayHaveReachedServer: true } }))).toBe(true);
     expect(mayHaveReached(new Error('anything else'))).toBe(true);
   });

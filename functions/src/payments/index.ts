@@ -1,0 +1,8 @@
+/** Payments: the handler, its two ports and their adapters. */
+export { FirestoreLedger, PAYMENTS } from './ledger/firestoreLedger.js';
+export { MemoryLedger } from './ledger/memoryLedger.js';
+export type { PaymentLedger, PaymentRecord } from './ledger/paymentLedger.js';
+export { PaymentHandler, type PaymentEvents, type PaymentInput, type PaymentSettings } from './paymentHandler.js';
+export { GenericProvider, PAYMENT_SERVICE } from './provider/genericProvider.js';
+export type { PaymentProvider } from './provider/paymentProvider.js';
+export { reconcilePayments, type ReconcileReport } from './reconcile.js';

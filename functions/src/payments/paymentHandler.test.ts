@@ -1,0 +1,277 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PaymentStatus } from '../api.js';
+import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
+import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
+import { Transitions } from '../resilience/breaker/stateMachine.js';
+import { MemoryLedger } from './ledger/memoryLedger.js';
+import { PaymentHandler, type PaymentInput } from './paymentHandler.js';
+import type { ChargeAnswer, LookupAnswer } from './provider/paymentProvider.js';
+import { reconcilePayments } from './reconcile.js';
+import { ScriptedProvider, type ScriptedCharge } from './testing/scriptedProvider.js';
+
+// The payment decision table, one test per row, through the in-memory ledger,
+// a scripted provider and a real fleet breaker on an in-memory store. A fake
+// clock: sleeping advances it, so backoff and deadlines are exact.
+
+const T0 = 1_700_000_000_000;
+let clock = T0;
+const now = () => clock;
+const sleeps: number[] = [];
+const sleep = (ms: number) => {
+  sleeps.push(ms);
+  clock += ms;
+  return Promise.resolve();
+};
+const settings = { attemptTimeoutMs: 5000, attempts: 3, totalTimeoutMs: 25_000, maxAmount: 1_000_000 };
+
+let ledger: MemoryLedger;
+let store: MemoryBreakerStore;
+let events: { event: string; fields: Record<string, unknown>; severity: string | undefined }[];
+
+beforeEach(() => {
+  clock = T0;
+  sleeps.length = 0;
+  ledger = new MemoryLedger(now);
+  store = new MemoryBreakerStore();
+  events = [];
+});
+
+function handlerWith(charges: ScriptedCharge[] = [], lookups: LookupAnswer[] = []) {
+  const provider = new ScriptedProvider(charges, lookups);
+  const breaker = new FleetCircuitBreaker('payment-service', store, { minCalls: 5 }, now);
+  const handler = new PaymentHandler({
+    ledger,
+    provider,
+    breaker,
+    settings,
+    now,
+    sleep,
+    events: (event, fields, severity) => events.push({ event, fields, severity }),
+  });
+  return { handler, provider };
+}
+
+const pay = (over: Partial<PaymentInput> = {}): PaymentInput => ({
+  amount: 25.99,
+  paymentMethod: 'credit_card',
+  transactionId: 'txn_1',
+  ...over,
+});
+const ok: ChargeAnswer = { kind: 'succeeded', chargeId: 'ch_1' };
+const timeout: ChargeAnswer = { kind: 'no-answer', sent: true, reason: 'timeout' };
+const record = () => ledger.get('txn_1');
+
+describe('PaymentHandler decision table', () => {
+  it('succeeded: records the charge and answers it', async () => {
+    const { handler, provider } = handlerWith([ok]);
+    const result = await handler.processPayment(pay(), 'u1');
+    expect(result).toEqual({
+      transactionId: 'txn_1',
+      status: 'succeeded',
+      chargeId: 'ch_1',
+      amount: 25.99,
+      currency: 'USD',
+      attempts: 1,
+      replayed: false,
+    });
+    expect(provider.calls[0]?.req).toMatchObject({ amount: 2599, currency: 'USD', paymentMethod: 'credit_card' });
+    expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', attempts: 1, claimId: null });
+    expect(events.find((e) => e.event === 'payment.completed')?.fields).toMatchObject({ outcome: 'succeeded' });
+  });
+
+  it('declined: records the decline code and answers it (not an error)', async () => {
+    const { handler } = handlerWith([{ kind: 'declined', chargeId: 'ch_d', declineCode: 'insufficient_funds' }]);
+    const result = await handler.processPayment(pay(), 'u1');
+    expect(result).toMatchObject({ status: 'declined', chargeId: 'ch_d', declineCode: 'insufficient_funds' });
+    expect(await record()).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
+  });
+
+  it.each([400, 401, 403, 404, 409, 422])('final %i: failed-precondition, recorded failed, not retried', async (s) => {
+    const { handler, provider } = handlerWith([{ kind: 'rejected', httpStatus: s, providerCode: 'nope' }]);
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_REJECTED',
+      details: { transactionId: 'txn_1', status: 'failed', providerStatus: s, providerCode: 'nope' },
+    });
+    expect(provider.count('charge')).toBe(1);
+    expect(provider.count('lookup')).toBe(0);
+    expect(await record()).toMatchObject({ status: 'failed', error: { code: `HTTP_${s}` } });
+    const authAlarm = events.some((e) => e.event === 'payment.provider_auth_rejected');
+    expect(authAlarm).toBe(s === 401 || s === 403);
+  });
+
+  it('429 with Retry-After: waits that long, then resource-exhausted after the last attempt', async () => {
+    const limited: ChargeAnswer = { kind: 'rate-limited', retryAfterMs: 1500 };
+    const { handler, provider } = handlerWith([limited, limited, limited]);
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_RATE_LIMITED',
+      details: { status: 'failed', retryAfterMs: 1500 },
+    });
+    expect(sleeps).toEqual([1500, 1500]);
+    expect(provider.count('charge')).toBe(3);
+    expect(provider.count('lookup')).toBe(0);
+    expect(await record()).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'RATE_LIMITED' } });
+  });
+
+  it('429 without Retry-After: full-jitter backoff, then success', async () => {
+    const { handler } = handlerWith([{ kind: 'rate-limited', retryAfterMs: null }, ok]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(0);
+    expect(sleeps[0]).toBeLessThanOrEqual(2000);
+  });
+
+  it('5xx then success: retried with the same reference, one charge recorded', async () => {
+    const { handler, provider } = handlerWith([{ kind: 'server-error', httpStatus: 503 }, ok]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(provider.calls.filter((c) => c.op === 'charge').map((c) => c.ref)).toEqual(['txn_1', 'txn_1']);
+  });
+
+  it('timeouts, lookup finds the charge: succeeded with the provider charge id', async () => {
+    const { handler, provider } = handlerWith(
+      [timeout, timeout, timeout],
+      [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_late' } }],
+    );
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
+      status: 'succeeded',
+      chargeId: 'ch_late',
+      attempts: 3,
+    });
+    expect(provider.count('lookup')).toBe(1);
+    expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_late' });
+  });
+
+  it('timeouts, lookup finds nothing: failed (not charged), unavailable', async () => {
+    const { handler } = handlerWith([timeout, timeout, timeout], [{ kind: 'not-found' }]);
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_UNAVAILABLE',
+      details: { status: 'failed' },
+    });
+    expect(await record()).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE' } });
+  });
+
+  it('timeouts, lookup unavailable: unknown (maybe charged), deadline-exceeded', async () => {
+    const { handler } = handlerWith([timeout, timeout, timeout], [{ kind: 'unavailable', reason: 'timeout' }]);
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_UNKNOWN',
+      details: { transactionId: 'txn_1', status: 'unknown' },
+    });
+    expect(await record()).toMatchObject({ status: 'unknown', error: { code: 'OUTCOME_UNKNOWN' } });
+  });
+
+  it('never connected: failed without a lookup, since nothing reached the provider', async () => {
+    const refused: ChargeAnswer = { kind: 'no-answer', sent: false, reason: 'HTTP_CONNECTION' };
+    const { handler, provider } = handlerWith([refused, refused, refused]);
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ code: 'PAYMENT_UNAVAILABLE' });
+    expect(provider.count('lookup')).toBe(0);
+    expect(await record()).toMatchObject({ status: 'failed' });
+  });
+
+  it('breaker open: the provider is not called; failed, unavailable with retryAfterMs', async () => {
+    await store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
+    const { handler, provider } = handlerWith();
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_UNAVAILABLE',
+      details: { status: 'failed', retryAfterMs: 30_000 },
+    });
+    expect(provider.count('charge')).toBe(0);
+    expect(await record()).toMatchObject({ status: 'failed', attempts: 0, error: { code: 'BREAKER_OPEN' } });
+  });
+
+  it('ledger write fails after a charge: the caller gets the charge; reconciliation records it later', async () => {
+    const { handler, provider } = handlerWith([ok]);
+    ledger.finalize = () => Promise.reject(Object.assign(new Error('unavailable'), { code: 'DB_QUERY_FAILED' }));
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
+    expect(events.some((e) => e.event === 'payment.ledger_write_failed' && e.severity === 'ERROR')).toBe(true);
+    expect(await record()).toMatchObject({ status: 'pending' });
+
+    Reflect.deleteProperty(ledger, 'finalize');
+    clock += settings.totalTimeoutMs + 10_000; // the lease ends
+    const lookups: LookupAnswer[] = [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1' } }];
+    const report = await reconcilePayments({ ledger, provider: new ScriptedProvider([], lookups) });
+    expect(report).toMatchObject({ examined: 1, charged: 1 });
+    expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
+    expect(provider.count('charge')).toBe(1);
+  });
+
+  it('replay: a final record is answered again without calling the provider', async () => {
+    await handlerWith([ok]).handler.processPayment(pay(), 'u1');
+    const { handler, provider } = handlerWith();
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
+      status: 'succeeded',
+      chargeId: 'ch_1',
+      replayed: true,
+    });
+    expect(provider.calls).toHaveLength(0);
+    expect(events.at(-1)?.fields).toMatchObject({ outcome: 'replayed' });
+  });
+
+  it("another user's transactionId: permission-denied, nothing changes", async () => {
+    await handlerWith([ok]).handler.processPayment(pay(), 'u1');
+    const before = await record();
+    const { handler, provider } = handlerWith();
+    await expect(handler.processPayment(pay(), 'u2')).rejects.toMatchObject({ code: 'PAYMENT_FORBIDDEN' });
+    expect(provider.calls).toHaveLength(0);
+    expect(await record()).toEqual(before);
+  });
+
+  it('same transactionId with other parameters: already-exists, nothing changes', async () => {
+    await handlerWith([ok]).handler.processPayment(pay(), 'u1');
+    const { handler, provider } = handlerWith();
+    await expect(handler.processPayment(pay({ amount: 30 }), 'u1')).rejects.toMatchObject({ code: 'PAYMENT_CONFLICT' });
+    await expect(handler.processPayment(pay({ paymentMethod: 'debit_card' }), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_CONFLICT',
+    });
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('live duplicate: aborted while another call holds the claim; retryAfterMs is the lease left', async () => {
+    let second: Promise<unknown> | undefined;
+    const { handler } = handlerWith([
+      () => {
+        second = handler.processPayment(pay(), 'u1').catch((e: unknown) => e);
+        return ok;
+      },
+    ]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', replayed: false });
+    expect(await second).toMatchObject({ code: 'PAYMENT_IN_PROGRESS', details: { status: 'pending' } });
+    expect(((await second) as { details: { retryAfterMs: number } }).details.retryAfterMs).toBeGreaterThan(25_000);
+  });
+
+  it('unknown record, repeat call: asks the provider first and records what it found, no new charge', async () => {
+    await handlerWith([timeout, timeout, timeout], [{ kind: 'unavailable', reason: 'timeout' }])
+      .handler.processPayment(pay(), 'u1')
+      .catch(() => undefined);
+    const { handler, provider } = handlerWith([], [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1' } }]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
+      status: 'succeeded',
+      replayed: true,
+      attempts: 3,
+    });
+    expect(provider.count('charge')).toBe(0);
+  });
+
+  it('failed record, repeat call: charges again (certainly not charged before)', async () => {
+    await handlerWith([{ kind: 'rejected', httpStatus: 400 }])
+      .handler.processPayment(pay(), 'u1')
+      .catch(() => undefined);
+    const { handler, provider } = handlerWith([ok]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(provider.count('lookup')).toBe(0);
+  });
+
+  it('invalid amount: invalid-argument and no ledger record', async () => {
+    const { handler, provider } = handlerWith();
+    await expect(handler.processPayment(pay({ amount: 1.234 }), 'u1')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    expect(await record()).toBeNull();
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('no transactionId: one is generated and recorded', async () => {
+    const { handler } = handlerWith([ok]);
+    const result = await handler.processPayment(pay({ transactionId: undefined }), 'u1');
+    expect(result.transactionId).toMatch(/^txn_[0-9a-f]{32}$/);
+    expect(await ledger.get(result.transactionId)).toMatchObject({ status: PaymentStatus.succeeded });
+  });
+});

@@ -1,0 +1,37 @@
+import { PaymentStatus, type ProcessPaymentResult } from '../api.js';
+import type { PaymentRecord } from './ledger/paymentLedger.js';
+import { toMajorUnits } from './money.js';
+import type { ChargeRequest } from './provider/paymentProvider.js';
+
+/** What one call knows about the payment it holds the claim for. */
+export interface CallContext {
+  /** The request (amount in integer minor units). */
+  req: ChargeRequest;
+  claimId: string;
+  /** Attempts recorded by earlier calls for this transactionId. */
+  priorAttempts: number;
+  /** The provider's reference of the payment. */
+  ref: string;
+}
+
+/** The caller's answer for a final record (amount back in major units). */
+export function toResult(
+  transactionId: string,
+  r: Pick<PaymentRecord, 'amount' | 'currency' | 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
+  replayed: boolean,
+): ProcessPaymentResult {
+  const status = r.status;
+  if (status !== PaymentStatus.succeeded && status !== PaymentStatus.declined) {
+    throw new Error(`payment ${transactionId} is ${status}, not final`);
+  }
+  return {
+    transactionId,
+    status,
+    chargeId: r.chargeId ?? '',
+    amount: toMajorUnits(r.amount, r.currency),
+    currency: r.currency,
+    attempts: r.attempts,
+    replayed,
+    ...(r.declineCode ? { declineCode: r.declineCode } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+import type { HealthResult } from '../../resilience/http/index.js';
+
+/** What the provider is asked to charge: the ledger's request (amount in integer minor units). */
+export interface ChargeRequest {
+  transactionId: string;
+  uid: string;
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+}
+
+/** A definite answer about money: charged, or declined by the issuer. */
+export type Charge =
+  { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; chargeId: string; declineCode: string };
+
+/**
+ * The provider's reading of one charge attempt, in the provider's own terms
+ * translated to ours. Transport faults are answers too (`no-answer`), so the
+ * handler never needs to know the wire format or the HTTP layer's errors.
+ */
+export type ChargeAnswer =
+  | Charge
+  /** A final refusal that charged nothing (bad request, auth, conflict...). */
+  | { kind: 'rejected'; httpStatus: number; providerCode?: string }
+  /** Rate limited: nothing was charged; retry after the delay. */
+  | { kind: 'rate-limited'; retryAfterMs: number | null }
+  /** The provider failed in a way that may or may not have charged. */
+  | { kind: 'server-error'; httpStatus: number }
+  /** No answer. `sent: false` is certainty that the request never reached the provider. */
+  | { kind: 'no-answer'; sent: boolean; reason: string; cause?: unknown };
+
+/** What a lookup of a payment at the provider said. */
+export type LookupAnswer =
+  { kind: 'found'; charge: Charge } | { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
+
+/**
+ * The payment provider port. One adapter per provider (the documented generic
+ * contract, Stripe); nothing outside an adapter knows its wire format.
+ */
+export interface PaymentProvider {
+  /** Name of the provider's HTTP pool and circuit breaker. */
+  readonly service: string;
+  /**
+   * Creates what the provider needs before money can move, without moving any,
+   * and returns the provider's reference for the payment. The reference must be
+   * the same for every call with the same transactionId. The generic contract
+   * needs nothing: its reference is the transactionId.
+   */
+  prepare(req: ChargeRequest, timeoutMs: number): Promise<string>;
+  /** One charge attempt; every attempt of a payment carries the same idempotency key. Never throws. */
+  charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer>;
+  /** Asks the provider what became of the payment. Never throws. */
+  lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer>;
+  /** A cheap request that proves the provider is reachable; recorded in the pool's health. */
+  checkHealth(): Promise<HealthResult>;
+}
+
+/** True when an answer leaves open whether money moved. */
+export function mayBeCharged(answer: ChargeAnswer): boolean {
+  return answer.kind === 'server-error' || (answer.kind === 'no-answer' && answer.sent);
+}

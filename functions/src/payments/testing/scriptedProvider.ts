@@ -1,0 +1,49 @@
+import type { HealthResult } from '../../resilience/http/index.js';
+import type { ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+
+/** One scripted charge: an answer, or a function of the clock (e.g. to let time pass during the attempt). */
+export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
+
+/**
+ * A PaymentProvider for unit tests of the payment decisions: answers charges
+ * and lookups from scripts, in order, and records every call. A call past the
+ * end of its script fails the test loudly.
+ */
+export class ScriptedProvider implements PaymentProvider {
+  readonly service = 'payment-service';
+  readonly calls: { op: 'prepare' | 'charge' | 'lookup'; ref?: string; req: ChargeRequest; timeoutMs: number }[] = [];
+
+  constructor(
+    private readonly charges: ScriptedCharge[] = [],
+    private readonly lookups: LookupAnswer[] = [],
+    private readonly ref: (req: ChargeRequest) => string = (req) => req.transactionId,
+  ) {}
+
+  /** Calls of one kind. */
+  count(op: 'prepare' | 'charge' | 'lookup'): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+
+  prepare(req: ChargeRequest, timeoutMs: number): Promise<string> {
+    this.calls.push({ op: 'prepare', req, timeoutMs });
+    return Promise.resolve(this.ref(req));
+  }
+
+  charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+    this.calls.push({ op: 'charge', ref, req, timeoutMs });
+    const next = this.charges.shift();
+    if (next === undefined) return Promise.reject(new Error('ScriptedProvider: unexpected charge'));
+    return Promise.resolve(typeof next === 'function' ? next() : next);
+  }
+
+  lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
+    this.calls.push({ op: 'lookup', ref, req, timeoutMs });
+    const next = this.lookups.shift();
+    if (next === undefined) return Promise.reject(new Error('ScriptedProvider: unexpected lookup'));
+    return Promise.resolve(next);
+  }
+
+  checkHealth(): Promise<HealthResult> {
+    return Promise.resolve({ ok: true, checkedAt: new Date(0).toISOString(), latencyMs: 0 });
+  }
+}

@@ -1,0 +1,73 @@
+import type { ConnectionPoolStats, DatabasePoolStatus, ResetBreakersResult } from '../api.js';
+import { logEvent } from '../observability/logger.js';
+import type { Runtime } from '../runtime.js';
+import { fleetStatus, freshSnapshots, sumDb, sumService, sumShippers } from './fleetStats.js';
+
+/**
+ * The admin callables' domain functions: fleet reports built from every live
+ * instance's snapshot (this instance publishes its own first, so it is current).
+ */
+
+/** The Firestore query pool of every live instance and their fleet total. */
+export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatus> {
+  await rt.stats.publishIfDue({ force: true });
+  const snapshots = await freshSnapshots(rt.runQuery, rt.cfg.VUE_APP_METRICS_INTERVAL);
+  return {
+    status: fleetStatus(snapshots.map((s) => s.db.status)),
+    at: Date.now(),
+    fleet: sumDb(snapshots.map((s) => s.db)),
+    instances: snapshots.map((s) => ({
+      instanceId: s.instanceId,
+      function: s.function,
+      updatedAt: s.updatedAt,
+      ...s.db,
+    })),
+  };
+}
+
+/**
+ * HTTP pools, breakers and CloudWatch shipping of the fleet. Breaker state is
+ * the fleet's (read from Firestore now); `check` runs the health checks from
+ * this instance first.
+ */
+export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean } = {}): Promise<ConnectionPoolStats> {
+  if (opts.check) await rt.provider().checkHealth();
+  await Promise.all(rt.breakers.names().map((n) => rt.breakers.get(n).sync()));
+  await rt.stats.publishIfDue({ force: true });
+  const snapshots = await freshSnapshots(rt.runQuery, rt.cfg.VUE_APP_METRICS_INTERVAL);
+  const services = Object.fromEntries(
+    rt.breakers.names().map((name) => [
+      name,
+      sumService(
+        rt.stats.serviceView(name).breaker,
+        snapshots.flatMap((s) => (s.services[name] ? [s.services[name]] : [])),
+      ),
+    ]),
+  );
+  return {
+    at: Date.now(),
+    services,
+    instances: snapshots.map((s) => ({
+      instanceId: s.instanceId,
+      function: s.function,
+      updatedAt: s.updatedAt,
+      services: s.services,
+      cloudwatch: s.cloudwatch,
+    })),
+    cloudwatch: sumShippers(snapshots.flatMap((s) => (s.cloudwatch ? [s.cloudwatch] : []))),
+  };
+}
+
+/** Closes one breaker, or all of them, fleet-wide; unknown name -> UNKNOWN_BREAKER. */
+export async function resetBreakers(
+  rt: Runtime,
+  serviceName: string | undefined,
+  uid: string,
+): Promise<ResetBreakersResult> {
+  const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
+  if (serviceName === undefined) await rt.breakers.resetAll();
+  else await rt.breakers.reset(serviceName);
+  logEvent('breaker.reset_requested', { services: names, uid }, 'NOTICE');
+  await rt.stats.publishIfDue({ force: true });
+  return { reset: names, at: Date.now() };
+}
