@@ -1,0 +1,61 @@
+import { attachStep, claimStep, finalizeStep, newClaimId, resolutionStep, type LedgerStep } from './ledgerRules.js';
+import type {
+  Claim,
+  PaymentLedger,
+  PaymentOutcome,
+  PaymentRecord,
+  PaymentRequest,
+  UnresolvedPayment,
+} from './paymentLedger.js';
+
+/** One atomic read-modify-write of a record: reads it, applies `step`, writes what the step says. */
+export type Transact = <T>(
+  transactionId: string,
+  name: string,
+  step: (current: PaymentRecord | undefined) => LedgerStep<T>,
+) => Promise<T>;
+
+/**
+ * A PaymentLedger built from the shared rules (ledgerRules.ts) and one atomic
+ * `transact` of the storage; adapters add `transact` and their queries, so no
+ * adapter can apply the rules differently.
+ */
+export abstract class RuleLedger implements PaymentLedger {
+  protected constructor(private readonly clock: () => number) {}
+
+  /** Atomic read-modify-write of one record in the adapter's storage. */
+  protected abstract transact: Transact;
+
+  abstract scanUnresolved(limit: number): Promise<UnresolvedPayment[]>;
+
+  abstract get(transactionId: string): Promise<PaymentRecord | null>;
+
+  claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
+    const claimId = newClaimId();
+    return this.transact(req.transactionId, 'payments.claim', (cur) =>
+      claimStep(cur, req, claimId, this.clock(), leaseMs),
+    );
+  }
+
+  attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void> {
+    return this.transact(transactionId, 'payments.attachRef', (cur) =>
+      attachStep(cur, claimId, providerRef, this.clock()),
+    );
+  }
+
+  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<void> {
+    return this.transact(transactionId, 'payments.finalize', (cur) =>
+      finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
+    );
+  }
+
+  claimForResolution(
+    transactionId: string,
+    leaseMs: number,
+  ): Promise<{ claimId: string; record: PaymentRecord } | null> {
+    const claimId = newClaimId();
+    return this.transact(transactionId, 'payments.claimForResolution', (cur) =>
+      resolutionStep(cur, claimId, this.clock(), leaseMs),
+    );
+  }
+}
