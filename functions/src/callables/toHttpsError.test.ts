@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requireAdmin, requireUser } from '../auth.js';
 import { AppError } from '../errors.js';
+import {
+  PaymentConflictError,
+  PaymentForbiddenError,
+  PaymentInProgressError,
+  PaymentRateLimitedError,
+  PaymentRejectedError,
+  PaymentUnavailableError,
+  PaymentUnknownError,
+} from '../payments/paymentErrors.js';
 import { toHttpsError } from './toHttpsError.js';
 import { parsePayload } from './validate.js';
 
@@ -16,6 +25,23 @@ describe('callable boundary', () => {
     expect(toHttpsError(new AppError('PAYMENT_UNKNOWN', 'x')).code).toBe('deadline-exceeded');
     expect(toHttpsError(new AppError('PAYMENT_IN_PROGRESS', 'x')).code).toBe('aborted');
     expect(toHttpsError(new AppError('SOMETHING_UNMAPPED', 'x')).code).toBe('internal');
+  });
+
+  it('gives every payment error its callable code, with transactionId in the details', () => {
+    const cases: [AppError, string][] = [
+      [new PaymentForbiddenError('t1'), 'permission-denied'],
+      [new PaymentConflictError('t1'), 'already-exists'],
+      [new PaymentInProgressError('t1', 100), 'aborted'],
+      [new PaymentUnavailableError('t1', 1000, 'circuit open'), 'unavailable'],
+      [new PaymentRateLimitedError('t1', 1000), 'resource-exhausted'],
+      [new PaymentUnknownError('t1'), 'deadline-exceeded'],
+      [new PaymentRejectedError('t1', 400, 'bad'), 'failed-precondition'],
+    ];
+    for (const [err, code] of cases) {
+      const e = toHttpsError(err);
+      expect(e.code, err.code).toBe(code);
+      if (!(err instanceof PaymentForbiddenError)) expect(e.details).toMatchObject({ transactionId: 't1' });
+    }
   });
 
   it('never leaks an unexpected error message', () => {
