@@ -81,6 +81,12 @@ function int(body: Body, key: string): number | undefined {
 function token(prefix: string, n: number): string {
   return `${prefix}/${String(n).padStart(20, '0')}`;
 }
+/** `limit` of the Describe* actions: 1 to 50, default 50. */
+function pageLimit(body: Body): number {
+  const limit = int(body, 'limit') ?? 50;
+  if (limit < 1 || limit > 50) throw invalid('limit must be between 1 and 50.');
+  return limit;
+}
 function parseToken(raw: unknown, prefixes: string[]): { prefix: string; n: number } | undefined {
   if (raw === undefined || raw === null) return undefined;
   const m = typeof raw === 'string' ? /^([a-z])\/(\d{1,20})$/.exec(raw) : null;
@@ -97,7 +103,7 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
   let seq = 0;
 
   function group(body: Body): Group {
-    const name = (body.logGroupName ?? body.logGroupIdentifier) as unknown;
+    const name = body.logGroupName ?? body.logGroupIdentifier;
     if (typeof name !== 'string' || name.length === 0) throw invalid('logGroupName is required.');
     const g = store.get(name);
     if (!g) throw notFound('group');
@@ -130,11 +136,18 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
     },
     DescribeLogGroups(body) {
       const prefix = str(body, 'logGroupNamePrefix', false) ?? '';
-      const logGroups = [...store.values()]
+      const limit = pageLimit(body);
+      const all = [...store.values()]
         .filter((g) => g.logGroupName.startsWith(prefix))
-        .sort((a, b) => a.logGroupName.localeCompare(b.logGroupName))
-        .map((g) => ({ logGroupName: g.logGroupName, creationTime: g.creationTime, storedBytes: 0 }));
-      return { logGroups };
+        .sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
+      const start = parseToken(body.nextToken, ['g'])?.n ?? 0;
+      const logGroups = all.slice(start, start + limit).map((g) => ({
+        logGroupName: g.logGroupName,
+        creationTime: g.creationTime,
+        arn: `arn:aws:logs:us-east-1:000000000000:log-group:${g.logGroupName}:*`,
+        storedBytes: 0,
+      }));
+      return start + limit < all.length ? { logGroups, nextToken: token('g', start + limit) } : { logGroups };
     },
     DescribeLogStreams(body) {
       const g = group(body);
@@ -144,8 +157,7 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
         throw invalid('orderBy must be LogStreamName or LastEventTime.');
       if (prefix !== undefined && orderBy === 'LastEventTime')
         throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
-      const limit = int(body, 'limit') ?? 50;
-      if (limit < 1 || limit > 50) throw invalid('limit must be between 1 and 50.');
+      const limit = pageLimit(body);
       const lastTs = (s: Stream) => s.events.at(-1)?.timestamp ?? 0;
       const all = [...g.streams.values()]
         .filter((s) => prefix === undefined || s.logStreamName.startsWith(prefix))
@@ -236,7 +248,7 @@ export function createLogsActions(store: Map<string, Group>): Record<string, Act
     },
     FilterLogEvents(body) {
       const g = group(body);
-      const names = body.logStreamNames as unknown;
+      const names = body.logStreamNames;
       const prefix = str(body, 'logStreamNamePrefix', false);
       const startTime = int(body, 'startTime') ?? 0;
       const endTime = int(body, 'endTime') ?? Number.MAX_SAFE_INTEGER;

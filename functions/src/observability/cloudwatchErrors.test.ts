@@ -5,7 +5,14 @@ import {
   ServiceUnavailableException,
   ThrottlingException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { FailureKinds, ShipErrorCodes, classifyFailure, errorDetail, toShipError } from './cloudwatchErrors.js';
+import {
+  FailureKinds,
+  ShipErrorCodes,
+  classifyFailure,
+  errorDetail,
+  healthProblem,
+  toShipError,
+} from './cloudwatchErrors.js';
 
 const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 
@@ -41,11 +48,9 @@ describe('toShipError', () => {
       new ThrottlingException({ message: 'Rate exceeded', ...meta(400) }),
       5,
     );
-    expect(throttled).toEqual({
-      code: ShipErrorCodes.throttled,
-      message: expect.stringContaining('stay buffered'),
-      at: 5,
-    });
+    expect(throttled.code).toBe(ShipErrorCodes.throttled);
+    expect(throttled.message).toContain('stay buffered');
+    expect(throttled.at).toBe(5);
     expect(toShipError(FailureKinds.transient, { name: 'X', ...meta(503) }, 1).code).toBe(ShipErrorCodes.unavailable);
     expect(toShipError(FailureKinds.transient, new Error('socket hang up'), 1).code).toBe(ShipErrorCodes.network);
     expect(toShipError('budget', new Error('aborted'), 1).code).toBe(ShipErrorCodes.budgetExceeded);
@@ -60,5 +65,34 @@ describe('toShipError', () => {
     expect(detail).not.toContain('sk_live_abcdef');
     expect(detail).not.toContain('4111111111111111');
     expect(errorDetail({ name: 'X', message: 'y'.repeat(1000) }).length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('healthProblem', () => {
+  it('names the problem in words with the error name, status or network code', () => {
+    const denied = healthProblem({
+      name: 'AccessDeniedException',
+      message: 'User arn:aws:iam::1:user/x is not authorized',
+      ...meta(400),
+    });
+    expect(denied).toBe(
+      'CloudWatch Logs refused the credentials or permissions (AccessDeniedException); check the AWS credentials and the logs:DescribeLogGroups right',
+    );
+    expect(healthProblem(new InvalidParameterException({ message: 'bad', ...meta(400) }))).toBe(
+      'CloudWatch Logs refused the health query (InvalidParameterException, HTTP 400)',
+    );
+    expect(healthProblem(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(
+      'the health call to CloudWatch Logs was cancelled',
+    );
+    expect(healthProblem({ name: 'Weird', ...meta(502) })).toBe('CloudWatch Logs answered HTTP 502 (Weird)');
+    expect(healthProblem(undefined)).toBe('CloudWatch Logs could not be reached (Error)');
+  });
+
+  it('never repeats a message, and drops names and codes that are not plain identifiers', () => {
+    const secret = 'https://user:sk_live_abcdef@logs.example.com/?X-Amz-Signature=00ff';
+    const err = Object.assign(new Error(`connect ECONNREFUSED ${secret}`), { code: `E ${secret}` });
+    const words = healthProblem(err);
+    expect(words).toBe('CloudWatch Logs could not be reached (Error)');
+    expect(healthProblem({ name: secret, ...meta(503) })).toBe('CloudWatch Logs answered HTTP 503 (Error)');
   });
 });

@@ -149,3 +149,31 @@ export function toShipError(kind: FailureKind | 'timeout' | 'budget' | 'guard', 
     }
   }
 }
+
+/** An error's name or Node error code when it is a plain identifier; never free text (messages may carry URLs). */
+function identifier(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(value) ? value : undefined;
+}
+
+/**
+ * What a failed health call shows as `HealthResult.error`: the problem in
+ * words with the error's name, HTTP status or network code, never its message
+ * or anything else that could carry a URL, header or credential.
+ */
+export function healthProblem(err: unknown): string {
+  const e = (err ?? {}) as SdkErrorLike;
+  const name = identifier(e.name) ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  switch (classifyFailure(err)) {
+    case FailureKinds.config:
+      return `CloudWatch Logs refused the credentials or permissions (${name}); check the AWS credentials and the logs:DescribeLogGroups right`;
+    case FailureKinds.aborted:
+      return 'the health call to CloudWatch Logs was cancelled';
+    case FailureKinds.data:
+      return `CloudWatch Logs refused the health query (${name}, HTTP ${status ?? 'status unknown'})`;
+    default:
+      if (name === 'ThrottlingException') return 'CloudWatch Logs is throttling requests (ThrottlingException)';
+      if (status !== undefined) return `CloudWatch Logs answered HTTP ${status} (${name})`;
+      return `CloudWatch Logs could not be reached (${identifier(e.code) ?? name})`;
+  }
+}

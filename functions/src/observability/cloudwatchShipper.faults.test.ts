@@ -2,48 +2,34 @@
  * The shipper under failure, against the local CloudWatch Logs endpoint
  * (devtools/cloudwatch-local) with its runtime fault control, over real HTTP.
  */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchShipper, type CallGuard, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
+import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
 
-interface Local {
-  url: string;
-  close(): Promise<void>;
-  reset(): void;
-  setFaults(f: { mode: 'none' | 'throttle' | 'error500' | 'hang'; count?: number; actions?: string[] }): void;
-  groups(): { streams: { events: { message: string }[] }[] }[];
-  requests(): { action: string; status: number; at: number; errorType?: string }[];
-}
-// Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
-const SERVER = path.resolve(__dirname, '../../../devtools/cloudwatch-local/server.ts');
+const endpoint = useCloudWatchLocal();
 
-let local: Local;
-const shippers: CloudWatchShipper[] = [];
-
-function shipper(over: Partial<CloudWatchShipperOptions> = {}): CloudWatchShipper {
-  const s = new CloudWatchShipper({
-    logGroup: '/test/faults',
-    logStream: 'stream-1',
-    region: 'us-east-1',
-    endpoint: local.url,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    retryAttempts: 3,
-    retryDelayMs: 25,
-    flushBudgetMs: 3_000,
-    ...over,
-  });
-  shippers.push(s);
-  return s;
-}
+const shippers = new TestShippers(() => ({
+  logGroup: '/test/faults',
+  logStream: 'stream-1',
+  region: 'us-east-1',
+  endpoint: endpoint().url,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  retryAttempts: 3,
+  retryDelayMs: 25,
+  flushBudgetMs: 3_000,
+}));
+const shipper = (over: Partial<CloudWatchShipperOptions> = {}) => shippers.make(over);
 /** Requests before this index belong to the test's setup (see `prime`). */
 let offset = 0;
 const puts = () =>
-  local
+  endpoint()
     .requests()
     .slice(offset)
     .filter((r) => r.action === 'PutLogEvents');
 const storedEvents = () =>
-  local.groups().flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => JSON.parse(e.message).event as string)));
+  endpoint()
+    .groups()
+    .flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => (JSON.parse(e.message) as { event: string }).event)));
 function fill(s: CloudWatchShipper, n: number, prefix = 'e'): void {
   const t = Date.now() - 1000;
   for (let i = 0; i < n; i++) s.enqueue({ event: `${prefix}${i}`, timestamp: t + i });
@@ -52,30 +38,22 @@ function fill(s: CloudWatchShipper, n: number, prefix = 'e'): void {
 async function prime(s: CloudWatchShipper): Promise<void> {
   s.enqueue({ event: 'prime', timestamp: Date.now() - 2000 });
   expect(await s.flush()).toMatchObject({ sent: 1 });
-  offset = local.requests().length;
+  offset = endpoint().requests().length;
 }
 
-beforeAll(async () => {
-  const mod = (await import(SERVER)) as { startCloudWatchLocal(o: { port: number }): Promise<Local> };
-  local = await mod.startCloudWatchLocal({ port: 0 });
-});
-afterAll(async () => {
-  await local.close();
-});
 beforeEach(() => {
-  local.reset();
   offset = 0;
 });
 afterEach(() => {
-  for (const s of shippers.splice(0)) s.destroy();
-  local.setFaults({ mode: 'none' });
+  shippers.destroyAll();
+  endpoint().setFaults({ mode: 'none' });
 });
 
 describe('throttling and server errors', () => {
   it('backs off exponentially on ThrottlingException and then succeeds', async () => {
     const s = shipper();
     await prime(s);
-    local.setFaults({ mode: 'throttle', count: 2, actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'throttle', count: 2, actions: ['PutLogEvents'] });
     fill(s, 3);
     expect(await s.flush()).toEqual({ sent: 3, failed: 0, remaining: 0 });
     const p = puts();
@@ -88,12 +66,12 @@ describe('throttling and server errors', () => {
   it('gives up after retryAttempts and keeps the events buffered', async () => {
     const s = shipper({ retryAttempts: 2 });
     await prime(s);
-    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
     fill(s, 4);
     expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 4 });
     expect(puts()).toHaveLength(3); // first attempt + 2 retries
     expect(s.stats()).toMatchObject({ buffered: 4, failed: 0, lastError: { code: 'CLOUDWATCH_THROTTLED' } });
-    local.setFaults({ mode: 'none' });
+    endpoint().setFaults({ mode: 'none' });
     expect(await s.flush()).toMatchObject({ sent: 4, remaining: 0 });
     expect(storedEvents()).toEqual(['prime', 'e0', 'e1', 'e2', 'e3']);
   });
@@ -101,7 +79,7 @@ describe('throttling and server errors', () => {
   it('retries HTTP 500 answers', async () => {
     const s = shipper();
     await prime(s);
-    local.setFaults({ mode: 'error500', count: 1, actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'error500', count: 1, actions: ['PutLogEvents'] });
     fill(s, 2);
     expect(await s.flush()).toMatchObject({ sent: 2 });
     expect(puts().map((r) => r.status)).toEqual([500, 200]);
@@ -110,7 +88,7 @@ describe('throttling and server errors', () => {
   it('does not wait for a back-off that would overrun the budget', async () => {
     const s = shipper({ retryDelayMs: 1_000, flushBudgetMs: 300 });
     await prime(s);
-    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
     fill(s, 2);
     const started = Date.now();
     expect(await s.flush()).toMatchObject({ sent: 0, remaining: 2 });
@@ -123,7 +101,7 @@ describe('hangs, timeouts and unreachable endpoints', () => {
   it('returns within the budget when the endpoint hangs, keeping events buffered in order', async () => {
     const s = shipper();
     await prime(s);
-    local.setFaults({ mode: 'hang', actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'hang', actions: ['PutLogEvents'] });
     fill(s, 3);
     const started = Date.now();
     const result = await s.flush({ budgetMs: 250 });
@@ -133,7 +111,7 @@ describe('hangs, timeouts and unreachable endpoints', () => {
     expect(result).toEqual({ sent: 0, failed: 0, remaining: 3 });
     expect(s.stats().lastError?.code).toBe('CLOUDWATCH_FLUSH_BUDGET_EXCEEDED');
     fill(s, 1, 'later');
-    local.setFaults({ mode: 'none' });
+    endpoint().setFaults({ mode: 'none' });
     expect(await s.flush()).toMatchObject({ sent: 4, remaining: 0 });
     expect(storedEvents()).toEqual(['prime', 'e0', 'e1', 'e2', 'later0']);
   });
@@ -141,7 +119,7 @@ describe('hangs, timeouts and unreachable endpoints', () => {
   it('times out a single request after timeoutMs and retries it within the budget', async () => {
     const s = shipper({ timeoutMs: 100 });
     await prime(s);
-    local.setFaults({ mode: 'hang', count: 1, actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'hang', count: 1, actions: ['PutLogEvents'] });
     fill(s, 1);
     expect(await s.flush({ budgetMs: 2_000 })).toMatchObject({ sent: 1, remaining: 0 });
     expect(s.stats().lastError?.code).toBe('CLOUDWATCH_TIMEOUT');
@@ -157,12 +135,12 @@ describe('hangs, timeouts and unreachable endpoints', () => {
   it('keeps only the newest events when the buffer overflows during an outage', async () => {
     const s = shipper({ maxBufferedEvents: 4, retryAttempts: 0 });
     await prime(s);
-    local.setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'throttle', actions: ['PutLogEvents'] });
     fill(s, 3, 'a');
     await s.flush();
     fill(s, 3, 'b');
     expect(s.stats()).toMatchObject({ buffered: 4, dropped: 2 });
-    local.setFaults({ mode: 'none' });
+    endpoint().setFaults({ mode: 'none' });
     await s.flush();
     expect(storedEvents()).toEqual(['prime', 'a2', 'b0', 'b1', 'b2']);
   });
@@ -184,7 +162,7 @@ describe('guard (circuit breaker hook)', () => {
       },
     };
     const s = shipper({ guard });
-    local.setFaults({ mode: 'throttle', count: 1, actions: ['PutLogEvents'] });
+    endpoint().setFaults({ mode: 'throttle', count: 1, actions: ['PutLogEvents'] });
     fill(s, 1);
     await s.flush();
     expect(outcomes).toEqual(['ThrottlingException', 'ok']);
@@ -199,11 +177,9 @@ describe('guard (circuit breaker hook)', () => {
     const s = shipper({ guard: { execute: () => Promise.reject(refusal) } });
     fill(s, 2);
     expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 2 });
-    expect(local.requests()).toHaveLength(0);
-    expect(s.stats().lastError).toMatchObject({
-      code: 'CLOUDWATCH_GUARD_REJECTED',
-      message: expect.stringContaining('BREAKER_OPEN'),
-    });
+    expect(endpoint().requests()).toHaveLength(0);
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_GUARD_REJECTED');
+    expect(s.stats().lastError?.message).toContain('BREAKER_OPEN');
   });
 
   it('aborts the attempt when the guard aborts its signal', async () => {
@@ -217,7 +193,7 @@ describe('guard (circuit breaker hook)', () => {
       },
       retryAttempts: 0,
     });
-    local.setFaults({ mode: 'hang' });
+    endpoint().setFaults({ mode: 'hang' });
     fill(s, 1);
     const started = Date.now();
     expect(await s.flush({ budgetMs: 2_000 })).toMatchObject({ remaining: 1 });

@@ -2,8 +2,7 @@
  * The shipper against the strict local CloudWatch Logs endpoint
  * (devtools/cloudwatch-local), over real HTTP with the real AWS SDK client.
  */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { logger } from 'firebase-functions';
 import { CloudWatchShipper, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
@@ -11,68 +10,51 @@ import { MetricsAggregator } from './emf.js';
 import { logEvent, setLogShipper } from './logger.js';
 import { MAX_MESSAGE_BYTES, TRUNCATION_MARKER } from './logEvents.js';
 import { clearRegisteredSecrets, registerSecret } from './redact.js';
-
-/** The parts of devtools/cloudwatch-local/server.ts these tests use. */
-interface Local {
-  url: string;
-  close(): Promise<void>;
-  reset(): void;
-  setFaults(f: { mode: 'none' | 'throttle' | 'error500' | 'hang'; count?: number; actions?: string[] }): void;
-  groups(): {
-    logGroupName: string;
-    streams: { logStreamName: string; events: { timestamp: number; message: string }[] }[];
-  }[];
-  requests(): { action: string; status: number; at: number; eventCount?: number }[];
-}
-// Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
-const SERVER = path.resolve(__dirname, '../../../devtools/cloudwatch-local/server.ts');
+import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
 
 const GROUP = '/test/payments';
 const STREAM = 'processPayment-test';
 const DAY = 24 * 3_600_000;
 
-let local: Local;
+const endpoint = useCloudWatchLocal();
 let reader: CloudWatchLogsClient;
-const shippers: CloudWatchShipper[] = [];
 
-function shipper(over: Partial<CloudWatchShipperOptions> = {}): CloudWatchShipper {
-  const s = new CloudWatchShipper({
-    logGroup: GROUP,
-    logStream: STREAM,
-    region: 'us-east-1',
-    endpoint: local.url,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    retryDelayMs: 20,
-    flushBudgetMs: 3_000,
-    ...over,
-  });
-  shippers.push(s);
-  return s;
-}
+const shippers = new TestShippers(() => ({
+  logGroup: GROUP,
+  logStream: STREAM,
+  region: 'us-east-1',
+  endpoint: endpoint().url,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  retryDelayMs: 20,
+  flushBudgetMs: 3_000,
+}));
+const shipper = (over: Partial<CloudWatchShipperOptions> = {}) => shippers.make(over);
 async function stored(stream = STREAM): Promise<string[]> {
   const out = await reader.send(
     new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, startFromHead: true }),
   );
   return (out.events ?? []).map((e) => e.message ?? '');
 }
-const puts = () => local.requests().filter((r) => r.action === 'PutLogEvents');
+const puts = () =>
+  endpoint()
+    .requests()
+    .filter((r) => r.action === 'PutLogEvents');
+/** The stored messages parsed back into events. */
+const storedEvents = async (): Promise<Record<string, unknown>[]> =>
+  (await stored()).map((m) => JSON.parse(m) as Record<string, unknown>);
 
-beforeAll(async () => {
-  const mod = (await import(SERVER)) as { startCloudWatchLocal(o: { port: number }): Promise<Local> };
-  local = await mod.startCloudWatchLocal({ port: 0 });
+beforeAll(() => {
   reader = new CloudWatchLogsClient({
     region: 'us-east-1',
-    endpoint: local.url,
+    endpoint: endpoint().url,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 });
-afterAll(async () => {
+afterAll(() => {
   reader.destroy();
-  await local.close();
 });
-beforeEach(() => local.reset());
 afterEach(() => {
-  for (const s of shippers.splice(0)) s.destroy();
+  shippers.destroyAll();
   setLogShipper(null);
   clearRegisteredSecrets();
   vi.restoreAllMocks();
@@ -87,13 +69,17 @@ describe('CloudWatchShipper against the local endpoint', () => {
     s.enqueue({ event: 'b', timestamp: t + 1 });
     const result = await s.flush();
     expect(result).toEqual({ sent: 3, failed: 0, remaining: 0 });
-    expect(local.requests().map((r) => `${r.action}:${r.status}`)).toEqual([
+    expect(
+      endpoint()
+        .requests()
+        .map((r) => `${r.action}:${r.status}`),
+    ).toEqual([
       'PutLogEvents:400', // ResourceNotFoundException: nothing exists yet
       'CreateLogGroup:200',
       'CreateLogStream:200',
       'PutLogEvents:200',
     ]);
-    expect((await stored()).map((m) => JSON.parse(m).event)).toEqual(['a', 'b', 'c']);
+    expect((await storedEvents()).map((e) => e.event)).toEqual(['a', 'b', 'c']);
     expect(s.stats()).toMatchObject({ enabled: true, buffered: 0, sent: 3, failed: 0, dropped: 0, lastError: null });
     expect(s.stats().lastSuccessAt).toBeGreaterThan(0);
   });
@@ -106,7 +92,7 @@ describe('CloudWatchShipper against the local endpoint', () => {
     second.enqueue({ event: 'two', timestamp: Date.now() });
     expect(await second.flush()).toMatchObject({ sent: 1 });
     expect(
-      local
+      endpoint()
         .requests()
         .filter((r) => r.action === 'CreateLogGroup')
         .map((r) => r.status),
@@ -116,7 +102,7 @@ describe('CloudWatchShipper against the local endpoint', () => {
 
   it('defaults the stream name to <function>-<instanceId>', () => {
     const s = new CloudWatchShipper({ logGroup: GROUP, region: 'us-east-1' });
-    shippers.push(s);
+    shippers.track(s);
     expect(s.logStream).toMatch(/^[^:*]+-[0-9a-f-]{36}$/);
   });
 
@@ -169,7 +155,7 @@ describe('CloudWatchShipper against the local endpoint', () => {
     for (let i = 0; i < 8; i++) s.enqueue({ event: `e${i}`, timestamp: t + i });
     expect(s.stats()).toMatchObject({ buffered: 5, dropped: 3 });
     await s.flush();
-    expect((await stored()).map((m) => JSON.parse(m).event)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7']);
+    expect((await storedEvents()).map((e) => e.event)).toEqual(['e3', 'e4', 'e5', 'e6', 'e7']);
   });
 
   it('counts events the service refuses as too old as failed, and ships the rest', async () => {
@@ -186,11 +172,13 @@ describe('CloudWatchShipper against the local endpoint', () => {
     const s = shipper({ logStream: 'bad:name' }); // the stream can never be created
     s.enqueue({ event: 'x', timestamp: Date.now() });
     expect(await s.flush()).toEqual({ sent: 0, failed: 1, remaining: 0 });
-    expect(s.stats().lastError).toMatchObject({
-      code: 'CLOUDWATCH_REJECTED',
-      message: expect.stringContaining('InvalidParameterException'),
-    });
-    expect(local.requests().filter((r) => r.action === 'CreateLogStream')).toHaveLength(1);
+    expect(s.stats().lastError?.code).toBe('CLOUDWATCH_REJECTED');
+    expect(s.stats().lastError?.message).toContain('InvalidParameterException');
+    expect(
+      endpoint()
+        .requests()
+        .filter((r) => r.action === 'CreateLogStream'),
+    ).toHaveLength(1);
   });
 
   it('never lets a secret reach the endpoint (logger -> shipper -> GetLogEvents)', async () => {
@@ -230,16 +218,12 @@ describe('CloudWatchShipper against the local endpoint', () => {
     metrics.recordPayment({ outcome: 'succeeded', latencyMs: 42, attempts: 1 });
     for (const e of metrics.drain()) s.enqueue(e);
     await s.flush();
-    const [record] = (await stored()).map((m) => JSON.parse(m));
-    expect(record).toMatchObject({
-      _aws: {
-        CloudWatchMetrics: [
-          { Namespace: 'Pay', Metrics: expect.arrayContaining([{ Name: 'Payments', Unit: 'Count' }]) },
-        ],
-      },
-      Outcome: 'succeeded',
-      Payments: 1,
-    });
+    const [record] = await storedEvents();
+    expect(record).toMatchObject({ Outcome: 'succeeded', Payments: 1 });
+    const [directive] = (record?._aws as { CloudWatchMetrics: { Namespace: string; Metrics: unknown[] }[] })
+      .CloudWatchMetrics;
+    expect(directive?.Namespace).toBe('Pay');
+    expect(directive?.Metrics).toContainEqual({ Name: 'Payments', Unit: 'Count' });
   });
 
   it('does nothing when disabled', async () => {
@@ -247,7 +231,7 @@ describe('CloudWatchShipper against the local endpoint', () => {
     s.enqueue({ event: 'x' });
     expect(await s.flush()).toEqual({ sent: 0, failed: 0, remaining: 0 });
     expect(s.stats()).toMatchObject({ enabled: false, buffered: 0 });
-    expect(local.requests()).toHaveLength(0);
+    expect(endpoint().requests()).toHaveLength(0);
   });
 
   it('shares one flush between concurrent callers', async () => {

@@ -8,29 +8,34 @@
  * work (one AbortSignal handed to every SDK call), never throws, and leaves what
  * it could not send buffered, in order. Retries are a small bounded loop instead
  * of cockatiel's retry policy because every wait must also end with the budget.
+ *
+ * Its requests go over a keep-alive agent of the HTTP pool manager, which
+ * measures them like payment-service's (cloudwatchClient.ts); one attempt at a
+ * batch is in cloudwatchAttempt.ts.
  */
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-  type PutLogEventsCommandOutput,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { FailureKinds, ShipErrorCodes, classifyFailure, toShipError, type ShipError } from './cloudwatchErrors.js';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ShipperStats } from '../api.js';
+import { HttpPoolManager, type HealthResult } from '../resilience/http/index.js';
+import { attemptBatch, type AttemptTarget } from './cloudwatchAttempt.js';
+import { connectCloudWatch } from './cloudwatchClient.js';
+import { FailureKinds, ShipErrorCodes, toShipError, type ShipError } from './cloudwatchErrors.js';
 import { functionName, instanceId } from './instance.js';
 import { MAX_MESSAGE_BYTES, planBatches, truncateUtf8, type InputLogEvent, type PlannedBatch } from './logEvents.js';
 import { redactEvent } from './redact.js';
-import type { ShipperStats } from '../api.js';
-import { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult } from './shipperOptions.js';
+import {
+  CLOUDWATCH_LOGS_SERVICE,
+  SHIPPER_DEFAULTS,
+  type CloudWatchShipperOptions,
+  type FlushResult,
+} from './shipperOptions.js';
 
-export { SHIPPER_DEFAULTS, type CallGuard, type CloudWatchShipperOptions, type FlushResult } from './shipperOptions.js';
-
-/** Outcome of one guarded attempt at sending a batch. */
-type Attempt =
-  | { kind: 'ok'; rejected: number }
-  | { kind: 'data'; err: unknown }
-  | { kind: 'config'; err: unknown }
-  | { kind: 'retry' | 'stop'; error: ShipError };
+export {
+  CLOUDWATCH_LOGS_SERVICE,
+  SHIPPER_DEFAULTS,
+  type CallGuard,
+  type CloudWatchShipperOptions,
+  type FlushResult,
+} from './shipperOptions.js';
 
 /** A buffered event; object identity tracks it through a flush. */
 type Entry = InputLogEvent;
@@ -39,9 +44,14 @@ type Entry = InputLogEvent;
 export class CloudWatchShipper {
   readonly logGroup: string;
   readonly logStream: string;
+  /** Name of the shipper's service in the HTTP pool manager (and its breaker). */
+  readonly serviceName: string;
   private readonly client: CloudWatchLogsClient;
+  private readonly pool: HttpPoolManager;
+  /** True when the pool is the shipper's own (none was given), so `destroy` closes it. */
+  private readonly ownsPool: boolean;
+  private readonly target: AttemptTarget;
   private readonly settings: { enabled: boolean } & { -readonly [K in keyof typeof SHIPPER_DEFAULTS]: number };
-  private readonly guard: CallGuard | undefined;
   private buffer: Entry[] = [];
   private inFlight = 0;
   private flushing: Promise<FlushResult> | null = null;
@@ -61,14 +71,17 @@ export class CloudWatchShipper {
     };
     this.logGroup = options.logGroup;
     this.logStream = options.logStream ?? `${functionName()}-${instanceId}`.replace(/[:*]/g, '_');
-    this.guard = options.guard;
-    this.client = new CloudWatchLogsClient({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      maxAttempts: 1, // retries are ours, so they stay inside the flush budget
-      requestHandler: { requestTimeout: this.settings.timeoutMs, connectionTimeout: this.settings.timeoutMs },
-    });
+    this.serviceName = options.serviceName ?? CLOUDWATCH_LOGS_SERVICE;
+    this.ownsPool = options.httpPool === undefined;
+    this.pool = options.httpPool ?? new HttpPoolManager();
+    this.client = connectCloudWatch({ ...options, pool: this.pool, serviceName: this.serviceName });
+    this.target = {
+      client: this.client,
+      logGroup: this.logGroup,
+      logStream: this.logStream,
+      timeoutMs: this.settings.timeoutMs,
+      guard: options.guard,
+    };
   }
 
   /** Whether shipping is on. */
@@ -118,9 +131,21 @@ export class CloudWatchShipper {
     };
   }
 
-  /** Releases the SDK client's sockets (tests, shutdown). */
+  /**
+   * One cheap CloudWatch Logs call (DescribeLogGroups for the log group, limit 1)
+   * through the pool, bypassing the guard, within the pool's health timeout
+   * (default 2000 ms). The result is also kept by the pool:
+   * `httpPool.health(serviceName)`. Runs even when shipping is disabled (it is
+   * asked for explicitly). Never throws for an unhealthy service.
+   */
+  checkHealth(): Promise<HealthResult> {
+    return this.pool.checkHealth(this.serviceName);
+  }
+
+  /** Releases the SDK client, and the pool's sockets when the pool is the shipper's own (tests, shutdown). */
   destroy(): void {
     this.client.destroy();
+    if (this.ownsPool) this.pool.destroy();
   }
 
   private dropOldest(n: number): void {
@@ -165,7 +190,7 @@ export class CloudWatchShipper {
   /** Sends one batch with retries; returns false when the flush must stop (batch kept). */
   private async sendBatch(batch: PlannedBatch<Entry>, budget: AbortSignal, deadline: number): Promise<boolean> {
     for (let retry = 0; ; retry++) {
-      const attempt = await this.attempt(batch, budget);
+      const attempt = await attemptBatch(this.target, batch, budget);
       const now = Date.now();
       if (attempt.kind === 'ok') {
         this.counters.sent += batch.items.length - attempt.rejected;
@@ -192,73 +217,6 @@ export class CloudWatchShipper {
       if (now + delay >= deadline || !(await sleep(delay, budget))) return false;
     }
   }
-
-  /** One guarded attempt: put, and on a missing destination create it and put again. */
-  private async attempt(batch: PlannedBatch<Entry>, budget: AbortSignal): Promise<Attempt> {
-    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
-    let thrown: unknown = undefined;
-    const run = async (guardSignal?: AbortSignal): Promise<Attempt> => {
-      const signal = AbortSignal.any(guardSignal ? [budget, timeout, guardSignal] : [budget, timeout]);
-      try {
-        try {
-          return okResult(batch, await this.put(batch, signal));
-        } catch (err) {
-          if (classifyFailure(err) !== FailureKinds.notFound) throw err;
-          await this.createDestination(signal);
-          return okResult(batch, await this.put(batch, signal));
-        }
-      } catch (err) {
-        const kind = classifyFailure(err);
-        if (kind === FailureKinds.accepted) return { kind: 'ok', rejected: 0 };
-        // Refusals of the data or the credentials are answers, not outages: keep them from the breaker.
-        if (kind === FailureKinds.data) return { kind: 'data', err };
-        if (kind === FailureKinds.config) return { kind: 'config', err };
-        thrown = err;
-        throw err;
-      }
-    };
-    try {
-      return await (this.guard ? this.guard.execute(run) : run());
-    } catch (err) {
-      const at = Date.now();
-      if (budget.aborted) return { kind: 'stop', error: toShipError('budget', err, at) };
-      if (err !== thrown) return { kind: 'stop', error: toShipError('guard', err, at) };
-      if (timeout.aborted) return { kind: 'retry', error: toShipError('timeout', err, at) };
-      const kind = classifyFailure(err);
-      return { kind: kind === FailureKinds.aborted ? 'stop' : 'retry', error: toShipError(kind, err, at) };
-    }
-  }
-
-  private put(batch: PlannedBatch<Entry>, abortSignal: AbortSignal): Promise<PutLogEventsCommandOutput> {
-    const command = new PutLogEventsCommand({
-      logGroupName: this.logGroup,
-      logStreamName: this.logStream,
-      logEvents: batch.logEvents,
-    });
-    return this.client.send(command, { abortSignal });
-  }
-
-  /** Creates the group then the stream; "already exists" counts as success. */
-  private async createDestination(abortSignal: AbortSignal): Promise<void> {
-    const ignoreExists = (err: unknown) => {
-      if ((err as { name?: string }).name !== 'ResourceAlreadyExistsException') throw err;
-    };
-    await this.client
-      .send(new CreateLogGroupCommand({ logGroupName: this.logGroup }), { abortSignal })
-      .catch(ignoreExists);
-    await this.client
-      .send(new CreateLogStreamCommand({ logGroupName: this.logGroup, logStreamName: this.logStream }), { abortSignal })
-      .catch(ignoreExists);
-  }
-}
-
-function okResult(batch: PlannedBatch<Entry>, out: PutLogEventsCommandOutput): Attempt {
-  const info = out.rejectedLogEventsInfo;
-  if (!info) return { kind: 'ok', rejected: 0 };
-  const n = batch.logEvents.length;
-  const tooOld = Math.max(info.tooOldLogEventEndIndex ?? -1, info.expiredLogEventEndIndex ?? -1) + 1;
-  const tooNew = info.tooNewLogEventStartIndex === undefined ? 0 : n - info.tooNewLogEventStartIndex;
-  return { kind: 'ok', rejected: Math.min(n, tooOld + tooNew) };
 }
 
 /** Event time: its `timestamp`, else its EMF `_aws.Timestamp`, else now. */

@@ -1,6 +1,9 @@
 /** Settings, defaults and stats types of the CloudWatch shipper. */
 import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
-import type { ShipError } from './cloudwatchErrors.js';
+import type { HttpPoolManager } from '../resilience/http/index.js';
+
+/** Default name of the shipper's service in the HTTP pool manager and the breaker registry. */
+export const CLOUDWATCH_LOGS_SERVICE = 'cloudwatch-logs';
 
 /** Optional circuit-breaker hook: runs `fn`, may refuse (throw) without running it. */
 export interface CallGuard {
@@ -31,8 +34,20 @@ export interface CloudWatchShipperOptions {
   maxBufferedEvents?: number;
   /** Default time budget of one flush, ms [CLOUDWATCH_FLUSH_BUDGET_MS]. */
   flushBudgetMs?: number;
-  /** Circuit breaker for service 'cloudwatch-logs'; default runs calls directly. */
+  /** Circuit breaker for the service; default runs calls directly. Health checks bypass it. */
   guard?: CallGuard;
+  /**
+   * The pool manager whose keep-alive agent carries every request, registered
+   * under `serviceName` at construction, so its stats and health show the
+   * shipper's traffic. Default: a private pool of the shipper.
+   */
+  httpPool?: HttpPoolManager;
+  /** Name of the service in the pool (default {@link CLOUDWATCH_LOGS_SERVICE}). */
+  serviceName?: string;
+  /** Most concurrent sockets to CloudWatch Logs [VUE_APP_MAX_CONNECTIONS] (the pool's default 10). */
+  maxSockets?: number;
+  /** Deadline of `checkHealth`, ms (the pool's default 2000). */
+  healthTimeoutMs?: number;
 }
 
 /** Defaults of the optional numeric settings. */

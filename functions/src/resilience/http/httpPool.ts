@@ -1,10 +1,12 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { hasCode } from '../../errors.js';
+import { createKeepAliveAgent, positiveInt, protocolOf, type AgentSettings } from './httpAgent.js';
+import { boundedProbe, runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
 import { attempt, type AttemptTarget } from './httpPoolAttempt.js';
 import { HttpConnectionError, HttpPoolConfigError, HttpTimeoutError, UnknownServiceError } from './httpPoolErrors.js';
+import { pooledAgent, type AgentRegistration, type PooledAgent } from './pooledAgent.js';
 import {
   PoolInstrumentation,
   REQUEST_OUTCOME,
@@ -14,18 +16,13 @@ import {
 } from './httpPoolStats.js';
 
 export * from './httpPoolErrors.js';
-export type { HttpPoolStats } from './httpPoolStats.js';
+export type { HealthProbe, HealthResult } from './httpHealth.js';
+export type { HttpPoolStats, RequestOutcome } from './httpPoolStats.js';
+export type { AgentSettings, PoolProtocol } from './httpAgent.js';
+export type { AgentRegistration, PooledAgent } from './pooledAgent.js';
 
 /** Options of {@link HttpPoolManager.createHttpClient}; every field is optional. */
-export interface HttpClientOptions {
-  /** Most concurrent sockets to the service; more requests queue (default 10, the seed's VUE_APP_MAX_CONNECTIONS). */
-  maxSockets?: number;
-  /**
-   * Idle keep-alive sockets are closed after this long (default 4000 ms). Kept
-   * below common server keep-alive timeouts (Node 5 s, nginx 75 s, ALBs 60 s) so
-   * we close first instead of reusing a socket the server is closing.
-   */
-  freeSocketTimeoutMs?: number;
+export interface HttpClientOptions extends AgentSettings {
   /** Default wall-clock deadline of one `makeRequest` call (default 5000 ms). */
   attemptTimeoutMs?: number;
   /** Path probed by `checkHealth` (default `/health`). */
@@ -44,47 +41,20 @@ export interface MakeRequestOptions {
   signal?: AbortSignal;
 }
 
-/** Result of the last health check of a service. */
-export interface HealthResult {
-  /** True when the health endpoint answered 2xx within healthTimeoutMs. */
-  ok: boolean;
-  /** When the check finished, ISO 8601. */
-  checkedAt: string;
-  /** Duration of the check in milliseconds. */
-  latencyMs: number;
-  /** Why it failed: `HTTP_<status>`, or an error code such as `HTTP_TIMEOUT` or `HTTP_CONNECTION:ECONNREFUSED`. */
-  error?: string;
-}
-
 interface Service {
-  client: AxiosInstance;
   agent: http.Agent;
   instrumentation: PoolInstrumentation;
-  /** What `attempt` needs, built once per registration rather than per request. */
-  target: AttemptTarget;
-  attemptTimeoutMs: number;
-  healthPath: string;
-  healthTimeoutMs: number;
+  /** Undefined for a registered agent without a health probe. */
+  check: HealthCheck | undefined;
   lastHealth: HealthResult | null;
+  /** What `makeRequest` needs; only services of `createHttpClient` have it. */
+  axios?: { target: AttemptTarget; attemptTimeoutMs: number };
 }
 
-const DEFAULTS = {
-  maxSockets: 10,
-  freeSocketTimeoutMs: 4000,
-  attemptTimeoutMs: 5000,
-  healthPath: '/health',
-  healthTimeoutMs: 2000,
-} as const;
+const DEFAULTS = { attemptTimeoutMs: 5000, healthPath: '/health', healthTimeoutMs: 2000 } as const;
 
 /** Shared empty signal list of the common call without a caller signal. */
 const NO_SIGNALS: readonly AbortSignal[] = Object.freeze([]);
-
-function positiveInt(service: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new HttpPoolConfigError(service, `${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
 
 function outcomeOf(err: unknown): RequestOutcome {
   if (hasCode(err, HttpTimeoutError.code)) return REQUEST_OUTCOME.timeout;
@@ -94,8 +64,8 @@ function outcomeOf(err: unknown): RequestOutcome {
 
 /**
  * One keep-alive connection pool per outside service (payment provider,
- * webhooks...). Each service gets its own `http(s).Agent` so one slow provider
- * cannot take the sockets of another, and its own stats.
+ * CloudWatch Logs...). Each service gets its own `http(s).Agent` so one slow
+ * provider cannot take the sockets of another, and its own stats.
  *
  * Scope: one attempt per `makeRequest`. Retry policy and circuit breaking wrap
  * this call elsewhere (cockatiel); the only retry here is the reused-socket one.
@@ -109,34 +79,18 @@ export class HttpPoolManager {
    * Registering a name again replaces the old registration (its sockets are closed).
    */
   createHttpClient(serviceName: string, baseURL: string, options: HttpClientOptions = {}): AxiosInstance {
-    let url: URL;
-    try {
-      url = new URL(baseURL);
-    } catch {
-      throw new HttpPoolConfigError(serviceName, 'baseURL is not an absolute URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new HttpPoolConfigError(serviceName, `baseURL must use http or https, got ${url.protocol}`);
-    }
-    const setting = (name: 'maxSockets' | 'freeSocketTimeoutMs' | 'attemptTimeoutMs' | 'healthTimeoutMs'): number =>
-      positiveInt(serviceName, name, options[name] ?? DEFAULTS[name]);
-    const maxSockets = setting('maxSockets');
-    const freeSocketTimeoutMs = setting('freeSocketTimeoutMs');
-    const attemptTimeoutMs = setting('attemptTimeoutMs');
-    const healthTimeoutMs = setting('healthTimeoutMs');
-
-    const agentOptions: http.AgentOptions = {
-      keepAlive: true,
-      maxSockets,
-      // Reuse the most recently used socket: after a burst the surplus idle
-      // sockets stay unused and age out through `timeout`, so the pool shrinks.
-      scheduling: 'lifo',
-      // For keep-alive agents Node destroys a *free* socket when this socket
-      // timeout fires; busy sockets are unaffected (axios resets it per request).
-      // Node also shortens it below a server's `Keep-Alive: timeout=N` hint.
-      timeout: freeSocketTimeoutMs,
-    };
-    const agent = url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const protocol = protocolOf(serviceName, baseURL);
+    const attemptTimeoutMs = positiveInt(
+      serviceName,
+      'attemptTimeoutMs',
+      options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
+    );
+    const healthTimeoutMs = positiveInt(
+      serviceName,
+      'healthTimeoutMs',
+      options.healthTimeoutMs ?? DEFAULTS.healthTimeoutMs,
+    );
+    const agent = createKeepAliveAgent(serviceName, protocol, options);
     const client = axios.create({
       baseURL,
       headers: options.headers,
@@ -148,25 +102,47 @@ export class HttpPoolManager {
       maxRedirects: 0,
       validateStatus: () => true,
     });
-    this.services.get(serviceName)?.agent.destroy();
     const instrumentation = new PoolInstrumentation(agent);
-    this.services.set(serviceName, {
+    const target: AttemptTarget = {
+      service: serviceName,
       client,
       agent,
+      socketAssigned: (socket) => instrumentation.socketAssigned(socket),
+      reusedSocketRetried: () => instrumentation.reusedSocketRetried(),
+    };
+    const healthPath = options.healthPath ?? DEFAULTS.healthPath;
+    this.replace(serviceName, {
+      agent,
       instrumentation,
-      target: {
-        service: serviceName,
-        client,
-        agent,
-        socketAssigned: (socket) => instrumentation.socketAssigned(socket),
-        reusedSocketRetried: () => instrumentation.reusedSocketRetried(),
-      },
-      attemptTimeoutMs,
-      healthPath: options.healthPath ?? DEFAULTS.healthPath,
-      healthTimeoutMs,
+      check: () => this.probePath(target, healthPath, healthTimeoutMs),
       lastHealth: null,
+      axios: { target, attemptTimeoutMs },
     });
     return client;
+  }
+
+  /**
+   * Registers `serviceName` for an outside client that sends its own requests
+   * through the returned agent and reports each one (see {@link PooledAgent}).
+   * Its sockets, requests, timeouts, failures and latency appear in `stats`
+   * like those of `createHttpClient` services; `makeRequest` refuses it.
+   * Registering a name again replaces the old registration (its sockets are closed).
+   */
+  registerAgent(serviceName: string, options: AgentRegistration): PooledAgent {
+    const healthTimeoutMs = positiveInt(
+      serviceName,
+      'healthTimeoutMs',
+      options.healthTimeoutMs ?? DEFAULTS.healthTimeoutMs,
+    );
+    const agent = createKeepAliveAgent(serviceName, options.protocol, options);
+    const instrumentation = new PoolInstrumentation(agent);
+    this.replace(serviceName, {
+      agent,
+      instrumentation,
+      check: options.healthProbe && boundedProbe(options.healthProbe, healthTimeoutMs),
+      lastHealth: null,
+    });
+    return pooledAgent(serviceName, options.protocol, agent, instrumentation);
   }
 
   /**
@@ -182,7 +158,13 @@ export class HttpPoolManager {
     opts: MakeRequestOptions = {},
   ): Promise<AxiosResponse<T>> {
     const service = this.service(serviceName);
-    const timeoutMs = opts.timeoutMs ?? service.attemptTimeoutMs;
+    if (!service.axios) {
+      throw new HttpPoolConfigError(
+        serviceName,
+        'it was registered with registerAgent, so its own client sends its requests',
+      );
+    }
+    const timeoutMs = opts.timeoutMs ?? service.axios.attemptTimeoutMs;
     if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
       throw new HttpPoolConfigError(serviceName, `timeoutMs must be a positive number, got ${timeoutMs}`);
     }
@@ -190,7 +172,7 @@ export class HttpPoolManager {
     stats.requestStarted();
     const started = performance.now();
     try {
-      const response = await this.send(service, config, timeoutMs, opts.signal);
+      const response = await this.send(service.axios.target, config, timeoutMs, opts.signal);
       const outcome = isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok;
       stats.requestEnded(outcome, performance.now() - started);
       return response as AxiosResponse<T>;
@@ -201,31 +183,18 @@ export class HttpPoolManager {
   }
 
   /**
-   * GETs the service's healthPath within healthTimeoutMs (through the service's
-   * pool, so it also proves a socket can be had), remembers and returns the
-   * result. Never throws for an unhealthy service. Not counted in `requests`.
+   * Runs the service's health check within its healthTimeoutMs, remembers and
+   * returns the result: a GET of healthPath for `createHttpClient` services
+   * (through the service's pool, so it also proves a socket can be had), the
+   * health probe for `registerAgent` ones. Never throws for an unhealthy
+   * service. Not counted in `requests`.
    */
   async checkHealth(serviceName: string): Promise<HealthResult> {
     const service = this.service(serviceName);
-    const started = performance.now();
-    let error: string | undefined;
-    try {
-      const probe = { method: 'GET', url: service.healthPath };
-      const res = await this.send(service, probe, service.healthTimeoutMs);
-      if (res.status < 200 || res.status > 299) error = `HTTP_${res.status}`;
-    } catch (err) {
-      error = hasCode(err, HttpConnectionError.code)
-        ? `${err.code}:${String(err.details?.errno)}`
-        : hasCode(err, HttpTimeoutError.code)
-          ? err.code
-          : 'UNKNOWN';
+    if (!service.check) {
+      throw new HttpPoolConfigError(serviceName, 'it has no health check: pass healthProbe to registerAgent');
     }
-    const result: HealthResult = {
-      ok: error === undefined,
-      checkedAt: new Date().toISOString(),
-      latencyMs: Math.round((performance.now() - started) * 100) / 100,
-      ...(error === undefined ? {} : { error }),
-    };
+    const result = await runHealthCheck(service.check);
     service.lastHealth = result;
     return result;
   }
@@ -251,14 +220,30 @@ export class HttpPoolManager {
     this.services.clear();
   }
 
+  private replace(serviceName: string, service: Service): void {
+    this.services.get(serviceName)?.agent.destroy();
+    this.services.set(serviceName, service);
+  }
+
   private service(serviceName: string): Service {
     const service = this.services.get(serviceName);
     if (!service) throw new UnknownServiceError(serviceName);
     return service;
   }
 
+  /** GETs `path`: undefined on 2xx, else a short code (`HTTP_503`, `HTTP_TIMEOUT`, `HTTP_CONNECTION:ECONNREFUSED`). */
+  private async probePath(target: AttemptTarget, path: string, timeoutMs: number): Promise<string | undefined> {
+    try {
+      const res = await this.send(target, { method: 'GET', url: path }, timeoutMs);
+      return res.status >= 200 && res.status <= 299 ? undefined : `HTTP_${res.status}`;
+    } catch (err) {
+      if (hasCode(err, HttpConnectionError.code)) return `${err.code}:${String(err.details?.errno)}`;
+      return hasCode(err, HttpTimeoutError.code) ? err.code : 'UNKNOWN';
+    }
+  }
+
   private send(
-    service: Service,
+    target: AttemptTarget,
     config: AxiosRequestConfig,
     timeoutMs: number,
     signal?: AbortSignal,
@@ -268,6 +253,6 @@ export class HttpPoolManager {
     let signals = NO_SIGNALS;
     if (signal instanceof AbortSignal) signals = inConfig ? [signal, inConfig] : [signal];
     else if (inConfig) signals = [inConfig];
-    return attempt(service.target, config, { timeoutMs, signals });
+    return attempt(target, config, { timeoutMs, signals });
   }
 }

@@ -1,48 +1,18 @@
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hasCode } from '../../errors.js';
 import { HttpPoolManager } from './httpPool.js';
+import { closeServers, refusedUrl, rejection, startServer } from './testing/testServer.js';
 
-/** Real server on 127.0.0.1:0 that counts connections and requests. */
-async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
-  let requests = 0;
-  let connections = 0;
-  const server = http.createServer((req, res) => {
-    requests++;
-    handler(req, res);
-  });
-  server.on('connection', () => connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  servers.push(server);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    connections: () => connections,
-  };
-}
-
-const servers: http.Server[] = [];
 let pool: HttpPoolManager;
 
 afterEach(async () => {
   vi.useRealTimers();
   pool?.destroy();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  await closeServers();
 });
-
-/** Rejection of `p`, failing the test if it resolves. */
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
-  return p.then(
-    () => expect.unreachable('expected a rejection'),
-    (err: unknown) => err as Error,
-  );
-}
 
 describe('makeRequest deadline', () => {
   it('holds for a request queued behind maxSockets (wall clock, queue wait included)', async () => {
@@ -153,63 +123,6 @@ describe('makeRequest transport errors', () => {
   });
 });
 
-describe('reused keep-alive socket reset', () => {
-  /** Server that kills the connection of a request when `shouldKill(requests served before on that socket)`. */
-  async function killingServer(shouldKill: (servedOnSocket: number) => boolean, delayMs = 0) {
-    const served = new WeakMap<Socket, number>();
-    return startServer((req, res) => {
-      const n = served.get(req.socket) ?? 0;
-      served.set(req.socket, n + 1);
-      if (shouldKill(n)) req.socket.destroy();
-      else setTimeout(() => res.end('ok'), delayMs);
-    });
-  }
-
-  it('is retried once on a new socket, and counted', async () => {
-    const srv = await killingServer((servedBefore) => servedBefore >= 1);
-    pool = new HttpPoolManager();
-    pool.createHttpClient('psp', srv.url);
-
-    expect((await pool.makeRequest('psp', { url: '/a' })).status).toBe(200);
-    const res = await pool.makeRequest('psp', { method: 'POST', url: '/b', data: { amount: 1 } });
-
-    expect(res.status).toBe(200);
-    expect(srv.requests()).toBe(3);
-    expect(srv.connections()).toBe(2);
-    expect(pool.stats('psp')).toMatchObject({ requests: 2, reusedSocketRetries: 1, failures: 0 });
-  });
-
-  it('is retried at most once', async () => {
-    let kill = false;
-    const srv = await killingServer((servedBefore) => kill && servedBefore >= 1, 30);
-    pool = new HttpPoolManager();
-    pool.createHttpClient('psp', srv.url, { maxSockets: 2 });
-    await Promise.all([pool.makeRequest('psp', { url: '/a' }), pool.makeRequest('psp', { url: '/b' })]);
-    expect(pool.stats('psp')).toMatchObject({ socketsCreated: 2, freeSockets: 2 });
-    kill = true;
-
-    const err = await rejection(pool.makeRequest('psp', { url: '/c' }));
-
-    expect(err.code).toBe('HTTP_CONNECTION');
-    expect(err.details).toMatchObject({ errno: 'ECONNRESET', mayHaveReachedServer: true });
-    expect(srv.requests()).toBe(4);
-    expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 1, failures: 1 });
-  });
-
-  it('is not retried when the socket was new', async () => {
-    const srv = await killingServer(() => true);
-    pool = new HttpPoolManager();
-    pool.createHttpClient('psp', srv.url);
-
-    const err = await rejection(pool.makeRequest('psp', { method: 'POST', url: '/charge', data: {} }));
-
-    expect(err.code).toBe('HTTP_CONNECTION');
-    expect(err.details).toEqual({ service: 'psp', errno: 'ECONNRESET', mayHaveReachedServer: true });
-    expect(srv.requests()).toBe(1);
-    expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 0, failures: 1 });
-  });
-});
-
 describe('makeRequest stopping a call', () => {
   it('stops a call whose deadline passes while axios is still preparing it, before anything is sent', async () => {
     const srv = await startServer((_req, res) => res.end('ok'));
@@ -302,12 +215,3 @@ describe('makeRequest stopping a call', () => {
     expect(getEventListeners(inConfig.signal, 'abort')).toHaveLength(0);
   });
 });
-
-/** A URL on 127.0.0.1 where nothing listens (connection refused). */
-async function refusedUrl(): Promise<string> {
-  const closed = http.createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise((resolve) => closed.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}

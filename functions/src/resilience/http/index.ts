@@ -1,5 +1,15 @@
 /** Keep-alive HTTP pools per downstream service: public names. */
-export { HttpPoolManager, type HealthResult, type HttpClientOptions, type MakeRequestOptions } from './httpPool.js';
+export {
+  HttpPoolManager,
+  type AgentRegistration,
+  type AgentSettings,
+  type HealthProbe,
+  type HealthResult,
+  type HttpClientOptions,
+  type MakeRequestOptions,
+  type PooledAgent,
+  type PoolProtocol,
+} from './httpPool.js';
 export {
   HttpAbortedError,
   HttpConnectionError,
@@ -7,4 +17,6 @@ export {
   HttpTimeoutError,
   UnknownServiceError,
 } from './httpPoolErrors.js';
-export type { HttpPoolStats } from './httpPoolStats.js';
+export { protocolOf } from './httpAgent.js';
+export { REQUEST_OUTCOME, type HttpPoolStats, type RequestOutcome } from './httpPoolStats.js';
+export { PooledNodeHttpHandler, sdkRequestOutcome, type PooledHandlerOptions } from './pooledNodeHttpHandler.js';
