@@ -38,6 +38,11 @@ const schema = z.object({
   PAYMENT_TOTAL_TIMEOUT_MS: positiveInt('milliseconds').default(25_000),
   PAYMENT_MAX_AMOUNT: positiveInt('major currency units').default(1_000_000),
   PAYMENT_SERVICE_URL: httpUrl.default('https://api.payment-service.com'),
+  PAYMENT_SETTLE_MS: positiveInt('milliseconds').default(60_000),
+  PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
+  RECONCILE_BUDGET_MS: positiveInt('milliseconds')
+    .refine((n) => n <= 270_000, 'must leave room inside the 300 s schedule timeout (at most 270000)')
+    .default(240_000),
   VUE_APP_MAX_CONNECTIONS: positiveInt('connections').default(10),
   VUE_APP_CONNECTION_TIMEOUT: positiveInt('milliseconds').default(30_000),
   VUE_APP_DATABASE_TIMEOUT: positiveInt('milliseconds').default(10_000),

@@ -1,5 +1,5 @@
 /**
- * Cloud Functions entry point: exports only the deployed functions (the four
+ * Cloud Functions entry point: exports only the deployed functions (the five
  * callables and the payment reconciliation schedule). Configuration is
  * parsed here, at cold start, so a malformed variable fails loudly by name.
  */
@@ -13,4 +13,5 @@ export { processPayment } from './callables/processPayment.js';
 export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';
 export { getConnectionPoolStats } from './callables/getConnectionPoolStats.js';
 export { resetCircuitBreakers } from './callables/resetCircuitBreakers.js';
+export { runReconciliation } from './callables/runReconciliation.js';
 export { reconcilePayments } from './scheduled/reconcilePayments.js';

@@ -8,6 +8,7 @@ import { registerSecret } from './observability/redact.js';
 import { FirestoreLedger } from './payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from './payments/ledger/paymentLedger.js';
 import { PaymentHandler, type PaymentEvents } from './payments/paymentHandler.js';
+import { reconcilePayments, type ReconcileReport } from './payments/reconcile.js';
 import { GenericProvider, PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
 import type { PaymentProvider } from './payments/provider/paymentProvider.js';
 import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from './resilience/breaker/index.js';
@@ -41,6 +42,8 @@ export interface Runtime {
   provider(): PaymentProvider;
   /** The payment handler (ledger + provider + breaker). */
   payments(): PaymentHandler;
+  /** One reconciliation pass within `budgetMs`; its numbers become metrics. */
+  reconcile(budgetMs: number): Promise<ReconcileReport>;
 }
 
 let current: Runtime | undefined;
@@ -97,6 +100,10 @@ function build(cfg: Config): Runtime {
       guard: {
         execute: (fn) => cloudwatchBreaker.execute(() => fn(new AbortController().signal), cwVerdict),
       },
+      // Its requests go over this pool's agent, measured and health-checked like payment-service's.
+      httpPool: http,
+      serviceName: CLOUDWATCH_SERVICE,
+      maxSockets: cfg.VUE_APP_MAX_CONNECTIONS,
     });
     setLogShipper(shipper);
   }
@@ -123,6 +130,8 @@ function build(cfg: Config): Runtime {
   // Payment events: every one is logged; the end of each payment is also a metric.
   const paymentEvents: PaymentEvents = (event, fields, severity) => {
     logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity);
+    if (event === 'payment.claim_lost') metrics.recordLedgerIncident({ kind: 'lostClaims' });
+    if (event === 'payment.charge_mismatch') metrics.recordLedgerIncident({ kind: 'mismatches' });
     if (event === 'payment.completed') {
       metrics.recordPayment({
         outcome: String(fields.outcome),
@@ -172,10 +181,26 @@ function build(cfg: Config): Runtime {
           attempts: cfg.VUE_APP_PAYMENT_RETRY_ATTEMPTS,
           totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
           maxAmount: cfg.PAYMENT_MAX_AMOUNT,
+          settleMs: cfg.PAYMENT_SETTLE_MS,
+          idempotencyTtlMs: cfg.PAYMENT_IDEMPOTENCY_TTL_MS,
         },
         events: paymentEvents,
       });
       return handler;
+    },
+    async reconcile(budgetMs) {
+      const report = await reconcilePayments({
+        ledger,
+        provider: rt.provider(),
+        settleMs: cfg.PAYMENT_SETTLE_MS,
+        budgetMs,
+        events: paymentEvents,
+      });
+      const health = await ledger.health(Date.now()).catch(() => null);
+      if (health) metrics.recordReconciliation({ ...report, ...health });
+      const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
+      logEvent('payments.reconciled', { ...report }, severity);
+      return report;
     },
   };
   return rt;

@@ -23,6 +23,7 @@ const CODE_MAP: Readonly<Record<string, FunctionsErrorCode>> = {
   PAYMENT_RATE_LIMITED: 'resource-exhausted',
   PAYMENT_UNKNOWN: 'deadline-exceeded',
   PAYMENT_REJECTED: 'failed-precondition',
+  PAYMENT_KEY_EXPIRED: 'failed-precondition',
 };
 
 /** Converts any thrown value into an HttpsError with an explicit code. */

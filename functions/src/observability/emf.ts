@@ -128,6 +128,35 @@ export class MetricsAggregator {
     if (p.waitMs !== undefined) this.add({ Pool: p.pool }, 'PoolWaitTime', EmfUnits.Milliseconds, p.waitMs, true);
   }
 
+  /** A ledger incident: a call that lost its claim, or a lookup that found another amount. */
+  recordLedgerIncident(p: { kind: 'lostClaims' | 'mismatches' }): void {
+    this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
+  }
+
+  /** What one reconciliation pass settled, and the ledger's undecided records after it. */
+  recordReconciliation(p: {
+    charged: number;
+    notCharged: number;
+    stillUnknown: number;
+    errors: number;
+    unknown: number;
+    oldestUnknownAgeMs: number | null;
+    expiredPending: number;
+  }): void {
+    for (const [outcome, n] of Object.entries({
+      charged: p.charged,
+      notCharged: p.notCharged,
+      stillUnknown: p.stillUnknown,
+      errors: p.errors,
+    })) {
+      this.add({ Outcome: outcome }, 'ReconciledPayments', EmfUnits.Count, n, false);
+    }
+    this.add({}, 'UnknownPayments', EmfUnits.Count, p.unknown, true);
+    this.add({}, 'ExpiredPendingPayments', EmfUnits.Count, p.expiredPending, true);
+    if (p.oldestUnknownAgeMs !== null)
+      this.add({}, 'OldestUnknownAge', EmfUnits.Milliseconds, p.oldestUnknownAgeMs, true);
+  }
+
   /**
    * Returns the EMF events of everything recorded since the last emitting drain,
    * or [] when disabled, when less than intervalMs passed, or when nothing was

@@ -1,7 +1,8 @@
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
-import { hasCode } from '../errors.js';
+import { AppError, hasCode } from '../errors.js';
 import type { Outcome, Verdict } from '../resilience/breaker/index.js';
 import {
+  holdsSettleWindow,
   mayBeCharged,
   type Charge,
   type ChargeAnswer,
@@ -24,6 +25,16 @@ export type PaymentEvents = (
   severity?: 'INFO' | 'WARNING' | 'ERROR',
 ) => void;
 
+/** The call's claim on its ledger record, as the attempt loop must respect it. */
+export interface ClaimFence {
+  /** Until when the call holds its claim. */
+  leaseUntil(): number;
+  /** Extends the lease to at least `until`; false when the claim was lost. */
+  extend(until: number): Promise<boolean>;
+  /** Last moment an attempt may still be running: the provider may forget the key after it. */
+  keyUsableUntil: number;
+}
+
 /** What the attempt loop needs. */
 export interface AttemptDeps {
   provider: PaymentProvider;
@@ -31,6 +42,7 @@ export interface AttemptDeps {
   /** Attempts per call and the deadline of one [VUE_APP_PAYMENT_RETRY_ATTEMPTS, VUE_APP_PAYMENT_TIMEOUT]. */
   attempts: number;
   attemptTimeoutMs: number;
+  fence: ClaimFence;
   emit: PaymentEvents;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -38,29 +50,56 @@ export interface AttemptDeps {
 
 /** Why the attempts ended without a definite answer. */
 export interface GiveUp {
-  kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error';
+  kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error' | 'indeterminate' | 'no-time' | 'key-expired';
   cause?: unknown;
   retryAfterMs?: number;
 }
 
-/** How a series of attempts ended; `sent` counts attempts that went to the provider. */
-export type AttemptsResult =
-  | { kind: 'charged'; charge: Charge; sent: number }
-  | { kind: 'rejected'; answer: Extract<ChargeAnswer, { kind: 'rejected' }>; sent: number }
-  | { kind: 'gave-up'; reason: GiveUp; maybeCharged: boolean; sent: number };
+/** What the attempts left behind, whatever the ending. */
+export interface AttemptTrace {
+  /** Attempts that went to the provider. */
+  sent: number;
+  /** Send time of the last attempt; null when none was sent. */
+  lastSentAt: number | null;
+  /** Some attempt may have been charged. */
+  maybeCharged: boolean;
+  /** Send time of the last attempt the provider may still be processing; null when none. */
+  settleFrom: number | null;
+}
 
-/** Breaker verdict for one attempt: business answers are successes; overload and transport faults are failures. */
+/** How a series of attempts ended. */
+export type AttemptsResult = AttemptTrace &
+  (
+    | { kind: 'charged'; charge: Charge }
+    | { kind: 'rejected'; answer: Extract<ChargeAnswer, { kind: 'rejected' }> }
+    | { kind: 'gave-up'; reason: GiveUp }
+    /** The claim was taken over before an attempt could be sent: this call must write nothing more. */
+    | { kind: 'claim-lost' }
+  );
+
+/** Thrown inside the breaker when an attempt is refused before anything is sent. */
+class NotSentError extends AppError {
+  constructor(readonly why: 'no-time' | 'key-expired' | 'claim-lost') {
+    super('ATTEMPT_NOT_SENT', `attempt not sent: ${why}`);
+  }
+}
+
+/** Breaker verdict: business answers are successes; overload and transport faults are failures; our own refusals count for nothing. */
 export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
-  if (!outcome.ok) return 'failure';
+  if (!outcome.ok) return hasCode(outcome.error, 'ATTEMPT_NOT_SENT') ? 'ignored' : 'failure';
   const kind = outcome.value.kind;
+  if (kind === 'indeterminate') return 'ignored';
   return kind === 'rate-limited' || kind === 'server-error' || kind === 'no-answer' ? 'failure' : 'success';
 }
 
 /**
  * Up to `attempts` charge attempts through the breaker, all with the same
- * reference (so the same idempotency key), until a definite answer or the
- * deadline. Delays: cockatiel's ExponentialBackoff with full jitter;
- * Retry-After wins for 429. Writes nothing: the handler records the outcome.
+ * reference (so the same idempotency key), until a definite answer, an answer
+ * outside the contract, or the deadline. An attempt is sent only while the call
+ * holds its claim for that attempt's whole deadline (the lease is extended
+ * first when needed) and the provider still remembers the key. Delays:
+ * cockatiel's ExponentialBackoff with full jitter; Retry-After wins for 429.
+ * Writes nothing but lease extensions: the handler records the outcome.
  */
 export async function chargeWithRetries(
   deps: AttemptDeps,
@@ -68,33 +107,47 @@ export async function chargeWithRetries(
   req: ChargeRequest,
   deadline: number,
 ): Promise<AttemptsResult> {
-  const { provider, breaker, emit, now } = deps;
+  const { provider, breaker, emit, now, fence } = deps;
   let backoff: IBackoff<unknown> = new ExponentialBackoff({
     generator: fullJitterGenerator,
     initialDelay: 200,
     maxDelay: 2000,
   }).next();
-  let sent = 0;
-  let maybeCharged = false;
-  let reason: GiveUp = { kind: 'transport' };
+  const trace: AttemptTrace = { sent: 0, lastSentAt: null, maybeCharged: false, settleFrom: null };
+  let reason: GiveUp = { kind: 'no-time' };
   for (let i = 0; i < deps.attempts; i++) {
-    const remaining = deadline - now();
-    if (remaining < MIN_ATTEMPT_MS) break;
+    if (deadline - now() < MIN_ATTEMPT_MS) break;
+    // Cover this attempt and what follows it (lookup, write) before the breaker may delay us.
+    if (fence.leaseUntil() < deadline + 5000 && !(await fence.extend(deadline + 10_000))) {
+      return { ...trace, kind: 'claim-lost' };
+    }
     const attemptStart = now();
     let answer: ChargeAnswer;
     try {
       answer = await breaker.execute(() => {
-        sent++;
-        return provider.charge(ref, req, Math.min(deps.attemptTimeoutMs, remaining));
+        // Checked at send time: the breaker's refresh may have taken a while.
+        const t = now();
+        const timeoutMs = Math.min(deps.attemptTimeoutMs, deadline - t);
+        if (timeoutMs < MIN_ATTEMPT_MS) throw new NotSentError('no-time');
+        if (t + timeoutMs > fence.keyUsableUntil) throw new NotSentError('key-expired');
+        if (t + timeoutMs > fence.leaseUntil()) throw new NotSentError('claim-lost');
+        trace.sent++;
+        trace.lastSentAt = t;
+        return provider.charge(ref, req, timeoutMs);
       }, classifyAttempt);
     } catch (err) {
       if (hasCode(err, 'BREAKER_OPEN')) {
         reason = { kind: 'breaker', cause: err, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) };
         emit(
           'payment.attempt',
-          { transactionId: req.transactionId, attempt: sent, outcome: 'breaker-open' },
+          { transactionId: req.transactionId, attempt: trace.sent, outcome: 'breaker-open' },
           'WARNING',
         );
+        break;
+      }
+      if (err instanceof NotSentError) {
+        if (err.why === 'claim-lost') return { ...trace, kind: 'claim-lost' };
+        reason = { kind: err.why };
         break;
       }
       // An adapter that throws broke its contract: assume the worst, the request may have been charged.
@@ -105,8 +158,9 @@ export async function chargeWithRetries(
       'payment.attempt',
       {
         transactionId: req.transactionId,
-        attempt: sent,
+        attempt: trace.sent,
         outcome: answer.kind === 'no-answer' ? answer.reason : answer.kind,
+        ...('httpStatus' in answer ? { httpStatus: answer.httpStatus } : {}),
         durationMs: now() - attemptStart,
         service: provider.service,
       },
@@ -114,13 +168,17 @@ export async function chargeWithRetries(
     );
     let delay = backoff.duration;
     backoff = backoff.next(undefined);
-    maybeCharged ||= mayBeCharged(answer);
+    trace.maybeCharged ||= mayBeCharged(answer);
+    if (holdsSettleWindow(answer)) trace.settleFrom = trace.lastSentAt;
     switch (answer.kind) {
       case 'succeeded':
       case 'declined':
-        return { kind: 'charged', charge: answer, sent };
+        return { ...trace, kind: 'charged', charge: answer };
       case 'rejected':
-        return { kind: 'rejected', answer, sent };
+        return { ...trace, kind: 'rejected', answer };
+      case 'indeterminate':
+        // The provider may still be processing: more attempts would only race it. Look it up instead.
+        return { ...trace, kind: 'gave-up', reason: { kind: 'indeterminate' } };
       case 'rate-limited':
         delay = answer.retryAfterMs ?? delay;
         reason = { kind: 'rate-limited', retryAfterMs: delay };
@@ -135,5 +193,5 @@ export async function chargeWithRetries(
     if (i === deps.attempts - 1 || now() + delay + MIN_ATTEMPT_MS > deadline) break;
     await deps.sleep(delay);
   }
-  return { kind: 'gave-up', reason, maybeCharged, sent };
+  return { ...trace, kind: 'gave-up', reason };
 }

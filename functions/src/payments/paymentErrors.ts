@@ -62,13 +62,13 @@ export class PaymentRateLimitedError extends AppError {
 
 /** The outcome is unknown (the provider may have charged); a repeat call with the same id resolves it. */
 export class PaymentUnknownError extends AppError {
-  constructor(transactionId: string, cause?: unknown) {
+  constructor(transactionId: string, cause?: unknown, retryAfterMs?: number) {
     super(
       'PAYMENT_UNKNOWN',
       `The outcome of transaction ${transactionId} is not known yet; retry later with the same transactionId to get the final result.`,
       {
         cause,
-        details: { transactionId, status: 'unknown' },
+        details: { transactionId, status: 'unknown', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
       },
     );
   }
@@ -83,6 +83,20 @@ export class PaymentRejectedError extends AppError {
       {
         details: { transactionId, status: 'failed', providerStatus, providerCode },
       },
+    );
+  }
+}
+
+/**
+ * The transactionId is older than the provider's idempotency-key retention:
+ * sending it again could charge twice, so it is never sent; nothing was charged.
+ */
+export class PaymentKeyExpiredError extends AppError {
+  constructor(transactionId: string) {
+    super(
+      'PAYMENT_KEY_EXPIRED',
+      `Transaction ${transactionId} is too old to be retried safely and was not charged; start a new payment with a new transactionId.`,
+      { details: { transactionId, status: 'failed' } },
     );
   }
 }

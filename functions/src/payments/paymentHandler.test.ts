@@ -1,65 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api.js';
-import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
-import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
 import { Transitions } from '../resilience/breaker/stateMachine.js';
-import { MemoryLedger } from './ledger/memoryLedger.js';
-import { PaymentHandler, type PaymentInput } from './paymentHandler.js';
 import type { ChargeAnswer, LookupAnswer } from './provider/paymentProvider.js';
 import { reconcilePayments } from './reconcile.js';
-import { ScriptedProvider, type ScriptedCharge } from './testing/scriptedProvider.js';
+import { ok, pay, paymentWorld, SETTINGS, T0, timeout } from './testing/handlerKit.js';
+import { ScriptedProvider } from './testing/scriptedProvider.js';
 
 // The payment decision table, one test per row, through the in-memory ledger,
-// a scripted provider and a real fleet breaker on an in-memory store. A fake
-// clock: sleeping advances it, so backoff and deadlines are exact.
+// a scripted provider and a real fleet breaker on an in-memory store.
 
-const T0 = 1_700_000_000_000;
-let clock = T0;
-const now = () => clock;
-const sleeps: number[] = [];
-const sleep = (ms: number) => {
-  sleeps.push(ms);
-  clock += ms;
-  return Promise.resolve();
-};
-const settings = { attemptTimeoutMs: 5000, attempts: 3, totalTimeoutMs: 25_000, maxAmount: 1_000_000 };
-
-let ledger: MemoryLedger;
-let store: MemoryBreakerStore;
-let events: { event: string; fields: Record<string, unknown>; severity: string | undefined }[];
-
+let w: ReturnType<typeof paymentWorld>;
 beforeEach(() => {
-  clock = T0;
-  sleeps.length = 0;
-  ledger = new MemoryLedger(now);
-  store = new MemoryBreakerStore();
-  events = [];
+  w = paymentWorld();
 });
-
-function handlerWith(charges: ScriptedCharge[] = [], lookups: LookupAnswer[] = []) {
-  const provider = new ScriptedProvider(charges, lookups);
-  const breaker = new FleetCircuitBreaker('payment-service', store, { minCalls: 5 }, now);
-  const handler = new PaymentHandler({
-    ledger,
-    provider,
-    breaker,
-    settings,
-    now,
-    sleep,
-    events: (event, fields, severity) => events.push({ event, fields, severity }),
-  });
-  return { handler, provider };
-}
-
-const pay = (over: Partial<PaymentInput> = {}): PaymentInput => ({
-  amount: 25.99,
-  paymentMethod: 'credit_card',
-  transactionId: 'txn_1',
-  ...over,
-});
-const ok: ChargeAnswer = { kind: 'succeeded', chargeId: 'ch_1' };
-const timeout: ChargeAnswer = { kind: 'no-answer', sent: true, reason: 'timeout' };
-const record = () => ledger.get('txn_1');
+const handlerWith = (...args: Parameters<typeof w.handlerWith>) => w.handlerWith(...args);
+const record = () => w.record();
+const settings = SETTINGS;
 
 describe('PaymentHandler decision table', () => {
   it('succeeded: records the charge and answers it', async () => {
@@ -76,7 +32,7 @@ describe('PaymentHandler decision table', () => {
     });
     expect(provider.calls[0]?.req).toMatchObject({ amount: 2599, currency: 'USD', paymentMethod: 'credit_card' });
     expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', attempts: 1, claimId: null });
-    expect(events.find((e) => e.event === 'payment.completed')?.fields).toMatchObject({ outcome: 'succeeded' });
+    expect(w.events.find((e) => e.event === 'payment.completed')?.fields).toMatchObject({ outcome: 'succeeded' });
   });
 
   it('declined: records the decline code and answers it (not an error)', async () => {
@@ -95,7 +51,7 @@ describe('PaymentHandler decision table', () => {
     expect(provider.count('charge')).toBe(1);
     expect(provider.count('lookup')).toBe(0);
     expect(await record()).toMatchObject({ status: 'failed', error: { code: `HTTP_${s}` } });
-    const authAlarm = events.some((e) => e.event === 'payment.provider_auth_rejected');
+    const authAlarm = w.events.some((e) => e.event === 'payment.provider_auth_rejected');
     expect(authAlarm).toBe(s === 401 || s === 403);
   });
 
@@ -106,7 +62,7 @@ describe('PaymentHandler decision table', () => {
       code: 'PAYMENT_RATE_LIMITED',
       details: { status: 'failed', retryAfterMs: 1500 },
     });
-    expect(sleeps).toEqual([1500, 1500]);
+    expect(w.sleeps).toEqual([1500, 1500]);
     expect(provider.count('charge')).toBe(3);
     expect(provider.count('lookup')).toBe(0);
     expect(await record()).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'RATE_LIMITED' } });
@@ -115,9 +71,9 @@ describe('PaymentHandler decision table', () => {
   it('429 without Retry-After: full-jitter backoff, then success', async () => {
     const { handler } = handlerWith([{ kind: 'rate-limited', retryAfterMs: null }, ok]);
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThanOrEqual(0);
-    expect(sleeps[0]).toBeLessThanOrEqual(2000);
+    expect(w.sleeps).toHaveLength(1);
+    expect(w.sleeps[0]).toBeGreaterThanOrEqual(0);
+    expect(w.sleeps[0]).toBeLessThanOrEqual(2000);
   });
 
   it('5xx then success: retried with the same reference, one charge recorded', async () => {
@@ -140,22 +96,26 @@ describe('PaymentHandler decision table', () => {
     expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_late' });
   });
 
-  it('timeouts, lookup finds nothing: failed (not charged), unavailable', async () => {
+  it('timeouts, lookup finds nothing yet: unknown, since the provider may still charge (settle window)', async () => {
     const { handler } = handlerWith([timeout, timeout, timeout], [{ kind: 'not-found' }]);
+    const err = await handler.processPayment(pay(), 'u1').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'PAYMENT_UNKNOWN', details: { transactionId: 'txn_1', status: 'unknown' } });
+    const rec = await record();
+    expect(rec).toMatchObject({ status: 'unknown', attempts: 3, error: { code: 'SETTLING' } });
+    // The window runs from the last attempt's send time.
+    const retryAfterMs = (err as { details: { retryAfterMs: number } }).details.retryAfterMs;
+    expect(w.clock + retryAfterMs).toBe(rec!.lastAttemptAt! + settings.settleMs);
+  });
+
+  it('5xx on every attempt, lookup finds nothing: failed (a contract answer does not hold the window open)', async () => {
+    const e503: ChargeAnswer = { kind: 'server-error', httpStatus: 503 };
+    const { handler, provider } = handlerWith([e503, e503, e503], [{ kind: 'not-found' }]);
     await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
       code: 'PAYMENT_UNAVAILABLE',
       details: { status: 'failed' },
     });
+    expect(provider.count('lookup')).toBe(1);
     expect(await record()).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE' } });
-  });
-
-  it('timeouts, lookup unavailable: unknown (maybe charged), deadline-exceeded', async () => {
-    const { handler } = handlerWith([timeout, timeout, timeout], [{ kind: 'unavailable', reason: 'timeout' }]);
-    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
-      code: 'PAYMENT_UNKNOWN',
-      details: { transactionId: 'txn_1', status: 'unknown' },
-    });
-    expect(await record()).toMatchObject({ status: 'unknown', error: { code: 'OUTCOME_UNKNOWN' } });
   });
 
   it('never connected: failed without a lookup, since nothing reached the provider', async () => {
@@ -167,7 +127,7 @@ describe('PaymentHandler decision table', () => {
   });
 
   it('breaker open: the provider is not called; failed, unavailable with retryAfterMs', async () => {
-    await store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
+    await w.store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
     const { handler, provider } = handlerWith();
     await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
       code: 'PAYMENT_UNAVAILABLE',
@@ -179,15 +139,21 @@ describe('PaymentHandler decision table', () => {
 
   it('ledger write fails after a charge: the caller gets the charge; reconciliation records it later', async () => {
     const { handler, provider } = handlerWith([ok]);
-    ledger.finalize = () => Promise.reject(Object.assign(new Error('unavailable'), { code: 'DB_QUERY_FAILED' }));
+    w.ledger.finalize = () => Promise.reject(Object.assign(new Error('unavailable'), { code: 'DB_QUERY_FAILED' }));
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
-    expect(events.some((e) => e.event === 'payment.ledger_write_failed' && e.severity === 'ERROR')).toBe(true);
+    expect(w.events.some((e) => e.event === 'payment.ledger_write_failed' && e.severity === 'ERROR')).toBe(true);
     expect(await record()).toMatchObject({ status: 'pending' });
 
-    Reflect.deleteProperty(ledger, 'finalize');
-    clock += settings.totalTimeoutMs + 10_000; // the lease ends
+    Reflect.deleteProperty(w.ledger, 'finalize');
+    w.clock += settings.totalTimeoutMs + 10_000; // the lease ends
     const lookups: LookupAnswer[] = [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1' } }];
-    const report = await reconcilePayments({ ledger, provider: new ScriptedProvider([], lookups) });
+    const report = await reconcilePayments({
+      ledger: w.ledger,
+      provider: new ScriptedProvider([], lookups),
+      settleMs: settings.settleMs,
+      budgetMs: 60_000,
+      now: w.now,
+    });
     expect(report).toMatchObject({ examined: 1, charged: 1 });
     expect(await record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
     expect(provider.count('charge')).toBe(1);
@@ -202,7 +168,7 @@ describe('PaymentHandler decision table', () => {
       replayed: true,
     });
     expect(provider.calls).toHaveLength(0);
-    expect(events.at(-1)?.fields).toMatchObject({ outcome: 'replayed' });
+    expect(w.events.at(-1)?.fields).toMatchObject({ outcome: 'replayed' });
   });
 
   it("another user's transactionId: permission-denied, nothing changes", async () => {
@@ -272,6 +238,6 @@ describe('PaymentHandler decision table', () => {
     const { handler } = handlerWith([ok]);
     const result = await handler.processPayment(pay({ transactionId: undefined }), 'u1');
     expect(result.transactionId).toMatch(/^txn_[0-9a-f]{32}$/);
-    expect(await ledger.get(result.transactionId)).toMatchObject({ status: PaymentStatus.succeeded });
+    expect(await w.ledger.get(result.transactionId)).toMatchObject({ status: PaymentStatus.succeeded });
   });
 });

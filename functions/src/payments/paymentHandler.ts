@@ -3,7 +3,7 @@ import { PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '..
 import {
   chargeWithRetries,
   MIN_ATTEMPT_MS,
-  type AttemptDeps,
+  type AttemptTrace,
   type GiveUp,
   type PaymentEvents,
   type PaymentGuard,
@@ -11,6 +11,8 @@ import {
 import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
 import { normalizeCurrency, toMinorUnits } from './money.js';
 import {
+  PaymentInProgressError,
+  PaymentKeyExpiredError,
   PaymentRateLimitedError,
   PaymentRejectedError,
   PaymentUnavailableError,
@@ -18,6 +20,7 @@ import {
 } from './paymentErrors.js';
 import { toResult, type CallContext } from './paymentResult.js';
 import type { Charge, ChargeAnswer, ChargeRequest, PaymentProvider } from './provider/paymentProvider.js';
+import { settle, unknownError, type Settlement } from './settlement.js';
 
 export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 
@@ -31,6 +34,10 @@ export interface PaymentSettings {
   totalTimeoutMs: number;
   /** Largest amount in major units [PAYMENT_MAX_AMOUNT]. */
   maxAmount: number;
+  /** How long after an unanswered attempt the provider may still charge, ms [PAYMENT_SETTLE_MS]. */
+  settleMs: number;
+  /** How long the provider remembers an idempotency key, ms [PAYMENT_IDEMPOTENCY_TTL_MS]. */
+  idempotencyTtlMs: number;
 }
 
 /** A payment as the callable validated it (amount in major units). */
@@ -56,11 +63,26 @@ export interface PaymentHandlerDeps {
 /** Deadline of one lookup, ms. */
 const LOOKUP_TIMEOUT_MS = 3000;
 
+/** Keys are used only until this share of the provider's retention has passed (a margin for clock skew). */
+const KEY_SAFE_SHARE = 0.9;
+
+/** The code written for a failed payment, by why its attempts ended. */
+const FAILED_CODES: Record<GiveUp['kind'], string> = {
+  breaker: 'BREAKER_OPEN',
+  'rate-limited': 'RATE_LIMITED',
+  'key-expired': 'KEY_EXPIRED',
+  'no-time': 'NOT_SENT',
+  transport: 'PROVIDER_UNAVAILABLE',
+  'server-error': 'PROVIDER_UNAVAILABLE',
+  indeterminate: 'PROVIDER_UNAVAILABLE',
+};
+
 /**
- * Processes payments so that none is charged twice or lost: the ledger record
- * is claimed before the provider is called, every attempt of a payment carries
- * the same idempotency key, and an outcome that may be a charge is resolved by
- * asking the provider instead of guessed.
+ * Processes payments so that none is charged twice or recorded "not charged"
+ * while it may be: the ledger record is claimed before the provider is called,
+ * every attempt carries the same idempotency key, an outcome that may be a
+ * charge is resolved by a verified lookup instead of guessed, and "not found"
+ * counts only once the provider can no longer be processing the request.
  */
 export class PaymentHandler {
   private readonly now: () => number;
@@ -94,11 +116,6 @@ export class PaymentHandler {
     }
   }
 
-  /** A cheap request to the provider, recorded in its pool's health. */
-  checkProviderHealth() {
-    return this.deps.provider.checkHealth();
-  }
-
   private async decide(input: PaymentInput, transactionId: string, uid: string, started: number) {
     const { ledger, provider, settings } = this.deps;
     const currency = normalizeCurrency(input.currency ?? 'USD');
@@ -107,20 +124,23 @@ export class PaymentHandler {
     const req: ChargeRequest = { transactionId, uid, amount, currency, paymentMethod: input.paymentMethod };
     const claim = await ledger.claim(req, settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000);
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
-    const ctx: CallContext = { req, claimId: claim.claimId, priorAttempts: claim.record.attempts, ref: '' };
-    ctx.ref = claim.record.providerRef ?? (await this.prepare(ctx, deadline));
+    const { record } = claim;
+    const ctx: CallContext = {
+      req,
+      claimId: claim.claimId,
+      priorAttempts: record.attempts,
+      ref: record.providerRef ?? transactionId,
+      leaseUntil: record.leaseUntil ?? 0,
+      keyUsableUntil: record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs,
+      lastAttemptAt: record.lastAttemptAt ?? null,
+    };
     if (claim.resolveFirst) {
       const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
-      if (look.kind === 'found') return this.finish(ctx, 0, look.charge, true);
-      if (look.kind === 'unavailable') {
-        await this.record(ctx, {
-          status: PaymentStatus.unknown,
-          attempts: ctx.priorAttempts,
-          error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason },
-        });
-        throw new PaymentUnknownError(transactionId);
-      }
+      const s = settle(look, req, (claim.settleFrom ?? 0) + settings.settleMs, this.now());
+      if (s.kind !== 'not-charged') return this.conclude(ctx, s, 0, true);
     }
+    if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil) return this.fail(ctx, 0, { kind: 'key-expired' });
+    if (!record.providerRef) ctx.ref = await this.prepare(ctx, deadline);
     return this.charge(ctx, deadline);
   }
 
@@ -143,20 +163,77 @@ export class PaymentHandler {
   }
 
   private async charge(ctx: CallContext, deadline: number): Promise<ProcessPaymentResult> {
-    const { provider, breaker, settings } = this.deps;
-    const attemptDeps: AttemptDeps = {
-      provider,
-      breaker,
-      attempts: settings.attempts,
-      attemptTimeoutMs: settings.attemptTimeoutMs,
-      emit: this.emit,
-      now: this.now,
-      sleep: this.sleep,
+    const { provider, breaker, settings, ledger } = this.deps;
+    const { transactionId } = ctx.req;
+    const fence = {
+      leaseUntil: () => ctx.leaseUntil,
+      keyUsableUntil: ctx.keyUsableUntil,
+      extend: async (until: number) => {
+        const ok = await ledger.renewLease(transactionId, ctx.claimId, until);
+        if (ok) ctx.leaseUntil = until;
+        return ok;
+      },
     };
+    const attemptDeps = { provider, breaker, fence, ...settings, emit: this.emit, now: this.now, sleep: this.sleep };
     const r = await chargeWithRetries(attemptDeps, ctx.ref, ctx.req, deadline);
+    if (r.lastSentAt !== null) ctx.lastAttemptAt = r.lastSentAt;
     if (r.kind === 'charged') return this.finish(ctx, r.sent, r.charge, false);
     if (r.kind === 'rejected') return this.reject(ctx, r.sent, r.answer);
-    return this.giveUp(ctx, r.sent, r.maybeCharged, r.reason, deadline);
+    if (r.kind === 'claim-lost') return this.claimLost(ctx);
+    if (r.maybeCharged) {
+      const look = await provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
+      const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
+      const s = settle(look, ctx.req, settleUntil, this.now());
+      if (s.kind !== 'not-charged') return this.conclude(ctx, s, r.sent, false, r);
+    }
+    return this.fail(ctx, r.sent, r.reason);
+  }
+
+  /** Records what a lookup proved, other than "not charged": the charge, or `unknown`. */
+  private async conclude(
+    ctx: CallContext,
+    s: Exclude<Settlement, { kind: 'not-charged' }>,
+    sent: number,
+    replayed: boolean,
+    trace?: AttemptTrace,
+  ): Promise<ProcessPaymentResult> {
+    const { transactionId } = ctx.req;
+    if (s.kind === 'charged') return this.finish(ctx, sent, s.charge, replayed);
+    if (s.kind === 'mismatch') {
+      this.emit(
+        'payment.charge_mismatch',
+        {
+          transactionId,
+          chargeId: s.charge.chargeId,
+          expected: { amount: ctx.req.amount, currency: ctx.req.currency },
+          found: { amount: s.charge.amount, currency: s.charge.currency },
+        },
+        'ERROR',
+      );
+      await this.countIncident('mismatches');
+    }
+    const error = unknownError(s);
+    const lost = await this.record(ctx, { status: PaymentStatus.unknown, attempts: ctx.priorAttempts + sent, error });
+    if (lost) return this.claimLost(ctx);
+    const retryAfterMs = s.kind === 'settling' ? s.until - this.now() : undefined;
+    const cause = trace && 'reason' in trace ? (trace.reason as GiveUp).cause : undefined;
+    throw new PaymentUnknownError(transactionId, cause, retryAfterMs);
+  }
+
+  /** Certainly not charged: records `failed` and says why. */
+  private async fail(ctx: CallContext, sent: number, reason: GiveUp): Promise<never> {
+    const id = ctx.req.transactionId;
+    const lost = await this.record(ctx, {
+      status: PaymentStatus.failed,
+      attempts: ctx.priorAttempts + sent,
+      error: { code: FAILED_CODES[reason.kind], message: `not charged after ${sent} attempt(s)` },
+    });
+    if (lost) return this.claimLost(ctx);
+    const retryAfterMs = Math.max(1000, reason.retryAfterMs ?? 0);
+    if (reason.kind === 'key-expired') throw new PaymentKeyExpiredError(id);
+    if (reason.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
+    const why = reason.kind === 'breaker' ? 'circuit open' : reason.kind === 'no-time' ? 'no time left' : 'no answer';
+    throw new PaymentUnavailableError(id, retryAfterMs, why, reason.cause);
   }
 
   /** A final refusal: certainly not charged. */
@@ -167,56 +244,19 @@ export class PaymentHandler {
   ): Promise<never> {
     const id = ctx.req.transactionId;
     if (answer.httpStatus === 401 || answer.httpStatus === 403) {
-      this.emit(
-        'payment.provider_auth_rejected',
-        { transactionId: id, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' },
-        'ERROR',
-      );
+      const fields = { transactionId: id, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' };
+      this.emit('payment.provider_auth_rejected', fields, 'ERROR');
     }
-    await this.record(ctx, {
+    const lost = await this.record(ctx, {
       status: PaymentStatus.failed,
       attempts: ctx.priorAttempts + sent,
       error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
     });
+    if (lost) return this.claimLost(ctx);
     throw new PaymentRejectedError(id, answer.httpStatus, answer.providerCode);
   }
 
-  /** No definite answer: resolve with a lookup when a charge may exist, else record `failed`. */
-  private async giveUp(
-    ctx: CallContext,
-    sent: number,
-    maybeCharged: boolean,
-    last: GiveUp,
-    deadline: number,
-  ): Promise<ProcessPaymentResult> {
-    const id = ctx.req.transactionId;
-    const attempts = ctx.priorAttempts + sent;
-    if (maybeCharged) {
-      const look = await this.deps.provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
-      if (look.kind === 'found') return this.finish(ctx, sent, look.charge, false);
-      if (look.kind === 'unavailable') {
-        await this.record(ctx, {
-          status: PaymentStatus.unknown,
-          attempts,
-          error: { code: 'OUTCOME_UNKNOWN', message: `no answer after ${sent} attempt(s); lookup ${look.reason}` },
-        });
-        throw new PaymentUnknownError(id, last.cause);
-      }
-    }
-    const retryAfterMs = Math.max(1000, last.retryAfterMs ?? 0);
-    const code =
-      { breaker: 'BREAKER_OPEN', 'rate-limited': 'RATE_LIMITED' }[last.kind as string] ?? 'PROVIDER_UNAVAILABLE';
-    await this.record(ctx, {
-      status: PaymentStatus.failed,
-      attempts,
-      error: { code, message: `not charged after ${sent} attempt(s)` },
-    });
-    if (last.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
-    const reason = last.kind === 'breaker' ? 'circuit open' : 'no answer';
-    throw new PaymentUnavailableError(id, retryAfterMs, reason, last.cause);
-  }
-
-  /** Records a definite provider answer and returns the caller's result. */
+  /** Records a definite provider answer (even after losing the claim: it is the truth) and returns it. */
   private async finish(
     ctx: CallContext,
     sent: number,
@@ -237,20 +277,38 @@ export class PaymentHandler {
     );
   }
 
+  /** Another call (or reconciliation) holds the record now; it will settle it. */
+  private claimLost(ctx: CallContext): never {
+    throw new PaymentInProgressError(ctx.req.transactionId, 1000);
+  }
+
   /**
-   * Writes the outcome. If the write fails the record stays `pending` with a
+   * Writes the outcome; true when the claim was lost (then only a definite
+   * answer was written). If the write fails the record stays `pending` with a
    * lease, and reconciliation (or the next call) resolves it from the provider.
    */
-  private async record(ctx: CallContext, outcome: PaymentOutcome): Promise<void> {
+  private async record(ctx: CallContext, outcome: PaymentOutcome): Promise<boolean> {
+    const { transactionId } = ctx.req;
+    const full = ctx.lastAttemptAt === null ? outcome : { ...outcome, lastAttemptAt: ctx.lastAttemptAt };
     try {
-      await this.deps.ledger.finalize(ctx.req.transactionId, ctx.claimId, outcome);
+      const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full);
+      if (r.conflict) {
+        this.emit('payment.final_conflict', { transactionId, stored: r.conflict, status: outcome.status }, 'ERROR');
+      }
+      if (r.claimLost) {
+        this.emit('payment.claim_lost', { transactionId, status: outcome.status, written: r.written }, 'ERROR');
+        await this.countIncident('lostClaims');
+      }
+      return r.claimLost;
     } catch (err) {
-      this.emit(
-        'payment.ledger_write_failed',
-        { transactionId: ctx.req.transactionId, status: outcome.status, errorCode: (err as { code?: string }).code },
-        'ERROR',
-      );
+      const fields = { transactionId, status: outcome.status, errorCode: (err as { code?: string }).code };
+      this.emit('payment.ledger_write_failed', fields, 'ERROR');
+      return false;
     }
+  }
+
+  private async countIncident(kind: 'lostClaims' | 'mismatches'): Promise<void> {
+    await this.deps.ledger.countIncident(kind).catch(() => undefined);
   }
 
   private lookupTimeout(deadline: number, floor: number): number {

@@ -12,6 +12,12 @@ export interface CallContext {
   priorAttempts: number;
   /** The provider's reference of the payment. */
   ref: string;
+  /** Until when this call holds its claim (extended by lease renewals). */
+  leaseUntil: number;
+  /** The last moment an attempt may run with this idempotency key. */
+  keyUsableUntil: number;
+  /** Send time of the last attempt, this call's or an earlier one's; null when none. */
+  lastAttemptAt: number | null;
 }
 
 /** The caller's answer for a final record (amount back in major units). */

@@ -1,77 +1,141 @@
-import { PaymentStatus } from '../api.js';
-import type { PaymentLedger } from './ledger/paymentLedger.js';
+import { bulkhead } from 'cockatiel';
+import { PaymentStatus, type ReconcileReport } from '../api.js';
+import type { PaymentEvents } from './chargeAttempts.js';
+import { settleFromOf } from './ledger/ledgerRules.js';
+import {
+  scanOrderValue,
+  type PaymentLedger,
+  type ScanCursor,
+  type ScanQuery,
+  type UnresolvedPayment,
+} from './ledger/paymentLedger.js';
 import type { PaymentProvider } from './provider/paymentProvider.js';
+import { settle, unknownError } from './settlement.js';
 
-/** What one reconciliation pass did. */
-export interface ReconcileReport {
-  /** Records looked at (`unknown`, or `pending` with an expired lease). */
-  examined: number;
-  /** Resolved to succeeded/declined from the provider's answer. */
-  charged: number;
-  /** Resolved to failed: the provider never saw the payment. */
-  notCharged: number;
-  /** Still unknown: the provider could not answer. */
-  stillUnknown: number;
-  /** Skipped because a live call holds them. */
-  skipped: number;
+export type { ReconcileReport } from '../api.js';
+
+/** What a reconciliation pass needs. */
+export interface ReconcileDeps {
+  ledger: PaymentLedger;
+  provider: PaymentProvider;
+  /** [PAYMENT_SETTLE_MS] */
+  settleMs: number;
+  /** Time the pass may take, ms [RECONCILE_BUDGET_MS]; records not reached wait for the next pass. */
+  budgetMs: number;
+  /** Records settled at once (each is a claim, a lookup and a write). */
+  concurrency?: number;
+  /** Records per scan page. */
+  pageSize?: number;
+  events?: PaymentEvents;
+  now?: () => number;
 }
 
 const LOOKUP_TIMEOUT_MS = 3000;
+/** Time one record may take: claim + lookup + write. */
+const RECORD_LEASE_MS = LOOKUP_TIMEOUT_MS + 5000;
 
 /**
- * Resolves `unknown` and stale `pending` payments from the provider's answer to
- * a lookup. Each record is claimed first (so a live call and this routine never
- * both write it). Run by the `reconcilePayments` schedule, and directly by
- * tests and operators.
+ * Settles `unknown` payments (oldest update first) and `pending` ones whose
+ * lease ended (oldest lease first) from a verified lookup at the provider: found
+ * -> succeeded/declined; not found after the settle window -> failed; otherwise
+ * left unknown. Pages with a cursor over records untouched since the pass began,
+ * so a record the pass itself writes is not seen twice; each record is claimed
+ * first, so overlapping passes and live calls never act twice on one. Bounded
+ * concurrency (cockatiel's bulkhead) inside a time budget; one record's error is
+ * logged and does not stop the pass. Run by `reconcilePayments` (schedule) and
+ * `runReconciliation` (admins).
  */
-export async function reconcilePayments(deps: {
-  ledger: PaymentLedger;
-  provider: PaymentProvider;
-  limit?: number;
-}): Promise<ReconcileReport> {
-  const { ledger, provider } = deps;
-  const report: ReconcileReport = { examined: 0, charged: 0, notCharged: 0, stillUnknown: 0, skipped: 0 };
-  for (const { transactionId } of await ledger.scanUnresolved(deps.limit ?? 200)) {
-    const claim = await ledger.claimForResolution(transactionId, LOOKUP_TIMEOUT_MS + 5000);
-    if (!claim) {
-      report.skipped++;
-      continue;
+export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileReport> {
+  const now = deps.now ?? Date.now;
+  const emit = deps.events ?? (() => undefined);
+  const at = now();
+  const stopAt = at + deps.budgetMs - RECORD_LEASE_MS;
+  const pool = bulkhead(deps.concurrency ?? 8, Number.POSITIVE_INFINITY);
+  const report: ReconcileReport = {
+    at,
+    durationMs: 0,
+    examined: 0,
+    charged: 0,
+    notCharged: 0,
+    stillUnknown: 0,
+    mismatches: 0,
+    skipped: 0,
+    errors: 0,
+    complete: true,
+  };
+  const settleOne = async ({ transactionId, record: scanned }: UnresolvedPayment) => {
+    if (now() >= stopAt) {
+      report.complete = false;
+      return;
     }
-    report.examined++;
-    const { record, claimId } = claim;
-    const req = {
-      transactionId,
-      uid: record.uid,
-      amount: record.amount,
-      currency: record.currency,
-      paymentMethod: record.paymentMethod,
-    };
-    const look = await provider.lookup(record.providerRef ?? transactionId, req, LOOKUP_TIMEOUT_MS);
-    const attempts = record.attempts;
-    if (look.kind === 'found') {
-      const c = look.charge;
-      await ledger.finalize(transactionId, claimId, {
-        status: c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
-        attempts,
-        chargeId: c.chargeId,
-        ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
-      });
-      report.charged++;
-    } else if (look.kind === 'not-found') {
-      await ledger.finalize(transactionId, claimId, {
-        status: PaymentStatus.failed,
-        attempts,
-        error: { code: 'NOT_CHARGED', message: 'the provider never saw this transaction' },
-      });
-      report.notCharged++;
-    } else {
-      await ledger.finalize(transactionId, claimId, {
-        status: PaymentStatus.unknown,
-        attempts,
-        error: { code: 'LOOKUP_UNAVAILABLE', message: look.reason },
-      });
-      report.stillUnknown++;
+    try {
+      const claim = await deps.ledger.claimForResolution(transactionId, RECORD_LEASE_MS, scanned.updatedAt);
+      if (!claim) {
+        report.skipped++;
+        return;
+      }
+      report.examined++;
+      const { record, claimId } = claim;
+      const req = {
+        transactionId,
+        uid: record.uid,
+        amount: record.amount,
+        currency: record.currency,
+        paymentMethod: record.paymentMethod,
+      };
+      const settleFrom = settleFromOf(record);
+      const look = await deps.provider.lookup(record.providerRef ?? transactionId, req, LOOKUP_TIMEOUT_MS);
+      const s = settle(look, req, settleFrom + deps.settleMs, now());
+      const base = { attempts: record.attempts, lastAttemptAt: record.lastAttemptAt ?? settleFrom };
+      if (s.kind === 'charged') {
+        const c = s.charge;
+        await deps.ledger.finalize(transactionId, claimId, {
+          ...base,
+          status: c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
+          chargeId: c.chargeId,
+          ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
+        });
+        report.charged++;
+      } else if (s.kind === 'not-charged') {
+        const error = { code: 'NOT_CHARGED', message: 'not found at the provider after the settle window' };
+        await deps.ledger.finalize(transactionId, claimId, { ...base, status: PaymentStatus.failed, error });
+        report.notCharged++;
+      } else {
+        if (s.kind === 'mismatch') {
+          report.mismatches++;
+          emit('payment.charge_mismatch', { transactionId, chargeId: s.charge.chargeId, source: 'reconcile' }, 'ERROR');
+          await deps.ledger.countIncident('mismatches');
+        }
+        await deps.ledger.finalize(transactionId, claimId, {
+          ...base,
+          status: PaymentStatus.unknown,
+          error: unknownError(s),
+        });
+        report.stillUnknown++;
+      }
+    } catch (err) {
+      report.errors++;
+      emit('payments.reconcile_record_failed', { transactionId, error: err }, 'ERROR');
+    }
+  };
+  for (const status of [PaymentStatus.unknown, PaymentStatus.pending] as const) {
+    let after: ScanCursor | undefined;
+    while (report.complete) {
+      if (now() >= stopAt) {
+        report.complete = false;
+        break;
+      }
+      const query: ScanQuery = { status, before: at, after, limit: deps.pageSize ?? 100 };
+      const page = await deps.ledger.scanUnresolved(query);
+      if (page.length === 0) break;
+      await Promise.all(page.map((p) => pool.execute(() => settleOne(p))));
+      const last = page[page.length - 1]!;
+      after = { orderValue: scanOrderValue(status, last.record), transactionId: last.transactionId };
     }
   }
+  report.durationMs = now() - at;
+  await deps.ledger.saveReconcileReport(report).catch((err: unknown) => {
+    emit('payments.reconcile_report_failed', { error: err }, 'WARNING');
+  });
   return report;
 }

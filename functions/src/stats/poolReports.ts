@@ -26,7 +26,7 @@ export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatu
 }
 
 /**
- * HTTP pools, breakers and CloudWatch shipping of the fleet. Breaker state is
+ * HTTP pools, breakers, CloudWatch shipping and ledger health of the fleet. Breaker state is
  * the fleet's (read from Firestore now); `check` runs the health checks from
  * this instance first.
  */
@@ -34,7 +34,10 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
   if (opts.check) await rt.provider().checkHealth();
   await Promise.all(rt.breakers.names().map((n) => rt.breakers.get(n).sync()));
   await rt.stats.publishIfDue({ force: true });
-  const snapshots = await freshSnapshots(rt.runQuery, rt.cfg.VUE_APP_METRICS_INTERVAL);
+  const [snapshots, ledger] = await Promise.all([
+    freshSnapshots(rt.runQuery, rt.cfg.VUE_APP_METRICS_INTERVAL),
+    rt.ledger.health(Date.now()),
+  ]);
   const services = Object.fromEntries(
     rt.breakers.names().map((name) => [
       name,
@@ -47,6 +50,7 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
   return {
     at: Date.now(),
     services,
+    ledger,
     instances: snapshots.map((s) => ({
       instanceId: s.instanceId,
       function: s.function,

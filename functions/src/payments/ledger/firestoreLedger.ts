@@ -1,16 +1,19 @@
-import type { Firestore } from 'firebase-admin/firestore';
-import { PaymentStatus } from '../../api.js';
+import { FieldPath, FieldValue, type Firestore } from 'firebase-admin/firestore';
+import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
-import type { PaymentRecord, UnresolvedPayment } from './paymentLedger.js';
+import type { LedgerIncident, PaymentRecord, ScanQuery, UnresolvedPayment } from './paymentLedger.js';
 import { RuleLedger, type Transact } from './ruleLedger.js';
 
 /** The ledger collection: one document per transactionId. */
 export const PAYMENTS = 'payments';
+/** Fleet-wide ledger numbers: `incidents` (counters) and `lastReconciliation` (the last pass's report). */
+export const LEDGER_STATS = 'ledgerStats';
 
 /**
  * The ledger in Firestore (`payments/{transactionId}`). Every rule runs inside
  * a transaction through the query pool, so two calls (or a call and
- * reconciliation) never both act on one record.
+ * reconciliation) never both act on one record. The scans and counts need the
+ * composite indexes in firestore.indexes.json.
  */
 export class FirestoreLedger extends RuleLedger {
   constructor(
@@ -34,14 +37,19 @@ export class FirestoreLedger extends RuleLedger {
       name,
     );
 
-  async scanUnresolved(limit: number): Promise<UnresolvedPayment[]> {
+  async scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
+    const field = q.status === PaymentStatus.pending ? 'leaseUntil' : 'updatedAt';
     const snap = await this.runQuery(
-      (db) =>
-        db
+      (db) => {
+        let query = db
           .collection(PAYMENTS)
-          .where('status', 'in', [PaymentStatus.unknown, PaymentStatus.pending])
-          .limit(limit)
-          .get(),
+          .where('status', '==', q.status)
+          .where(field, '<', q.before)
+          .orderBy(field)
+          .orderBy(FieldPath.documentId());
+        if (q.after) query = query.startAfter(q.after.orderValue, q.after.transactionId);
+        return query.limit(q.limit).get();
+      },
       'payments.reconcileScan',
       { readOnly: true },
     );
@@ -51,6 +59,55 @@ export class FirestoreLedger extends RuleLedger {
   async get(transactionId: string): Promise<PaymentRecord | null> {
     const snap = await this.runQuery((db) => docRef(db, transactionId).get(), 'payments.get', { readOnly: true });
     return snap.exists ? (snap.data() as PaymentRecord) : null;
+  }
+
+  async countIncident(kind: LedgerIncident): Promise<void> {
+    await this.runQuery(
+      (db) =>
+        db
+          .collection(LEDGER_STATS)
+          .doc('incidents')
+          .set({ [kind]: FieldValue.increment(1) }, { merge: true }),
+      'ledger.countIncident',
+    );
+  }
+
+  async saveReconcileReport(report: ReconcileReport): Promise<void> {
+    await this.runQuery(
+      (db) => db.collection(LEDGER_STATS).doc('lastReconciliation').set(report),
+      'ledger.saveReport',
+      {
+        idempotent: true,
+      },
+    );
+  }
+
+  health(now: number): Promise<LedgerHealth> {
+    return this.runQuery(
+      async (db) => {
+        const payments = db.collection(PAYMENTS);
+        const unknown = payments.where('status', '==', PaymentStatus.unknown);
+        const [unknownCount, oldest, expired, incidents, lastRun] = await Promise.all([
+          unknown.count().get(),
+          unknown.orderBy('createdAt').limit(1).get(),
+          payments.where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now).count().get(),
+          db.collection(LEDGER_STATS).doc('incidents').get(),
+          db.collection(LEDGER_STATS).doc('lastReconciliation').get(),
+        ]);
+        const counters = (incidents.data() ?? {}) as Partial<Record<LedgerIncident, number>>;
+        const oldestRecord = oldest.docs[0]?.data() as PaymentRecord | undefined;
+        return {
+          unknown: unknownCount.data().count,
+          oldestUnknownAgeMs: oldestRecord ? now - oldestRecord.createdAt : null,
+          expiredPending: expired.data().count,
+          lostClaims: counters.lostClaims ?? 0,
+          mismatches: counters.mismatches ?? 0,
+          lastRun: lastRun.exists ? (lastRun.data() as ReconcileReport) : null,
+        };
+      },
+      'ledger.health',
+      { readOnly: true },
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import {
   FINAL_STATUSES,
   requestHash,
   type Claim,
+  type FinalizeResult,
   type PaymentOutcome,
   type PaymentRecord,
   type PaymentRequest,
@@ -53,7 +54,10 @@ export function claimStep(
       createdAt: now,
       updatedAt: now,
     };
-    return { write: { kind: 'create', record }, result: { kind: 'claimed', claimId, record, resolveFirst: false } };
+    return {
+      write: { kind: 'create', record },
+      result: { kind: 'claimed', claimId, record, resolveFirst: false, settleFrom: null },
+    };
   }
   if (existing.uid !== req.uid) throw new PaymentForbiddenError(req.transactionId);
   if (existing.requestHash !== hash) throw new PaymentConflictError(req.transactionId);
@@ -68,8 +72,38 @@ export function claimStep(
   const fields = { status: PaymentStatus.pending, claimId, leaseUntil: now + leaseMs, updatedAt: now };
   return {
     write: { kind: 'update', fields },
-    result: { kind: 'claimed', claimId, record: { ...existing, ...fields }, resolveFirst },
+    result: {
+      kind: 'claimed',
+      claimId,
+      record: { ...existing, ...fields },
+      resolveFirst,
+      settleFrom: resolveFirst ? settleFromOf(existing) : null,
+    },
   };
+}
+
+/**
+ * From when the settle window of a record's attempts runs: its last attempt
+ * (or, for records of older versions, its last update); for a `pending` record
+ * whose call died, the end of that call's lease, since the call could send
+ * until then.
+ */
+export function settleFromOf(record: PaymentRecord): number {
+  const last = record.lastAttemptAt ?? record.updatedAt;
+  return record.status === PaymentStatus.pending ? Math.max(last, record.leaseUntil ?? 0) : last;
+}
+
+/** Lease renewal: only a call that still holds its claim on a pending record may extend it. */
+export function renewStep(
+  current: PaymentRecord | undefined,
+  claimId: string,
+  leaseUntil: number,
+  now: number,
+): LedgerStep<boolean> {
+  if (!current || current.claimId !== claimId || current.status !== PaymentStatus.pending) {
+    return { write: { kind: 'none' }, result: false };
+  }
+  return { write: { kind: 'update', fields: { leaseUntil, updatedAt: now } }, result: true };
 }
 
 /** Attach rule: the provider reference is stored only while the call holds the claim. */
@@ -83,10 +117,13 @@ export function attachStep(
   return { write: { kind: 'update', fields: { providerRef, updatedAt: now } }, result: undefined };
 }
 
+const DEFINITE: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
+
 /**
- * Finalize rule: written only while the call still holds its claim (a call
- * whose lease expired and was taken over must not overwrite the newer call's
- * result); releases the claim.
+ * Finalize rule. A final status never changes (a repeat of the same one only
+ * releases the claim). A call that still holds its claim writes its outcome and
+ * releases the claim. A call that lost its claim writes only a definite answer,
+ * because it is the truth, and leaves the other call's claim alone.
  */
 export function finalizeStep(
   current: PaymentRecord | undefined,
@@ -94,31 +131,46 @@ export function finalizeStep(
   claimId: string,
   outcome: PaymentOutcome,
   now: number,
-): LedgerStep<void> {
+): LedgerStep<FinalizeResult> {
   if (!current) throw new Error(`payment record ${transactionId} vanished`);
-  if (current.claimId !== claimId) return { write: { kind: 'none' }, result: undefined };
+  const holds = current.claimId === claimId;
+  const release = { claimId: null, leaseUntil: null, updatedAt: now };
+  if (FINAL_STATUSES.includes(current.status)) {
+    const same = current.status === outcome.status && (!outcome.chargeId || outcome.chargeId === current.chargeId);
+    const result = { written: false, claimLost: !holds, conflict: same ? null : current.status };
+    return { write: holds ? { kind: 'update', fields: release } : { kind: 'none' }, result };
+  }
+  if (!holds && !DEFINITE.includes(outcome.status)) {
+    return { write: { kind: 'none' }, result: { written: false, claimLost: true, conflict: null } };
+  }
   const fields: Partial<PaymentRecord> = {
+    ...(holds ? release : { updatedAt: now }),
     status: outcome.status,
-    attempts: outcome.attempts,
-    updatedAt: now,
-    claimId: null,
-    leaseUntil: null,
+    attempts: holds ? outcome.attempts : Math.max(outcome.attempts, current.attempts),
     error: outcome.error ?? null,
   };
   if (outcome.chargeId) fields.chargeId = outcome.chargeId;
   if (outcome.declineCode) fields.declineCode = outcome.declineCode;
-  return { write: { kind: 'update', fields }, result: undefined };
+  const lastAttemptAt = Math.max(outcome.lastAttemptAt ?? 0, current.lastAttemptAt ?? 0);
+  if (lastAttemptAt > 0) fields.lastAttemptAt = lastAttemptAt;
+  return { write: { kind: 'update', fields }, result: { written: true, claimLost: !holds, conflict: null } };
 }
 
-/** Resolution rule: only `unknown` records and `pending` ones whose lease ended may be claimed. */
+/**
+ * Resolution rule: only `unknown` records and `pending` ones whose lease ended
+ * may be claimed, and (with `expectedUpdatedAt`) only if unchanged since they
+ * were scanned, so two overlapping reconciliation passes never act twice on one.
+ */
 export function resolutionStep(
   record: PaymentRecord | undefined,
   claimId: string,
   now: number,
   leaseMs: number,
+  expectedUpdatedAt?: number,
 ): LedgerStep<{ claimId: string; record: PaymentRecord } | null> {
   const resolvable =
     record !== undefined &&
+    (expectedUpdatedAt === undefined || record.updatedAt === expectedUpdatedAt) &&
     (record.status === PaymentStatus.unknown ||
       (record.status === PaymentStatus.pending && (record.leaseUntil ?? 0) <= now));
   if (!resolvable) return { write: { kind: 'none' }, result: null };

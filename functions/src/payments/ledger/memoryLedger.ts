@@ -1,5 +1,11 @@
-import { PaymentStatus } from '../../api.js';
-import type { PaymentRecord, UnresolvedPayment } from './paymentLedger.js';
+import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
+import {
+  scanOrderValue,
+  type LedgerIncident,
+  type PaymentRecord,
+  type ScanQuery,
+  type UnresolvedPayment,
+} from './paymentLedger.js';
 import { RuleLedger, type Transact } from './ruleLedger.js';
 
 /**
@@ -9,6 +15,8 @@ import { RuleLedger, type Transact } from './ruleLedger.js';
  */
 export class MemoryLedger extends RuleLedger {
   private readonly records = new Map<string, PaymentRecord>();
+  private readonly incidents: Record<LedgerIncident, number> = { lostClaims: 0, mismatches: 0 };
+  private lastRun: ReconcileReport | null = null;
 
   constructor(now: () => number = Date.now) {
     super(now);
@@ -28,11 +36,19 @@ export class MemoryLedger extends RuleLedger {
     }
   };
 
-  scanUnresolved(limit: number): Promise<UnresolvedPayment[]> {
-    const open: readonly string[] = [PaymentStatus.unknown, PaymentStatus.pending];
+  /** Stores a record as is (test setup, e.g. a record written by an older version). */
+  put(transactionId: string, record: PaymentRecord): void {
+    this.records.set(transactionId, structuredClone(record));
+  }
+
+  scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
+    const key = (id: string, r: PaymentRecord) => [scanOrderValue(q.status, r), id] as const;
+    const after = q.after ? ([q.after.orderValue, q.after.transactionId] as const) : null;
     const found = [...this.records]
-      .filter(([, r]) => open.includes(r.status))
-      .slice(0, limit)
+      .filter(([, r]) => r.status === q.status && scanOrderValue(q.status, r) < q.before)
+      .sort(([a, ra], [b, rb]) => compare(key(a, ra), key(b, rb)))
+      .filter(([id, r]) => !after || compare(key(id, r), after) > 0)
+      .slice(0, q.limit)
       .map(([transactionId, r]) => ({ transactionId, record: structuredClone(r) }));
     return Promise.resolve(found);
   }
@@ -41,4 +57,31 @@ export class MemoryLedger extends RuleLedger {
     const r = this.records.get(transactionId);
     return Promise.resolve(r ? structuredClone(r) : null);
   }
+
+  countIncident(kind: LedgerIncident): Promise<void> {
+    this.incidents[kind]++;
+    return Promise.resolve();
+  }
+
+  saveReconcileReport(report: ReconcileReport): Promise<void> {
+    this.lastRun = structuredClone(report);
+    return Promise.resolve();
+  }
+
+  health(now: number): Promise<LedgerHealth> {
+    const all = [...this.records.values()];
+    const unknown = all.filter((r) => r.status === PaymentStatus.unknown);
+    const oldest = Math.min(...unknown.map((r) => r.createdAt));
+    return Promise.resolve({
+      unknown: unknown.length,
+      oldestUnknownAgeMs: unknown.length ? now - oldest : null,
+      expiredPending: all.filter((r) => r.status === PaymentStatus.pending && (r.leaseUntil ?? 0) < now).length,
+      ...this.incidents,
+      lastRun: this.lastRun,
+    });
+  }
+}
+
+function compare(a: readonly [number, string], b: readonly [number, string]): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PaymentStatus } from '../../api.js';
+import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
 
 /** Final statuses a repeat call simply replays. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
@@ -25,6 +25,8 @@ export interface PaymentRecord {
   /** Which call holds the record while pending, and until when. */
   claimId?: string | null;
   leaseUntil?: number | null;
+  /** When the last attempt was sent to the provider; absent on records of older versions (then `updatedAt` counts). */
+  lastAttemptAt?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -48,6 +50,11 @@ export type Claim =
       record: PaymentRecord;
       /** True when an earlier call may have reached the provider: ask it before charging. */
       resolveFirst: boolean;
+      /**
+       * From when the settle window of earlier attempts runs (their last send,
+       * or the lease end of a call that died); null when nothing may be pending.
+       */
+      settleFrom: number | null;
     };
 
 /** The outcome a call writes when it is done. */
@@ -57,7 +64,37 @@ export interface PaymentOutcome {
   chargeId?: string;
   declineCode?: string;
   error?: { code: string; message: string };
+  /** Send time of the call's last attempt. */
+  lastAttemptAt?: number;
 }
+
+/** What a finalize did. */
+export interface FinalizeResult {
+  written: boolean;
+  /** The call no longer held its claim (another call or reconciliation took it over). */
+  claimLost: boolean;
+  /** The record already had this other final status, which never changes; null when none. */
+  conflict: PaymentStatus | null;
+}
+
+/** Where a reconciliation scan continues: after this record in the scan's order. */
+export interface ScanCursor {
+  orderValue: number;
+  transactionId: string;
+}
+
+/** One page of a reconciliation scan. */
+export interface ScanQuery {
+  /** `unknown` records, oldest update first; or `pending` ones whose lease ended, oldest lease first. */
+  status: typeof PaymentStatus.unknown | typeof PaymentStatus.pending;
+  /** Only records updated (unknown) or whose lease ended (pending) before this time: the start of the pass. */
+  before: number;
+  after?: ScanCursor | undefined;
+  limit: number;
+}
+
+/** Incidents counted fleet-wide for operators. */
+export type LedgerIncident = 'lostClaims' | 'mismatches';
 
 /** A record reconciliation may resolve, with its id. */
 export interface UnresolvedPayment {
@@ -82,17 +119,38 @@ export interface PaymentLedger {
   claim(req: PaymentRequest, leaseMs: number): Promise<Claim>;
   /** Stores the provider's reference of a claimed payment (before any money moves). */
   attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void>;
-  /** Writes a call's outcome if the call still holds its claim; a call that lost it changes nothing. */
-  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<void>;
-  /** Claims an `unknown` or stale `pending` record for reconciliation; null when it is not resolvable now. */
+  /**
+   * Writes a call's outcome if the call still holds its claim. A definite
+   * answer (succeeded/declined) is written even by a call that lost its claim,
+   * since it is the truth; a final status is never changed.
+   */
+  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<FinalizeResult>;
+  /** Extends the lease of a claim still held; false when the claim was lost. */
+  renewLease(transactionId: string, claimId: string, leaseUntil: number): Promise<boolean>;
+  /**
+   * Claims an `unknown` or stale `pending` record for reconciliation; null when
+   * it is not resolvable now or (with `expectedUpdatedAt`) changed since it was scanned.
+   */
   claimForResolution(
     transactionId: string,
     leaseMs: number,
+    expectedUpdatedAt?: number,
   ): Promise<{ claimId: string; record: PaymentRecord } | null>;
-  /** Records reconciliation should look at: `unknown`, and `pending` (a live lease is skipped at claim time). */
-  scanUnresolved(limit: number): Promise<UnresolvedPayment[]>;
+  /** One page of records reconciliation should look at, in a stable order. */
+  scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   /** One record, or null (operators, tests). */
   get(transactionId: string): Promise<PaymentRecord | null>;
+  /** Counts an incident fleet-wide. */
+  countIncident(kind: LedgerIncident): Promise<void>;
+  /** Stores the report of the last reconciliation pass. */
+  saveReconcileReport(report: ReconcileReport): Promise<void>;
+  /** What is undecided now and the incident counters. */
+  health(now: number): Promise<LedgerHealth>;
+}
+
+/** The order value of a record in a scan of `status`. */
+export function scanOrderValue(status: ScanQuery['status'], record: PaymentRecord): number {
+  return status === PaymentStatus.pending ? (record.leaseUntil ?? 0) : record.updatedAt;
 }
 
 /** Hash that identifies "the same request" for a transactionId. */

@@ -1,10 +1,22 @@
-import { attachStep, claimStep, finalizeStep, newClaimId, resolutionStep, type LedgerStep } from './ledgerRules.js';
+import type { LedgerHealth, ReconcileReport } from '../../api.js';
+import {
+  attachStep,
+  claimStep,
+  finalizeStep,
+  newClaimId,
+  renewStep,
+  resolutionStep,
+  type LedgerStep,
+} from './ledgerRules.js';
 import type {
   Claim,
+  FinalizeResult,
+  LedgerIncident,
   PaymentLedger,
   PaymentOutcome,
   PaymentRecord,
   PaymentRequest,
+  ScanQuery,
   UnresolvedPayment,
 } from './paymentLedger.js';
 
@@ -26,9 +38,11 @@ export abstract class RuleLedger implements PaymentLedger {
   /** Atomic read-modify-write of one record in the adapter's storage. */
   protected abstract transact: Transact;
 
-  abstract scanUnresolved(limit: number): Promise<UnresolvedPayment[]>;
-
+  abstract scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   abstract get(transactionId: string): Promise<PaymentRecord | null>;
+  abstract countIncident(kind: LedgerIncident): Promise<void>;
+  abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
+  abstract health(now: number): Promise<LedgerHealth>;
 
   claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
     const claimId = newClaimId();
@@ -43,19 +57,26 @@ export abstract class RuleLedger implements PaymentLedger {
     );
   }
 
-  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<void> {
+  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<FinalizeResult> {
     return this.transact(transactionId, 'payments.finalize', (cur) =>
       finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
+    );
+  }
+
+  renewLease(transactionId: string, claimId: string, leaseUntil: number): Promise<boolean> {
+    return this.transact(transactionId, 'payments.renewLease', (cur) =>
+      renewStep(cur, claimId, leaseUntil, this.clock()),
     );
   }
 
   claimForResolution(
     transactionId: string,
     leaseMs: number,
+    expectedUpdatedAt?: number,
   ): Promise<{ claimId: string; record: PaymentRecord } | null> {
     const claimId = newClaimId();
     return this.transact(transactionId, 'payments.claimForResolution', (cur) =>
-      resolutionStep(cur, claimId, this.clock(), leaseMs),
+      resolutionStep(cur, claimId, this.clock(), leaseMs, expectedUpdatedAt),
     );
   }
 }

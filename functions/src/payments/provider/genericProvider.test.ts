@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { GenericProvider, mayHaveReached, retryAfterMs } from './genericProvider.js';
-import { mayBeCharged } from './paymentProvider.js';
+import { chargeMismatch, holdsSettleWindow, mayBeCharged } from './paymentProvider.js';
 import { AppError } from '../../errors.js';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
@@ -93,8 +93,29 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
     expect(await provider.charge('txn_1', req, 1000)).toEqual({ kind: 'rate-limited', retryAfterMs: 2000 });
     expect(await provider.charge('txn_1', req, 1000)).toEqual({ kind: 'server-error', httpStatus: 503 });
     const unreadable = await provider.charge('txn_1', req, 1000);
-    expect(unreadable).toEqual({ kind: 'server-error', httpStatus: 200 });
+    expect(unreadable).toEqual({ kind: 'indeterminate', httpStatus: 200 });
     expect(mayBeCharged(unreadable)).toBe(true);
+    expect(holdsSettleWindow(unreadable)).toBe(true);
+  });
+
+  it.each([202, 204, 301, 302, 408, 405, 418])(
+    'reads %i (outside the contract) as "may be charged, may be processing"',
+    async (status) => {
+      replies.push({ status, body: status === 204 ? undefined : { status: 'processing' } });
+      const answer = await provider.charge('txn_1', req, 1000);
+      expect(answer).toEqual({ kind: 'indeterminate', httpStatus: status });
+      expect(holdsSettleWindow(answer)).toBe(true);
+    },
+  );
+
+  it('keeps a 5xx and a 429 out of the settle window: the provider answered within its contract', async () => {
+    replies.push({ status: 500 }, { status: 429 });
+    const e500 = await provider.charge('txn_1', req, 1000);
+    const e429 = await provider.charge('txn_1', req, 1000);
+    expect(mayBeCharged(e500)).toBe(true);
+    expect(holdsSettleWindow(e500)).toBe(false);
+    expect(mayBeCharged(e429)).toBe(false);
+    expect(holdsSettleWindow(e429)).toBe(false);
   });
 
   it('reads a timeout as "no answer, may have been sent"', async () => {
@@ -105,10 +126,14 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
   });
 
   it('looks a payment up by reference: found, not found, unavailable', async () => {
-    replies.push({ status: 200, body: { id: 'ch_1', status: 'succeeded' } }, { status: 404 }, { status: 500 });
+    replies.push(
+      { status: 200, body: { id: 'ch_1', status: 'succeeded', amount: 1999, currency: 'USD' } },
+      { status: 404 },
+      { status: 500 },
+    );
     expect(await provider.lookup('txn_1', req, 1000)).toEqual({
       kind: 'found',
-      charge: { kind: 'succeeded', chargeId: 'ch_1' },
+      charge: { kind: 'succeeded', chargeId: 'ch_1', amount: 1999, currency: 'USD' },
     });
     expect(seen[0]).toMatchObject({ method: 'GET', url: '/charge/txn_1' });
     expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'not-found' });
@@ -123,6 +148,14 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
 });
 
 describe('generic provider helpers', () => {
+  it('finds a mismatch only where the provider states another amount or currency', () => {
+    const charge = { kind: 'succeeded' as const, chargeId: 'c' };
+    expect(chargeMismatch({ ...charge, amount: 1999, currency: 'usd' }, req)).toBe(false);
+    expect(chargeMismatch({ ...charge, amount: 1998, currency: 'USD' }, req)).toBe(true);
+    expect(chargeMismatch({ ...charge, amount: 1999, currency: 'EUR' }, req)).toBe(true);
+    expect(chargeMismatch(charge, req)).toBe(false);
+  });
+
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(retryAfterMs('2')).toBe(2000);
     expect(retryAfterMs('0.5')).toBe(500);

@@ -16,18 +16,28 @@ export interface GenericProviderOptions {
 
 /** Parses a charge object of the contract, or null when it is not one. */
 function parseCharge(body: unknown): Charge | null {
-  const b = body as { id?: unknown; status?: unknown; declineCode?: unknown } | null;
+  const b = body as {
+    id?: unknown;
+    status?: unknown;
+    declineCode?: unknown;
+    amount?: unknown;
+    currency?: unknown;
+  } | null;
   if (!b || typeof b.id !== 'string') return null;
-  if (b.status === 'succeeded') return { kind: 'succeeded', chargeId: b.id };
+  const money = {
+    ...(typeof b.amount === 'number' ? { amount: b.amount } : {}),
+    ...(typeof b.currency === 'string' ? { currency: b.currency } : {}),
+  };
+  if (b.status === 'succeeded') return { kind: 'succeeded', chargeId: b.id, ...money };
   if (b.status === 'declined') {
-    return {
-      kind: 'declined',
-      chargeId: b.id,
-      declineCode: typeof b.declineCode === 'string' ? b.declineCode : 'declined',
-    };
+    const declineCode = typeof b.declineCode === 'string' ? b.declineCode : 'declined';
+    return { kind: 'declined', chargeId: b.id, declineCode, ...money };
   }
   return null;
 }
+
+/** Final refusals of the contract: nothing was charged. */
+const REJECTED_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422]);
 
 /** Parses Retry-After (seconds or an HTTP date) to milliseconds. */
 export function retryAfterMs(header: unknown, now = Date.now()): number | null {
@@ -96,12 +106,14 @@ export class GenericProvider implements PaymentProvider {
     } catch (err) {
       return { kind: 'no-answer', sent: mayHaveReached(err), reason: reasonOf(err), cause: err };
     }
+    // Only the contract's statuses are definite; anything else may be a charge in progress.
     if (res.status === 200 || res.status === 201) {
-      return parseCharge(res.data) ?? { kind: 'server-error', httpStatus: res.status };
+      return parseCharge(res.data) ?? { kind: 'indeterminate', httpStatus: res.status };
     }
     if (res.status === 402) return parseCharge(res.data) ?? { kind: 'declined', chargeId: '', declineCode: 'declined' };
     if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
-    if (res.status >= 500) return { kind: 'server-error', httpStatus: res.status };
+    if (res.status >= 500 && res.status <= 599) return { kind: 'server-error', httpStatus: res.status };
+    if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
     const providerCode = (res.data as { error?: { code?: unknown } } | null)?.error?.code;
     return {
       kind: 'rejected',

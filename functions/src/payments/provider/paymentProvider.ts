@@ -9,9 +9,14 @@ export interface ChargeRequest {
   paymentMethod: string;
 }
 
-/** A definite answer about money: charged, or declined by the issuer. */
-export type Charge =
-  { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; chargeId: string; declineCode: string };
+/**
+ * A definite answer about money: charged, or declined by the issuer. `amount`
+ * (minor units) and `currency` are the provider's, when it says them, so a
+ * lookup can be checked against the ledger.
+ */
+export type Charge = (
+  { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; chargeId: string; declineCode: string }
+) & { amount?: number; currency?: string };
 
 /**
  * The provider's reading of one charge attempt, in the provider's own terms
@@ -24,8 +29,13 @@ export type ChargeAnswer =
   | { kind: 'rejected'; httpStatus: number; providerCode?: string }
   /** Rate limited: nothing was charged; retry after the delay. */
   | { kind: 'rate-limited'; retryAfterMs: number | null }
-  /** The provider failed in a way that may or may not have charged. */
+  /** The provider failed (a status of its contract) in a way that may or may not have charged; it is done processing. */
   | { kind: 'server-error'; httpStatus: number }
+  /**
+   * An answer outside the contract (202 processing, 204, 3xx, 408, an unreadable
+   * 2xx...): may be charged, and the provider may still be processing it.
+   */
+  | { kind: 'indeterminate'; httpStatus: number }
   /** No answer. `sent: false` is certainty that the request never reached the provider. */
   | { kind: 'no-answer'; sent: boolean; reason: string; cause?: unknown };
 
@@ -57,5 +67,22 @@ export interface PaymentProvider {
 
 /** True when an answer leaves open whether money moved. */
 export function mayBeCharged(answer: ChargeAnswer): boolean {
-  return answer.kind === 'server-error' || (answer.kind === 'no-answer' && answer.sent);
+  return answer.kind === 'server-error' || holdsSettleWindow(answer);
+}
+
+/**
+ * True when the provider may still be working on the request after answering
+ * (or not answering) it, so a lookup that finds nothing proves nothing until
+ * PAYMENT_SETTLE_MS after the attempt was sent.
+ */
+export function holdsSettleWindow(answer: ChargeAnswer): boolean {
+  return answer.kind === 'indeterminate' || (answer.kind === 'no-answer' && answer.sent);
+}
+
+/** True when a provider's charge differs from the payment it was looked up for. */
+export function chargeMismatch(charge: Charge, req: Pick<ChargeRequest, 'amount' | 'currency'>): boolean {
+  return (
+    (charge.amount !== undefined && charge.amount !== req.amount) ||
+    (charge.currency !== undefined && charge.currency.toUpperCase() !== req.currency.toUpperCase())
+  );
 }

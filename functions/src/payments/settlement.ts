@@ -1,0 +1,57 @@
+import { chargeMismatch, type Charge, type ChargeRequest, type LookupAnswer } from './provider/paymentProvider.js';
+
+/** What a lookup proves about a payment. */
+export type Settlement =
+  /** Found, and it is this payment (amount and currency agree). */
+  | { kind: 'charged'; charge: Charge }
+  /** Found with another amount or currency: never this payment's success. */
+  | { kind: 'mismatch'; charge: Charge }
+  /** Not found after the settle window: certainly not charged. */
+  | { kind: 'not-charged' }
+  /** Not found, but the provider may still charge until `until`. */
+  | { kind: 'settling'; until: number }
+  /** The provider could not answer. */
+  | { kind: 'unanswered'; reason: string };
+
+/**
+ * Reads a lookup against the payment it was made for. `settleUntil` is the end
+ * of the settle window of attempts that got no definite answer (null when no
+ * attempt may still be processed): until then, "not found" proves nothing,
+ * since real providers keep processing after a client gave up.
+ */
+export function settle(
+  look: LookupAnswer,
+  req: Pick<ChargeRequest, 'amount' | 'currency'>,
+  settleUntil: number | null,
+  now: number,
+): Settlement {
+  if (look.kind === 'found') {
+    return chargeMismatch(look.charge, req)
+      ? { kind: 'mismatch', charge: look.charge }
+      : { kind: 'charged', charge: look.charge };
+  }
+  if (look.kind === 'unavailable') return { kind: 'unanswered', reason: look.reason };
+  if (settleUntil !== null && now < settleUntil) return { kind: 'settling', until: settleUntil };
+  return { kind: 'not-charged' };
+}
+
+/** The ledger error of a settlement that leaves the payment unknown. */
+export function unknownError(s: Exclude<Settlement, { kind: 'charged' | 'not-charged' }>): {
+  code: string;
+  message: string;
+} {
+  switch (s.kind) {
+    case 'mismatch':
+      return {
+        code: 'CHARGE_MISMATCH',
+        message: `the provider's charge ${s.charge.chargeId} is for ${s.charge.amount ?? '?'} ${s.charge.currency ?? '?'}`,
+      };
+    case 'settling':
+      return {
+        code: 'SETTLING',
+        message: `not found yet; the provider may still charge until ${new Date(s.until).toISOString()}`,
+      };
+    case 'unanswered':
+      return { code: 'LOOKUP_UNAVAILABLE', message: s.reason };
+  }
+}
