@@ -31,7 +31,7 @@ export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatu
  * this instance first.
  */
 export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean } = {}): Promise<ConnectionPoolStats> {
-  if (opts.check) await rt.provider().checkHealth();
+  if (opts.check) await Promise.all([rt.provider().checkHealth(), rt.shipper?.checkHealth()]);
   await Promise.all(rt.breakers.names().map((n) => rt.breakers.get(n).sync()));
   await rt.stats.publishIfDue({ force: true });
   const [snapshots, ledger] = await Promise.all([
