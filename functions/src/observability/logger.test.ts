@@ -96,6 +96,14 @@ describe('logEvent', () => {
     expect(logEvent('x', { error: err, errorCode: 'OVERRIDE' }).errorCode).toBe('OVERRIDE');
   });
 
+  it('describes thrown primitives by their value and a thrown function not at all', () => {
+    expect(logEvent('x', { error: 'plain text' }).errorMessage).toBe('plain text');
+    expect(logEvent('x', { error: 42 }).errorMessage).toBe('42');
+    const thrownFunction = logEvent('x', { error: () => 'source with key=abc' });
+    expect(thrownFunction.errorMessage).toBeUndefined();
+    expect(JSON.stringify(thrownFunction)).not.toContain('key=abc');
+  });
+
   it('redacts before any sink sees the event', () => {
     registerSecret('pk_live_SECRET123');
     logEvent('payment.request', {
@@ -123,7 +131,7 @@ describe('logEvent', () => {
       timestamp: 1,
       instanceId: 'x',
       function: 'y',
-    } as never);
+    });
     expect(e).toMatchObject({
       event: 'real',
       severity: 'INFO',

@@ -97,7 +97,11 @@ export function addLogSink(sink: LogSink): () => void {
 
 function errorFields(error: unknown): { errorCode?: string; errorMessage?: string } {
   if (error === undefined || error === null) return {};
-  if (typeof error !== 'object') return { errorMessage: String(error) };
+  if (typeof error === 'string') return { errorMessage: error };
+  if (typeof error === 'number' || typeof error === 'boolean' || typeof error === 'bigint')
+    return { errorMessage: String(error) };
+  // A thrown function or symbol is not described: a function's source text is no message and may hold anything.
+  if (typeof error !== 'object') return {};
   const e = error as { code?: unknown; name?: unknown; message?: unknown };
   const code =
     typeof e.code === 'string' || typeof e.code === 'number'
