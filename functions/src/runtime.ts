@@ -1,7 +1,7 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { config, ConfigError, type Config } from './config.js';
-import { CloudWatchShipper } from './observability/cloudwatchShipper.js';
+import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from './observability/cloudwatchShipper.js';
 import { MetricsAggregator } from './observability/emf.js';
 import { logEvent, setLogShipper } from './observability/logger.js';
 import { registerSecret } from './observability/redact.js';
@@ -18,8 +18,6 @@ import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
 import { StatsPublisher } from './stats/instanceStats.js';
 
-/** Service name of the CloudWatch Logs shipper in the breaker registry. */
-export const CLOUDWATCH_SERVICE = 'cloudwatch-logs';
 
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
@@ -76,7 +74,7 @@ function build(cfg: Config): Runtime {
     probeLeaseMs: cfg.VUE_APP_PAYMENT_TIMEOUT + 5000,
   });
   const paymentBreaker = breakers.register(PAYMENT_SERVICE);
-  const cloudwatchBreaker = breakers.register(CLOUDWATCH_SERVICE, {
+  const cloudwatchBreaker = breakers.register(CLOUDWATCH_LOGS_SERVICE, {
     probeLeaseMs: cfg.VUE_APP_CLOUDWATCH_TIMEOUT + 5000,
   });
   const metrics = new MetricsAggregator({
@@ -102,7 +100,7 @@ function build(cfg: Config): Runtime {
       },
       // Its requests go over this pool's agent, measured and health-checked like payment-service's.
       httpPool: http,
-      serviceName: CLOUDWATCH_SERVICE,
+      serviceName: CLOUDWATCH_LOGS_SERVICE,
       maxSockets: cfg.VUE_APP_MAX_CONNECTIONS,
     });
     setLogShipper(shipper);

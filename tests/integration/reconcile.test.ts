@@ -19,6 +19,9 @@ const apiKey = /PAYMENT_API_KEY=(.*)/
   .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
   .trim();
 
+/** Reconciliation settings of these tests: the production settle window, a budget inside the test timeout. */
+const settings = { settleMs: 60_000, budgetMs: 45_000 };
+
 /** The generic provider against the payment simulator, through its own pool. */
 function genericProvider(pool: HttpPoolManager): GenericProvider {
   return new GenericProvider(pool, { baseUrl: SIMULATOR_URL, apiKey, maxSockets: 4, attemptTimeoutMs: 5000 });
@@ -40,7 +43,9 @@ function record(status: string, extra: Record<string, unknown> = {}) {
 describe('reconcilePayments', () => {
   it('settles unknown and stale pending records from GET /charge/<id>, and leaves live ones alone', async () => {
     const t = Date.now();
-    const [charged, never, stale, live] = ['charged', 'never', 'stale', 'live'].map((k) => `rec_${k}_${t}`);
+    const [charged, never, stale, live, settling] = ['charged', 'never', 'stale', 'live', 'settling'].map(
+      (k) => `rec_${k}_${t}`,
+    );
     // The provider has a charge for `charged` (e.g. the call timed out after the commit).
     const res = await fetch(`${SIMULATOR_URL}/charge`, {
       method: 'POST',
@@ -52,13 +57,15 @@ describe('reconcilePayments', () => {
     const db = adminDb();
     await db.doc(`payments/${charged}`).set(record('unknown'));
     await db.doc(`payments/${never}`).set(record('unknown'));
-    await db.doc(`payments/${stale}`).set(record('pending', { claimId: 'dead-call', leaseUntil: t - 1000 }));
+    await db.doc(`payments/${stale}`).set(record('pending', { claimId: 'dead-call', leaseUntil: t - 120_000 }));
+    // Its last attempt went out a second ago: the provider may still charge it.
+    await db.doc(`payments/${settling}`).set(record('unknown', { openAttemptAt: t - 1000 }));
     await db.doc(`payments/${live}`).set(record('pending', { claimId: 'live-call', leaseUntil: t + 60_000 }));
 
     const pool = new HttpPoolManager();
     const provider = genericProvider(pool);
     const runQuery: RunQuery = (fn) => fn(db);
-    const report = await reconcilePayments({ ledger: new FirestoreLedger(runQuery), provider });
+    const report = await reconcilePayments({ ...settings, ledger: new FirestoreLedger(runQuery), provider });
     pool.destroy();
 
     expect(report.charged).toBeGreaterThanOrEqual(1);
@@ -66,6 +73,12 @@ describe('reconcilePayments', () => {
     expect(await get(charged!)).toMatchObject({ status: 'succeeded', chargeId: charge.id, claimId: null });
     expect(await get(never!)).toMatchObject({ status: 'failed', error: { code: 'NOT_CHARGED' } });
     expect(await get(stale!)).toMatchObject({ status: 'failed' });
+    expect(await get(settling!)).toMatchObject({
+      status: 'unknown',
+      error: { code: 'SETTLING' },
+      openAttemptAt: t - 1000,
+    });
+    await db.doc(`payments/${settling}`).delete();
     expect(await get(live!)).toMatchObject({ status: 'pending', claimId: 'live-call' });
     await db.doc(`payments/${live}`).delete();
     await expectLedgersAgree();
@@ -83,7 +96,14 @@ describe('reconcilePayments', () => {
       ledger: new FirestoreLedger(failingFinalize),
       provider,
       breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore()),
-      settings: { attemptTimeoutMs: 5000, attempts: 3, totalTimeoutMs: 1000, maxAmount: 1000000 },
+      settings: {
+        attemptTimeoutMs: 5000,
+        attempts: 3,
+        totalTimeoutMs: 1000,
+        maxAmount: 1000000,
+        settleMs: 60_000,
+        idempotencyTtlMs: 86_400_000,
+      },
     });
     const id = `rec_lostwrite_${Date.now()}`;
     const result = await handler.processPayment(
@@ -101,12 +121,59 @@ describe('reconcilePayments', () => {
     expect(pending).toMatchObject({ status: 'pending', amount: 1234 });
     // Once the claim's lease has expired, reconciliation settles it from the provider.
     await db.doc(`payments/${id}`).update({ leaseUntil: Date.now() - 1 });
-    await reconcilePayments({ ledger: new FirestoreLedger((fn) => fn(db)), provider });
+    await reconcilePayments({ ...settings, ledger: new FirestoreLedger((fn) => fn(db)), provider });
     pool.destroy();
     expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({
       status: 'succeeded',
       chargeId: result.chargeId,
     });
     await expectLedgersAgree();
+  });
+
+  it('settles 1,000 unknown records within its budget; a failing one in the middle is logged and left for the next pass', async () => {
+    const db = adminDb();
+    const t = Date.now();
+    const ids = Array.from({ length: 1000 }, (_, i) => `rec_bulk_${t}_${String(i).padStart(4, '0')}`);
+    const failing = ids[500]!;
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = db.batch();
+      for (const id of ids.slice(i, i + 500)) batch.set(db.doc(`payments/${id}`), record('unknown'));
+      await batch.commit();
+    }
+    const pool = new HttpPoolManager();
+    const generic = genericProvider(pool);
+    // One record's lookup breaks (a bug or a poisoned record): the pass must go on without it.
+    const provider = Object.assign(Object.create(generic) as GenericProvider, {
+      lookup: (ref: string, req: Parameters<GenericProvider['lookup']>[1], timeoutMs: number) =>
+        ref === failing ? Promise.reject(new Error('poisoned record')) : generic.lookup(ref, req, timeoutMs),
+    });
+    const failures: string[] = [];
+    const started = Date.now();
+    const report = await reconcilePayments({
+      ...settings,
+      ledger: new FirestoreLedger((fn) => fn(db)),
+      provider,
+      events: (event, fields) => {
+        if (event === 'payments.reconcile_record_failed') failures.push(String(fields.transactionId));
+      },
+    });
+    const tookMs = Date.now() - started;
+    pool.destroy();
+
+    expect(report.complete).toBe(true);
+    expect(tookMs).toBeLessThan(settings.budgetMs);
+    expect(failures).toEqual([failing]);
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const snaps = await db.getAll(...ids.slice(i, i + 100).map((id) => db.doc(`payments/${id}`)));
+      for (const s of snaps) {
+        const status = String(s.get('status'));
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ failed: 999, pending: 1 });
+    const left = (await db.doc(`payments/${failing}`).get()).data()!;
+    expect(left.leaseUntil).toBeLessThanOrEqual(Date.now() + 8000);
+    console.log(`reconciled 1000 records in ${tookMs} ms: ${JSON.stringify(report)}`);
   });
 });

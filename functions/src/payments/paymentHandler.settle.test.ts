@@ -37,21 +37,21 @@ describe('settle window', () => {
     const { handler, provider } = w.handlerWith([accepted], [{ kind: 'not-found' }]);
     await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ code: 'PAYMENT_UNKNOWN' });
     expect(provider.count('charge')).toBe(1);
-    expect(await w.record()).toMatchObject({ status: 'unknown', error: { code: 'SETTLING' }, lastAttemptAt: T0 });
+    expect(await w.record()).toMatchObject({ status: 'unknown', error: { code: 'SETTLING' }, openAttemptAt: T0 });
   });
 
   it('a repeat call inside the window asks again and never re-sends', async () => {
-    w.ledger.put('txn_1', stored({ lastAttemptAt: T0 }));
+    w.ledger.put('txn_1', stored({ openAttemptAt: T0 }));
     w.clock = T0 + 30_000;
     const { handler, provider } = w.handlerWith([], [{ kind: 'not-found' }]);
     const err = await handler.processPayment(pay(), 'u1').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PAYMENT_UNKNOWN', details: { retryAfterMs: 30_000 } });
     expect(provider.count('charge')).toBe(0);
-    expect(await w.record()).toMatchObject({ status: 'unknown', lastAttemptAt: T0 });
+    expect(await w.record()).toMatchObject({ status: 'unknown', openAttemptAt: T0 });
   });
 
   it('once the charge committed late, a repeat call records it as succeeded with that single charge', async () => {
-    w.ledger.put('txn_1', stored({ lastAttemptAt: T0 }));
+    w.ledger.put('txn_1', stored({ openAttemptAt: T0 }));
     w.clock = T0 + 20_000;
     const { handler, provider } = w.handlerWith([], [found('ch_late')]);
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
@@ -63,14 +63,23 @@ describe('settle window', () => {
   });
 
   it('after the window, "not found" proves nothing was charged: the payment is sent again with the same key', async () => {
-    w.ledger.put('txn_1', stored({ lastAttemptAt: T0 }));
+    w.ledger.put('txn_1', stored({ openAttemptAt: T0 }));
     w.clock = T0 + SETTINGS.settleMs + 1;
     const { handler, provider } = w.handlerWith([ok], [{ kind: 'not-found' }]);
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(provider.calls.map((c) => c.op)).toEqual(['lookup', 'prepare', 'charge']);
   });
 
-  it('a record of an older version (no lastAttemptAt) is judged by its updatedAt', async () => {
+  it('after 5xx answers only, nothing holds the window: a repeat call may charge at once', async () => {
+    const e503: ChargeAnswer = { kind: 'server-error', httpStatus: 503 };
+    const first = w.handlerWith([e503, e503, e503], [{ kind: 'unavailable', reason: 'HTTP 503' }]);
+    await expect(first.handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ code: 'PAYMENT_UNKNOWN' });
+    expect(await w.record()).toMatchObject({ status: 'unknown', openAttemptAt: null });
+    const again = w.handlerWith([ok], [{ kind: 'not-found' }]);
+    expect(await again.handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 4 });
+  });
+
+  it('a record of an older version (no openAttemptAt) is judged by its updatedAt', async () => {
     w.ledger.put('txn_1', stored({ updatedAt: T0 + 50_000 }));
     w.clock = T0 + SETTINGS.settleMs + 1; // past T0 + window, but not past updatedAt + window
     const { handler, provider } = w.handlerWith([], [{ kind: 'not-found' }]);
@@ -103,12 +112,12 @@ describe('idempotency key retention', () => {
   });
 
   it('an old unknown payment is resolved by lookup only', async () => {
-    w.ledger.put('txn_1', stored({ createdAt: expired, updatedAt: expired, lastAttemptAt: expired }));
+    w.ledger.put('txn_1', stored({ createdAt: expired, updatedAt: expired, openAttemptAt: expired }));
     const notFound = w.handlerWith([], [{ kind: 'not-found' }]);
     await expect(notFound.handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ code: 'PAYMENT_KEY_EXPIRED' });
     expect(notFound.provider.count('charge')).toBe(0);
 
-    w.ledger.put('txn_2', stored({ createdAt: expired, updatedAt: expired, lastAttemptAt: expired }));
+    w.ledger.put('txn_2', stored({ createdAt: expired, updatedAt: expired, openAttemptAt: expired }));
     const hit = w.handlerWith([], [found('ch_9')]);
     expect(await hit.handler.processPayment(pay({ transactionId: 'txn_2' }), 'u1')).toMatchObject({
       status: 'succeeded',

@@ -104,7 +104,7 @@ describe('PaymentHandler decision table', () => {
     expect(rec).toMatchObject({ status: 'unknown', attempts: 3, error: { code: 'SETTLING' } });
     // The window runs from the last attempt's send time.
     const retryAfterMs = (err as { details: { retryAfterMs: number } }).details.retryAfterMs;
-    expect(w.clock + retryAfterMs).toBe(rec!.lastAttemptAt! + settings.settleMs);
+    expect(w.clock + retryAfterMs).toBe(rec!.openAttemptAt! + settings.settleMs);
   });
 
   it('5xx on every attempt, lookup finds nothing: failed (a contract answer does not hold the window open)', async () => {

@@ -132,11 +132,12 @@ export class PaymentHandler {
       ref: record.providerRef ?? transactionId,
       leaseUntil: record.leaseUntil ?? 0,
       keyUsableUntil: record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs,
-      lastAttemptAt: record.lastAttemptAt ?? null,
+      openAttemptAt: record.openAttemptAt,
     };
     if (claim.resolveFirst) {
       const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
-      const s = settle(look, req, (claim.settleFrom ?? 0) + settings.settleMs, this.now());
+      const settleUntil = claim.settleFrom === null ? null : claim.settleFrom + settings.settleMs;
+      const s = settle(look, req, settleUntil, this.now());
       if (s.kind !== 'not-charged') return this.conclude(ctx, s, 0, true);
     }
     if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil) return this.fail(ctx, 0, { kind: 'key-expired' });
@@ -176,7 +177,7 @@ export class PaymentHandler {
     };
     const attemptDeps = { provider, breaker, fence, ...settings, emit: this.emit, now: this.now, sleep: this.sleep };
     const r = await chargeWithRetries(attemptDeps, ctx.ref, ctx.req, deadline);
-    if (r.lastSentAt !== null) ctx.lastAttemptAt = r.lastSentAt;
+    ctx.openAttemptAt = r.settleFrom ?? (typeof ctx.openAttemptAt === 'number' ? ctx.openAttemptAt : null);
     if (r.kind === 'charged') return this.finish(ctx, r.sent, r.charge, false);
     if (r.kind === 'rejected') return this.reject(ctx, r.sent, r.answer);
     if (r.kind === 'claim-lost') return this.claimLost(ctx);
@@ -289,7 +290,7 @@ export class PaymentHandler {
    */
   private async record(ctx: CallContext, outcome: PaymentOutcome): Promise<boolean> {
     const { transactionId } = ctx.req;
-    const full = ctx.lastAttemptAt === null ? outcome : { ...outcome, lastAttemptAt: ctx.lastAttemptAt };
+    const full = ctx.openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt: ctx.openAttemptAt };
     try {
       const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full);
       if (r.conflict) {

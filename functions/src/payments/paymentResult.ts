@@ -16,8 +16,8 @@ export interface CallContext {
   leaseUntil: number;
   /** The last moment an attempt may run with this idempotency key. */
   keyUsableUntil: number;
-  /** Send time of the last attempt, this call's or an earlier one's; null when none. */
-  lastAttemptAt: number | null;
+  /** Send time of the last open attempt, this call's or an earlier one's (see PaymentRecord.openAttemptAt). */
+  openAttemptAt: number | null | undefined;
 }
 
 /** The caller's answer for a final record (amount back in major units). */

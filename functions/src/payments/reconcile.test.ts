@@ -25,7 +25,7 @@ function put(id: string, over: Partial<PaymentRecord> = {}): void {
     requestHash: requestHash(base),
     createdAt: T0,
     updatedAt: T0,
-    lastAttemptAt: T0,
+    openAttemptAt: T0,
     ...over,
   });
 }
@@ -51,7 +51,7 @@ describe('reconcilePayments', () => {
     put('charged');
     put('never');
     put('mismatch');
-    put('settling', { lastAttemptAt: clock - 1000, updatedAt: clock - 1000 });
+    put('settling', { openAttemptAt: clock - 1000, updatedAt: clock - 1000 });
     put('stale', { status: 'pending', claimId: 'dead', leaseUntil: clock - SETTLE - 1 });
     put('live', { status: 'pending', claimId: 'live', leaseUntil: clock + 60_000 });
     const provider = new MapProvider({
@@ -109,7 +109,7 @@ describe('reconcilePayments', () => {
 
   it('two overlapping passes never act twice on one record', async () => {
     // Still settling: a pass writes them back as unknown, so only the scan-time check stops a second act.
-    for (let i = 0; i < 12; i++) put(`o${i}`, { updatedAt: T0 + i, lastAttemptAt: clock - 1000 });
+    for (let i = 0; i < 12; i++) put(`o${i}`, { updatedAt: T0 + i, openAttemptAt: clock - 1000 });
     const scannedEarly = await ledger.scanUnresolved({ status: 'unknown', before: clock, limit: 100 });
     const a = new MapProvider({});
     const b = new MapProvider({});

@@ -85,8 +85,12 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
       };
       const settleFrom = settleFromOf(record);
       const look = await deps.provider.lookup(record.providerRef ?? transactionId, req, LOOKUP_TIMEOUT_MS);
-      const s = settle(look, req, settleFrom + deps.settleMs, now());
-      const base = { attempts: record.attempts, lastAttemptAt: record.lastAttemptAt ?? settleFrom };
+      const s = settle(look, req, settleFrom === null ? null : settleFrom + deps.settleMs, now());
+      // Records of older versions get the window they were judged by, so later writes do not move it.
+      const base = {
+        attempts: record.attempts,
+        openAttemptAt: record.openAttemptAt === undefined ? settleFrom : record.openAttemptAt,
+      };
       if (s.kind === 'charged') {
         const c = s.charge;
         await deps.ledger.finalize(transactionId, claimId, {

@@ -83,14 +83,15 @@ export function claimStep(
 }
 
 /**
- * From when the settle window of a record's attempts runs: its last attempt
- * (or, for records of older versions, its last update); for a `pending` record
- * whose call died, the end of that call's lease, since the call could send
- * until then.
+ * From when the settle window of a record's attempts runs: its last open
+ * attempt (for records of older versions, its last update); for a `pending`
+ * record whose call died, the end of that call's lease at the latest, since
+ * the call could send until then. Null when no attempt can still be processed.
  */
-export function settleFromOf(record: PaymentRecord): number {
-  const last = record.lastAttemptAt ?? record.updatedAt;
-  return record.status === PaymentStatus.pending ? Math.max(last, record.leaseUntil ?? 0) : last;
+export function settleFromOf(record: PaymentRecord): number | null {
+  const open = record.openAttemptAt === undefined ? record.updatedAt : record.openAttemptAt;
+  if (record.status !== PaymentStatus.pending) return open;
+  return Math.max(open ?? 0, record.leaseUntil ?? record.updatedAt);
 }
 
 /** Lease renewal: only a call that still holds its claim on a pending record may extend it. */
@@ -151,8 +152,9 @@ export function finalizeStep(
   };
   if (outcome.chargeId) fields.chargeId = outcome.chargeId;
   if (outcome.declineCode) fields.declineCode = outcome.declineCode;
-  const lastAttemptAt = Math.max(outcome.lastAttemptAt ?? 0, current.lastAttemptAt ?? 0);
-  if (lastAttemptAt > 0) fields.lastAttemptAt = lastAttemptAt;
+  const open = [outcome.openAttemptAt, current.openAttemptAt].filter((t): t is number => typeof t === 'number');
+  if (open.length) fields.openAttemptAt = Math.max(...open);
+  else if (outcome.openAttemptAt === null && current.openAttemptAt === undefined) fields.openAttemptAt = null;
   return { write: { kind: 'update', fields }, result: { written: true, claimLost: !holds, conflict: null } };
 }
 

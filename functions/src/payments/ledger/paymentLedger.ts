@@ -25,8 +25,13 @@ export interface PaymentRecord {
   /** Which call holds the record while pending, and until when. */
   claimId?: string | null;
   leaseUntil?: number | null;
-  /** When the last attempt was sent to the provider; absent on records of older versions (then `updatedAt` counts). */
-  lastAttemptAt?: number;
+  /**
+   * Send time of the last attempt whose outcome was left open (no answer, or an
+   * answer outside the provider's contract): the settle window runs from it.
+   * Null when every attempt got a contract answer; absent on records of older
+   * versions (then `updatedAt` counts).
+   */
+  openAttemptAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -64,8 +69,8 @@ export interface PaymentOutcome {
   chargeId?: string;
   declineCode?: string;
   error?: { code: string; message: string };
-  /** Send time of the call's last attempt. */
-  lastAttemptAt?: number;
+  /** Send time of the call's last open attempt (see PaymentRecord.openAttemptAt); null when none was left open. */
+  openAttemptAt?: number | null;
 }
 
 /** What a finalize did. */
