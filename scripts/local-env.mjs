@@ -41,31 +41,49 @@ export function run(cmd, args, opts = {}) {
 }
 
 /**
- * Starts a long-running process and resolves once it prints `readyPattern`;
- * returns a handle whose `stop()` ends it. Output is prefixed with `name`.
+ * Starts a long-running process and resolves once its output has shown every
+ * pattern of `ready` (one RegExp, or several that must appear in that order,
+ * each on its own line); returns a handle whose `stop()` ends it. Output is
+ * prefixed with `name` unless `quiet`. Rejects, and stops the process, when it
+ * exits first, prints a line matching `failPattern`, or is not ready within
+ * `timeoutMs`. `spawn` replaces node's spawn (tests use fake processes).
  */
-export function startService(name, cmd, args, readyPattern, opts = {}) {
+export function startService(name, cmd, args, ready, opts = {}) {
+  const { quiet = false, failPattern, timeoutMs = 30_000, spawn: spawnProcess = spawn, ...spawnOpts } = opts;
+  const waitingFor = [ready].flat();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    let ready = false;
-    const timer = setTimeout(() => !ready && reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    const child = spawnProcess(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
+    let settled = false;
+    let partial = '';
+    const fail = (message) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void stopProcess(child);
+      reject(new Error(message));
+    };
+    const timer = setTimeout(() => fail(`${name} did not start within ${timeoutMs / 1000} s`), timeoutMs);
     const onData = (chunk) => {
       const text = chunk.toString();
-      if (!opts.quiet) process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
-      if (!ready && readyPattern.test(text)) {
-        ready = true;
-        clearTimeout(timer);
-        resolve({ child, stop: () => stopProcess(child) });
+      if (!quiet) process.stdout.write(text.replace(/^(?=.)/gm, `[${name}] `));
+      if (settled) return;
+      // Patterns are matched on whole lines: a chunk may end in the middle of one.
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (failPattern?.test(line)) return fail(`${name}: ${line.trim()}`);
+        if (waitingFor[0]?.test(line)) waitingFor.shift();
+        if (waitingFor.length === 0) {
+          settled = true;
+          clearTimeout(timer);
+          return resolve({ child, stop: () => stopProcess(child) });
+        }
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      if (!ready) {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited with ${code} before it was ready`));
-      }
-    });
+    child.on('exit', (code, signal) => fail(`${name} exited with ${code ?? signal} before it was ready`));
+    child.on('error', (err) => fail(`${name} could not start: ${err.message}`));
   });
 }
 

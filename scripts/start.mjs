@@ -1,8 +1,7 @@
 // `npm start`: runs the product locally and offline: the Auth, Firestore,
 // Functions and Hosting emulators, the payment simulator and the local
 // CloudWatch endpoint, with two seeded users; prints the URLs and credentials.
-import { join } from 'node:path';
-import { ROOT, emulatorEnv } from './emulator-env.mjs';
+import { emulatorEnv } from './emulator-env.mjs';
 import {
   CLOUDWATCH_PORT,
   LOCAL_WEB_ENV,
@@ -12,37 +11,28 @@ import {
   ensureDevSecret,
   run,
   startDevServers,
-  startService,
 } from './local-env.mjs';
 import { seedUsers } from './seed-users.mjs';
-
-const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
-const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+import { startFunctions } from './start-functions.mjs';
 
 ensureDevSecret();
 const env = emulatorEnv();
-await run('npm', ['run', 'build', '-w', 'functions']);
 await run('npm', ['run', 'build', '-w', 'web'], {
   env: { ...process.env, ...LOCAL_WEB_ENV },
 });
 
 const servers = await startDevServers();
-const emulators = await startService(
-  'emulators',
-  process.execPath,
-  [firebase, 'emulators:start', '--project', PROJECT_ID, '--only', 'auth,firestore,functions,hosting'],
-  /All emulators ready/,
-  { env },
-);
-// Rebuild functions on change; the functions emulator reloads lib/ by itself.
-const watcher = await startService(
-  'tsc',
-  process.execPath,
-  [tsc, '-p', 'functions/tsconfig.build.json', '--watch', '--preserveWatchOutput'],
-  /Watching for file changes/,
-  { quiet: true },
-);
-await seedUsers('127.0.0.1:9099');
+// Builds functions/ (and rebuilds it on change), then starts the emulators on
+// the finished build: see start-functions.mjs for why the order matters.
+const { watcher, emulators } = await startFunctions({ env }).catch(async (err) => {
+  await servers.stop();
+  throw err;
+});
+const stopAll = () => Promise.all([watcher.stop(), emulators.stop(), servers.stop()]);
+await seedUsers('127.0.0.1:9099').catch(async (err) => {
+  await stopAll();
+  throw err;
+});
 
 console.log(`
   Payments backend is running locally (project ${PROJECT_ID}, offline).
@@ -62,7 +52,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  await Promise.all([watcher.stop(), emulators.stop(), servers.stop()]);
+  await stopAll();
   process.exit(0);
 }
 process.on('SIGINT', stop);

@@ -1,8 +1,9 @@
-import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import viteConfig from './vite.config.mts';
 
+// The SPA's unit tests: the app's own Vite config (its plugins), in jsdom.
 export default defineConfig({
-  plugins: [vue()],
+  ...viteConfig,
   test: {
     name: 'web',
     include: ['src/**/*.test.ts'],

@@ -36,3 +36,17 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof Error) return new ApiError('unknown', err.message || err.name);
   return new ApiError('unknown', String(err));
 }
+
+/**
+ * True when a callable failed without an answer of its own. The Firebase SDK
+ * then falls back to the bare code plus the HTTP status as the message: the
+ * request never got through (connection refused, functions emulator still
+ * starting: `internal [0]`), or something other than the callable answered
+ * without the callable protocol's error body (a worker replaced during a
+ * reload: `internal [500]`, `unavailable [503]`, `not-found [404]`). Errors the
+ * callables raise always carry a message of their own, so they never match.
+ */
+export function isUnreachable(error: ApiError): boolean {
+  const fallback = /^([a-z-]+) \[\d{1,3}\]$/.exec(error.message);
+  return fallback !== null && fallback[1] === error.code && error.details === undefined;
+}

@@ -19,14 +19,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 // A stand-in for the simulator's control endpoint that records what it was sent.
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    seen.push({
-      method: req.method,
-      url: req.url,
-      contentType: req.headers['content-type'],
-      body: await readBody(req),
+  server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      seen.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body });
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(answer.body);
     });
-    res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -44,7 +44,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function settleNext(outcome: 'succeeded' | 'declined' | string): Promise<void> {
+/** Settles the oldest payment in flight: `succeeded`/`declined`, or any other word as that error code. */
+async function settleNext(outcome: string): Promise<void> {
   const next = inFlight.find((f) => !('done' in f));
   if (!next) throw new Error('nothing in flight');
   Object.assign(next, { done: true });

@@ -98,9 +98,9 @@ describe('DatabasePoolPanel', () => {
 
   it('feeds the chart one point per snapshot, at most 60', async () => {
     let n = 0;
-    fetchStatus.mockImplementation(async () => {
+    fetchStatus.mockImplementation(() => {
       n += 1;
-      return dbStatus({ at: T0 + n * 1000, fleet: poolNumbers({ active: n, pending: n % 3 }) });
+      return Promise.resolve(dbStatus({ at: T0 + n * 1000, fleet: poolNumbers({ active: n, pending: n % 3 }) }));
     });
     const w = mountPanel();
     await flushPromises();

@@ -19,7 +19,7 @@ beforeEach(() => {
   useFakeClock();
   get.mockReset();
   put.mockReset();
-  put.mockImplementation(async (_url, config) => config);
+  put.mockImplementation((_url, config) => Promise.resolve(config));
 });
 afterEach(() => vi.useRealTimers());
 

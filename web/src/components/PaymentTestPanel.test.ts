@@ -1,8 +1,8 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processPayment } from '../api/payments';
-import type { ProcessPaymentRequest, ProcessPaymentResult } from '../api/types';
-import { advance, flushPromises, useFakeClock } from '../test/clock';
+import { TRANSACTION_ID_RULE, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
+import { advance, useFakeClock } from '../test/clock';
 import PaymentTestPanel from './PaymentTestPanel.vue';
 
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
@@ -68,6 +68,15 @@ describe('PaymentTestPanel', () => {
     const input = byId(w, 'payment-amount');
     expect(input.attributes('aria-invalid')).toBe('true');
     expect(input.attributes('aria-describedby')).toBe(byId(w, 'payment-amount-error').attributes('id'));
+  });
+
+  it('refuses a transaction id the backend would refuse (255 characters) without calling it', async () => {
+    const w = mount(PaymentTestPanel);
+    await byId(w, 'payment-txn').setValue('x'.repeat(255));
+    await submit(w);
+    expect(pay).not.toHaveBeenCalled();
+    expect(byId(w, 'payment-txn-error').text()).toContain(TRANSACTION_ID_RULE);
+    expect(byId(w, 'payment-txn').attributes('aria-invalid')).toBe('true');
   });
 
   it('sends the form and shows status, charge id, attempts, measured duration and replayed flag', async () => {

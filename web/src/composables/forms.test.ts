@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TRANSACTION_ID_RULE } from '../api/types';
 import { buildFaultConfig, fieldsFor, type FaultForm } from './useFaults';
 import { validatePayment, type PaymentForm } from './usePaymentTest';
 
@@ -28,7 +29,22 @@ describe('validatePayment', () => {
   it('checks the currency and the transaction id', () => {
     expect(validatePayment({ ...payment, currency: 'US' }).errors.currency).toMatch(/three-letter/);
     expect(validatePayment({ ...payment, transactionId: '' }).errors.transactionId).toMatch(/New id/);
-    expect(validatePayment({ ...payment, transactionId: 'x'.repeat(256) }).errors.transactionId).toMatch(/255/);
+  });
+
+  it.each([
+    ['255 characters', 'x'.repeat(255)],
+    ['65 characters', 'x'.repeat(65)],
+    ['a space inside', 'txn 1'],
+    ['a dot', 'txn.1'],
+    ['non-ASCII letters', 'txn_é'],
+  ])('refuses an id the backend refuses: %s', (_, transactionId) => {
+    const { errors, request } = validatePayment({ ...payment, transactionId });
+    expect(request).toBeUndefined();
+    expect(errors.transactionId).toContain(TRANSACTION_ID_RULE);
+  });
+
+  it.each([['x'.repeat(64)], ['A-z_0-9'], ['1']])('accepts the id %j, as the backend does', (transactionId) => {
+    expect(validatePayment({ ...payment, transactionId }).request?.transactionId).toBe(transactionId);
   });
 });
 

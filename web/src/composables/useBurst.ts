@@ -1,7 +1,7 @@
 import { getCurrentScope, onScopeDispose, ref } from 'vue';
 import { toApiError } from '../api/errors';
 import { processPayment } from '../api/payments';
-import { PAYMENT_METHODS, type ProcessPaymentRequest } from '../api/types';
+import { PaymentMethod, type ProcessPaymentRequest } from '../api/types';
 import { newTransactionId } from '../lib/transactionId';
 
 /** Payments in flight at once during a burst. */
@@ -15,7 +15,7 @@ export function burstRequest(): ProcessPaymentRequest {
   return {
     amount: cents / 100,
     currency: 'USD',
-    paymentMethod: PAYMENT_METHODS.creditCard,
+    paymentMethod: PaymentMethod.creditCard,
     transactionId: newTransactionId(),
   };
 }

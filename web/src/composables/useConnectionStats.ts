@@ -9,7 +9,7 @@ export type ConnectionStats = Polling<ConnectionPoolStats> & {
   /** True while a health-check fetch is running. */
   checking: Ref<boolean>;
   /** Fetches with `{ check: true }` so every service is probed before the numbers come back. */
-  runHealthChecks(): Promise<void>;
+  runHealthChecks: () => Promise<void>;
 };
 
 const connectionStatsKey: InjectionKey<ConnectionStats> = Symbol('connection-stats');

@@ -1,13 +1,8 @@
 import { reactive, ref } from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
 import { processPayment } from '../api/payments';
-import {
-  PAYMENT_METHODS,
-  type PaymentMethod,
-  type ProcessPaymentRequest,
-  type ProcessPaymentResult,
-} from '../api/types';
-import { newTransactionId } from '../lib/transactionId';
+import { PaymentMethod, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
+import { newTransactionId, transactionIdProblem } from '../lib/transactionId';
 
 /** How many of this session's attempts the history keeps. */
 export const HISTORY_SIZE = 10;
@@ -42,8 +37,8 @@ export function validatePayment(form: PaymentForm): { errors: PaymentFormErrors;
   const currency = form.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'Use a three-letter currency code, e.g. USD.';
   const transactionId = form.transactionId.trim();
-  if (transactionId === '') errors.transactionId = 'Enter a transaction id or press "New id".';
-  else if (transactionId.length > 255) errors.transactionId = 'The transaction id must be at most 255 characters.';
+  const idProblem = transactionIdProblem(transactionId);
+  if (idProblem) errors.transactionId = idProblem;
   if (Object.keys(errors).length > 0) return { errors };
   return { errors, request: { amount, currency, paymentMethod: form.paymentMethod, transactionId } };
 }
@@ -53,7 +48,7 @@ export function usePaymentTest() {
   const form = reactive<PaymentForm>({
     amount: '25.99',
     currency: 'USD',
-    paymentMethod: PAYMENT_METHODS.creditCard,
+    paymentMethod: PaymentMethod.creditCard,
     transactionId: newTransactionId(),
   });
   const fieldErrors = ref<PaymentFormErrors>({});

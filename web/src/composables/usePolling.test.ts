@@ -26,7 +26,7 @@ afterEach(() => vi.useRealTimers());
 describe('usePolling', () => {
   it('fetches at once, then every interval after the previous fetch settles', async () => {
     let n = 0;
-    const fetcher = vi.fn(async () => ++n);
+    const fetcher = vi.fn(() => Promise.resolve(++n));
     const { polling } = host(fetcher, { intervalMs: 5000 });
     expect(polling.isLoading.value).toBe(true);
     await flushPromises();
@@ -57,7 +57,7 @@ describe('usePolling', () => {
   });
 
   it('pauses and resumes (resume fetches at once)', async () => {
-    const fetcher = vi.fn(async () => 'x');
+    const fetcher = vi.fn(() => Promise.resolve('x'));
     const { polling } = host(fetcher, { intervalMs: 1000 });
     await flushPromises();
     polling.pause();
@@ -75,7 +75,7 @@ describe('usePolling', () => {
   it('follows a shared pause flag and a changed interval', async () => {
     const paused = ref(false);
     const intervalMs = ref(1000);
-    const fetcher = vi.fn(async () => 1);
+    const fetcher = vi.fn(() => Promise.resolve(1));
     host(fetcher, { intervalMs, paused });
     await flushPromises();
     paused.value = true;
@@ -133,17 +133,17 @@ describe('usePolling', () => {
     const first = deferred<string>();
     const fetcher = vi.fn().mockReturnValueOnce(first.promise);
     const { polling } = host(fetcher, { intervalMs: 1000 });
-    await polling.refresh(async () => 'newer');
+    await polling.refresh(() => Promise.resolve('newer'));
     first.resolve('older');
     await flushPromises();
     expect(polling.data.value).toBe('newer');
   });
 
   it('uses an override fetcher for one refresh', async () => {
-    const fetcher = vi.fn(async () => 'normal');
+    const fetcher = vi.fn(() => Promise.resolve('normal'));
     const { polling } = host(fetcher, { intervalMs: 1000 });
     await flushPromises();
-    await polling.refresh(async () => 'checked');
+    await polling.refresh(() => Promise.resolve('checked'));
     expect(polling.data.value).toBe('checked');
     await advance(1000);
     expect(polling.data.value).toBe('normal');

@@ -37,9 +37,9 @@ export type Polling<T> = {
   isStale: ComputedRef<boolean>;
   isPaused: Ref<boolean>;
   /** Fetches now (with `fetcher` instead of the usual one, e.g. with a health check) and restarts the interval. */
-  refresh(fetcher?: () => Promise<T>): Promise<void>;
-  pause(): void;
-  resume(): void;
+  refresh: (fetcher?: () => Promise<T>) => Promise<void>;
+  pause: () => void;
+  resume: () => void;
 };
 
 /**

@@ -9,8 +9,8 @@ export type RefreshControl = {
   intervalMs: Ref<number>;
   /** True while the admin has paused auto-refresh. */
   paused: Ref<boolean>;
-  pause(): void;
-  resume(): void;
+  pause: () => void;
+  resume: () => void;
 };
 
 const refreshControlKey: InjectionKey<RefreshControl> = Symbol('refresh-control');

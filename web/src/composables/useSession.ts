@@ -16,16 +16,17 @@ async function applyUser(u: User | null): Promise<void> {
 /** Resolves once Firebase Auth has told us who is signed in (or nobody). */
 export function whenSessionReady(): Promise<void> {
   readyPromise ??= new Promise((resolve) => {
-    onAuthStateChanged(auth, async (u) => {
-      try {
-        await applyUser(u);
-      } catch {
-        // An expired or revoked session: treat as signed out.
-        user.value = null;
-        isAdmin.value = false;
-      }
-      ready.value = true;
-      resolve();
+    onAuthStateChanged(auth, (u) => {
+      applyUser(u)
+        .catch(() => {
+          // An expired or revoked session: treat as signed out.
+          user.value = null;
+          isAdmin.value = false;
+        })
+        .finally(() => {
+          ready.value = true;
+          resolve();
+        });
     });
   });
   return readyPromise;
@@ -38,17 +39,15 @@ export function useSession() {
     isAdmin,
     ready,
     email: computed(() => user.value?.email ?? null),
-    async signIn(email: string, password: string) {
+    signIn: async (email: string, password: string): Promise<void> => {
       const cred = await signInWithEmailAndPassword(auth, email, password);
       await applyUser(cred.user);
     },
-    async signOut() {
+    signOut: async (): Promise<void> => {
       await signOut(auth);
       await applyUser(null);
     },
     /** Re-reads the ID token from the server, e.g. after an admin claim was granted. */
-    async refreshClaims() {
-      await applyUser(auth.currentUser);
-    },
+    refreshClaims: (): Promise<void> => applyUser(auth.currentUser),
   };
 }

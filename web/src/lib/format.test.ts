@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatMs, formatPercent, formatRelative, formatSpan, formatValue, NONE } from './format';
-import { newTransactionId } from './transactionId';
 
 describe('format', () => {
   it('formats milliseconds, with a placeholder for missing percentiles', () => {
@@ -26,14 +25,5 @@ describe('format', () => {
     expect(formatValue(2000)).toBe('2000');
     expect(formatValue({ a: 1 })).toBe('{"a":1}');
     expect(formatValue(null)).toBe(NONE);
-  });
-});
-
-describe('newTransactionId', () => {
-  it('is txn_<timestamp>_<random> and differs each time', () => {
-    const a = newTransactionId(1_767_268_800_000);
-    expect(a).toMatch(/^txn_1767268800000_[0-9a-z]{8}$/);
-    const ids = new Set(Array.from({ length: 50 }, () => newTransactionId(1)));
-    expect(ids.size).toBe(50);
   });
 });

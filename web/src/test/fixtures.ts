@@ -1,10 +1,10 @@
 /** Contract-shaped sample data for the component tests. */
-import type { ConnectionPoolStats, DatabasePoolStatus, PoolNumbers, ServiceStats, ShipperStats } from '../api/types';
+import type { ConnectionPoolStats, DatabasePoolStatus, DbPoolNumbers, ServiceStats, ShipperStats } from '../api/types';
 
 /** A fixed "now" the fake clock starts at (2026-01-01T12:00:00Z). */
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-export function poolNumbers(overrides: Partial<PoolNumbers> = {}): PoolNumbers {
+export function poolNumbers(overrides: Partial<DbPoolNumbers> = {}): DbPoolNumbers {
   return {
     max: 10,
     active: 3,
@@ -51,7 +51,7 @@ export function serviceStats(overrides: Partial<ServiceStats> = {}): ServiceStat
       failures: 2,
     },
     latencyMs: { p50: 20, p95: 90, p99: null },
-    health: null,
+    health: { ok: null, checkedAt: null, latencyMs: null },
     ...overrides,
   };
 }
@@ -82,6 +82,7 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
     instances: [
       { instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() },
     ],
+    ledger: { unknown: 0, oldestUnknownAgeMs: null, expiredPending: 0, lostClaims: 0, mismatches: 0, lastRun: null },
     cloudwatch: shipper(),
     ...overrides,
   };
