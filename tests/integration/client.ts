@@ -10,8 +10,13 @@ import { connectFunctionsEmulator, getFunctions, httpsCallable, type FunctionsEr
 import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 import { readFileSync } from 'node:fs';
 
-export const PROJECT_ID: string = JSON.parse(readFileSync(new URL('../../.firebaserc', import.meta.url), 'utf8'))
-  .projects.default;
+/** The part of .firebaserc the tests read. */
+interface FirebaseRc {
+  projects: { default: string };
+}
+
+const firebaserc = JSON.parse(readFileSync(new URL('../../.firebaserc', import.meta.url), 'utf8')) as FirebaseRc;
+export const PROJECT_ID = firebaserc.projects.default;
 export const USERS = {
   admin: { email: 'admin@example.com', password: 'admin-password' },
   user: { email: 'user@example.com', password: 'user-password' },

@@ -9,6 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const FUNCTIONS = new URL('../../functions/', import.meta.url).pathname;
 let dir: string;
 
+/** The parts of the files below that the checks read. */
+interface PackageJson {
+  engines: { node: string };
+  main: string;
+  dependencies: Record<string, string>;
+}
+interface FirebaseJson {
+  functions: { runtime: string; predeploy: string[] }[];
+}
+/** What firebase-functions discovery writes to FUNCTIONS_MANIFEST_OUTPUT_PATH. */
+interface Manifest {
+  endpoints: Record<string, { callableTrigger?: unknown; secretEnvironmentVariables?: { key: string }[] }>;
+}
+
+const readJson = <T>(path: string | URL): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
 function discover(env: Record<string, string> = {}) {
   const out = join(dir, 'manifest.json');
   const res = spawnSync(
@@ -27,7 +43,7 @@ function discover(env: Record<string, string> = {}) {
       timeout: 60_000,
     },
   );
-  return { ...res, manifest: res.status === 0 && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : null };
+  return { ...res, manifest: res.status === 0 && existsSync(out) ? readJson<Manifest>(out) : null };
 }
 
 describe('functions/ is self-contained for deploy', () => {
@@ -43,30 +59,27 @@ describe('functions/ is self-contained for deploy', () => {
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('declares the nodejs24 runtime, lib/index.js and no workspace dependency', () => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const pkg = readJson<PackageJson>(join(dir, 'package.json'));
     expect(pkg.engines.node).toBe('24');
     expect(pkg.main).toBe('lib/index.js');
-    for (const v of Object.values<string>(pkg.dependencies)) expect(v).not.toMatch(/^(file:|workspace:|link:)/);
-    const firebaseJson = JSON.parse(readFileSync(new URL('../../firebase.json', import.meta.url), 'utf8'));
-    expect(firebaseJson.functions[0].runtime).toBe('nodejs24');
-    expect(firebaseJson.functions[0].predeploy.join(' ')).toContain('run build');
+    for (const v of Object.values(pkg.dependencies)) expect(v).not.toMatch(/^(file:|workspace:|link:)/);
+    const firebaseJson = readJson<FirebaseJson>(new URL('../../firebase.json', import.meta.url));
+    expect(firebaseJson.functions[0]?.runtime).toBe('nodejs24');
+    expect(firebaseJson.functions[0]?.predeploy.join(' ')).toContain('run build');
   });
 
   it('loads alone and firebase-functions discovery lists the four callables', () => {
-    const res = discover({
-      ...Object.fromEntries(
+    const res = discover(
+      Object.fromEntries(
         readFileSync(join(dir, '.env'), 'utf8')
           .split('\n')
           .filter((l) => /^\w+=/.test(l))
-          .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+          .map((l): [string, string] => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       ),
-    });
+    );
     expect(res.stderr).not.toMatch(/Cannot find module/);
     expect(res.status).toBe(0);
-    const endpoints = res.manifest.endpoints as Record<
-      string,
-      { callableTrigger?: unknown; secretEnvironmentVariables?: { key: string }[] }
-    >;
+    const endpoints = res.manifest?.endpoints ?? {};
     const callables = Object.keys(endpoints)
       .filter((k) => endpoints[k]!.callableTrigger !== undefined)
       .sort();

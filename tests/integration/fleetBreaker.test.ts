@@ -4,19 +4,21 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BreakerSnapshot } from '../../functions/src/resilience/breaker/circuitBreaker.js';
 import { USERS, session, type Session } from './client.js';
 
 const SCRIPT = new URL('./fixtures/breaker-process.mjs', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function server() {
-  const child = spawn(process.execPath, [SCRIPT, 'serve'], { env: process.env }) as ChildProcessWithoutNullStreams;
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SCRIPT, 'serve'], { env: process.env });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(String((await lines.next()).value));
+  /** The next JSON line the fixture prints; `T` is what it prints there. */
+  const next = async <T>(): Promise<T> => JSON.parse(String((await lines.next()).value)) as T;
   return {
     child,
-    ready: next,
-    async call(): Promise<{ ran: boolean; code?: string; state: string }> {
+    ready: () => next<{ ready: boolean }>(),
+    call(): Promise<{ ran: boolean; code?: string; state: string }> {
       child.stdin.write('call\n');
       return next();
     },
@@ -47,7 +49,8 @@ describe('fleet-wide circuit breaker across processes', () => {
       timeout: 60_000,
     });
     expect(failing.status, failing.stderr).toBe(0);
-    expect(JSON.parse(failing.stdout).snapshot.state).toBe('open');
+    const failed = JSON.parse(failing.stdout) as { snapshot: BreakerSnapshot };
+    expect(failed.snapshot.state).toBe('open');
 
     const stats = await admin.call<{
       services: Record<

@@ -1,5 +1,6 @@
 // Reconciles the provider's ledger (the simulator) against the Firestore ledger.
 import { expect } from 'vitest';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from './admin.js';
 import { ledger } from './simulator.js';
 
@@ -17,7 +18,7 @@ export async function expectLedgersAgree(): Promise<void> {
     byTxn.set(c.transactionId, c);
   }
   const snap = await adminDb().collection('payments').get();
-  const records = new Map(snap.docs.map((d) => [d.id, d.data()]));
+  const records = new Map(snap.docs.map((d) => [d.id, d.data() as PaymentRecord]));
   for (const c of charges) {
     const r = records.get(c.transactionId);
     expect(r, `charge ${c.transactionId} has no ledger record`).toBeDefined();
