@@ -24,7 +24,7 @@ describe('/test-cloudwatch in a real browser', () => {
     await browser?.close();
   });
 
-  it('lets an admin pay, replay, watch the breaker open under an outage, and reset it', async () => {
+  it('lets an admin pay, replay, watch the breaker open under an outage, reset it, and reconcile the ledger', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -78,6 +78,20 @@ describe('/test-cloudwatch in a real browser', () => {
         { timeout: 30_000, intervals: [1000] },
       )
       .toContain('closed');
+
+    // Ledger health reads the same polled stats; "Reconcile now" runs one pass and shows its report.
+    await expect
+      .poll(() => byTestId(page, 'ledger-unknown').textContent(), { timeout: 30_000 })
+      .toMatch(/\d+ payments? with unknown outcome/);
+    expect(await byTestId(page, 'ledger-status').textContent()).toMatch(/healthy|needs attention|problem/);
+    await byTestId(page, 'reconcile-now').click();
+    await byTestId(page, 'reconcile-now-confirm').click();
+    const report = /examined \d+: \d+ charged, \d+ not charged, \d+ still unknown, [^;]*\d+ errors?; (in)?complete/;
+    await expect.poll(() => byTestId(page, 'reconcile-result').textContent(), { timeout: 70_000 }).toMatch(report);
+    const done = (await byTestId(page, 'reconcile-result').textContent())!.match(report)![0];
+    // The stats refreshed after the pass, so the last run shown is this one.
+    await expect.poll(() => byTestId(page, 'ledger-last-run').textContent(), { timeout: 30_000 }).toContain(done);
+    expect(await byTestId(page, 'reconcile-now').textContent()).toContain('Reconcile now');
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/test-cloudwatch.png', fullPage: true });

@@ -4,6 +4,7 @@ const callFunction = vi.fn();
 vi.mock('../firebase', () => ({ callFunction }));
 const pools = await import('./pools');
 const { processPayment } = await import('./payments');
+const { runReconciliation } = await import('./ledger');
 const { ApiError } = await import('./errors');
 
 beforeEach(() => {
@@ -19,6 +20,7 @@ describe('callable API functions', () => {
     await pools.resetCircuitBreakers({ serviceName: 'payment-service' });
     await pools.resetCircuitBreakers();
     await processPayment({ amount: 25.99, paymentMethod: 'credit_card', currency: 'USD', transactionId: 't' });
+    await runReconciliation();
     expect(callFunction.mock.calls).toEqual([
       ['getDatabasePoolStatus', undefined],
       ['getConnectionPoolStats', {}],
@@ -26,6 +28,7 @@ describe('callable API functions', () => {
       ['resetCircuitBreakers', { serviceName: 'payment-service' }],
       ['resetCircuitBreakers', {}],
       ['processPayment', { amount: 25.99, paymentMethod: 'credit_card', currency: 'USD', transactionId: 't' }],
+      ['runReconciliation', undefined],
     ]);
   });
 

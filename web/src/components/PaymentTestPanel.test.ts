@@ -146,6 +146,29 @@ describe('PaymentTestPanel', () => {
     expect(byId(w, 'payment-error').text()).toContain('Retry after 1.50 s');
   });
 
+  it('shows the same hint when no answer came back, since a lost answer may hide a charge', async () => {
+    // What the Firebase SDK throws when the request got no answer of the callable's own.
+    pay.mockRejectedValueOnce({ code: 'functions/internal', message: 'internal [0]' });
+    const w = mount(PaymentTestPanel);
+    await submit(w);
+    expect(byId(w, 'payment-error-code').text()).toBe('internal');
+    expect(byId(w, 'payment-unknown-hint').text()).toContain('same transaction id');
+  });
+
+  it.each([
+    [
+      'a breaker that is open (not charged)',
+      { code: 'functions/unavailable', message: 'Payment provider unavailable.' },
+    ],
+    ['an internal error of the callable', { code: 'functions/internal', message: 'Internal error (reference ab12).' }],
+  ])('gives no such hint for %s', async (_, err) => {
+    pay.mockRejectedValueOnce(err);
+    const w = mount(PaymentTestPanel);
+    await submit(w);
+    expect(byId(w, 'payment-error').exists()).toBe(true);
+    expect(byId(w, 'payment-unknown-hint').exists()).toBe(false);
+  });
+
   it('keeps the last 10 attempts of the session, newest first, and loads one back into the form', async () => {
     const w = mount(PaymentTestPanel);
     for (let i = 1; i <= 12; i++) {

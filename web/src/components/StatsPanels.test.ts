@@ -7,12 +7,14 @@ import { connectionStats, dbStatus } from '../test/fixtures';
 import CloudWatchPanel from './CloudWatchPanel.vue';
 import ConnectionPoolsPanel from './ConnectionPoolsPanel.vue';
 import DatabasePoolPanel from './DatabasePoolPanel.vue';
+import LedgerHealthPanel from './LedgerHealthPanel.vue';
 
 vi.mock('../api/pools', () => ({
   getConnectionPoolStats: vi.fn(),
   getDatabasePoolStatus: vi.fn(),
   resetCircuitBreakers: vi.fn(),
 }));
+vi.mock('../api/ledger', () => ({ runReconciliation: vi.fn() }));
 
 type Panel = { name: string; component: Component; testid: string; fetch: ReturnType<typeof vi.fn>; answer: unknown };
 const panels: Panel[] = [
@@ -27,6 +29,13 @@ const panels: Panel[] = [
     name: 'ConnectionPoolsPanel',
     component: ConnectionPoolsPanel,
     testid: 'connection-pools-error',
+    fetch: vi.mocked(getConnectionPoolStats),
+    answer: connectionStats(),
+  },
+  {
+    name: 'LedgerHealthPanel',
+    component: LedgerHealthPanel,
+    testid: 'ledger-error',
     fetch: vi.mocked(getConnectionPoolStats),
     answer: connectionStats(),
   },

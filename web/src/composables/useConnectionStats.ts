@@ -4,7 +4,7 @@ import type { ConnectionPoolStats } from '../api/types';
 import { usePolling, type Polling } from './usePolling';
 import { useRefreshControl, type RefreshControl } from './useRefreshControl';
 
-/** Polled getConnectionPoolStats, shared by the connection pools and CloudWatch panels. */
+/** Polled getConnectionPoolStats, shared by the connection pools, ledger health and CloudWatch panels. */
 export type ConnectionStats = Polling<ConnectionPoolStats> & {
   /** True while a health-check fetch is running. */
   checking: Ref<boolean>;

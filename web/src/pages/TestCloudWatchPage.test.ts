@@ -12,6 +12,7 @@ vi.mock('../api/pools', () => ({
   resetCircuitBreakers: vi.fn(),
 }));
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
+vi.mock('../api/ledger', () => ({ runReconciliation: vi.fn() }));
 vi.mock('../api/simulator', () => ({ simulatorUrl: vi.fn(), getFaults: vi.fn(), setFaults: vi.fn() }));
 const fetchConnections = vi.mocked(getConnectionPoolStats);
 const fetchDb = vi.mocked(getDatabasePoolStatus);
@@ -35,7 +36,7 @@ describe('TestCloudWatchPage', () => {
   it('lays out every panel; error simulation only when the simulator URL is set', async () => {
     const w = mountPage();
     await flushPromises();
-    for (const id of ['payment-panel', 'db-pool-panel', 'connection-pools-panel', 'cloudwatch-panel']) {
+    for (const id of ['payment-panel', 'db-pool-panel', 'connection-pools-panel', 'ledger-panel', 'cloudwatch-panel']) {
       expect(byId(w, id).exists()).toBe(true);
     }
     expect(byId(w, 'error-simulation-panel').exists()).toBe(false);
@@ -48,9 +49,10 @@ describe('TestCloudWatchPage', () => {
     expect(getFaults).toHaveBeenCalledWith('http://127.0.0.1:8710');
   });
 
-  it('polls connection stats once per interval for both panels that show them', async () => {
-    mountPage();
+  it('polls connection stats once per interval for the three panels that show them', async () => {
+    const w = mountPage();
     await flushPromises();
+    expect(byId(w, 'ledger-status').text()).toContain('healthy');
     expect(fetchConnections).toHaveBeenCalledTimes(1);
     expect(fetchDb).toHaveBeenCalledTimes(1);
     await advance(5000);
@@ -69,6 +71,7 @@ describe('TestCloudWatchPage', () => {
     expect(fetchDb).toHaveBeenCalledTimes(1);
     expect(byId(w, 'db-pool-stale').exists()).toBe(true);
     expect(byId(w, 'cloudwatch-stale').exists()).toBe(true);
+    expect(byId(w, 'ledger-stale').exists()).toBe(true);
 
     await byId(w, 'refresh-interval').setValue('10000');
     await byId(w, 'refresh-toggle').trigger('click');

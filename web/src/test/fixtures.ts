@@ -1,5 +1,13 @@
 /** Contract-shaped sample data for the component tests. */
-import type { ConnectionPoolStats, DatabasePoolStatus, DbPoolNumbers, ServiceStats, ShipperStats } from '../api/types';
+import type {
+  ConnectionPoolStats,
+  DatabasePoolStatus,
+  DbPoolNumbers,
+  LedgerHealth,
+  ReconcileReport,
+  ServiceStats,
+  ShipperStats,
+} from '../api/types';
 
 /** A fixed "now" the fake clock starts at (2026-01-01T12:00:00Z). */
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -69,6 +77,36 @@ export function shipper(overrides: Partial<ShipperStats> = {}): ShipperStats {
   };
 }
 
+/** A ledger with nothing undecided, no incidents and no reconciliation yet. */
+export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealth {
+  return {
+    unknown: 0,
+    oldestUnknownAgeMs: null,
+    expiredPending: 0,
+    lostClaims: 0,
+    mismatches: 0,
+    lastRun: null,
+    ...overrides,
+  };
+}
+
+/** A complete pass 3 min before T0 that settled 11 of 12 records. */
+export function reconcileReport(overrides: Partial<ReconcileReport> = {}): ReconcileReport {
+  return {
+    at: T0 - 180_000,
+    durationMs: 1250,
+    examined: 12,
+    charged: 3,
+    notCharged: 8,
+    stillUnknown: 1,
+    mismatches: 0,
+    skipped: 0,
+    errors: 0,
+    complete: true,
+    ...overrides,
+  };
+}
+
 export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): ConnectionPoolStats {
   const services = {
     'payment-service': serviceStats({
@@ -82,7 +120,7 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
     instances: [
       { instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() },
     ],
-    ledger: { unknown: 0, oldestUnknownAgeMs: null, expiredPending: 0, lostClaims: 0, mismatches: 0, lastRun: null },
+    ledger: ledgerHealth(),
     cloudwatch: shipper(),
     ...overrides,
   };

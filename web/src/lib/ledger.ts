@@ -1,0 +1,105 @@
+/** The payment ledger's health in words and tones, as the Ledger health panel says it. */
+import type { LedgerHealth, ReconcileReport } from '../api/types';
+import { formatSpan } from './format';
+import { TONE, type Tone } from './tones';
+
+/** One counted line of the panel: the number goes in a badge, the words after it. */
+export type LedgerLine = {
+  /** Stable name, used in test ids (`ledger-<key>`). */
+  key: 'unknown' | 'expired' | 'lost-claims' | 'mismatches';
+  count: number;
+  text: string;
+  tone: Tone;
+  /** What the number means for the operator; only when it is not 0. */
+  hint?: string;
+};
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** `3 errors`, `1 error`. */
+function counted(n: number, one: string, many?: string): string {
+  return `${n} ${plural(n, one, many)}`;
+}
+
+/**
+ * The ledger's counters in words. Undecided records (unknown, expired claims)
+ * are warnings: reconciliation is meant to settle them. Lost claims and amount
+ * mismatches are incidents someone must look into, so they are bad.
+ */
+export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
+  const { unknown, oldestUnknownAgeMs, expiredPending, lostClaims, mismatches } = ledger;
+  const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
+  const lines: LedgerLine[] = [
+    {
+      key: 'unknown',
+      count: unknown,
+      text: `${plural(unknown, 'payment')} with unknown outcome${oldest}`,
+      tone: unknown > 0 ? TONE.warn : TONE.ok,
+      hint: 'maybe charged; reconciliation asks the provider',
+    },
+    {
+      key: 'expired',
+      count: expiredPending,
+      text: plural(expiredPending, 'expired claim'),
+      tone: expiredPending > 0 ? TONE.warn : TONE.ok,
+      hint: 'left pending by a call that stopped; reconciliation settles these too',
+    },
+    {
+      key: 'lost-claims',
+      count: lostClaims,
+      text: plural(lostClaims, 'lost claim'),
+      tone: lostClaims > 0 ? TONE.bad : TONE.ok,
+      hint: 'calls whose claim was taken over before they wrote; see payment.claim_lost in the logs',
+    },
+    {
+      key: 'mismatches',
+      count: mismatches,
+      text: plural(mismatches, 'amount mismatch', 'amount mismatches'),
+      tone: mismatches > 0 ? TONE.bad : TONE.ok,
+      hint: 'charges found with another amount or currency; see CHARGE_MISMATCH in the logs',
+    },
+  ];
+  return lines.map((line) => (line.count > 0 ? line : { ...line, hint: undefined }));
+}
+
+/** A pass that hit errors left records for the next pass: bad; otherwise ok. */
+export function reportTone(report: ReconcileReport): Tone {
+  return report.errors > 0 ? TONE.bad : TONE.ok;
+}
+
+const RANK: Record<Tone, number> = { [TONE.neutral]: 0, [TONE.ok]: 1, [TONE.warn]: 2, [TONE.bad]: 3 };
+
+/** The worst tone of the counters and of the last pass: what the panel's summary badge shows. */
+export function ledgerTone(ledger: LedgerHealth): Tone {
+  const tones = ledgerLines(ledger).map((line) => line.tone);
+  if (ledger.lastRun) tones.push(reportTone(ledger.lastRun));
+  return tones.reduce((worst, tone) => (RANK[tone] > RANK[worst] ? tone : worst), TONE.ok);
+}
+
+/** The summary badge's word for a tone. */
+export const LEDGER_TONE_LABEL: Record<Tone, string> = {
+  [TONE.ok]: 'healthy',
+  [TONE.warn]: 'needs attention',
+  [TONE.bad]: 'problem',
+  [TONE.neutral]: 'no data',
+};
+
+/**
+ * What one pass did, e.g. "examined 12: 3 charged, 8 not charged, 1 still
+ * unknown, 0 errors; complete". Mismatches and skipped records are named only
+ * when there were some, to keep the usual line short.
+ */
+export function describeReport(report: ReconcileReport): string {
+  const parts = [
+    `${report.charged} charged`,
+    `${report.notCharged} not charged`,
+    `${report.stillUnknown} still unknown`,
+  ];
+  if (report.mismatches > 0) parts.push(counted(report.mismatches, 'amount mismatch', 'amount mismatches'));
+  if (report.skipped > 0) parts.push(`${report.skipped} skipped (busy or changed)`);
+  parts.push(counted(report.errors, 'error'));
+  const end = report.complete ? 'complete' : 'incomplete (the time budget ran out; the next pass goes on)';
+  return `examined ${report.examined}: ${parts.join(', ')}; ${end}`;
+}
