@@ -1,5 +1,6 @@
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { AppError, hasCode } from '../errors.js';
+import type { BreakerState } from '../api.js';
 import type { Outcome, Verdict } from '../resilience/breaker/index.js';
 import {
   holdsSettleWindow,
@@ -16,6 +17,8 @@ export const MIN_ATTEMPT_MS = 250;
 /** The part of a circuit breaker the payment path uses (FleetCircuitBreaker). */
 export interface PaymentGuard {
   execute<T>(fn: () => Promise<T>, classify: (outcome: Outcome<T>) => Verdict): Promise<T>;
+  /** The breaker as this instance last saw it (no I/O). */
+  snapshot(): { state: BreakerState; nextProbeAt: number | null };
 }
 
 /** Event sink of the payment path; logging and metrics subscribe to it (runtime.ts). */

@@ -137,6 +137,27 @@ describe('PaymentHandler decision table', () => {
     expect(await record()).toMatchObject({ status: 'failed', attempts: 0, error: { code: 'BREAKER_OPEN' } });
   });
 
+  it('breaker seen open: new payments are refused without any ledger write; replays still answer', async () => {
+    await handlerWith([ok]).handler.processPayment(pay({ transactionId: 'txn_done' }), 'u1');
+    await w.store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
+    const { handler, provider } = handlerWith();
+    await handler.processPayment(pay(), 'u1').catch(() => undefined); // this call's breaker learns it is open
+    const spy = { claims: 0 };
+    const claim = w.ledger.claim.bind(w.ledger);
+    w.ledger.claim = (...args) => {
+      spy.claims++;
+      return claim(...args);
+    };
+    await expect(handler.processPayment(pay({ transactionId: 'txn_new' }), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_UNAVAILABLE',
+      details: { status: 'failed' },
+    });
+    expect(await w.ledger.get('txn_new')).toBeNull();
+    expect(await handler.processPayment(pay({ transactionId: 'txn_done' }), 'u1')).toMatchObject({ replayed: true });
+    expect(spy.claims).toBe(0);
+    expect(provider.count('charge')).toBe(0);
+  });
+
   it('ledger write fails after a charge: the caller gets the charge; reconciliation records it later', async () => {
     const { handler, provider } = handlerWith([ok]);
     w.ledger.finalize = () => Promise.reject(Object.assign(new Error('unavailable'), { code: 'DB_QUERY_FAILED' }));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
+import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
 import {
   chargeWithRetries,
   MIN_ATTEMPT_MS,
@@ -8,6 +8,7 @@ import {
   type PaymentEvents,
   type PaymentGuard,
 } from './chargeAttempts.js';
+import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
 import { normalizeCurrency, toMinorUnits } from './money.js';
 import {
@@ -122,6 +123,8 @@ export class PaymentHandler {
     const amount = toMinorUnits(input.amount, currency, settings.maxAmount);
     const deadline = started + settings.totalTimeoutMs;
     const req: ChargeRequest = { transactionId, uid, amount, currency, paymentMethod: input.paymentMethod };
+    const openFor = this.breakerOpenFor();
+    if (openFor > 0) return this.rejectWhileOpen(req, openFor);
     const claim = await ledger.claim(req, settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000);
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
     const { record } = claim;
@@ -133,6 +136,7 @@ export class PaymentHandler {
       leaseUntil: record.leaseUntil ?? 0,
       keyUsableUntil: record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs,
       openAttemptAt: record.openAttemptAt,
+      claimed: claim.version === null ? null : { record, version: claim.version },
     };
     if (claim.resolveFirst) {
       const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
@@ -143,6 +147,27 @@ export class PaymentHandler {
     if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil) return this.fail(ctx, 0, { kind: 'key-expired' });
     if (!record.providerRef) ctx.ref = await this.prepare(ctx, deadline);
     return this.charge(ctx, deadline);
+  }
+
+  /** How long the breaker stays open as this instance last saw it; 0 when it may be called. */
+  private breakerOpenFor(): number {
+    const b = this.deps.breaker.snapshot();
+    return b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - this.now()) : 0;
+  }
+
+  /**
+   * While the breaker is open nothing is claimed or written: one plain read
+   * still answers a replay (final records never change) and the identity
+   * checks; everything else is refused as not charged.
+   */
+  private async rejectWhileOpen(req: ChargeRequest, openFor: number): Promise<ProcessPaymentResult> {
+    const existing = await this.deps.ledger.get(req.transactionId);
+    if (existing) {
+      const seen = claimStep(existing, req, 'read-only', this.now(), 0);
+      if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true);
+    }
+    this.emit('payment.attempt', { transactionId: req.transactionId, attempt: 0, outcome: 'breaker-open' }, 'WARNING');
+    throw new PaymentUnavailableError(req.transactionId, Math.max(1000, openFor), 'circuit open');
   }
 
   /** Lets the provider create what it needs (no money moves) and stores a reference that is not the transactionId. */
@@ -159,7 +184,10 @@ export class PaymentHandler {
       });
       throw new PaymentUnavailableError(req.transactionId, 1000, 'could not prepare the payment', err);
     }
-    if (ref !== req.transactionId) await this.deps.ledger.attachProviderRef(req.transactionId, ctx.claimId, ref);
+    if (ref !== req.transactionId) {
+      await this.deps.ledger.attachProviderRef(req.transactionId, ctx.claimId, ref);
+      ctx.claimed = null;
+    }
     return ref;
   }
 
@@ -171,6 +199,7 @@ export class PaymentHandler {
       keyUsableUntil: ctx.keyUsableUntil,
       extend: async (until: number) => {
         const ok = await ledger.renewLease(transactionId, ctx.claimId, until);
+        ctx.claimed = null;
         if (ok) ctx.leaseUntil = until;
         return ok;
       },
@@ -292,7 +321,9 @@ export class PaymentHandler {
     const { transactionId } = ctx.req;
     const full = ctx.openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt: ctx.openAttemptAt };
     try {
-      const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full);
+      const expected = ctx.claimed ?? undefined;
+      ctx.claimed = null;
+      const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full, expected);
       if (r.conflict) {
         this.emit('payment.final_conflict', { transactionId, stored: r.conflict, status: outcome.status }, 'ERROR');
       }

@@ -1,5 +1,5 @@
 import { PaymentStatus, type ProcessPaymentResult } from '../api.js';
-import type { PaymentRecord } from './ledger/paymentLedger.js';
+import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
 import type { ChargeRequest } from './provider/paymentProvider.js';
 
@@ -16,6 +16,8 @@ export interface CallContext {
   leaseUntil: number;
   /** The last moment an attempt may run with this idempotency key. */
   keyUsableUntil: number;
+  /** The record as this call claimed it, and the ledger's version of it; cleared once the record changes. */
+  claimed: { record: PaymentRecord; version: LedgerVersion } | null;
   /** Send time of the last open attempt, this call's or an earlier one's (see PaymentRecord.openAttemptAt). */
   openAttemptAt: number | null | undefined;
 }

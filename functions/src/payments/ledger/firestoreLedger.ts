@@ -1,7 +1,19 @@
-import { FieldPath, FieldValue, type Firestore } from 'firebase-admin/firestore';
+import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
-import type { LedgerIncident, PaymentRecord, ScanQuery, UnresolvedPayment } from './paymentLedger.js';
+import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
+import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
+import type {
+  Claim,
+  FinalizeResult,
+  LedgerIncident,
+  LedgerVersion,
+  PaymentOutcome,
+  PaymentRecord,
+  PaymentRequest,
+  ScanQuery,
+  UnresolvedPayment,
+} from './paymentLedger.js';
 import { RuleLedger, type Transact } from './ruleLedger.js';
 
 /** The ledger collection: one document per transactionId. */
@@ -21,6 +33,64 @@ export class FirestoreLedger extends RuleLedger {
     now: () => number = Date.now,
   ) {
     super(now);
+  }
+
+  /**
+   * Claims with one write on the happy path: a create that fails if the record
+   * exists. Only then a plain read decides a replay (final records never
+   * change), and anything else falls back to the transaction.
+   */
+  override async claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
+    const claimId = newClaimId();
+    const fresh = claimStep(undefined, req, claimId, this.clock(), leaseMs);
+    if (fresh.write.kind === 'create') {
+      const record = fresh.write.record;
+      const writeTime = await this.runQuery(async (db) => {
+        try {
+          return (await docRef(db, req.transactionId).create(record)).writeTime;
+        } catch (err) {
+          if (grpcStatusOf(err) === 'ALREADY_EXISTS') return null;
+          throw err;
+        }
+      }, 'payments.create');
+      if (writeTime) return { ...fresh.result, version: writeTime } as Claim;
+    }
+    const existing = await this.get(req.transactionId);
+    if (existing) {
+      const seen = claimStep(existing, req, claimId, this.clock(), leaseMs);
+      if (seen.write.kind === 'none') return seen.result;
+    }
+    return super.claim(req, leaseMs, claimId);
+  }
+
+  /**
+   * Writes the outcome with one conditional update when the record is still
+   * exactly as claimed (its update time unchanged); otherwise, or when the
+   * precondition fails, through the transaction.
+   */
+  override async finalize(
+    transactionId: string,
+    claimId: string,
+    outcome: PaymentOutcome,
+    expected?: { record: PaymentRecord; version: LedgerVersion },
+  ): Promise<FinalizeResult> {
+    if (expected) {
+      const step = finalizeStep(expected.record, transactionId, claimId, outcome, this.clock());
+      const { write } = step;
+      if (write.kind === 'update') {
+        const written = await this.runQuery(async (db) => {
+          try {
+            await docRef(db, transactionId).update(write.fields, { lastUpdateTime: expected.version as Timestamp });
+            return true;
+          } catch (err) {
+            if (grpcStatusOf(err) === 'FAILED_PRECONDITION') return false;
+            throw err;
+          }
+        }, 'payments.finalizeFast');
+        if (written) return step.result;
+      }
+    }
+    return super.finalize(transactionId, claimId, outcome);
   }
 
   protected transact: Transact = (transactionId, name, step) =>

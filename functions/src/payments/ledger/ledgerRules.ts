@@ -56,10 +56,17 @@ export function claimStep(
     };
     return {
       write: { kind: 'create', record },
-      result: { kind: 'claimed', claimId, record, resolveFirst: false, settleFrom: null },
+      result: { kind: 'claimed', claimId, record, resolveFirst: false, settleFrom: null, version: null },
     };
   }
   if (existing.uid !== req.uid) throw new PaymentForbiddenError(req.transactionId);
+  // Our own claim, written by an earlier attempt of this same claim whose answer was lost.
+  if (existing.claimId === claimId && existing.status === PaymentStatus.pending) {
+    return {
+      write: { kind: 'none' },
+      result: { kind: 'claimed', claimId, record: existing, resolveFirst: false, settleFrom: null, version: null },
+    };
+  }
   if (existing.requestHash !== hash) throw new PaymentConflictError(req.transactionId);
   if (FINAL_STATUSES.includes(existing.status))
     return { write: { kind: 'none' }, result: { kind: 'replay', record: existing } };
@@ -78,6 +85,7 @@ export function claimStep(
       record: { ...existing, ...fields },
       resolveFirst,
       settleFrom: resolveFirst ? settleFromOf(existing) : null,
+      version: null,
     },
   };
 }

@@ -60,7 +60,15 @@ export type Claim =
        * or the lease end of a call that died); null when nothing may be pending.
        */
       settleFrom: number | null;
+      /**
+       * The adapter's version of the record as claimed (Firestore: its update
+       * time), so the outcome can be a single conditional write; null when unknown.
+       */
+      version: LedgerVersion | null;
     };
+
+/** An adapter's opaque version of a record. */
+export type LedgerVersion = object;
 
 /** The outcome a call writes when it is done. */
 export interface PaymentOutcome {
@@ -129,7 +137,12 @@ export interface PaymentLedger {
    * answer (succeeded/declined) is written even by a call that lost its claim,
    * since it is the truth; a final status is never changed.
    */
-  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<FinalizeResult>;
+  finalize(
+    transactionId: string,
+    claimId: string,
+    outcome: PaymentOutcome,
+    expected?: { record: PaymentRecord; version: LedgerVersion },
+  ): Promise<FinalizeResult>;
   /** Extends the lease of a claim still held; false when the claim was lost. */
   renewLease(transactionId: string, claimId: string, leaseUntil: number): Promise<boolean>;
   /**

@@ -12,6 +12,7 @@ import type {
   Claim,
   FinalizeResult,
   LedgerIncident,
+  LedgerVersion,
   PaymentLedger,
   PaymentOutcome,
   PaymentRecord,
@@ -33,7 +34,7 @@ export type Transact = <T>(
  * adapter can apply the rules differently.
  */
 export abstract class RuleLedger implements PaymentLedger {
-  protected constructor(private readonly clock: () => number) {}
+  protected constructor(protected readonly clock: () => number) {}
 
   /** Atomic read-modify-write of one record in the adapter's storage. */
   protected abstract transact: Transact;
@@ -44,8 +45,7 @@ export abstract class RuleLedger implements PaymentLedger {
   abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
   abstract health(now: number): Promise<LedgerHealth>;
 
-  claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
-    const claimId = newClaimId();
+  claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
     return this.transact(req.transactionId, 'payments.claim', (cur) =>
       claimStep(cur, req, claimId, this.clock(), leaseMs),
     );
@@ -57,7 +57,12 @@ export abstract class RuleLedger implements PaymentLedger {
     );
   }
 
-  finalize(transactionId: string, claimId: string, outcome: PaymentOutcome): Promise<FinalizeResult> {
+  finalize(
+    transactionId: string,
+    claimId: string,
+    outcome: PaymentOutcome,
+    _expected?: { record: PaymentRecord; version: LedgerVersion },
+  ): Promise<FinalizeResult> {
     return this.transact(transactionId, 'payments.finalize', (cur) =>
       finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
     );
