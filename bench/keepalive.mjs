@@ -1,6 +1,6 @@
 // Item 2: sockets opened and throughput for 1,000 requests through the
 // project's keep-alive pool vs the same requests without keep-alive.
-import { chargeBody, PAYMENT_SERVICE, projectPool, rawAxios, sendCharge, SETTINGS } from './lib/clients.mjs';
+import { chargeBody, PAYMENT_SERVICE, projectProvider, rawAxios, sendCharge, SETTINGS } from './lib/clients.mjs';
 import { closedLoop, median, rotate, spread } from './lib/measure.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 
@@ -20,11 +20,11 @@ async function coldRun(variant, mode, sim, apiKey, tag) {
   let op;
   let poolStats = () => null;
   if (variant === POOL) {
-    const pool = projectPool(sim.url, apiKey);
+    const { pool, provider } = projectProvider(sim.url, apiKey);
     client = { destroy: () => pool.destroy() };
     poolStats = () => pool.stats(PAYMENT_SERVICE);
     op = async (i) => {
-      const answer = await sendCharge(pool, chargeBody(tag, i), SETTINGS.attemptTimeoutMs);
+      const answer = await sendCharge(provider, chargeBody(tag, i), SETTINGS.attemptTimeoutMs);
       if (answer.kind !== 'succeeded') throw new Error(`unexpected answer ${answer.kind}`);
     };
   } else {
@@ -123,7 +123,7 @@ export async function runKeepAlive({ sim, apiKey, quick, log }) {
     ],
     notes: [
       `${N} POST /charge per run, sequential and at concurrency 50, ${rounds} interleaved round(s) after a warm-up; every run starts cold (new pool or agent, simulator counters reset), so connection set-up is counted. Sockets = the simulator's connectionsOpened (minus the stats request's own); the pool's own socketsCreated counter agreed: ${agreed.join(', ')}.`,
-      `"No keep-alive" = axios on an http.Agent with keepAlive: false, the same maxSockets ${SETTINGS.maxSockets} and Connection: close, so every request opens and closes a TCP connection (the simulator's count shows it). "Pool" = HttpPoolManager.makeRequest via sendCharge (no breaker).`,
+      `"No keep-alive" = axios on an http.Agent with keepAlive: false, the same maxSockets ${SETTINGS.maxSockets} and Connection: close, so every request opens and closes a TCP connection (the simulator's count shows it). "Pool" = HttpPoolManager.makeRequest via GenericProvider.charge (no breaker).`,
       'Over loopback a TCP handshake costs microseconds and there is no TLS; against the real HTTPS provider each new connection adds at least one network round trip plus a TLS handshake, so the real-world gain of keep-alive is larger than measured here.',
     ],
   };

@@ -133,7 +133,7 @@ export function summarize({
         Object.entries(resolution.repeatOutcomes)
           .map(([k, n]) => `${k}: ${n}`)
           .join(', ') || 'none needed'
-      }), ${resolution.reconcileRuns.length ? `then reconcilePayments: ${JSON.stringify(resolution.reconcileRuns)}` : 'reconcilePayments not needed'}; took ${fmtMs(resolution.waitedMs)}.`,
+      }), ${resolution.reconcileRuns.length ? `then runReconciliation: ${JSON.stringify(resolution.reconcileRuns)}` : 'runReconciliation not needed'}; took ${fmtMs(resolution.waitedMs)}.`,
       ...(before.unresolved.length === 0
         ? [
             'No record was left unknown. A payment stays unknown only when an attempt may have reached the provider and the follow-up lookup (GET /charge/<id>) cannot answer either; here the 5xx answers were followed by lookups answering 404 (recorded as not charged)' +

@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { adminDb, callableCode } from './lib/client.mjs';
 import { contradictions, fetchLedgers, reconcile } from './lib/ledger.mjs';
 import { openLoop, sleep } from './lib/measure.mjs';
-import { lib } from './lib/project.mjs';
 import { summarize } from './loadtest-report.mjs';
 
 const RATE_PER_SEC = 5;
@@ -85,9 +84,9 @@ async function unresolvedRecords(db) {
 /**
  * Resolves `unknown` and stale `pending` records: first by repeating the call
  * with the same transactionId (what a client is told to do), then with
- * reconcilePayments (the scheduled job) for whatever is left.
+ * runReconciliation (the scheduled job's pass, run now) for whatever is left.
  */
-async function resolve({ db, user, payloads, simulatorUrl, apiKey, log }) {
+async function resolve({ db, user, admin, payloads, log }) {
   const report = { repeated: 0, repeatOutcomes: {}, reconcileRuns: [], waitedMs: 0 };
   const started = Date.now();
   for (let pass = 0; pass < 4; pass++) {
@@ -110,23 +109,12 @@ async function resolve({ db, user, payloads, simulatorUrl, apiKey, log }) {
     }
   }
   const left = await unresolvedRecords(db);
-  if (left.length > 0) {
-    const { HttpPoolManager } = lib('resilience/http/httpPool.js');
-    const { reconcilePayments } = lib('payments/reconcile.js');
-    const { PAYMENT_SERVICE } = lib('payments/providerClient.js');
-    const pool = new HttpPoolManager();
-    pool.createHttpClient(PAYMENT_SERVICE, simulatorUrl, { headers: { Authorization: `Bearer ${apiKey}` } });
-    try {
-      report.reconcileRuns.push(await reconcilePayments({ runQuery: (fn) => fn(db), pool }));
-    } finally {
-      pool.destroy();
-    }
-  }
+  if (left.length > 0) report.reconcileRuns.push(await admin.call('runReconciliation', {}));
   report.waitedMs = Date.now() - started;
   return report;
 }
 
-export async function runLoadTest({ user, admin, simulator, apiKey, quick, log }) {
+export async function runLoadTest({ user, admin, simulator, quick, log }) {
   const phaseMs = quick ? 5000 : 15_000;
   const db = adminDb();
   await simulator.setFaults({ mode: 'none' });
@@ -168,7 +156,7 @@ export async function runLoadTest({ user, admin, simulator, apiKey, quick, log }
   log(
     `6: ${calls.length} calls done in ${Math.round(endedAt / 1000)} s; ${before.unresolved.length} record(s) unknown/pending; resolving`,
   );
-  const resolution = await resolve({ db, user, payloads, simulatorUrl: simulator.url, apiKey, log });
+  const resolution = await resolve({ db, user, admin, payloads, log });
   const ledgers = await fetchLedgers(db, simulator);
   const after = reconcile(ledgers);
   const told = contradictions(calls, ledgers);

@@ -1,6 +1,6 @@
 // The request paths the in-process benches compare, each built on its own
 // sockets: a raw axios POST, that POST inside opossum, and the project's path
-// (FleetCircuitBreaker.execute around sendCharge -> HttpPoolManager.makeRequest).
+// (FleetCircuitBreaker.execute around GenericProvider.charge -> HttpPoolManager.makeRequest).
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { dep, lib } from './project.mjs';
@@ -11,10 +11,10 @@ const CircuitBreaker = createRequire(import.meta.url)('opossum');
 const { HttpPoolManager } = lib('resilience/http/httpPool.js');
 const { FleetCircuitBreaker } = lib('resilience/breaker/circuitBreaker.js');
 const { MemoryBreakerStore } = lib('resilience/breaker/breakerStore.js');
-const { PAYMENT_SERVICE, sendCharge } = lib('payments/providerClient.js');
+const { GenericProvider, PAYMENT_SERVICE } = lib('payments/provider/genericProvider.js');
 const { classifyAttempt } = lib('payments/paymentHandler.js');
 
-export { FleetCircuitBreaker, HttpPoolManager, MemoryBreakerStore, PAYMENT_SERVICE, classifyAttempt, sendCharge };
+export { FleetCircuitBreaker, HttpPoolManager, MemoryBreakerStore, PAYMENT_SERVICE, classifyAttempt };
 
 /** The app's settings (functions/.env): VUE_APP_MAX_CONNECTIONS, VUE_APP_PAYMENT_TIMEOUT, CIRCUIT_*. */
 export const SETTINGS = {
@@ -76,15 +76,21 @@ export function opossum(url, apiKey) {
   return { post: (body) => breaker.fire(body), destroy: () => (breaker.shutdown(), raw.destroy()) };
 }
 
-/** A pool registered like runtime.ts registers the payment-service client. */
-export function projectPool(url, apiKey) {
+/** The payment provider on its own pool, set up like runtime.ts sets up the payment-service client. */
+export function projectProvider(url, apiKey) {
   const pool = new HttpPoolManager();
-  pool.createHttpClient(PAYMENT_SERVICE, url, {
+  const provider = new GenericProvider(pool, {
+    baseUrl: url,
+    apiKey,
     maxSockets: SETTINGS.maxSockets,
     attemptTimeoutMs: SETTINGS.attemptTimeoutMs,
-    headers: { Authorization: `Bearer ${apiKey}` },
   });
-  return pool;
+  return { pool, provider };
+}
+
+/** One charge attempt of `body` (a {@link chargeBody}) with the transactionId as reference, like the handler's. */
+export function sendCharge(provider, body, timeoutMs) {
+  return provider.charge(body.transactionId, { ...body, uid: 'bench' }, timeoutMs);
 }
 
 /**
@@ -92,9 +98,10 @@ export function projectPool(url, apiKey) {
  * so no Firestore) around sendCharge with its deadline, classified like the handler does.
  */
 export function projectPath(url, apiKey, { store = new MemoryBreakerStore(), breakerOptions = {} } = {}) {
-  const pool = projectPool(url, apiKey);
+  const { pool, provider } = projectProvider(url, apiKey);
   const breaker = new FleetCircuitBreaker(PAYMENT_SERVICE, store, { ...SETTINGS.breaker, ...breakerOptions });
-  const attempt = (body) => breaker.execute(() => sendCharge(pool, body, SETTINGS.attemptTimeoutMs), classifyAttempt);
+  const attempt = (body) =>
+    breaker.execute(() => sendCharge(provider, body, SETTINGS.attemptTimeoutMs), classifyAttempt);
   const post = async (body) => {
     const answer = await attempt(body);
     if (answer.kind !== 'succeeded') throw new Error(`unexpected answer ${answer.kind}`);
