@@ -15,11 +15,18 @@ export const PaymentMethod = {
 } as const;
 export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
 
-/** Ledger statuses: `failed` means certainly not charged, `unknown` maybe charged (resolved later). */
+/**
+ * Ledger statuses: `failed` means certainly not charged, `unknown` maybe charged
+ * (resolved later). `requires_action` (the customer must finish, e.g. 3-D
+ * Secure) and `processing` are accepted by the provider and settled later by a
+ * webhook, a repeat call or reconciliation. Only succeeded and declined are final.
+ */
 export const PaymentStatus = {
   pending: 'pending',
   succeeded: 'succeeded',
   declined: 'declined',
+  requiresAction: 'requires_action',
+  processing: 'processing',
   failed: 'failed',
   unknown: 'unknown',
 } as const;
@@ -44,7 +51,13 @@ export interface ProcessPaymentRequest {
 /** Answer of `processPayment`. */
 export interface ProcessPaymentResult {
   transactionId: string;
-  status: typeof PaymentStatus.succeeded | typeof PaymentStatus.declined;
+  /** Final (succeeded, declined), or accepted and waiting at the provider (requires_action, processing). */
+  status:
+    | typeof PaymentStatus.succeeded
+    | typeof PaymentStatus.declined
+    | typeof PaymentStatus.requiresAction
+    | typeof PaymentStatus.processing;
+  /** The provider's charge id; empty while the payment is waiting. */
   chargeId: string;
   /** Major units, as sent. */
   amount: number;
@@ -55,6 +68,8 @@ export interface ProcessPaymentResult {
   replayed: boolean;
   /** Present on declines only. */
   declineCode?: string;
+  /** With `requires_action`: what the client passes to Stripe.js to finish the payment. Never logged. */
+  clientSecret?: string;
 }
 
 /** Latency percentiles in milliseconds. */
@@ -211,6 +226,8 @@ export interface ReconcileReport {
   notCharged: number;
   /** Left unknown: still inside the settle window, the provider could not answer, or a mismatch. */
   stillUnknown: number;
+  /** Accepted by the provider and still waiting there (requires_action, processing). */
+  waiting: number;
   /** Found at the provider with another amount or currency (left unknown, logged at ERROR). */
   mismatches: number;
   /** Not acted on: a live call holds them, or they changed since the scan. */
@@ -227,6 +244,8 @@ export interface LedgerHealth {
   unknown: number;
   /** Age of the oldest `unknown` record, ms; null when there is none. */
   oldestUnknownAgeMs: number | null;
+  /** Accepted by the provider and waiting there (requires_action, processing). */
+  waiting: number;
   /** `pending` records whose lease ended: their call died or lost its claim. */
   expiredPending: number;
   /** Calls that found their claim taken over before they could write (since the project began). */

@@ -9,6 +9,7 @@ import {
   type ChargeAnswer,
   type ChargeRequest,
   type PaymentProvider,
+  type PendingState,
 } from './provider/paymentProvider.js';
 
 /** Shortest attempt worth starting, ms. */
@@ -75,6 +76,8 @@ export type AttemptsResult = AttemptTrace &
   (
     | { kind: 'charged'; charge: Charge }
     | { kind: 'rejected'; answer: Extract<ChargeAnswer, { kind: 'rejected' }> }
+    /** Accepted by the provider, waiting for the customer or the network. */
+    | { kind: 'waiting'; state: PendingState; clientSecret?: string | undefined }
     | { kind: 'gave-up'; reason: GiveUp }
     /** The claim was taken over before an attempt could be sent: this call must write nothing more. */
     | { kind: 'claim-lost' }
@@ -179,15 +182,24 @@ export async function chargeWithRetries(
         return { ...trace, kind: 'charged', charge: answer };
       case 'rejected':
         return { ...trace, kind: 'rejected', answer };
+      case 'pending':
+        return { ...trace, kind: 'waiting', state: answer.state, clientSecret: answer.clientSecret };
       case 'indeterminate':
         // The provider may still be processing: more attempts would only race it. Look it up instead.
         return { ...trace, kind: 'gave-up', reason: { kind: 'indeterminate' } };
+      case 'busy':
+        // The same key is running at the provider: ask again shortly with the same key.
+        delay = answer.retryAfterMs ?? Math.min(delay, 500);
+        reason = { kind: 'indeterminate' };
+        break;
       case 'rate-limited':
         delay = answer.retryAfterMs ?? delay;
         reason = { kind: 'rate-limited', retryAfterMs: delay };
         break;
       case 'server-error':
         reason = { kind: 'server-error' };
+        // The provider replays its saved answer for this key: another attempt cannot tell more than a lookup.
+        if (answer.retryable === false) return { ...trace, kind: 'gave-up', reason };
         break;
       case 'no-answer':
         reason = { kind: 'transport', cause: answer.cause };

@@ -186,3 +186,42 @@ describe('lease fencing', () => {
     expect(await w.record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', claimId: null });
   });
 });
+
+describe('payments the provider accepted and is still working on', () => {
+  it('requires_action: recorded as waiting, answered with the client secret, settled by a later lookup', async () => {
+    const action: ChargeAnswer = { kind: 'pending', state: 'requires_action', clientSecret: 'pi_1_secret_x' };
+    const first = w.handlerWith([action]);
+    expect(await first.handler.processPayment(pay(), 'u1')).toMatchObject({
+      status: 'requires_action',
+      clientSecret: 'pi_1_secret_x',
+      chargeId: '',
+    });
+    expect(await w.record()).toMatchObject({ status: 'requires_action', claimId: null });
+    const later = w.handlerWith([], [found('ch_3ds')]);
+    expect(await later.handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', chargeId: 'ch_3ds' });
+    expect(later.provider.count('charge')).toBe(0);
+  });
+
+  it('processing, looked up while still processing: stays processing, nothing sent again', async () => {
+    const first = w.handlerWith([{ kind: 'pending', state: 'processing' }]);
+    expect(await first.handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'processing' });
+    const again = w.handlerWith([], [{ kind: 'pending', state: 'processing' }]);
+    expect(await again.handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'processing', replayed: true });
+    expect(again.provider.count('charge')).toBe(0);
+    expect((await w.ledger.health(w.clock)).waiting).toBe(1);
+  });
+
+  it('key in use (busy): retried shortly with the same key until the provider answers', async () => {
+    const { handler, provider } = w.handlerWith([{ kind: 'busy', retryAfterMs: null }, ok]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(provider.count('charge')).toBe(2);
+    expect(w.sleeps[0]).toBeLessThanOrEqual(500);
+  });
+
+  it('a saved 5xx (not retryable with the same key) is resolved by a lookup, not another attempt', async () => {
+    const saved: ChargeAnswer = { kind: 'server-error', httpStatus: 500, retryable: false };
+    const { handler, provider } = w.handlerWith([saved], [found('ch_after_500')]);
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded', chargeId: 'ch_after_500' });
+    expect(provider.calls.filter((c) => c.op !== 'prepare').map((c) => c.op)).toEqual(['charge', 'lookup']);
+  });
+});

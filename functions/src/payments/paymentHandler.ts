@@ -20,7 +20,7 @@ import {
   PaymentUnknownError,
 } from './paymentErrors.js';
 import { toResult, type CallContext } from './paymentResult.js';
-import type { Charge, ChargeAnswer, ChargeRequest, PaymentProvider } from './provider/paymentProvider.js';
+import type { Charge, ChargeAnswer, ChargeRequest, PaymentProvider, PendingState } from './provider/paymentProvider.js';
 import { settle, unknownError, type Settlement } from './settlement.js';
 
 export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
@@ -210,6 +210,7 @@ export class PaymentHandler {
     if (r.kind === 'charged') return this.finish(ctx, r.sent, r.charge, false);
     if (r.kind === 'rejected') return this.reject(ctx, r.sent, r.answer);
     if (r.kind === 'claim-lost') return this.claimLost(ctx);
+    if (r.kind === 'waiting') return this.wait(ctx, r.sent, r, false);
     if (r.maybeCharged) {
       const look = await provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
       const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
@@ -229,6 +230,7 @@ export class PaymentHandler {
   ): Promise<ProcessPaymentResult> {
     const { transactionId } = ctx.req;
     if (s.kind === 'charged') return this.finish(ctx, sent, s.charge, replayed);
+    if (s.kind === 'pending') return this.wait(ctx, sent, s, replayed);
     if (s.kind === 'mismatch') {
       this.emit(
         'payment.charge_mismatch',
@@ -305,6 +307,20 @@ export class PaymentHandler {
       { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome },
       replayed,
     );
+  }
+
+  /** Records a payment the provider accepted and is still working on, and answers its state. */
+  private async wait(
+    ctx: CallContext,
+    sent: number,
+    p: { state: PendingState; clientSecret?: string | undefined },
+    replayed: boolean,
+  ): Promise<ProcessPaymentResult> {
+    const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
+    const outcome: PaymentOutcome = { status, attempts: ctx.priorAttempts + sent };
+    if (await this.record(ctx, outcome)) return this.claimLost(ctx);
+    const r = { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome };
+    return toResult(ctx.req.transactionId, r, replayed, p.clientSecret);
   }
 
   /** Another call (or reconciliation) holds the record now; it will settle it. */

@@ -22,16 +22,24 @@ export interface CallContext {
   openAttemptAt: number | null | undefined;
 }
 
-/** The caller's answer for a final record (amount back in major units). */
+/** Statuses a call answers with a result rather than an error. */
+const ANSWERED = [
+  PaymentStatus.succeeded,
+  PaymentStatus.declined,
+  PaymentStatus.requiresAction,
+  PaymentStatus.processing,
+] as const;
+const isAnswered = (s: PaymentStatus): s is (typeof ANSWERED)[number] => (ANSWERED as readonly string[]).includes(s);
+
+/** The caller's answer for a final or waiting record (amount back in major units). */
 export function toResult(
   transactionId: string,
   r: Pick<PaymentRecord, 'amount' | 'currency' | 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
   replayed: boolean,
+  clientSecret?: string,
 ): ProcessPaymentResult {
   const status = r.status;
-  if (status !== PaymentStatus.succeeded && status !== PaymentStatus.declined) {
-    throw new Error(`payment ${transactionId} is ${status}, not final`);
-  }
+  if (!isAnswered(status)) throw new Error(`payment ${transactionId} is ${status}: nothing to answer`);
   return {
     transactionId,
     status,
@@ -41,5 +49,6 @@ export function toResult(
     attempts: r.attempts,
     replayed,
     ...(r.declineCode ? { declineCode: r.declineCode } : {}),
+    ...(clientSecret ? { clientSecret } : {}),
   };
 }

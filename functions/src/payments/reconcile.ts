@@ -35,7 +35,7 @@ const LOOKUP_TIMEOUT_MS = 3000;
 const RECORD_LEASE_MS = LOOKUP_TIMEOUT_MS + 5000;
 
 /**
- * Settles `unknown` payments (oldest update first) and `pending` ones whose
+ * Settles `unknown`, `requires_action` and `processing` payments (oldest update first) and `pending` ones whose
  * lease ended (oldest lease first) from a verified lookup at the provider: found
  * -> succeeded/declined; not found after the settle window -> failed; otherwise
  * left unknown. Pages with a cursor over records untouched since the pass began,
@@ -58,6 +58,7 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
     charged: 0,
     notCharged: 0,
     stillUnknown: 0,
+    waiting: 0,
     mismatches: 0,
     skipped: 0,
     errors: 0,
@@ -100,6 +101,10 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
           ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
         });
         report.charged++;
+      } else if (s.kind === 'pending') {
+        const status = s.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
+        await deps.ledger.finalize(transactionId, claimId, { ...base, status });
+        report.waiting++;
       } else if (s.kind === 'not-charged') {
         const error = { code: 'NOT_CHARGED', message: 'not found at the provider after the settle window' };
         await deps.ledger.finalize(transactionId, claimId, { ...base, status: PaymentStatus.failed, error });
@@ -122,7 +127,13 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
       emit('payments.reconcile_record_failed', { transactionId, error: err }, 'ERROR');
     }
   };
-  for (const status of [PaymentStatus.unknown, PaymentStatus.pending] as const) {
+  const scanned = [
+    PaymentStatus.unknown,
+    PaymentStatus.requiresAction,
+    PaymentStatus.processing,
+    PaymentStatus.pending,
+  ] as const;
+  for (const status of scanned) {
     let after: ScanCursor | undefined;
     while (report.complete) {
       if (now() >= stopAt) {

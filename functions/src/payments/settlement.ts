@@ -1,4 +1,10 @@
-import { chargeMismatch, type Charge, type ChargeRequest, type LookupAnswer } from './provider/paymentProvider.js';
+import {
+  chargeMismatch,
+  type Charge,
+  type ChargeRequest,
+  type LookupAnswer,
+  type PendingState,
+} from './provider/paymentProvider.js';
 
 /** What a lookup proves about a payment. */
 export type Settlement =
@@ -6,6 +12,8 @@ export type Settlement =
   | { kind: 'charged'; charge: Charge }
   /** Found with another amount or currency: never this payment's success. */
   | { kind: 'mismatch'; charge: Charge }
+  /** Accepted by the provider and waiting (for the customer, or for the network). */
+  | { kind: 'pending'; state: PendingState; clientSecret?: string }
   /** Not found after the settle window: certainly not charged. */
   | { kind: 'not-charged' }
   /** Not found, but the provider may still charge until `until`. */
@@ -31,12 +39,13 @@ export function settle(
       : { kind: 'charged', charge: look.charge };
   }
   if (look.kind === 'unavailable') return { kind: 'unanswered', reason: look.reason };
+  if (look.kind === 'pending') return look;
   if (settleUntil !== null && now < settleUntil) return { kind: 'settling', until: settleUntil };
   return { kind: 'not-charged' };
 }
 
 /** The ledger error of a settlement that leaves the payment unknown. */
-export function unknownError(s: Exclude<Settlement, { kind: 'charged' | 'not-charged' }>): {
+export function unknownError(s: Exclude<Settlement, { kind: 'charged' | 'not-charged' | 'pending' }>): {
   code: string;
   message: string;
 } {

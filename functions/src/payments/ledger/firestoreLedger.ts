@@ -157,8 +157,10 @@ export class FirestoreLedger extends RuleLedger {
       async (db) => {
         const payments = db.collection(PAYMENTS);
         const unknown = payments.where('status', '==', PaymentStatus.unknown);
-        const [unknownCount, oldest, expired, incidents, lastRun] = await Promise.all([
+        const waitingStatuses = [PaymentStatus.requiresAction, PaymentStatus.processing];
+        const [unknownCount, waiting, oldest, expired, incidents, lastRun] = await Promise.all([
           unknown.count().get(),
+          payments.where('status', 'in', waitingStatuses).count().get(),
           unknown.orderBy('createdAt').limit(1).get(),
           payments.where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now).count().get(),
           db.collection(LEDGER_STATS).doc('incidents').get(),
@@ -169,6 +171,7 @@ export class FirestoreLedger extends RuleLedger {
         return {
           unknown: unknownCount.data().count,
           oldestUnknownAgeMs: oldestRecord ? now - oldestRecord.createdAt : null,
+          waiting: waiting.data().count,
           expiredPending: expired.data().count,
           lostClaims: counters.lostClaims ?? 0,
           mismatches: counters.mismatches ?? 0,

@@ -128,6 +128,13 @@ export function attachStep(
 
 const DEFINITE: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
 
+/** Not final and held by nobody: what reconciliation may claim at any time. */
+const UNSETTLED: readonly PaymentStatus[] = [
+  PaymentStatus.unknown,
+  PaymentStatus.requiresAction,
+  PaymentStatus.processing,
+];
+
 /**
  * Finalize rule. A final status never changes (a repeat of the same one only
  * releases the claim). A call that still holds its claim writes its outcome and
@@ -181,8 +188,7 @@ export function resolutionStep(
   const resolvable =
     record !== undefined &&
     (expectedUpdatedAt === undefined || record.updatedAt === expectedUpdatedAt) &&
-    (record.status === PaymentStatus.unknown ||
-      (record.status === PaymentStatus.pending && (record.leaseUntil ?? 0) <= now));
+    (UNSETTLED.includes(record.status) || (record.status === PaymentStatus.pending && (record.leaseUntil ?? 0) <= now));
   if (!resolvable) return { write: { kind: 'none' }, result: null };
   const fields = { status: PaymentStatus.pending, claimId, leaseUntil: now + leaseMs, updatedAt: now };
   return { write: { kind: 'update', fields }, result: { claimId, record } };

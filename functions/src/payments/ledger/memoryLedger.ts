@@ -75,6 +75,8 @@ export class MemoryLedger extends RuleLedger {
     return Promise.resolve({
       unknown: unknown.length,
       oldestUnknownAgeMs: unknown.length ? now - oldest : null,
+      waiting: all.filter((r) => r.status === PaymentStatus.requiresAction || r.status === PaymentStatus.processing)
+        .length,
       expiredPending: all.filter((r) => r.status === PaymentStatus.pending && (r.leaseUntil ?? 0) < now).length,
       ...this.incidents,
       lastRun: this.lastRun,

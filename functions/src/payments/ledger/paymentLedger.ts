@@ -98,8 +98,11 @@ export interface ScanCursor {
 
 /** One page of a reconciliation scan. */
 export interface ScanQuery {
-  /** `unknown` records, oldest update first; or `pending` ones whose lease ended, oldest lease first. */
-  status: typeof PaymentStatus.unknown | typeof PaymentStatus.pending;
+  /**
+   * `unknown`, `requires_action` or `processing` records, oldest update first;
+   * or `pending` ones whose lease ended, oldest lease first.
+   */
+  status: Exclude<PaymentStatus, 'succeeded' | 'declined' | 'failed'>;
   /** Only records updated (unknown) or whose lease ended (pending) before this time: the start of the pass. */
   before: number;
   after?: ScanCursor | undefined;

@@ -29,8 +29,22 @@ export type ChargeAnswer =
   | { kind: 'rejected'; httpStatus: number; providerCode?: string }
   /** Rate limited: nothing was charged; retry after the delay. */
   | { kind: 'rate-limited'; retryAfterMs: number | null }
-  /** The provider failed (a status of its contract) in a way that may or may not have charged; it is done processing. */
-  | { kind: 'server-error'; httpStatus: number }
+  /**
+   * The provider failed (a status of its contract) in a way that may or may not
+   * have charged; it is done processing. `retryable: false` when the provider
+   * replays the same answer for the same idempotency key (Stripe saves 500s):
+   * then only a lookup can tell.
+   */
+  | { kind: 'server-error'; httpStatus: number; retryable?: boolean }
+  /**
+   * The provider accepted the payment and is waiting: for the customer
+   * (`requires_action`, e.g. 3-D Secure, finished client-side with
+   * `clientSecret`) or for the network (`processing`). Settled later by a
+   * webhook, a lookup or a repeat call.
+   */
+  | { kind: 'pending'; state: PendingState; clientSecret?: string }
+  /** The same idempotency key is being processed right now (Stripe 409 `idempotency_key_in_use`): retry shortly. */
+  | { kind: 'busy'; retryAfterMs: number | null }
   /**
    * An answer outside the contract (202 processing, 204, 3xx, 408, an unreadable
    * 2xx...): may be charged, and the provider may still be processing it.
@@ -39,9 +53,16 @@ export type ChargeAnswer =
   /** No answer. `sent: false` is certainty that the request never reached the provider. */
   | { kind: 'no-answer'; sent: boolean; reason: string; cause?: unknown };
 
+/** Why a payment accepted by the provider has no final outcome yet. */
+export type PendingState = 'requires_action' | 'processing';
+
 /** What a lookup of a payment at the provider said. */
 export type LookupAnswer =
-  { kind: 'found'; charge: Charge } | { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
+  | { kind: 'found'; charge: Charge }
+  /** Known to the provider, not final yet. */
+  | { kind: 'pending'; state: PendingState; clientSecret?: string }
+  | { kind: 'not-found' }
+  | { kind: 'unavailable'; reason: string };
 
 /**
  * The payment provider port. One adapter per provider (the documented generic
@@ -76,7 +97,7 @@ export function mayBeCharged(answer: ChargeAnswer): boolean {
  * PAYMENT_SETTLE_MS after the attempt was sent.
  */
 export function holdsSettleWindow(answer: ChargeAnswer): boolean {
-  return answer.kind === 'indeterminate' || (answer.kind === 'no-answer' && answer.sent);
+  return answer.kind === 'indeterminate' || answer.kind === 'busy' || (answer.kind === 'no-answer' && answer.sent);
 }
 
 /** True when a provider's charge differs from the payment it was looked up for. */
