@@ -82,6 +82,7 @@ export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealt
   return {
     unknown: 0,
     oldestUnknownAgeMs: null,
+    waiting: 0,
     expiredPending: 0,
     lostClaims: 0,
     mismatches: 0,
@@ -98,6 +99,7 @@ export function reconcileReport(overrides: Partial<ReconcileReport> = {}): Recon
     examined: 12,
     charged: 3,
     notCharged: 8,
+    waiting: 0,
     stillUnknown: 1,
     mismatches: 0,
     skipped: 0,
