@@ -90,12 +90,20 @@ class NotSentError extends AppError {
   }
 }
 
-/** Breaker verdict: business answers are successes; overload and transport faults are failures; our own refusals count for nothing. */
+/**
+ * Breaker verdict: only provider failures count. Business answers are
+ * successes; 5xx and transport faults are failures; the instance's own
+ * trouble (no free socket, a stalled event loop, a deadline spent before
+ * sending) and answers that say nothing about the provider's health (429 is
+ * "slow down", not "down"; answers outside the contract) count for nothing.
+ */
 export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
   if (!outcome.ok) return hasCode(outcome.error, 'ATTEMPT_NOT_SENT') ? 'ignored' : 'failure';
-  const kind = outcome.value.kind;
-  if (kind === 'indeterminate') return 'ignored';
-  return kind === 'rate-limited' || kind === 'server-error' || kind === 'no-answer' ? 'failure' : 'success';
+  const a = outcome.value;
+  if (a.kind === 'server-error') return 'failure';
+  if (a.kind === 'no-answer') return a.local ? 'ignored' : 'failure';
+  if (a.kind === 'rate-limited' || a.kind === 'indeterminate' || a.kind === 'busy') return 'ignored';
+  return 'success';
 }
 
 /**

@@ -1,5 +1,11 @@
 import { hasCode } from '../../errors.js';
-import { HttpTimeoutError, type HealthResult, type HttpPoolManager } from '../../resilience/http/index.js';
+import {
+  HttpTimeoutError,
+  STALL_SHARE,
+  StallWatch,
+  type HealthResult,
+  type HttpPoolManager,
+} from '../../resilience/http/index.js';
 import type { Charge, ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from './paymentProvider.js';
 
 /** Service name of the payment provider in the pool and breaker registries. */
@@ -54,6 +60,18 @@ export function mayHaveReached(err: unknown): boolean {
   return details?.mayHaveReachedServer !== false;
 }
 
+/**
+ * True when a timeout is this instance's own doing: the request waited for a
+ * socket of our own pool for most of its deadline (or all of it), or the
+ * event loop stalled for most of it, so the provider never had a fair chance.
+ */
+function localTimeout(err: unknown, timeoutMs: number, stalledMs: number): boolean {
+  if (!hasCode(err, HttpTimeoutError.code)) return false;
+  const d = err.details as { waitingForSocket?: unknown; queuedMs?: unknown };
+  const queuedMs = typeof d.queuedMs === 'number' ? d.queuedMs : 0;
+  return d.waitingForSocket === true || Math.max(queuedMs, stalledMs) >= STALL_SHARE * timeoutMs;
+}
+
 function reasonOf(err: unknown): string {
   if (hasCode(err, HttpTimeoutError.code)) return 'timeout';
   return (err as { code?: string } | null)?.code ?? (err instanceof Error ? err.name : 'error');
@@ -92,6 +110,7 @@ export class GenericProvider implements PaymentProvider {
       transactionId: req.transactionId,
     };
     let res;
+    const watch = StallWatch.start();
     try {
       res = await this.http.makeRequest(
         PAYMENT_SERVICE,
@@ -104,8 +123,11 @@ export class GenericProvider implements PaymentProvider {
         { timeoutMs },
       );
     } catch (err) {
-      return { kind: 'no-answer', sent: mayHaveReached(err), reason: reasonOf(err), cause: err };
+      const stalledMs = watch.stop(hasCode(err, HttpTimeoutError.code) ? timeoutMs : undefined);
+      const local = localTimeout(err, timeoutMs, stalledMs);
+      return { kind: 'no-answer', sent: mayHaveReached(err), reason: reasonOf(err), local, cause: err };
     }
+    watch.stop();
     // Only the contract's statuses are definite; anything else may be a charge in progress.
     if (res.status === 200 || res.status === 201) {
       return parseCharge(res.data) ?? { kind: 'indeterminate', httpStatus: res.status };

@@ -50,8 +50,12 @@ export type ChargeAnswer =
    * 2xx...): may be charged, and the provider may still be processing it.
    */
   | { kind: 'indeterminate'; httpStatus: number }
-  /** No answer. `sent: false` is certainty that the request never reached the provider. */
-  | { kind: 'no-answer'; sent: boolean; reason: string; cause?: unknown };
+  /**
+   * No answer. `sent: false` is certainty that the request never reached the
+   * provider. `local: true` when the instance's own trouble caused it (no free
+   * socket before the deadline, its event loop stalled): not a provider failure.
+   */
+  | { kind: 'no-answer'; sent: boolean; reason: string; local?: boolean; cause?: unknown };
 
 /** Why a payment accepted by the provider has no final outcome yet. */
 export type PendingState = 'requires_action' | 'processing';

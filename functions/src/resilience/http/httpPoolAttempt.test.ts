@@ -30,8 +30,10 @@ describe('makeRequest deadline', () => {
       service: 'psp',
       timeoutMs: 100,
       waitingForSocket: true,
+      queuedMs: expect.any(Number) as number,
       mayHaveReachedServer: false,
     });
+    expect((err.details as { queuedMs: number }).queuedMs).toBeGreaterThanOrEqual(95);
     expect(elapsed).toBeGreaterThanOrEqual(95);
     expect(elapsed).toBeLessThan(350);
     expect(pool.stats('psp').queued).toBe(0);
@@ -139,7 +141,13 @@ describe('makeRequest stopping a call', () => {
 
     const err = await rejection(pool.makeRequest('psp', { url: '/charge' }, { timeoutMs: 50 }));
     expect(err.code).toBe('HTTP_TIMEOUT');
-    expect(err.details).toEqual({ service: 'psp', timeoutMs: 50, waitingForSocket: true, mayHaveReachedServer: false });
+    expect(err.details).toEqual({
+      service: 'psp',
+      timeoutMs: 50,
+      waitingForSocket: true,
+      queuedMs: expect.any(Number) as number,
+      mayHaveReachedServer: false,
+    });
     await interceptorDone;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(srv.requests()).toBe(0);
@@ -163,8 +171,10 @@ describe('makeRequest stopping a call', () => {
       service: 'psp',
       timeoutMs: 100,
       waitingForSocket: false,
+      queuedMs: expect.any(Number) as number,
       mayHaveReachedServer: true,
     });
+    expect((err.details as { queuedMs: number }).queuedMs).toBeLessThan(50);
     expect((await pool.makeRequest('psp', { url: '/ok' })).status).toBe(200);
     expect(srv.connections()).toBe(2);
     expect(pool.stats('psp')).toMatchObject({ requests: 2, timeouts: 1, failures: 1, socketsCreated: 2 });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { isAxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
@@ -55,6 +56,8 @@ type StopReason = 'deadline' | 'caller';
  * currently on the wire (the first try or the reused-socket retry).
  */
 class Call {
+  /** When the call began (performance.now()), so the time queued for a socket is known. */
+  readonly startedAt = performance.now();
   stoppedBy: StopReason | undefined = undefined;
   phaseAtStop: RequestPhase = REQUEST_PHASE.queued;
   current: Try | undefined = undefined;
@@ -85,6 +88,8 @@ class Call {
  */
 class Try {
   phase: RequestPhase = REQUEST_PHASE.queued;
+  /** When a socket was assigned (performance.now()); undefined while queued. */
+  socketAt: number | undefined = undefined;
   reusedSocket = false;
   private req: http.ClientRequest | undefined = undefined;
 
@@ -102,6 +107,7 @@ class Try {
     this.req = req;
     // Emitted at most once per request ('socket' is not re-emitted on retry: a retry is a new request).
     req.on('socket', (socket) => {
+      this.socketAt = performance.now();
       // Node sets req.reusedSocket only for sockets taken from the free list,
       // not for sockets handed straight to a queued request; count ourselves.
       this.reusedSocket = target.socketAssigned(socket) || req.reusedSocket;
@@ -205,7 +211,9 @@ export async function attempt(
         if (stoppedBy === 'caller') throw new HttpAbortedError({ service, mayHaveReachedServer });
         if (stoppedBy === 'deadline') {
           const waitingForSocket = call.phaseAtStop === REQUEST_PHASE.queued;
-          throw new HttpTimeoutError({ service, timeoutMs: limits.timeoutMs, waitingForSocket, mayHaveReachedServer });
+          const queuedMs = Math.round((current.socketAt ?? performance.now()) - call.startedAt);
+          const details = { service, timeoutMs: limits.timeoutMs, waitingForSocket, queuedMs, mayHaveReachedServer };
+          throw new HttpTimeoutError(details);
         }
         const errno = errnoOf(err);
         const resetBeforeResponse =

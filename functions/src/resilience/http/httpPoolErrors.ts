@@ -24,6 +24,8 @@ export class HttpTimeoutError extends AppError {
     timeoutMs: number;
     /** True when the deadline passed while the request was still queued behind maxSockets. */
     waitingForSocket: boolean;
+    /** Time the request waited for a socket of our own pool, ms (all of the deadline when waitingForSocket). */
+    queuedMs?: number;
   };
 
   constructor(details: HttpTimeoutError['details'], cause?: unknown) {

@@ -20,3 +20,4 @@ export {
 export { protocolOf } from './httpAgent.js';
 export { REQUEST_OUTCOME, type HttpPoolStats, type RequestOutcome } from './httpPoolStats.js';
 export { PooledNodeHttpHandler, sdkRequestOutcome, type PooledHandlerOptions } from './pooledNodeHttpHandler.js';
+export { STALL_SHARE, StallWatch } from './stallWatch.js';
