@@ -1,0 +1,134 @@
+/**
+ * The Stripe fake's control API under /__control/ for tests and the admin
+ * page: unauthenticated and CORS-enabled (the SPA runs on another origin),
+ * never delayed or failed by faults.
+ *
+ * | request | effect |
+ * | --- | --- |
+ * | `GET /__control/faults`, `PUT /__control/faults` | read / replace the faults (faults.ts) |
+ * | `GET /__control/ledger` | PaymentIntents, charges, POST requests per idempotency key, requests per endpoint |
+ * | `GET /__control/events` | events and delivery attempts |
+ * | `POST /__control/payment_intents/{id}/complete_authentication` `{ "succeed"?: false }` | finish 3-D Secure |
+ * | `POST /__control/payment_intents/{id}/settle` `{ "succeed"?: false }` | settle a `processing` payment |
+ * | `POST /__control/clock` `{ "advanceMs": n }` | move the fake's clock (key retention) |
+ * | `PUT /__control/webhooks` `{ "hold": true }` | hold deliveries |
+ * | `POST /__control/webhooks/flush` `{ "order"?: "reverse" }` | deliver the held events |
+ * | `POST /__control/events/{id}/resend` | deliver an event again |
+ * | `POST /__control/reset` | forget everything, faults off, clock back |
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultConfig } from './faults.ts';
+import { FaultConfigError } from './faults.ts';
+import type { Charge, PaymentIntent } from './intents.ts';
+import type { Delivery, StripeEvent } from './webhooks.ts';
+import { readBody, send } from './wire.ts';
+import type { Reply } from './wire.ts';
+
+/** What the fake recorded, for tests to compare with the backend's ledger. */
+export type FakeLedger = {
+  paymentIntents: PaymentIntent[];
+  charges: Charge[];
+  /** POST requests per idempotency key, whatever their outcome. */
+  requestsByKey: Record<string, number>;
+  /** API requests per endpoint (control requests not counted). */
+  requestsByEndpoint: Record<string, number>;
+};
+
+/** What the control API reads and changes. */
+export type ControlTarget = {
+  faults(): FaultConfig;
+  setFaults(next: unknown): FaultConfig;
+  ledger(): FakeLedger;
+  events(): { events: StripeEvent[]; deliveries: Delivery[] };
+  completeAuthentication(piId: string, succeed: boolean): PaymentIntent | null;
+  settle(piId: string, succeed: boolean): PaymentIntent | null;
+  advanceClock(ms: number): number;
+  holdWebhooks(on: boolean): void;
+  flushWebhooks(order: 'created' | 'reverse'): number;
+  resendEvent(eventId: string): boolean;
+  reset(): void;
+};
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+} as const;
+
+/** True for paths of the control API. */
+export const isControlPath = (path: string): boolean => path === '/__control' || path.startsWith('/__control/');
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const fail = (status: number, message: string): Reply => ({ status, body: { error: { message } } });
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  const text = await readBody(req);
+  if (text === null) return null;
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+async function route(t: ControlTarget, req: IncomingMessage, method: string, path: string): Promise<Reply> {
+  const name = `${method} ${path}`;
+  if (name === 'GET /__control/faults') return ok(t.faults());
+  if (name === 'GET /__control/ledger') return ok(t.ledger());
+  if (name === 'GET /__control/events') return ok(t.events());
+  if (name === 'POST /__control/reset') return (t.reset(), ok({ ok: true }));
+  const body = method === 'GET' ? {} : await jsonBody(req);
+  if (body === null) return fail(400, 'The body must be a JSON object.');
+  if (name === 'PUT /__control/faults') {
+    try {
+      return ok(t.setFaults(body));
+    } catch (err) {
+      if (err instanceof FaultConfigError) return fail(400, err.message);
+      throw err;
+    }
+  }
+  if (name === 'POST /__control/clock') {
+    const ms = body.advanceMs;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      return fail(400, '"advanceMs" must be a number >= 0.');
+    return ok({ now: t.advanceClock(ms) });
+  }
+  if (name === 'PUT /__control/webhooks') {
+    if (typeof body.hold !== 'boolean') return fail(400, '"hold" must be true or false.');
+    t.holdWebhooks(body.hold);
+    return ok({ hold: body.hold });
+  }
+  if (name === 'POST /__control/webhooks/flush') {
+    return ok({ delivered: t.flushWebhooks(body.order === 'reverse' ? 'reverse' : 'created') });
+  }
+  const intent = /^\/__control\/payment_intents\/([^/]+)\/(complete_authentication|settle)$/.exec(path);
+  if (intent && method === 'POST') {
+    const succeed = body.succeed !== false;
+    const pi = intent[2] === 'settle' ? t.settle(intent[1]!, succeed) : t.completeAuthentication(intent[1]!, succeed);
+    const waiting = intent[2] === 'settle' ? 'processing' : 'requires_action';
+    return pi ? ok(pi) : fail(409, `No PaymentIntent ${intent[1]} in status ${waiting}.`);
+  }
+  const resend = /^\/__control\/events\/([^/]+)\/resend$/.exec(path);
+  if (resend && method === 'POST') return t.resendEvent(resend[1]!) ? ok({ ok: true }) : fail(404, 'No such event.');
+  return fail(404, `No control endpoint ${name}.`);
+}
+
+/** Answers one control request, CORS preflights included. */
+export async function handleControl(
+  target: ControlTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Promise<void> {
+  if (method === 'OPTIONS') {
+    res.writeHead(204, CORS_HEADERS).end();
+    return;
+  }
+  const reply = await route(target, req, method, path);
+  send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } });
+}

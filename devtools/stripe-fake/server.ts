@@ -1,0 +1,264 @@
+/**
+ * An offline stand-in for the Stripe API's PaymentIntents subset
+ * (`POST /v1/payment_intents`, `.../{id}/confirm`, `.../{id}/cancel`,
+ * `GET /v1/payment_intents/{id}`, `GET /v1/balance`) with Stripe's
+ * authentication, error shapes and idempotency rules, signed webhook delivery,
+ * runtime faults, and a control API (control.ts) for tests and the admin page.
+ * The backend's StripeProvider is tested against it through the real `stripe`
+ * SDK; `npm start` can run the backend against it.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { handleControl, isControlPath } from './control.ts';
+import type { ControlTarget, FakeLedger } from './control.ts';
+import { Faults } from './faults.ts';
+import type { Endpoint } from './faults.ts';
+import { IdempotencyKeys } from './idempotency.ts';
+import { Intents } from './intents.ts';
+import type { Operation, PaymentIntent } from './intents.ts';
+import { WebhookSender } from './webhooks.ts';
+import type { WebhookOptions } from './webhooks.ts';
+import { fingerprint, FormError, header, invalidRequest, parseForm, readBody, send, stripeError } from './wire.ts';
+import type { Reply } from './wire.ts';
+
+export { stripeSignature } from './webhooks.ts';
+export type { Delivery, StripeEvent, WebhookOptions } from './webhooks.ts';
+export type { FakeLedger } from './control.ts';
+export type { FaultConfig } from './faults.ts';
+export type { PaymentIntent } from './intents.ts';
+
+/** Options of {@link startStripeFake}. */
+export type StripeFakeOptions = {
+  /** Port to bind; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** The only accepted secret key (`sk_test_...`), as a Bearer token or HTTP basic user. Never logged. */
+  apiKey: string;
+  /** Where events are delivered, and the signing secret. */
+  webhook?: WebhookOptions;
+  /** Base clock (ms); the control API moves it forward. Default Date.now. */
+  now?: () => number;
+};
+
+/** A running fake. */
+export type StripeFake = {
+  /** Base URL without trailing slash, e.g. `http://127.0.0.1:12111`. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Resolves once no webhook delivery is on the wire. */
+  webhooksIdle(): Promise<void>;
+} & ControlTarget;
+
+const ROUTES: [RegExp, string, Endpoint][] = [
+  [/^\/v1\/payment_intents$/, 'POST', 'create'],
+  [/^\/v1\/payment_intents\/([^/]+)\/confirm$/, 'POST', 'confirm'],
+  [/^\/v1\/payment_intents\/([^/]+)\/cancel$/, 'POST', 'cancel'],
+  [/^\/v1\/payment_intents\/([^/]+)$/, 'GET', 'retrieve'],
+  [/^\/v1\/balance$/, 'GET', 'balance'],
+];
+
+function classify(method: string, path: string): { endpoint: Endpoint; id: string } {
+  for (const [pattern, m, endpoint] of ROUTES) {
+    const match = pattern.exec(path);
+    if (match && m === method) return { endpoint, id: decodeSegment(match[1] ?? '') };
+  }
+  return { endpoint: 'other', id: '' };
+}
+
+/** A decoded path segment; a malformed %-escape decodes to '' (no PaymentIntent has that id). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Starts the fake and resolves once it listens. */
+export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFake> {
+  // Digests compared in constant time, so the key cannot be probed byte by byte.
+  const accepted = [
+    digest(`Bearer ${opts.apiKey}`),
+    digest(`Basic ${Buffer.from(`${opts.apiKey}:`).toString('base64')}`),
+  ];
+  const base = opts.now ?? Date.now;
+  let offset = 0;
+  const now = () => base() + offset;
+  const faults = new Faults();
+  const keys = new IdempotencyKeys(now);
+  const intents = new Intents(now);
+  const webhooks = new WebhookSender(opts.webhook, now);
+  const byEndpoint: Record<string, number> = {};
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0) return resolve();
+      const timer = setTimeout(() => (timers.delete(timer), resolve()), ms).unref();
+      timers.add(timer);
+    });
+
+  const authorized = (req: IncomingMessage) => {
+    const got = header(req, 'authorization');
+    return got !== undefined && accepted.some((a) => timingSafeEqual(digest(got), a));
+  };
+
+  function execute(endpoint: Endpoint, id: string, body: string): Operation {
+    if (endpoint === 'balance') {
+      const balance = {
+        object: 'balance',
+        livemode: false,
+        available: [{ amount: 0, currency: 'usd' }],
+        pending: [{ amount: 0, currency: 'usd' }],
+      };
+      return { reply: { status: 200, body: balance }, piId: null, events: [], saved: true };
+    }
+    if (endpoint === 'retrieve') return { reply: intents.retrieve(id), piId: null, events: [], saved: true };
+    let form;
+    try {
+      form = parseForm(body);
+    } catch (err) {
+      if (!(err instanceof FormError)) throw err;
+      return { reply: invalidRequest(err.message), piId: null, events: [], saved: false };
+    }
+    if (endpoint === 'create') return intents.create(form);
+    return endpoint === 'confirm' ? intents.confirm(id, form) : intents.cancel(id, form);
+  }
+
+  function emit(op: Operation, req: IncomingMessage): void {
+    const pi = op.piId ? intents.get(op.piId) : undefined;
+    if (!pi) return;
+    const request = {
+      apiVersion: header(req, 'stripe-version') ?? null,
+      idempotencyKey: header(req, 'idempotency-key') ?? null,
+    };
+    for (const type of op.events) webhooks.emit(type, pi, request);
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    const { endpoint, id } = classify(method, path);
+    byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+    res.setHeader('Request-Id', `req_${randomBytes(7).toString('hex')}`);
+    if (!authorized(req)) {
+      // Stripe masks the key in this message; the fake names none of it.
+      return send(res, stripeError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided.' }));
+    }
+    if (endpoint === 'other') {
+      return send(res, invalidRequest(`Unrecognized request URL (${method}: ${path}).`));
+    }
+    const plan = faults.planFor(endpoint);
+    if (plan.before.kind === 'hang') return void req.resume();
+    if (plan.before.kind === 'reply')
+      return send(res, stripeError(plan.before.status, plan.before.error, plan.before.headers));
+    const body = method === 'POST' ? await readBody(req) : '';
+    if (body === null) return send(res, invalidRequest('The request body is too large.'));
+    const key = method === 'POST' ? header(req, 'idempotency-key') : undefined;
+    if (key !== undefined) {
+      const decision = keys.begin(key, fingerprint(method, path, body));
+      if (decision.kind === 'answer') return send(res, decision.reply);
+    }
+    let reply: Reply;
+    try {
+      // The key stays in flight while the request "executes", so a concurrent repeat sees 409.
+      await delay(plan.latencyMs);
+      const op = execute(endpoint, id, body);
+      if (!op.saved) {
+        if (key !== undefined) keys.release(key);
+        return send(res, op.reply);
+      }
+      reply = op.reply;
+      if (plan.after === 'error') {
+        const error = { type: 'api_error' as const, message: 'Simulated Stripe error after the request executed.' };
+        reply = stripeError(500, error, { 'Stripe-Should-Retry': 'false' });
+      }
+      if (key !== undefined) keys.save(key, reply);
+      emit(op, req);
+    } catch (err) {
+      if (key !== undefined) keys.release(key);
+      throw err;
+    }
+    if (plan.after === 'hang') return;
+    send(res, reply);
+  }
+
+  const control: ControlTarget = {
+    faults: () => faults.get(),
+    setFaults: (next) => faults.set(next),
+    ledger: (): FakeLedger => ({
+      ...intents.snapshot(),
+      requestsByKey: keys.requestCounts(),
+      requestsByEndpoint: { ...byEndpoint },
+    }),
+    events: () => ({ events: webhooks.list(), deliveries: webhooks.deliveries() }),
+    completeAuthentication: (piId, succeed) => transition(intents.completeAuthentication(piId, succeed)),
+    settle: (piId, succeed) => transition(intents.settle(piId, succeed)),
+    advanceClock: (ms) => ((offset += ms), now()),
+    holdWebhooks: (on) => webhooks.hold(on),
+    flushWebhooks: (order) => webhooks.flush(order),
+    resendEvent: (eventId) => webhooks.resend(eventId),
+    reset: () => {
+      intents.clear();
+      keys.clear();
+      webhooks.clear();
+      faults.set({ mode: 'none' });
+      for (const k of Object.keys(byEndpoint)) delete byEndpoint[k];
+      offset = 0;
+    },
+  };
+
+  /** A control-triggered change: its events go out like those of API requests (no request behind them). */
+  function transition(op: Operation | null): PaymentIntent | null {
+    if (!op?.piId) return null;
+    const pi = intents.get(op.piId)!;
+    for (const type of op.events) webhooks.emit(type, pi, { apiVersion: null, idempotencyKey: null });
+    return pi;
+  }
+
+  const server = createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const handled = isControlPath(path) ? handleControl(control, req, res, method, path) : api(req, res, method, path);
+    handled.catch((err: unknown) => {
+      if (req.destroyed) return;
+      send(
+        res,
+        stripeError(500, {
+          type: 'api_error',
+          message: `Stripe fake failure: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      );
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server
+      .once('error', reject)
+      .listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    ...control,
+    webhooksIdle: () => webhooks.idle(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        webhooks.close();
+        for (const t of timers) clearTimeout(t);
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
