@@ -1,5 +1,6 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { requireAdmin, requireUser, type Caller } from '../auth.js';
+import { config, sharedFunctionOptions, type Config } from '../config.js';
 import { afterCall } from '../housekeeping.js';
 import { logEvent } from '../observability/logger.js';
 import { runtime, type Runtime } from '../runtime.js';
@@ -11,17 +12,31 @@ export const Access = { user: 'user', admin: 'admin' } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
 /**
+ * Instances kept warm per callable. Only the payment path: a user waits on it
+ * and a cold start adds seconds to a payment; the admin callables can afford one.
+ */
+const minInstances = (name: string, cfg: Config): number => (name === 'processPayment' ? cfg.PAYMENT_MIN_INSTANCES : 0);
+
+/**
  * Wraps a handler as a 2nd-gen callable: checks access, runs the handler, maps
  * every error through `toHttpsError`, and before answering does the work that
  * cannot be left to background timers (housekeeping.ts). That work never
- * changes the result.
+ * changes the result. The deploy options come from config at definition time,
+ * which is when deploy discovery reads them.
  */
 export function defineCallable<T>(
   name: string,
   access: Access,
   handler: (data: unknown, caller: Caller, rt: Runtime, request: CallableRequest) => Promise<T>,
 ) {
-  return onCall({ secrets: [paymentApiKey], timeoutSeconds: 60, memory: '256MiB' }, async (request) => {
+  const cfg = config();
+  const options = {
+    ...sharedFunctionOptions(cfg),
+    minInstances: minInstances(name, cfg),
+    timeoutSeconds: cfg.CALLABLE_TIMEOUT_SECONDS,
+    secrets: [paymentApiKey],
+  };
+  return onCall(options, async (request) => {
     const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
     const rt = runtime();
     const started = Date.now();

@@ -24,6 +24,7 @@ const CODE_MAP: Readonly<Record<string, FunctionsErrorCode>> = {
   PAYMENT_UNKNOWN: 'deadline-exceeded',
   PAYMENT_REJECTED: 'failed-precondition',
   PAYMENT_KEY_EXPIRED: 'failed-precondition',
+  PAYMENT_USER_LIMITED: 'resource-exhausted',
 };
 
 /** Converts any thrown value into an HttpsError with an explicit code. */

@@ -1,11 +1,21 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 
+/** Largest payload any callable accepts, in characters of its JSON (a payment request is under 300). */
+export const MAX_PAYLOAD_CHARS = 4096;
+
 /**
  * Parses a callable payload with a zod schema, turning problems into one
  * `INVALID_ARGUMENT` error whose message lists every bad field.
  */
 export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  // Checked before any parsing work: a huge payload costs nothing but this.
+  const size = JSON.stringify(data ?? {}).length;
+  if (size > MAX_PAYLOAD_CHARS) {
+    throw new AppError('INVALID_ARGUMENT', `Invalid request: payload is ${size} characters, at most ${MAX_PAYLOAD_CHARS}`, {
+      details: { problems: [`payload: at most ${MAX_PAYLOAD_CHARS} characters`] },
+    });
+  }
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

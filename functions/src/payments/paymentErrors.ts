@@ -100,3 +100,17 @@ export class PaymentKeyExpiredError extends AppError {
     );
   }
 }
+
+/** The user is over a per-user limit; nothing was written or sent. */
+export class PaymentUserLimitedError extends AppError {
+  constructor(transactionId: string, reason: 'user-rate' | 'user-in-flight', retryAfterMs: number) {
+    const what = reason === 'user-rate' ? 'too many payments in a short time' : 'too many payments at once';
+    super(
+      'PAYMENT_USER_LIMITED',
+      `Slow down: ${what}. Nothing was charged; retry in ${Math.ceil(retryAfterMs / 1000)} s.`,
+      {
+        details: { transactionId, reason, retryAfterMs },
+      },
+    );
+  }
+}

@@ -136,7 +136,7 @@ export class PaymentHandler {
       leaseUntil: record.leaseUntil ?? 0,
       keyUsableUntil: record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs,
       openAttemptAt: record.openAttemptAt,
-      claimed: claim.version === null ? null : { record, version: claim.version },
+      claimed: { record, version: claim.version },
     };
     if (claim.resolveFirst) {
       const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
@@ -186,7 +186,7 @@ export class PaymentHandler {
     }
     if (ref !== req.transactionId) {
       await this.deps.ledger.attachProviderRef(req.transactionId, ctx.claimId, ref);
-      ctx.claimed = null;
+      ctx.claimed.version = null;
     }
     return ref;
   }
@@ -199,7 +199,7 @@ export class PaymentHandler {
       keyUsableUntil: ctx.keyUsableUntil,
       extend: async (until: number) => {
         const ok = await ledger.renewLease(transactionId, ctx.claimId, until);
-        ctx.claimed = null;
+        ctx.claimed.version = null;
         if (ok) ctx.leaseUntil = until;
         return ok;
       },
@@ -337,8 +337,8 @@ export class PaymentHandler {
     const { transactionId } = ctx.req;
     const full = ctx.openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt: ctx.openAttemptAt };
     try {
-      const expected = ctx.claimed ?? undefined;
-      ctx.claimed = null;
+      const expected = { ...ctx.claimed };
+      ctx.claimed.version = null;
       const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full, expected);
       if (r.conflict) {
         this.emit('payment.final_conflict', { transactionId, stored: r.conflict, status: outcome.status }, 'ERROR');

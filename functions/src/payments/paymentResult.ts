@@ -16,8 +16,8 @@ export interface CallContext {
   leaseUntil: number;
   /** The last moment an attempt may run with this idempotency key. */
   keyUsableUntil: number;
-  /** The record as this call claimed it, and the ledger's version of it; cleared once the record changes. */
-  claimed: { record: PaymentRecord; version: LedgerVersion } | null;
+  /** The record as this call claimed it, and the ledger's version of it (null once the record changed). */
+  claimed: { record: PaymentRecord; version: LedgerVersion | null };
   /** Send time of the last open attempt, this call's or an earlier one's (see PaymentRecord.openAttemptAt). */
   openAttemptAt: number | null | undefined;
 }

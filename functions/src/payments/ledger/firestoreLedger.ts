@@ -2,7 +2,8 @@ import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
-import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
+import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
+import { claimStep, finalizeStep, limitedClaimStep, newClaimId } from './ledgerRules.js';
 import type {
   Claim,
   FinalizeResult,
@@ -14,10 +15,12 @@ import type {
   ScanQuery,
   UnresolvedPayment,
 } from './paymentLedger.js';
-import { RuleLedger, type Transact } from './ruleLedger.js';
+import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
 
 /** The ledger collection: one document per transactionId. */
 export const PAYMENTS = 'payments';
+/** Per-user limit state: one document per uid (see limits/userLimiter.ts). */
+export const USER_LIMITS = 'userLimits';
 /** Fleet-wide ledger numbers: `incidents` (counters) and `lastReconciliation` (the last pass's report). */
 export const LEDGER_STATS = 'ledgerStats';
 
@@ -31,9 +34,40 @@ export class FirestoreLedger extends RuleLedger {
   constructor(
     private readonly runQuery: RunQuery,
     now: () => number = Date.now,
+    limits?: UserLimitSettings,
   ) {
-    super(now);
+    super(now, limits);
   }
+
+  /**
+   * Last known state of each user's limits and its update time, so a claim can
+   * ride on one batched write preconditioned on it; a stale copy only costs a
+   * fallback to the transaction. Per instance; bounded.
+   */
+  private readonly userCache = new Map<string, { state: UserLimitState; version: Timestamp }>();
+
+  protected transactWithUser: TransactWithUser = (transactionId, uid, name, step) =>
+    this.runQuery(
+      (db) =>
+        db.runTransaction(async (tx) => {
+          const ref = docRef(db, transactionId);
+          let snap;
+          let userSnap;
+          if (uid) [snap, userSnap] = await tx.getAll(ref, userRef(db, uid));
+          else snap = await tx.get(ref);
+          const current = snap?.exists ? (snap.data() as PaymentRecord) : undefined;
+          const userId = uid ?? current?.uid;
+          if (userId && !userSnap) userSnap = await tx.get(userRef(db, userId));
+          const user = userSnap?.exists ? (userSnap.data() as UserLimitState) : undefined;
+          const { write, result, user: nextUser } = step(current, user);
+          if (write.kind === 'create') tx.create(ref, write.record);
+          else if (write.kind === 'update') tx.update(ref, write.fields);
+          if (nextUser !== undefined && userId) tx.set(userRef(db, userId), nextUser);
+          if (userId) this.userCache.delete(userId);
+          return result;
+        }),
+      name,
+    );
 
   /**
    * Claims with one write on the happy path: a create that fails if the record
@@ -42,6 +76,7 @@ export class FirestoreLedger extends RuleLedger {
    */
   override async claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
     const claimId = newClaimId();
+    if (this.limits) return this.limitedClaim(req, leaseMs, claimId, this.limits);
     const fresh = claimStep(undefined, req, claimId, this.clock(), leaseMs);
     if (fresh.write.kind === 'create') {
       const record = fresh.write.record;
@@ -64,6 +99,67 @@ export class FirestoreLedger extends RuleLedger {
   }
 
   /**
+   * With per-user limits: one batched write (create the payment, update the
+   * user's limits preconditioned on the cached copy) when the cache is warm;
+   * otherwise, or on any conflict, the transaction that reads both.
+   */
+  private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, limits: UserLimitSettings) {
+    const cached = this.userCache.get(req.uid);
+    if (cached) {
+      const now = this.clock();
+      const step = limitedClaimStep(undefined, cached.state, req, claimId, now, leaseMs, limits);
+      if (step.write.kind === 'create') {
+        const record = step.write.record;
+        const written = await this.runQuery(async (db) => {
+          const batch = db.batch();
+          batch.create(docRef(db, req.transactionId), record);
+          batch.update(userRef(db, req.uid), { ...step.user }, { lastUpdateTime: cached.version });
+          try {
+            return await batch.commit();
+          } catch (err) {
+            const status = grpcStatusOf(err);
+            if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return null;
+            throw err;
+          }
+        }, 'payments.create');
+        if (written) {
+          this.remember(req.uid, step.user, written[1]!.writeTime);
+          return { ...step.result, version: written[0]!.writeTime } as Claim;
+        }
+      }
+      this.userCache.delete(req.uid);
+    }
+    const claim = await super.claim(req, leaseMs, claimId);
+    return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
+  }
+
+  /**
+   * After a transactional claim (whose commit time Firestore does not report
+   * per document), one read learns the versions of the claimed record and the
+   * user's limits, so the outcome and the user's next claim can each take the
+   * one-write path.
+   */
+  private async warm(req: PaymentRequest, claim: Extract<Claim, { kind: 'claimed' }>): Promise<Claim> {
+    const snaps = await this.runQuery(
+      (db) => db.getAll(docRef(db, req.transactionId), userRef(db, req.uid)),
+      'ledger.warm',
+      {
+        readOnly: true,
+      },
+    ).catch(() => null);
+    const [payment, user] = snaps ?? [];
+    if (user?.exists && user.updateTime) this.remember(req.uid, user.data() as UserLimitState, user.updateTime);
+    const record = payment?.data() as PaymentRecord | undefined;
+    if (!payment?.updateTime || record?.claimId !== claim.claimId) return claim;
+    return { ...claim, record, version: payment.updateTime };
+  }
+
+  private remember(uid: string, state: UserLimitState, version: Timestamp): void {
+    if (this.userCache.size >= 10_000) this.userCache.clear();
+    this.userCache.set(uid, { state, version });
+  }
+
+  /**
    * Writes the outcome with one conditional update when the record is still
    * exactly as claimed (its update time unchanged); otherwise, or when the
    * precondition fails, through the transaction.
@@ -72,15 +168,31 @@ export class FirestoreLedger extends RuleLedger {
     transactionId: string,
     claimId: string,
     outcome: PaymentOutcome,
-    expected?: { record: PaymentRecord; version: LedgerVersion },
+    expected?: { record: PaymentRecord; version: LedgerVersion | null },
   ): Promise<FinalizeResult> {
-    if (expected) {
+    if (expected?.version) {
+      const version = expected.version;
       const step = finalizeStep(expected.record, transactionId, claimId, outcome, this.clock());
       const { write } = step;
       if (write.kind === 'update') {
         const written = await this.runQuery(async (db) => {
           try {
-            await docRef(db, transactionId).update(write.fields, { lastUpdateTime: expected.version as Timestamp });
+            if (this.limits) {
+              // One batch: the outcome, and the call's in-flight slot freed (as the cached state, when warm).
+              const { uid } = expected.record;
+              const cached = this.userCache.get(uid);
+              const batch = db.batch();
+              batch.update(docRef(db, transactionId), write.fields, { lastUpdateTime: version as Timestamp });
+              const released = cached && release(cached.state, claimId);
+              if (cached && released)
+                batch.update(userRef(db, uid), { ...released }, { lastUpdateTime: cached.version });
+              else batch.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
+              const results = await batch.commit();
+              if (released) this.remember(uid, released, results[1]!.writeTime);
+              else this.userCache.delete(uid);
+              return true;
+            }
+            await docRef(db, transactionId).update(write.fields, { lastUpdateTime: version as Timestamp });
             return true;
           } catch (err) {
             if (grpcStatusOf(err) === 'FAILED_PRECONDITION') return false;
@@ -90,7 +202,7 @@ export class FirestoreLedger extends RuleLedger {
         if (written) return step.result;
       }
     }
-    return super.finalize(transactionId, claimId, outcome);
+    return super.finalize(transactionId, claimId, outcome, expected);
   }
 
   protected transact: Transact = (transactionId, name, step) =>
@@ -186,4 +298,8 @@ export class FirestoreLedger extends RuleLedger {
 
 function docRef(db: Firestore, transactionId: string) {
   return db.collection(PAYMENTS).doc(transactionId);
+}
+
+function userRef(db: Firestore, uid: string) {
+  return db.collection(USER_LIMITS).doc(uid);
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentStatus } from '../../api.js';
-import { PaymentConflictError, PaymentForbiddenError, PaymentInProgressError } from '../paymentErrors.js';
+import { admit, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
+import {
+  PaymentConflictError,
+  PaymentForbiddenError,
+  PaymentInProgressError,
+  PaymentUserLimitedError,
+} from '../paymentErrors.js';
 import {
   FINAL_STATUSES,
   requestHash,
@@ -192,4 +198,22 @@ export function resolutionStep(
   if (!resolvable) return { write: { kind: 'none' }, result: null };
   const fields = { status: PaymentStatus.pending, claimId, leaseUntil: now + leaseMs, updatedAt: now };
   return { write: { kind: 'update', fields }, result: { claimId, record } };
+}
+
+/** A claim step that also admits the call under its user's limits (state of `userLimits/{uid}`). */
+export function limitedClaimStep(
+  existing: PaymentRecord | undefined,
+  user: UserLimitState | undefined,
+  req: PaymentRequest,
+  claimId: string,
+  now: number,
+  leaseMs: number,
+  limits: UserLimitSettings,
+): LedgerStep<Claim> & { user: UserLimitState } {
+  const step = claimStep(existing, req, claimId, now, leaseMs);
+  // Every call counts; a replay holds no claim, so its slot ends at once.
+  const leaseUntil = step.result.kind === 'claimed' ? now + leaseMs : now;
+  const decision = admit(user, limits, claimId, leaseUntil, now);
+  if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+  return { ...step, user: decision.next };
 }

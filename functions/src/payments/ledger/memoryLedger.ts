@@ -6,7 +6,8 @@ import {
   type ScanQuery,
   type UnresolvedPayment,
 } from './paymentLedger.js';
-import { RuleLedger, type Transact } from './ruleLedger.js';
+import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
 
 /**
  * An in-process ledger with the same rules as FirestoreLedger, for unit tests
@@ -15,11 +16,28 @@ import { RuleLedger, type Transact } from './ruleLedger.js';
  */
 export class MemoryLedger extends RuleLedger {
   private readonly records = new Map<string, PaymentRecord>();
+  private readonly users = new Map<string, UserLimitState>();
   private readonly incidents: Record<LedgerIncident, number> = { lostClaims: 0, mismatches: 0 };
   private lastRun: ReconcileReport | null = null;
 
-  constructor(now: () => number = Date.now) {
-    super(now);
+  constructor(now: () => number = Date.now, limits?: UserLimitSettings) {
+    super(now, limits);
+  }
+
+  protected transactWithUser: TransactWithUser = (transactionId, uid, name, step) => {
+    let userId = uid;
+    return this.transact(transactionId, name, (cur) => {
+      userId ??= cur?.uid ?? null;
+      const prior = userId === null ? undefined : this.users.get(userId);
+      const r = step(cur, prior ? structuredClone(prior) : undefined);
+      if (r.user !== undefined && userId !== null) this.users.set(userId, structuredClone(r.user));
+      return r;
+    });
+  };
+
+  /** A user's limit state (tests). */
+  userLimits(uid: string): UserLimitState | undefined {
+    return this.users.get(uid);
   }
 
   protected transact: Transact = (transactionId, _name, step) => {

@@ -130,13 +130,18 @@ export interface PaymentLedger {
    * Claims `req.transactionId` for one call: creates the `pending` record, or
    * re-claims a `failed`/`unknown`/stale `pending` one, or returns a final one
    * to replay. Throws PAYMENT_FORBIDDEN (another user's id), PAYMENT_CONFLICT
-   * (other parameters) or PAYMENT_IN_PROGRESS (a live claim).
+   * (other parameters) or PAYMENT_IN_PROGRESS (a live claim). A ledger built
+   * with per-user limits checks and updates them atomically with the claim
+   * (PAYMENT_USER_LIMITED, nothing written); finalize frees the in-flight slot.
    */
   claim(req: PaymentRequest, leaseMs: number): Promise<Claim>;
   /** Stores the provider's reference of a claimed payment (before any money moves). */
   attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void>;
   /**
-   * Writes a call's outcome if the call still holds its claim. A definite
+   * Writes a call's outcome if the call still holds its claim. `expected` is
+   * the record as the call claimed it (and the adapter's version of it, when
+   * still current): it frees the call's per-user in-flight slot and lets an
+   * adapter write with one conditional update. A definite
    * answer (succeeded/declined) is written even by a call that lost its claim,
    * since it is the truth; a final status is never changed.
    */
@@ -144,7 +149,7 @@ export interface PaymentLedger {
     transactionId: string,
     claimId: string,
     outcome: PaymentOutcome,
-    expected?: { record: PaymentRecord; version: LedgerVersion },
+    expected?: { record: PaymentRecord; version: LedgerVersion | null },
   ): Promise<FinalizeResult>;
   /** Extends the lease of a claim still held; false when the claim was lost. */
   renewLease(transactionId: string, claimId: string, leaseUntil: number): Promise<boolean>;

@@ -1,7 +1,9 @@
 import type { LedgerHealth, ReconcileReport } from '../../api.js';
+import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import {
   attachStep,
   claimStep,
+  limitedClaimStep,
   finalizeStep,
   newClaimId,
   renewStep,
@@ -29,15 +31,37 @@ export type Transact = <T>(
 ) => Promise<T>;
 
 /**
+ * One atomic read-modify-write of a payment record and its user's limits
+ * (`userLimits/{uid}`); `user: undefined` in the step's answer leaves the
+ * user's record as it is.
+ */
+export type TransactWithUser = <T>(
+  transactionId: string,
+  /** The user's id, or null for the record's own `uid` (read first). */
+  uid: string | null,
+  name: string,
+  step: (
+    current: PaymentRecord | undefined,
+    user: UserLimitState | undefined,
+  ) => LedgerStep<T> & { user?: UserLimitState | undefined },
+) => Promise<T>;
+
+/**
  * A PaymentLedger built from the shared rules (ledgerRules.ts) and one atomic
  * `transact` of the storage; adapters add `transact` and their queries, so no
  * adapter can apply the rules differently.
  */
 export abstract class RuleLedger implements PaymentLedger {
-  protected constructor(protected readonly clock: () => number) {}
+  protected constructor(
+    protected readonly clock: () => number,
+    /** Per-user limits applied with every claim; none when undefined. */
+    protected readonly limits?: UserLimitSettings,
+  ) {}
 
   /** Atomic read-modify-write of one record in the adapter's storage. */
   protected abstract transact: Transact;
+  /** The same for a record and its user's limits together. */
+  protected abstract transactWithUser: TransactWithUser;
 
   abstract scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   abstract get(transactionId: string): Promise<PaymentRecord | null>;
@@ -46,8 +70,14 @@ export abstract class RuleLedger implements PaymentLedger {
   abstract health(now: number): Promise<LedgerHealth>;
 
   claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
-    return this.transact(req.transactionId, 'payments.claim', (cur) =>
-      claimStep(cur, req, claimId, this.clock(), leaseMs),
+    const { limits } = this;
+    if (!limits) {
+      return this.transact(req.transactionId, 'payments.claim', (cur) =>
+        claimStep(cur, req, claimId, this.clock(), leaseMs),
+      );
+    }
+    return this.transactWithUser(req.transactionId, req.uid, 'payments.claim', (cur, user) =>
+      limitedClaimStep(cur, user, req, claimId, this.clock(), leaseMs, limits),
     );
   }
 
@@ -61,11 +91,20 @@ export abstract class RuleLedger implements PaymentLedger {
     transactionId: string,
     claimId: string,
     outcome: PaymentOutcome,
-    _expected?: { record: PaymentRecord; version: LedgerVersion },
+    _expected?: { record: PaymentRecord; version: LedgerVersion | null },
   ): Promise<FinalizeResult> {
-    return this.transact(transactionId, 'payments.finalize', (cur) =>
-      finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
-    );
+    const step = (cur: PaymentRecord | undefined, user?: UserLimitState) => {
+      const released = release(user, claimId);
+      return {
+        ...finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
+        user: released === user ? undefined : released,
+      };
+    };
+    // Only the call itself holds a slot; others' finalizes (reconciliation) leave the limits alone:
+    // a dead call's slot ends with its lease.
+    const uid = _expected?.record.uid;
+    if (!this.limits || !uid) return this.transact(transactionId, 'payments.finalize', (cur) => step(cur));
+    return this.transactWithUser(transactionId, uid, 'payments.finalize', step);
   }
 
   renewLease(transactionId: string, claimId: string, leaseUntil: number): Promise<boolean> {
