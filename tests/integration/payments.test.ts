@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProcessPaymentResult } from '../../functions/src/api.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
@@ -36,7 +37,7 @@ describe('processPayment through the functions emulator and the payment simulato
   afterAll(async () => Promise.all([user, other, admin].map((s) => s?.close())));
 
   it('charges once and records the payment', async () => {
-    const res = await user.call<Record<string, unknown>>('processPayment', {
+    const res = await user.call<ProcessPaymentResult>('processPayment', {
       amount: 25.99,
       paymentMethod: 'credit_card',
     });
@@ -101,19 +102,17 @@ describe('processPayment through the functions emulator and the payment simulato
     const id = txn('concurrent');
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        user.call<Record<string, unknown>>('processPayment', {
+        user.call<ProcessPaymentResult>('processPayment', {
           amount: 7.5,
           paymentMethod: 'credit_card',
           transactionId: id,
         }),
       ),
     );
-    const ok = results
-      .filter((r) => r.status === 'fulfilled')
-      .map((r) => (r as PromiseFulfilledResult<Record<string, unknown>>).value);
-    const codes = results
-      .filter((r) => r.status === 'rejected')
-      .map((r) => String((r as PromiseRejectedResult).reason.code));
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const codes = results.flatMap((r) =>
+      r.status === 'rejected' ? [String((r.reason as { code?: unknown }).code)] : [],
+    );
     // Exactly one call charged; the others either found it in progress (aborted)
     // or, arriving after it finished, replayed its result. How many of each
     // depends on how the emulator schedules its workers.
