@@ -1,0 +1,197 @@
+/**
+ * The provider port on Stripe PaymentIntents: `prepare` creates the
+ * PaymentIntent without confirming it (no money moves), `charge` confirms it,
+ * `lookup` retrieves it; every write carries an idempotency key derived from
+ * the transactionId, so every attempt and every repeat call of a payment is the
+ * same request to Stripe. Requests go through the official `stripe` SDK with
+ * its own retries off (the payment handler decides retries) over the HTTP pool
+ * manager's keep-alive agent for `payment-service` (PooledStripeHttpClient), so
+ * pool stats, health checks and the circuit breaker cover Stripe.
+ * The mapping of answers is in stripeAnswers.ts; docs/stripe.md has the table.
+ */
+import Stripe from 'stripe';
+import { HttpPoolConfigError, HttpTimeoutError, protocolOf, StallWatch } from '../../resilience/http/index.js';
+import type { HealthResult, HttpPoolManager } from '../../resilience/http/index.js';
+import { hasCode } from '../../errors.js';
+import { PAYMENT_SERVICE } from './genericProvider.js';
+import type { ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from './paymentProvider.js';
+import {
+  chargeAnswerOf,
+  chargeAnswerOfError,
+  healthProblem,
+  lookupAnswerOf,
+  lookupAnswerOfError,
+  transportError,
+} from './stripeAnswers.js';
+import { PooledStripeHttpClient } from './stripeHttpClient.js';
+
+/** Connection settings of the Stripe provider. */
+export interface StripeProviderOptions {
+  /** PAYMENT_SERVICE_URL: `https://api.stripe.com`, or the local fake (`http://127.0.0.1:12111`). No path. */
+  baseUrl: string;
+  /** The secret key (`sk_live_...`, `sk_test_...`): PAYMENT_API_KEY. Never logged or put in errors. */
+  apiKey: string;
+  /** Sockets to Stripe per instance (VUE_APP_MAX_CONNECTIONS). */
+  maxSockets: number;
+  /** Deadline of a health check (default 2000 ms). */
+  healthTimeoutMs?: number;
+  /**
+   * The PaymentMethod confirmed when a request carries no `paymentMethodId`
+   * (e.g. `pm_card_visa`, so the admin page's test payments work against test
+   * mode or the fake). Refused with a live key: production payments must name
+   * the customer's own payment method.
+   */
+  testPaymentMethodId?: string;
+}
+
+/**
+ * The port's ChargeRequest plus the Stripe PaymentMethod to charge (`pm_...`),
+ * which the callable passes through (proposed as an optional ChargeRequest
+ * field; until then the field is read when present).
+ */
+export type StripeChargeRequest = ChargeRequest & { paymentMethodId?: string };
+
+/** Idempotency key of the PaymentIntent's creation: the same PaymentIntent for every call of a transactionId. */
+export const createKey = (transactionId: string): string => `${transactionId}:create`;
+/** Idempotency key of its confirmation: every attempt of a payment is the same request to Stripe. */
+export const confirmKey = (transactionId: string): string => `${transactionId}:confirm`;
+
+/** A PaymentIntent could not be created: nothing was charged. Safe to log (no Stripe message, which may quote the key). */
+export class StripePrepareError extends Error {
+  constructor(readonly reason: string) {
+    super(`Stripe could not prepare the payment: ${reason}`);
+    this.name = 'StripePrepareError';
+  }
+}
+
+/** The SDK takes whole, positive milliseconds (anything else silently means its 80 s default). */
+const sdkTimeout = (ms: number) => Math.max(1, Math.floor(ms));
+
+/** Stripe PaymentIntents behind the provider port (see the module comment). */
+export class StripeProvider implements PaymentProvider {
+  readonly service = PAYMENT_SERVICE;
+  private readonly stripe: Stripe;
+  private readonly testPaymentMethodId: string | undefined;
+
+  constructor(
+    private readonly http: HttpPoolManager,
+    options: StripeProviderOptions,
+  ) {
+    const protocol = protocolOf(PAYMENT_SERVICE, options.baseUrl);
+    const url = new URL(options.baseUrl);
+    if (url.pathname !== '/' || url.search !== '') {
+      throw new HttpPoolConfigError(PAYMENT_SERVICE, 'a Stripe base URL has no path: use https://api.stripe.com');
+    }
+    if (options.testPaymentMethodId !== undefined && !options.apiKey.startsWith('sk_test_')) {
+      throw new HttpPoolConfigError(PAYMENT_SERVICE, 'a default test payment method needs a test key (sk_test_...)');
+    }
+    this.testPaymentMethodId = options.testPaymentMethodId;
+    const healthTimeoutMs = options.healthTimeoutMs ?? 2000;
+    const pooled = http.registerAgent(PAYMENT_SERVICE, {
+      protocol,
+      maxSockets: options.maxSockets,
+      healthTimeoutMs,
+      healthProbe: () =>
+        this.stripe.balance.retrieve({}, { timeout: sdkTimeout(healthTimeoutMs) }).then(
+          () => undefined,
+          (err: unknown) => healthProblem(err),
+        ),
+    });
+    this.stripe = new Stripe(options.apiKey, {
+      httpClient: new PooledStripeHttpClient(pooled),
+      // The payment handler retries with the same keys, inside its deadlines; the SDK must not.
+      maxNetworkRetries: 0,
+      host: url.hostname,
+      port: url.port || (protocol === 'https:' ? 443 : 80),
+      protocol: protocol === 'https:' ? 'https' : 'http',
+      // Request metrics go to our pool's stats, not into headers to Stripe.
+      telemetry: false,
+    });
+  }
+
+  /**
+   * Creates the PaymentIntent (amount in minor units, lower-case currency, the
+   * customer's PaymentMethod, metadata transactionId and uid, cards without
+   * redirects) and returns its id. Throws StripePrepareError: nothing moved.
+   */
+  async prepare(req: StripeChargeRequest, timeoutMs: number): Promise<string> {
+    const paymentMethod = req.paymentMethodId ?? this.testPaymentMethodId;
+    if (!paymentMethod) throw new StripePrepareError('the request names no Stripe PaymentMethod (paymentMethodId)');
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.create(
+        {
+          amount: req.amount,
+          currency: req.currency.toLowerCase(),
+          payment_method: paymentMethod,
+          metadata: { transactionId: req.transactionId, uid: req.uid },
+          // Confirmed server-side: a payment method that would need a redirect is refused, not left waiting.
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+        },
+        { idempotencyKey: createKey(req.transactionId), timeout: sdkTimeout(timeoutMs) },
+      );
+    } catch (err) {
+      throw new StripePrepareError(describe(err));
+    }
+    // A saved answer for this key must be this payment's PaymentIntent; anything else is never confirmed.
+    if (pi.metadata.transactionId !== req.transactionId || pi.amount !== req.amount) {
+      throw new StripePrepareError(`PaymentIntent ${pi.id} is not this payment's`);
+    }
+    return pi.id;
+  }
+
+  /** Confirms the PaymentIntent `ref` (never throws; see stripeAnswers.ts for the mapping). */
+  async charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+    // Nothing to confirm without a PaymentIntent: a refusal, and nothing is sent.
+    if (!ref.startsWith('pi_')) return { kind: 'rejected', httpStatus: 400, providerCode: 'no_payment_intent' };
+    const watch = StallWatch.start();
+    try {
+      const pi = await this.stripe.paymentIntents.confirm(
+        ref,
+        {},
+        { idempotencyKey: confirmKey(req.transactionId), timeout: sdkTimeout(timeoutMs) },
+      );
+      watch.stop();
+      return chargeAnswerOf(pi, pi.lastResponse.statusCode);
+    } catch (err) {
+      const timedOut = hasCode(transportError(err), HttpTimeoutError.code);
+      return chargeAnswerOfError(err, timeoutMs, watch.stop(timedOut ? timeoutMs : undefined));
+    }
+  }
+
+  /**
+   * Retrieves the PaymentIntent `ref`. A reference that is no PaymentIntent id
+   * (the transactionId: prepare never stored one) was never confirmed: not found.
+   */
+  async lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
+    if (!ref.startsWith('pi_')) return { kind: 'not-found' };
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.retrieve(ref, {}, { timeout: sdkTimeout(timeoutMs) });
+    } catch (err) {
+      return lookupAnswerOfError(err);
+    }
+    // Never read another payment's PaymentIntent as this one's outcome.
+    if (pi.metadata.transactionId !== req.transactionId) {
+      return { kind: 'unavailable', reason: `PaymentIntent ${pi.id} belongs to another transaction` };
+    }
+    return lookupAnswerOf(pi);
+  }
+
+  /** `GET /v1/balance` (authenticated, moves nothing), recorded as the pool's health. */
+  checkHealth(): Promise<HealthResult> {
+    return this.http.checkHealth(PAYMENT_SERVICE);
+  }
+}
+
+/** An SDK error in safe words: status, type and code, never Stripe's message (it may quote part of the key). */
+function describe(err: unknown): string {
+  const t = transportError(err);
+  if (t) return t.code;
+  if (err instanceof Stripe.errors.StripeError) {
+    return [err.statusCode === undefined ? 'no status' : `HTTP ${err.statusCode}`, err.rawType, err.code]
+      .filter(Boolean)
+      .join(' ');
+  }
+  return err instanceof Error ? err.name : 'error';
+}

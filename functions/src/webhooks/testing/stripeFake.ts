@@ -1,0 +1,79 @@
+/**
+ * The Stripe API fake (devtools/stripe-fake) for the functions' tests, started
+ * on a free port: the StripeProvider's tests reach it over real HTTP through
+ * the real stripe SDK, the webhook's tests sign events with its signer.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+/** A PaymentIntent as the fake stores it (the fields the tests read). */
+export interface FakeIntent {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  client_secret: string;
+  payment_method: string | null;
+  metadata: Record<string, string>;
+  automatic_payment_methods: { enabled: boolean; allow_redirects: string } | null;
+  latest_charge: string | null;
+  last_payment_error: { code?: string; decline_code?: string } | null;
+}
+
+/** The parts of devtools/stripe-fake/server.ts the tests use. */
+export interface StripeFake {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  reset(): void;
+  setFaults(f: {
+    mode: 'none' | 'error-before' | 'error-after' | 'rate-limit' | 'hang' | 'commit-then-hang';
+    endpoint?: 'create' | 'confirm' | 'retrieve' | 'cancel' | 'balance' | 'any';
+    count?: number;
+    latencyMs?: number;
+    retryAfterSec?: number;
+    shouldRetry?: boolean;
+  }): unknown;
+  ledger(): {
+    paymentIntents: FakeIntent[];
+    charges: { id: string; payment_intent: string; status: string }[];
+    requestsByKey: Record<string, number>;
+    requestsByEndpoint: Record<string, number>;
+  };
+  completeAuthentication(piId: string, succeed: boolean): FakeIntent | null;
+  settle(piId: string, succeed: boolean): FakeIntent | null;
+  advanceClock(ms: number): number;
+}
+
+/** The fake's module, loaded at run time (vitest strips the types): devtools code is not part of the functions build. */
+export interface StripeFakeModule {
+  startStripeFake(o: { port?: number; apiKey: string; webhook?: { url: string; secret: string } }): Promise<StripeFake>;
+  /** The `Stripe-Signature` header for `payload` signed with `secret` at `timestampSec`. */
+  stripeSignature(payload: string, secret: string, timestampSec: number): string;
+}
+
+const SERVER = path.resolve(__dirname, '../../../../devtools/stripe-fake/server.ts');
+
+/** Loads the fake's module. */
+export async function loadStripeFake(): Promise<StripeFakeModule> {
+  return (await import(SERVER)) as StripeFakeModule;
+}
+
+/**
+ * Starts the fake (accepting `apiKey`) before the file's tests, resets it after
+ * each and stops it after all. The returned function gives the running fake.
+ */
+export function useStripeFake(apiKey: string): () => StripeFake {
+  let fake: StripeFake | undefined;
+  beforeAll(async () => {
+    fake = await (await loadStripeFake()).startStripeFake({ apiKey });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  afterEach(() => fake?.reset());
+  return () => {
+    if (!fake) throw new Error('the Stripe fake starts in beforeAll');
+    return fake;
+  };
+}
