@@ -43,13 +43,23 @@ export interface StripeFake {
   completeAuthentication(piId: string, succeed: boolean): FakeIntent | null;
   settle(piId: string, succeed: boolean): FakeIntent | null;
   advanceClock(ms: number): number;
+  /** Events so far and their delivery attempts. */
+  events(): {
+    events: { id: string; type: string }[];
+    deliveries: { eventId: string; attempt: number; status?: number }[];
+  };
+  holdWebhooks(on: boolean): void;
+  /** Delivers the held events, oldest or newest first; how many. */
+  flushWebhooks(order: 'created' | 'reverse'): number;
+  resendEvent(eventId: string): boolean;
+  webhooksIdle(): Promise<void>;
 }
 
 /** The fake's module, loaded at run time (vitest strips the types): devtools code is not part of the functions build. */
 export interface StripeFakeModule {
   startStripeFake(o: { port?: number; apiKey: string; webhook?: { url: string; secret: string } }): Promise<StripeFake>;
   /** The `Stripe-Signature` header for `payload` signed with `secret` at `timestampSec`. */
-  stripeSignature(payload: string, secret: string, timestampSec: number): string;
+  stripeSignature(this: void, payload: string, secret: string, timestampSec: number): string;
 }
 
 const SERVER = path.resolve(__dirname, '../../../../devtools/stripe-fake/server.ts');

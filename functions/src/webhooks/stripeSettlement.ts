@@ -1,0 +1,116 @@
+/**
+ * What a Stripe PaymentIntent event does to the ledger record its metadata
+ * names, decided from the PaymentIntent's state in the event (a snapshot of
+ * when the event happened) and the record, through the PaymentLedger port:
+ * - a final state (succeeded; declined: a failed attempt or canceled) is
+ *   written whatever the record's claim, as the ledger's rules allow for the
+ *   truth, and never over another final status (logged: it needs a person);
+ * - a waiting state (requires_action, processing) is written only to a record
+ *   reconciliation could claim, and never by an event older than the record's
+ *   last write, so events delivered out of order cannot step a record back;
+ * - a PaymentIntent whose amount or currency differ from the record is never
+ *   this payment's outcome (counted as a mismatch).
+ * Nothing here calls Stripe: the webhook answers within one ledger round trip or two.
+ */
+import type Stripe from 'stripe';
+import { PaymentStatus } from '../api.js';
+import type { PaymentEvents } from '../payments/chargeAttempts.js';
+import { FINAL_STATUSES, type PaymentLedger, type PaymentOutcome } from '../payments/ledger/paymentLedger.js';
+import { settle } from '../payments/settlement.js';
+import { lookupAnswerOf } from '../payments/provider/stripeAnswers.js';
+
+/** Lease of the webhook's claim on a record: a claim and a write. */
+const LEASE_MS = 10_000;
+
+/** What settling one event did, in a word (logged, remembered with the event id). */
+export type SettleOutcome =
+  | 'succeeded'
+  | 'declined'
+  | 'requires_action'
+  | 'processing'
+  | 'unchanged'
+  | 'final-conflict'
+  | 'stale'
+  | 'busy'
+  | 'not-charged'
+  | 'mismatch'
+  | 'unknown-transaction'
+  | 'foreign-intent';
+
+/** What settling needs. */
+export interface SettleDeps {
+  ledger: PaymentLedger;
+  emit: PaymentEvents;
+  now: () => number;
+}
+
+/** Applies the PaymentIntent of event `eventId` (created at `createdSec`) to the record of `transactionId`. */
+export async function settleFromIntent(
+  deps: SettleDeps,
+  transactionId: string,
+  pi: Stripe.PaymentIntent,
+  eventId: string,
+  createdSec: number,
+): Promise<SettleOutcome> {
+  const { ledger, emit } = deps;
+  const record = await ledger.get(transactionId);
+  if (!record) return 'unknown-transaction';
+  // Another user's record, or another PaymentIntent than the one the payment stored: never its outcome.
+  const foreignUser = pi.metadata.uid !== undefined && pi.metadata.uid !== record.uid;
+  if (foreignUser || (record.providerRef !== undefined && record.providerRef !== pi.id)) {
+    emit('stripe_webhook.foreign_intent', { transactionId, paymentIntent: pi.id, eventId }, 'ERROR');
+    return 'foreign-intent';
+  }
+  const s = settle(lookupAnswerOf(pi), record, null, deps.now());
+  if (s.kind === 'not-charged' || s.kind === 'settling' || s.kind === 'unanswered') return 'not-charged';
+  if (s.kind === 'mismatch') {
+    const found = { amount: s.charge.amount, currency: s.charge.currency };
+    const expected = { amount: record.amount, currency: record.currency };
+    emit(
+      'payment.charge_mismatch',
+      { transactionId, chargeId: s.charge.chargeId, expected, found, source: 'webhook' },
+      'ERROR',
+    );
+    await ledger.countIncident('mismatches');
+    return 'mismatch';
+  }
+  if (s.kind === 'charged') {
+    const c = s.charge;
+    const status = c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined;
+    if (FINAL_STATUSES.includes(record.status))
+      return finalConflict(deps, transactionId, record.status, status, eventId);
+    const outcome: PaymentOutcome = {
+      status,
+      attempts: record.attempts,
+      chargeId: c.chargeId,
+      ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
+    };
+    // With a claim when one can be had; without one the ledger still writes a definite answer (never over a final one).
+    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
+    const r = await ledger.finalize(transactionId, claim?.claimId ?? `webhook:${eventId}`, outcome);
+    if (r.conflict) return finalConflict(deps, transactionId, r.conflict, status, eventId);
+    return r.written ? status : 'unchanged';
+  }
+  const status = s.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
+  if (FINAL_STATUSES.includes(record.status)) return 'unchanged';
+  if ((createdSec + 1) * 1000 <= record.updatedAt) return 'stale';
+  if (record.status === status) return 'unchanged';
+  // Held by a live call (or failed: certainly not charged by our own reading): that call, or a later event, decides.
+  const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
+  if (!claim) return 'busy';
+  await ledger.finalize(transactionId, claim.claimId, { status, attempts: record.attempts });
+  return status;
+}
+
+/** A final status contradicted by Stripe: the ledger keeps it; a person must look (money may have moved). */
+function finalConflict(
+  deps: SettleDeps,
+  transactionId: string,
+  stored: string,
+  stripeSays: string,
+  eventId: string,
+): SettleOutcome {
+  if (stored === stripeSays) return 'unchanged';
+  deps.emit('stripe_webhook.final_conflict', { transactionId, stored, stripeSays, eventId }, 'ERROR');
+  return 'final-conflict';
+}

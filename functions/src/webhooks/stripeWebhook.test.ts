@@ -1,0 +1,228 @@
+/**
+ * The Stripe webhook's decisions with a MemoryLedger and events signed by the
+ * Stripe fake's signer (Stripe's scheme), through stripe.webhooks.constructEvent.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PaymentStatus } from '../api.js';
+import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
+import { requestHash, type PaymentRecord } from '../payments/ledger/paymentLedger.js';
+import { MemoryProcessedEvents } from './stripeEvents.js';
+import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
+import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
+
+const SECRET = 'whsec_unit_secret';
+const T0 = 1_800_000_000_000;
+let sign: StripeFakeModule['stripeSignature'];
+let clock: number;
+let ledger: MemoryLedger;
+let events: MemoryProcessedEvents;
+let logged: { event: string; fields: Record<string, unknown>; severity?: string }[];
+let deps: StripeWebhookDeps;
+
+beforeAll(async () => {
+  sign = (await loadStripeFake()).stripeSignature;
+});
+beforeEach(() => {
+  clock = T0;
+  ledger = new MemoryLedger(() => clock);
+  events = new MemoryProcessedEvents(() => clock);
+  logged = [];
+  deps = {
+    secret: SECRET,
+    ledger,
+    events,
+    now: () => clock,
+    emit: (event, fields, severity) => logged.push({ event, fields, ...(severity ? { severity } : {}) }),
+  };
+});
+
+function record(status: PaymentRecord['status'], over: Partial<PaymentRecord> = {}): PaymentRecord {
+  const base = { uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' };
+  return {
+    ...base,
+    status,
+    attempts: 1,
+    requestHash: requestHash(base),
+    providerRef: 'pi_1',
+    createdAt: T0 - 60_000,
+    updatedAt: T0 - 60_000,
+    ...over,
+  };
+}
+
+let seq = 0;
+/** A PaymentIntent event as Stripe sends it, `ageSec` after... before now. */
+function eventOf(type: string, pi: Record<string, unknown>, createdSec = Math.floor(clock / 1000)) {
+  return {
+    id: `evt_${++seq}`,
+    object: 'event',
+    type,
+    created: createdSec,
+    livemode: false,
+    data: {
+      object: {
+        id: 'pi_1',
+        object: 'payment_intent',
+        amount: 1999,
+        currency: 'usd',
+        metadata: { transactionId: 'tx1', uid: 'u1' },
+        latest_charge: 'ch_1',
+        last_payment_error: null,
+        ...pi,
+      },
+    },
+  };
+}
+
+/** Delivers `event` signed at `signedAtMs` (default now) with `secret`. */
+function deliver(event: object, opts: { secret?: string; signedAtMs?: number; signature?: string | undefined } = {}) {
+  const payload = JSON.stringify(event, null, 2);
+  const signature =
+    'signature' in opts
+      ? opts.signature
+      : sign(payload, opts.secret ?? SECRET, Math.floor((opts.signedAtMs ?? clock) / 1000));
+  return handleStripeWebhook(deps, { rawBody: Buffer.from(payload), signature });
+}
+
+describe('signature', () => {
+  it('answers 400 and writes nothing without a signature, with another secret, too old, or for another body', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    const e = eventOf('payment_intent.succeeded', { status: 'succeeded' });
+    expect((await deliver(e, { signature: undefined })).status).toBe(400);
+    expect((await deliver(e, { secret: 'whsec_other' })).status).toBe(400);
+    expect((await deliver(e, { signedAtMs: clock - 301_000 })).status).toBe(400);
+    const payload = JSON.stringify(e);
+    const tampered = await handleStripeWebhook(deps, {
+      rawBody: payload.replace('1999', '1'),
+      signature: sign(payload, SECRET, clock / 1000),
+    });
+    expect(tampered.status).toBe(400);
+    expect((await ledger.get('tx1'))!.status).toBe(PaymentStatus.unknown);
+    expect(events.events.size).toBe(0);
+    expect(JSON.stringify(logged)).not.toContain(SECRET);
+  });
+
+  it('accepts a signature inside the tolerance', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    const reply = await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }), {
+      signedAtMs: clock - 299_000,
+    });
+    expect(reply).toEqual({ status: 200, body: { received: true, outcome: 'succeeded' } });
+  });
+
+  it('refuses to work without a secret (500): an empty key would verify forgeries', async () => {
+    deps.secret = '';
+    expect((await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }), { secret: '' })).status).toBe(
+      500,
+    );
+  });
+});
+
+describe('settling the ledger', () => {
+  it('succeeded: writes the charge, remembers the event, and skips a redelivery', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    const e = eventOf('payment_intent.succeeded', { status: 'succeeded' });
+    expect((await deliver(e)).body.outcome).toBe('succeeded');
+    const after = (await ledger.get('tx1'))!;
+    expect(after).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', claimId: null, attempts: 1 });
+    expect(events.events.get(e.id)).toMatchObject({ type: e.type, transactionId: 'tx1', outcome: 'succeeded' });
+    clock += 1000;
+    expect((await deliver(e)).body.outcome).toBe('duplicate');
+    expect((await ledger.get('tx1'))!.updatedAt).toBe(after.updatedAt);
+  });
+
+  it('payment_failed and canceled: declined with the decline code', async () => {
+    ledger.put('tx1', record(PaymentStatus.requiresAction));
+    const failed = {
+      status: 'requires_payment_method',
+      last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' },
+    };
+    await deliver(eventOf('payment_intent.payment_failed', failed));
+    expect(await ledger.get('tx1')).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
+    ledger.put('tx2', record(PaymentStatus.processing, { providerRef: 'pi_2' }));
+    const canceled = eventOf('payment_intent.canceled', {
+      id: 'pi_2',
+      status: 'canceled',
+      metadata: { transactionId: 'tx2', uid: 'u1' },
+    });
+    await deliver(canceled);
+    expect(await ledger.get('tx2')).toMatchObject({ status: 'declined', declineCode: 'canceled' });
+  });
+
+  it('waiting states: written to an unsettled record, never over a final one, never from an older event', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    expect((await deliver(eventOf('payment_intent.requires_action', { status: 'requires_action' }))).body.outcome).toBe(
+      'requires_action',
+    );
+    expect((await ledger.get('tx1'))!.status).toBe('requires_action');
+    // An event from before the record's last write (delivered late) does not step it back.
+    clock += 5000;
+    const old = eventOf('payment_intent.processing', { status: 'processing' }, Math.floor((clock - 10_000) / 1000));
+    expect((await deliver(old)).body.outcome).toBe('stale');
+    expect((await ledger.get('tx1'))!.status).toBe('requires_action');
+    await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }));
+    clock += 1000;
+    expect((await deliver(eventOf('payment_intent.processing', { status: 'processing' }))).body.outcome).toBe(
+      'unchanged',
+    );
+    expect((await ledger.get('tx1'))!.status).toBe('succeeded');
+  });
+
+  it('a live call holds the record: a final answer is written anyway, a waiting one is left to the call', async () => {
+    ledger.put('tx1', record(PaymentStatus.pending, { claimId: 'call-1', leaseUntil: T0 + 20_000 }));
+    expect((await deliver(eventOf('payment_intent.processing', { status: 'processing' }))).body.outcome).toBe('busy');
+    expect((await ledger.get('tx1'))!.status).toBe('pending');
+    expect((await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }))).body.outcome).toBe(
+      'succeeded',
+    );
+    // The call's claim is left alone; its own write of the same truth releases it.
+    expect(await ledger.get('tx1')).toMatchObject({ status: 'succeeded', claimId: 'call-1' });
+  });
+
+  it('never changes a final status: a contradiction is logged for a person', async () => {
+    ledger.put('tx1', record(PaymentStatus.declined, { declineCode: 'generic_decline' }));
+    expect((await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }))).body.outcome).toBe(
+      'final-conflict',
+    );
+    expect((await ledger.get('tx1'))!.status).toBe('declined');
+    expect(logged).toContainEqual(
+      expect.objectContaining({ event: 'stripe_webhook.final_conflict', severity: 'ERROR' }),
+    );
+  });
+
+  it('another amount, another user or another PaymentIntent is never this payment', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    expect(
+      (await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded', amount: 2000 }))).body.outcome,
+    ).toBe('mismatch');
+    expect((await ledger.health(clock)).mismatches).toBe(1);
+    const otherUser = { status: 'succeeded', metadata: { transactionId: 'tx1', uid: 'u2' } };
+    expect((await deliver(eventOf('payment_intent.succeeded', otherUser))).body.outcome).toBe('foreign-intent');
+    expect(
+      (await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded', id: 'pi_other' }))).body.outcome,
+    ).toBe('foreign-intent');
+    expect((await ledger.get('tx1'))!.status).toBe('unknown');
+  });
+
+  it('acknowledges unknown event types and unknown transactions without writing', async () => {
+    expect((await deliver(eventOf('charge.succeeded', {}))).body).toEqual({ received: true, outcome: 'ignored' });
+    expect((await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }))).body.outcome).toBe(
+      'unknown-transaction',
+    );
+    expect(
+      (await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded', metadata: {} }))).body.outcome,
+    ).toBe('no-transaction');
+  });
+
+  it('answers 500 and remembers nothing when the ledger fails, so Stripe delivers again', async () => {
+    ledger.put('tx1', record(PaymentStatus.unknown));
+    const failing = Object.create(ledger) as MemoryLedger;
+    failing.get = () => Promise.reject(new Error('firestore unavailable'));
+    deps.ledger = failing;
+    const e = eventOf('payment_intent.succeeded', { status: 'succeeded' });
+    expect((await deliver(e)).status).toBe(500);
+    expect(events.events.size).toBe(0);
+    deps.ledger = ledger;
+    expect((await deliver(e)).body.outcome).toBe('succeeded');
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The Stripe webhook as a pure function of the raw request: no
+ * firebase-functions import, so it unit-tests with a MemoryLedger and events
+ * signed like Stripe signs them (stripeWebhookFunction.ts is the thin
+ * `onRequest` wrapper). It verifies `Stripe-Signature` on the raw body with
+ * the endpoint's secret (`stripe.webhooks.constructEvent`, Stripe's default
+ * 300 s tolerance), answers 400 and writes nothing when the signature is
+ * missing, wrong or too old, skips event ids it handled already, settles the
+ * ledger record named by a PaymentIntent event's `metadata.transactionId`
+ * (stripeSettlement.ts), and acknowledges other event types with 200. A 500
+ * (ledger unreachable) makes Stripe deliver the event again later.
+ */
+import Stripe from 'stripe';
+import type { PaymentEvents } from '../payments/chargeAttempts.js';
+import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
+import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
+import { settleFromIntent } from './stripeSettlement.js';
+
+/** The PaymentIntent events that settle payments. */
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'payment_intent.processing',
+  'payment_intent.requires_action',
+  'payment_intent.canceled',
+]);
+
+/** What the webhook needs. */
+export interface StripeWebhookDeps {
+  /** The endpoint's signing secret (`whsec_...`, STRIPE_WEBHOOK_SECRET). Never logged. */
+  secret: string;
+  ledger: PaymentLedger;
+  events: ProcessedEvents;
+  emit?: PaymentEvents;
+  now?: () => number;
+}
+
+/** The parts of an HTTP request the webhook reads. */
+export interface StripeWebhookRequest {
+  /** The body exactly as received (firebase-functions v2: `req.rawBody`); a parsed body cannot be verified. */
+  rawBody: Buffer | string | undefined;
+  /** The `Stripe-Signature` header. */
+  signature: string | undefined;
+}
+
+/** The answer to send: status and JSON body. */
+export interface StripeWebhookReply {
+  status: number;
+  body: { received: boolean; outcome?: string; error?: string };
+}
+
+/** Handles one delivery (see the module comment). Never throws. */
+export async function handleStripeWebhook(
+  deps: StripeWebhookDeps,
+  req: StripeWebhookRequest,
+): Promise<StripeWebhookReply> {
+  const emit = deps.emit ?? (() => undefined);
+  const now = deps.now ?? Date.now;
+  // An empty secret would verify anything signed with an empty key: refuse to work without one.
+  if (!deps.secret) {
+    emit('stripe_webhook.misconfigured', { errorMessage: 'STRIPE_WEBHOOK_SECRET is not set' }, 'ERROR');
+    return { status: 500, body: { received: false, error: 'webhook not configured' } };
+  }
+  if (req.rawBody === undefined || req.rawBody.length === 0 || !req.signature) {
+    emit('stripe_webhook.rejected', { reason: 'missing body or Stripe-Signature' }, 'WARNING');
+    return { status: 400, body: { received: false, error: 'missing Stripe-Signature or body' } };
+  }
+  let event: Stripe.Event;
+  try {
+    event = Stripe.webhooks.constructEvent(req.rawBody, req.signature, deps.secret, undefined, undefined, now());
+  } catch (err) {
+    // The SDK's words name what failed (no signature match, timestamp outside the tolerance), never the secret.
+    const reason = err instanceof Error ? err.message : 'unverifiable';
+    emit('stripe_webhook.rejected', { reason }, 'WARNING');
+    return { status: 400, body: { received: false, error: 'signature verification failed' } };
+  }
+  const fields = { eventId: event.id, eventType: event.type };
+  if (!HANDLED_EVENTS.has(event.type)) return { status: 200, body: { received: true, outcome: 'ignored' } };
+  const pi = event.data.object as Stripe.PaymentIntent;
+  const transactionId = pi.metadata?.transactionId ?? null;
+  try {
+    if (await deps.events.seen(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
+    const outcome = transactionId
+      ? await settleFromIntent({ ledger: deps.ledger, emit, now }, transactionId, pi, event.id, event.created)
+      : 'no-transaction';
+    await deps.events.remember(event.id, {
+      type: event.type,
+      transactionId,
+      outcome,
+      expiresAt: now() + EVENT_RETENTION_MS,
+    });
+    emit('stripe_webhook.handled', { ...fields, transactionId, paymentIntent: pi.id, outcome });
+    return { status: 200, body: { received: true, outcome } };
+  } catch (err) {
+    emit('stripe_webhook.failed', { ...fields, transactionId, error: err }, 'ERROR');
+    return { status: 500, body: { received: false, error: 'could not record the event; deliver it again' } };
+  }
+}
