@@ -160,6 +160,12 @@ export interface HttpPoolNumbers {
   maxSockets: number;
   /** Sockets open and carrying a request (or connecting for one) right now. */
   activeSockets: number;
+  /**
+   * Most sockets carrying requests at once since the service was registered:
+   * requests in flight to it. Fleet-wide, the sum of the instances' peaks (an
+   * upper bound of the fleet's peak).
+   */
+  peakActiveSockets: number;
   /** Idle keep-alive sockets waiting for reuse right now. */
   freeSockets: number;
   /** Requests waiting for a socket because maxSockets are busy, right now. */

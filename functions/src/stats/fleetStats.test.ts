@@ -49,6 +49,7 @@ describe('fleet totals', () => {
       pool: {
         maxSockets: 10,
         activeSockets: 1,
+        peakActiveSockets: requests,
         freeSockets: 2,
         queued: 0,
         socketsCreated: 3,
@@ -67,7 +68,7 @@ describe('fleet totals', () => {
     const fleetBreaker = { state: 'open' as const, failureRate: 1, calls: 6, openedAt: 1, nextProbeAt: 30_001 };
     const s = sumService(fleetBreaker, [view(4, 100), view(6, 200), view(1, null)]);
     expect(s.breaker).toBe(fleetBreaker);
-    expect(s.pool).toMatchObject({ maxSockets: 30, requests: 11, socketsCreated: 9 });
+    expect(s.pool).toMatchObject({ maxSockets: 30, requests: 11, socketsCreated: 9, peakActiveSockets: 11 });
     expect(s.latencyMs.p50).toBe(6);
     expect(s.health).toMatchObject({ ok: true, checkedAt: 200 });
   });

@@ -89,6 +89,7 @@ export function fleetStatus(statuses: PoolStatus[]): PoolStatus {
 const POOL_KEYS = [
   'maxSockets',
   'activeSockets',
+  'peakActiveSockets',
   'freeSockets',
   'queued',
   'socketsCreated',

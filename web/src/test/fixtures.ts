@@ -49,6 +49,7 @@ export function serviceStats(overrides: Partial<ServiceStats> = {}): ServiceStat
     pool: {
       maxSockets: 50,
       activeSockets: 2,
+      peakActiveSockets: 4,
       freeSockets: 3,
       queued: 0,
       socketsCreated: 7,

@@ -76,6 +76,7 @@ describe('gauges', () => {
       freeSockets: 2,
       socketsCreated: 2,
       requests: 5,
+      peakActiveSockets: 2, // the most requests in flight at once: the cap
     });
   });
 });

@@ -53,6 +53,7 @@ export class PoolInstrumentation {
   private timeouts = 0;
   private failures = 0;
   private reusedSocketRetries = 0;
+  private peakActiveSockets = 0;
 
   constructor(private readonly agent: Agent) {
     const create = agent.createConnection.bind(agent);
@@ -70,6 +71,7 @@ export class PoolInstrumentation {
    */
   socketAssigned(socket: Duplex): boolean {
     this.track(socket);
+    this.peakActiveSockets = Math.max(this.peakActiveSockets, total(this.agent.sockets));
     const before = this.served.get(socket) ?? 0;
     this.served.set(socket, before + 1);
     return before > 0;
@@ -98,6 +100,7 @@ export class PoolInstrumentation {
     return {
       maxSockets: this.agent.maxSockets,
       activeSockets: total(this.agent.sockets),
+      peakActiveSockets: Math.max(this.peakActiveSockets, total(this.agent.sockets)),
       freeSockets: total(this.agent.freeSockets),
       // Node leaves a queued request that was destroyed (deadline, abort) in the
       // queue until a socket frees up; it no longer waits, so it is not counted.
