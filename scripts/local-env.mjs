@@ -20,11 +20,37 @@ export const USERS = {
   user: { email: 'user@example.com', password: 'user-password', admin: false },
 };
 
-/** Creates functions/.secret.local with a development API key when it is missing. */
+/**
+ * Creates functions/.secret.local with a development API key when it is missing.
+ * When functions/.env.local ships logs to CloudWatch with an access key (a log
+ * group and a region, no AWS_ROLE_ARN), it also adds development
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY lines the file lacks: the functions
+ * then read them as secrets, as in production, and sign the local endpoint's
+ * requests with them. Existing lines are never changed; values are never printed.
+ * Returns the PAYMENT_API_KEY.
+ */
 export function ensureDevSecret() {
   if (!existsSync(SECRET_FILE)) {
     writeFileSync(SECRET_FILE, `PAYMENT_API_KEY=dev_${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
     console.log('created functions/.secret.local with a development PAYMENT_API_KEY');
+  }
+  const envLocal = join(ROOT, 'functions', '.env.local');
+  const local = existsSync(envLocal) ? readFileSync(envLocal, 'utf8') : '';
+  const isSet = (name) => (new RegExp(`^${name}=(.*)$`, 'm').exec(local)?.[1] ?? '').trim() !== '';
+  if (isSet('CLOUDWATCH_LOG_GROUP') && isSet('AWS_REGION') && !isSet('AWS_ROLE_ARN')) {
+    const text = readFileSync(SECRET_FILE, 'utf8');
+    const dev = {
+      AWS_ACCESS_KEY_ID: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`,
+      AWS_SECRET_ACCESS_KEY: `local_${randomBytes(20).toString('hex')}`,
+    };
+    const missing = Object.keys(dev).filter((name) => !new RegExp(`^${name}=`, 'm').test(text));
+    if (missing.length > 0) {
+      const lines = missing.map((name) => `${name}=${dev[name]}\n`).join('');
+      writeFileSync(SECRET_FILE, `${text}${text.length === 0 || text.endsWith('\n') ? '' : '\n'}${lines}`, {
+        mode: 0o600,
+      });
+      console.log(`added development ${missing.join(' and ')} to functions/.secret.local (local CloudWatch endpoint)`);
+    }
   }
   return /^PAYMENT_API_KEY=(.*)$/m.exec(readFileSync(SECRET_FILE, 'utf8'))?.[1]?.trim();
 }

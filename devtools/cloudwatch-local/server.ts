@@ -6,20 +6,27 @@
  * It enforces the PutLogEvents limits the real service enforces (count, bytes,
  * order, 24 h span, event size) and answers errors the way the service does
  * (HTTP 400 + `{"__type": ..., "message": ...}`), so a client that passes here
- * does not fail in production for a limit reason. Signatures are not checked;
- * only the presence of a SigV4 Authorization header is. The actions and their
- * limits are in logsApi.ts; this file is the HTTP side and the test hooks.
+ * does not fail in production for a limit reason. Every request needs a SigV4
+ * Authorization header; with `auth` (or `allowCredentials`) only known keys
+ * pass and their signatures, session tokens and expiry are checked (auth.ts).
+ * Each request's log entry says which access key id signed it and whether a
+ * session token came. The actions and their limits are in logsApi.ts; this
+ * file is the HTTP side and the test hooks.
  *
  * Test hooks: `setFaults()` in-process or `PUT /__control/faults` over HTTP,
- * `GET /__control/events?logGroup=` to read what was stored.
+ * `GET /__control/events?logGroup=` to read what was stored,
+ * `GET /__control/requests` for the request log (never keys or tokens).
  * Runs directly on Node 24 (type stripping): node built-ins only.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { AuthChecker, type AuthOptions, type KnownCredentials } from './auth.ts';
 import { ApiError, createLogsActions, snapshotGroups } from './logsApi.ts';
 import type { Body, Group, GroupSnapshot } from './logsApi.ts';
+
+export type { AuthOptions, KnownCredentials } from './auth.ts';
 
 export { LIMITS } from './logsApi.ts';
 export type { GroupSnapshot, StoredEvent } from './logsApi.ts';
@@ -42,6 +49,10 @@ export interface RequestRecord {
   errorType?: string;
   at: number;
   eventCount?: number;
+  /** The access key id of the request's SigV4 credential, when it had one. */
+  accessKeyId?: string;
+  /** Whether an `X-Amz-Security-Token` (temporary credentials) came. */
+  sessionToken?: boolean;
 }
 
 /** Handle of a running endpoint. */
@@ -52,6 +63,10 @@ export interface CloudWatchLocal {
   setFaults(faults: Faults): void;
   groups(): GroupSnapshot[];
   requests(): RequestRecord[];
+  /** Replaces the authentication settings (reset() restores those given at start). */
+  setAuth(auth: AuthOptions): void;
+  /** Accepts one more key, e.g. temporary credentials a fake STS issued. */
+  allowCredentials(credentials: KnownCredentials): void;
   reset(): void;
 }
 
@@ -60,8 +75,11 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Starts the endpoint on `host:port` (port 0 = any free port). */
-export async function startCloudWatchLocal(options: { port?: number; host?: string } = {}): Promise<CloudWatchLocal> {
+export async function startCloudWatchLocal(
+  options: { port?: number; host?: string; auth?: AuthOptions } = {},
+): Promise<CloudWatchLocal> {
   const host = options.host ?? '127.0.0.1';
+  const auth = new AuthChecker(options.auth);
   const store = new Map<string, Group>();
   const log: RequestRecord[] = [];
   let faults: Faults = { mode: FaultMode.none };
@@ -118,13 +136,15 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
             ),
         );
       json(200, { events });
-    } else if (url.pathname === '/__control/reset' && req.method === 'POST') {
+    } else if (url.pathname === '/__control/requests' && req.method === 'GET') json(200, { requests: api.requests() });
+    else if (url.pathname === '/__control/reset' && req.method === 'POST') {
       api.reset();
       json(200, { ok: true });
     } else json(404, { message: 'Unknown control route' });
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+  function handle(req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname.startsWith('/__control/')) return control(req, res, url, raw);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -144,9 +164,12 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
       const fault = takeFault(action);
       if (fault === 'hang') return void done(0, 'hang'); // never answered; close() destroys the socket
       if (fault) throw fault;
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
-        throw new ApiError('MissingAuthenticationTokenException', 'Missing SigV4 Authorization header.');
-      }
+      const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+      const seen = auth.check(
+        { method: String(req.method), path, query, headers: req.headers, body: bytes },
+        Date.now(),
+      );
+      Object.assign(record, seen);
       let body: Body;
       try {
         body = raw.length === 0 ? {} : (JSON.parse(raw) as Body);
@@ -176,7 +199,7 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
       } else chunks.push(c);
     });
     req.on('end', () => {
-      if (!res.headersSent) handle(req, res, Buffer.concat(chunks).toString('utf8'));
+      if (!res.headersSent) handle(req, res, Buffer.concat(chunks));
     });
   });
 
@@ -201,10 +224,13 @@ export async function startCloudWatchLocal(options: { port?: number; host?: stri
     },
     groups: () => snapshotGroups(store),
     requests: () => log.map((r) => ({ ...r })),
+    setAuth: (next) => auth.configure(next),
+    allowCredentials: (credentials) => auth.allow(credentials),
     reset() {
       store.clear();
       log.length = 0;
       faults = { mode: FaultMode.none };
+      auth.configure(options.auth ?? {});
     },
   };
   return api;

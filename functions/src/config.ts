@@ -64,6 +64,29 @@ const schema = z.object({
   CLOUDWATCH_ENDPOINT: httpUrl.optional(),
   CLOUDWATCH_FLUSH_BUDGET_MS: positiveInt('milliseconds').default(300),
   AWS_REGION: optionalText,
+  // AWS credentials of the shipper (observability/awsCredentialsFromConfig.ts): with a role ARN,
+  // keyless (Google ID token -> STS); without, the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.
+  AWS_ROLE_ARN: z
+    .string()
+    .trim()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'must be an IAM role ARN such as arn:aws:iam::123456789012:role/payments-cloudwatch',
+    )
+    .optional(),
+  AWS_WEB_IDENTITY_AUDIENCE: optionalText,
+  AWS_ROLE_SESSION_SECONDS: positiveInt('seconds')
+    .refine((n) => n >= 900 && n <= 43_200, 'must be from 900 to 43200 seconds (the STS session limits)')
+    .default(3600),
+  AWS_STS_ENDPOINT: httpUrl.optional(),
+  GCE_METADATA_HOST: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/,
+      'must be a host or host:port such as metadata.google.internal or 127.0.0.1:8711',
+    )
+    .default('metadata.google.internal'),
 });
 
 /** The parsed configuration. */

@@ -91,6 +91,8 @@ function build(cfg: Config): Runtime {
       ...(cfg.CLOUDWATCH_LOG_STREAM ? { logStream: cfg.CLOUDWATCH_LOG_STREAM } : {}),
       region: cfg.AWS_REGION,
       ...(cfg.CLOUDWATCH_ENDPOINT ? { endpoint: cfg.CLOUDWATCH_ENDPOINT } : {}),
+      // AWS_ROLE_ARN: keyless via STS; else the AWS key secrets. Fetched inside flushes, never here.
+      credentialSource: CloudWatchShipper.credentialsFromConfig(cfg),
       timeoutMs: cfg.VUE_APP_CLOUDWATCH_TIMEOUT,
       retryAttempts: cfg.VUE_APP_CLOUDWATCH_RETRY_ATTEMPTS,
       retryDelayMs: cfg.VUE_APP_CLOUDWATCH_RETRY_DELAY,

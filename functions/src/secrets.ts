@@ -1,5 +1,7 @@
 import { defineSecret } from 'firebase-functions/params';
 
+type SecretParam = ReturnType<typeof defineSecret>;
+
 /**
  * The payment provider's API key. A Secret Manager secret in production
  * (`firebase functions:secrets:set PAYMENT_API_KEY`); in the emulator it is read
@@ -7,3 +9,39 @@ import { defineSecret } from 'firebase-functions/params';
  * Read it with `.value()` inside a call, never at module load.
  */
 export const paymentApiKey = defineSecret('PAYMENT_API_KEY');
+
+/**
+ * True when the CloudWatch shipper signs with an AWS access key: shipping is
+ * configured (CLOUDWATCH_LOG_GROUP and AWS_REGION set) and no AWS_ROLE_ARN
+ * asks for keyless credentials instead. Empty values count as unset, as in
+ * config.ts.
+ */
+export function usesAwsKeySecrets(env: Record<string, string | undefined> = process.env): boolean {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  return set('CLOUDWATCH_LOG_GROUP') && set('AWS_REGION') && !set('AWS_ROLE_ARN');
+}
+
+/**
+ * The AWS access key of the CloudWatch shipper as Secret Manager secrets
+ * (`firebase functions:secrets:set AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`;
+ * `functions/.secret.local` in the emulator), or null when they are not needed.
+ *
+ * Defined only when needed, at module load from the deploy's environment:
+ * every defineSecret() is a parameter that `firebase deploy` insists on
+ * (it asks for the value, or fails when non-interactive), whether or not a
+ * function uses it, so a deploy without CloudWatch, or with AWS_ROLE_ARN,
+ * must not define them at all. Read the values inside a call, never at load.
+ */
+export const awsKeySecrets: { accessKeyId: SecretParam; secretAccessKey: SecretParam } | null = usesAwsKeySecrets()
+  ? { accessKeyId: defineSecret('AWS_ACCESS_KEY_ID'), secretAccessKey: defineSecret('AWS_SECRET_ACCESS_KEY') }
+  : null;
+
+/**
+ * The secrets every function declares (`secrets:` of onCall / onSchedule):
+ * PAYMENT_API_KEY, plus the AWS key secrets when {@link awsKeySecrets} are
+ * defined. Discovery lists exactly these per function, and the platform
+ * mounts only declared secrets.
+ */
+export const functionSecrets: SecretParam[] = awsKeySecrets
+  ? [paymentApiKey, awsKeySecrets.accessKeyId, awsKeySecrets.secretAccessKey]
+  : [paymentApiKey];

@@ -1,7 +1,8 @@
 /**
- * One guarded attempt at sending a planned batch to CloudWatch Logs: put it,
- * and when the group or stream is missing create them and put again; the
- * outcome tells the shipper's retry loop what to do next.
+ * One guarded attempt at sending a planned batch to CloudWatch Logs: get the
+ * AWS credentials, put the batch, and when the group or stream is missing
+ * create them and put again; the outcome tells the shipper's retry loop what
+ * to do next.
  */
 import {
   CreateLogGroupCommand,
@@ -10,6 +11,7 @@ import {
   type CloudWatchLogsClient,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsCredentialSource } from './awsCredentials.js';
 import { FailureKinds, classifyFailure, toShipError, type ShipError } from './cloudwatchErrors.js';
 import type { InputLogEvent, PlannedBatch } from './logEvents.js';
 import type { CallGuard } from './shipperOptions.js';
@@ -29,12 +31,19 @@ export interface AttemptTarget {
   /** Deadline of one attempt (all its requests), ms. */
   timeoutMs: number;
   guard: CallGuard | undefined;
+  /** Where the client's credentials come from, when the shipper manages them. */
+  credentials?: AwsCredentialSource | undefined;
 }
 
 /**
  * Sends `batch` once through the guard, within `timeoutMs` and the flush
  * `budget`. The deadline aborts with a TimeoutError reason, so the HTTP pool
  * counts it as a timeout while a budget or guard abort counts as the caller's.
+ *
+ * Credentials are got first, outside the guard and within the same deadline:
+ * the SDK would wait for them without honouring the abort signal, and an STS
+ * outage is not CloudWatch's, so it must neither hold the flush past its
+ * budget nor open CloudWatch's breaker.
  */
 export async function attemptBatch(
   target: AttemptTarget,
@@ -46,6 +55,14 @@ export async function attemptBatch(
     () => deadline.abort(new DOMException('The CloudWatch Logs request timed out.', 'TimeoutError')),
     target.timeoutMs,
   );
+  if (target.credentials) {
+    try {
+      await target.credentials.get(AbortSignal.any([budget, deadline.signal]));
+    } catch (err) {
+      clearTimeout(timer);
+      return { kind: 'stop', error: toShipError(FailureKinds.credentials, err, Date.now()) };
+    }
+  }
   let thrown: unknown = undefined;
   const run = async (guardSignal?: AbortSignal): Promise<Attempt> => {
     const sources = guardSignal ? [budget, deadline.signal, guardSignal] : [budget, deadline.signal];
@@ -64,6 +81,8 @@ export async function attemptBatch(
       // Refusals of the data or the credentials are answers, not outages: keep them from the breaker.
       if (kind === FailureKinds.data) return { kind: 'data', err };
       if (kind === FailureKinds.config) return { kind: 'config', err };
+      // The SDK asked the source again while signing and it failed (credentials expired meanwhile).
+      if (kind === FailureKinds.credentials) return { kind: 'stop', error: toShipError(kind, err, Date.now()) };
       thrown = err;
       throw err;
     }

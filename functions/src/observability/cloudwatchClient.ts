@@ -12,7 +12,7 @@ import type { CloudWatchShipperOptions } from './shipperOptions.js';
 /** What the client needs from the shipper's options. */
 export type ConnectionOptions = Pick<
   CloudWatchShipperOptions,
-  'region' | 'endpoint' | 'credentials' | 'maxSockets' | 'healthTimeoutMs'
+  'region' | 'endpoint' | 'credentials' | 'credentialSource' | 'maxSockets' | 'healthTimeoutMs'
 > & {
   /** The pool that owns the agent; it measures the traffic. */
   pool: HttpPoolManager;
@@ -27,7 +27,9 @@ export type ConnectionOptions = Pick<
  * DescribeLogGroups call for the log group's name, limit 1, which answers
  * whether or not the group exists yet) and returns an SDK client sending
  * through it. The SDK's own retries are off: the shipper's stay inside the
- * flush budget.
+ * flush budget. With a `credentialSource` the client asks it on every request
+ * (it caches and refreshes them), and the health probe gets them first within
+ * its own deadline.
  */
 export function connectCloudWatch(o: ConnectionOptions): CloudWatchLogsClient {
   const protocol = o.endpoint ? protocolOf(o.serviceName, o.endpoint) : 'https:';
@@ -35,16 +37,24 @@ export function connectCloudWatch(o: ConnectionOptions): CloudWatchLogsClient {
     protocol,
     ...(o.maxSockets === undefined ? {} : { maxSockets: o.maxSockets }),
     ...(o.healthTimeoutMs === undefined ? {} : { healthTimeoutMs: o.healthTimeoutMs }),
-    healthProbe: (abortSignal) =>
-      client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: o.logGroup, limit: 1 }), { abortSignal }).then(
-        () => undefined,
-        (err: unknown) => healthProblem(err),
-      ),
+    healthProbe: async (abortSignal) => {
+      try {
+        await o.credentialSource?.get(abortSignal);
+        await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: o.logGroup, limit: 1 }), { abortSignal });
+        return undefined;
+      } catch (err) {
+        return healthProblem(err);
+      }
+    },
   });
+  const source = o.credentialSource;
+  // `memoized` tells the SDK not to wrap the provider in its own cache: that cache would keep
+  // credentials the source has invalidated, and refresh on its own schedule, not the source's.
+  const credentials = source ? Object.assign(() => source.get(), { memoized: true }) : o.credentials;
   const client = new CloudWatchLogsClient({
     region: o.region,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    ...(o.credentials ? { credentials: o.credentials } : {}),
+    ...(credentials ? { credentials } : {}),
     maxAttempts: 1,
     requestHandler: new PooledNodeHttpHandler(pooled),
   });

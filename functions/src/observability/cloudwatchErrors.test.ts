@@ -5,6 +5,7 @@ import {
   ServiceUnavailableException,
   ThrottlingException,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { AwsCredentialsError } from './awsCredentials.js';
 import {
   FailureKinds,
   ShipErrorCodes,
@@ -94,5 +95,27 @@ describe('healthProblem', () => {
     const words = healthProblem(err);
     expect(words).toBe('CloudWatch Logs could not be reached (Error)');
     expect(healthProblem({ name: secret, ...meta(503) })).toBe('CloudWatch Logs answered HTTP 503 (Error)');
+  });
+});
+
+describe('credential failures', () => {
+  const err = new AwsCredentialsError(
+    'unavailable',
+    'could not get AWS credentials: STS unavailable (ServiceUnavailable, HTTP 503)',
+  );
+
+  it('are their own kind, with their own code and our words (events kept)', () => {
+    expect(classifyFailure(err)).toBe(FailureKinds.credentials);
+    expect(toShipError(FailureKinds.credentials, err, 5)).toEqual({
+      code: ShipErrorCodes.credentials,
+      message:
+        'could not get AWS credentials: STS unavailable (ServiceUnavailable, HTTP 503); the events stay buffered and the next flush retries them.',
+      at: 5,
+    });
+    expect(healthProblem(err)).toBe('could not get AWS credentials: STS unavailable (ServiceUnavailable, HTTP 503)');
+  });
+
+  it('an incomplete signature is a credentials problem of CloudWatch, not a bad batch', () => {
+    expect(classifyFailure({ name: 'IncompleteSignatureException', ...meta(400) })).toBe(FailureKinds.config);
   });
 });

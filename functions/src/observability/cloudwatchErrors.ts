@@ -7,6 +7,8 @@ import { redactString } from './redact.js';
  * - `data`: the service refused the batch itself (InvalidParameterException...) -> drop it, count as failed;
  * - `accepted`: DataAlreadyAcceptedException -> the batch is already stored, count as sent;
  * - `config`: credentials/permissions are wrong -> stop, keep events buffered (retrying cannot help now);
+ * - `credentials`: no AWS credentials could be had (STS or the metadata server down or refusing,
+ *   key secrets unset) -> stop before any request, keep events buffered;
  * - `aborted`: the request was aborted (flush budget or per-request timeout; the shipper tells them apart).
  */
 export const FailureKinds = {
@@ -15,6 +17,7 @@ export const FailureKinds = {
   data: 'data',
   accepted: 'accepted',
   config: 'config',
+  credentials: 'credentials',
   aborted: 'aborted',
 } as const;
 export type FailureKind = (typeof FailureKinds)[keyof typeof FailureKinds];
@@ -34,6 +37,7 @@ const CONFIG = new Set([
   'ExpiredTokenException',
   'InvalidSignatureException',
   'IncompleteSignature',
+  'IncompleteSignatureException',
   'MissingAuthenticationTokenException',
   'InvalidClientTokenId',
   'CredentialsProviderError',
@@ -51,6 +55,7 @@ export function classifyFailure(err: unknown): FailureKind {
   const e = (err ?? {}) as SdkErrorLike;
   const name = typeof e.name === 'string' ? e.name : '';
   if (name === 'AbortError') return FailureKinds.aborted;
+  if (name === 'AwsCredentialsError') return FailureKinds.credentials;
   if (name === 'ResourceNotFoundException') return FailureKinds.notFound;
   if (name === 'DataAlreadyAcceptedException') return FailureKinds.accepted;
   if (CONFIG.has(name)) return FailureKinds.config;
@@ -73,6 +78,7 @@ export const ShipErrorCodes = {
   partiallyRejected: 'CLOUDWATCH_EVENTS_REJECTED',
   notFound: 'CLOUDWATCH_DESTINATION_MISSING',
   config: 'CLOUDWATCH_ACCESS_DENIED',
+  credentials: 'CLOUDWATCH_CREDENTIALS_UNAVAILABLE',
   guardRejected: 'CLOUDWATCH_GUARD_REJECTED',
   serialization: 'CLOUDWATCH_UNSERIALIZABLE_EVENT',
 } as const;
@@ -124,6 +130,13 @@ export function toShipError(kind: FailureKind | 'timeout' | 'budget' | 'guard', 
         message: `CloudWatch Logs refused the credentials or permissions; check the AWS credentials and logs:PutLogEvents/CreateLogStream rights. ${keep}. (${detail})`,
         at,
       };
+    case FailureKinds.credentials:
+      // Our own words (awsCredentials.ts), built from identifiers only: "could not get AWS credentials: STS unavailable (...)".
+      return {
+        code: ShipErrorCodes.credentials,
+        message: `${redactString((err as Error).message).slice(0, MAX_DETAIL)}; ${keep}.`,
+        at,
+      };
     case FailureKinds.data:
       return {
         code: ShipErrorCodes.rejected,
@@ -151,7 +164,7 @@ export function toShipError(kind: FailureKind | 'timeout' | 'budget' | 'guard', 
 }
 
 /** An error's name or Node error code when it is a plain identifier; never free text (messages may carry URLs). */
-function identifier(value: unknown): string | undefined {
+export function safeIdentifier(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(value) ? value : undefined;
 }
 
@@ -162,11 +175,13 @@ function identifier(value: unknown): string | undefined {
  */
 export function healthProblem(err: unknown): string {
   const e = (err ?? {}) as SdkErrorLike;
-  const name = identifier(e.name) ?? 'Error';
+  const name = safeIdentifier(e.name) ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   switch (classifyFailure(err)) {
     case FailureKinds.config:
       return `CloudWatch Logs refused the credentials or permissions (${name}); check the AWS credentials and the logs:DescribeLogGroups right`;
+    case FailureKinds.credentials:
+      return redactString((err as Error).message).slice(0, MAX_DETAIL); // our own words, identifiers only
     case FailureKinds.aborted:
       return 'the health call to CloudWatch Logs was cancelled';
     case FailureKinds.data:
@@ -174,6 +189,6 @@ export function healthProblem(err: unknown): string {
     default:
       if (name === 'ThrottlingException') return 'CloudWatch Logs is throttling requests (ThrottlingException)';
       if (status !== undefined) return `CloudWatch Logs answered HTTP ${status} (${name})`;
-      return `CloudWatch Logs could not be reached (${identifier(e.code) ?? name})`;
+      return `CloudWatch Logs could not be reached (${safeIdentifier(e.code) ?? name})`;
   }
 }

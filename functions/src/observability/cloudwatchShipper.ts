@@ -11,11 +11,14 @@
  *
  * Its requests go over a keep-alive agent of the HTTP pool manager, which
  * measures them like payment-service's (cloudwatchClient.ts); one attempt at a
- * batch is in cloudwatchAttempt.ts.
+ * batch is in cloudwatchAttempt.ts. AWS credentials come from an optional
+ * credential source (awsCredentials.ts) that refreshes them lazily inside
+ * flushes; when none can be had the flush stops at once, events stay buffered.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { ShipperStats } from '../api.js';
 import { HttpPoolManager, type HealthResult } from '../resilience/http/index.js';
+import type { AwsCredentialSource } from './awsCredentials.js';
+import { awsCredentialSource, type CredentialsConfig } from './awsCredentialsFromConfig.js';
 import { attemptBatch, type AttemptTarget } from './cloudwatchAttempt.js';
 import { connectCloudWatch } from './cloudwatchClient.js';
 import { FailureKinds, ShipErrorCodes, toShipError, type ShipError } from './cloudwatchErrors.js';
@@ -27,6 +30,7 @@ import {
   SHIPPER_DEFAULTS,
   type CloudWatchShipperOptions,
   type FlushResult,
+  type ShipperCounters,
 } from './shipperOptions.js';
 
 export {
@@ -35,6 +39,7 @@ export {
   type CallGuard,
   type CloudWatchShipperOptions,
   type FlushResult,
+  type ShipperCounters,
 } from './shipperOptions.js';
 
 /** A buffered event; object identity tracks it through a flush. */
@@ -51,11 +56,12 @@ export class CloudWatchShipper {
   /** True when the pool is the shipper's own (none was given), so `destroy` closes it. */
   private readonly ownsPool: boolean;
   private readonly target: AttemptTarget;
+  private readonly credentials: AwsCredentialSource | undefined;
   private readonly settings: { enabled: boolean } & { -readonly [K in keyof typeof SHIPPER_DEFAULTS]: number };
   private buffer: Entry[] = [];
   private inFlight = 0;
   private flushing: Promise<FlushResult> | null = null;
-  private counters = { sent: 0, failed: 0, dropped: 0 };
+  private counters = { sent: 0, failed: 0, dropped: 0, failedSends: 0 };
   private lastError: ShipError | null = null;
   private lastSuccessAt: number | null = null;
 
@@ -74,6 +80,7 @@ export class CloudWatchShipper {
     this.serviceName = options.serviceName ?? CLOUDWATCH_LOGS_SERVICE;
     this.ownsPool = options.httpPool === undefined;
     this.pool = options.httpPool ?? new HttpPoolManager();
+    this.credentials = options.credentialSource;
     this.client = connectCloudWatch({ ...options, pool: this.pool, serviceName: this.serviceName });
     this.target = {
       client: this.client,
@@ -81,7 +88,17 @@ export class CloudWatchShipper {
       logStream: this.logStream,
       timeoutMs: this.settings.timeoutMs,
       guard: options.guard,
+      credentials: this.credentials,
     };
+  }
+
+  /**
+   * The credential source the configuration asks for: keyless through STS with
+   * AWS_ROLE_ARN, else the AWS key secrets (awsCredentialsFromConfig.ts).
+   * Nothing is fetched until the first flush.
+   */
+  static credentialsFromConfig(cfg: CredentialsConfig): AwsCredentialSource {
+    return awsCredentialSource(cfg);
   }
 
   /** Whether shipping is on. */
@@ -121,7 +138,7 @@ export class CloudWatchShipper {
   }
 
   /** Counters snapshot. */
-  stats(): ShipperStats {
+  stats(): ShipperCounters {
     return {
       enabled: this.settings.enabled,
       buffered: this.buffer.length + this.inFlight,
@@ -142,9 +159,10 @@ export class CloudWatchShipper {
     return this.pool.checkHealth(this.serviceName);
   }
 
-  /** Releases the SDK client, and the pool's sockets when the pool is the shipper's own (tests, shutdown). */
+  /** Releases the SDK client and the credential source, and the pool's sockets when the pool is the shipper's own (tests, shutdown). */
   destroy(): void {
     this.client.destroy();
+    this.credentials?.destroy();
     if (this.ownsPool) this.pool.destroy();
   }
 
@@ -202,6 +220,7 @@ export class CloudWatchShipper {
         }
         return true;
       }
+      this.counters.failedSends++;
       if (attempt.kind === 'data') {
         this.counters.failed += batch.items.length;
         this.lastError = toShipError(FailureKinds.data, attempt.err, now);
@@ -209,6 +228,8 @@ export class CloudWatchShipper {
       }
       if (attempt.kind === 'config') {
         this.lastError = toShipError(FailureKinds.config, attempt.err, now);
+        // Temporary credentials may have been revoked or expired early: the next flush gets new ones.
+        this.credentials?.invalidate();
         return false;
       }
       this.lastError = attempt.error;

@@ -60,6 +60,11 @@ export function registerSecret(value: string | undefined | null): void {
   if (trimmed.length >= MIN_SECRET_LENGTH) registeredSecrets.add(trimmed);
 }
 
+/** Stops masking `value` (a replaced temporary credential), so the set stays small on long-lived instances. */
+export function forgetSecret(value: string | undefined | null): void {
+  if (typeof value === 'string') registeredSecrets.delete(value.trim());
+}
+
 /** Forgets all registered secrets (tests). */
 export function clearRegisteredSecrets(): void {
   registeredSecrets.clear();

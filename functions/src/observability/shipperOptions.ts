@@ -1,6 +1,8 @@
 /** Settings, defaults and stats types of the CloudWatch shipper. */
 import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import type { ShipperStats } from '../api.js';
 import type { HttpPoolManager } from '../resilience/http/index.js';
+import type { AwsCredentialSource } from './awsCredentials.js';
 
 /** Default name of the shipper's service in the HTTP pool manager and the breaker registry. */
 export const CLOUDWATCH_LOGS_SERVICE = 'cloudwatch-logs';
@@ -20,8 +22,14 @@ export interface CloudWatchShipperOptions {
   region: string;
   /** Endpoint URL override (the local endpoint in tests/dev). */
   endpoint?: string;
-  /** Credentials; default: the SDK's default provider chain. */
+  /** Credentials; default: the SDK's default provider chain. Ignored with `credentialSource`. */
   credentials?: CloudWatchLogsClientConfig['credentials'];
+  /**
+   * Cached, lazily refreshed credentials (awsCredentials.ts): got before each
+   * attempt within the flush budget, invalidated when CloudWatch refuses them.
+   * The shipper owns it: `destroy()` releases it.
+   */
+  credentialSource?: AwsCredentialSource;
   /** False turns every call into a no-op (stats still answer). Default true. */
   enabled?: boolean;
   /** Timeout of one HTTP request, ms [VUE_APP_CLOUDWATCH_TIMEOUT]. */
@@ -58,6 +66,14 @@ export const SHIPPER_DEFAULTS = {
   maxBufferedEvents: 10_000,
   flushBudgetMs: 300,
 } as const;
+
+/**
+ * The shipper's counters: the published {@link ShipperStats} and `failedSends`,
+ * the attempts at sending a batch that delivered nothing (no credentials,
+ * network, throttling, 5xx, timeout, breaker, refusal), retries included.
+ * Unlike `failed` (events dropped), these events stay buffered.
+ */
+export type ShipperCounters = ShipperStats & { failedSends: number };
 
 /** What one flush achieved. */
 export interface FlushResult {

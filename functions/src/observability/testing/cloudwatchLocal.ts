@@ -16,7 +16,26 @@ export interface CloudWatchLocal {
     logGroupName: string;
     streams: { logStreamName: string; events: { timestamp: number; message: string }[] }[];
   }[];
-  requests(): { action: string; status: number; at: number; errorType?: string; eventCount?: number }[];
+  requests(): {
+    action: string;
+    status: number;
+    at: number;
+    errorType?: string;
+    eventCount?: number;
+    accessKeyId?: string;
+    sessionToken?: boolean;
+  }[];
+  /** Only these keys pass (signatures checked when a secret is given); reset() goes back to accepting any. */
+  setAuth(auth: { credentials?: KnownCredentials[]; requireSessionToken?: boolean }): void;
+  allowCredentials(credentials: KnownCredentials): void;
+}
+
+/** A key the endpoint accepts. */
+export interface KnownCredentials {
+  accessKeyId: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  expiresAt?: number;
 }
 
 // Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
