@@ -66,8 +66,8 @@ describe('per-user limits', () => {
         version: claim.version,
       });
     };
-    await pay(1); // cold: the claim's transaction, then one read learns the versions
-    expect(calls).toEqual(['payments.claim', 'ledger.warm', 'payments.finalizeFast']);
+    await pay(1); // cold: one read of the user's limits, then the one batched write
+    expect(calls).toEqual(['ledger.userLimits', 'payments.create', 'payments.finalizeFast']);
     calls.length = 0;
     await pay(2); // warm: one batched write each for the claim (payment + limits) and the outcome (+ slot freed)
     expect(calls).toEqual(['payments.create', 'payments.finalizeFast']);

@@ -3,7 +3,8 @@ import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../ap
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
-import { claimStep, finalizeStep, limitedClaimStep, newClaimId } from './ledgerRules.js';
+import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
+import { OptimisticClaims } from './optimisticClaim.js';
 import type {
   Claim,
   FinalizeResult,
@@ -37,14 +38,11 @@ export class FirestoreLedger extends RuleLedger {
     limits?: UserLimitSettings,
   ) {
     super(now, limits);
+    this.optimistic = limits && new OptimisticClaims(runQuery, { payment: docRef, user: userRef }, limits, now);
   }
 
-  /**
-   * Last known state of each user's limits and its update time, so a claim can
-   * ride on one batched write preconditioned on it; a stale copy only costs a
-   * fallback to the transaction. Per instance; bounded.
-   */
-  private readonly userCache = new Map<string, { state: UserLimitState; version: Timestamp }>();
+  /** Claims under per-user limits without a transaction (see optimisticClaim.ts); undefined without limits. */
+  private readonly optimistic: OptimisticClaims | undefined;
 
   protected transactWithUser: TransactWithUser = (transactionId, uid, name, step) =>
     this.runQuery(
@@ -63,7 +61,7 @@ export class FirestoreLedger extends RuleLedger {
           if (write.kind === 'create') tx.create(ref, write.record);
           else if (write.kind === 'update') tx.update(ref, write.fields);
           if (nextUser !== undefined && userId) tx.set(userRef(db, userId), nextUser);
-          if (userId) this.userCache.delete(userId);
+          if (userId) this.optimistic?.forget(userId);
           return result;
         }),
       name,
@@ -76,7 +74,7 @@ export class FirestoreLedger extends RuleLedger {
    */
   override async claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
     const claimId = newClaimId();
-    if (this.limits) return this.limitedClaim(req, leaseMs, claimId, this.limits);
+    if (this.optimistic) return this.limitedClaim(req, leaseMs, claimId, this.optimistic);
     const fresh = claimStep(undefined, req, claimId, this.clock(), leaseMs);
     if (fresh.write.kind === 'create') {
       const record = fresh.write.record;
@@ -99,35 +97,20 @@ export class FirestoreLedger extends RuleLedger {
   }
 
   /**
-   * With per-user limits: one batched write (create the payment, update the
-   * user's limits preconditioned on the cached copy) when the cache is warm;
-   * otherwise, or on any conflict, the transaction that reads both.
+   * With per-user limits: one batched write (the payment's create and the
+   * user's updated limits, preconditioned on the copy they were computed from);
+   * an existing payment is decided from a plain read like the one-write path;
+   * anything else falls back to the transaction that reads both.
    */
-  private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, limits: UserLimitSettings) {
-    const cached = this.userCache.get(req.uid);
-    if (cached) {
-      const now = this.clock();
-      const step = limitedClaimStep(undefined, cached.state, req, claimId, now, leaseMs, limits);
-      if (step.write.kind === 'create') {
-        const record = step.write.record;
-        const written = await this.runQuery(async (db) => {
-          const batch = db.batch();
-          batch.create(docRef(db, req.transactionId), record);
-          batch.update(userRef(db, req.uid), { ...step.user }, { lastUpdateTime: cached.version });
-          try {
-            return await batch.commit();
-          } catch (err) {
-            const status = grpcStatusOf(err);
-            if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return null;
-            throw err;
-          }
-        }, 'payments.create');
-        if (written) {
-          this.remember(req.uid, step.user, written[1]!.writeTime);
-          return { ...step.result, version: written[0]!.writeTime } as Claim;
-        }
+  private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
+    const claimed = await optimistic.claim(req, leaseMs, claimId);
+    if (claimed && claimed !== 'exists') return claimed;
+    if (claimed === 'exists') {
+      const existing = await this.get(req.transactionId);
+      if (existing) {
+        const seen = claimStep(existing, req, claimId, this.clock(), leaseMs);
+        if (seen.write.kind === 'none') return seen.result;
       }
-      this.userCache.delete(req.uid);
     }
     const claim = await super.claim(req, leaseMs, claimId);
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
@@ -148,15 +131,11 @@ export class FirestoreLedger extends RuleLedger {
       },
     ).catch(() => null);
     const [payment, user] = snaps ?? [];
-    if (user?.exists && user.updateTime) this.remember(req.uid, user.data() as UserLimitState, user.updateTime);
+    if (user?.exists && user.updateTime)
+      this.optimistic?.remember(req.uid, user.data() as UserLimitState, user.updateTime);
     const record = payment?.data() as PaymentRecord | undefined;
     if (!payment?.updateTime || record?.claimId !== claim.claimId) return claim;
     return { ...claim, record, version: payment.updateTime };
-  }
-
-  private remember(uid: string, state: UserLimitState, version: Timestamp): void {
-    if (this.userCache.size >= 10_000) this.userCache.clear();
-    this.userCache.set(uid, { state, version });
   }
 
   /**
@@ -180,16 +159,19 @@ export class FirestoreLedger extends RuleLedger {
             if (this.limits) {
               // One batch: the outcome, and the call's in-flight slot freed (as the cached state, when warm).
               const { uid } = expected.record;
-              const cached = this.userCache.get(uid);
+              const cached = this.optimistic?.cached(uid);
               const batch = db.batch();
               batch.update(docRef(db, transactionId), write.fields, { lastUpdateTime: version as Timestamp });
-              const released = cached && release(cached.state, claimId);
-              if (cached && released)
-                batch.update(userRef(db, uid), { ...released }, { lastUpdateTime: cached.version });
-              else batch.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
+              const userVersion = cached?.version;
+              const released = userVersion ? release(cached.state, claimId) : undefined;
+              if (userVersion && released) {
+                batch.update(userRef(db, uid), { ...released }, { lastUpdateTime: userVersion });
+              } else {
+                batch.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
+              }
               const results = await batch.commit();
-              if (released) this.remember(uid, released, results[1]!.writeTime);
-              else this.userCache.delete(uid);
+              if (released) this.optimistic?.remember(uid, released, results[1]!.writeTime);
+              else this.optimistic?.forget(uid);
               return true;
             }
             await docRef(db, transactionId).update(write.fields, { lastUpdateTime: version as Timestamp });

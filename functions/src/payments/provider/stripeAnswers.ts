@@ -45,37 +45,33 @@ function declined(pi: Stripe.PaymentIntent, fallbackCode: string): Extract<Charg
   return { kind: 'declined', chargeId: latestChargeId(pi) ?? e?.charge ?? pi.id, declineCode, ...money(pi) };
 }
 
-const pending = (pi: Stripe.PaymentIntent, state: 'requires_action' | 'processing') =>
-  ({
-    kind: 'pending',
-    state,
-    ...(state === 'requires_action' && pi.client_secret ? { clientSecret: pi.client_secret } : {}),
-  }) as const;
+/** The waiting states (not final at Stripe either), or null. `requires_capture`: authorized, captured later. */
+function waiting(pi: Stripe.PaymentIntent): Extract<ChargeAnswer, { kind: 'pending' }> | null {
+  if (pi.status === 'requires_action') {
+    return {
+      kind: 'pending',
+      state: 'requires_action',
+      ...(pi.client_secret ? { clientSecret: pi.client_secret } : {}),
+    };
+  }
+  return pi.status === 'processing' || pi.status === 'requires_capture'
+    ? { kind: 'pending', state: 'processing' }
+    : null;
+}
 
 /**
  * A PaymentIntent answered by confirm. Only a 200 is definite. After a
  * confirmation, `requires_payment_method` means the attempt failed (Stripe
  * answers a card decline with 402, but a failed authentication or a decline
- * settled later lands here). `requires_capture` (authorized, captured later)
- * is not final. `requires_confirmation` means the confirmation did not happen.
+ * settled later lands here). `requires_confirmation` means the confirmation
+ * did not happen.
  */
 export function chargeAnswerOf(pi: Stripe.PaymentIntent, httpStatus: number): ChargeAnswer {
   if (httpStatus !== 200) return { kind: 'indeterminate', httpStatus };
-  switch (pi.status) {
-    case 'succeeded':
-      return succeeded(pi);
-    case 'requires_action':
-      return pending(pi, 'requires_action');
-    case 'processing':
-    case 'requires_capture':
-      return pending(pi, 'processing');
-    case 'requires_payment_method':
-      return declined(pi, 'declined');
-    case 'canceled':
-      return declined(pi, 'canceled');
-    default:
-      return { kind: 'indeterminate', httpStatus };
-  }
+  if (pi.status === 'succeeded') return succeeded(pi);
+  if (pi.status === 'requires_payment_method') return declined(pi, 'declined');
+  if (pi.status === 'canceled') return declined(pi, 'canceled');
+  return waiting(pi) ?? { kind: 'indeterminate', httpStatus };
 }
 
 /**
@@ -88,21 +84,12 @@ export function chargeAnswerOf(pi: Stripe.PaymentIntent, httpStatus: number): Ch
  * with a failed attempt, and `canceled`, will never be charged: declined.
  */
 export function lookupAnswerOf(pi: Stripe.PaymentIntent): LookupAnswer {
-  switch (pi.status) {
-    case 'succeeded':
-      return { kind: 'found', charge: succeeded(pi) };
-    case 'requires_action':
-      return pending(pi, 'requires_action');
-    case 'processing':
-    case 'requires_capture':
-      return pending(pi, 'processing');
-    case 'requires_payment_method':
-      return pi.last_payment_error ? { kind: 'found', charge: declined(pi, 'declined') } : { kind: 'not-found' };
-    case 'canceled':
-      return { kind: 'found', charge: declined(pi, 'canceled') };
-    default:
-      return { kind: 'not-found' };
+  if (pi.status === 'succeeded') return { kind: 'found', charge: succeeded(pi) };
+  if (pi.status === 'canceled') return { kind: 'found', charge: declined(pi, 'canceled') };
+  if (pi.status === 'requires_payment_method' && pi.last_payment_error) {
+    return { kind: 'found', charge: declined(pi, 'declined') };
   }
+  return waiting(pi) ?? { kind: 'not-found' };
 }
 
 /** The pool's transport error behind an SDK error (StripeConnectionError's `detail`, or a body read's `exception`). */

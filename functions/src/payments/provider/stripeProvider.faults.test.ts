@@ -5,33 +5,22 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
-import { useStripeFake } from '../../webhooks/testing/stripeFake.js';
+import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
 import { PAYMENT_SERVICE } from './genericProvider.js';
 import { holdsSettleWindow, mayBeCharged } from './paymentProvider.js';
 import { NO_RETRY_MS } from './stripeAnswers.js';
-import { StripePrepareError, StripeProvider, type StripeChargeRequest } from './stripeProvider.js';
+import { StripePrepareError, StripeProvider } from './stripeProvider.js';
 
 const KEY = 'sk_test_faults_secret';
 const fake = useStripeFake(KEY);
+const world = useStripeProvider(fake, KEY);
 let http: HttpPoolManager;
 let provider: StripeProvider;
+beforeEach(() => ({ http, provider } = world()));
 
-beforeEach(() => {
-  http = new HttpPoolManager();
-  provider = new StripeProvider(http, { baseUrl: fake().url, apiKey: KEY, maxSockets: 2 });
-});
-afterEach(() => http.destroy());
-
-const request = (transactionId: string, paymentMethodId = 'pm_card_visa'): StripeChargeRequest => ({
-  transactionId,
-  uid: 'u1',
-  amount: 1999,
-  currency: 'USD',
-  paymentMethod: 'credit_card',
-  paymentMethodId,
-});
+const request = stripeRequest;
 
 describe('answers of failure', () => {
   it('a 500 saved after executing is not retryable: the retrieve tells what happened', async () => {

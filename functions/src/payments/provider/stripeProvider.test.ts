@@ -3,31 +3,20 @@
  * HTTP through the real stripe SDK: what each PaymentIntent state and each
  * answer reads as in the port's terms.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
-import { useStripeFake } from '../../webhooks/testing/stripeFake.js';
+import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
 import { PAYMENT_SERVICE } from './genericProvider.js';
 import { StripePrepareError, StripeProvider, type StripeChargeRequest } from './stripeProvider.js';
 
 const KEY = 'sk_test_provider_secret';
 const fake = useStripeFake(KEY);
+const world = useStripeProvider(fake, KEY);
 let http: HttpPoolManager;
 let provider: StripeProvider;
+beforeEach(() => ({ http, provider } = world()));
 
-beforeEach(() => {
-  http = new HttpPoolManager();
-  provider = new StripeProvider(http, { baseUrl: fake().url, apiKey: KEY, maxSockets: 2 });
-});
-afterEach(() => http.destroy());
-
-const request = (transactionId: string, paymentMethodId = 'pm_card_visa', amount = 1999): StripeChargeRequest => ({
-  transactionId,
-  uid: 'u1',
-  amount,
-  currency: 'USD',
-  paymentMethod: 'credit_card',
-  paymentMethodId,
-});
+const request = stripeRequest;
 
 /** Prepares and confirms once; the PaymentIntent id and the answer. */
 async function prepareAndCharge(req: StripeChargeRequest) {
@@ -63,7 +52,7 @@ describe('prepare', () => {
     expect(fake().ledger().requestsByEndpoint).toEqual({});
   });
 
-  it('uses the test PaymentMethod when configured, only with a test key', async () => {
+  it('uses the test PaymentMethod when configured, never with a live key', async () => {
     const dev = new StripeProvider(http, {
       baseUrl: fake().url,
       apiKey: KEY,
@@ -74,7 +63,7 @@ describe('prepare', () => {
     const ref = await dev.prepare(req, 2000);
     expect(await dev.charge(ref, req, 2000)).toMatchObject({ kind: 'declined', declineCode: 'generic_decline' });
     const live = { baseUrl: fake().url, apiKey: 'sk_live_x', maxSockets: 1, testPaymentMethodId: 'pm_card_visa' };
-    expect(() => new StripeProvider(new HttpPoolManager(), live)).toThrow(/test key/);
+    expect(() => new StripeProvider(new HttpPoolManager(), live)).toThrow(/live key/);
   });
 
   it('fails with a safe error when Stripe refuses the PaymentIntent', async () => {

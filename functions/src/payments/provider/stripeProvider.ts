@@ -38,8 +38,8 @@ export interface StripeProviderOptions {
   /**
    * The PaymentMethod confirmed when a request carries no `paymentMethodId`
    * (e.g. `pm_card_visa`, so the admin page's test payments work against test
-   * mode or the fake). Refused with a live key: production payments must name
-   * the customer's own payment method.
+   * mode or the fake). Refused with a live key (`sk_live_`, `rk_live_`):
+   * production payments must name the customer's own payment method.
    */
   testPaymentMethodId?: string;
 }
@@ -82,8 +82,9 @@ export class StripeProvider implements PaymentProvider {
     if (url.pathname !== '/' || url.search !== '') {
       throw new HttpPoolConfigError(PAYMENT_SERVICE, 'a Stripe base URL has no path: use https://api.stripe.com');
     }
-    if (options.testPaymentMethodId !== undefined && !options.apiKey.startsWith('sk_test_')) {
-      throw new HttpPoolConfigError(PAYMENT_SERVICE, 'a default test payment method needs a test key (sk_test_...)');
+    // Live keys (sk_live_, rk_live_) move real money: never with a payment method the customer did not choose.
+    if (options.testPaymentMethodId !== undefined && /^[a-z]{2}_live_/.test(options.apiKey)) {
+      throw new HttpPoolConfigError(PAYMENT_SERVICE, 'a default test payment method is refused with a live key');
     }
     this.testPaymentMethodId = options.testPaymentMethodId;
     const healthTimeoutMs = options.healthTimeoutMs ?? 2000;

@@ -1,0 +1,119 @@
+import type { Firestore, Timestamp } from 'firebase-admin/firestore';
+import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
+import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
+import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { claimStep, limitedClaimStep } from './ledgerRules.js';
+import type { Claim, PaymentRecord, PaymentRequest } from './paymentLedger.js';
+
+/** Where the documents live (FirestoreLedger's collections). */
+export interface ClaimDocs {
+  payment(db: Firestore, transactionId: string): FirebaseFirestore.DocumentReference;
+  user(db: Firestore, uid: string): FirebaseFirestore.DocumentReference;
+}
+
+/** Rounds of read-then-conditional-write before falling back to a transaction. */
+const ROUNDS = 6;
+
+/**
+ * Claims a new payment under per-user limits without a transaction: the
+ * user's limits are read (or taken from this instance's cached copy) and the
+ * claim plus the updated limits are one batched write preconditioned on that
+ * copy's update time. A concurrent change of the user's limits fails the
+ * precondition and the round repeats with a fresh read, so concurrent calls of
+ * one user never wait on each other's locks. Returns null when the payment
+ * already exists or the rounds ran out: the caller decides from there.
+ */
+export class OptimisticClaims {
+  /** Last known limits of each user and their update time; per instance, bounded. */
+  private readonly cache = new Map<string, { state: UserLimitState | undefined; version: Timestamp | null }>();
+
+  constructor(
+    private readonly runQuery: RunQuery,
+    private readonly docs: ClaimDocs,
+    private readonly limits: UserLimitSettings,
+    private readonly clock: () => number,
+  ) {}
+
+  /** The cached copy of a user's limits, when this instance has one. */
+  cached(uid: string): { state: UserLimitState | undefined; version: Timestamp | null } | undefined {
+    return this.cache.get(uid);
+  }
+
+  /** Stores a user's limits as written at `version`. */
+  remember(uid: string, state: UserLimitState, version: Timestamp): void {
+    if (this.cache.size >= 10_000) this.cache.clear();
+    this.cache.set(uid, { state, version });
+  }
+
+  forget(uid: string): void {
+    this.cache.delete(uid);
+  }
+
+  async claim(req: PaymentRequest, leaseMs: number, claimId: string): Promise<Claim | 'exists' | null> {
+    for (let round = 0; round < ROUNDS; round++) {
+      const known = this.cache.get(req.uid) ?? (await this.read(req.uid));
+      // Throws PAYMENT_USER_LIMITED (nothing written) when over a limit; a stale copy is re-read first.
+      let step;
+      try {
+        step = limitedClaimStep(undefined, known.state, req, claimId, this.clock(), leaseMs, this.limits);
+      } catch (err) {
+        if (!this.cache.has(req.uid) || round > 0) throw err;
+        this.cache.delete(req.uid);
+        continue;
+      }
+      if (step.write.kind !== 'create') return null;
+      const record = step.write.record;
+      const next = step.user;
+      const outcome = await this.runQuery(async (db) => {
+        const batch = db.batch();
+        batch.create(this.docs.payment(db, req.transactionId), record);
+        if (known.version) batch.update(this.docs.user(db, req.uid), { ...next }, { lastUpdateTime: known.version });
+        else batch.create(this.docs.user(db, req.uid), next);
+        try {
+          return await batch.commit();
+        } catch (err) {
+          const status = grpcStatusOf(err);
+          if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return status;
+          throw err;
+        }
+      }, 'payments.create');
+      if (Array.isArray(outcome)) {
+        this.remember(req.uid, next, outcome[1]!.writeTime);
+        return { ...step.result, version: outcome[0]!.writeTime } as Claim;
+      }
+      this.cache.delete(req.uid);
+      if (outcome === 'ALREADY_EXISTS' && (await this.paymentExists(req.transactionId))) return 'exists';
+      // The user's limits changed under us (another call of the same user): read again, after a short jitter.
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
+    }
+    return null;
+  }
+
+  private async read(uid: string): Promise<{ state: UserLimitState | undefined; version: Timestamp | null }> {
+    const snap = await this.runQuery((db) => this.docs.user(db, uid).get(), 'ledger.userLimits', { readOnly: true });
+    const known = {
+      state: snap.exists ? (snap.data() as UserLimitState) : undefined,
+      version: snap.exists ? (snap.updateTime ?? null) : null,
+    };
+    this.cache.set(uid, known);
+    return known;
+  }
+
+  private async paymentExists(transactionId: string): Promise<boolean> {
+    const snap = await this.runQuery((db) => this.docs.payment(db, transactionId).get(), 'payments.get', {
+      readOnly: true,
+    });
+    return snap.exists;
+  }
+}
+
+/** The plain-read decision for an existing payment (replay, in progress, other user, other parameters). */
+export function decideExisting(
+  existing: PaymentRecord,
+  req: PaymentRequest,
+  claimId: string,
+  now: number,
+  leaseMs: number,
+) {
+  return claimStep(existing, req, claimId, now, leaseMs);
+}
