@@ -18,8 +18,8 @@ export const MIN_ATTEMPT_MS = 250;
 /** The part of a circuit breaker the payment path uses (FleetCircuitBreaker). */
 export interface PaymentGuard {
   execute<T>(fn: () => Promise<T>, classify: (outcome: Outcome<T>) => Verdict): Promise<T>;
-  /** The breaker as this instance last saw it (no I/O). */
-  snapshot(): { state: BreakerState; nextProbeAt: number | null };
+  /** The breaker as this instance last saw it (no I/O), and when it last read the fleet's state. */
+  snapshot(): { state: BreakerState; nextProbeAt: number | null; syncedAt: number | null };
 }
 
 /** Event sink of the payment path; logging and metrics subscribe to it (runtime.ts). */

@@ -136,7 +136,7 @@ describe('idempotency key retention', () => {
 describe('lease fencing', () => {
   /** A guard that stalls (as a breaker refresh on a saturated pool would) while something else happens. */
   const stallingGuard = (during: () => Promise<void>): PaymentGuard => ({
-    snapshot: () => ({ state: 'closed', nextProbeAt: null }),
+    snapshot: () => ({ state: 'closed', nextProbeAt: null, syncedAt: null }),
     async execute<T>(fn: () => Promise<T>, _classify: (o: Outcome<T>) => Verdict): Promise<T> {
       await during();
       return fn();

@@ -158,6 +158,15 @@ describe('PaymentHandler decision table', () => {
     expect(provider.count('charge')).toBe(0);
   });
 
+  it('a local copy of an open breaker older than a second is refreshed first: a fleet reset takes effect', async () => {
+    await w.store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
+    const { handler } = handlerWith([ok]);
+    await handler.processPayment(pay({ transactionId: 'txn_open' }), 'u1').catch(() => undefined); // sees it open
+    await w.store.transact('payment-service', Transitions.reset(T0 + 10)); // an operator resets it fleet-wide
+    w.clock += 1500;
+    expect(await handler.processPayment(pay(), 'u1')).toMatchObject({ status: 'succeeded' });
+  });
+
   it('ledger write fails after a charge: the caller gets the charge; reconciliation records it later', async () => {
     const { handler, provider } = handlerWith([ok]);
     w.ledger.finalize = () => Promise.reject(Object.assign(new Error('unavailable'), { code: 'DB_QUERY_FAILED' }));

@@ -64,6 +64,9 @@ export interface PaymentHandlerDeps {
 /** Deadline of one lookup, ms. */
 const LOOKUP_TIMEOUT_MS = 3000;
 
+/** Age up to which the breaker's local copy may refuse a payment without asking the fleet. */
+const FRESH_BREAKER_MS = 1000;
+
 /** Keys are used only until this share of the provider's retention has passed (a margin for clock skew). */
 const KEY_SAFE_SHARE = 0.9;
 
@@ -149,10 +152,16 @@ export class PaymentHandler {
     return this.charge(ctx, deadline);
   }
 
-  /** How long the breaker stays open as this instance last saw it; 0 when it may be called. */
+  /**
+   * How long the breaker stays open, from a copy read in the last second; 0 when
+   * it may be called or the copy is older (then the breaker refreshes it on the
+   * call, so a fleet-wide reset reaches this instance within about a second).
+   */
   private breakerOpenFor(): number {
     const b = this.deps.breaker.snapshot();
-    return b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - this.now()) : 0;
+    const now = this.now();
+    const fresh = b.syncedAt !== null && now - b.syncedAt < FRESH_BREAKER_MS;
+    return fresh && b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - now) : 0;
   }
 
   /**
