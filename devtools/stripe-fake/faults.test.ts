@@ -14,6 +14,15 @@ afterEach(() => fake.close());
 
 const { call, create, confirm, control } = clientFor(() => fake.url, KEY);
 
+/** A confirmation whose caller gives up after 300 ms: what it got. */
+function confirmGivingUp(id: string, key: string): Promise<string> {
+  const init = { body: '', key, signal: AbortSignal.timeout(300) };
+  return call('POST', `/v1/payment_intents/${id}/confirm`, init).then(
+    () => 'answered',
+    () => 'no answer',
+  );
+}
+
 async function intent(tx: string, pm?: string): Promise<string> {
   return (await create(tx, pm)).body.id;
 }
@@ -92,15 +101,7 @@ describe('runtime faults', () => {
   it('hang: never answers and executes nothing; the key stays free', async () => {
     const id = await intent('tx-h');
     fake.setFaults({ mode: 'hang', endpoint: 'confirm', count: 1 });
-    const lost = await call('POST', `/v1/payment_intents/${id}/confirm`, {
-      body: '',
-      key: 'tx-h:confirm',
-      signal: AbortSignal.timeout(300),
-    }).then(
-      () => 'answered',
-      () => 'no answer',
-    );
-    expect(lost).toBe('no answer');
+    expect(await confirmGivingUp(id, 'tx-h:confirm')).toBe('no answer');
     expect(fake.ledger().paymentIntents[0]!.status).toBe('requires_confirmation');
     const retry = await confirm(id, 'tx-h:confirm');
     expect(retry.body.status).toBe('succeeded');
@@ -110,15 +111,7 @@ describe('runtime faults', () => {
   it('commit-then-hang: executes and saves, never answers; the same key then gets the saved answer', async () => {
     const id = await intent('tx-ch');
     fake.setFaults({ mode: 'commit-then-hang', endpoint: 'confirm', count: 1 });
-    const lost = await call('POST', `/v1/payment_intents/${id}/confirm`, {
-      body: '',
-      key: 'tx-ch:confirm',
-      signal: AbortSignal.timeout(300),
-    }).then(
-      () => 'answered',
-      () => 'no answer',
-    );
-    expect(lost).toBe('no answer');
+    expect(await confirmGivingUp(id, 'tx-ch:confirm')).toBe('no answer');
     expect(fake.ledger().paymentIntents[0]!.status).toBe('succeeded');
     const replay = await confirm(id, 'tx-ch:confirm');
     expect(replay.body.status).toBe('succeeded');

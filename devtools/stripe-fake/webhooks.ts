@@ -152,7 +152,7 @@ export class WebhookSender {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json; charset=utf-8',
-          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          'User-Agent': 'Stripe/1.0 (stripe-fake)',
           // Signed on the wall clock, not the fake's: a test that moves the fake's clock a day ahead
           // must not make every delivery fall outside the receiver's tolerance.
           'Stripe-Signature': stripeSignature(payload, opts.secret, Math.floor(Date.now() / 1000)),

@@ -4,7 +4,9 @@
  * the real stripe SDK, the webhook's tests sign events with its signer.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { StripeProvider, type StripeChargeRequest } from '../../payments/provider/stripeProvider.js';
+import { HttpPoolManager } from '../../resilience/http/index.js';
 
 /** A PaymentIntent as the fake stores it (the fields the tests read). */
 export interface FakeIntent {
@@ -85,5 +87,27 @@ export function useStripeFake(apiKey: string): () => StripeFake {
   return () => {
     if (!fake) throw new Error('the Stripe fake starts in beforeAll');
     return fake;
+  };
+}
+
+/** A payment of 19.99 USD for `transactionId`, charged to the Stripe PaymentMethod `paymentMethodId`. */
+export function stripeRequest(transactionId: string, paymentMethodId = 'pm_card_visa'): StripeChargeRequest {
+  return { transactionId, uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card', paymentMethodId };
+}
+
+/**
+ * A fresh pool and a StripeProvider on the file's fake (2 sockets) for each
+ * test, the pool destroyed after it. The returned function gives both.
+ */
+export function useStripeProvider(fake: () => StripeFake, apiKey: string) {
+  let current: { http: HttpPoolManager; provider: StripeProvider } | undefined;
+  beforeEach(() => {
+    const http = new HttpPoolManager();
+    current = { http, provider: new StripeProvider(http, { baseUrl: fake().url, apiKey, maxSockets: 2 }) };
+  });
+  afterEach(() => current?.http.destroy());
+  return () => {
+    if (!current) throw new Error('the provider is built in beforeEach');
+    return current;
   };
 }
