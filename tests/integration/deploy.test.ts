@@ -68,7 +68,7 @@ describe('functions/ is self-contained for deploy', () => {
     expect(firebaseJson.functions[0]?.predeploy.join(' ')).toContain('run build');
   });
 
-  it('loads alone and firebase-functions discovery lists the four callables', () => {
+  it('loads alone and firebase-functions discovery lists the five callables', () => {
     const res = discover(
       Object.fromEntries(
         readFileSync(join(dir, '.env'), 'utf8')
@@ -88,6 +88,7 @@ describe('functions/ is self-contained for deploy', () => {
       'getDatabasePoolStatus',
       'processPayment',
       'resetCircuitBreakers',
+      'runReconciliation',
     ]);
     expect(endpoints.processPayment!.secretEnvironmentVariables?.map((s) => s.key)).toContain('PAYMENT_API_KEY');
   });
