@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, sharedFunctionOptions } from './config.js';
+
+/** The ConfigError parseConfig throws for `env`, or a failure when it parses. */
+function rejection(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
 
 describe('parseConfig', () => {
   it('applies the documented defaults when nothing is set', () => {
@@ -23,6 +34,12 @@ describe('parseConfig', () => {
       CIRCUIT_HALF_OPEN_PROBES: 1,
       PAYMENT_MAX_AMOUNT: 1000000,
       CLOUDWATCH_FLUSH_BUDGET_MS: 300,
+      FUNCTIONS_REGION: 'us-central1',
+      FUNCTIONS_MEMORY: '256MiB',
+      FUNCTIONS_CPU: 1,
+      FUNCTIONS_MAX_INSTANCES: 10,
+      PAYMENT_MIN_INSTANCES: 0,
+      CALLABLE_TIMEOUT_SECONDS: 60,
     });
     expect(c.CLOUDWATCH_LOG_GROUP).toBeUndefined();
   });
@@ -46,16 +63,100 @@ describe('parseConfig', () => {
     ['VUE_APP_ENABLE_METRICS', 'maybe'],
     ['PAYMENT_SERVICE_URL', 'not a url'],
     ['CIRCUIT_FAILURE_THRESHOLD', '150'],
+    ['FUNCTIONS_REGION', 'Europe West'],
+    ['FUNCTIONS_REGION', 'europe-west'],
+    ['FUNCTIONS_MEMORY', '256MB'],
+    ['FUNCTIONS_MEMORY', '300MiB'],
+    ['FUNCTIONS_CPU', '0.5'],
+    ['FUNCTIONS_CPU', '3'],
+    ['FUNCTIONS_MAX_INSTANCES', '0'],
+    ['PAYMENT_MIN_INSTANCES', '-1'],
+    ['PAYMENT_MIN_INSTANCES', 'two'],
+    ['CALLABLE_TIMEOUT_SECONDS', '0'],
+    ['CALLABLE_TIMEOUT_SECONDS', '3601'],
   ])('rejects %s=%s naming the variable', (name, value) => {
-    let caught: unknown;
-    try {
-      parseConfig({ [name]: value });
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).code).toBe('CONFIG_INVALID');
-    expect((caught as ConfigError).message).toContain(name);
-    expect((caught as ConfigError).details).toEqual({ variables: [name] });
+    const err = rejection({ [name]: value });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain(name);
+    expect(err.details).toEqual({ variables: [name] });
+  });
+});
+
+describe('deploy settings', () => {
+  it('parses overrides and hands them to every function as options', () => {
+    const c = parseConfig({
+      FUNCTIONS_REGION: 'europe-west1',
+      FUNCTIONS_MEMORY: ' 1GiB ',
+      FUNCTIONS_CPU: '2',
+      FUNCTIONS_MAX_INSTANCES: '20',
+      PAYMENT_MIN_INSTANCES: '2',
+      CALLABLE_TIMEOUT_SECONDS: '120',
+    });
+    expect(c).toMatchObject({ PAYMENT_MIN_INSTANCES: 2, CALLABLE_TIMEOUT_SECONDS: 120 });
+    expect(sharedFunctionOptions(c)).toEqual({ region: 'europe-west1', memory: '1GiB', cpu: 2, maxInstances: 20 });
+  });
+
+  // Defaults: 25000 + 3000 lookup + 2 × 10000 + 300 = 48300 ms.
+  it('accepts a payment path that fits the callable timeout exactly', () => {
+    expect(() => parseConfig({ CALLABLE_TIMEOUT_SECONDS: '56', PAYMENT_TOTAL_TIMEOUT_MS: '32700' })).not.toThrow();
+  });
+
+  it.each([
+    ['a longer payment deadline', { PAYMENT_TOTAL_TIMEOUT_MS: '36701' }],
+    ['a shorter callable timeout', { CALLABLE_TIMEOUT_SECONDS: '48' }],
+    ['slower ledger writes', { VUE_APP_DATABASE_TIMEOUT: '16000' }],
+    ['a longer log flush', { CLOUDWATCH_FLUSH_BUDGET_MS: '12001' }],
+  ])('refuses a payment path that no longer fits: %s, naming the four variables', (_label, env) => {
+    const err = rejection(env);
+    expect(err.message).toMatch(/payment path's worst case.*does not fit CALLABLE_TIMEOUT_SECONDS/);
+    expect(err.details).toEqual({
+      variables: expect.arrayContaining([
+        'CALLABLE_TIMEOUT_SECONDS',
+        'PAYMENT_TOTAL_TIMEOUT_MS',
+        'VUE_APP_DATABASE_TIMEOUT',
+        'CLOUDWATCH_FLUSH_BUDGET_MS',
+      ]) as unknown,
+    });
+  });
+
+  it('states the sum it checked', () => {
+    expect(rejection({ CALLABLE_TIMEOUT_SECONDS: '30' }).message).toContain(
+      '= 48300 ms, does not fit CALLABLE_TIMEOUT_SECONDS (30 s = 30000 ms)',
+    );
+  });
+
+  it("refuses a callable timeout that cuts runReconciliation's 45 s pass short", () => {
+    // The payment path fits (5000 + 3000 + 2 × 10000 + 300 = 28300 ms); the pass needs 45000 + 10000 + 300.
+    const err = rejection({ CALLABLE_TIMEOUT_SECONDS: '50', PAYMENT_TOTAL_TIMEOUT_MS: '5000' });
+    expect(err.message).toContain("runReconciliation's worst case");
+    expect(err.message).not.toContain('payment path');
+    expect(err.details).toEqual({
+      variables: ['CALLABLE_TIMEOUT_SECONDS', 'VUE_APP_DATABASE_TIMEOUT', 'CLOUDWATCH_FLUSH_BUDGET_MS'],
+    });
+  });
+
+  it('refuses more warm payment instances than the instance cap', () => {
+    expect(() => parseConfig({ PAYMENT_MIN_INSTANCES: '10' })).not.toThrow();
+    expect(rejection({ PAYMENT_MIN_INSTANCES: '11' }).details).toEqual({
+      variables: ['PAYMENT_MIN_INSTANCES', 'FUNCTIONS_MAX_INSTANCES'],
+    });
+  });
+
+  it.each([
+    ['8GiB', '1', false],
+    ['8GiB', '2', true],
+    ['1GiB', '4', false],
+    ['2GiB', '4', true],
+    ['32GiB', '6', false],
+    ['32GiB', '8', true],
+  ])('memory %s with %s vCPU: allowed %s', (memory, cpu, allowed) => {
+    const env = { FUNCTIONS_MEMORY: memory, FUNCTIONS_CPU: cpu };
+    if (allowed) expect(sharedFunctionOptions(parseConfig(env))).toMatchObject({ memory, cpu: Number(cpu) });
+    else expect(rejection(env).details).toEqual({ variables: ['FUNCTIONS_MEMORY', 'FUNCTIONS_CPU'] });
+  });
+
+  it('keeps the scheduled pass inside its 300 s timeout', () => {
+    expect(() => parseConfig({ RECONCILE_BUDGET_MS: '270000' })).not.toThrow();
+    expect(rejection({ RECONCILE_BUDGET_MS: '270001' }).message).toContain('300 s schedule timeout');
   });
 });

@@ -9,6 +9,15 @@ import { AppError } from './errors.js';
  * established names, kept even though they configure the backend. A malformed value
  * fails loudly with the variable's name; it never becomes NaN. The payment API
  * key is a secret and is NOT part of this object (see `secrets.ts`).
+ *
+ * The same parse runs at deploy discovery: `firebase deploy` loads
+ * functions/.env and .env.<projectId> (never .env.local) into the process that
+ * loads this code to list the functions, and each function's options (region,
+ * memory, cpu, instances, timeout) are read when it is defined. Plain variables
+ * are used rather than firebase-functions params (`defineInt`, ...) because
+ * params reach discovery as placeholders resolved by the CLI afterwards: the
+ * cross-variable checks below (the payment path must fit the callable timeout)
+ * could then only run at cold start, after a bad setting was already deployed.
  */
 const positiveInt = (unit: string) =>
   z
@@ -32,7 +41,59 @@ const httpUrl = z
 
 const optionalText = z.string().trim().min(1).optional();
 
+const wholeNumber = (unit: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number, 0 or more (${unit})`)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), `must be a whole number, 0 or more (${unit})`);
+
+/** Memory sizes of a 2nd-gen function (firebase-functions' MemoryOption), smallest first. */
+export const FUNCTION_MEMORY_SIZES = [
+  '128MiB',
+  '256MiB',
+  '512MiB',
+  '1GiB',
+  '2GiB',
+  '4GiB',
+  '8GiB',
+  '16GiB',
+  '32GiB',
+] as const;
+
+/**
+ * Whole vCPUs only: below 1 vCPU Cloud Run forces a concurrency of 1, so every
+ * instance would serve one call at a time and its pools would sit idle.
+ */
+const FUNCTION_CPUS = ['1', '2', '4', '6', '8'] as const;
+
+/** Timeout of the scheduled reconciliation; RECONCILE_BUDGET_MS must leave a tenth of it for the rest. */
+export const SCHEDULE_TIMEOUT_SECONDS = 300;
+
 const schema = z.object({
+  // Deploy settings: also read by deploy discovery, which records them as the functions' options.
+  FUNCTIONS_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z]+(-[a-z]+)+\d+$/, 'must be a Cloud Functions region such as us-central1 or europe-west1')
+    .default('us-central1'),
+  FUNCTIONS_MEMORY: z
+    .string()
+    .trim()
+    .pipe(z.enum(FUNCTION_MEMORY_SIZES, { error: `must be one of ${FUNCTION_MEMORY_SIZES.join(', ')}` }))
+    .default('256MiB'),
+  FUNCTIONS_CPU: z
+    .string()
+    .trim()
+    .pipe(z.enum(FUNCTION_CPUS, { error: `must be one of ${FUNCTION_CPUS.join(', ')} (whole vCPUs)` }))
+    .transform(Number)
+    .default(1),
+  FUNCTIONS_MAX_INSTANCES: positiveInt('instances').default(10),
+  PAYMENT_MIN_INSTANCES: wholeNumber('instances').default(0),
+  CALLABLE_TIMEOUT_SECONDS: positiveInt('seconds')
+    .refine((n) => n <= 3600, 'must be at most 3600, the longest timeout of a callable')
+    .default(60),
   VUE_APP_PAYMENT_TIMEOUT: positiveInt('milliseconds').default(5000),
   VUE_APP_PAYMENT_RETRY_ATTEMPTS: positiveInt('attempts').default(3),
   PAYMENT_TOTAL_TIMEOUT_MS: positiveInt('milliseconds').default(25_000),
@@ -41,7 +102,10 @@ const schema = z.object({
   PAYMENT_SETTLE_MS: positiveInt('milliseconds').default(60_000),
   PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
   RECONCILE_BUDGET_MS: positiveInt('milliseconds')
-    .refine((n) => n <= 270_000, 'must leave room inside the 300 s schedule timeout (at most 270000)')
+    .refine(
+      (n) => n <= SCHEDULE_TIMEOUT_SECONDS * 900,
+      `must leave room inside the ${SCHEDULE_TIMEOUT_SECONDS} s schedule timeout (at most ${SCHEDULE_TIMEOUT_SECONDS * 900})`,
+    )
     .default(240_000),
   VUE_APP_MAX_CONNECTIONS: positiveInt('connections').default(10),
   VUE_APP_CONNECTION_TIMEOUT: positiveInt('milliseconds').default(30_000),
@@ -111,13 +175,97 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     CONFIG_VARIABLES.map((k) => [k, env[k] === undefined || env[k].trim() === '' ? undefined : env[k]]),
   );
   const result = schema.safeParse(present);
-  if (result.success) return result.data;
+  if (result.success) return checkDeployFit(result.data);
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     return `${name} ${issue.message}, got ${JSON.stringify(present[name])}`;
   });
   const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, names);
+}
+
+/** Longest provider lookup after an attempt left a payment's outcome open (ms). */
+export const PAYMENT_LOOKUP_MS = 3000;
+/** Time one runReconciliation pass may take inside the callable timeout (ms). */
+export const RUN_RECONCILIATION_BUDGET_MS = 45_000;
+
+/** Memory (MiB) Cloud Run allows with each whole vCPU count. */
+const MEMORY_MIB_PER_CPU: Record<number, [min: number, max: number]> = {
+  1: [128, 4096],
+  2: [128, 8192],
+  4: [2048, 16384],
+  6: [4096, 24576],
+  8: [4096, 32768],
+};
+const mebibytes = (size: string) => (size.endsWith('GiB') ? parseFloat(size) * 1024 : parseFloat(size));
+
+/**
+ * Settings that are each valid but do not fit together. Checked here, so that
+ * deploy discovery refuses them before anything is uploaded, rather than the
+ * platform cutting a payment off in production.
+ */
+function checkDeployFit(c: Config): Config {
+  const problems: { message: string; variables: (keyof Config)[] }[] = [];
+  const timeoutMs = c.CALLABLE_TIMEOUT_SECONDS * 1000;
+  const callable = `CALLABLE_TIMEOUT_SECONDS (${c.CALLABLE_TIMEOUT_SECONDS} s = ${timeoutMs} ms)`;
+  // A payment: its attempts, one lookup, the claim and the final ledger write, then the log flush.
+  const payment =
+    c.PAYMENT_TOTAL_TIMEOUT_MS + PAYMENT_LOOKUP_MS + 2 * c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+  if (payment > timeoutMs) {
+    problems.push({
+      message:
+        `the payment path's worst case, PAYMENT_TOTAL_TIMEOUT_MS (${c.PAYMENT_TOTAL_TIMEOUT_MS}) + provider lookup (${PAYMENT_LOOKUP_MS}) ` +
+        `+ 2 × VUE_APP_DATABASE_TIMEOUT (2 × ${c.VUE_APP_DATABASE_TIMEOUT}) + CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) ` +
+        `= ${payment} ms, does not fit ${callable}: raise CALLABLE_TIMEOUT_SECONDS or lower the others`,
+      variables: [
+        'CALLABLE_TIMEOUT_SECONDS',
+        'PAYMENT_TOTAL_TIMEOUT_MS',
+        'VUE_APP_DATABASE_TIMEOUT',
+        'CLOUDWATCH_FLUSH_BUDGET_MS',
+      ],
+    });
+  }
+  // runReconciliation: its pass, the ledger health query after it, then the log flush.
+  const reconcile = RUN_RECONCILIATION_BUDGET_MS + c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+  if (reconcile > timeoutMs) {
+    problems.push({
+      message:
+        `runReconciliation's worst case, its ${RUN_RECONCILIATION_BUDGET_MS} ms pass + VUE_APP_DATABASE_TIMEOUT (${c.VUE_APP_DATABASE_TIMEOUT}) ` +
+        `+ CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) = ${reconcile} ms, does not fit ${callable}`,
+      variables: ['CALLABLE_TIMEOUT_SECONDS', 'VUE_APP_DATABASE_TIMEOUT', 'CLOUDWATCH_FLUSH_BUDGET_MS'],
+    });
+  }
+  if (c.PAYMENT_MIN_INSTANCES > c.FUNCTIONS_MAX_INSTANCES) {
+    problems.push({
+      message: `PAYMENT_MIN_INSTANCES (${c.PAYMENT_MIN_INSTANCES}) exceeds FUNCTIONS_MAX_INSTANCES (${c.FUNCTIONS_MAX_INSTANCES})`,
+      variables: ['PAYMENT_MIN_INSTANCES', 'FUNCTIONS_MAX_INSTANCES'],
+    });
+  }
+  const [minMiB, maxMiB] = MEMORY_MIB_PER_CPU[c.FUNCTIONS_CPU]!;
+  const memory = mebibytes(c.FUNCTIONS_MEMORY);
+  if (memory < minMiB || memory > maxMiB) {
+    problems.push({
+      message: `FUNCTIONS_MEMORY (${c.FUNCTIONS_MEMORY}) is outside ${minMiB}-${maxMiB} MiB, what Cloud Run allows with FUNCTIONS_CPU (${c.FUNCTIONS_CPU})`,
+      variables: ['FUNCTIONS_MEMORY', 'FUNCTIONS_CPU'],
+    });
+  }
+  if (problems.length === 0) return c;
+  const names = [...new Set(problems.flatMap((p) => p.variables))];
+  throw new ConfigError(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, names);
+}
+
+/**
+ * The options every deployed function shares. A function's options are read
+ * once, when it is defined at module load, which is when deploy discovery
+ * records them; so they come from the same parsed config as everything else.
+ */
+export function sharedFunctionOptions(c: Config) {
+  return {
+    region: c.FUNCTIONS_REGION,
+    memory: c.FUNCTIONS_MEMORY,
+    cpu: c.FUNCTIONS_CPU,
+    maxInstances: c.FUNCTIONS_MAX_INSTANCES,
+  };
 }
 
 let cached: Config | undefined;

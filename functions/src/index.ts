@@ -1,13 +1,15 @@
 /**
  * Cloud Functions entry point: exports only the deployed functions (the five
  * callables and the payment reconciliation schedule). Configuration is
- * parsed here, at cold start, so a malformed variable fails loudly by name.
+ * parsed here, at cold start and at deploy discovery, so a malformed variable
+ * fails loudly by name before any function is defined. Each function takes its
+ * deploy options (region, memory, cpu, instances, timeout) from that config
+ * itself (`sharedFunctionOptions`), not from setGlobalOptions: onCall reads
+ * global options the moment it runs, so they would depend on import order.
  */
-import { setGlobalOptions } from 'firebase-functions/v2';
 import { config } from './config.js';
 
 config();
-setGlobalOptions({ maxInstances: 10 });
 
 export { processPayment } from './callables/processPayment.js';
 export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';

@@ -1,22 +1,30 @@
 import { initializeApp } from 'firebase/app';
-import { connectAuthEmulator, getAuth } from 'firebase/auth';
+import {
+  browserLocalPersistence,
+  browserSessionPersistence,
+  connectAuthEmulator,
+  indexedDBLocalPersistence,
+  initializeAuth,
+} from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
+import { webConfig } from './lib/buildEnv';
 
 /**
  * The Firebase client. In development (`vite dev`, or a build made with
- * VITE_USE_EMULATORS=true) it talks to the local emulators on 127.0.0.1.
+ * VITE_USE_EMULATORS=true) it talks to the local emulators on 127.0.0.1 as the
+ * demo project; any other page needs its project's settings (lib/buildEnv.ts).
  */
-const env = import.meta.env;
-export const useEmulators = env.VITE_USE_EMULATORS ? env.VITE_USE_EMULATORS === 'true' : env.DEV;
-const projectId = env.VITE_FIREBASE_PROJECT_ID ?? 'demo-payments';
+const cfg = webConfig(import.meta.env, import.meta.env.DEV);
+export const useEmulators = cfg.emulators;
 
-export const app = initializeApp({
-  apiKey: env.VITE_FIREBASE_API_KEY ?? 'demo-api-key',
-  projectId,
-  authDomain: env.VITE_FIREBASE_AUTH_DOMAIN ?? `${projectId}.firebaseapp.com`,
+export const app = initializeApp({ apiKey: cfg.apiKey, projectId: cfg.projectId, authDomain: cfg.authDomain });
+// getAuth() would also install the popup/redirect resolver, which loads apis.google.com scripts and an
+// authDomain iframe on Safari and mobile browsers. The page signs in with email and password only, so
+// without it the Content-Security-Policy (firebase.json) needs neither.
+export const auth = initializeAuth(app, {
+  persistence: [indexedDBLocalPersistence, browserLocalPersistence, browserSessionPersistence],
 });
-export const auth = getAuth(app);
-export const functions = getFunctions(app);
+export const functions = getFunctions(app, cfg.functionsRegion);
 
 if (useEmulators) {
   const host = typeof location !== 'undefined' && location.hostname === 'localhost' ? 'localhost' : '127.0.0.1';

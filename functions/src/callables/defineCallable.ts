@@ -4,7 +4,7 @@ import { config, sharedFunctionOptions, type Config } from '../config.js';
 import { afterCall } from '../housekeeping.js';
 import { logEvent } from '../observability/logger.js';
 import { runtime, type Runtime } from '../runtime.js';
-import { paymentApiKey } from '../secrets.js';
+import { functionSecrets } from '../secrets.js';
 import { toHttpsError } from './toHttpsError.js';
 
 /** Who may call a callable. */
@@ -34,7 +34,7 @@ export function defineCallable<T>(
     ...sharedFunctionOptions(cfg),
     minInstances: minInstances(name, cfg),
     timeoutSeconds: cfg.CALLABLE_TIMEOUT_SECONDS,
-    secrets: [paymentApiKey],
+    secrets: functionSecrets,
   };
   return onCall(options, async (request) => {
     const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);

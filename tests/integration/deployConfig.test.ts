@@ -1,0 +1,226 @@
+// Deploy settings reach deploy discovery: functions/ loaded alone with production
+// dependencies and only the env files `firebase deploy` reads (.env and
+// .env.<projectId>; never .env.local or .secret.local) lists every function with
+// the region, memory, cpu, instances, timeout and secrets those files configure.
+// Also: the stats snapshots carry the Timestamp field the README's TTL policy names.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Timestamp } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminDb } from './admin.js';
+import { USERS, session } from './client.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const FUNCTIONS = join(ROOT, 'functions');
+const PROJECT = 'prod-payments';
+const FUNCTION_NAMES = [
+  'getConnectionPoolStats',
+  'getDatabasePoolStatus',
+  'processPayment',
+  'reconcilePayments',
+  'resetCircuitBreakers',
+  'runReconciliation',
+];
+
+/** What firebase-functions discovery writes to FUNCTIONS_MANIFEST_OUTPUT_PATH (the parts checked). */
+interface Endpoint {
+  region: string[];
+  availableMemoryMb: number;
+  cpu: number;
+  minInstances: number | null;
+  maxInstances: number;
+  timeoutSeconds: number;
+  secretEnvironmentVariables?: { key: string }[];
+  callableTrigger?: object;
+  scheduleTrigger?: { schedule: string };
+}
+interface Manifest {
+  endpoints: Record<string, Endpoint>;
+}
+/** firebase-tools' own env-file loader, the one `firebase deploy` calls before discovery. */
+interface FunctionsEnv {
+  loadUserEnvs(opts: { functionsSource: string; projectId: string; projectDir: string }): Record<string, string>;
+}
+const functionsEnv = createRequire(import.meta.url)('firebase-tools/lib/functions/env.js') as FunctionsEnv;
+
+/**
+ * Production dependencies of functions/, installed once per package.json content
+ * under .cache/ and reused by later runs (delete .cache/deploy-functions to force
+ * a fresh install). Returns the node_modules folder.
+ */
+function productionModules(): string {
+  const pkg = readFileSync(join(FUNCTIONS, 'package.json'));
+  const dir = join(ROOT, '.cache', 'deploy-functions', createHash('sha256').update(pkg).digest('hex').slice(0, 16));
+  if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules');
+  // Installed beside, then renamed: an interrupted install never looks complete.
+  const staging = `${dir}.${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'package.json'), pkg);
+  const res = spawnSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: staging,
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
+  if (res.status !== 0) throw new Error(`npm install --omit=dev of functions/package.json failed (${res.status})`);
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another run finished first
+  }
+  return join(dir, 'node_modules');
+}
+
+let modules: string;
+const dirs: string[] = [];
+
+/**
+ * Copies functions/ as deploy uploads it (package.json, lib, .env) plus the given
+ * extra files into a temp dir, loads the env files as `firebase deploy` does and
+ * runs discovery there.
+ */
+function discover(extraFiles: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'functions-deploy-config-'));
+  dirs.push(dir);
+  for (const f of ['package.json', 'lib', '.env']) cpSync(join(FUNCTIONS, f), join(dir, f), { recursive: true });
+  symlinkSync(modules, join(dir, 'node_modules'));
+  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
+  const userEnvs = functionsEnv.loadUserEnvs({ functionsSource: dir, projectId: PROJECT, projectDir: dir });
+  const out = join(dir, 'manifest.json');
+  const res = spawnSync(
+    process.execPath,
+    [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...userEnvs,
+        FIREBASE_CONFIG: JSON.stringify({ projectId: PROJECT }),
+        GCLOUD_PROJECT: PROJECT,
+        FUNCTIONS_MANIFEST_OUTPUT_PATH: out,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  const manifest = res.status === 0 && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Manifest) : null;
+  return { ...res, userEnvs, endpoints: manifest?.endpoints ?? {} };
+}
+
+/** "256MiB" / "1GiB" as the manifest's availableMemoryMb. */
+const mebibytes = (size: string) => (size.endsWith('GiB') ? Number.parseFloat(size) * 1024 : Number.parseFloat(size));
+
+/** Checks every function against the deploy settings in `env` (the loaded env files) and the secrets it must mount. */
+function expectConfigured(
+  endpoints: Record<string, Endpoint>,
+  env: Record<string, string>,
+  secrets = ['PAYMENT_API_KEY'],
+) {
+  expect(Object.keys(endpoints).sort()).toEqual(FUNCTION_NAMES);
+  for (const [name, e] of Object.entries(endpoints)) {
+    const scheduled = name === 'reconcilePayments';
+    // Unset (null) minInstances is the platform's default, 0.
+    expect({ name, ...e, minInstances: e.minInstances ?? 0 }).toMatchObject({
+      name,
+      region: [env.FUNCTIONS_REGION],
+      availableMemoryMb: mebibytes(env.FUNCTIONS_MEMORY!),
+      cpu: Number(env.FUNCTIONS_CPU),
+      maxInstances: Number(env.FUNCTIONS_MAX_INSTANCES),
+      minInstances: name === 'processPayment' ? Number(env.PAYMENT_MIN_INSTANCES) : 0,
+      timeoutSeconds: scheduled ? 300 : Number(env.CALLABLE_TIMEOUT_SECONDS),
+    });
+    expect(e.secretEnvironmentVariables?.map((s) => s.key)).toEqual(secrets);
+    if (scheduled) expect(e.scheduleTrigger?.schedule).toBe('every 5 minutes');
+    else expect(e.callableTrigger).toEqual({});
+  }
+}
+
+describe('deploy settings reach firebase-functions discovery', () => {
+  beforeAll(() => {
+    modules = productionModules();
+  }, 660_000);
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('lists every function with the settings of functions/.env', () => {
+    const res = discover();
+    expect(res.stderr).not.toMatch(/Cannot find module/);
+    expect(res.status).toBe(0);
+    expect(res.userEnvs).toMatchObject({ FUNCTIONS_REGION: 'us-central1', PAYMENT_MIN_INSTANCES: '0' });
+    expectConfigured(res.endpoints, res.userEnvs);
+  });
+
+  it('applies a .env.<projectId> override and ignores the emulator-only files', () => {
+    const res = discover({
+      [`.env.${PROJECT}`]: 'FUNCTIONS_REGION=europe-west1\nPAYMENT_MIN_INSTANCES=2\nCALLABLE_TIMEOUT_SECONDS=90\n',
+      // Emulator-only files: a deploy must not read them.
+      '.env.local': 'FUNCTIONS_REGION=asia-east1\nPAYMENT_MIN_INSTANCES=7\n',
+      '.secret.local': 'PAYMENT_API_KEY=must-not-be-read\n',
+    });
+    expect(res.status).toBe(0);
+    expect(res.userEnvs).not.toHaveProperty('PAYMENT_API_KEY');
+    expect(res.userEnvs).toMatchObject({ FUNCTIONS_REGION: 'europe-west1', PAYMENT_MIN_INSTANCES: '2' });
+    expectConfigured(res.endpoints, res.userEnvs);
+    expect(res.endpoints.processPayment).toMatchObject({
+      region: ['europe-west1'],
+      minInstances: 2,
+      timeoutSeconds: 90,
+    });
+  });
+
+  it('mounts the AWS key secrets in every function once CloudWatch ships with access keys, and not with a role', () => {
+    const cloudwatch = 'CLOUDWATCH_LOG_GROUP=/payments/prod\nAWS_REGION=eu-west-1\n';
+    const keys = discover({ [`.env.${PROJECT}`]: cloudwatch });
+    expect(keys.status).toBe(0);
+    expectConfigured(keys.endpoints, keys.userEnvs, ['PAYMENT_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    const role = discover({
+      [`.env.${PROJECT}`]: `${cloudwatch}AWS_ROLE_ARN=arn:aws:iam::123456789012:role/payments-cloudwatch\n`,
+    });
+    expect(role.status).toBe(0);
+    expectConfigured(role.endpoints, role.userEnvs);
+  });
+
+  it('refuses settings whose payment path does not fit the callable timeout, naming them', () => {
+    const res = discover({ [`.env.${PROJECT}`]: 'CALLABLE_TIMEOUT_SECONDS=30\n' });
+    expect(res.status).not.toBe(0);
+    const output = `${res.stdout}${res.stderr}`;
+    for (const name of ['CALLABLE_TIMEOUT_SECONDS', 'PAYMENT_TOTAL_TIMEOUT_MS', 'VUE_APP_DATABASE_TIMEOUT']) {
+      expect(output).toContain(name);
+    }
+  });
+});
+
+describe('retention: the field the TTL policy names', () => {
+  it('stats snapshots in instances/ carry expiresAt as a Firestore Timestamp after updatedAt', async () => {
+    const started = Date.now();
+    const admin = await session(USERS.admin);
+    await admin.call('getDatabasePoolStatus', {}); // publishes this instance's snapshot when due
+    await admin.close();
+    const snap = await adminDb()
+      .collection('instances')
+      .where('updatedAt', '>=', started - 120_000)
+      .get();
+    expect(snap.size).toBeGreaterThan(0);
+    for (const doc of snap.docs) {
+      const { expiresAt, updatedAt } = doc.data() as { expiresAt: unknown; updatedAt: number };
+      // A TTL policy ignores a field that is not a Timestamp: the snapshots would never be deleted.
+      expect(expiresAt).toBeInstanceOf(Timestamp);
+      expect((expiresAt as Timestamp).toMillis()).toBeGreaterThan(updatedAt);
+    }
+  });
+});

@@ -1,0 +1,135 @@
+// @vitest-environment node
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { functionsRegion, missingSettings, webConfig } from './buildEnv';
+
+const PRODUCTION = {
+  VITE_FIREBASE_API_KEY: 'AIza-test',
+  VITE_FIREBASE_PROJECT_ID: 'acme-payments',
+  VITE_FIREBASE_AUTH_DOMAIN: 'acme-payments.firebaseapp.com',
+};
+
+describe('missingSettings', () => {
+  it('names each missing web setting', () => {
+    expect(missingSettings({})).toEqual([
+      'VITE_FIREBASE_API_KEY',
+      'VITE_FIREBASE_PROJECT_ID',
+      'VITE_FIREBASE_AUTH_DOMAIN',
+    ]);
+    expect(missingSettings({ ...PRODUCTION, VITE_FIREBASE_AUTH_DOMAIN: '  ' })).toEqual(['VITE_FIREBASE_AUTH_DOMAIN']);
+    expect(missingSettings(PRODUCTION)).toEqual([]);
+  });
+
+  it('asks for the App Check site key only once App Check is enforced', () => {
+    expect(missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'false' })).toEqual([]);
+    expect(missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true' })).toEqual(['VITE_APPCHECK_SITE_KEY']);
+    expect(
+      missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true', VITE_APPCHECK_SITE_KEY: '6Lc-test' }),
+    ).toEqual([]);
+  });
+});
+
+describe('webConfig', () => {
+  it('falls back to the demo project only for the emulators', () => {
+    expect(webConfig({}, true)).toEqual({
+      emulators: true,
+      apiKey: 'demo-api-key',
+      projectId: 'demo-payments',
+      authDomain: 'demo-payments.firebaseapp.com',
+      functionsRegion: 'us-central1',
+    });
+    expect(webConfig({ VITE_USE_EMULATORS: 'true' }, false).projectId).toBe('demo-payments');
+  });
+
+  it('refuses a page for a real project without its settings, naming them', () => {
+    expect(() => webConfig({}, false)).toThrow(
+      /VITE_FIREBASE_API_KEY, VITE_FIREBASE_PROJECT_ID, VITE_FIREBASE_AUTH_DOMAIN/,
+    );
+    expect(() => webConfig({ VITE_USE_EMULATORS: 'false' }, true)).toThrow(/VITE_FIREBASE_API_KEY/);
+  });
+
+  it('uses the settings of a real project', () => {
+    expect(webConfig({ ...PRODUCTION, VITE_FUNCTIONS_REGION: 'europe-west1' }, false)).toEqual({
+      emulators: false,
+      apiKey: 'AIza-test',
+      projectId: 'acme-payments',
+      authDomain: 'acme-payments.firebaseapp.com',
+      functionsRegion: 'europe-west1',
+    });
+  });
+});
+
+describe('functionsRegion', () => {
+  it("follows the functions' FUNCTIONS_REGION, us-central1 when unset", () => {
+    expect(functionsRegion({}, {})).toBe('us-central1');
+    expect(functionsRegion({}, { FUNCTIONS_REGION: 'europe-west1' })).toBe('europe-west1');
+    expect(functionsRegion({ VITE_FUNCTIONS_REGION: 'europe-west1' }, { FUNCTIONS_REGION: 'europe-west1' })).toBe(
+      'europe-west1',
+    );
+  });
+
+  it('refuses a VITE_FUNCTIONS_REGION other than the deployed one', () => {
+    expect(() => functionsRegion({ VITE_FUNCTIONS_REGION: 'europe-west1' }, {})).toThrow(
+      /VITE_FUNCTIONS_REGION is europe-west1 but the functions deploy to us-central1/,
+    );
+  });
+});
+
+describe('vite build for a real project', () => {
+  const WEB = new URL('../../', import.meta.url).pathname;
+  const VITE = new URL('../../../node_modules/vite/bin/vite.js', import.meta.url).pathname;
+  const outDirs: string[] = [];
+  afterAll(() => {
+    for (const d of outDirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** `vite build` into a temp dir (never web/dist, which the Hosting emulator serves), with only `env` set. */
+  function build(env: Record<string, string>) {
+    const outDir = mkdtempSync(join(tmpdir(), 'web-build-'));
+    outDirs.push(outDir);
+    // A mode with no web/.env.<mode> file, so a developer's .env.production.local cannot hide a missing setting.
+    const args = [VITE, 'build', '--mode', 'settings-check', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
+    const res = spawnSync(process.execPath, args, {
+      cwd: WEB,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { ...res, output: `${res.stdout}${res.stderr}`, outDir };
+  }
+
+  it('fails naming every missing setting', () => {
+    const res = build({});
+    expect(res.status).not.toBe(0);
+    expect(res.output).toMatch(
+      /VITE_FIREBASE_API_KEY, VITE_FIREBASE_PROJECT_ID, VITE_FIREBASE_AUTH_DOMAIN are not set/,
+    );
+  }, 120_000);
+
+  it('fails naming the App Check site key once App Check is enforced', () => {
+    const res = build({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true' });
+    expect(res.status).not.toBe(0);
+    expect(res.output).toMatch(/VITE_APPCHECK_SITE_KEY is not set/);
+  }, 120_000);
+
+  it("fails when VITE_FUNCTIONS_REGION differs from the functions' region", () => {
+    const res = build({ ...PRODUCTION, VITE_FUNCTIONS_REGION: 'asia-east1' });
+    expect(res.status).not.toBe(0);
+    expect(res.output).toContain('VITE_FUNCTIONS_REGION is asia-east1');
+  }, 120_000);
+
+  it('builds with the settings, bound to that project', () => {
+    const res = build(PRODUCTION);
+    expect(res.output).not.toMatch(/error/i);
+    expect(res.status).toBe(0);
+    const assets = join(res.outDir, 'assets');
+    const bundle = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(assets, f), 'utf8'))
+      .join('\n');
+    expect(bundle).toContain('acme-payments.firebaseapp.com');
+  }, 120_000);
+});
