@@ -213,6 +213,12 @@ export interface ShipperStats {
   failed: number;
   /** Events discarded because the buffer was full (oldest first). */
   dropped: number;
+  /**
+   * Attempts at sending a batch that delivered nothing (no credentials,
+   * network, throttling, 5xx, timeout, breaker, refusal); those events stay
+   * buffered. Unlike `failed`, nothing was lost.
+   */
+  failedSends: number;
   /** Most recent failure, or null if none yet. */
   lastError: { code: string; message: string; at: number } | null;
   /** Last accepted PutLogEvents, or null if none yet. */

@@ -67,13 +67,8 @@ export const SHIPPER_DEFAULTS = {
   flushBudgetMs: 300,
 } as const;
 
-/**
- * The shipper's counters: the published {@link ShipperStats} and `failedSends`,
- * the attempts at sending a batch that delivered nothing (no credentials,
- * network, throttling, 5xx, timeout, breaker, refusal), retries included.
- * Unlike `failed` (events dropped), these events stay buffered.
- */
-export type ShipperCounters = ShipperStats & { failedSends: number };
+/** The shipper's counters, as published (`failedSends` included). */
+export type ShipperCounters = ShipperStats;
 
 /** What one flush achieved. */
 export interface FlushResult {

@@ -92,6 +92,7 @@ describe('fleet totals', () => {
       sent: 10,
       failed: 0,
       dropped: 0,
+      failedSends: 1,
       lastError: null,
       lastSuccessAt: null,
       ...over,
@@ -100,7 +101,15 @@ describe('fleet totals', () => {
       shipper({ sent: 5, lastError: { code: 'THROTTLED', message: 'slow down', at: 200 }, lastSuccessAt: 300 }),
       shipper({ sent: 7, failed: 2, lastError: { code: 'NETWORK', message: 'reset', at: 100 }, lastSuccessAt: 900 }),
     ]);
-    expect(total).toMatchObject({ enabled: true, buffered: 2, sent: 12, failed: 2, dropped: 0, lastSuccessAt: 900 });
+    expect(total).toMatchObject({
+      enabled: true,
+      buffered: 2,
+      sent: 12,
+      failed: 2,
+      dropped: 0,
+      failedSends: 2,
+      lastSuccessAt: 900,
+    });
     expect(total?.lastError?.code).toBe('THROTTLED');
     expect(sumShippers([])).toBeNull();
   });

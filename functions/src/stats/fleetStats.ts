@@ -129,7 +129,7 @@ export function sumShippers(all: ShipperStats[]): ShipperStats | null {
       .sort((a, b) => b.at - a.at)[0] ?? null;
   return {
     enabled: all.some((s) => s.enabled),
-    ...sumKeys(all, ['buffered', 'sent', 'failed', 'dropped'] as const),
+    ...sumKeys(all, ['buffered', 'sent', 'failed', 'dropped', 'failedSends'] as const),
     lastError,
     lastSuccessAt: Math.max(0, ...all.map((s) => s.lastSuccessAt ?? 0)) || null,
   };

@@ -72,6 +72,7 @@ export function shipper(overrides: Partial<ShipperStats> = {}): ShipperStats {
     sent: 1200,
     failed: 3,
     dropped: 1,
+    failedSends: 2,
     lastError: { code: 'THROTTLED', message: 'Rate exceeded', at: T0 - 60_000 },
     lastSuccessAt: T0 - 5000,
     ...overrides,
