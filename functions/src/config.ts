@@ -100,6 +100,9 @@ const schema = z.object({
   PAYMENT_MAX_AMOUNT: positiveInt('major currency units').default(1_000_000),
   PAYMENT_SERVICE_URL: httpUrl.default('https://api.payment-service.com'),
   PAYMENT_SETTLE_MS: positiveInt('milliseconds').default(60_000),
+  PAYMENT_USER_RATE_PER_MIN: positiveInt('payments per minute').default(30),
+  PAYMENT_USER_BURST: positiveInt('payments').default(10),
+  PAYMENT_USER_MAX_IN_FLIGHT: positiveInt('payments').default(3),
   PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
   RECONCILE_BUDGET_MS: positiveInt('milliseconds')
     .refine(

@@ -18,7 +18,6 @@ import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
 import { StatsPublisher } from './stats/instanceStats.js';
 
-
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
  * here is shared with other functions or instances: fleet-wide state (breakers,
@@ -140,7 +139,11 @@ function build(cfg: Config): Runtime {
       });
     }
   };
-  const ledger = new FirestoreLedger(runQuery);
+  const ledger = new FirestoreLedger(runQuery, Date.now, {
+    ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
+    burst: cfg.PAYMENT_USER_BURST,
+    maxInFlight: cfg.PAYMENT_USER_MAX_IN_FLIGHT,
+  });
   let provider: PaymentProvider | undefined;
   let handler: PaymentHandler | undefined;
   const rt: Runtime = {
