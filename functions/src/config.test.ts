@@ -160,3 +160,15 @@ describe('deploy settings', () => {
     expect(rejection({ RECONCILE_BUDGET_MS: '270001' }).message).toContain('300 s schedule timeout');
   });
 });
+
+describe('payment provider', () => {
+  it('defaults the service URL to the chosen provider and refuses an unknown provider', () => {
+    expect(parseConfig({}).PAYMENT_SERVICE_URL).toBe('https://api.payment-service.com');
+    expect(parseConfig({ PAYMENT_PROVIDER: 'stripe' }).PAYMENT_SERVICE_URL).toBe('https://api.stripe.com');
+    expect(
+      parseConfig({ PAYMENT_PROVIDER: 'stripe', PAYMENT_SERVICE_URL: 'http://127.0.0.1:12111' }).PAYMENT_SERVICE_URL,
+    ).toBe('http://127.0.0.1:12111');
+    expect(() => parseConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/PAYMENT_PROVIDER must be generic or stripe/);
+    expect(() => parseConfig({ STRIPE_TEST_PAYMENT_METHOD: 'card' })).toThrow(/STRIPE_TEST_PAYMENT_METHOD/);
+  });
+});

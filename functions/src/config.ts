@@ -98,7 +98,17 @@ const schema = z.object({
   VUE_APP_PAYMENT_RETRY_ATTEMPTS: positiveInt('attempts').default(3),
   PAYMENT_TOTAL_TIMEOUT_MS: positiveInt('milliseconds').default(25_000),
   PAYMENT_MAX_AMOUNT: positiveInt('major currency units').default(1_000_000),
-  PAYMENT_SERVICE_URL: httpUrl.default('https://api.payment-service.com'),
+  PAYMENT_PROVIDER: z
+    .string()
+    .trim()
+    .pipe(z.enum(['generic', 'stripe'], { error: 'must be generic or stripe' }))
+    .default('generic'),
+  PAYMENT_SERVICE_URL: httpUrl.optional(),
+  STRIPE_TEST_PAYMENT_METHOD: z
+    .string()
+    .trim()
+    .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe test PaymentMethod id such as pm_card_visa')
+    .optional(),
   PAYMENT_SETTLE_MS: positiveInt('milliseconds').default(60_000),
   PAYMENT_USER_RATE_PER_MIN: positiveInt('payments per minute').default(30),
   PAYMENT_USER_BURST: positiveInt('payments').default(10),
@@ -156,8 +166,8 @@ const schema = z.object({
     .default('metadata.google.internal'),
 });
 
-/** The parsed configuration. */
-export type Config = z.output<typeof schema>;
+/** The parsed configuration (see ParsedConfig). */
+export type Config = ParsedConfig;
 
 /** Names of every variable the config reads (documented in README "Configuration"). */
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Config)[];
@@ -178,13 +188,23 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     CONFIG_VARIABLES.map((k) => [k, env[k] === undefined || env[k].trim() === '' ? undefined : env[k]]),
   );
   const result = schema.safeParse(present);
-  if (result.success) return checkDeployFit(result.data);
+  if (result.success) return checkDeployFit(withProviderDefaults(result.data));
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     return `${name} ${issue.message}, got ${JSON.stringify(present[name])}`;
   });
   const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, names);
+}
+
+/** Default base URL of each provider, when PAYMENT_SERVICE_URL is not set. */
+export const PROVIDER_URLS = { generic: 'https://api.payment-service.com', stripe: 'https://api.stripe.com' } as const;
+
+/** The parsed configuration, with the provider's default URL filled in. */
+export type ParsedConfig = Omit<z.output<typeof schema>, 'PAYMENT_SERVICE_URL'> & { PAYMENT_SERVICE_URL: string };
+
+function withProviderDefaults(c: z.output<typeof schema>): ParsedConfig {
+  return { ...c, PAYMENT_SERVICE_URL: c.PAYMENT_SERVICE_URL ?? PROVIDER_URLS[c.PAYMENT_PROVIDER] };
 }
 
 /** Longest provider lookup after an attempt left a payment's outcome open (ms). */

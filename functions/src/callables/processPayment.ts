@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PaymentMethod, TRANSACTION_ID_PATTERN, TRANSACTION_ID_RULE, type ProcessPaymentResult } from '../api.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
 
@@ -10,7 +12,26 @@ const Payload = z.strictObject({
   paymentMethod: z.enum(PaymentMethod, { error: `must be one of ${METHODS.join(', ')}` }),
   currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).max(8, 'must be an ISO 4217 code such as USD').optional(),
   transactionId: z.string().regex(TRANSACTION_ID_PATTERN, `must be ${TRANSACTION_ID_RULE}`).optional(),
+  paymentMethodId: z
+    .string()
+    .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe PaymentMethod id (pm_...) created with Stripe.js')
+    .optional(),
 });
+
+/** What the configured provider needs beyond the payload's shape: Stripe needs a PaymentMethod, the generic contract none. */
+function checkProviderFields(p: { paymentMethodId?: string | undefined }, cfg: Config): void {
+  const stripe = cfg.PAYMENT_PROVIDER === 'stripe';
+  if (!stripe && p.paymentMethodId !== undefined) {
+    throw new AppError('INVALID_ARGUMENT', 'Invalid request: paymentMethodId: only accepted with the Stripe provider', {
+      details: { problems: ['paymentMethodId: only accepted with the Stripe provider'] },
+    });
+  }
+  if (stripe && p.paymentMethodId === undefined && cfg.STRIPE_TEST_PAYMENT_METHOD === undefined) {
+    throw new AppError('INVALID_ARGUMENT', 'Invalid request: paymentMethodId: required (a Stripe PaymentMethod id, pm_...)', {
+      details: { problems: ['paymentMethodId: required'] },
+    });
+  }
+}
 
 /**
  * `processPayment` (any signed-in user): `{ amount, paymentMethod, currency?, transactionId? }` ->
@@ -20,6 +41,9 @@ const Payload = z.strictObject({
 export const processPayment = defineCallable(
   'processPayment',
   Access.user,
-  (data, caller, rt): Promise<ProcessPaymentResult> =>
-    rt.payments().processPayment(parsePayload(Payload, data), caller.uid),
+  (data, caller, rt): Promise<ProcessPaymentResult> => {
+    const payload = parsePayload(Payload, data);
+    checkProviderFields(payload, rt.cfg);
+    return rt.payments().processPayment(payload, caller.uid);
+  },
 );

@@ -48,6 +48,8 @@ export interface PaymentInput {
   currency?: string | undefined;
   /** Generated when absent; callers should send one so a lost answer can be retried. */
   transactionId?: string | undefined;
+  /** The provider's payment method (Stripe `pm_...`); required by providers that need one. */
+  paymentMethodId?: string | undefined;
 }
 
 /** What the handler depends on: two ports, a guard, settings and an event sink. */
@@ -125,7 +127,14 @@ export class PaymentHandler {
     const currency = normalizeCurrency(input.currency ?? 'USD');
     const amount = toMinorUnits(input.amount, currency, settings.maxAmount);
     const deadline = started + settings.totalTimeoutMs;
-    const req: ChargeRequest = { transactionId, uid, amount, currency, paymentMethod: input.paymentMethod };
+    const req: ChargeRequest = {
+      transactionId,
+      uid,
+      amount,
+      currency,
+      paymentMethod: input.paymentMethod,
+      ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),
+    };
     const openFor = this.breakerOpenFor();
     if (openFor > 0) return this.rejectWhileOpen(req, openFor);
     const claim = await ledger.claim(req, settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000);

@@ -44,6 +44,8 @@ export interface PaymentRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
+  /** The provider's own payment method id, when the provider needs one (part of "the same request"). */
+  paymentMethodId?: string;
 }
 
 /** What claiming a transactionId produced. */
@@ -180,6 +182,10 @@ export function scanOrderValue(status: ScanQuery['status'], record: PaymentRecor
 }
 
 /** Hash that identifies "the same request" for a transactionId. */
-export function requestHash(r: Pick<PaymentRequest, 'amount' | 'currency' | 'paymentMethod'>): string {
-  return createHash('sha256').update(`${r.amount}|${r.currency}|${r.paymentMethod}`).digest('hex');
+export function requestHash(
+  r: Pick<PaymentRequest, 'amount' | 'currency' | 'paymentMethod'> & { paymentMethodId?: string | undefined },
+): string {
+  // The provider's payment method joins the hash only when given, so records written without one keep their hash.
+  const method = r.paymentMethodId ? `${r.paymentMethod}|${r.paymentMethodId}` : r.paymentMethod;
+  return createHash('sha256').update(`${r.amount}|${r.currency}|${method}`).digest('hex');
 }

@@ -7,6 +7,8 @@ export interface ChargeRequest {
   amount: number;
   currency: string;
   paymentMethod: string;
+  /** The provider's own payment method (Stripe: a PaymentMethod id `pm_...` created client-side with Stripe.js). */
+  paymentMethodId?: string;
 }
 
 /**
