@@ -2,7 +2,7 @@
  * Fault injection of the payment provider simulator: the modes, their defaults,
  * the validation applied to `PUT /__control/faults` and `setFaults()`, and the
  * decision what the configured fault does to one request. Pure functions;
- * server.ts carries the decisions out on sockets.
+ * server.ts carries the decisions out on sockets, ledger.ts keeps the commits.
  */
 
 /** Every fault mode the simulator understands. */
@@ -15,6 +15,9 @@ export const FAULT_MODES = {
   reset: 'reset',
   hang: 'hang',
   commitThenTimeout: 'commit-then-timeout',
+  lateCommit: 'late-commit',
+  acceptedThenCommit: 'accepted-then-commit',
+  lostResponse: 'lost-response',
 } as const;
 
 /** One of the fault mode strings, e.g. `'rate-limit'`. */
@@ -30,8 +33,13 @@ export type FaultConfig = {
   errorRate?: number;
   /** Mode `rate-limit`: seconds sent in the `Retry-After` header of the 429. */
   retryAfterSec?: number;
-  /** Mode `commit-then-timeout`: how long the answer is held after the charge is recorded. */
+  /**
+   * Mode `commit-then-timeout`: how long the answer is held after the charge is recorded.
+   * Modes `late-commit`, `accepted-then-commit`: how long after the request arrived the charge commits.
+   */
   commitDelayMs?: number;
+  /** Any mode: how long an idempotency key is remembered after its charge was recorded; absent: forever. */
+  keyTtlMs?: number;
 };
 
 /** Values used when a field of FaultConfig is absent. */
@@ -40,6 +48,8 @@ export const FAULT_DEFAULTS = {
   errorRate: 0.5,
   retryAfterSec: 1,
   commitDelayMs: 15_000,
+  /** Keys are never forgotten unless a retention is set. */
+  keyTtlMs: Number.POSITIVE_INFINITY,
 } as const;
 
 /** Upper bounds that keep a typo from hanging a dev machine for hours. */
@@ -48,6 +58,8 @@ const LIMITS = {
   errorRate: 1,
   retryAfterSec: 86_400,
   commitDelayMs: 600_000,
+  // A week: longer than any provider's retention worth simulating.
+  keyTtlMs: 604_800_000,
 } as const;
 
 type NumericField = keyof typeof LIMITS;
@@ -163,7 +175,36 @@ export function faultOnCharge(config: FaultConfig, random: () => number = Math.r
   return PROCEED;
 }
 
-/** How long the answer to a recorded charge is held back (0 unless mode commit-then-timeout). */
-export function commitDelayFor(config: FaultConfig): number {
-  return config.mode === FAULT_MODES.commitThenTimeout ? (config.commitDelayMs ?? FAULT_DEFAULTS.commitDelayMs) : 0;
+/**
+ * What happens to a valid `POST /charge` once it reaches the ledger:
+ * - `now`: charged (or replayed) at once; the answer is sent after `holdMs`
+ *   (commit-then-timeout), or the connection is reset instead (`reset`: lost-response).
+ * - `later`: a new key commits `delayMs` after arrival; meanwhile the request is
+ *   never answered (`hang`: late-commit) or answered 202 at once (`accepted`).
+ */
+export type ChargePlan =
+  | { commit: 'now'; answer: 'send'; holdMs: number }
+  | { commit: 'now'; answer: 'reset' }
+  | { commit: 'later'; delayMs: number; answer: 'hang' | 'accepted' };
+
+/** The charge plan of the configured mode. */
+export function chargePlanFor(config: FaultConfig): ChargePlan {
+  const delayMs = config.commitDelayMs ?? FAULT_DEFAULTS.commitDelayMs;
+  switch (config.mode) {
+    case FAULT_MODES.commitThenTimeout:
+      return { commit: 'now', answer: 'send', holdMs: delayMs };
+    case FAULT_MODES.lostResponse:
+      return { commit: 'now', answer: 'reset' };
+    case FAULT_MODES.lateCommit:
+      return { commit: 'later', delayMs, answer: 'hang' };
+    case FAULT_MODES.acceptedThenCommit:
+      return { commit: 'later', delayMs, answer: 'accepted' };
+    default:
+      return { commit: 'now', answer: 'send', holdMs: 0 };
+  }
+}
+
+/** How long the provider remembers an idempotency key after recording its charge (any mode). */
+export function keyTtlFor(config: FaultConfig): number {
+  return config.keyTtlMs ?? FAULT_DEFAULTS.keyTtlMs;
 }

@@ -1,7 +1,9 @@
 /**
  * What the payment provider simulator records: the charges (at most one per
- * idempotency key), the validation of a charge request, and how many charge
- * requests each key received. server.ts decides when to call it.
+ * idempotency key while the key is remembered), charges still to commit, the
+ * validation of a charge request, and how many charge requests each key
+ * received. server.ts decides when to call it; time comes from an injectable
+ * clock, so commits and key expiry happen when the ledger is next looked at.
  */
 import { randomUUID } from 'node:crypto';
 import { error } from './replies.ts';
@@ -23,16 +25,18 @@ export type ChargeRecord = {
   transactionId: string;
   /** Why it was declined; present only on declines. */
   declineCode?: string;
-  /** ISO timestamp of the first request with this key. */
+  /** ISO timestamp of when the charge was recorded (the commit, for delayed commits). */
   createdAt: string;
 };
 
 /** Snapshot of what the provider recorded. */
 export type LedgerSnapshot = {
-  /** Every charge and decline, oldest first (one per key). */
+  /** Every charge and decline, oldest first (one per key, unless a forgotten key was reused). */
   charges: ChargeRecord[];
   /** Number of `POST /charge` requests per Idempotency-Key, whatever their outcome. */
   chargeRequests: Record<string, number>;
+  /** Keys whose charge is accepted but not committed yet, with the ISO time it commits. */
+  pendingCommits: Record<string, string>;
 };
 
 /** A validated `POST /charge` body. */
@@ -68,65 +72,133 @@ function chargeReply(charge: ChargeRecord, created: boolean): Reply {
   return { status: charge.status === 'declined' ? 402 : created ? 201 : 200, body: charge };
 }
 
+/** What `Ledger.charge` did: answered at once, or accepted a charge that commits at `commitAt`. */
+export type ChargeResult = { kind: 'answered'; reply: Reply } | { kind: 'scheduled'; commitAt: number };
+
+/** How a charge is to be recorded: its key's retention and, for delayed commits, the delay. */
+export type ChargeOptions = {
+  /** How long keys are remembered after their charge was recorded (Infinity: forever). */
+  keyTtlMs: number;
+  /** When set, a new key commits at this time (epoch ms) instead of at once. */
+  commitAt?: number;
+};
+
 /** The provider's records, in memory. */
 export class Ledger {
-  private readonly charges = new Map<string, ChargeRecord>();
+  private readonly charges: ChargeRecord[] = [];
+  /** Remembered idempotency keys and the result stored under each. */
+  private readonly keys = new Map<string, { charge: ChargeRecord; storedAt: number }>();
+  /** The latest charge per transactionId, for lookups (which outlive key retention). */
+  private readonly latest = new Map<string, ChargeRecord>();
+  private readonly pending = new Map<string, { input: ChargeRequest; commitAt: number }>();
   private readonly chargeRequests = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** Counts one `POST /charge` that carried this Idempotency-Key, whatever its outcome. */
   countRequest(key: string): void {
     this.chargeRequests.set(key, (this.chargeRequests.get(key) ?? 0) + 1);
   }
 
-  /** The charge or decline recorded for this transaction id, if any. */
+  /** The latest charge or decline recorded for this transaction id, if any (whether or not its key is remembered). */
   find(transactionId: string): ChargeRecord | undefined {
-    return this.charges.get(transactionId);
+    this.commitDue();
+    return this.latest.get(transactionId);
   }
 
   /**
-   * Charges `input` at most once per transaction id: the first request records
-   * the charge (201) or decline (402), a repeat with the same amount, currency
-   * and method gets the same record back (200, or 402 again), a repeat with
-   * other values gets 409 IDEMPOTENCY_CONFLICT.
+   * Charges `input` at most once per remembered key: the first request records
+   * the charge (201) or decline (402), or with `commitAt` accepts it to
+   * commit then; a repeat with the same amount, currency and method gets the
+   * same record back (200, or 402 again), with other values 409
+   * IDEMPOTENCY_CONFLICT; a repeat while the commit is pending 409
+   * IDEMPOTENCY_KEY_IN_USE. A key older than `keyTtlMs` is forgotten, so it
+   * charges again.
    */
-  charge(input: ChargeRequest): Reply {
-    const existing = this.charges.get(input.transactionId);
-    if (existing) {
-      const same =
-        existing.amount === input.amount &&
-        existing.currency === input.currency &&
-        existing.paymentMethod === input.paymentMethod;
-      if (!same)
-        return error(
-          409,
-          'IDEMPOTENCY_CONFLICT',
-          'This Idempotency-Key was already used with a different amount, currency or payment method.',
-        );
-      return chargeReply(existing, false);
+  charge(input: ChargeRequest, opts: ChargeOptions): ChargeResult {
+    this.commitDue();
+    const key = input.transactionId;
+    if (this.pending.has(key)) {
+      const message = 'A request with this Idempotency-Key is still being processed; retry later.';
+      return { kind: 'answered', reply: error(409, 'IDEMPOTENCY_KEY_IN_USE', message) };
     }
-    const declined = input.amount % 1000 === DECLINE_REMAINDER;
-    const record: ChargeRecord = {
-      id: `ch_${randomUUID().replaceAll('-', '')}`,
-      status: declined ? 'declined' : 'succeeded',
-      ...input,
-      ...(declined ? { declineCode: 'insufficient_funds' } : {}),
-      createdAt: new Date().toISOString(),
-    };
-    this.charges.set(input.transactionId, record);
-    return chargeReply(record, true);
+    const existing = this.remembered(key, opts.keyTtlMs);
+    if (existing) return { kind: 'answered', reply: replay(existing, input) };
+    if (opts.commitAt !== undefined) {
+      this.pending.set(key, { input, commitAt: opts.commitAt });
+      return { kind: 'scheduled', commitAt: opts.commitAt };
+    }
+    return { kind: 'answered', reply: chargeReply(this.record(input, this.now()), true) };
   }
 
   /** A copy of everything recorded. */
   snapshot(): LedgerSnapshot {
+    this.commitDue();
+    const pendingCommits: Record<string, string> = {};
+    for (const [key, p] of this.pending) pendingCommits[key] = new Date(p.commitAt).toISOString();
     return {
-      charges: [...this.charges.values()].map((c) => ({ ...c })),
+      charges: this.charges.map((c) => ({ ...c })),
       chargeRequests: Object.fromEntries(this.chargeRequests),
+      pendingCommits,
     };
   }
 
-  /** Forgets every charge and request count. */
+  /** Forgets every charge, pending commit, key and request count. */
   clear(): void {
-    this.charges.clear();
+    this.charges.length = 0;
+    this.keys.clear();
+    this.latest.clear();
+    this.pending.clear();
     this.chargeRequests.clear();
   }
+
+  /** The result stored under `key`, unless it is older than `ttlMs`: then the key is forgotten for good. */
+  private remembered(key: string, ttlMs: number): ChargeRecord | undefined {
+    const entry = this.keys.get(key);
+    if (entry && this.now() - entry.storedAt < ttlMs) return entry.charge;
+    this.keys.delete(key);
+    return undefined;
+  }
+
+  /** Commits every pending charge whose time has come, in commit order. */
+  private commitDue(): void {
+    const now = this.now();
+    const due = [...this.pending].filter(([, p]) => p.commitAt <= now).sort(([, a], [, b]) => a.commitAt - b.commitAt);
+    for (const [key, p] of due) {
+      this.pending.delete(key);
+      this.record(p.input, p.commitAt);
+    }
+  }
+
+  private record(input: ChargeRequest, at: number): ChargeRecord {
+    const declined = input.amount % 1000 === DECLINE_REMAINDER;
+    const charge: ChargeRecord = {
+      id: `ch_${randomUUID().replaceAll('-', '')}`,
+      status: declined ? 'declined' : 'succeeded',
+      ...input,
+      ...(declined ? { declineCode: 'insufficient_funds' } : {}),
+      createdAt: new Date(at).toISOString(),
+    };
+    this.charges.push(charge);
+    this.keys.set(input.transactionId, { charge, storedAt: at });
+    this.latest.set(input.transactionId, charge);
+    return charge;
+  }
+}
+
+/** The answer to a repeat of a remembered key: the stored result, or 409 when the parameters differ. */
+function replay(existing: ChargeRecord, input: ChargeRequest): Reply {
+  const same =
+    existing.amount === input.amount &&
+    existing.currency === input.currency &&
+    existing.paymentMethod === input.paymentMethod;
+  if (same) return chargeReply(existing, false);
+  return error(
+    409,
+    'IDEMPOTENCY_CONFLICT',
+    'This Idempotency-Key was already used with a different amount, currency or payment method.',
+  );
 }

@@ -1,10 +1,12 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultConfigError } from './faults.ts';
 import type { FaultConfig } from './faults.ts';
 import type { ErrorBody } from './replies.ts';
 import { startPaymentSimulator } from './server.ts';
 import type { ChargeRecord, LedgerSnapshot, PaymentSimulator, SimulatorStats } from './server.ts';
+import { body, clientFor, errorCode, json } from './testKit.ts';
+import type { Body } from './testKit.ts';
 
 const API_KEY = 'test-key-123';
 let sim: PaymentSimulator;
@@ -16,67 +18,7 @@ afterEach(async () => {
   await sim.close();
 });
 
-type Body = { amount: unknown; currency: unknown; paymentMethod: unknown; transactionId: unknown };
-const body = (transactionId: string, amount = 1999): Body => ({
-  amount,
-  currency: 'USD',
-  paymentMethod: 'card_visa',
-  transactionId,
-});
-
-function charge(
-  payload: Body | string,
-  init: { key?: string | null; auth?: string | null; signal?: AbortSignal } = {},
-) {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  const auth = init.auth === undefined ? `Bearer ${API_KEY}` : init.auth;
-  if (auth !== null) headers.Authorization = auth;
-  const key = init.key === undefined && typeof payload !== 'string' ? String(payload.transactionId) : init.key;
-  if (key) headers['Idempotency-Key'] = key;
-  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return fetch(`${sim.url}/charge`, { method: 'POST', headers, body: text, signal: init.signal });
-}
-
-/** The JSON body of `res`, in the shape the simulator documents for it. */
-const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
-/** The provider error code of an error answer. */
-const errorCode = async (res: Response) => (await json<ErrorBody>(res)).error.code;
-
-const get = (path: string, signal?: AbortSignal) =>
-  fetch(`${sim.url}${path}`, { headers: { Authorization: `Bearer ${API_KEY}` }, signal });
-
-const putFaults = (faults: unknown) =>
-  fetch(`${sim.url}/__control/faults`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-
-/** GET through node:http so the test controls the agent (keep-alive) and sees socket errors. */
-function rawRequest(path: string, agent: Agent | false, method = 'GET', payload?: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      `${sim.url}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          Authorization: `Bearer ${API_KEY}`,
-          'Content-Type': 'application/json',
-          ...(payload ? { 'Idempotency-Key': 'tx-raw' } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const { charge, get, putFaults, rawRequest } = clientFor(() => sim.url, API_KEY);
 
 describe('charging', () => {
   it('charges once and answers a repeat with the original charge', async () => {
@@ -166,7 +108,7 @@ describe('faults', () => {
       expect([500, 503]).toContain(res.status);
     }
     expect((await get('/health')).status).toBe(200);
-    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-e': 4 } });
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-e': 4 }, pendingCommits: {} });
     sim.setFaults({ mode: 'errors', errorRate: 0 });
     expect((await charge(body('tx-e'))).status).toBe(201);
   });
@@ -197,14 +139,14 @@ describe('faults', () => {
     );
     expect(err).toBeInstanceOf(Error);
     expect((err as NodeJS.ErrnoException).code).toBe('ECONNRESET');
-    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-raw': 1 } });
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-raw': 1 }, pendingCommits: {} });
   });
 
   it('hang: charge and health never answer and nothing is charged', async () => {
     sim.setFaults({ mode: 'hang' });
     await expect(charge(body('tx-h'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
     await expect(get('/health', AbortSignal.timeout(100))).rejects.toThrow(/timeout|aborted/i);
-    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-h': 1 } });
+    expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-h': 1 }, pendingCommits: {} });
   });
 
   it('commit-then-timeout: the client times out but the charge is recorded', async () => {
@@ -284,7 +226,7 @@ describe('control API', () => {
     const res = await fetch(`${sim.url}/__control/reset`, { method: 'POST' });
     expect(res.status).toBe(200);
     const ledger = await json<LedgerSnapshot>(await fetch(`${sim.url}/__control/ledger`));
-    expect(ledger).toEqual({ charges: [], chargeRequests: {} });
+    expect(ledger).toEqual({ charges: [], chargeRequests: {}, pendingCommits: {} });
     const stats = await json<SimulatorStats>(await fetch(`${sim.url}/__control/stats`));
     expect(stats.requests).toEqual({ charge: 0, lookup: 0, health: 0, other: 0 });
     expect(stats.connectionsOpened).toBe(0);

@@ -1,40 +1,34 @@
 /**
  * A local stand-in for the card payment provider (contract: docs/payment-provider.md).
- * It charges at most once per idempotency key, declines amounts ending in 402 minor
- * units, and injects failures (latency, 5xx, outage, 429, resets, hangs, a commit
- * whose answer arrives too late) switched at runtime through an unauthenticated,
- * CORS-enabled control API under /__control for the admin SPA.
+ * It charges at most once per remembered idempotency key, declines amounts ending
+ * in 402 minor units, and injects failures (latency, 5xx, outage, 429, resets,
+ * hangs, answers that come too late or never, commits that come late, forgotten
+ * keys) switched at runtime through an unauthenticated, CORS-enabled control API
+ * under /__control for the admin SPA.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { handleControl, isControlPath } from './control.ts';
 import {
-  commitDelayFor,
+  chargePlanFor,
   faultBeforeAuth,
   faultOnCharge,
-  FaultConfigError,
+  keyTtlFor,
   latencyFor,
   noFaults,
   parseFaultConfig,
 } from './faults.ts';
-import type { Endpoint, FaultAction, FaultConfig } from './faults.ts';
+import type { FaultAction, FaultConfig } from './faults.ts';
 import { Ledger, validateCharge } from './ledger.ts';
 import type { LedgerSnapshot } from './ledger.ts';
 import { error, header, readJson, send } from './replies.ts';
-import type { Reply } from './replies.ts';
+import { classify, Traffic } from './traffic.ts';
+import type { SimulatorStats } from './traffic.ts';
 
 export type { ChargeRecord, LedgerSnapshot } from './ledger.ts';
-
-/** Snapshot of traffic counters. */
-export type SimulatorStats = {
-  /** TCP connections accepted since start or the last reset (control traffic included). */
-  connectionsOpened: number;
-  /** TCP connections open right now. */
-  connectionsOpen: number;
-  /** Provider API requests by endpoint (`POST /charge`, `GET /charge/:id`, `GET /health`, anything else); control requests are not counted. */
-  requests: Record<Endpoint, number>;
-};
+export type { SimulatorStats } from './traffic.ts';
 
 /** A running simulator. */
 export type PaymentSimulator = {
@@ -50,7 +44,7 @@ export type PaymentSimulator = {
   ledger(): LedgerSnapshot;
   /** Current traffic counters. */
   stats(): SimulatorStats;
-  /** Clears ledger, counters and faults. */
+  /** Clears ledger (pending commits included), counters and faults. */
   reset(): void;
 };
 
@@ -62,14 +56,9 @@ export type PaymentSimulatorOptions = {
   host?: string;
   /** The only accepted bearer token. */
   apiKey: string;
+  /** Clock of commits and key retention (tests); defaults to Date.now. */
+  now?: () => number;
 };
-
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-  'Access-Control-Max-Age': '600',
-} as const;
 
 /** Decoded path segment; a malformed %-escape decodes to '' (no charge has that id). */
 function decodePathSegment(segment: string): string {
@@ -84,15 +73,16 @@ function hashKey(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+const isChargeAnswer = (status: number) => status === 200 || status === 201 || status === 402;
+
 /** Starts the simulator and resolves once it listens. */
 export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Promise<PaymentSimulator> {
   // Compare digests in constant time so the key cannot be probed byte by byte.
   const expectedAuth = hashKey(`Bearer ${opts.apiKey}`);
   let faults: FaultConfig = noFaults();
-  const ledger = new Ledger();
-  const requests: SimulatorStats['requests'] = { charge: 0, lookup: 0, health: 0, other: 0 };
-  let connectionsOpened = 0;
-  const sockets = new Set<Socket>();
+  const clock = opts.now ?? Date.now;
+  const ledger = new Ledger(clock);
+  const traffic = new Traffic();
   const timers = new Set<NodeJS.Timeout>();
 
   // Tracked so close() can clear them; unref'd so a forgotten delay never holds the process open.
@@ -108,24 +98,6 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     return got !== undefined && timingSafeEqual(hashKey(got), expectedAuth);
   };
 
-  const classify = (method: string, path: string): Endpoint => {
-    if (path === '/charge' && method === 'POST') return 'charge';
-    if (path.startsWith('/charge/') && method === 'GET') return 'lookup';
-    if (path === '/health' && method === 'GET') return 'health';
-    return 'other';
-  };
-
-  async function charge(req: IncomingMessage): Promise<Reply> {
-    if (!(header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
-      return error(400, 'INVALID_CONTENT_TYPE', 'Send the body with Content-Type: application/json.');
-    }
-    const body = await readJson(req);
-    if (!body.ok) return body.reply;
-    const input = validateCharge(body.value, header(req, 'idempotency-key'));
-    if ('status' in input) return input;
-    return ledger.charge(input);
-  }
-
   function applyFault(req: IncomingMessage, res: ServerResponse, action: FaultAction): void {
     if (action.kind === 'reply') return send(res, error(action.status, action.code, action.message, action.headers));
     // resetAndDestroy sends a TCP RST, so the client sees ECONNRESET as with a real reset.
@@ -134,9 +106,41 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     if (action.kind === 'hang') req.resume();
   }
 
+  /**
+   * An authenticated `POST /charge` past the pre-charge faults: validate, then
+   * charge as the mode plans it; a deferred commit counts from `arrivedAt`.
+   */
+  async function charge(req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
+    if (!(header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      return send(res, error(400, 'INVALID_CONTENT_TYPE', 'Send the body with Content-Type: application/json.'));
+    }
+    const body = await readJson(req);
+    if (!body.ok) return send(res, body.reply);
+    const input = validateCharge(body.value, header(req, 'idempotency-key'));
+    if ('status' in input) return send(res, input);
+    // Read after the body: the mode in force when the provider decides is the one that counts.
+    const plan = chargePlanFor(faults);
+    const keyTtlMs = keyTtlFor(faults);
+    const result = ledger.charge(
+      input,
+      plan.commit === 'later' ? { keyTtlMs, commitAt: arrivedAt + plan.delayMs } : { keyTtlMs },
+    );
+    if (result.kind === 'scheduled') {
+      // late-commit holds the socket (the body is read) until the client gives up; accepted-then-commit says so at once.
+      if (plan.answer === 'accepted') send(res, { status: 202, body: { status: 'processing' } });
+      return;
+    }
+    // lost-response: whatever the ledger did stands; the answer never leaves.
+    if (plan.answer === 'reset') return void req.socket.resetAndDestroy();
+    // commit-then-timeout: the charge is already recorded; only its answer comes late.
+    if (plan.answer === 'send' && isChargeAnswer(result.reply.status)) await delay(plan.holdMs);
+    send(res, result.reply);
+  }
+
   async function provider(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    const arrivedAt = clock();
     const endpoint = classify(method, path);
-    requests[endpoint] += 1;
+    traffic.request(endpoint, res);
     const key = header(req, 'idempotency-key');
     if (endpoint === 'charge' && key !== undefined) ledger.countRequest(key);
     await delay(latencyFor(faults));
@@ -153,7 +157,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
         res,
         found
           ? { status: 200, body: found }
-          : error(404, 'NOT_FOUND', 'No charge was ever requested with this transactionId.'),
+          : error(404, 'NOT_FOUND', 'No charge is recorded under this transactionId (yet).'),
       );
     }
     if (endpoint === 'other') {
@@ -167,61 +171,26 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     }
     const fault = faultOnCharge(faults);
     if (fault.kind !== 'proceed') return applyFault(req, res, fault);
-    const reply = await charge(req);
-    // commit-then-timeout: the charge is already recorded; only its answer comes late.
-    if (reply.status === 200 || reply.status === 201 || reply.status === 402) await delay(commitDelayFor(faults));
-    send(res, reply);
+    return charge(req, res, arrivedAt);
   }
 
-  const snapshotLedger = (): LedgerSnapshot => ledger.snapshot();
-  const snapshotStats = (): SimulatorStats => ({
-    connectionsOpened,
-    connectionsOpen: sockets.size,
-    requests: { ...requests },
-  });
-  const setFaults = (next: FaultConfig) => (faults = parseFaultConfig(next));
-  const reset = () => {
-    ledger.clear();
-    for (const k of Object.keys(requests) as Endpoint[]) requests[k] = 0;
-    connectionsOpened = 0;
-    faults = noFaults();
+  const control = {
+    faults: () => faults,
+    setFaults: (next: FaultConfig) => (faults = parseFaultConfig(next)),
+    ledger: (): LedgerSnapshot => ledger.snapshot(),
+    stats: (): SimulatorStats => traffic.snapshot(),
+    reset: () => {
+      ledger.clear();
+      traffic.reset();
+      faults = noFaults();
+    },
   };
-
-  async function control(req: IncomingMessage, method: string, path: string): Promise<Reply> {
-    const route = `${method} ${path}`;
-    if (route === 'GET /__control/faults') return { status: 200, body: faults };
-    if (route === 'PUT /__control/faults') {
-      const body = await readJson(req);
-      if (!body.ok) return body.reply;
-      try {
-        return { status: 200, body: setFaults(body.value as FaultConfig) };
-      } catch (err) {
-        if (err instanceof FaultConfigError) return error(400, err.code, err.message);
-        throw err;
-      }
-    }
-    if (route === 'GET /__control/ledger') return { status: 200, body: snapshotLedger() };
-    if (route === 'GET /__control/stats') return { status: 200, body: snapshotStats() };
-    if (route === 'POST /__control/reset') {
-      reset();
-      return { status: 200, body: { ok: true } };
-    }
-    return error(404, 'NOT_FOUND', `No control endpoint ${route}.`);
-  }
 
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const isControl = path === '/__control' || path.startsWith('/__control/');
-    if (isControl && method === 'OPTIONS') {
-      // CORS preflight from the admin SPA, which runs on another port.
-      res.writeHead(204, CORS_HEADERS).end();
-      return;
-    }
-    const handled = isControl
-      ? control(req, method, path).then((reply) =>
-          send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } }),
-        )
+    const handled = isControlPath(path)
+      ? handleControl(control, req, res, method, path)
       : provider(req, res, method, path);
     handled.catch((err: unknown) => {
       // A client that disconnects mid-body makes reading fail; there is nobody left to answer.
@@ -229,11 +198,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       send(res, error(500, 'SIMULATOR_BUG', `Simulator failure: ${err instanceof Error ? err.message : String(err)}`));
     });
   });
-  server.on('connection', (socket: Socket) => {
-    connectionsOpened += 1;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  server.on('connection', (socket) => traffic.connection(socket));
 
   await new Promise<void>((resolve, reject) => {
     server
@@ -251,11 +216,11 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
+        for (const socket of traffic.sockets) socket.destroy();
       }),
-    setFaults,
-    ledger: snapshotLedger,
-    stats: snapshotStats,
-    reset,
+    setFaults: control.setFaults,
+    ledger: control.ledger,
+    stats: control.stats,
+    reset: control.reset,
   };
 }

@@ -1,0 +1,73 @@
+/**
+ * The simulator's control API under /__control/ (docs/payment-provider.md):
+ * unauthenticated and CORS-enabled so the admin SPA on another origin can
+ * switch faults and read the ledger and counters. Never delayed or failed by faults.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultConfigError } from './faults.ts';
+import type { FaultConfig } from './faults.ts';
+import type { LedgerSnapshot } from './ledger.ts';
+import { error, readJson, send } from './replies.ts';
+import type { Reply } from './replies.ts';
+import type { SimulatorStats } from './traffic.ts';
+
+/** What the control API reads and changes. */
+export type ControlTarget = {
+  faults(): FaultConfig;
+  /** Validates and stores; throws FaultConfigError. */
+  setFaults(next: FaultConfig): FaultConfig;
+  ledger(): LedgerSnapshot;
+  stats(): SimulatorStats;
+  reset(): void;
+};
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Max-Age': '600',
+} as const;
+
+/** True for paths of the control API. */
+export function isControlPath(path: string): boolean {
+  return path === '/__control' || path.startsWith('/__control/');
+}
+
+async function route(target: ControlTarget, req: IncomingMessage, method: string, path: string): Promise<Reply> {
+  const name = `${method} ${path}`;
+  if (name === 'GET /__control/faults') return { status: 200, body: target.faults() };
+  if (name === 'PUT /__control/faults') {
+    const body = await readJson(req);
+    if (!body.ok) return body.reply;
+    try {
+      return { status: 200, body: target.setFaults(body.value as FaultConfig) };
+    } catch (err) {
+      if (err instanceof FaultConfigError) return error(400, err.code, err.message);
+      throw err;
+    }
+  }
+  if (name === 'GET /__control/ledger') return { status: 200, body: target.ledger() };
+  if (name === 'GET /__control/stats') return { status: 200, body: target.stats() };
+  if (name === 'POST /__control/reset') {
+    target.reset();
+    return { status: 200, body: { ok: true } };
+  }
+  return error(404, 'NOT_FOUND', `No control endpoint ${name}.`);
+}
+
+/** Answers one control request, CORS preflights included. */
+export async function handleControl(
+  target: ControlTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Promise<void> {
+  if (method === 'OPTIONS') {
+    // CORS preflight from the admin SPA, which runs on another port.
+    res.writeHead(204, CORS_HEADERS).end();
+    return;
+  }
+  const reply = await route(target, req, method, path);
+  send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } });
+}
