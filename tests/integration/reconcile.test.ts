@@ -89,7 +89,7 @@ describe('reconcilePayments', () => {
     const pool = new HttpPoolManager();
     const provider = genericProvider(pool);
     const failingFinalize: RunQuery = (fn, name) =>
-      name === 'payments.finalize'
+      name === 'payments.finalize' || name === 'payments.finalizeFast'
         ? Promise.reject(Object.assign(new Error('firestore unavailable'), { code: 'DB_QUERY_FAILED' }))
         : fn(db);
     const handler = new PaymentHandler({

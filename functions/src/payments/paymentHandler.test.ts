@@ -158,6 +158,19 @@ describe('PaymentHandler decision table', () => {
     expect(provider.count('charge')).toBe(0);
   });
 
+  it('breaker seen open: a repeat call for a payment that may be charged is unknown, never "not charged"', async () => {
+    await handlerWith([timeout, timeout, timeout], [{ kind: 'unavailable', reason: 'timeout' }])
+      .handler.processPayment(pay(), 'u1')
+      .catch(() => undefined);
+    await w.store.transact('payment-service', Transitions.open(w.clock, 0, 30_000, 6, 100));
+    const { handler } = handlerWith();
+    await handler.processPayment(pay({ transactionId: 'txn_x' }), 'u1').catch(() => undefined); // sees it open
+    await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({
+      code: 'PAYMENT_UNKNOWN',
+      details: { status: 'unknown' },
+    });
+  });
+
   it('a local copy of an open breaker older than a second is refreshed first: a fleet reset takes effect', async () => {
     await w.store.transact('payment-service', Transitions.open(T0, 0, 30_000, 6, 100));
     const { handler } = handlerWith([ok]);

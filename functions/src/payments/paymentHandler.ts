@@ -183,6 +183,9 @@ export class PaymentHandler {
     if (existing) {
       const seen = claimStep(existing, req, 'read-only', this.now(), 0);
       if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true);
+      // It may be charged (unknown, waiting, or a call that died): never answer "not charged" for it.
+      if (existing.status !== PaymentStatus.failed)
+        throw new PaymentUnknownError(req.transactionId, undefined, openFor);
     }
     this.emit('payment.attempt', { transactionId: req.transactionId, attempt: 0, outcome: 'breaker-open' }, 'WARNING');
     throw new PaymentUnavailableError(req.transactionId, Math.max(1000, openFor), 'circuit open');

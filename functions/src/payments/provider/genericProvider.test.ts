@@ -108,6 +108,17 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
     },
   );
 
+  it('reads 409 IDEMPOTENCY_KEY_IN_USE as "still processing", not as a refusal', async () => {
+    replies.push(
+      { status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_IN_USE' } }, headers: { 'Retry-After': '1' } },
+      { status: 409, body: { error: { code: 'IDEMPOTENCY_CONFLICT' } } },
+    );
+    const inUse = await provider.charge('txn_1', req, 1000);
+    expect(inUse).toEqual({ kind: 'busy', retryAfterMs: 1000 });
+    expect(holdsSettleWindow(inUse)).toBe(true);
+    expect(await provider.charge('txn_1', req, 1000)).toMatchObject({ kind: 'rejected', httpStatus: 409 });
+  });
+
   it('keeps a 5xx and a 429 out of the settle window: the provider answered within its contract', async () => {
     replies.push({ status: 500 }, { status: 429 });
     const e500 = await provider.charge('txn_1', req, 1000);

@@ -137,6 +137,10 @@ export class GenericProvider implements PaymentProvider {
     if (res.status >= 500 && res.status <= 599) return { kind: 'server-error', httpStatus: res.status };
     if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
     const providerCode = (res.data as { error?: { code?: unknown } } | null)?.error?.code;
+    // The same key is still being processed: not a refusal, the charge may still happen.
+    if (res.status === 409 && providerCode === 'IDEMPOTENCY_KEY_IN_USE') {
+      return { kind: 'busy', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
+    }
     return {
       kind: 'rejected',
       httpStatus: res.status,
