@@ -63,6 +63,8 @@ describe('buildFaultConfig', () => {
       retryAfterSec: 2,
     });
     expect(fieldsFor('commit-then-timeout')).toEqual(['latencyMs', 'commitDelayMs']);
+    expect(fieldsFor('late-commit')).toEqual(['latencyMs', 'commitDelayMs']);
+    expect(fieldsFor('accepted-then-commit')).toEqual(['latencyMs', 'commitDelayMs']);
     expect(fieldsFor('outage')).toEqual(['latencyMs']);
   });
 

@@ -28,6 +28,8 @@ const MODE_FIELD: Partial<Record<FaultMode, NumberField>> = {
   [FAULT_MODES.errors]: 'errorRate',
   [FAULT_MODES.rateLimit]: 'retryAfterSec',
   [FAULT_MODES.commitThenTimeout]: 'commitDelayMs',
+  [FAULT_MODES.lateCommit]: 'commitDelayMs',
+  [FAULT_MODES.acceptedThenCommit]: 'commitDelayMs',
 };
 
 /** Fields that matter for a mode, so the form shows only those. */
