@@ -20,6 +20,11 @@ export interface BreakerOptions {
   probeLeaseMs: number;
   /** A local copy older than this is refreshed from the store before the next call, ms. */
   refreshMs: number;
+  /**
+   * Longest a call waits for that refresh, ms; then it goes on with the local
+   * copy (the refresh still lands), so a saturated query pool never blocks a call.
+   */
+  refreshWaitMs: number;
 }
 
 /** Defaults of {@link BreakerOptions}. */
@@ -31,6 +36,7 @@ export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
   halfOpenProbes: 1,
   probeLeaseMs: 20_000,
   refreshMs: 1_000,
+  refreshWaitMs: 200,
 };
 
 /** Returns `o` unchanged when every setting can work; otherwise throws {@link BreakerConfigError} listing all problems. */
@@ -45,6 +51,7 @@ export function validBreakerOptions(o: BreakerOptions): BreakerOptions {
     if (!(o[key] > 0)) problems.push(`${key} must be > 0`);
   }
   if (!(o.refreshMs >= 0)) problems.push('refreshMs must be >= 0');
+  if (!(o.refreshWaitMs >= 0)) problems.push('refreshWaitMs must be >= 0');
   if (problems.length > 0) throw new BreakerConfigError(`Invalid circuit breaker settings: ${problems.join('; ')}.`);
   return o;
 }

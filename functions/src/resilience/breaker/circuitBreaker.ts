@@ -82,8 +82,8 @@ export class FleetCircuitBreaker {
     fn: (ctx: { probe: boolean }) => Promise<T>,
     classify: (outcome: Outcome<T>) => Verdict,
   ): Promise<T> {
-    // A failed refresh keeps the last copy: the store being down must not fail payments by itself.
-    if (this.now() - this.checkedAt >= this.options.refreshMs) await this.refresh().catch(() => undefined);
+    // A failed or slow refresh keeps the last copy: the store being down or slow must not fail or stall calls.
+    if (this.now() - this.checkedAt >= this.options.refreshMs) await this.refreshWithin(this.options.refreshWaitMs);
     for (;;) {
       const now = this.now();
       const s = this.local;
@@ -221,6 +221,16 @@ export class FleetCircuitBreaker {
     } catch {
       // Store unreachable (the query pool counts the error): the lease expires by itself.
     }
+  }
+
+  /** Refreshes, waiting at most `waitMs` for it (the refresh itself goes on). */
+  private async refreshWithin(waitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([this.refresh().catch(() => undefined), cap]);
+    clearTimeout(timer);
   }
 
   private refresh(): Promise<void> {
