@@ -10,7 +10,10 @@ const METHODS = Object.values(PaymentMethod);
 const Payload = z.strictObject({
   amount: z.number({ error: 'must be a number in major units, e.g. 25.99' }),
   paymentMethod: z.enum(PaymentMethod, { error: `must be one of ${METHODS.join(', ')}` }),
-  currency: z.string({ error: 'must be an ISO 4217 code such as USD' }).max(8, 'must be an ISO 4217 code such as USD').optional(),
+  currency: z
+    .string({ error: 'must be an ISO 4217 code such as USD' })
+    .max(8, 'must be an ISO 4217 code such as USD')
+    .optional(),
   transactionId: z.string().regex(TRANSACTION_ID_PATTERN, `must be ${TRANSACTION_ID_RULE}`).optional(),
   paymentMethodId: z
     .string()
@@ -27,9 +30,13 @@ function checkProviderFields(p: { paymentMethodId?: string | undefined }, cfg: C
     });
   }
   if (stripe && p.paymentMethodId === undefined && cfg.STRIPE_TEST_PAYMENT_METHOD === undefined) {
-    throw new AppError('INVALID_ARGUMENT', 'Invalid request: paymentMethodId: required (a Stripe PaymentMethod id, pm_...)', {
-      details: { problems: ['paymentMethodId: required'] },
-    });
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      'Invalid request: paymentMethodId: required (a Stripe PaymentMethod id, pm_...)',
+      {
+        details: { problems: ['paymentMethodId: required'] },
+      },
+    );
   }
 }
 

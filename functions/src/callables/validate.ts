@@ -12,9 +12,13 @@ export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.o
   // Checked before any parsing work: a huge payload costs nothing but this.
   const size = JSON.stringify(data ?? {}).length;
   if (size > MAX_PAYLOAD_CHARS) {
-    throw new AppError('INVALID_ARGUMENT', `Invalid request: payload is ${size} characters, at most ${MAX_PAYLOAD_CHARS}`, {
-      details: { problems: [`payload: at most ${MAX_PAYLOAD_CHARS} characters`] },
-    });
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `Invalid request: payload is ${size} characters, at most ${MAX_PAYLOAD_CHARS}`,
+      {
+        details: { problems: [`payload: at most ${MAX_PAYLOAD_CHARS} characters`] },
+      },
+    );
   }
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
