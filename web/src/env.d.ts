@@ -7,6 +7,12 @@ interface ImportMetaEnv {
   readonly VITE_FIREBASE_API_KEY?: string;
   readonly VITE_FIREBASE_PROJECT_ID?: string;
   readonly VITE_FIREBASE_AUTH_DOMAIN?: string;
+  /** Region of the callables; must match the functions' FUNCTIONS_REGION (checked at build time). */
+  readonly VITE_FUNCTIONS_REGION?: string;
+  /** "true" once App Check is enforced: production builds then need VITE_APPCHECK_SITE_KEY. */
+  readonly VITE_APPCHECK_ENFORCED?: string;
+  /** reCAPTCHA Enterprise site key of App Check (public). */
+  readonly VITE_APPCHECK_SITE_KEY?: string;
   /** Base URL of the payment simulator's control endpoint (development only). */
   readonly VITE_PAYMENT_SIMULATOR_URL?: string;
 }

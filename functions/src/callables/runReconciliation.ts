@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { ReconcileReport } from '../api.js';
+import { RUN_RECONCILIATION_BUDGET_MS } from '../config.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
-
-/** Time a pass may take inside the callable's 60 s timeout (the rest is housekeeping and margin). */
-const CALLABLE_BUDGET_MS = 45_000;
 
 /**
  * `runReconciliation` (admins only, no payload) -> what one reconciliation
@@ -15,6 +13,6 @@ export const runReconciliation = defineCallable(
   Access.admin,
   (data, _caller, rt): Promise<ReconcileReport> => {
     parsePayload(z.strictObject({}), data);
-    return rt.reconcile(CALLABLE_BUDGET_MS);
+    return rt.reconcile(RUN_RECONCILIATION_BUDGET_MS);
   },
 );

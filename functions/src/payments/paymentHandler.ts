@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PAYMENT_LOOKUP_MS } from '../config.js';
 import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
 import {
   chargeWithRetries,
@@ -62,9 +63,6 @@ export interface PaymentHandlerDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-/** Deadline of one lookup, ms. */
-const LOOKUP_TIMEOUT_MS = 3000;
 
 /** Age up to which the breaker's local copy may refuse a payment without asking the fleet. */
 const FRESH_BREAKER_MS = 1000;
@@ -137,7 +135,7 @@ export class PaymentHandler {
     };
     const openFor = this.breakerOpenFor();
     if (openFor > 0) return this.rejectWhileOpen(req, openFor);
-    const claim = await ledger.claim(req, settings.totalTimeoutMs + LOOKUP_TIMEOUT_MS + 5000);
+    const claim = await ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000);
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
     const { record } = claim;
     const ctx: CallContext = {
@@ -381,6 +379,6 @@ export class PaymentHandler {
   }
 
   private lookupTimeout(deadline: number, floor: number): number {
-    return Math.min(LOOKUP_TIMEOUT_MS, Math.max(floor, deadline - this.now()));
+    return Math.min(PAYMENT_LOOKUP_MS, Math.max(floor, deadline - this.now()));
   }
 }

@@ -1,4 +1,5 @@
 import { bulkhead } from 'cockatiel';
+import { PAYMENT_LOOKUP_MS } from '../config.js';
 import { PaymentStatus, type ReconcileReport } from '../api.js';
 import type { PaymentEvents } from './chargeAttempts.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
@@ -30,9 +31,8 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-const LOOKUP_TIMEOUT_MS = 3000;
 /** Time one record may take: claim + lookup + write. */
-const RECORD_LEASE_MS = LOOKUP_TIMEOUT_MS + 5000;
+const RECORD_LEASE_MS = PAYMENT_LOOKUP_MS + 5000;
 
 /**
  * Settles `unknown`, `requires_action` and `processing` payments (oldest update first) and `pending` ones whose
@@ -85,7 +85,7 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
         paymentMethod: record.paymentMethod,
       };
       const settleFrom = settleFromOf(record);
-      const look = await deps.provider.lookup(record.providerRef ?? transactionId, req, LOOKUP_TIMEOUT_MS);
+      const look = await deps.provider.lookup(record.providerRef ?? transactionId, req, PAYMENT_LOOKUP_MS);
       const s = settle(look, req, settleFrom === null ? null : settleFrom + deps.settleMs, now());
       // Records of older versions get the window they were judged by, so later writes do not move it.
       const base = {
