@@ -1,6 +1,7 @@
-// `npm test`: builds, runs the unit tests, then the emulator integration tests
-// (and browser tests when present) against the Firebase emulators, offline.
-// `npm test -- unit`, `npm test -- integration` or `npm test -- e2e` runs one stage.
+// `npm test`: checks formatting and lint, builds, runs the unit tests, then the
+// emulator integration tests (and browser tests when present) against the
+// Firebase emulators, offline. `npm test -- lint`, `npm test -- unit`,
+// `npm test -- integration` or `npm test -- e2e` runs one stage.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
@@ -10,6 +11,27 @@ const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const want = (s) => stages.length === 0 || stages.includes(s);
 const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
+const prettier = join(ROOT, 'node_modules/prettier/bin/prettier.cjs');
+const eslint = join(ROOT, 'node_modules/eslint/bin/eslint.js');
+
+// First, as it takes under a minute and the later stages several. Both checks run so one report shows every problem.
+if (want('lint')) {
+  const failed = [];
+  for (const [name, args] of [
+    ['prettier', [prettier, '--check', '.']],
+    ['eslint', [eslint, '.']],
+  ]) {
+    await run(process.execPath, args).catch(() => failed.push(name));
+  }
+  if (failed.length > 0) {
+    console.error(
+      `${failed.join(' and ')} failed: run npx prettier --write . / npx eslint --fix . and fix what remains.`,
+    );
+    process.exit(1);
+  }
+}
+
+if (!['unit', 'integration', 'e2e'].some(want)) process.exit(0);
 
 ensureDevSecret();
 await run('npm', ['run', 'build', '-w', 'functions']);
