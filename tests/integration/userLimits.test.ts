@@ -8,38 +8,40 @@ import { session } from './client.js';
 import { ledger as simulatorLedger } from './simulator.js';
 
 describe('per-user limits', () => {
-  it('over the in-flight limit: resource-exhausted with retryAfterMs, nothing written or sent; other users unaffected', async () => {
+  it('over a limit: resource-exhausted with reason and retryAfterMs, nothing written or sent; other users unaffected', async () => {
     const greedy = await session('new');
     const other = await session('new');
-    const t = Date.now();
-    const ids = Array.from({ length: 26 }, (_, i) => `lim_${t}_${i}`);
-    const results = await Promise.allSettled(
-      ids.map((transactionId) =>
-        greedy.call('processPayment', { amount: 3, paymentMethod: 'credit_card', transactionId }),
-      ),
-    );
-    const limited = results
-      .map((r, i) => ({ r, id: ids[i]! }))
-      .filter(
-        ({ r }) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'functions/resource-exhausted',
-      );
-    expect(limited.length).toBeGreaterThan(0);
-    const details = (limited[0]!.r as PromiseRejectedResult).reason as {
-      details?: { reason?: string; retryAfterMs?: number };
-    };
-    expect(details.details?.reason).toBe('user-in-flight');
-    expect(details.details?.retryAfterMs).toBeGreaterThan(0);
     const db = adminDb();
-    const sent = (await simulatorLedger()).chargeRequests;
-    for (const { id } of limited) {
-      expect((await db.doc(`payments/${id}`).get()).exists).toBe(false);
-      expect(sent[id]).toBeUndefined();
-    }
-    expect(
-      await other.call('processPayment', { amount: 3, paymentMethod: 'credit_card', transactionId: `lim_other_${t}` }),
-    ).toMatchObject({ status: 'succeeded' });
+    const t = Date.now();
+    const limits = db.doc(`userLimits/${greedy.uid}`);
+    const attempt = async (transactionId: string) => {
+      const err = await greedy
+        .call('processPayment', { amount: 3, paymentMethod: 'credit_card', transactionId })
+        .catch((e: unknown) => e as { code?: string; details?: { reason?: string; retryAfterMs?: number } });
+      expect((await db.doc(`payments/${transactionId}`).get()).exists).toBe(false);
+      expect((await simulatorLedger()).chargeRequests[transactionId]).toBeUndefined();
+      return err as { code?: string; details?: { reason?: string; retryAfterMs?: number } };
+    };
+    // The user's bucket is empty (as after a burst): refused until the next token.
+    await limits.set({ tokens: 0, refilledAt: Date.now() + 60_000, inFlight: {} });
+    const rate = await attempt(`lim_rate_${t}`);
+    expect(rate).toMatchObject({ code: 'functions/resource-exhausted', details: { reason: 'user-rate' } });
+    expect(rate.details?.retryAfterMs).toBeGreaterThan(0);
+    // As many calls in progress as allowed (leases still running): refused until one ends.
+    const inFlight = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`claim-${i}`, Date.now() + 30_000]));
+    await limits.set({ tokens: 100, refilledAt: Date.now(), inFlight });
+    const busy = await attempt(`lim_busy_${t}`);
+    expect(busy).toMatchObject({ code: 'functions/resource-exhausted', details: { reason: 'user-in-flight' } });
+    expect(busy.details?.retryAfterMs).toBeGreaterThan(20_000);
+    const ok = await other.call('processPayment', {
+      amount: 3,
+      paymentMethod: 'credit_card',
+      transactionId: `lim_other_${t}`,
+    });
+    expect(ok).toMatchObject({ status: 'succeeded' });
+    await limits.delete();
     await Promise.all([greedy.close(), other.close()]);
-  }, 180_000); // 26 concurrent calls: the emulator starts a worker process for each
+  });
 
   it('with a warm cache, a claim and its outcome are one batched write each, limits included', async () => {
     const db = adminDb();
