@@ -11,6 +11,9 @@ const RATE_PER_SEC = 5;
 const PHASES = [
   { name: 'healthy', faults: { mode: 'none' } },
   { name: '50 % errors', faults: { mode: 'errors', errorRate: 0.5 } },
+  // The provider keeps processing after the client gave up: each charge commits 3 s after it arrived and is
+  // never answered; the retry with the same key then finds it. Nothing may be recorded failed meanwhile.
+  { name: 'late commits', faults: { mode: 'late-commit', commitDelayMs: 3000 } },
   { name: 'outage', faults: { mode: 'outage' } },
   { name: 'healthy again', faults: { mode: 'none' } },
 ];
