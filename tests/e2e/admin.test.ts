@@ -57,7 +57,7 @@ describe('/test-cloudwatch in a real browser', () => {
           await byTestId(page, 'connection-pools-refresh').click();
           return byTestId(page, 'breaker-payment-service').textContent();
         },
-        { timeout: 30_000, intervals: [1000] },
+        { timeout: 30_000, interval: 1000 },
       )
       .toContain('open');
 
@@ -75,7 +75,7 @@ describe('/test-cloudwatch in a real browser', () => {
           await byTestId(page, 'connection-pools-refresh').click();
           return byTestId(page, 'breaker-payment-service').textContent();
         },
-        { timeout: 30_000, intervals: [1000] },
+        { timeout: 30_000, interval: 1000 },
       )
       .toContain('closed');
 
