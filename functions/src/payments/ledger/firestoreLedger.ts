@@ -169,8 +169,18 @@ export class FirestoreLedger extends RuleLedger {
               } else {
                 batch.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
               }
-              const results = await batch.commit();
-              if (released) this.optimistic?.remember(uid, released, results[1]!.writeTime);
+              const results = await batch.commit().catch(async (err: unknown) => {
+                if (!released || grpcStatusOf(err) !== 'FAILED_PRECONDITION') throw err;
+                // The user's limits changed meanwhile (another call of the same user): free the slot without
+                // the precondition instead of queueing on a transaction; the payment's own precondition stays.
+                this.optimistic?.forget(uid);
+                const retry = db.batch();
+                retry.update(docRef(db, transactionId), write.fields, { lastUpdateTime: version as Timestamp });
+                retry.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
+                await retry.commit();
+                return null;
+              });
+              if (released && results) this.optimistic?.remember(uid, released, results[1]!.writeTime);
               else this.optimistic?.forget(uid);
               return true;
             }

@@ -2,6 +2,7 @@ import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { PaymentUserLimitedError } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
 import type { Claim, PaymentRecord, PaymentRequest } from './paymentLedger.js';
 
@@ -20,8 +21,9 @@ const ROUNDS = 6;
  * claim plus the updated limits are one batched write preconditioned on that
  * copy's update time. A concurrent change of the user's limits fails the
  * precondition and the round repeats with a fresh read, so concurrent calls of
- * one user never wait on each other's locks. Returns null when the payment
- * already exists or the rounds ran out: the caller decides from there.
+ * one user never wait on each other's locks. Returns 'exists' when the
+ * payment already exists and null when it needs the transaction (a re-claim);
+ * refuses (PAYMENT_USER_LIMITED, user-in-flight) when every round was lost.
  */
 export class OptimisticClaims {
   /** Last known limits of each user and their update time; per instance, bounded. */
@@ -86,7 +88,9 @@ export class OptimisticClaims {
       // The user's limits changed under us (another call of the same user): read again, after a short jitter.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
     }
-    return null;
+    // Every round lost to another call of the same user: the user has too much going on at once. Refused
+    // (nothing written) rather than queued on a transaction, which would only wait on the same contention.
+    throw new PaymentUserLimitedError(req.transactionId, 'user-in-flight', 250);
   }
 
   private async read(uid: string): Promise<{ state: UserLimitState | undefined; version: Timestamp | null }> {
