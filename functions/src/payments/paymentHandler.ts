@@ -1,28 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_LOOKUP_MS } from '../config.js';
 import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
-import {
-  chargeWithRetries,
-  MIN_ATTEMPT_MS,
-  type AttemptTrace,
-  type GiveUp,
-  type PaymentEvents,
-  type PaymentGuard,
-} from './chargeAttempts.js';
+import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 import { claimStep } from './ledger/ledgerRules.js';
-import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
+import type { PaymentLedger } from './ledger/paymentLedger.js';
 import { normalizeCurrency, toMinorUnits } from './money.js';
-import {
-  PaymentInProgressError,
-  PaymentKeyExpiredError,
-  PaymentRateLimitedError,
-  PaymentRejectedError,
-  PaymentUnavailableError,
-  PaymentUnknownError,
-} from './paymentErrors.js';
+import { PaymentUnavailableError, PaymentUnknownError } from './paymentErrors.js';
+import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallContext } from './paymentResult.js';
-import type { Charge, ChargeAnswer, ChargeRequest, PaymentProvider, PendingState } from './provider/paymentProvider.js';
-import { settle, unknownError, type Settlement } from './settlement.js';
+import type { ChargeRequest, PaymentProvider } from './provider/paymentProvider.js';
+import { settle } from './settlement.js';
 
 export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 
@@ -70,17 +57,6 @@ const FRESH_BREAKER_MS = 1000;
 /** Keys are used only until this share of the provider's retention has passed (a margin for clock skew). */
 const KEY_SAFE_SHARE = 0.9;
 
-/** The code written for a failed payment, by why its attempts ended. */
-const FAILED_CODES: Record<GiveUp['kind'], string> = {
-  breaker: 'BREAKER_OPEN',
-  'rate-limited': 'RATE_LIMITED',
-  'key-expired': 'KEY_EXPIRED',
-  'no-time': 'NOT_SENT',
-  transport: 'PROVIDER_UNAVAILABLE',
-  'server-error': 'PROVIDER_UNAVAILABLE',
-  indeterminate: 'PROVIDER_UNAVAILABLE',
-};
-
 /**
  * Processes payments so that none is charged twice or recorded "not charged"
  * while it may be: the ledger record is claimed before the provider is called,
@@ -92,11 +68,13 @@ export class PaymentHandler {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly emit: PaymentEvents;
+  private readonly outcomes: OutcomeRecorder;
 
   constructor(private readonly deps: PaymentHandlerDeps) {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.emit = deps.events ?? (() => undefined);
+    this.outcomes = new OutcomeRecorder(deps.ledger, this.emit, this.now);
   }
 
   /** Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`. */
@@ -152,9 +130,10 @@ export class PaymentHandler {
       const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
       const settleUntil = claim.settleFrom === null ? null : claim.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.conclude(ctx, s, 0, true);
+      if (s.kind !== 'not-charged') return this.outcomes.conclude(ctx, s, 0, true);
     }
-    if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil) return this.fail(ctx, 0, { kind: 'key-expired' });
+    if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil)
+      return this.outcomes.fail(ctx, 0, { kind: 'key-expired' });
     if (!record.providerRef) ctx.ref = await this.prepare(ctx, deadline);
     return this.charge(ctx, deadline);
   }
@@ -196,7 +175,7 @@ export class PaymentHandler {
     try {
       ref = await this.deps.provider.prepare(req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
     } catch (err) {
-      await this.record(ctx, {
+      await this.outcomes.record(ctx, {
         status: PaymentStatus.failed,
         attempts: ctx.priorAttempts,
         error: { code: 'PREPARE_FAILED', message: 'the provider could not prepare the payment; nothing was charged' },
@@ -226,156 +205,17 @@ export class PaymentHandler {
     const attemptDeps = { provider, breaker, fence, ...settings, emit: this.emit, now: this.now, sleep: this.sleep };
     const r = await chargeWithRetries(attemptDeps, ctx.ref, ctx.req, deadline);
     ctx.openAttemptAt = r.settleFrom ?? (typeof ctx.openAttemptAt === 'number' ? ctx.openAttemptAt : null);
-    if (r.kind === 'charged') return this.finish(ctx, r.sent, r.charge, false);
-    if (r.kind === 'rejected') return this.reject(ctx, r.sent, r.answer);
-    if (r.kind === 'claim-lost') return this.claimLost(ctx);
-    if (r.kind === 'waiting') return this.wait(ctx, r.sent, r, false);
+    if (r.kind === 'charged') return this.outcomes.finish(ctx, r.sent, r.charge, false);
+    if (r.kind === 'rejected') return this.outcomes.reject(ctx, r.sent, r.answer);
+    if (r.kind === 'claim-lost') return this.outcomes.claimLost(ctx);
+    if (r.kind === 'waiting') return this.outcomes.wait(ctx, r.sent, r, false);
     if (r.maybeCharged) {
       const look = await provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
       const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
       const s = settle(look, ctx.req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.conclude(ctx, s, r.sent, false, r);
+      if (s.kind !== 'not-charged') return this.outcomes.conclude(ctx, s, r.sent, false, r);
     }
-    return this.fail(ctx, r.sent, r.reason);
-  }
-
-  /** Records what a lookup proved, other than "not charged": the charge, or `unknown`. */
-  private async conclude(
-    ctx: CallContext,
-    s: Exclude<Settlement, { kind: 'not-charged' }>,
-    sent: number,
-    replayed: boolean,
-    trace?: AttemptTrace,
-  ): Promise<ProcessPaymentResult> {
-    const { transactionId } = ctx.req;
-    if (s.kind === 'charged') return this.finish(ctx, sent, s.charge, replayed);
-    if (s.kind === 'pending') return this.wait(ctx, sent, s, replayed);
-    if (s.kind === 'mismatch') {
-      this.emit(
-        'payment.charge_mismatch',
-        {
-          transactionId,
-          chargeId: s.charge.chargeId,
-          expected: { amount: ctx.req.amount, currency: ctx.req.currency },
-          found: { amount: s.charge.amount, currency: s.charge.currency },
-        },
-        'ERROR',
-      );
-      await this.countIncident('mismatches');
-    }
-    const error = unknownError(s);
-    const lost = await this.record(ctx, { status: PaymentStatus.unknown, attempts: ctx.priorAttempts + sent, error });
-    if (lost) return this.claimLost(ctx);
-    const retryAfterMs = s.kind === 'settling' ? s.until - this.now() : undefined;
-    const cause = trace && 'reason' in trace ? (trace.reason as GiveUp).cause : undefined;
-    throw new PaymentUnknownError(transactionId, cause, retryAfterMs);
-  }
-
-  /** Certainly not charged: records `failed` and says why. */
-  private async fail(ctx: CallContext, sent: number, reason: GiveUp): Promise<never> {
-    const id = ctx.req.transactionId;
-    const lost = await this.record(ctx, {
-      status: PaymentStatus.failed,
-      attempts: ctx.priorAttempts + sent,
-      error: { code: FAILED_CODES[reason.kind], message: `not charged after ${sent} attempt(s)` },
-    });
-    if (lost) return this.claimLost(ctx);
-    const retryAfterMs = Math.max(1000, reason.retryAfterMs ?? 0);
-    if (reason.kind === 'key-expired') throw new PaymentKeyExpiredError(id);
-    if (reason.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
-    const why = reason.kind === 'breaker' ? 'circuit open' : reason.kind === 'no-time' ? 'no time left' : 'no answer';
-    throw new PaymentUnavailableError(id, retryAfterMs, why, reason.cause);
-  }
-
-  /** A final refusal: certainly not charged. */
-  private async reject(
-    ctx: CallContext,
-    sent: number,
-    answer: Extract<ChargeAnswer, { kind: 'rejected' }>,
-  ): Promise<never> {
-    const id = ctx.req.transactionId;
-    if (answer.httpStatus === 401 || answer.httpStatus === 403) {
-      const fields = { transactionId: id, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' };
-      this.emit('payment.provider_auth_rejected', fields, 'ERROR');
-    }
-    const lost = await this.record(ctx, {
-      status: PaymentStatus.failed,
-      attempts: ctx.priorAttempts + sent,
-      error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
-    });
-    if (lost) return this.claimLost(ctx);
-    throw new PaymentRejectedError(id, answer.httpStatus, answer.providerCode);
-  }
-
-  /** Records a definite provider answer (even after losing the claim: it is the truth) and returns it. */
-  private async finish(
-    ctx: CallContext,
-    sent: number,
-    charge: Charge,
-    replayed: boolean,
-  ): Promise<ProcessPaymentResult> {
-    const outcome: PaymentOutcome = {
-      status: charge.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
-      attempts: ctx.priorAttempts + sent,
-      chargeId: charge.chargeId,
-      ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
-    };
-    await this.record(ctx, outcome);
-    return toResult(
-      ctx.req.transactionId,
-      { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome },
-      replayed,
-    );
-  }
-
-  /** Records a payment the provider accepted and is still working on, and answers its state. */
-  private async wait(
-    ctx: CallContext,
-    sent: number,
-    p: { state: PendingState; clientSecret?: string | undefined },
-    replayed: boolean,
-  ): Promise<ProcessPaymentResult> {
-    const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
-    const outcome: PaymentOutcome = { status, attempts: ctx.priorAttempts + sent };
-    if (await this.record(ctx, outcome)) return this.claimLost(ctx);
-    const r = { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome };
-    return toResult(ctx.req.transactionId, r, replayed, p.clientSecret);
-  }
-
-  /** Another call (or reconciliation) holds the record now; it will settle it. */
-  private claimLost(ctx: CallContext): never {
-    throw new PaymentInProgressError(ctx.req.transactionId, 1000);
-  }
-
-  /**
-   * Writes the outcome; true when the claim was lost (then only a definite
-   * answer was written). If the write fails the record stays `pending` with a
-   * lease, and reconciliation (or the next call) resolves it from the provider.
-   */
-  private async record(ctx: CallContext, outcome: PaymentOutcome): Promise<boolean> {
-    const { transactionId } = ctx.req;
-    const full = ctx.openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt: ctx.openAttemptAt };
-    try {
-      const expected = { ...ctx.claimed };
-      ctx.claimed.version = null;
-      const r = await this.deps.ledger.finalize(transactionId, ctx.claimId, full, expected);
-      if (r.conflict) {
-        this.emit('payment.final_conflict', { transactionId, stored: r.conflict, status: outcome.status }, 'ERROR');
-      }
-      if (r.claimLost) {
-        this.emit('payment.claim_lost', { transactionId, status: outcome.status, written: r.written }, 'ERROR');
-        await this.countIncident('lostClaims');
-      }
-      return r.claimLost;
-    } catch (err) {
-      const fields = { transactionId, status: outcome.status, errorCode: (err as { code?: string }).code };
-      this.emit('payment.ledger_write_failed', fields, 'ERROR');
-      return false;
-    }
-  }
-
-  private async countIncident(kind: 'lostClaims' | 'mismatches'): Promise<void> {
-    await this.deps.ledger.countIncident(kind).catch(() => undefined);
+    return this.outcomes.fail(ctx, r.sent, r.reason);
   }
 
   private lookupTimeout(deadline: number, floor: number): number {
