@@ -7,24 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { dotenvValue } from '../dotenv.ts';
 import { startPaymentSimulator } from './server.ts';
 
 const DEFAULT_PORT = 8710;
 const KEY_NAME = 'PAYMENT_API_KEY';
-
-/** Value of `name` in a dotenv-style text (`NAME=value`, optional `export`, quotes, # comments). */
-function readDotenvValue(text: string, name: string): string | undefined {
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq < 0 || line.slice(0, eq).trim() !== name) continue;
-    const value = line.slice(eq + 1).trim();
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    return quoted ? quoted[2] : value;
-  }
-  return undefined;
-}
 
 function fail(message: string): never {
   process.stderr.write(`payment simulator: ${message}\n`);
@@ -41,7 +28,7 @@ function resolveApiKey(flag: string | undefined, secretFile: string | undefined)
   } catch (err) {
     fail(`cannot read --secret-file ${secretFile} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
-  const key = readDotenvValue(text, KEY_NAME);
+  const key = dotenvValue(text, KEY_NAME);
   if (!key) fail(`${secretFile} has no ${KEY_NAME}=... line.`);
   return key;
 }

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { dotenvValue } from '../dotenv.ts';
 import { startStripeFake } from './server.ts';
 
 const DEFAULT_PORT = 12111;
@@ -17,18 +18,6 @@ const DEFAULT_PORT = 12111;
 function fail(message: string): never {
   process.stderr.write(`stripe fake: ${message}\n`);
   process.exit(1);
-}
-
-/** Value of `name` in a dotenv-style text (`NAME=value`, optional `export`, quotes, # comments). */
-function dotenvValue(text: string, name: string): string | undefined {
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    const eq = line.indexOf('=');
-    if (line.startsWith('#') || eq < 0 || line.slice(0, eq).trim() !== name) continue;
-    const value = line.slice(eq + 1).trim();
-    return /^(['"])(.*)\1$/.exec(value)?.[2] ?? value;
-  }
-  return undefined;
 }
 
 const { values } = parseArgs({
