@@ -1,13 +1,16 @@
 // `npm test`: checks formatting and lint, builds, runs the unit tests, then the
 // emulator integration tests (and browser tests when present) against the
 // Firebase emulators, offline. `npm test -- lint`, `npm test -- unit`,
-// `npm test -- integration` or `npm test -- e2e` runs one stage.
+// `npm test -- integration` or `npm test -- e2e` runs one stage;
+// `--files=a,b` passes test-file filters to vitest (e.g. `npm test -- integration --files=userLimits`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
 import { LOCAL_WEB_ENV, PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
 
 const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const filesArg = process.argv.slice(2).find((a) => a.startsWith('--files='));
+const fileFilters = filesArg ? filesArg.slice('--files='.length).split(',').filter(Boolean) : [];
 const want = (s) => stages.length === 0 || stages.includes(s);
 const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
@@ -37,7 +40,7 @@ ensureDevSecret();
 await run('npm', ['run', 'build', '-w', 'functions']);
 
 if (want('unit')) {
-  await run(process.execPath, [vitest, 'run']);
+  await run(process.execPath, [vitest, 'run', ...fileFilters]);
 }
 
 if (want('integration') || want('e2e')) {
@@ -50,7 +53,9 @@ if (want('integration') || want('e2e')) {
     only.push('hosting');
     suites.push('vitest.e2e.config.ts');
   }
-  const inner = suites.map((c) => `"${process.execPath}" "${vitest}" run -c ${c}`).join(' && ');
+  const inner = suites
+    .map((c) => `"${process.execPath}" "${vitest}" run -c ${c} ${fileFilters.join(' ')}`)
+    .join(' && ');
   const servers = await startDevServers({ quiet: true });
   try {
     await run(
