@@ -1,7 +1,7 @@
 // Report of the load test (loadtest.mjs): outcome counts and latency by phase,
 // breaker transitions, and the reconciliation before and after resolution.
 import { Latencies } from './lib/measure.mjs';
-import { fmtMs } from './report.mjs';
+import { fmtMs, fmtNum } from './report.mjs';
 
 /** The bench section of a finished load test: checks, tables and notes. */
 export function summarize({
@@ -17,6 +17,9 @@ export function summarize({
   chargeRequests,
   phaseNames,
   ratePerSec,
+  workers,
+  warm,
+  payers,
 }) {
   const outcomes = [...new Set(calls.map((c) => c.outcome))].sort();
   const countRows = outcomes.map((o) => [
@@ -127,6 +130,7 @@ export function summarize({
       },
     ],
     notes: [
+      `Functions emulator workers: it serves one request per worker process and starts a new one whenever none is idle (firebase-tools' RuntimeWorkerPool), and a cold worker takes seconds on this machine, so open-loop traffic against cold workers starts dozens at once and they starve each other (a cold run of this test started 53 workers, p50 39 s). ${warm ? `The test therefore first warmed ${workers.warmed - workers.before} processPayment workers (${fmtMs(warm.ms)}, ${warm.failures} warm-up call(s) failed), as min instances would in production;` : 'This run was cold (BENCH_LOADTEST_WARM=0);'} ${workers.after} workers had served calls by the end (${workers.before} before the test). Calls go round-robin over ${payers} signed-in user(s), so each user pays about ${fmtNum(ratePerSec / payers, 1)} times a second (per-user limits: functions/.env.local).`,
       `${calls.length} calls, one every ${1000 / ratePerSec} ms (open loop: calls start on schedule whatever the previous ones are doing), each with its own transactionId, every 10th with an amount the simulator declines; the last call started at ${fmtMs(calls[calls.length - 1]?.at ?? 0)} and all had answered ${fmtMs(endedAt)} after the start. The phase of a call is the one in force when it started.`,
       `getConnectionPoolStats as admin right after the run: breaker ${breaker ? `${breaker.breaker?.state}` : 'n/a'}; fleet pool ${breaker?.pool ? `requests ${breaker.pool.requests}, failures ${breaker.pool.failures}, timeouts ${breaker.pool.timeouts}, sockets created ${breaker.pool.socketsCreated}` : 'n/a'}; ${stats?.instances?.length ?? 0} live instance snapshot(s).`,
       `Resolution: ${resolution.repeated} call(s) repeated with the same transactionId (${

@@ -4,10 +4,23 @@
 import { performance } from 'node:perf_hooks';
 import { adminDb, callableCode } from './lib/client.mjs';
 import { contradictions, fetchLedgers, reconcile } from './lib/ledger.mjs';
-import { openLoop, sleep } from './lib/measure.mjs';
+import { closedLoop, openLoop, sleep } from './lib/measure.mjs';
+import { benchPayers } from './lib/payers.mjs';
 import { summarize } from './loadtest-report.mjs';
 
 const RATE_PER_SEC = 5;
+// The functions emulator serves one request per worker process and starts a
+// new one whenever none is idle; a cold worker takes seconds on 2 cores. Open
+// loop traffic against cold workers therefore starts dozens of them at once,
+// which starve each other (measured: 53 workers, p50 39 s). The test warms
+// WARM_WORKERS first, as a deployment with min instances would be, and reports
+// how many workers served it. [BENCH_LOADTEST_WARM overrides, 0 = cold]
+const WARM_WORKERS = Number(process.env.BENCH_LOADTEST_WARM ?? 20);
+const WARM_STEP = 5;
+// Real traffic comes from many users; one user paying 5 times a second is a
+// user-limits test (userLimits/{uid} takes two writes per payment). Calls go
+// round-robin over PAYERS signed-in users. [BENCH_LOADTEST_PAYERS overrides]
+const PAYERS = Number(process.env.BENCH_LOADTEST_PAYERS ?? 5);
 const PHASES = [
   { name: 'healthy', faults: { mode: 'none' } },
   { name: '50 % errors', faults: { mode: 'errors', errorRate: 0.5 } },
@@ -66,12 +79,14 @@ async function pay(user, payload, phase, at) {
   } catch (err) {
     const code = callableCode(err);
     const detailsStatus = err?.details?.status;
+    // resource-exhausted from the per-user limits says which one (user-rate / user-in-flight).
+    const detail = detailsStatus ?? err?.details?.reason;
     return {
       transactionId: payload.transactionId,
       phase,
       at,
       ms: performance.now() - t0,
-      outcome: `${code}${detailsStatus ? ` (${detailsStatus})` : ''}`,
+      outcome: `${code}${detail ? ` (${detail})` : ''}`,
       code,
       detailsStatus,
     };
@@ -89,7 +104,7 @@ async function unresolvedRecords(db) {
  * with the same transactionId (what a client is told to do), then with
  * runReconciliation (the scheduled job's pass, run now) for whatever is left.
  */
-async function resolve({ db, user, admin, payloads, log }) {
+async function resolve({ db, owner, admin, payloads, log }) {
   const report = { repeated: 0, repeatOutcomes: {}, reconcileRuns: [], waitedMs: 0 };
   const started = Date.now();
   for (let pass = 0; pass < 4; pass++) {
@@ -100,7 +115,7 @@ async function resolve({ db, user, admin, payloads, log }) {
     for (const u of ready) {
       const payload = payloads.get(u.id);
       if (!payload) continue;
-      const res = await pay(user, payload, 'resolution', 0);
+      const res = await pay(owner.get(u.id), payload, 'resolution', 0);
       report.repeated++;
       report.repeatOutcomes[res.outcome] = (report.repeatOutcomes[res.outcome] ?? 0) + 1;
     }
@@ -117,15 +132,49 @@ async function resolve({ db, user, admin, payloads, log }) {
   return report;
 }
 
+/** processPayment workers that served a call: each publishes instances/{instanceId} on its first call. */
+async function paymentWorkers(db) {
+  const snap = await db.collection('instances').where('function', '==', 'processPayment').get();
+  return snap.size;
+}
+
+/** Starts `WARM_WORKERS` processPayment workers, `WARM_STEP` more at a time, then calls them all at once. */
+async function warmWorkers(payers, tag, log) {
+  let seq = 0;
+  const op = async (i) => {
+    const res = await payers[i % payers.length].call('processPayment', {
+      amount: 10,
+      paymentMethod: 'credit_card',
+      transactionId: `${tag}_w${seq++}`,
+    });
+    if (res.status !== 'succeeded') throw new Error(`warm-up payment ${res.status}`);
+  };
+  const t0 = Date.now();
+  for (let c = WARM_STEP; c < WARM_WORKERS + WARM_STEP; c += WARM_STEP) {
+    const n = Math.min(c, WARM_WORKERS);
+    const res = await closedLoop({ n, concurrency: n, op });
+    if (res.failures)
+      log(`6: warm-up at concurrency ${n}: ${res.failures} failed (${Object.keys(res.errors).join(', ')})`);
+  }
+  const res = await closedLoop({ n: WARM_WORKERS, concurrency: WARM_WORKERS, op });
+  return { ms: Date.now() - t0, p50: res.p50, failures: res.failures };
+}
+
 export async function runLoadTest({ user, admin, simulator, quick, log }) {
   const phaseMs = quick ? 5000 : 15_000;
   const db = adminDb();
   await simulator.setFaults({ mode: 'none' });
   await admin.call('resetCircuitBreakers', {});
-  await sleep(1100); // every instance re-reads the breaker within ~1 s
   const tag = `b6_${Date.now()}`;
+  const payers = PAYERS > 1 ? await benchPayers(PAYERS) : [user];
+  const workers = { before: await paymentWorkers(db) };
+  const warm = WARM_WORKERS > 0 ? await warmWorkers(payers, tag, log) : null;
+  workers.warmed = await paymentWorkers(db);
+  if (warm) log(`6: warm-up: ${workers.warmed} processPayment workers in ${Math.round(warm.ms / 1000)} s`);
+  await sleep(1100); // every instance re-reads the breaker within ~1 s
   const count = (PHASES.length * phaseMs * RATE_PER_SEC) / 1000;
   const payloads = new Map();
+  const owner = new Map();
   const start = performance.now();
   const rel = () => performance.now() - start;
   const watcher = watchBreaker(db, rel);
@@ -144,8 +193,10 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
     intervalMs: 1000 / RATE_PER_SEC,
     op: (i, at) => {
       const payload = { amount: amountOf(i), paymentMethod: 'credit_card', transactionId: `${tag}_${i}` };
+      const payer = payers[i % payers.length];
       payloads.set(payload.transactionId, payload);
-      return pay(user, payload, PHASES[Math.min(PHASES.length - 1, Math.floor(at / phaseMs))].name, at);
+      owner.set(payload.transactionId, payer);
+      return pay(payer, payload, PHASES[Math.min(PHASES.length - 1, Math.floor(at / phaseMs))].name, at);
     },
   });
   await faults;
@@ -153,13 +204,15 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
   await sleep(1000);
   await watcher.stop();
   const stats = await admin.call('getConnectionPoolStats', {});
+  workers.after = await paymentWorkers(db);
   await simulator.setFaults({ mode: 'none' });
 
   const before = reconcile(await fetchLedgers(db, simulator));
   log(
     `6: ${calls.length} calls done in ${Math.round(endedAt / 1000)} s; ${before.unresolved.length} record(s) unknown/pending; resolving`,
   );
-  const resolution = await resolve({ db, user, admin, payloads, log });
+  const resolution = await resolve({ db, owner, admin, payloads, log });
+  await Promise.all(payers.filter((p) => p !== user).map((p) => p.close().catch(() => undefined)));
   const ledgers = await fetchLedgers(db, simulator);
   const after = reconcile(ledgers);
   const told = contradictions(calls, ledgers);
@@ -177,5 +230,8 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
     chargeRequests: ledgers.chargeRequests,
     phaseNames: PHASES.map((p) => p.name),
     ratePerSec: RATE_PER_SEC,
+    workers,
+    warm,
+    payers: payers.length,
   });
 }
