@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './emulator-env.mjs';
+import { STRIPE_FAKE_PORT, stripeWebhookUrl } from './stripe-env.mjs';
 
 export const PROJECT_ID = JSON.parse(readFileSync(join(ROOT, '.firebaserc'), 'utf8')).projects.default;
 export const SECRET_FILE = join(ROOT, 'functions', '.secret.local');
@@ -20,16 +21,31 @@ export const USERS = {
   user: { email: 'user@example.com', password: 'user-password', admin: false },
 };
 
+/** Appends `name=value` lines for the names the secret file lacks (existing lines never change); returns the names added. */
+function addMissingSecrets(values) {
+  const text = readFileSync(SECRET_FILE, 'utf8');
+  const missing = Object.keys(values).filter((name) => !new RegExp(`^${name}=`, 'm').test(text));
+  if (missing.length > 0) {
+    const lines = missing.map((name) => `${name}=${values[name]}\n`).join('');
+    writeFileSync(SECRET_FILE, `${text}${text.length === 0 || text.endsWith('\n') ? '' : '\n'}${lines}`, {
+      mode: 0o600,
+    });
+  }
+  return missing;
+}
+
 /**
  * Creates functions/.secret.local with a development API key when it is missing.
  * When functions/.env.local ships logs to CloudWatch with an access key (a log
  * group and a region, no AWS_ROLE_ARN), it also adds development
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY lines the file lacks: the functions
  * then read them as secrets, as in production, and sign the local endpoint's
- * requests with them. Existing lines are never changed; values are never printed.
- * Returns the PAYMENT_API_KEY.
+ * requests with them. With `stripe`, it adds a development
+ * STRIPE_WEBHOOK_SECRET (the Stripe fake signs its webhooks with it, the
+ * stripeWebhook function verifies them). Existing lines are never changed;
+ * values are never printed. Returns the PAYMENT_API_KEY.
  */
-export function ensureDevSecret() {
+export function ensureDevSecret({ stripe = false } = {}) {
   if (!existsSync(SECRET_FILE)) {
     writeFileSync(SECRET_FILE, `PAYMENT_API_KEY=dev_${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
     console.log('created functions/.secret.local with a development PAYMENT_API_KEY');
@@ -38,19 +54,15 @@ export function ensureDevSecret() {
   const local = existsSync(envLocal) ? readFileSync(envLocal, 'utf8') : '';
   const isSet = (name) => (new RegExp(`^${name}=(.*)$`, 'm').exec(local)?.[1] ?? '').trim() !== '';
   if (isSet('CLOUDWATCH_LOG_GROUP') && isSet('AWS_REGION') && !isSet('AWS_ROLE_ARN')) {
-    const text = readFileSync(SECRET_FILE, 'utf8');
-    const dev = {
+    const added = addMissingSecrets({
       AWS_ACCESS_KEY_ID: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`,
       AWS_SECRET_ACCESS_KEY: `local_${randomBytes(20).toString('hex')}`,
-    };
-    const missing = Object.keys(dev).filter((name) => !new RegExp(`^${name}=`, 'm').test(text));
-    if (missing.length > 0) {
-      const lines = missing.map((name) => `${name}=${dev[name]}\n`).join('');
-      writeFileSync(SECRET_FILE, `${text}${text.length === 0 || text.endsWith('\n') ? '' : '\n'}${lines}`, {
-        mode: 0o600,
-      });
-      console.log(`added development ${missing.join(' and ')} to functions/.secret.local (local CloudWatch endpoint)`);
-    }
+    });
+    if (added.length > 0)
+      console.log(`added development ${added.join(' and ')} to functions/.secret.local (local CloudWatch endpoint)`);
+  }
+  if (stripe && addMissingSecrets({ STRIPE_WEBHOOK_SECRET: `whsec_dev_${randomBytes(16).toString('hex')}` }).length) {
+    console.log('added a development STRIPE_WEBHOOK_SECRET to functions/.secret.local (Stripe fake webhooks)');
   }
   return /^PAYMENT_API_KEY=(.*)$/m.exec(readFileSync(SECRET_FILE, 'utf8'))?.[1]?.trim();
 }
@@ -126,32 +138,49 @@ export function stopProcess(child) {
   });
 }
 
-/** Starts the payment simulator and the local CloudWatch endpoint (when present). */
-export async function startDevServers({ quiet = false } = {}) {
+/**
+ * Starts the payment provider's local stand-in and the local CloudWatch
+ * endpoint (when present). `provider` 'generic' runs the payment simulator;
+ * 'stripe' runs the Stripe fake on STRIPE_FAKE_PORT, with the API key and
+ * webhook secret from functions/.secret.local (see ensureDevSecret) and its
+ * webhooks going to the emulated stripeWebhook function.
+ */
+export async function startDevServers({ quiet = false, provider = 'generic' } = {}) {
   const started = [];
-  const sim = join(ROOT, 'devtools/payment-simulator/main.ts');
-  if (existsSync(sim)) {
-    started.push(
-      await startService(
-        'payment-simulator',
-        process.execPath,
-        [sim, '--port', String(SIMULATOR_PORT), '--secret-file', SECRET_FILE],
-        /listening on/,
-        { quiet },
-      ),
-    );
+  const stopAll = () => Promise.all(started.map((s) => s.stop()));
+  try {
+    const sim = join(ROOT, 'devtools/payment-simulator/main.ts');
+    if (provider === 'stripe') {
+      const fake = join(ROOT, 'devtools/stripe-fake/main.ts');
+      const args = [fake, '--port', String(STRIPE_FAKE_PORT), '--secret-file', SECRET_FILE];
+      args.push('--webhook-url', stripeWebhookUrl(PROJECT_ID));
+      started.push(await startService('stripe-fake', process.execPath, args, /listening on/, { quiet }));
+    } else if (existsSync(sim)) {
+      started.push(
+        await startService(
+          'payment-simulator',
+          process.execPath,
+          [sim, '--port', String(SIMULATOR_PORT), '--secret-file', SECRET_FILE],
+          /listening on/,
+          { quiet },
+        ),
+      );
+    }
+    const cw = join(ROOT, 'devtools/cloudwatch-local/main.ts');
+    if (existsSync(cw)) {
+      started.push(
+        await startService(
+          'cloudwatch-local',
+          process.execPath,
+          [cw, '--port', String(CLOUDWATCH_PORT)],
+          /listening on/,
+          { quiet },
+        ),
+      );
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
   }
-  const cw = join(ROOT, 'devtools/cloudwatch-local/main.ts');
-  if (existsSync(cw)) {
-    started.push(
-      await startService(
-        'cloudwatch-local',
-        process.execPath,
-        [cw, '--port', String(CLOUDWATCH_PORT)],
-        /listening on/,
-        { quiet },
-      ),
-    );
-  }
-  return { stop: () => Promise.all(started.map((s) => s.stop())) };
+  return { stop: stopAll };
 }

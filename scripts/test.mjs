@@ -1,12 +1,16 @@
 // `npm test`: checks formatting and lint, builds, runs the unit tests, then the
 // emulator integration tests (and browser tests when present) against the
-// Firebase emulators, offline. `npm test -- lint`, `npm test -- unit`,
-// `npm test -- integration` or `npm test -- e2e` runs one stage;
-// `--files=a,b` passes test-file filters to vitest (e.g. `npm test -- integration --files=userLimits`).
+// Firebase emulators, offline, then the payment tests again with the Stripe
+// provider against the Stripe fake (a second emulator run: the functions load
+// their configuration once). `npm test -- lint`, `npm test -- unit`,
+// `npm test -- integration`, `npm test -- e2e` or `npm test -- integration-stripe`
+// runs one stage; `--files=a,b` passes test-file filters to vitest
+// (e.g. `npm test -- integration --files=userLimits`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
 import { LOCAL_WEB_ENV, PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
+import { writeStripeEmulatorConfig } from './stripe-env.mjs';
 
 const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const filesArg = process.argv.slice(2).find((a) => a.startsWith('--files='));
@@ -16,6 +20,7 @@ const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
 const prettier = join(ROOT, 'node_modules/prettier/bin/prettier.cjs');
 const eslint = join(ROOT, 'node_modules/eslint/bin/eslint.js');
+const vitestRun = (config) => `"${process.execPath}" "${vitest}" run -c ${config} ${fileFilters.join(' ')}`;
 
 // First, as it takes under a minute and the later stages several. Both checks run so one report shows every problem.
 if (want('lint')) {
@@ -34,9 +39,9 @@ if (want('lint')) {
   }
 }
 
-if (!['unit', 'integration', 'e2e'].some(want)) process.exit(0);
+if (!['unit', 'integration', 'e2e', 'integration-stripe'].some(want)) process.exit(0);
 
-ensureDevSecret();
+ensureDevSecret({ stripe: want('integration-stripe') });
 await run('npm', ['run', 'build', '-w', 'functions']);
 
 if (want('unit')) {
@@ -53,9 +58,7 @@ if (want('integration') || want('e2e')) {
     only.push('hosting');
     suites.push('vitest.e2e.config.ts');
   }
-  const inner = suites
-    .map((c) => `"${process.execPath}" "${vitest}" run -c ${c} ${fileFilters.join(' ')}`)
-    .join(' && ');
+  const inner = suites.map(vitestRun).join(' && ');
   const servers = await startDevServers({ quiet: true });
   try {
     await run(
@@ -66,4 +69,37 @@ if (want('integration') || want('e2e')) {
   } finally {
     await servers.stop();
   }
+}
+
+// Stripe mode: the functions read PAYMENT_PROVIDER=stripe and the fake's URL from a
+// generated dotenv folder (stripe-env.mjs says why), the Stripe fake replaces the simulator.
+if (want('integration-stripe')) {
+  const started = Date.now();
+  const stripeConfig = writeStripeEmulatorConfig();
+  try {
+    const servers = await startDevServers({ quiet: true, provider: 'stripe' });
+    try {
+      await run(
+        process.execPath,
+        [
+          firebase,
+          'emulators:exec',
+          '--config',
+          stripeConfig.configPath,
+          '--project',
+          PROJECT_ID,
+          '--only',
+          'auth,firestore,functions',
+          vitestRun('vitest.integration-stripe.config.ts'),
+        ],
+        // Loading the functions takes ~10 s on a busy 2-core machine; discovery gives up after 10 s by default.
+        { env: { FUNCTIONS_DISCOVERY_TIMEOUT: '60', ...emulatorEnv() } },
+      );
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    stripeConfig.remove();
+  }
+  console.log(`integration-stripe stage: ${Math.round((Date.now() - started) / 1000)} s`);
 }

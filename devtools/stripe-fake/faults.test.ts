@@ -118,6 +118,18 @@ describe('runtime faults', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('key-in-use: 409 idempotency_key_in_use, nothing executed or saved; the same key then executes', async () => {
+    const id = await intent('tx-k');
+    fake.setFaults({ mode: 'key-in-use', endpoint: 'confirm', count: 1 });
+    const res = await confirm(id, 'tx-k:confirm');
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'idempotency_key_in_use' });
+    expect(fake.ledger().paymentIntents[0]!.status).toBe('requires_confirmation');
+    const retry = await confirm(id, 'tx-k:confirm');
+    expect(retry.body.status).toBe('succeeded');
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('latency delays matching requests only', async () => {
     fake.setFaults({ mode: 'none', endpoint: 'balance', latencyMs: 250 });
     const t0 = performance.now();

@@ -13,11 +13,22 @@
  * - `hang`: the request is read and never answered; nothing executes.
  * - `commit-then-hang`: the request executes and its result is saved for the
  *   key, but the answer never leaves.
+ * - `key-in-use`: 409 idempotency_key_in_use before executing, what Stripe
+ *   answers while another request with the same key is still running (another
+ *   instance's, or an earlier attempt's); nothing is saved for the key.
  * `latencyMs` delays every matching request while it executes (its key is in flight), in any mode.
  */
 
 /** Every fault mode. */
-export const FAULT_MODES = ['none', 'error-before', 'error-after', 'rate-limit', 'hang', 'commit-then-hang'] as const;
+export const FAULT_MODES = [
+  'none',
+  'error-before',
+  'error-after',
+  'rate-limit',
+  'hang',
+  'commit-then-hang',
+  'key-in-use',
+] as const;
 /** One fault mode. */
 export type FaultMode = (typeof FAULT_MODES)[number];
 
@@ -148,6 +159,15 @@ export class Faults {
           message: 'Too many requests hit the API too quickly.',
         };
         return { before: { kind: 'reply', status: 429, error, headers }, after: 'send', latencyMs };
+      }
+      case 'key-in-use': {
+        const error: ErrorSpec = {
+          type: 'invalid_request_error',
+          code: 'idempotency_key_in_use',
+          message:
+            'There is currently another in-progress request using this Idempotency-Key; retry this request later.',
+        };
+        return { before: { kind: 'reply', status: 409, error, headers: {} }, after: 'send', latencyMs };
       }
       case 'hang':
         return { before: { kind: 'hang' }, after: 'send', latencyMs };

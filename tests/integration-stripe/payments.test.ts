@@ -1,0 +1,188 @@
+// processPayment in Stripe mode: the real callable through the Firebase web SDK,
+// the functions emulator with PAYMENT_PROVIDER=stripe, the Stripe fake as the
+// provider, and the fake's signed webhooks delivered to the emulated stripeWebhook.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
+import { adminDb } from '../integration/admin.js';
+import { USERS, session, type Session } from '../integration/client.js';
+import { expectLedgersAgree } from './ledgerCheck.js';
+import {
+  apiRequests,
+  completeAuthentication,
+  fakeLedger,
+  holdWebhooks,
+  intentsOf,
+  setFaults,
+  settleProcessing,
+  stripeApi,
+  webhooksDelivered,
+} from './stripeFake.js';
+
+const txn = (tag: string) => `st_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+const recordOf = async (id: string) =>
+  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
+
+/** Polls the ledger record until it has `status` (a webhook settles it shortly after the fake's transition). */
+async function recordBecomes(id: string, status: string, timeoutMs = 15_000): Promise<PaymentRecord> {
+  const deadline = Date.now() + timeoutMs;
+  let record = await recordOf(id);
+  while (record?.status !== status && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    record = await recordOf(id);
+  }
+  expect(record?.status, `payments/${id}`).toBe(status);
+  return record!;
+}
+
+async function errorOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> | undefined }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code: string; details?: Record<string, unknown> };
+    return { code: e.code.replace(/^functions\//, ''), details: e.details };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('processPayment with the Stripe provider, against the Stripe fake', () => {
+  let user: Session, admin: Session;
+  const pay = (transactionId: string, paymentMethodId: string, amount = 25.99) =>
+    user.call<ProcessPaymentResult>('processPayment', {
+      amount,
+      paymentMethod: 'credit_card',
+      transactionId,
+      paymentMethodId,
+    });
+
+  beforeAll(async () => {
+    [user, admin] = await Promise.all([session('new'), session(USERS.admin)]);
+    await admin.call('resetCircuitBreakers', {});
+  });
+  afterEach(async () => {
+    await setFaults({ mode: 'none' });
+    await holdWebhooks(false);
+    await webhooksDelivered();
+    await expectLedgersAgree();
+  });
+  afterAll(async () => Promise.all([user, admin].map((s) => s?.close())));
+
+  it('succeeds: one PaymentIntent created with its metadata, confirmed once, recorded with its charge', async () => {
+    const id = txn('ok');
+    const res = await pay(id, 'pm_card_visa');
+    const [pi] = await intentsOf(id);
+    expect(res).toMatchObject({ status: 'succeeded', amount: 25.99, currency: 'USD', attempts: 1, replayed: false });
+    expect(pi).toMatchObject({ status: 'succeeded', amount: 2599, currency: 'usd', payment_method: 'pm_card_visa' });
+    expect(pi!.metadata).toEqual({ transactionId: id, uid: user.uid });
+    expect(res.chargeId).toBe(pi!.latest_charge);
+    expect(await recordOf(id)).toMatchObject({ status: 'succeeded', providerRef: pi!.id, chargeId: res.chargeId });
+    const { requestsByKey } = await fakeLedger();
+    expect([requestsByKey[`${id}:create`], requestsByKey[`${id}:confirm`]]).toEqual([1, 1]);
+  });
+
+  it('declines: the decline code comes from Stripe', async () => {
+    const id = txn('decline');
+    expect(await pay(id, 'pm_card_chargeDeclined')).toMatchObject({
+      status: 'declined',
+      declineCode: 'generic_decline',
+      replayed: false,
+    });
+    expect(await recordOf(id)).toMatchObject({ status: 'declined', declineCode: 'generic_decline' });
+  });
+
+  it('replays the same transactionId without a Stripe request', async () => {
+    const id = txn('replay');
+    const first = await pay(id, 'pm_card_visa', 10);
+    const before = await apiRequests();
+    expect(await pay(id, 'pm_card_visa', 10)).toEqual({ ...first, replayed: true });
+    expect(await apiRequests()).toBe(before);
+  });
+
+  it('3-D Secure: requires_action with a client secret, then the webhook settles it succeeded', async () => {
+    const id = txn('3ds');
+    const res = await pay(id, 'pm_card_authenticationRequired');
+    expect(res).toMatchObject({ status: 'requires_action', chargeId: '' });
+    const [pi] = await intentsOf(id);
+    expect(res.clientSecret).toBe(pi!.client_secret);
+    expect(await recordOf(id)).toMatchObject({ status: 'requires_action', providerRef: pi!.id });
+    const confirms = (await fakeLedger()).requestsByEndpoint.confirm;
+    await completeAuthentication(pi!.id);
+    const settled = await recordBecomes(id, 'succeeded');
+    expect(settled.chargeId).toBe((await intentsOf(id))[0]!.latest_charge);
+    expect((await fakeLedger()).requestsByEndpoint.confirm).toBe(confirms); // settled by the event, not a request
+    expect(await pay(id, 'pm_card_authenticationRequired')).toMatchObject({
+      status: 'succeeded',
+      chargeId: settled.chargeId,
+      replayed: true,
+    });
+  });
+
+  it('processing: answered processing, then the webhook settles it succeeded', async () => {
+    const id = txn('processing');
+    expect(await pay(id, 'pm_fake_processing')).toMatchObject({ status: 'processing', chargeId: '' });
+    const [pi] = await intentsOf(id);
+    expect(await recordOf(id)).toMatchObject({ status: 'processing', providerRef: pi!.id });
+    await settleProcessing(pi!.id);
+    expect((await recordBecomes(id, 'succeeded')).chargeId).toBe((await intentsOf(id))[0]!.latest_charge);
+  });
+
+  it('a 500 after the confirm executed is resolved by a retrieve, never a second confirm', async () => {
+    const id = txn('500');
+    await setFaults({ mode: 'error-after', endpoint: 'confirm', count: 1 });
+    const before = await fakeLedger();
+    const res = await pay(id, 'pm_card_visa');
+    const after = await fakeLedger();
+    expect(res).toMatchObject({ status: 'succeeded', chargeId: (await intentsOf(id))[0]!.latest_charge });
+    expect(after.requestsByKey[`${id}:confirm`]).toBe(1);
+    expect(after.requestsByEndpoint.confirm! - before.requestsByEndpoint.confirm!).toBe(1);
+    expect(after.requestsByEndpoint.retrieve! - (before.requestsByEndpoint.retrieve ?? 0)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('409 idempotency_key_in_use: retried with the same key, then succeeded, charged once', async () => {
+    const id = txn('409');
+    await setFaults({ mode: 'key-in-use', endpoint: 'confirm', count: 1 });
+    const before = (await fakeLedger()).requestsByEndpoint.confirm ?? 0;
+    expect(await pay(id, 'pm_card_visa')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const after = await fakeLedger();
+    expect(after.requestsByEndpoint.confirm! - before).toBe(2);
+    const [pi] = await intentsOf(id);
+    expect(after.charges.filter((c) => c.payment_intent === pi!.id)).toHaveLength(1);
+  });
+
+  it('idempotency_error (the confirm key was used for another request): failed-precondition, nothing charged', async () => {
+    const id = txn('idem');
+    // Another client of the account already used this payment's confirm key, on its own PaymentIntent.
+    const foreign = await stripeApi(
+      'POST',
+      '/v1/payment_intents',
+      {
+        amount: '500',
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        'automatic_payment_methods[enabled]': 'true',
+        'automatic_payment_methods[allow_redirects]': 'never',
+      },
+      `other_${id}`,
+    );
+    expect(foreign.status).toBe(200);
+    expect(
+      (await stripeApi('POST', `/v1/payment_intents/${foreign.body.id}/confirm`, {}, `${id}:confirm`)).status,
+    ).toBe(200);
+    const err = await errorOf(pay(id, 'pm_card_visa'));
+    expect(err).toMatchObject({ code: 'failed-precondition', details: { transactionId: id, status: 'failed' } });
+    const [pi] = await intentsOf(id);
+    expect(pi!.status).toBe('requires_confirmation');
+    expect(await recordOf(id)).toMatchObject({ status: 'failed', providerRef: pi!.id });
+  });
+
+  it('refuses a payment without paymentMethodId (invalid-argument), writing and sending nothing', async () => {
+    const id = txn('nopm');
+    const before = await apiRequests();
+    const err = await errorOf(
+      user.call('processPayment', { amount: 5, paymentMethod: 'credit_card', transactionId: id }),
+    );
+    expect(err.code).toBe('invalid-argument');
+    expect(await recordOf(id)).toBeUndefined();
+    expect(await apiRequests()).toBe(before);
+  });
+});

@@ -1,0 +1,98 @@
+// Drives the Stripe fake started by scripts/test.mjs (Stripe mode): its control
+// API, its Stripe API as another Stripe client would use it, and the
+// development secrets both sides read from functions/.secret.local.
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { dotenvValue } from '../../devtools/dotenv.ts';
+import type {
+  Delivery,
+  FakeLedger,
+  FaultConfig,
+  PaymentIntent,
+  StripeEvent,
+} from '../../devtools/stripe-fake/server.ts';
+import { PROJECT_ID } from '../integration/client.js';
+
+export const FAKE_URL = process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:12111';
+export const WEBHOOK_URL = `http://127.0.0.1:5001/${PROJECT_ID}/us-central1/stripeWebhook`;
+
+const secrets = readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8');
+/** A development secret of functions/.secret.local (written by scripts/local-env.mjs ensureDevSecret). */
+export function devSecret(name: 'PAYMENT_API_KEY' | 'STRIPE_WEBHOOK_SECRET'): string {
+  const value = dotenvValue(secrets, name);
+  if (!value) throw new Error(`functions/.secret.local has no ${name}: run the tests through npm test`);
+  return value;
+}
+
+/** Calls the control API; `T` is the shape of the JSON it answers with. */
+async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${FAKE_URL}/__control/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`stripe fake ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const setFaults = (faults: FaultConfig) => control<FaultConfig>('PUT', 'faults', faults);
+export const fakeLedger = () => control<FakeLedger>('GET', 'ledger');
+export const fakeEvents = () => control<{ events: StripeEvent[]; deliveries: Delivery[] }>('GET', 'events');
+export const holdWebhooks = (hold: boolean) => control('PUT', 'webhooks', { hold });
+export const flushWebhooks = (order: 'created' | 'reverse') =>
+  control<{ delivered: number }>('POST', 'webhooks/flush', { order });
+export const resendEvent = (id: string) => control('POST', `events/${id}/resend`);
+export const completeAuthentication = (piId: string) =>
+  control<PaymentIntent>('POST', `payment_intents/${piId}/complete_authentication`, {});
+export const settleProcessing = (piId: string) => control<PaymentIntent>('POST', `payment_intents/${piId}/settle`, {});
+
+/** Total Stripe API requests the fake has answered (control requests excluded). */
+export async function apiRequests(): Promise<number> {
+  const { requestsByEndpoint } = await fakeLedger();
+  return Object.values(requestsByEndpoint).reduce((a, b) => a + b, 0);
+}
+
+/** The PaymentIntents whose metadata names `transactionId`. */
+export async function intentsOf(transactionId: string): Promise<PaymentIntent[]> {
+  return (await fakeLedger()).paymentIntents.filter((pi) => pi.metadata.transactionId === transactionId);
+}
+
+/** A Stripe API request as another client would send it (form-encoded, Bearer key). */
+export async function stripeApi(
+  method: string,
+  path: string,
+  form: Record<string, string>,
+  idempotencyKey: string,
+): Promise<{ status: number; body: PaymentIntent & { error?: { type: string } } }> {
+  const res = await fetch(`${FAKE_URL}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${devSecret('PAYMENT_API_KEY')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'Idempotency-Key': idempotencyKey,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as PaymentIntent & { error?: { type: string } } };
+}
+
+/**
+ * Waits until the fake has no webhook delivery outstanding: the last delivery
+ * attempt of every event (resends included) was taken by the stripeWebhook
+ * function with a 2xx. Held events, never sent yet, do not count.
+ */
+export async function webhooksDelivered(timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let open: string[];
+  do {
+    const { deliveries } = await fakeEvents();
+    const last = new Map<string, Delivery>();
+    for (const d of deliveries) last.set(d.eventId, d);
+    open = [...last.values()]
+      .filter((d) => d.status === undefined || d.status >= 300)
+      .map((d) => `${d.type} ${d.eventId} attempt ${d.attempt}: ${d.status ?? d.error ?? 'on the wire'}`);
+    if (open.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  expect(open, 'webhook deliveries the stripeWebhook function did not take').toEqual([]);
+}

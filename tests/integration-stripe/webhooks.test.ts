@@ -1,0 +1,129 @@
+// The emulated stripeWebhook function (Stripe mode): signatures, duplicates and
+// out-of-order deliveries, with payments made through the real callable.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stripeSignature } from '../../devtools/stripe-fake/webhooks.ts';
+import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
+import { adminDb } from '../integration/admin.js';
+import { session, type Session } from '../integration/client.js';
+import { expectLedgersAgree } from './ledgerCheck.js';
+import {
+  WEBHOOK_URL,
+  completeAuthentication,
+  devSecret,
+  fakeEvents,
+  flushWebhooks,
+  holdWebhooks,
+  intentsOf,
+  resendEvent,
+  settleProcessing,
+  webhooksDelivered,
+} from './stripeFake.js';
+
+const txn = (tag: string) => `sw_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+const recordOf = async (id: string) =>
+  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
+const eventSeen = async (id: string) => (await adminDb().doc(`stripeEvents/${id}`).get()).exists;
+
+/** POSTs a raw body to the emulated stripeWebhook function. */
+async function deliver(body: string, signature: string | undefined): Promise<number> {
+  const res = await fetch(WEBHOOK_URL, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(signature === undefined ? {} : { 'Stripe-Signature': signature }),
+    },
+    body,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('stripeWebhook through the functions emulator', () => {
+  let user: Session;
+  const pay = (transactionId: string, paymentMethodId: string) =>
+    user.call<ProcessPaymentResult>('processPayment', {
+      amount: 12.5,
+      paymentMethod: 'credit_card',
+      transactionId,
+      paymentMethodId,
+    });
+
+  beforeAll(async () => {
+    user = await session('new');
+  });
+  afterEach(async () => {
+    await holdWebhooks(false);
+    await webhooksDelivered();
+    await expectLedgersAgree();
+  });
+  afterAll(async () => user?.close());
+
+  it('a missing, wrong or too old signature: 400 and nothing written; the same bytes signed right are taken', async () => {
+    const id = txn('sig');
+    expect(await pay(id, 'pm_card_authenticationRequired')).toMatchObject({ status: 'requires_action' });
+    await webhooksDelivered();
+    const [pi] = await intentsOf(id);
+    const before = await recordOf(id);
+    const forged = { ...pi!, status: 'succeeded', latest_charge: 'ch_forged', amount_received: pi!.amount };
+    const eventId = `evt_forged_${Date.now()}`;
+    const body = JSON.stringify({
+      id: eventId,
+      object: 'event',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      type: 'payment_intent.succeeded',
+      data: { object: forged },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const secret = devSecret('STRIPE_WEBHOOK_SECRET');
+    expect(await deliver(body, undefined)).toBe(400);
+    expect(await deliver(body, stripeSignature(body, 'whsec_not_the_secret', now))).toBe(400);
+    expect(await deliver(body, stripeSignature(body, secret, now - 600))).toBe(400); // beyond the 300 s tolerance
+    expect(await deliver(body, stripeSignature(`${body} `, secret, now))).toBe(400); // signed other bytes
+    expect(await recordOf(id)).toEqual(before);
+    expect(await eventSeen(eventId)).toBe(false);
+    // The check is the signature: the genuine PaymentIntent in the same envelope, signed right, is taken.
+    const genuine = body.replace(JSON.stringify(forged), JSON.stringify(pi)).replace('.succeeded', '.requires_action');
+    expect(await deliver(genuine, stripeSignature(genuine, secret, now))).toBe(200);
+    expect(await eventSeen(eventId)).toBe(true);
+    expect((await recordOf(id))!.status).toBe('requires_action');
+  });
+
+  it('a duplicate event changes nothing', async () => {
+    const id = txn('dup');
+    expect(await pay(id, 'pm_card_authenticationRequired')).toMatchObject({ status: 'requires_action' });
+    const [pi] = await intentsOf(id);
+    await completeAuthentication(pi!.id);
+    await webhooksDelivered();
+    const settled = await recordOf(id);
+    expect(settled).toMatchObject({ status: 'succeeded' });
+    const events = (await fakeEvents()).events.filter((e) => e.data.object.id === pi!.id);
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['payment_intent.requires_action', 'payment_intent.succeeded']),
+    );
+    // Handled types are remembered by id (payment_intent.created is acknowledged and ignored).
+    for (const e of events) expect(await eventSeen(e.id), e.type).toBe(e.type !== 'payment_intent.created');
+    for (const e of events) await resendEvent(e.id);
+    await webhooksDelivered();
+    const deliveries = (await fakeEvents()).deliveries.filter((d) => events.some((e) => e.id === d.eventId));
+    expect(deliveries.length).toBeGreaterThanOrEqual(2 * events.length);
+    expect(await recordOf(id)).toEqual(settled);
+  });
+
+  it('out-of-order deliveries (newest first) end in the PaymentIntent state', async () => {
+    const id = txn('order');
+    await holdWebhooks(true);
+    expect(await pay(id, 'pm_fake_processing')).toMatchObject({ status: 'processing' });
+    const [pi] = await intentsOf(id);
+    await settleProcessing(pi!.id);
+    const { delivered } = await flushWebhooks('reverse'); // succeeded, then processing, then created
+    expect(delivered).toBeGreaterThanOrEqual(3);
+    await holdWebhooks(false);
+    await webhooksDelivered();
+    expect(await recordOf(id)).toMatchObject({
+      status: 'succeeded',
+      chargeId: (await intentsOf(id))[0]!.latest_charge,
+    });
+  });
+});
