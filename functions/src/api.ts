@@ -284,3 +284,101 @@ export interface ResetBreakersResult {
   reset: string[];
   at: number;
 }
+
+/**
+ * States of the `health` endpoint and of each of its components: `ok`;
+ * `degraded` (payments are still taken, something needs a look); `down`
+ * (payments cannot be taken: the endpoint answers 503).
+ */
+export const HealthState = { ok: 'ok', degraded: 'degraded', down: 'down' } as const;
+export type HealthState = (typeof HealthState)[keyof typeof HealthState];
+
+/** One component of the health report: its state only (the deep view adds the numbers). */
+export interface ComponentHealth {
+  state: HealthState;
+}
+
+/**
+ * Body of `GET health` (200 when `status` is not `down`, else 503): states
+ * only, nothing secret or internal (no URL, key, uid or error text).
+ */
+export interface HealthReport {
+  status: HealthState;
+  /** When the checks behind this report ran (they are reused for a few seconds). */
+  checkedAt: number;
+  components: {
+    /** A Firestore read round trip through the query pool. */
+    firestore: ComponentHealth;
+    /** The provider's health call; `endpoints` by label (`endpoint-1`, ...) when it has several base URLs. */
+    provider: ComponentHealth & { endpoints?: Record<string, ComponentHealth> };
+    /** Fleet breaker of each service: `payment-service` open is down, half-open degraded. */
+    breakers: Record<string, ComponentHealth & { breaker: BreakerState }>;
+    /** The CloudWatch log shipper's health call; `enabled: false` (and ok) when shipping is off. */
+    cloudwatch: ComponentHealth & { enabled: boolean };
+    /** Reconciliation backlog from the ledger health: degraded when unknown payments wait too long or leases expired. */
+    reconciliation: ComponentHealth;
+  };
+}
+
+/** One timed check of the deep view. */
+export interface HealthCheckDetail {
+  state: HealthState;
+  /** Round trip of the check, ms; null when it got no answer. */
+  latencyMs: number | null;
+  /** Why it is not ok, in words (never a URL, header or secret). */
+  problem?: string;
+}
+
+/** Body of `GET health?deep=1` (admins only): the report plus this instance's numbers. */
+export interface HealthDeepReport extends HealthReport {
+  detail: {
+    instance: { instanceId: string; function: string };
+    firestore: HealthCheckDetail;
+    provider: HealthCheckDetail & { endpoints?: Record<string, HealthCheckDetail> };
+    cloudwatch: (HealthCheckDetail & { shipper: ShipperStats }) | null;
+    breakers: Record<string, BreakerView>;
+    /** The ledger health the reconciliation state was judged from; null when Firestore could not answer. */
+    ledger: LedgerHealth | null;
+    /** This instance's pools as of the check. */
+    pools: { firestore: DbPoolNumbers; http: Record<string, HttpPoolNumbers | null> };
+  };
+}
+
+/**
+ * Kinds of incident timeline events. `ejection` and `limit-change` come from
+ * the multi-endpoint balancer and the adaptive concurrency limit when those
+ * publish them; the others from breakers, refusals and the ledger.
+ */
+export const IncidentKind = {
+  breakerTransition: 'breaker-transition',
+  ejection: 'ejection',
+  limitChange: 'limit-change',
+  rejection: 'rejection',
+  unknownPayment: 'unknown-payment',
+} as const;
+export type IncidentKind = (typeof IncidentKind)[keyof typeof IncidentKind];
+
+/** One entry of the incident timeline. */
+export interface IncidentEvent {
+  /** When it happened (epoch ms); for counted kinds, the last occurrence in its minute. */
+  at: number;
+  kind: IncidentKind;
+  /** What it concerns: a service (`payment-service`), an endpoint label, a pool, a rejection reason, a transactionId. */
+  subject: string;
+  /** One line for a person, e.g. "closed -> open (failure-rate, 100 % of 6 calls)". */
+  summary: string;
+  /** Occurrences merged into this entry: rejections and limit changes are counted per instance and minute; else 1. */
+  count: number;
+  /** The instance that recorded it; null when read from the ledger or `breakers/*`. */
+  instanceId: string | null;
+}
+
+/** Answer of `getIncidentTimeline`: the last hour, newest first. */
+export interface IncidentTimeline {
+  at: number;
+  /** Start of the window (`at` - 1 h). */
+  since: number;
+  events: IncidentEvent[];
+  /** True when more events than the answer holds happened in the window (the oldest were left out). */
+  truncated: boolean;
+}

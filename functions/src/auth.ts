@@ -23,3 +23,28 @@ export function requireAdmin(request: Pick<CallableRequest, 'auth'>): Caller {
   }
   return caller;
 }
+
+/** The claims of a verified Firebase ID token this app reads. */
+export interface IdTokenClaims {
+  uid: string;
+  admin?: unknown;
+}
+
+/**
+ * The caller of an HTTP function from `Authorization: Bearer <Firebase ID token>`
+ * (callables get theirs from the SDK), or null when the header is missing or
+ * the token does not verify. `verify` is firebase-admin's `verifyIdToken`.
+ */
+export async function bearerCaller(
+  authorization: string | undefined,
+  verify: (idToken: string) => Promise<IdTokenClaims>,
+): Promise<Caller | null> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+  if (!token) return null;
+  try {
+    const claims = await verify(token);
+    return { uid: claims.uid, admin: claims.admin === true };
+  } catch {
+    return null;
+  }
+}

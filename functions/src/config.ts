@@ -136,6 +136,9 @@ const schema = z.object({
   CIRCUIT_WINDOW_MS: positiveInt('milliseconds').default(10_000),
   CIRCUIT_OPEN_MS: positiveInt('milliseconds').default(30_000),
   CIRCUIT_HALF_OPEN_PROBES: positiveInt('probes').default(1),
+  HEALTH_CACHE_MS: positiveInt('milliseconds')
+    .refine((n) => n >= 1000 && n <= 60_000, 'must be from 1000 to 60000 ms')
+    .default(5000),
   CLOUDWATCH_LOG_GROUP: optionalText,
   CLOUDWATCH_LOG_STREAM: optionalText,
   CLOUDWATCH_ENDPOINT: httpUrl.optional(),

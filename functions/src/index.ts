@@ -1,7 +1,7 @@
 /**
- * Cloud Functions entry point: exports only the deployed functions (the five
- * callables, the payment reconciliation schedule and, with the Stripe
- * provider, the `stripeWebhook` endpoint). Configuration is
+ * Cloud Functions entry point: exports only the deployed functions (the six
+ * callables, the payment reconciliation schedule, the `health` endpoint and,
+ * with the Stripe provider, the `stripeWebhook` endpoint). Configuration is
  * parsed here, at cold start and at deploy discovery, so a malformed variable
  * fails loudly by name before any function is defined. Each function takes its
  * deploy options (region, memory, cpu, instances, timeout) from that config
@@ -18,7 +18,9 @@ export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';
 export { getConnectionPoolStats } from './callables/getConnectionPoolStats.js';
 export { resetCircuitBreakers } from './callables/resetCircuitBreakers.js';
 export { runReconciliation } from './callables/runReconciliation.js';
+export { getIncidentTimeline } from './callables/getIncidentTimeline.js';
 export { reconcilePayments } from './scheduled/reconcilePayments.js';
+export { health } from './health/healthFunction.js';
 
 /**
  * Stripe mode only: loading the module defines the STRIPE_WEBHOOK_SECRET

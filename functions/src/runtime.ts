@@ -17,7 +17,10 @@ import type { RunQuery } from './resilience/breaker/breakerStoreFirestore.js';
 import { HttpPoolManager } from './resilience/http/index.js';
 import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
+import { IncidentLog } from './stats/incidentLog.js';
 import { StatsPublisher } from './stats/instanceStats.js';
+import { paymentEventSink, subscribeBreakers } from './subscriptions.js';
+import { instanceId } from './observability/instance.js';
 
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
@@ -35,6 +38,8 @@ export interface Runtime {
   metrics: MetricsAggregator;
   /** This instance's stats snapshot publisher. */
   stats: StatsPublisher;
+  /** This instance's recent incidents, published with its snapshot (the incident timeline). */
+  incidents: IncidentLog;
   ledger: PaymentLedger;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
   provider(): PaymentProvider;
@@ -108,38 +113,11 @@ function build(cfg: Config): Runtime {
     setLogShipper(shipper);
   }
 
-  const stats = new StatsPublisher({ cfg, queryPool, runQuery, breakers, http, shipper, metrics });
-  breakers.onTransition((t) => {
-    stats.markDirty();
-    if (t.reason === 'synced') return; // the instance that made the change logs it once for the fleet
-    logEvent(
-      'breaker.transition',
-      {
-        service: t.service,
-        breakerState: t.to,
-        from: t.from,
-        reason: t.reason,
-        failureRate: t.failureRate,
-        calls: t.calls,
-      },
-      t.to === 'open' ? 'WARNING' : 'NOTICE',
-    );
-    metrics.recordBreakerTransition({ service: t.service, to: t.to });
-  });
-
-  // Payment events: every one is logged; the end of each payment is also a metric.
-  const paymentEvents: PaymentEvents = (event, fields, severity) => {
-    logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity);
-    if (event === 'payment.claim_lost') metrics.recordLedgerIncident({ kind: 'lostClaims' });
-    if (event === 'payment.charge_mismatch') metrics.recordLedgerIncident({ kind: 'mismatches' });
-    if (event === 'payment.completed') {
-      metrics.recordPayment({
-        outcome: String(fields.outcome),
-        latencyMs: Number(fields.latencyMs),
-        ...(typeof fields.attempts === 'number' ? { attempts: fields.attempts } : {}),
-      });
-    }
-  };
+  const incidents = new IncidentLog(instanceId);
+  const stats = new StatsPublisher({ cfg, queryPool, runQuery, breakers, http, shipper, metrics, incidents });
+  const sinks = { metrics, incidents, stats };
+  subscribeBreakers(breakers, sinks);
+  const paymentEvents: PaymentEvents = paymentEventSink(sinks);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
     ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
     burst: cfg.PAYMENT_USER_BURST,
@@ -156,6 +134,7 @@ function build(cfg: Config): Runtime {
     shipper,
     metrics,
     stats,
+    incidents,
     ledger,
     provider() {
       if (provider) return provider;

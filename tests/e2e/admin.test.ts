@@ -24,7 +24,7 @@ describe('/test-cloudwatch in a real browser', () => {
     await browser?.close();
   });
 
-  it('lets an admin pay, replay, watch the breaker open under an outage, reset it, and reconcile the ledger', async () => {
+  it('lets an admin pay, replay, watch the breaker open under an outage, reset it, see both on the incident timeline, and reconcile the ledger', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -78,6 +78,22 @@ describe('/test-cloudwatch in a real browser', () => {
         { timeout: 30_000, interval: 1000 },
       )
       .toContain('closed');
+
+    // The incident timeline, built from the fleet's snapshots, shows the outage and the reset.
+    const timeline = async () => {
+      await byTestId(page, 'timeline-refresh').click();
+      return (await page.locator('[data-testid="timeline-events"]').textContent()) ?? '';
+    };
+    await expect
+      .poll(timeline, { timeout: 30_000, interval: 1000 })
+      .toMatch(
+        /payment-service\s*(open|half-open) -> closed \(reset\)[\s\S]*payment-service\s*closed -> open \(failure-rate/,
+      );
+    expect(await timeline()).toMatch(/refused[\s\S]*breaker-open/);
+    // The service health panel reads the health endpoint's deep view with the admin's ID token.
+    await expect
+      .poll(() => byTestId(page, 'health-provider').textContent(), { timeout: 30_000 })
+      .toMatch(/Payment provider\s*\S*\s*ok/);
 
     // Ledger health reads the same polled stats; "Reconcile now" runs one pass and shows its report.
     await expect

@@ -68,7 +68,7 @@ describe('functions/ is self-contained for deploy', () => {
     expect(firebaseJson.functions[0]?.predeploy.join(' ')).toContain('run build');
   });
 
-  it('loads alone and firebase-functions discovery lists the five callables', () => {
+  it('loads alone and firebase-functions discovery lists the six callables', () => {
     const res = discover(
       Object.fromEntries(
         readFileSync(join(dir, '.env'), 'utf8')
@@ -86,6 +86,7 @@ describe('functions/ is self-contained for deploy', () => {
     expect(callables).toEqual([
       'getConnectionPoolStats',
       'getDatabasePoolStatus',
+      'getIncidentTimeline',
       'processPayment',
       'resetCircuitBreakers',
       'runReconciliation',

@@ -30,6 +30,8 @@ const PROJECT = 'prod-payments';
 const FUNCTION_NAMES = [
   'getConnectionPoolStats',
   'getDatabasePoolStatus',
+  'getIncidentTimeline',
+  'health',
   'processPayment',
   'reconcilePayments',
   'resetCircuitBreakers',
@@ -46,6 +48,7 @@ interface Endpoint {
   timeoutSeconds: number;
   secretEnvironmentVariables?: { key: string }[];
   callableTrigger?: object;
+  httpsTrigger?: { invoker?: string[] };
   scheduleTrigger?: { schedule: string };
 }
 interface Manifest {
@@ -133,6 +136,8 @@ function expectConfigured(
   expect(Object.keys(endpoints).sort()).toEqual(FUNCTION_NAMES);
   for (const [name, e] of Object.entries(endpoints)) {
     const scheduled = name === 'reconcilePayments';
+    // The uptime-check endpoint answers within seconds (health/healthFunction.ts).
+    const http = name === 'health';
     // Unset (null) minInstances is the platform's default, 0.
     expect({ name, ...e, minInstances: e.minInstances ?? 0 }).toMatchObject({
       name,
@@ -141,10 +146,11 @@ function expectConfigured(
       cpu: Number(env.FUNCTIONS_CPU),
       maxInstances: Number(env.FUNCTIONS_MAX_INSTANCES),
       minInstances: name === 'processPayment' ? Number(env.PAYMENT_MIN_INSTANCES) : 0,
-      timeoutSeconds: scheduled ? 300 : Number(env.CALLABLE_TIMEOUT_SECONDS),
+      timeoutSeconds: scheduled ? 300 : http ? 30 : Number(env.CALLABLE_TIMEOUT_SECONDS),
     });
     expect(e.secretEnvironmentVariables?.map((s) => s.key)).toEqual(secrets);
     if (scheduled) expect(e.scheduleTrigger?.schedule).toBe('every 5 minutes');
+    else if (http) expect(e.httpsTrigger?.invoker).toEqual(['public']);
     else expect(e.callableTrigger).toEqual({});
   }
 }

@@ -26,8 +26,15 @@ export const auth = initializeAuth(app, {
 });
 export const functions = getFunctions(app, cfg.functionsRegion);
 
+const emulatorHost = typeof location !== 'undefined' && location.hostname === 'localhost' ? 'localhost' : '127.0.0.1';
+
+/** Base URL of the HTTP functions (`health`): the emulator's, or the project's cloudfunctions.net host. */
+export const functionsBaseUrl = useEmulators
+  ? `http://${emulatorHost}:5001/${cfg.projectId}/${cfg.functionsRegion}`
+  : `https://${cfg.functionsRegion}-${cfg.projectId}.cloudfunctions.net`;
+
 if (useEmulators) {
-  const host = typeof location !== 'undefined' && location.hostname === 'localhost' ? 'localhost' : '127.0.0.1';
+  const host = emulatorHost;
   connectAuthEmulator(auth, `http://${host}:9099`, { disableWarnings: true });
   connectFunctionsEmulator(functions, host, 5001);
 }
@@ -36,4 +43,9 @@ if (useEmulators) {
 export async function callFunction<T>(name: string, data?: unknown): Promise<T> {
   const result = await httpsCallable(functions, name, { timeout: 70_000 })(data ?? {});
   return result.data as T;
+}
+
+/** The signed-in user's Firebase ID token (for HTTP functions), or null when nobody is signed in. */
+export async function idToken(): Promise<string | null> {
+  return (await auth.currentUser?.getIdToken()) ?? null;
 }

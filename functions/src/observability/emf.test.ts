@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { EMF_LIMITS, MetricsAggregator, buildEmfEvent, type EmfEvent } from './emf.js';
+import { EMF_LIMITS, MetricsAggregator, buildEmfEvent, latencyBucket, type EmfEvent } from './emf.js';
 
 /** Units allowed by the EMF specification (CloudWatch StandardUnit). */
 const UNITS = [
@@ -141,7 +141,9 @@ describe('MetricsAggregator', () => {
       ['succeeded', 2],
       ['failed', 1],
     ]);
-    expect(find('PaymentLatency')[0]).toMatchObject({
+    const overall = find('PaymentLatency').filter((e) => !('Outcome' in e));
+    expect(overall).toHaveLength(1);
+    expect(overall[0]).toMatchObject({
       Function: 'processPayment',
       PaymentLatency: [120, 80, 900],
       PaymentAttempts: [1, 2, 3],
@@ -191,7 +193,7 @@ describe('MetricsAggregator', () => {
   it('splits more than 100 samples into several valid events and bounds kept samples', () => {
     const m = new MetricsAggregator({ enabled: true, intervalMs: 1, now: T0, maxSamplesPerSeries: 250 });
     for (let i = 0; i < 300; i++) m.recordPayment({ outcome: 'succeeded', latencyMs: i });
-    const events = m.drain(T0 + 1).filter((e) => 'PaymentLatency' in e);
+    const events = m.drain(T0 + 1).filter((e) => 'PaymentLatency' in e && !('Outcome' in e));
     for (const e of events) validateEmf(e);
     const values = events.flatMap((e) => e.PaymentLatency as number[]);
     expect(events.map((e) => (e.PaymentLatency as number[]).length)).toEqual([EMF_LIMITS.maxValues, 100, 50]);
@@ -203,5 +205,58 @@ describe('MetricsAggregator', () => {
     const m = make();
     m.recordPoolUtilisation({ pool: 'p', percent: Number.NaN });
     expect(m.drain(T0 + 60_000)).toEqual([]);
+  });
+
+  it('records latency per outcome with a fixed-bucket histogram, per-endpoint latency and rejections by reason', () => {
+    const m = make();
+    m.recordPayment({ outcome: 'succeeded', latencyMs: 90 });
+    m.recordPayment({ outcome: 'succeeded', latencyMs: 100 });
+    m.recordPayment({ outcome: 'PAYMENT_UNKNOWN', latencyMs: 25_000 });
+    m.recordAttempt({ service: 'payment-service', endpoint: 'endpoint-1', latencyMs: 42 });
+    m.recordRejection({ reason: 'breaker-open' });
+    m.recordRejection({ reason: 'breaker-open' });
+    const events = m.drain(T0 + 60_000);
+    for (const e of events) validateEmf(e);
+    const of = (dims: Record<string, string>) =>
+      events.filter((e) => Object.entries(dims).every(([k, v]) => e[k] === v));
+    expect(of({ Outcome: 'succeeded' })[0]).toMatchObject({ Payments: 2, PaymentLatency: [90, 100] });
+    expect(of({ Outcome: 'PAYMENT_UNKNOWN' })[0]).toMatchObject({ Payments: 1, PaymentLatency: [25_000] });
+    expect(of({ Bucket: 'le-100ms' })[0]).toMatchObject({ PaymentLatencyHistogram: 2 });
+    expect(of({ Bucket: 'gt-10000ms' })[0]).toMatchObject({ PaymentLatencyHistogram: 1 });
+    expect(of({ Service: 'payment-service', Endpoint: 'endpoint-1' })[0]).toMatchObject({ EndpointLatency: [42] });
+    expect(of({ Reason: 'breaker-open' })[0]).toMatchObject({ PaymentRejections: 2 });
+  });
+
+  it('buckets latencies at inclusive upper bounds', () => {
+    expect(latencyBucket(0)).toBe('le-100ms');
+    expect(latencyBucket(100.5)).toBe('le-250ms');
+    expect(latencyBucket(10_000)).toBe('le-10000ms');
+    expect(latencyBucket(10_001)).toBe('gt-10000ms');
+  });
+
+  it('records breaker state time, ejections and limit changes; drain hooks run only when the drain emits', () => {
+    const m = make();
+    let hooked = 0;
+    m.onDrain((now) => {
+      hooked += 1;
+      m.recordBreakerStateTime({ service: 'payment-service', state: 'open', ms: now - T0 });
+    });
+    m.recordEjection({ service: 'payment-service', endpoint: 'endpoint-2' });
+    m.recordLimitChange({ pool: 'payment-service', from: 20, to: 10 });
+    m.recordLimitChange({ pool: 'payment-service', from: 10, to: 11 });
+    m.recordLimitChange({ pool: 'payment-service', from: 11, to: 11 });
+    expect(m.drain(T0 + 1000)).toEqual([]);
+    expect(hooked).toBe(0);
+    const events = m.drain(T0 + 60_000);
+    for (const e of events) validateEmf(e);
+    expect(hooked).toBe(1);
+    const one = (metric: string) => events.filter((e) => metric in e);
+    expect(one('BreakerStateTime')[0]).toMatchObject({ State: 'open', BreakerStateTime: 60_000 });
+    expect(one('EndpointEjections')[0]).toMatchObject({ Endpoint: 'endpoint-2', EndpointEjections: 1 });
+    expect(one('ConcurrencyLimitChanges').map((e) => [e.Direction, e.ConcurrencyLimitChanges])).toEqual([
+      ['down', 1],
+      ['up', 1],
+    ]);
+    expect(one('ConcurrencyLimit')[0]).toMatchObject({ Pool: 'payment-service', ConcurrencyLimit: [10, 11] });
   });
 });

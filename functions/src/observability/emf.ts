@@ -65,6 +65,15 @@ export function buildEmfEvent(input: {
   return event;
 }
 
+/** Upper bounds (ms) of the PaymentLatencyHistogram buckets; slower payments fall in `gt-10000ms`. */
+export const LATENCY_BUCKETS_MS = [100, 250, 500, 1000, 2500, 5000, 10_000] as const;
+
+/** The histogram bucket of a latency: `le-100ms`, ..., `le-10000ms`, `gt-10000ms`. */
+export function latencyBucket(ms: number): string {
+  const bound = LATENCY_BUCKETS_MS.find((b) => ms <= b);
+  return bound === undefined ? `gt-${LATENCY_BUCKETS_MS.at(-1)}ms` : `le-${bound}ms`;
+}
+
 /** Aggregator settings; the app's config keys are in brackets. */
 export interface MetricsOptions {
   /** Whether metrics are produced at all [VUE_APP_ENABLE_METRICS]. */
@@ -95,6 +104,7 @@ export class MetricsAggregator {
   readonly namespace: string;
   private readonly maxSamples: number;
   private readonly series = new Map<string, Series>();
+  private readonly beforeDrain: ((now: number) => void)[] = [];
   private lastDrainAt: number;
 
   constructor(options: MetricsOptions) {
@@ -105,11 +115,52 @@ export class MetricsAggregator {
     this.lastDrainAt = options.now ?? Date.now();
   }
 
-  /** One finished payment: counted by outcome; latency and attempts as samples. */
+  /**
+   * One finished payment: counted by outcome; latency as samples overall and
+   * per outcome (CloudWatch's p50/p95/p99 statistics read them), and counted
+   * in one fixed latency bucket (the histogram); attempts as samples.
+   */
   recordPayment(p: { outcome: string; latencyMs?: number; attempts?: number }): void {
     this.add({ Outcome: p.outcome }, 'Payments', EmfUnits.Count, 1, false);
-    if (p.latencyMs !== undefined) this.add({}, 'PaymentLatency', EmfUnits.Milliseconds, p.latencyMs, true);
+    if (p.latencyMs !== undefined && Number.isFinite(p.latencyMs)) {
+      this.add({}, 'PaymentLatency', EmfUnits.Milliseconds, p.latencyMs, true);
+      this.add({ Outcome: p.outcome }, 'PaymentLatency', EmfUnits.Milliseconds, p.latencyMs, true);
+      this.add({ Bucket: latencyBucket(p.latencyMs) }, 'PaymentLatencyHistogram', EmfUnits.Count, 1, false);
+    }
     if (p.attempts !== undefined) this.add({}, 'PaymentAttempts', EmfUnits.Count, p.attempts, true);
+  }
+
+  /** One provider attempt's duration, per service and endpoint (`endpoint-1`, ... in the order configured). */
+  recordAttempt(a: { service: string; endpoint: string; latencyMs: number }): void {
+    this.add({ Service: a.service, Endpoint: a.endpoint }, 'EndpointLatency', EmfUnits.Milliseconds, a.latencyMs, true);
+  }
+
+  /** A payment refused before or instead of a charge, by reason (`breaker-open`, `user-rate`, ...). */
+  recordRejection(r: { reason: string }): void {
+    this.add({ Reason: r.reason }, 'PaymentRejections', EmfUnits.Count, 1, false);
+  }
+
+  /** Time this instance saw a breaker in one state since the last drain (BreakerStateClock). */
+  recordBreakerStateTime(t: { service: string; state: string; ms: number }): void {
+    this.add({ Service: t.service, State: t.state }, 'BreakerStateTime', EmfUnits.Milliseconds, t.ms, false);
+  }
+
+  /** An endpoint taken out of rotation (outlier ejection). */
+  recordEjection(e: { service: string; endpoint: string }): void {
+    this.add({ Service: e.service, Endpoint: e.endpoint }, 'EndpointEjections', EmfUnits.Count, 1, false);
+  }
+
+  /** An adaptive concurrency limit moved: counted by direction; the new limit as a sample. */
+  recordLimitChange(c: { pool: string; from: number; to: number }): void {
+    if (c.to === c.from) return;
+    this.add(
+      { Pool: c.pool, Direction: c.to > c.from ? 'up' : 'down' },
+      'ConcurrencyLimitChanges',
+      EmfUnits.Count,
+      1,
+      false,
+    );
+    this.add({ Pool: c.pool }, 'ConcurrencyLimit', EmfUnits.None, c.to, true);
   }
 
   /** A circuit-breaker state change. */
@@ -163,8 +214,10 @@ export class MetricsAggregator {
    * recorded. `force` ignores the interval (e.g. before an instance shuts down).
    */
   drain(now: number = Date.now(), options: { force?: boolean } = {}): EmfEvent[] {
-    if (!this.enabled || this.series.size === 0) return [];
+    if (!this.enabled) return [];
     if (!options.force && now - this.lastDrainAt < this.intervalMs) return [];
+    for (const hook of this.beforeDrain) hook(now);
+    if (this.series.size === 0) return [];
     this.lastDrainAt = now;
     const events: EmfEvent[] = [];
     for (const s of this.series.values()) {
@@ -191,6 +244,11 @@ export class MetricsAggregator {
     }
     this.series.clear();
     return events;
+  }
+
+  /** Runs `hook` at the start of every emitting drain, to record values that accrue over time (state durations). */
+  onDrain(hook: (now: number) => void): void {
+    this.beforeDrain.push(hook);
   }
 
   private add(dims: Record<string, string>, name: string, unit: EmfUnit, value: number, sampled: boolean): void {

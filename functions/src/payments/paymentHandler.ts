@@ -93,7 +93,10 @@ export class PaymentHandler {
       return result;
     } catch (err) {
       const outcome = (err as { code?: unknown }).code ?? 'error';
-      this.emit('payment.completed', { transactionId, outcome, latencyMs: this.now() - started }, 'WARNING');
+      // A refusal's reason (user-rate, user-in-flight), for the rejection counts.
+      const reason = (err as { details?: { reason?: unknown } }).details?.reason;
+      const fields = { transactionId, outcome, latencyMs: this.now() - started };
+      this.emit('payment.completed', typeof reason === 'string' ? { ...fields, reason } : fields, 'WARNING');
       throw err;
     }
   }

@@ -1,5 +1,5 @@
 import { Timestamp } from 'firebase-admin/firestore';
-import type { DbPoolNumbers, HealthView, PoolStatus, ServiceStats, ShipperStats } from '../api.js';
+import type { DbPoolNumbers, HealthView, IncidentEvent, PoolStatus, ServiceStats, ShipperStats } from '../api.js';
 import type { Config } from '../config.js';
 import type { CloudWatchShipper } from '../observability/cloudwatchShipper.js';
 import type { MetricsAggregator } from '../observability/emf.js';
@@ -9,6 +9,7 @@ import type { BreakerRegistry } from '../resilience/breaker/index.js';
 import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
 import type { HttpPoolManager } from '../resilience/http/index.js';
 import { poolStatus, type QueryPool } from '../resilience/query/index.js';
+import { INCIDENT_WINDOW_MS, type IncidentLog } from './incidentLog.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
@@ -23,6 +24,8 @@ export interface InstanceSnapshot {
   db: DbPoolNumbers & { status: PoolStatus };
   services: Record<string, ServiceStats>;
   cloudwatch: ShipperStats | null;
+  /** This instance's incidents of the last hour (IncidentLog), for the fleet's incident timeline. */
+  incidents: IncidentEvent[];
 }
 
 /** Health of a service before its first check. */
@@ -37,6 +40,7 @@ export interface StatsSources {
   http: Pick<HttpPoolManager, 'allStats' | 'health'>;
   shipper: Pick<CloudWatchShipper, 'stats'> | null;
   metrics: Pick<MetricsAggregator, 'recordPoolUtilisation' | 'recordPoolWait'>;
+  incidents: Pick<IncidentLog, 'recent' | 'lastAt'>;
 }
 
 /**
@@ -89,14 +93,18 @@ export class StatsPublisher {
     const { current, previous } = this.src.queryPool.intervalStats();
     const { queued: _q, peakActive: _p, ...db } = current;
     const interval = this.src.cfg.VUE_APP_METRICS_INTERVAL;
+    // Kept while its incidents are inside the timeline's window, even after the instance is gone.
+    const lastIncident = this.src.incidents.lastAt();
+    const keepUntil = Math.max(now + 2 * interval, lastIncident === null ? 0 : lastIncident + INCIDENT_WINDOW_MS);
     return {
       instanceId,
       function: functionName(),
       updatedAt: now,
-      expiresAt: Timestamp.fromMillis(now + 2 * interval),
+      expiresAt: Timestamp.fromMillis(keepUntil),
       db: { ...db, status: poolStatus(current, previous) },
       services: Object.fromEntries(this.src.breakers.names().map((n) => [n, this.serviceView(n)])),
       cloudwatch: this.src.shipper ? this.src.shipper.stats() : null,
+      incidents: this.src.incidents.recent(now),
     };
   }
 

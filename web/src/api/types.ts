@@ -8,6 +8,8 @@
  */
 export {
   BreakerState,
+  HealthState,
+  IncidentKind,
   PaymentMethod,
   PaymentStatus,
   PoolStatus,
@@ -19,8 +21,13 @@ export type {
   ConnectionPoolStats,
   DatabasePoolStatus,
   DbPoolNumbers,
+  HealthCheckDetail,
+  HealthDeepReport,
+  HealthReport,
   HealthView,
   HttpPoolNumbers,
+  IncidentEvent,
+  IncidentTimeline,
   InstanceIdentity,
   LatencyPercentiles,
   LedgerHealth,

@@ -12,6 +12,8 @@ vi.mock('../api/pools', () => ({
   resetCircuitBreakers: vi.fn(),
 }));
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
+vi.mock('../api/incidents', () => ({ getIncidentTimeline: vi.fn(() => new Promise(() => undefined)) }));
+vi.mock('../api/health', () => ({ getHealth: vi.fn(() => new Promise(() => undefined)) }));
 vi.mock('../api/ledger', () => ({ runReconciliation: vi.fn() }));
 vi.mock('../api/simulator', () => ({ simulatorUrl: vi.fn(), getFaults: vi.fn(), setFaults: vi.fn() }));
 const fetchConnections = vi.mocked(getConnectionPoolStats);
@@ -36,7 +38,16 @@ describe('TestCloudWatchPage', () => {
   it('lays out every panel; error simulation only when the simulator URL is set', async () => {
     const w = mountPage();
     await flushPromises();
-    for (const id of ['payment-panel', 'db-pool-panel', 'connection-pools-panel', 'ledger-panel', 'cloudwatch-panel']) {
+    const panels = [
+      'payment-panel',
+      'db-pool-panel',
+      'connection-pools-panel',
+      'timeline-panel',
+      'health-panel',
+      'ledger-panel',
+      'cloudwatch-panel',
+    ];
+    for (const id of panels) {
       expect(byId(w, id).exists()).toBe(true);
     }
     expect(byId(w, 'error-simulation-panel').exists()).toBe(false);

@@ -3,6 +3,7 @@ import type {
   ConnectionPoolStats,
   DatabasePoolStatus,
   DbPoolNumbers,
+  HealthDeepReport,
   LedgerHealth,
   ReconcileReport,
   ServiceStats,
@@ -126,6 +127,31 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
     ],
     ledger: ledgerHealth(),
     cloudwatch: shipper(),
+    ...overrides,
+  };
+}
+
+export function healthReport(overrides: Partial<HealthDeepReport> = {}): HealthDeepReport {
+  const closed = { state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null } as const;
+  return {
+    status: 'ok',
+    checkedAt: T0 - 2000,
+    components: {
+      firestore: { state: 'ok' },
+      provider: { state: 'ok' },
+      breakers: { 'payment-service': { state: 'ok', breaker: 'closed' } },
+      cloudwatch: { state: 'ok', enabled: true },
+      reconciliation: { state: 'ok' },
+    },
+    detail: {
+      instance: { instanceId: 'inst-health', function: 'health' },
+      firestore: { state: 'ok', latencyMs: 3.2 },
+      provider: { state: 'ok', latencyMs: 12 },
+      cloudwatch: { state: 'ok', latencyMs: 20, shipper: shipper() },
+      breakers: { 'payment-service': closed },
+      ledger: ledgerHealth(),
+      pools: { firestore: poolNumbers(), http: { 'payment-service': serviceStats().pool } },
+    },
     ...overrides,
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * `health` (2nd gen `onRequest`, public, GET): the uptime-check endpoint, a
+ * thin wrapper around answerHealth. The monitor is per instance and caches for
+ * HEALTH_CACHE_MS; the deep view verifies a Firebase ID token with
+ * firebase-admin. CORS is open because the admin page on Hosting reads the
+ * deep view with a bearer token (no cookie is ever involved). Housekeeping
+ * (stats, log flush) runs before answering, since CPU is throttled after it.
+ */
+import { getApps } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { onRequest } from 'firebase-functions/v2/https';
+import { bearerCaller } from '../auth.js';
+import { config, sharedFunctionOptions } from '../config.js';
+import { afterCall } from '../housekeeping.js';
+import { logEvent } from '../observability/logger.js';
+import { runtime } from '../runtime.js';
+import { functionSecrets } from '../secrets.js';
+import { healthMonitor } from './healthSources.js';
+import { answerHealth } from './healthRequest.js';
+import type { HealthMonitor } from './healthMonitor.js';
+
+/** An uptime check waits seconds, not minutes; every component check is bounded well below this. */
+const TIMEOUT_SECONDS = 30;
+
+let monitor: HealthMonitor | undefined;
+
+export const health = onRequest(
+  {
+    ...sharedFunctionOptions(config()),
+    secrets: functionSecrets,
+    timeoutSeconds: TIMEOUT_SECONDS,
+    invoker: 'public',
+    cors: true,
+  },
+  async (req, res) => {
+    const rt = runtime();
+    monitor ??= healthMonitor(rt);
+    const checksBefore = monitor.checksRun;
+    const reply = await answerHealth(
+      { method: req.method, deep: req.query.deep, authorization: req.get('authorization') },
+      {
+        check: () => monitor!.check(),
+        caller: (authorization) => bearerCaller(authorization, (token) => getAuth(getApps()[0]).verifyIdToken(token)),
+      },
+    );
+    if (monitor.checksRun > checksBefore && 'status' in reply.body) {
+      // Once per check, not per request: uptime checks arrive every minute from several regions.
+      logEvent(
+        'health.checked',
+        { status: reply.body.status, httpStatus: reply.status },
+        reply.status === 503 ? 'WARNING' : 'INFO',
+      );
+    }
+    await afterCall(rt);
+    res.status(reply.status).set(reply.headers).json(reply.body);
+  },
+);

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { MetricsAggregator } from './observability/emf.js';
+import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
+import { MemoryBreakerStore } from './resilience/breaker/breakerStore.js';
+import { IncidentLog } from './stats/incidentLog.js';
+import { paymentEventSink, subscribeBreakers } from './subscriptions.js';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function setup() {
+  const clock = { t: T0 };
+  const now = () => clock.t;
+  const metrics = new MetricsAggregator({ enabled: true, intervalMs: 60_000, now: T0 });
+  const incidents = new IncidentLog('i-1');
+  let dirty = 0;
+  const sinks = { metrics, incidents, stats: { markDirty: () => void (dirty += 1) } };
+  return { clock, now, metrics, incidents, sinks, dirty: () => dirty };
+}
+
+describe('subscribeBreakers', () => {
+  it('keeps transitions in the incident log, marks the snapshot dirty and times each state', async () => {
+    const s = setup();
+    const registry = new BreakerRegistry(new MemoryBreakerStore(), { minCalls: 1, failureThreshold: 50 }, s.now);
+    registry.register('payment-service');
+    subscribeBreakers(registry, s.sinks, s.now);
+    s.clock.t += 1000;
+    await registry
+      .get('payment-service')
+      .execute(
+        () => Promise.reject(new Error('503')),
+        () => 'failure',
+      )
+      .catch(() => undefined);
+    s.clock.t += 4000;
+    await registry.reset('payment-service');
+    const events = s.incidents.recent(s.clock.t);
+    expect(events.map((e) => [e.kind, e.subject, e.summary])).toEqual([
+      ['breaker-transition', 'payment-service', 'closed -> open (failure-rate, 100 % of 1 calls failed)'],
+      ['breaker-transition', 'payment-service', 'open -> closed (reset)'],
+    ]);
+    expect(s.dirty()).toBe(2);
+    s.clock.t = T0 + 60_000;
+    const time = s.metrics.drain(T0 + 60_000).filter((e) => 'BreakerStateTime' in e);
+    expect(Object.fromEntries(time.map((e) => [e.State, e.BreakerStateTime]))).toEqual({
+      closed: 1000 + 55_000,
+      open: 4000,
+    });
+  });
+});
+
+describe('paymentEventSink', () => {
+  it('counts refusals by reason, attempt latency per endpoint and latency per outcome', () => {
+    const s = setup();
+    const sink = paymentEventSink(s.sinks, s.now);
+    sink('payment.attempt', { transactionId: 't1', attempt: 0, outcome: 'breaker-open' }, 'WARNING');
+    sink('payment.attempt', { transactionId: 't2', outcome: 'succeeded', durationMs: 30, service: 'payment-service' });
+    sink('payment.completed', {
+      transactionId: 't3',
+      outcome: 'PAYMENT_USER_LIMITED',
+      latencyMs: 5,
+      reason: 'user-rate',
+    });
+    sink('payment.completed', { transactionId: 't4', outcome: 'PAYMENT_RATE_LIMITED', latencyMs: 900 });
+    sink('payment.completed', { transactionId: 't5', outcome: 'succeeded', latencyMs: 120, attempts: 1 });
+    sink('payment.attempt', { transactionId: 't6', attempt: 0, outcome: 'breaker-open' }, 'WARNING');
+    expect(s.dirty()).toBe(3); // one publish per new reason and minute, not per refusal
+    expect(s.incidents.recent(s.clock.t).map((e) => [e.subject, e.count])).toEqual([
+      ['breaker-open', 2],
+      ['user-rate', 1],
+      ['provider-rate-limit', 1],
+    ]);
+    const events = s.metrics.drain(T0 + 60_000);
+    const reasons = events.filter((e) => 'PaymentRejections' in e).map((e) => e.Reason);
+    expect(reasons).toEqual(['breaker-open', 'user-rate', 'provider-rate-limit']);
+    expect(events.find((e) => e.Reason === 'breaker-open')).toMatchObject({ PaymentRejections: 2 });
+    expect(events.find((e) => 'EndpointLatency' in e)).toMatchObject({ Endpoint: 'endpoint-1', EndpointLatency: [30] });
+    expect(events.find((e) => e.Outcome === 'succeeded')).toMatchObject({ PaymentLatency: [120] });
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * What listens to the mechanisms' events (the mechanisms only emit): logs,
+ * EMF metrics and the instance's incident log. Wired once per instance by
+ * runtime.ts. Listeners are cheap and never write anything themselves: the
+ * incident log is published with the instance's stats snapshot.
+ */
+import { IncidentKind } from './api.js';
+import { BreakerStateClock } from './observability/breakerStateClock.js';
+import type { MetricsAggregator } from './observability/emf.js';
+import { logEvent } from './observability/logger.js';
+import type { PaymentEvents } from './payments/paymentHandler.js';
+import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
+import type { BreakerRegistry } from './resilience/breaker/index.js';
+import type { IncidentLog } from './stats/incidentLog.js';
+import type { StatsPublisher } from './stats/instanceStats.js';
+
+/** The sinks events go to. */
+export interface Sinks {
+  metrics: MetricsAggregator;
+  incidents: IncidentLog;
+  stats: Pick<StatsPublisher, 'markDirty'>;
+}
+
+/** The endpoint label of an attempt when the provider has one base URL (several: the event names it). */
+export const SINGLE_ENDPOINT = 'endpoint-1';
+
+/**
+ * Breaker transitions: logged and counted once for the fleet (by the instance
+ * that made them), kept in the incident log, and timed per state as this
+ * instance saw them (BreakerStateTime). A transition publishes the snapshot at
+ * the next call's end.
+ */
+export function subscribeBreakers(breakers: BreakerRegistry, sinks: Sinks, now = Date.now): void {
+  const clock = new BreakerStateClock();
+  for (const name of breakers.names()) clock.start(name, breakers.get(name).snapshot().state, now());
+  sinks.metrics.onDrain((at) => {
+    for (const t of clock.take(at)) sinks.metrics.recordBreakerStateTime(t);
+  });
+  breakers.onTransition((t) => {
+    sinks.stats.markDirty();
+    clock.transition(t.service, t.to, t.at);
+    if (t.reason === 'synced') return; // the instance that made the change reports it once for the fleet
+    logEvent(
+      'breaker.transition',
+      {
+        service: t.service,
+        breakerState: t.to,
+        from: t.from,
+        reason: t.reason,
+        failureRate: t.failureRate,
+        calls: t.calls,
+      },
+      t.to === 'open' ? 'WARNING' : 'NOTICE',
+    );
+    sinks.metrics.recordBreakerTransition({ service: t.service, to: t.to });
+    const why = t.to === 'open' && t.calls > 0 ? `, ${Math.round(t.failureRate)} % of ${t.calls} calls failed` : '';
+    sinks.incidents.record({
+      at: t.at,
+      kind: IncidentKind.breakerTransition,
+      subject: t.service,
+      summary: `${t.from} -> ${t.to} (${t.reason}${why})`,
+    });
+  });
+}
+
+/** Rejection reasons of `payment.completed` error codes (user limits carry their own `reason`). */
+const REJECTION_BY_CODE: Record<string, string> = { PAYMENT_RATE_LIMITED: 'provider-rate-limit' };
+
+/**
+ * A payment refused by `reason`: a metric and a counted incident. A new
+ * minute's entry publishes the snapshot at the call's end (at most one write
+ * per reason and minute); later refusals of that minute ride on the next one.
+ */
+function rejected(sinks: Sinks, reason: string, at: number): void {
+  sinks.metrics.recordRejection({ reason });
+  const summary = `payments refused: ${reason}`;
+  if (sinks.incidents.count({ at, kind: IncidentKind.rejection, subject: reason, summary })) sinks.stats.markDirty();
+}
+
+/**
+ * Payment events: every one is logged; the end of each payment is a metric
+ * (outcome, latency), each attempt's duration per endpoint too, and refusals
+ * (open breaker, user limits, provider 429s) are counted by reason.
+ */
+export function paymentEventSink(sinks: Sinks, now = Date.now): PaymentEvents {
+  const { metrics } = sinks;
+  return (event, fields, severity) => {
+    logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity);
+    if (event === 'payment.claim_lost') metrics.recordLedgerIncident({ kind: 'lostClaims' });
+    if (event === 'payment.charge_mismatch') metrics.recordLedgerIncident({ kind: 'mismatches' });
+    if (event === 'payment.attempt') {
+      if (fields.outcome === 'breaker-open') rejected(sinks, 'breaker-open', now());
+      if (typeof fields.durationMs === 'number') {
+        metrics.recordAttempt({
+          service: typeof fields.service === 'string' ? fields.service : PAYMENT_SERVICE,
+          endpoint: typeof fields.endpoint === 'string' ? fields.endpoint : SINGLE_ENDPOINT,
+          latencyMs: fields.durationMs,
+        });
+      }
+    }
+    if (event === 'payment.completed') {
+      metrics.recordPayment({
+        outcome: String(fields.outcome),
+        latencyMs: Number(fields.latencyMs),
+        ...(typeof fields.attempts === 'number' ? { attempts: fields.attempts } : {}),
+      });
+      const reason = typeof fields.reason === 'string' ? fields.reason : REJECTION_BY_CODE[String(fields.outcome)];
+      if (reason) rejected(sinks, reason, now());
+    }
+  };
+}
