@@ -58,7 +58,7 @@ export function subscribeBreakers(breakers: BreakerRegistry, sinks: Sinks, now =
       at: t.at,
       kind: IncidentKind.breakerTransition,
       subject: t.service,
-      summary: `${t.from} -> ${t.to} (${t.reason}${why})`,
+      summary: t.from === t.to ? `${t.reason} while ${t.to}` : `${t.from} -> ${t.to} (${t.reason}${why})`,
     });
   });
 }
