@@ -94,6 +94,16 @@ describe('HealthMonitor', () => {
     expect(hung.detail.firestore).toEqual({ state: 'down', latencyMs: null, problem: 'no answer within 50 ms' });
   });
 
+  it('counts a check that throws before returning a promise as failed (a missing API key)', async () => {
+    const r = await monitor({
+      provider: () => {
+        throw Object.assign(new Error('PAYMENT_API_KEY is not set'), { code: 'CONFIG_INVALID' });
+      },
+    }).m.check();
+    expect(r.components.provider.state).toBe('down');
+    expect(r.detail.provider.problem).toBe('failed: CONFIG_INVALID');
+  });
+
   it('calls CloudWatch and a reconciliation backlog degraded, never down', async () => {
     const r = await monitor({
       cloudwatch: { check: () => Promise.resolve(failing('throttled')), stats: () => shipperStats },

@@ -71,10 +71,13 @@ async function timed<T>(check: () => Promise<T>, timeoutMs: number): Promise<Tim
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     return await Promise.race([
-      check().then(
-        (value): Timed<T> => ({ ok: true, value, latencyMs: ms() }),
-        (err: unknown): Timed<T> => ({ ok: false, problem: problemOf(err), latencyMs: ms() }),
-      ),
+      // Through then(), so a check that throws before returning its promise is a failure too.
+      Promise.resolve()
+        .then(check)
+        .then(
+          (value): Timed<T> => ({ ok: true, value, latencyMs: ms() }),
+          (err: unknown): Timed<T> => ({ ok: false, problem: problemOf(err), latencyMs: ms() }),
+        ),
       late,
     ]);
   } finally {
