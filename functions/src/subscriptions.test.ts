@@ -3,7 +3,7 @@ import { MetricsAggregator } from './observability/emf.js';
 import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
 import { MemoryBreakerStore } from './resilience/breaker/breakerStore.js';
 import { IncidentLog } from './stats/incidentLog.js';
-import { paymentEventSink, subscribeBreakers } from './subscriptions.js';
+import { endpointEventSink, limitChangeSink, paymentEventSink, subscribeBreakers } from './subscriptions.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -75,5 +75,43 @@ describe('paymentEventSink', () => {
     expect(events.find((e) => e.Reason === 'breaker-open')).toMatchObject({ PaymentRejections: 2 });
     expect(events.find((e) => 'EndpointLatency' in e)).toMatchObject({ Endpoint: 'endpoint-1', EndpointLatency: [30] });
     expect(events.find((e) => e.Outcome === 'succeeded')).toMatchObject({ PaymentLatency: [120] });
+  });
+});
+
+describe('endpointEventSink and limitChangeSink', () => {
+  it('puts ejections on the timeline one by one, with their metric, and publishes soon', () => {
+    const s = setup();
+    const sink = endpointEventSink(s.sinks, 'payment-service', s.now);
+    sink({ kind: 'ejected', endpoint: 'endpoint-2', untilMs: T0 + 30_000, ejections: 1, consecutiveFailures: 5 });
+    sink({ kind: 'ejection-skipped', endpoint: 'endpoint-1', consecutiveFailures: 5 });
+    sink({ kind: 'ejection-skipped', endpoint: 'endpoint-1', consecutiveFailures: 6 });
+    s.clock.t += 30_000;
+    sink({ kind: 'returned', endpoint: 'endpoint-2' });
+    expect(s.incidents.recent(s.clock.t).map((e) => [e.kind, e.subject, e.count])).toEqual([
+      ['ejection', 'payment-service/endpoint-2', 1],
+      ['ejection', 'payment-service/endpoint-1', 2],
+      ['ejection', 'payment-service/endpoint-2', 1],
+    ]);
+    expect(s.incidents.recent(s.clock.t)[0]!.summary).toContain('ejected after 5 failures in a row (ejection 1)');
+    expect(s.dirty()).toBe(3);
+    const events = s.metrics.drain(T0 + 60_000);
+    expect(events.find((e) => 'EndpointEjections' in e)).toMatchObject({
+      Endpoint: 'endpoint-2',
+      EndpointEjections: 1,
+    });
+  });
+
+  it('counts limit changes per minute on the timeline and every one as a metric', () => {
+    const s = setup();
+    const sink = limitChangeSink(s.sinks, 'payment-service');
+    sink({ at: T0, from: 20, to: 10, reason: 'latency' });
+    sink({ at: T0 + 100, from: 10, to: 11, reason: 'recovering' });
+    sink({ at: T0 + 200, from: 11, to: 11, reason: 'steady' });
+    const [entry] = s.incidents.recent(T0 + 1000);
+    expect(entry).toMatchObject({ kind: 'limit-change', subject: 'payment-service', count: 2 });
+    expect(entry!.summary).toBe('limit 10 -> 11 (recovering)');
+    expect(s.dirty()).toBe(1);
+    const changes = s.metrics.drain(T0 + 60_000).filter((e) => 'ConcurrencyLimitChanges' in e);
+    expect(changes.map((e) => e.Direction)).toEqual(['down', 'up']);
   });
 });

@@ -109,3 +109,62 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): PaymentEvents {
     }
   };
 }
+
+/** An endpoint balancer event, structurally (resilience/endpoints publishes these). */
+export interface EndpointSignal {
+  kind: string;
+  endpoint: string;
+  untilMs?: number;
+  ejections?: number;
+  consecutiveFailures?: number;
+}
+
+/**
+ * Endpoint events of `service`: an ejection is a metric and a timeline entry
+ * (publishing the snapshot at the call's end: ejections are rare, their period
+ * grows); a return to rotation is an entry; an ejection skipped because half
+ * the endpoints are out is counted per minute.
+ */
+export function endpointEventSink(sinks: Sinks, service: string, now = Date.now): (e: EndpointSignal) => void {
+  return (e) => {
+    const subject = `${service}/${e.endpoint}`;
+    const at = now();
+    if (e.kind === 'ejected') {
+      sinks.metrics.recordEjection({ service, endpoint: e.endpoint });
+      const until = e.untilMs === undefined ? '' : ` until ${new Date(e.untilMs).toISOString()}`;
+      const summary = `ejected after ${e.consecutiveFailures ?? '?'} failures in a row (ejection ${e.ejections ?? '?'})${until}`;
+      sinks.incidents.record({ at, kind: IncidentKind.ejection, subject, summary });
+      sinks.stats.markDirty();
+    } else if (e.kind === 'returned') {
+      sinks.incidents.record({ at, kind: IncidentKind.ejection, subject, summary: 'returned to rotation' });
+      sinks.stats.markDirty();
+    } else {
+      const summary = 'not ejected: at most half of the endpoints may be out at once';
+      if (sinks.incidents.count({ at, kind: IncidentKind.ejection, subject, summary })) sinks.stats.markDirty();
+    }
+  };
+}
+
+/** An adaptive limit's change, structurally (resilience/limit publishes these). */
+export interface LimitSignal {
+  at: number;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+/**
+ * Limit changes of `pool`: every one is a metric; on the timeline they are
+ * counted per minute (an AIMD limit may move on every answer), the entry
+ * showing the latest move. A new minute's entry publishes the snapshot.
+ */
+export function limitChangeSink(sinks: Sinks, pool: string): (c: LimitSignal) => void {
+  return (c) => {
+    sinks.metrics.recordLimitChange({ pool, from: c.from, to: c.to });
+    if (c.from === c.to) return;
+    const summary = `limit ${c.from} -> ${c.to} (${c.reason})`;
+    if (sinks.incidents.count({ at: c.at, kind: IncidentKind.limitChange, subject: pool, summary })) {
+      sinks.stats.markDirty();
+    }
+  };
+}
