@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, sharedFunctionOptions } from './config.js';
+import {
+  ConfigError,
+  paymentFunctionOptions,
+  parseConfig,
+  providerSocketCap,
+  sharedFunctionOptions,
+} from './config.js';
 
 /** The ConfigError parseConfig throws for `env`, or a failure when it parses. */
 function rejection(env: Record<string, string>): ConfigError {
@@ -39,6 +45,9 @@ describe('parseConfig', () => {
       FUNCTIONS_CPU: 1,
       FUNCTIONS_MAX_INSTANCES: 10,
       PAYMENT_MIN_INSTANCES: 0,
+      PAYMENT_MAX_INSTANCES: 10,
+      PAYMENT_CONCURRENCY: 80,
+      PAYMENT_PROVIDER_MAX_CONCURRENCY: 100,
       CALLABLE_TIMEOUT_SECONDS: 60,
     });
     expect(c.CLOUDWATCH_LOG_GROUP).toBeUndefined();
@@ -72,6 +81,11 @@ describe('parseConfig', () => {
     ['FUNCTIONS_MAX_INSTANCES', '0'],
     ['PAYMENT_MIN_INSTANCES', '-1'],
     ['PAYMENT_MIN_INSTANCES', 'two'],
+    ['PAYMENT_MAX_INSTANCES', '0'],
+    ['PAYMENT_CONCURRENCY', '0'],
+    ['PAYMENT_CONCURRENCY', '1001'],
+    ['PAYMENT_PROVIDER_MAX_CONCURRENCY', '0'],
+    ['PAYMENT_PROVIDER_MAX_CONCURRENCY', 'lots'],
     ['CALLABLE_TIMEOUT_SECONDS', '0'],
     ['CALLABLE_TIMEOUT_SECONDS', '3601'],
   ])('rejects %s=%s naming the variable', (name, value) => {
@@ -135,11 +149,30 @@ describe('deploy settings', () => {
     });
   });
 
-  it('refuses more warm payment instances than the instance cap', () => {
+  it("refuses more warm payment instances than processPayment's own instance cap", () => {
     expect(() => parseConfig({ PAYMENT_MIN_INSTANCES: '10' })).not.toThrow();
     expect(rejection({ PAYMENT_MIN_INSTANCES: '11' }).details).toEqual({
-      variables: ['PAYMENT_MIN_INSTANCES', 'FUNCTIONS_MAX_INSTANCES'],
+      variables: ['PAYMENT_MIN_INSTANCES', 'PAYMENT_MAX_INSTANCES'],
     });
+    // The other functions' cap is not processPayment's.
+    expect(() => parseConfig({ PAYMENT_MIN_INSTANCES: '3', FUNCTIONS_MAX_INSTANCES: '2' })).not.toThrow();
+    expect(
+      rejection({ PAYMENT_MIN_INSTANCES: '3', PAYMENT_MAX_INSTANCES: '2', FUNCTIONS_MAX_INSTANCES: '20' }).details,
+    ).toEqual({
+      variables: ['PAYMENT_MIN_INSTANCES', 'PAYMENT_MAX_INSTANCES'],
+    });
+  });
+
+  it('gives processPayment its own instance cap and request concurrency, and the others FUNCTIONS_MAX_INSTANCES', () => {
+    const c = parseConfig({
+      FUNCTIONS_MAX_INSTANCES: '4',
+      PAYMENT_MAX_INSTANCES: '25',
+      PAYMENT_MIN_INSTANCES: '1',
+      PAYMENT_CONCURRENCY: '40',
+    });
+    expect(sharedFunctionOptions(c).maxInstances).toBe(4);
+    expect(paymentFunctionOptions(c)).toEqual({ maxInstances: 25, minInstances: 1, concurrency: 40 });
+    expect(paymentFunctionOptions(parseConfig({}))).toEqual({ maxInstances: 10, minInstances: 0, concurrency: 80 });
   });
 
   it.each([
@@ -170,5 +203,31 @@ describe('payment provider', () => {
     ).toBe('http://127.0.0.1:12111');
     expect(() => parseConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/PAYMENT_PROVIDER must be generic or stripe/);
     expect(() => parseConfig({ STRIPE_TEST_PAYMENT_METHOD: 'card' })).toThrow(/STRIPE_TEST_PAYMENT_METHOD/);
+  });
+});
+
+describe('provider concurrency budget', () => {
+  it.each([
+    [{}, 10], // min(10, floor(100 / 10))
+    [{ PAYMENT_MAX_INSTANCES: '40' }, 2], // floor(100 / 40)
+    [{ PAYMENT_PROVIDER_MAX_CONCURRENCY: '25', PAYMENT_MAX_INSTANCES: '4' }, 6], // Stripe test mode, floor(25 / 4)
+    [{ PAYMENT_PROVIDER_MAX_CONCURRENCY: '1000' }, 10], // the per-service socket limit still applies
+    [{ PAYMENT_PROVIDER_MAX_CONCURRENCY: '1000', VUE_APP_MAX_CONNECTIONS: '50' }, 50],
+    [{ PAYMENT_PROVIDER_MAX_CONCURRENCY: '7', PAYMENT_MAX_INSTANCES: '7' }, 1],
+  ])('%o: each instance may have %i requests in flight to the provider', (env, cap) => {
+    const c = parseConfig(env);
+    expect(providerSocketCap(c)).toBe(cap);
+    // The whole fleet at its instance cap stays within the budget.
+    expect(providerSocketCap(c) * c.PAYMENT_MAX_INSTANCES).toBeLessThanOrEqual(c.PAYMENT_PROVIDER_MAX_CONCURRENCY);
+  });
+
+  it('refuses a budget that leaves an instance no socket, naming both variables', () => {
+    const err = rejection({ PAYMENT_PROVIDER_MAX_CONCURRENCY: '9', PAYMENT_MAX_INSTANCES: '10' });
+    expect(err.details).toEqual({ variables: ['PAYMENT_PROVIDER_MAX_CONCURRENCY', 'PAYMENT_MAX_INSTANCES'] });
+    expect(err.message).toContain('PAYMENT_PROVIDER_MAX_CONCURRENCY (9) shared by PAYMENT_MAX_INSTANCES (10)');
+    expect(err.message).toContain('0 provider sockets');
+    expect(rejection({ PAYMENT_MAX_INSTANCES: '101' }).details).toEqual({
+      variables: ['PAYMENT_PROVIDER_MAX_CONCURRENCY', 'PAYMENT_MAX_INSTANCES'],
+    });
   });
 });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { configProblems } from './configChecks.js';
 import { AppError } from './errors.js';
+
+export { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS, providerSocketCap } from './configChecks.js';
 
 /**
  * Typed runtime configuration, parsed once from the environment at cold start.
@@ -16,7 +19,7 @@ import { AppError } from './errors.js';
  * memory, cpu, instances, timeout) are read when it is defined. Plain variables
  * are used rather than firebase-functions params (`defineInt`, ...) because
  * params reach discovery as placeholders resolved by the CLI afterwards: the
- * cross-variable checks below (the payment path must fit the callable timeout)
+ * cross-variable checks (configChecks.ts: the payment path must fit the callable timeout)
  * could then only run at cold start, after a bad setting was already deployed.
  */
 const positiveInt = (unit: string) =>
@@ -90,7 +93,11 @@ const schema = z.object({
     .transform(Number)
     .default(1),
   FUNCTIONS_MAX_INSTANCES: positiveInt('instances').default(10),
+  PAYMENT_MAX_INSTANCES: positiveInt('instances').default(10),
   PAYMENT_MIN_INSTANCES: wholeNumber('instances').default(0),
+  PAYMENT_CONCURRENCY: positiveInt('requests per instance')
+    .refine((n) => n <= 1000, 'must be at most 1000, the highest concurrency Cloud Run allows')
+    .default(80),
   CALLABLE_TIMEOUT_SECONDS: positiveInt('seconds')
     .refine((n) => n <= 3600, 'must be at most 3600, the longest timeout of a callable')
     .default(60),
@@ -104,6 +111,8 @@ const schema = z.object({
     .pipe(z.enum(['generic', 'stripe'], { error: 'must be generic or stripe' }))
     .default('generic'),
   PAYMENT_SERVICE_URL: httpUrl.optional(),
+  // Fleet-wide cap on requests in flight to the provider; each payment instance gets an equal share (configChecks.ts).
+  PAYMENT_PROVIDER_MAX_CONCURRENCY: positiveInt('requests in flight').default(100),
   STRIPE_TEST_PAYMENT_METHOD: z
     .string()
     .trim()
@@ -210,71 +219,12 @@ function withProviderDefaults(c: z.output<typeof schema>): ParsedConfig {
   return { ...c, PAYMENT_SERVICE_URL: c.PAYMENT_SERVICE_URL ?? PROVIDER_URLS[c.PAYMENT_PROVIDER] };
 }
 
-/** Longest provider lookup after an attempt left a payment's outcome open (ms). */
-export const PAYMENT_LOOKUP_MS = 3000;
-/** Time one runReconciliation pass may take inside the callable timeout (ms). */
-export const RUN_RECONCILIATION_BUDGET_MS = 45_000;
-
-/** Memory (MiB) Cloud Run allows with each whole vCPU count. */
-const MEMORY_MIB_PER_CPU: Record<number, [min: number, max: number]> = {
-  1: [128, 4096],
-  2: [128, 8192],
-  4: [2048, 16384],
-  6: [4096, 24576],
-  8: [4096, 32768],
-};
-const mebibytes = (size: string) => (size.endsWith('GiB') ? parseFloat(size) * 1024 : parseFloat(size));
-
 /**
- * Settings that are each valid but do not fit together. Checked here, so that
- * deploy discovery refuses them before anything is uploaded, rather than the
- * platform cutting a payment off in production.
+ * Settings that are each valid but do not fit together (configChecks.ts):
+ * refused here, at cold start and at deploy discovery, naming the variables.
  */
 function checkDeployFit(c: Config): Config {
-  const problems: { message: string; variables: (keyof Config)[] }[] = [];
-  const timeoutMs = c.CALLABLE_TIMEOUT_SECONDS * 1000;
-  const callable = `CALLABLE_TIMEOUT_SECONDS (${c.CALLABLE_TIMEOUT_SECONDS} s = ${timeoutMs} ms)`;
-  // A payment: its attempts, one lookup, the claim and the final ledger write, then the log flush.
-  const payment =
-    c.PAYMENT_TOTAL_TIMEOUT_MS + PAYMENT_LOOKUP_MS + 2 * c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
-  if (payment > timeoutMs) {
-    problems.push({
-      message:
-        `the payment path's worst case, PAYMENT_TOTAL_TIMEOUT_MS (${c.PAYMENT_TOTAL_TIMEOUT_MS}) + provider lookup (${PAYMENT_LOOKUP_MS}) ` +
-        `+ 2 × VUE_APP_DATABASE_TIMEOUT (2 × ${c.VUE_APP_DATABASE_TIMEOUT}) + CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) ` +
-        `= ${payment} ms, does not fit ${callable}: raise CALLABLE_TIMEOUT_SECONDS or lower the others`,
-      variables: [
-        'CALLABLE_TIMEOUT_SECONDS',
-        'PAYMENT_TOTAL_TIMEOUT_MS',
-        'VUE_APP_DATABASE_TIMEOUT',
-        'CLOUDWATCH_FLUSH_BUDGET_MS',
-      ],
-    });
-  }
-  // runReconciliation: its pass, the ledger health query after it, then the log flush.
-  const reconcile = RUN_RECONCILIATION_BUDGET_MS + c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
-  if (reconcile > timeoutMs) {
-    problems.push({
-      message:
-        `runReconciliation's worst case, its ${RUN_RECONCILIATION_BUDGET_MS} ms pass + VUE_APP_DATABASE_TIMEOUT (${c.VUE_APP_DATABASE_TIMEOUT}) ` +
-        `+ CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) = ${reconcile} ms, does not fit ${callable}`,
-      variables: ['CALLABLE_TIMEOUT_SECONDS', 'VUE_APP_DATABASE_TIMEOUT', 'CLOUDWATCH_FLUSH_BUDGET_MS'],
-    });
-  }
-  if (c.PAYMENT_MIN_INSTANCES > c.FUNCTIONS_MAX_INSTANCES) {
-    problems.push({
-      message: `PAYMENT_MIN_INSTANCES (${c.PAYMENT_MIN_INSTANCES}) exceeds FUNCTIONS_MAX_INSTANCES (${c.FUNCTIONS_MAX_INSTANCES})`,
-      variables: ['PAYMENT_MIN_INSTANCES', 'FUNCTIONS_MAX_INSTANCES'],
-    });
-  }
-  const [minMiB, maxMiB] = MEMORY_MIB_PER_CPU[c.FUNCTIONS_CPU]!;
-  const memory = mebibytes(c.FUNCTIONS_MEMORY);
-  if (memory < minMiB || memory > maxMiB) {
-    problems.push({
-      message: `FUNCTIONS_MEMORY (${c.FUNCTIONS_MEMORY}) is outside ${minMiB}-${maxMiB} MiB, what Cloud Run allows with FUNCTIONS_CPU (${c.FUNCTIONS_CPU})`,
-      variables: ['FUNCTIONS_MEMORY', 'FUNCTIONS_CPU'],
-    });
-  }
+  const problems = configProblems(c);
   if (problems.length === 0) return c;
   const names = [...new Set(problems.flatMap((p) => p.variables))];
   throw new ConfigError(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, names);
@@ -291,6 +241,21 @@ export function sharedFunctionOptions(c: Config) {
     memory: c.FUNCTIONS_MEMORY,
     cpu: c.FUNCTIONS_CPU,
     maxInstances: c.FUNCTIONS_MAX_INSTANCES,
+  };
+}
+
+/**
+ * processPayment's own options on top of the shared ones: its instance cap
+ * (which the provider budget is divided by), the instances kept warm (a cold
+ * start adds seconds to a payment a user waits on) and the requests one
+ * instance serves at once. Calls beyond the provider socket cap wait for a
+ * socket inside their attempt deadline.
+ */
+export function paymentFunctionOptions(c: Config) {
+  return {
+    maxInstances: c.PAYMENT_MAX_INSTANCES,
+    minInstances: c.PAYMENT_MIN_INSTANCES,
+    concurrency: c.PAYMENT_CONCURRENCY,
   };
 }
 

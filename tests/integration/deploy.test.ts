@@ -99,4 +99,11 @@ describe('functions/ is self-contained for deploy', () => {
     expect(res.status).not.toBe(0);
     expect(`${res.stdout}${res.stderr}`).toContain('VUE_APP_PAYMENT_TIMEOUT');
   });
+
+  it('fails at cold start naming the budget variables when an instance would get no provider socket', () => {
+    const res = discover({ PAYMENT_PROVIDER_MAX_CONCURRENCY: '5', PAYMENT_MAX_INSTANCES: '10' });
+    expect(res.status).not.toBe(0);
+    const output = `${res.stdout}${res.stderr}`;
+    for (const name of ['PAYMENT_PROVIDER_MAX_CONCURRENCY', 'PAYMENT_MAX_INSTANCES']) expect(output).toContain(name);
+  });
 });

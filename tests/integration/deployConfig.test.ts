@@ -45,6 +45,7 @@ interface Endpoint {
   cpu: number;
   minInstances: number | null;
   maxInstances: number;
+  concurrency?: number | null;
   timeoutSeconds: number;
   secretEnvironmentVariables?: { key: string }[];
   callableTrigger?: object;
@@ -138,14 +139,17 @@ function expectConfigured(
     const scheduled = name === 'reconcilePayments';
     // The uptime-check endpoint answers within seconds (health/healthFunction.ts).
     const http = name === 'health';
-    // Unset (null) minInstances is the platform's default, 0.
-    expect({ name, ...e, minInstances: e.minInstances ?? 0 }).toMatchObject({
+    const payment = name === 'processPayment';
+    // Unset (null) minInstances and concurrency are the platform's defaults, 0 and 80.
+    expect({ name, ...e, minInstances: e.minInstances ?? 0, concurrency: e.concurrency ?? 80 }).toMatchObject({
       name,
       region: [env.FUNCTIONS_REGION],
       availableMemoryMb: mebibytes(env.FUNCTIONS_MEMORY!),
       cpu: Number(env.FUNCTIONS_CPU),
-      maxInstances: Number(env.FUNCTIONS_MAX_INSTANCES),
-      minInstances: name === 'processPayment' ? Number(env.PAYMENT_MIN_INSTANCES) : 0,
+      // processPayment has its own cap: the provider budget is divided by it.
+      maxInstances: Number(payment ? env.PAYMENT_MAX_INSTANCES : env.FUNCTIONS_MAX_INSTANCES),
+      minInstances: payment ? Number(env.PAYMENT_MIN_INSTANCES) : 0,
+      concurrency: payment ? Number(env.PAYMENT_CONCURRENCY) : 80,
       timeoutSeconds: scheduled ? 300 : http ? 30 : Number(env.CALLABLE_TIMEOUT_SECONDS),
     });
     expect(e.secretEnvironmentVariables?.map((s) => s.key)).toEqual(secrets);
@@ -187,6 +191,24 @@ describe('deploy settings reach firebase-functions discovery', () => {
       minInstances: 2,
       timeoutSeconds: 90,
     });
+  });
+
+  it('gives processPayment its own instance cap and request concurrency, the others FUNCTIONS_MAX_INSTANCES', () => {
+    const res = discover({
+      [`.env.${PROJECT}`]:
+        'FUNCTIONS_MAX_INSTANCES=3\nPAYMENT_MAX_INSTANCES=20\nPAYMENT_MIN_INSTANCES=4\nPAYMENT_CONCURRENCY=40\n',
+    });
+    expect(res.status).toBe(0);
+    expectConfigured(res.endpoints, res.userEnvs);
+    expect(res.endpoints.processPayment).toMatchObject({ maxInstances: 20, minInstances: 4, concurrency: 40 });
+    expect(res.endpoints.getConnectionPoolStats).toMatchObject({ maxInstances: 3 });
+  });
+
+  it('refuses a provider budget that leaves a payment instance no socket, naming both variables', () => {
+    const res = discover({ [`.env.${PROJECT}`]: 'PAYMENT_PROVIDER_MAX_CONCURRENCY=25\nPAYMENT_MAX_INSTANCES=30\n' });
+    expect(res.status).not.toBe(0);
+    const output = `${res.stdout}${res.stderr}`;
+    expect(output).toContain('PAYMENT_PROVIDER_MAX_CONCURRENCY (25) shared by PAYMENT_MAX_INSTANCES (30)');
   });
 
   it('mounts the AWS key secrets in every function once CloudWatch ships with access keys, and not with a role', () => {

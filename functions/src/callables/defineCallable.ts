@@ -1,6 +1,6 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { requireAdmin, requireUser, type Caller } from '../auth.js';
-import { config, sharedFunctionOptions, type Config } from '../config.js';
+import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config.js';
 import { afterCall } from '../housekeeping.js';
 import { logEvent } from '../observability/logger.js';
 import { runtime, type Runtime } from '../runtime.js';
@@ -12,10 +12,12 @@ export const Access = { user: 'user', admin: 'admin' } as const;
 export type Access = (typeof Access)[keyof typeof Access];
 
 /**
- * Instances kept warm per callable. Only the payment path: a user waits on it
- * and a cold start adds seconds to a payment; the admin callables can afford one.
+ * Instance options per callable. The payment path has its own (its instance
+ * cap divides the provider budget; instances kept warm); the admin callables
+ * share FUNCTIONS_MAX_INSTANCES and can afford a cold start.
  */
-const minInstances = (name: string, cfg: Config): number => (name === 'processPayment' ? cfg.PAYMENT_MIN_INSTANCES : 0);
+const instanceOptions = (name: string, cfg: Config) =>
+  name === 'processPayment' ? paymentFunctionOptions(cfg) : { minInstances: 0 };
 
 /**
  * Wraps a handler as a 2nd-gen callable: checks access, runs the handler, maps
@@ -32,7 +34,7 @@ export function defineCallable<T>(
   const cfg = config();
   const options = {
     ...sharedFunctionOptions(cfg),
-    minInstances: minInstances(name, cfg),
+    ...instanceOptions(name, cfg),
     timeoutSeconds: cfg.CALLABLE_TIMEOUT_SECONDS,
     secrets: functionSecrets,
   };

@@ -1,0 +1,123 @@
+import type { Config } from './config.js';
+
+/**
+ * Cross-variable rules of the configuration: settings that are each valid but
+ * do not fit together, and the numbers derived from several settings. Checked
+ * when the config is parsed (config.ts), so deploy discovery refuses them
+ * before anything is uploaded, rather than the platform cutting a payment off
+ * in production.
+ */
+
+/** Longest provider lookup after an attempt left a payment's outcome open (ms). */
+export const PAYMENT_LOOKUP_MS = 3000;
+/** Time one runReconciliation pass may take inside the callable timeout (ms). */
+export const RUN_RECONCILIATION_BUDGET_MS = 45_000;
+
+/** One rule a configuration breaks: what is wrong, in words, and the variables to change. */
+export interface ConfigProblem {
+  message: string;
+  variables: (keyof Config)[];
+}
+
+/** The settings the provider socket cap is derived from. */
+export type ProviderCapSettings = Pick<
+  Config,
+  'PAYMENT_PROVIDER_MAX_CONCURRENCY' | 'PAYMENT_MAX_INSTANCES' | 'VUE_APP_MAX_CONNECTIONS'
+>;
+
+/**
+ * Most requests one `processPayment` instance may have in flight to the payment
+ * provider (the provider pool's socket cap): its share of the fleet-wide
+ * budget, `min(VUE_APP_MAX_CONNECTIONS, floor(PAYMENT_PROVIDER_MAX_CONCURRENCY
+ * / PAYMENT_MAX_INSTANCES))`, so that PAYMENT_MAX_INSTANCES instances together
+ * never exceed PAYMENT_PROVIDER_MAX_CONCURRENCY. A parsed Config never gives
+ * 0 (parseConfig refuses such a combination); anything that sizes the provider
+ * pool (adaptive sizing included) must stay at or below this number.
+ */
+export function providerSocketCap(c: ProviderCapSettings): number {
+  return Math.min(c.VUE_APP_MAX_CONNECTIONS, Math.floor(c.PAYMENT_PROVIDER_MAX_CONCURRENCY / c.PAYMENT_MAX_INSTANCES));
+}
+
+/** Memory (MiB) Cloud Run allows with each whole vCPU count. */
+const MEMORY_MIB_PER_CPU: Record<number, [min: number, max: number]> = {
+  1: [128, 4096],
+  2: [128, 8192],
+  4: [2048, 16384],
+  6: [4096, 24576],
+  8: [4096, 32768],
+};
+const mebibytes = (size: string) => (size.endsWith('GiB') ? parseFloat(size) * 1024 : parseFloat(size));
+
+/** A payment (attempts, one lookup, the claim and the final ledger write, then the log flush) must fit the callable. */
+function paymentFit(c: Config): ConfigProblem | null {
+  const timeoutMs = c.CALLABLE_TIMEOUT_SECONDS * 1000;
+  const payment =
+    c.PAYMENT_TOTAL_TIMEOUT_MS + PAYMENT_LOOKUP_MS + 2 * c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+  if (payment <= timeoutMs) return null;
+  return {
+    message:
+      `the payment path's worst case, PAYMENT_TOTAL_TIMEOUT_MS (${c.PAYMENT_TOTAL_TIMEOUT_MS}) + provider lookup (${PAYMENT_LOOKUP_MS}) ` +
+      `+ 2 × VUE_APP_DATABASE_TIMEOUT (2 × ${c.VUE_APP_DATABASE_TIMEOUT}) + CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) ` +
+      `= ${payment} ms, does not fit ${callableTimeout(c)}: raise CALLABLE_TIMEOUT_SECONDS or lower the others`,
+    variables: [
+      'CALLABLE_TIMEOUT_SECONDS',
+      'PAYMENT_TOTAL_TIMEOUT_MS',
+      'VUE_APP_DATABASE_TIMEOUT',
+      'CLOUDWATCH_FLUSH_BUDGET_MS',
+    ],
+  };
+}
+
+/** runReconciliation (its pass, the ledger health query after it, then the log flush) must fit the callable. */
+function reconcileFit(c: Config): ConfigProblem | null {
+  const reconcile = RUN_RECONCILIATION_BUDGET_MS + c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+  if (reconcile <= c.CALLABLE_TIMEOUT_SECONDS * 1000) return null;
+  return {
+    message:
+      `runReconciliation's worst case, its ${RUN_RECONCILIATION_BUDGET_MS} ms pass + VUE_APP_DATABASE_TIMEOUT (${c.VUE_APP_DATABASE_TIMEOUT}) ` +
+      `+ CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) = ${reconcile} ms, does not fit ${callableTimeout(c)}`,
+    variables: ['CALLABLE_TIMEOUT_SECONDS', 'VUE_APP_DATABASE_TIMEOUT', 'CLOUDWATCH_FLUSH_BUDGET_MS'],
+  };
+}
+
+const callableTimeout = (c: Config) =>
+  `CALLABLE_TIMEOUT_SECONDS (${c.CALLABLE_TIMEOUT_SECONDS} s = ${c.CALLABLE_TIMEOUT_SECONDS * 1000} ms)`;
+
+/** Warm payment instances within processPayment's own instance cap. */
+function warmFit(c: Config): ConfigProblem | null {
+  if (c.PAYMENT_MIN_INSTANCES <= c.PAYMENT_MAX_INSTANCES) return null;
+  return {
+    message: `PAYMENT_MIN_INSTANCES (${c.PAYMENT_MIN_INSTANCES}) exceeds PAYMENT_MAX_INSTANCES (${c.PAYMENT_MAX_INSTANCES})`,
+    variables: ['PAYMENT_MIN_INSTANCES', 'PAYMENT_MAX_INSTANCES'],
+  };
+}
+
+/** Every payment instance must get at least one provider socket out of the budget. */
+function budgetFit(c: Config): ConfigProblem | null {
+  if (providerSocketCap(c) > 0) return null;
+  return {
+    message:
+      `PAYMENT_PROVIDER_MAX_CONCURRENCY (${c.PAYMENT_PROVIDER_MAX_CONCURRENCY}) shared by PAYMENT_MAX_INSTANCES (${c.PAYMENT_MAX_INSTANCES}) ` +
+      `instances leaves each instance 0 provider sockets (floor(${c.PAYMENT_PROVIDER_MAX_CONCURRENCY} / ${c.PAYMENT_MAX_INSTANCES})): ` +
+      'raise PAYMENT_PROVIDER_MAX_CONCURRENCY to at least PAYMENT_MAX_INSTANCES, or lower PAYMENT_MAX_INSTANCES',
+    variables: ['PAYMENT_PROVIDER_MAX_CONCURRENCY', 'PAYMENT_MAX_INSTANCES'],
+  };
+}
+
+/** Memory within what Cloud Run allows with the vCPU count. */
+function memoryFit(c: Config): ConfigProblem | null {
+  const [minMiB, maxMiB] = MEMORY_MIB_PER_CPU[c.FUNCTIONS_CPU]!;
+  const memory = mebibytes(c.FUNCTIONS_MEMORY);
+  if (memory >= minMiB && memory <= maxMiB) return null;
+  return {
+    message: `FUNCTIONS_MEMORY (${c.FUNCTIONS_MEMORY}) is outside ${minMiB}-${maxMiB} MiB, what Cloud Run allows with FUNCTIONS_CPU (${c.FUNCTIONS_CPU})`,
+    variables: ['FUNCTIONS_MEMORY', 'FUNCTIONS_CPU'],
+  };
+}
+
+/** Every cross-variable rule `c` breaks, in a stable order; empty when the settings fit together. */
+export function configProblems(c: Config): ConfigProblem[] {
+  return [paymentFit(c), reconcileFit(c), warmFit(c), budgetFit(c), memoryFit(c)].filter(
+    (p): p is ConfigProblem => p !== null,
+  );
+}
