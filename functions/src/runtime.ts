@@ -9,8 +9,8 @@ import { FirestoreLedger } from './payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from './payments/ledger/paymentLedger.js';
 import { PaymentHandler, type PaymentEvents } from './payments/paymentHandler.js';
 import { reconcilePayments, type ReconcileReport } from './payments/reconcile.js';
-import { GenericProvider, PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
-import { StripeProvider } from './payments/provider/stripeProvider.js';
+import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
+import { createPaymentProvider } from './payments/provider/providerFromConfig.js';
 import type { PaymentProvider } from './payments/provider/paymentProvider.js';
 import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from './resilience/breaker/index.js';
 import type { RunQuery } from './resilience/breaker/breakerStoreFirestore.js';
@@ -146,14 +146,8 @@ function build(cfg: Config): Runtime {
         );
       }
       registerSecret(key);
-      const connection = { baseUrl: cfg.PAYMENT_SERVICE_URL, apiKey: key, maxSockets: cfg.VUE_APP_MAX_CONNECTIONS };
-      provider =
-        cfg.PAYMENT_PROVIDER === 'stripe'
-          ? new StripeProvider(http, {
-              ...connection,
-              ...(cfg.STRIPE_TEST_PAYMENT_METHOD ? { testPaymentMethodId: cfg.STRIPE_TEST_PAYMENT_METHOD } : {}),
-            })
-          : new GenericProvider(http, { ...connection, attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT });
+      // This instance's share of PAYMENT_PROVIDER_MAX_CONCURRENCY caps the provider pool (providerFromConfig.ts).
+      provider = createPaymentProvider(http, cfg, key);
       return provider;
     },
     payments() {

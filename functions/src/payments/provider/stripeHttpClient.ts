@@ -20,7 +20,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
 import Stripe from 'stripe';
 import {
   HttpConnectionError,
@@ -63,7 +62,6 @@ class PooledCall {
 
   constructor(
     private readonly pooled: PooledAgent,
-    private readonly seen: WeakSet<Duplex>,
     private readonly timeoutMs: number,
   ) {
     this.ended = pooled.requestStarted();
@@ -87,8 +85,8 @@ class PooledCall {
     this.req = req;
     req.on('socket', (socket) => {
       this.socketAt ??= performance.now();
-      reused = this.seen.has(socket) || req.reusedSocket;
-      this.seen.add(socket);
+      // The pool counts the socket (and the peak in flight) and says whether it served before.
+      reused = this.pooled.socketAssigned(socket) || req.reusedSocket;
       if (!socket.connecting) return void (this.phase = 'connected');
       this.phase = 'connecting';
       socket.once('connect', () => {
@@ -205,9 +203,6 @@ class PooledResponse extends Stripe.HttpClientResponse {
  * the whole request.
  */
 export class PooledStripeHttpClient extends Stripe.HttpClient {
-  /** Sockets that served a request before: a reset on one of them is retried once. */
-  private readonly seen = new WeakSet<Duplex>();
-
   constructor(private readonly pooled: PooledAgent) {
     super();
   }
@@ -231,7 +226,7 @@ export class PooledStripeHttpClient extends Stripe.HttpClient {
       const problem = `the SDK sent a ${protocol} request but the pool's agent speaks ${this.pooled.protocol}`;
       return Promise.reject(new HttpPoolConfigError(this.pooled.service, problem));
     }
-    const call = new PooledCall(this.pooled, this.seen, timeout);
+    const call = new PooledCall(this.pooled, timeout);
     return call.start({ host, port, path, method, headers }, requestData);
   }
 }

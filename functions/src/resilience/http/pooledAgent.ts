@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type { AgentSettings, PoolProtocol } from './httpAgent.js';
 import { inHealthCheck, type HealthProbe } from './httpHealth.js';
 import type { PoolInstrumentation, RequestOutcome } from './httpPoolStats.js';
@@ -31,6 +32,13 @@ export interface PooledAgent {
    * `createHttpClient` services.
    */
   requestStarted(): (outcome: RequestOutcome) => void;
+  /**
+   * Registers a socket the agent handed to one of the client's requests (its
+   * 'socket' event), so the peak of requests in flight (`peakActiveSockets`)
+   * is measured as for `createHttpClient` services. Returns true when the
+   * socket served an earlier request (a reused keep-alive socket).
+   */
+  socketAssigned(socket: Duplex): boolean;
 }
 
 /** The end of a request that is not counted (one inside a health check). */
@@ -53,5 +61,6 @@ export function pooledAgent(
       const started = performance.now();
       return (outcome) => instrumentation.requestEnded(outcome, performance.now() - started);
     },
+    socketAssigned: (socket) => instrumentation.socketAssigned(socket),
   };
 }

@@ -1,0 +1,51 @@
+/**
+ * The payment provider simulator (devtools/payment-simulator) for the
+ * functions' tests, started on a free port and reached over real HTTP.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+
+/** The parts of devtools/payment-simulator/server.ts the tests use. */
+export interface PaymentSimulator {
+  url: string;
+  close(): Promise<void>;
+  setFaults(f: {
+    mode: 'none' | 'latency' | 'outage' | 'errors' | 'hang';
+    latencyMs?: number;
+    errorRate?: number;
+  }): unknown;
+  ledger(): { charges: { transactionId: string }[]; chargeRequests: Record<string, number> };
+  /** Traffic counters: provider requests by endpoint, and in flight now and at the peak. */
+  stats(): {
+    requests: Record<'charge' | 'lookup' | 'health' | 'other', number>;
+    inFlight: number;
+    peakInFlight: number;
+  };
+  reset(): void;
+}
+
+// Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
+const SERVER = path.resolve(__dirname, '../../../../devtools/payment-simulator/server.ts');
+
+/**
+ * Starts the simulator (accepting `apiKey`) before the file's tests, resets it
+ * (ledger, counters, faults) before each and stops it after all. The returned
+ * function gives the running simulator.
+ */
+export function usePaymentSimulator(apiKey: string): () => PaymentSimulator {
+  let sim: PaymentSimulator | undefined;
+  beforeAll(async () => {
+    const mod = (await import(SERVER)) as {
+      startPaymentSimulator(o: { port: number; apiKey: string }): Promise<PaymentSimulator>;
+    };
+    sim = await mod.startPaymentSimulator({ port: 0, apiKey });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(() => sim?.reset());
+  return () => {
+    if (!sim) throw new Error('the payment simulator starts in beforeAll');
+    return sim;
+  };
+}
