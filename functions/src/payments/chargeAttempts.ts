@@ -54,7 +54,9 @@ export interface AttemptDeps {
 
 /** Why the attempts ended without a definite answer. */
 export interface GiveUp {
-  kind: 'breaker' | 'transport' | 'rate-limited' | 'server-error' | 'indeterminate' | 'no-time' | 'key-expired';
+  /** `local`: the last attempt never left this instance (no free socket, or a stalled event loop, before its deadline). */
+  kind:
+    'breaker' | 'transport' | 'local' | 'rate-limited' | 'server-error' | 'indeterminate' | 'no-time' | 'key-expired';
   cause?: unknown;
   retryAfterMs?: number;
 }
@@ -210,7 +212,8 @@ export async function chargeWithRetries(
         if (answer.retryable === false) return { ...trace, kind: 'gave-up', reason };
         break;
       case 'no-answer':
-        reason = { kind: 'transport', cause: answer.cause };
+        // Never sent because of this instance's own trouble: the provider is not to blame, and nothing was charged.
+        reason = { kind: answer.local && !answer.sent ? 'local' : 'transport', cause: answer.cause };
         break;
     }
     if (i === deps.attempts - 1 || now() + delay + MIN_ATTEMPT_MS > deadline) break;

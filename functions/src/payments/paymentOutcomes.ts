@@ -21,8 +21,16 @@ const FAILED_CODES: Record<GiveUp['kind'], string> = {
   'key-expired': 'KEY_EXPIRED',
   'no-time': 'NOT_SENT',
   transport: 'PROVIDER_UNAVAILABLE',
+  local: 'NOT_SENT_LOCAL',
   'server-error': 'PROVIDER_UNAVAILABLE',
   indeterminate: 'PROVIDER_UNAVAILABLE',
+};
+
+/** How an unavailable answer explains a failed payment, where it says more than "no answer". */
+const FAILED_WHY: Partial<Record<GiveUp['kind'], string>> = {
+  breaker: 'circuit open',
+  'no-time': 'no time left',
+  local: 'no free connection to the provider in time',
 };
 
 /**
@@ -81,7 +89,7 @@ export class OutcomeRecorder {
     const retryAfterMs = Math.max(1000, reason.retryAfterMs ?? 0);
     if (reason.kind === 'key-expired') throw new PaymentKeyExpiredError(id);
     if (reason.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
-    const why = reason.kind === 'breaker' ? 'circuit open' : reason.kind === 'no-time' ? 'no time left' : 'no answer';
+    const why = FAILED_WHY[reason.kind] ?? 'no answer';
     throw new PaymentUnavailableError(id, retryAfterMs, why, reason.cause);
   }
 
