@@ -268,10 +268,34 @@ export interface LedgerHealth {
   lastRun: ReconcileReport | null;
 }
 
+/**
+ * The fleet-wide concurrency budget toward the payment provider and how much
+ * of it is used. Every instance's provider pool is capped at `capPerInstance`,
+ * so `maxInstances` instances together stay within `budget`.
+ */
+export interface ProviderConcurrency {
+  /** Most requests in flight to the provider across the fleet (PAYMENT_PROVIDER_MAX_CONCURRENCY). */
+  budget: number;
+  /** processPayment instances the budget is shared by (PAYMENT_MAX_INSTANCES). */
+  maxInstances: number;
+  /** Requests one instance may have in flight to the provider: min(VUE_APP_MAX_CONNECTIONS, floor(budget / maxInstances)). */
+  capPerInstance: number;
+  /** Requests in flight to the provider now, over live instances; null when no live instance has a provider pool. */
+  inFlight: number | null;
+  /**
+   * Sum of the live instances' peaks of requests in flight to the provider (an
+   * upper bound of the fleet's peak: the instances may have peaked at
+   * different times); null when no live instance has a provider pool.
+   */
+  peakInFlight: number | null;
+}
+
 /** Answer of `getConnectionPoolStats`. */
 export interface ConnectionPoolStats {
   at: number;
   services: Record<string, ServiceStats>;
+  /** The provider concurrency budget, the per-instance cap and the peak in flight. */
+  providerConcurrency: ProviderConcurrency;
   /** Ledger health, read now. */
   ledger: LedgerHealth;
   instances: (InstanceIdentity & { services: Record<string, ServiceStats>; cloudwatch: ShipperStats | null })[];

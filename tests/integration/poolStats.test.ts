@@ -1,5 +1,6 @@
 // The admin stats callables report real numbers from real traffic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderConcurrency } from '../../functions/src/api.js';
 import { USERS, session, type Session } from './client.js';
 
 interface Db {
@@ -40,6 +41,8 @@ describe('getDatabasePoolStatus and getConnectionPoolStats', () => {
   it('counts payment-service requests and runs health checks on demand', async () => {
     await user.call('processPayment', { amount: 1.5, paymentMethod: 'credit_card' });
     const stats = await admin.call<{
+      providerConcurrency: ProviderConcurrency;
+      instances: { services: Record<string, { pool: { peakActiveSockets: number } | null }> }[];
       services: Record<
         string,
         {
@@ -54,6 +57,11 @@ describe('getDatabasePoolStatus and getConnectionPoolStats', () => {
     expect(svc.pool.maxSockets).toBeGreaterThanOrEqual(10);
     expect(svc.pool.requests).toBeGreaterThanOrEqual(1);
     expect(Object.keys(stats.services).sort()).toEqual(['cloudwatch-logs', 'payment-service']);
+    // The emulator runs the defaults: 100 over 10 instances, capped at VUE_APP_MAX_CONNECTIONS (10).
+    const peaks = stats.instances.map((i) => i.services['payment-service']?.pool?.peakActiveSockets ?? 0);
+    expect(stats.providerConcurrency).toMatchObject({ budget: 100, maxInstances: 10, capPerInstance: 10 });
+    expect(stats.providerConcurrency.peakInFlight).toBe(peaks.reduce((a, b) => a + b, 0));
+    expect(stats.providerConcurrency.peakInFlight).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(stats)).not.toMatch(/dev_[0-9a-f]{24}|Bearer/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fleetStatus, sumDb, sumService, sumShippers } from './fleetStats.js';
+import { parseConfig } from '../config.js';
+import { fleetStatus, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
 import type { DbPoolNumbers, ServiceStats, ShipperStats } from '../api.js';
 
 const db = (over: Partial<DbPoolNumbers>): DbPoolNumbers => ({
@@ -113,4 +114,42 @@ describe('fleet totals', () => {
     expect(total?.lastError?.code).toBe('THROTTLED');
     expect(sumShippers([])).toBeNull();
   });
+
+  it('reports the provider budget and cap from the config, and the fleet pool in flight and at the peak', () => {
+    const cfg = parseConfig({ PAYMENT_PROVIDER_MAX_CONCURRENCY: '25', PAYMENT_MAX_INSTANCES: '4' });
+    const pool = sumService({ state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null }, [
+      { ...svc(), pool: { ...svc().pool!, activeSockets: 2, peakActiveSockets: 6 } },
+      { ...svc(), pool: { ...svc().pool!, activeSockets: 1, peakActiveSockets: 5 } },
+    ]).pool;
+    expect(providerConcurrency(cfg, pool)).toEqual({
+      budget: 25,
+      maxInstances: 4,
+      capPerInstance: 6,
+      inFlight: 3,
+      peakInFlight: 11,
+    });
+    expect(providerConcurrency(cfg, null)).toMatchObject({ capPerInstance: 6, inFlight: null, peakInFlight: null });
+  });
 });
+
+/** A service view with a pool of 6 sockets, nothing in flight. */
+function svc(): ServiceStats {
+  return {
+    breaker: { state: 'closed', failureRate: 0, calls: 0, openedAt: null, nextProbeAt: null },
+    pool: {
+      maxSockets: 6,
+      activeSockets: 0,
+      peakActiveSockets: 0,
+      freeSockets: 0,
+      queued: 0,
+      socketsCreated: 0,
+      socketsClosed: 0,
+      socketErrors: 0,
+      requests: 0,
+      timeouts: 0,
+      failures: 0,
+    },
+    latencyMs: { p50: null, p95: null, p99: null },
+    health: { ok: null, checkedAt: null, latencyMs: null },
+  };
+}

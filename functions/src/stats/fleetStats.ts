@@ -4,9 +4,11 @@ import type {
   HttpPoolNumbers,
   LatencyPercentiles,
   PoolStatus,
+  ProviderConcurrency,
   ServiceStats,
   ShipperStats,
 } from '../api.js';
+import { providerSocketCap, type ProviderCapSettings } from '../configChecks.js';
 import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
 import { INSTANCES, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';
 
@@ -132,5 +134,19 @@ export function sumShippers(all: ShipperStats[]): ShipperStats | null {
     ...sumKeys(all, ['buffered', 'sent', 'failed', 'dropped', 'failedSends'] as const),
     lastError,
     lastSuccessAt: Math.max(0, ...all.map((s) => s.lastSuccessAt ?? 0)) || null,
+  };
+}
+
+/**
+ * The provider concurrency budget from the configuration and its use from
+ * the fleet's summed provider pool (null when no live instance has one).
+ */
+export function providerConcurrency(cfg: ProviderCapSettings, pool: HttpPoolNumbers | null): ProviderConcurrency {
+  return {
+    budget: cfg.PAYMENT_PROVIDER_MAX_CONCURRENCY,
+    maxInstances: cfg.PAYMENT_MAX_INSTANCES,
+    capPerInstance: providerSocketCap(cfg),
+    inFlight: pool ? pool.activeSockets : null,
+    peakInFlight: pool ? pool.peakActiveSockets : null,
   };
 }

@@ -1,7 +1,8 @@
 import type { ConnectionPoolStats, DatabasePoolStatus, ResetBreakersResult } from '../api.js';
 import { logEvent } from '../observability/logger.js';
 import type { Runtime } from '../runtime.js';
-import { fleetStatus, freshSnapshots, sumDb, sumService, sumShippers } from './fleetStats.js';
+import { PAYMENT_SERVICE } from '../payments/provider/genericProvider.js';
+import { fleetStatus, freshSnapshots, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
 
 /**
  * The admin callables' domain functions: fleet reports built from every live
@@ -26,7 +27,7 @@ export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatu
 }
 
 /**
- * HTTP pools, breakers, CloudWatch shipping and ledger health of the fleet. Breaker state is
+ * HTTP pools, breakers, the provider concurrency budget, CloudWatch shipping and ledger health of the fleet. Breaker state is
  * the fleet's (read from Firestore now); `check` runs the health checks from
  * this instance first.
  */
@@ -50,6 +51,7 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
   return {
     at: Date.now(),
     services,
+    providerConcurrency: providerConcurrency(rt.cfg, services[PAYMENT_SERVICE]?.pool ?? null),
     ledger,
     instances: snapshots.map((s) => ({
       instanceId: s.instanceId,

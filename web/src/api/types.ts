@@ -33,6 +33,7 @@ export type {
   LedgerHealth,
   ProcessPaymentRequest,
   ProcessPaymentResult,
+  ProviderConcurrency,
   ReconcileReport,
   ResetBreakersResult,
   ServiceStats,

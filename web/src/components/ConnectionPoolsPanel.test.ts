@@ -70,6 +70,13 @@ describe('ConnectionPoolsPanel', () => {
     expect(byId(w, 'health-payment-service').text()).toContain('not checked yet');
   });
 
+  it('shows the provider concurrency budget above the services', async () => {
+    const w = await mountLoaded();
+    expect(byId(w, 'provider-budget').text()).toBe('100');
+    expect(byId(w, 'provider-cap').text()).toBe('10');
+    expect(byId(w, 'provider-peak').text()).toBe('7');
+  });
+
   it('shows an empty state when no service has reported', async () => {
     const w = await mountLoaded(connectionStats({ services: {}, instances: [] }));
     expect(byId(w, 'connection-pools-empty').exists()).toBe(true);

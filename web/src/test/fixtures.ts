@@ -5,6 +5,7 @@ import type {
   DbPoolNumbers,
   HealthDeepReport,
   LedgerHealth,
+  ProviderConcurrency,
   ReconcileReport,
   ServiceStats,
   ShipperStats,
@@ -112,6 +113,11 @@ export function reconcileReport(overrides: Partial<ReconcileReport> = {}): Recon
   };
 }
 
+/** The default budget (100 over 10 instances) with 2 requests in flight and a peak of 7. */
+export function providerConcurrency(overrides: Partial<ProviderConcurrency> = {}): ProviderConcurrency {
+  return { budget: 100, maxInstances: 10, capPerInstance: 10, inFlight: 2, peakInFlight: 7, ...overrides };
+}
+
 export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): ConnectionPoolStats {
   const services = {
     'payment-service': serviceStats({
@@ -122,6 +128,7 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
   return {
     at: T0,
     services,
+    providerConcurrency: providerConcurrency(),
     instances: [
       { instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() },
     ],
