@@ -79,6 +79,11 @@ describe('/test-cloudwatch in a real browser', () => {
       )
       .toContain('closed');
 
+    // The provider concurrency budget (emulator defaults: 100 over 10 instances, 10 each) and the peak the payments reached.
+    expect(await byTestId(page, 'provider-budget').textContent()).toBe('100');
+    expect(await byTestId(page, 'provider-cap').textContent()).toBe('10');
+    expect(Number(await byTestId(page, 'provider-peak').textContent())).toBeGreaterThanOrEqual(1);
+
     // The incident timeline, built from the fleet's snapshots, shows the outage and the reset.
     const timeline = async () => {
       await byTestId(page, 'timeline-refresh').click();
