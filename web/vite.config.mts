@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
-import { assertProductionSettings, EMULATOR_PROJECT, functionsRegion, usesEmulators } from './src/lib/buildEnv.ts';
+import {
+  appCheckEnforced,
+  assertProductionSettings,
+  EMULATOR_PROJECT,
+  functionsRegion,
+  usesEmulators,
+} from './src/lib/buildEnv.ts';
 
 const FUNCTIONS = fileURLToPath(new URL('../functions/', import.meta.url));
 
@@ -17,7 +23,8 @@ function functionsEnv(projectId: string, emulators: boolean): Record<string, str
 /**
  * A build for a real project (not VITE_USE_EMULATORS=true) fails naming every
  * missing setting instead of shipping a page bound to the demo project; every
- * build and dev server calls the region the functions deploy to.
+ * build and dev server calls the region the functions deploy to, and knows
+ * whether they enforce App Check (then a real project's page needs its settings).
  */
 function firebaseSettings(): Plugin {
   return {
@@ -25,10 +32,14 @@ function firebaseSettings(): Plugin {
     config(config, { command, mode }) {
       const env = loadEnv(mode, config.envDir || config.root || process.cwd(), 'VITE_');
       const emulators = usesEmulators(env, command === 'serve');
-      if (command === 'build' && !emulators) assertProductionSettings(env);
       const projectId = env.VITE_FIREBASE_PROJECT_ID || EMULATOR_PROJECT;
-      // Vite reads VITE_ variables from process.env after the config hooks, so the page gets this one like any other.
-      process.env.VITE_FUNCTIONS_REGION = functionsRegion(env, functionsEnv(projectId, emulators));
+      const functions = functionsEnv(projectId, emulators);
+      // Vite reads VITE_ variables from process.env after the config hooks, so the page gets these like any other.
+      process.env.VITE_FUNCTIONS_REGION = functionsRegion(env, functions);
+      process.env.VITE_APPCHECK_ENFORCED = String(appCheckEnforced(env, functions));
+      if (command === 'build' && !emulators) {
+        assertProductionSettings({ ...env, VITE_APPCHECK_ENFORCED: process.env.VITE_APPCHECK_ENFORCED });
+      }
     },
   };
 }

@@ -2,9 +2,11 @@
 // and apps use) signed in as a seeded user, and firebase-admin for reading the
 // Firestore ledger and breaker documents. Mirrors tests/integration/client.ts.
 import { deleteApp, initializeApp } from 'firebase/app';
+import { CustomProvider, initializeAppCheck } from 'firebase/app-check';
 import { connectAuthEmulator, getAuth, signInWithEmailAndPassword } from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { PROJECT_ID } from '../../scripts/local-env.mjs';
+import { devAppCheckToken } from '../../web/src/lib/appCheckDevToken.ts';
 import { dep } from './project.mjs';
 
 let counter = 0;
@@ -15,6 +17,9 @@ export async function session(who) {
     { projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` },
     `bench-${++counter}`,
   );
+  // The callables enforce App Check: development tokens, as tests/integration/client.ts sends them.
+  const provider = new CustomProvider({ getToken: async () => devAppCheckToken() });
+  initializeAppCheck(app, { provider, isTokenAutoRefreshEnabled: false });
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, {
     disableWarnings: true,

@@ -72,6 +72,20 @@ export interface ProcessPaymentResult {
   clientSecret?: string;
 }
 
+/**
+ * Why a call was refused before any work was done: its App Check token was
+ * missing, invalid or already used (every callable), or its user was over a
+ * per-user limit (`processPayment`). Also `details.reason` of those errors.
+ */
+export const RejectionReason = {
+  appCheckMissing: 'app-check-missing',
+  appCheckInvalid: 'app-check-invalid',
+  appCheckReplayed: 'app-check-replayed',
+  userRate: 'user-rate',
+  userInFlight: 'user-in-flight',
+} as const;
+export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
+
 /** Latency percentiles in milliseconds. */
 export interface LatencyPercentiles {
   p50: number | null;

@@ -231,3 +231,18 @@ describe('provider concurrency budget', () => {
     });
   });
 });
+
+describe('App Check', () => {
+  it('is enforced by default, without replay protection', () => {
+    expect(parseConfig({})).toMatchObject({ APP_CHECK_ENFORCE: true, APP_CHECK_CONSUME: false });
+    expect(parseConfig({ APP_CHECK_ENFORCE: 'false' }).APP_CHECK_ENFORCE).toBe(false);
+    expect(parseConfig({ APP_CHECK_CONSUME: 'true' }).APP_CHECK_CONSUME).toBe(true);
+    expect(rejection({ APP_CHECK_ENFORCE: 'sometimes' }).details).toEqual({ variables: ['APP_CHECK_ENFORCE'] });
+  });
+
+  it('refuses replay protection without enforcement, which would protect nothing', () => {
+    expect(rejection({ APP_CHECK_ENFORCE: 'false', APP_CHECK_CONSUME: 'true' }).details).toEqual({
+      variables: ['APP_CHECK_CONSUME', 'APP_CHECK_ENFORCE'],
+    });
+  });
+});

@@ -123,6 +123,9 @@ const schema = z.object({
   PAYMENT_USER_BURST: positiveInt('payments').default(10),
   PAYMENT_USER_MAX_IN_FLIGHT: positiveInt('payments').default(3),
   PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
+  // App Check on every callable (callables/appCheck.ts); on in the emulator too, which accepts unsigned development tokens.
+  APP_CHECK_ENFORCE: boolFlag.default(true),
+  APP_CHECK_CONSUME: boolFlag.default(false),
   RECONCILE_BUDGET_MS: positiveInt('milliseconds')
     .refine(
       (n) => n <= SCHEDULE_TIMEOUT_SECONDS * 900,

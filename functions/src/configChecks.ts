@@ -115,9 +115,18 @@ function memoryFit(c: Config): ConfigProblem | null {
   };
 }
 
+/** Replay protection only acts on enforced App Check (callables/appCheck.ts). */
+function appCheckFit(c: Config): ConfigProblem | null {
+  if (!c.APP_CHECK_CONSUME || c.APP_CHECK_ENFORCE) return null;
+  return {
+    message: 'APP_CHECK_CONSUME=true protects against replayed App Check tokens only when APP_CHECK_ENFORCE=true',
+    variables: ['APP_CHECK_CONSUME', 'APP_CHECK_ENFORCE'],
+  };
+}
+
 /** Every cross-variable rule `c` breaks, in a stable order; empty when the settings fit together. */
 export function configProblems(c: Config): ConfigProblem[] {
-  return [paymentFit(c), reconcileFit(c), warmFit(c), budgetFit(c), memoryFit(c)].filter(
+  return [paymentFit(c), reconcileFit(c), warmFit(c), budgetFit(c), appCheckFit(c), memoryFit(c)].filter(
     (p): p is ConfigProblem => p !== null,
   );
 }

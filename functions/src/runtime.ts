@@ -1,5 +1,6 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
+import type { AppCheckEvents } from './callables/appCheck.js';
 import { config, ConfigError, type Config } from './config.js';
 import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from './observability/cloudwatchShipper.js';
 import { MetricsAggregator } from './observability/emf.js';
@@ -19,7 +20,7 @@ import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
 import { IncidentLog } from './stats/incidentLog.js';
 import { StatsPublisher } from './stats/instanceStats.js';
-import { paymentEventSink, subscribeBreakers } from './subscriptions.js';
+import { appCheckEventSink, paymentEventSink, subscribeBreakers } from './subscriptions.js';
 import { instanceId } from './observability/instance.js';
 
 /**
@@ -41,6 +42,8 @@ export interface Runtime {
   /** This instance's recent incidents, published with its snapshot (the incident timeline). */
   incidents: IncidentLog;
   ledger: PaymentLedger;
+  /** Where the callables' App Check check reports refused calls. */
+  appCheckEvents: AppCheckEvents;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
   provider(): PaymentProvider;
   /** The payment handler (ledger + provider + breaker). */
@@ -118,6 +121,7 @@ function build(cfg: Config): Runtime {
   const sinks = { metrics, incidents, stats };
   subscribeBreakers(breakers, sinks);
   const paymentEvents: PaymentEvents = paymentEventSink(sinks);
+  const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
     ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
     burst: cfg.PAYMENT_USER_BURST,
@@ -136,6 +140,7 @@ function build(cfg: Config): Runtime {
     stats,
     incidents,
     ledger,
+    appCheckEvents,
     provider() {
       if (provider) return provider;
       const key = paymentApiKey.value();

@@ -3,7 +3,13 @@ import { MetricsAggregator } from './observability/emf.js';
 import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
 import { MemoryBreakerStore } from './resilience/breaker/breakerStore.js';
 import { IncidentLog } from './stats/incidentLog.js';
-import { endpointEventSink, limitChangeSink, paymentEventSink, subscribeBreakers } from './subscriptions.js';
+import {
+  appCheckEventSink,
+  endpointEventSink,
+  limitChangeSink,
+  paymentEventSink,
+  subscribeBreakers,
+} from './subscriptions.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -113,5 +119,25 @@ describe('endpointEventSink and limitChangeSink', () => {
     expect(s.dirty()).toBe(1);
     const changes = s.metrics.drain(T0 + 60_000).filter((e) => 'ConcurrencyLimitChanges' in e);
     expect(changes.map((e) => e.Direction)).toEqual(['down', 'up']);
+  });
+});
+
+describe('appCheckEventSink', () => {
+  it('counts App Check refusals of any callable by reason, one publish per new reason and minute', () => {
+    const s = setup();
+    const sink = appCheckEventSink(s.sinks, s.now);
+    sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-missing' });
+    sink('appcheck.rejected', { callable: 'getConnectionPoolStats', reason: 'app-check-missing' });
+    sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-invalid' });
+    expect(s.dirty()).toBe(2);
+    expect(s.incidents.recent(s.clock.t).map((e) => [e.subject, e.count, e.summary])).toEqual([
+      ['app-check-missing', 2, 'calls refused: app-check-missing'],
+      ['app-check-invalid', 1, 'calls refused: app-check-invalid'],
+    ]);
+    const events = s.metrics.drain(T0 + 60_000).filter((e) => 'PaymentRejections' in e);
+    expect(events.map((e) => [e.Reason, e.PaymentRejections])).toEqual([
+      ['app-check-missing', 2],
+      ['app-check-invalid', 1],
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import type { MetricsAggregator } from './observability/emf.js';
 import { logEvent } from './observability/logger.js';
 import type { PaymentEvents } from './payments/paymentHandler.js';
 import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
+import type { AppCheckEvents } from './callables/appCheck.js';
 import type { BreakerRegistry } from './resilience/breaker/index.js';
 import type { IncidentLog } from './stats/incidentLog.js';
 import type { StatsPublisher } from './stats/instanceStats.js';
@@ -67,13 +68,13 @@ export function subscribeBreakers(breakers: BreakerRegistry, sinks: Sinks, now =
 const REJECTION_BY_CODE: Record<string, string> = { PAYMENT_RATE_LIMITED: 'provider-rate-limit' };
 
 /**
- * A payment refused by `reason`: a metric and a counted incident. A new
+ * A call refused by `reason`: a metric and a counted incident. A new
  * minute's entry publishes the snapshot at the call's end (at most one write
  * per reason and minute); later refusals of that minute ride on the next one.
  */
-function rejected(sinks: Sinks, reason: string, at: number): void {
+function rejected(sinks: Sinks, reason: string, at: number, what = 'payments'): void {
   sinks.metrics.recordRejection({ reason });
-  const summary = `payments refused: ${reason}`;
+  const summary = `${what} refused: ${reason}`;
   if (sinks.incidents.count({ at, kind: IncidentKind.rejection, subject: reason, summary })) sinks.stats.markDirty();
 }
 
@@ -166,5 +167,13 @@ export function limitChangeSink(sinks: Sinks, pool: string): (c: LimitSignal) =>
     if (sinks.incidents.count({ at: c.at, kind: IncidentKind.limitChange, subject: pool, summary })) {
       sinks.stats.markDirty();
     }
+  };
+}
+
+/** App Check refusals (any callable): logged, and counted by reason like the payments' refusals. */
+export function appCheckEventSink(sinks: Sinks, now = Date.now): AppCheckEvents {
+  return (event, fields) => {
+    logEvent(event, fields, 'WARNING');
+    rejected(sinks, fields.reason, now(), 'calls');
   };
 }

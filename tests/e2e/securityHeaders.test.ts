@@ -52,6 +52,17 @@ describe('Hosting security headers', () => {
         'https://*.cloudfunctions.net',
       ]),
     );
+    // App Check in production: reCAPTCHA Enterprise's script (www.google.com/recaptcha/enterprise.js, which loads
+    // www.gstatic.com/recaptcha/releases/...) and frames, and App Check's token exchange.
+    expect(connect).toEqual(
+      expect.arrayContaining(['https://content-firebaseappcheck.googleapis.com', 'https://www.google.com/recaptcha/']),
+    );
+    expect(csp.get('script-src')).toEqual(
+      expect.arrayContaining(['https://www.google.com/recaptcha/', 'https://www.gstatic.com/recaptcha/']),
+    );
+    expect(csp.get('frame-src')).toEqual(
+      expect.arrayContaining(['https://www.google.com/recaptcha/', 'https://recaptcha.google.com/recaptcha/']),
+    );
     // Plain http only for the emulators on this machine.
     for (const source of connect.filter((s) => s.startsWith('http:'))) {
       expect(source).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+$/);

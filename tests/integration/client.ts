@@ -1,5 +1,6 @@
 // The real Firebase web SDK client, connected to the emulators, for integration tests.
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
+import { CustomProvider, initializeAppCheck } from 'firebase/app-check';
 import {
   connectAuthEmulator,
   getAuth,
@@ -9,6 +10,7 @@ import {
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type FunctionsError } from 'firebase/functions';
 import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 import { readFileSync } from 'node:fs';
+import { DEV_APP_ID, devAppCheckToken } from '../../web/src/lib/appCheckDevToken.js';
 
 /** The part of .firebaserc the tests read. */
 interface FirebaseRc {
@@ -36,12 +38,35 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Opens a client session; signs in when `who` is given (a seeded user or fresh credentials). */
-export async function session(who?: { email: string; password: string } | 'new'): Promise<Session> {
+/** An App Check token as a CustomProvider hands it to the SDK. */
+export type AppCheckToken = { token: string; expireTimeMillis: number };
+
+/** Session options: `appCheck: false` opens one whose calls carry no App Check token; a function supplies the tokens. */
+export interface SessionOptions {
+  appCheck?: false | (() => AppCheckToken);
+}
+
+/**
+ * Opens a client session; signs in when `who` is given (a seeded user or fresh
+ * credentials). Its calls carry development App Check tokens (the web SDK's App
+ * Check with a CustomProvider, as the SPA does with the emulators) unless
+ * `appCheck: false`.
+ */
+export async function session(
+  who?: { email: string; password: string } | 'new',
+  opts: SessionOptions = {},
+): Promise<Session> {
   const app = initializeApp(
     { projectId: PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${PROJECT_ID}.firebaseapp.com` },
     `t${++counter}-${Date.now()}`,
   );
+  if (opts.appCheck !== false) {
+    const issue = opts.appCheck ?? (() => devAppCheckToken(DEV_APP_ID));
+    initializeAppCheck(app, {
+      provider: new CustomProvider({ getToken: () => Promise.resolve(issue()) }),
+      isTokenAutoRefreshEnabled: false,
+    });
+  }
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`, {
     disableWarnings: true,

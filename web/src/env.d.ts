@@ -9,7 +9,9 @@ interface ImportMetaEnv {
   readonly VITE_FIREBASE_AUTH_DOMAIN?: string;
   /** Region of the callables; must match the functions' FUNCTIONS_REGION (checked at build time). */
   readonly VITE_FUNCTIONS_REGION?: string;
-  /** "true" once App Check is enforced: production builds then need VITE_APPCHECK_SITE_KEY. */
+  /** Firebase web app id (public); App Check's reCAPTCHA Enterprise exchange needs it. */
+  readonly VITE_FIREBASE_APP_ID?: string;
+  /** "true" when the functions enforce App Check (set by the build from APP_CHECK_ENFORCE); production builds then need the two below. */
   readonly VITE_APPCHECK_ENFORCED?: string;
   /** reCAPTCHA Enterprise site key of App Check (public). */
   readonly VITE_APPCHECK_SITE_KEY?: string;

@@ -7,6 +7,7 @@ import {
   initializeAuth,
 } from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
+import { startAppCheck } from './appCheck';
 import { webConfig } from './lib/buildEnv';
 
 /**
@@ -17,7 +18,14 @@ import { webConfig } from './lib/buildEnv';
 const cfg = webConfig(import.meta.env, import.meta.env.DEV);
 export const useEmulators = cfg.emulators;
 
-export const app = initializeApp({ apiKey: cfg.apiKey, projectId: cfg.projectId, authDomain: cfg.authDomain });
+export const app = initializeApp({
+  apiKey: cfg.apiKey,
+  projectId: cfg.projectId,
+  authDomain: cfg.authDomain,
+  ...(cfg.appId ? { appId: cfg.appId } : {}),
+});
+// Before the first call, so that every call carries a token (the functions refuse calls without one).
+export const appCheck = startAppCheck(app, cfg);
 // getAuth() would also install the popup/redirect resolver, which loads apis.google.com scripts and an
 // authDomain iframe on Safari and mobile browsers. The page signs in with email and password only, so
 // without it the Content-Security-Policy (firebase.json) needs neither.
@@ -39,9 +47,14 @@ if (useEmulators) {
   connectFunctionsEmulator(functions, host, 5001);
 }
 
-/** Calls a callable by name and returns its data. */
+/**
+ * Calls a callable by name and returns its data. processPayment gets a
+ * limited-use App Check token of its own, so it still works when the functions
+ * consume tokens (APP_CHECK_CONSUME, replay protection).
+ */
 export async function callFunction<T>(name: string, data?: unknown): Promise<T> {
-  const result = await httpsCallable(functions, name, { timeout: 70_000 })(data ?? {});
+  const limitedUseAppCheckTokens = name === 'processPayment';
+  const result = await httpsCallable(functions, name, { timeout: 70_000, limitedUseAppCheckTokens })(data ?? {});
   return result.data as T;
 }
 

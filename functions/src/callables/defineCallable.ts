@@ -5,6 +5,7 @@ import { afterCall } from '../housekeeping.js';
 import { logEvent } from '../observability/logger.js';
 import { runtime, type Runtime } from '../runtime.js';
 import { functionSecrets } from '../secrets.js';
+import { requireAppCheck, type AppCheckPolicy } from './appCheck.js';
 import { toHttpsError } from './toHttpsError.js';
 
 /** Who may call a callable. */
@@ -20,7 +21,17 @@ const instanceOptions = (name: string, cfg: Config) =>
   name === 'processPayment' ? paymentFunctionOptions(cfg) : { minInstances: 0 };
 
 /**
- * Wraps a handler as a 2nd-gen callable: checks access, runs the handler, maps
+ * App Check of a callable: enforced on all of them with APP_CHECK_ENFORCE;
+ * replay protection (APP_CHECK_CONSUME, one more App Check round trip per call)
+ * only where a replayed call costs money, processPayment.
+ */
+const appCheckPolicy = (name: string, cfg: Config): AppCheckPolicy => ({
+  enforce: cfg.APP_CHECK_ENFORCE,
+  consume: cfg.APP_CHECK_CONSUME && name === 'processPayment',
+});
+
+/**
+ * Wraps a handler as a 2nd-gen callable: checks App Check (callables/appCheck.ts) and access, runs the handler, maps
  * every error through `toHttpsError`, and before answering does the work that
  * cannot be left to background timers (housekeeping.ts). That work never
  * changes the result. The deploy options come from config at definition time,
@@ -32,15 +43,24 @@ export function defineCallable<T>(
   handler: (data: unknown, caller: Caller, rt: Runtime, request: CallableRequest) => Promise<T>,
 ) {
   const cfg = config();
+  const appCheck = appCheckPolicy(name, cfg);
   const options = {
     ...sharedFunctionOptions(cfg),
     ...instanceOptions(name, cfg),
     timeoutSeconds: cfg.CALLABLE_TIMEOUT_SECONDS,
     secrets: functionSecrets,
+    // enforceAppCheck stays off: it would refuse with a bare "Unauthenticated" before requireAppCheck can explain and count.
+    consumeAppCheckToken: appCheck.consume,
   };
   return onCall(options, async (request) => {
-    const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
     const rt = runtime();
+    try {
+      requireAppCheck(request, appCheck, { callable: name, events: rt.appCheckEvents });
+    } catch (err) {
+      await afterCall(rt);
+      throw err;
+    }
+    const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
     const started = Date.now();
     let code = 'ok';
     try {

@@ -4,13 +4,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { functionsRegion, missingSettings, webConfig } from './buildEnv';
+import { appCheckEnforced, functionsRegion, missingSettings, webConfig } from './buildEnv';
 
 const PRODUCTION = {
   VITE_FIREBASE_API_KEY: 'AIza-test',
   VITE_FIREBASE_PROJECT_ID: 'acme-payments',
   VITE_FIREBASE_AUTH_DOMAIN: 'acme-payments.firebaseapp.com',
 };
+const APP_CHECK = { VITE_APPCHECK_SITE_KEY: '6Lc-test', VITE_FIREBASE_APP_ID: '1:123:web:abc' };
 
 describe('missingSettings', () => {
   it('names each missing web setting', () => {
@@ -23,12 +24,28 @@ describe('missingSettings', () => {
     expect(missingSettings(PRODUCTION)).toEqual([]);
   });
 
-  it('asks for the App Check site key only once App Check is enforced', () => {
+  it("asks for App Check's site key and app id only when the functions enforce App Check", () => {
     expect(missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'false' })).toEqual([]);
-    expect(missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true' })).toEqual(['VITE_APPCHECK_SITE_KEY']);
-    expect(
-      missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true', VITE_APPCHECK_SITE_KEY: '6Lc-test' }),
-    ).toEqual([]);
+    expect(missingSettings({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true' })).toEqual([
+      'VITE_APPCHECK_SITE_KEY',
+      'VITE_FIREBASE_APP_ID',
+    ]);
+    expect(missingSettings({ ...PRODUCTION, ...APP_CHECK, VITE_APPCHECK_ENFORCED: 'true' })).toEqual([]);
+  });
+});
+
+describe('appCheckEnforced', () => {
+  it("follows the functions' APP_CHECK_ENFORCE, true when unset", () => {
+    expect(appCheckEnforced({}, {})).toBe(true);
+    expect(appCheckEnforced({}, { APP_CHECK_ENFORCE: 'false' })).toBe(false);
+    expect(appCheckEnforced({}, { APP_CHECK_ENFORCE: 'TRUE' })).toBe(true);
+    expect(appCheckEnforced({ VITE_APPCHECK_ENFORCED: 'false' }, { APP_CHECK_ENFORCE: 'false' })).toBe(false);
+  });
+
+  it('refuses a VITE_APPCHECK_ENFORCED that contradicts the functions', () => {
+    expect(() => appCheckEnforced({ VITE_APPCHECK_ENFORCED: 'false' }, {})).toThrow(
+      /VITE_APPCHECK_ENFORCED is false but the functions have APP_CHECK_ENFORCE=true/,
+    );
   });
 });
 
@@ -40,6 +57,8 @@ describe('webConfig', () => {
       projectId: 'demo-payments',
       authDomain: 'demo-payments.firebaseapp.com',
       functionsRegion: 'us-central1',
+      appId: undefined,
+      appCheckSiteKey: null,
     });
     expect(webConfig({ VITE_USE_EMULATORS: 'true' }, false).projectId).toBe('demo-payments');
   });
@@ -52,12 +71,14 @@ describe('webConfig', () => {
   });
 
   it('uses the settings of a real project', () => {
-    expect(webConfig({ ...PRODUCTION, VITE_FUNCTIONS_REGION: 'europe-west1' }, false)).toEqual({
+    expect(webConfig({ ...PRODUCTION, ...APP_CHECK, VITE_FUNCTIONS_REGION: 'europe-west1' }, false)).toEqual({
       emulators: false,
       apiKey: 'AIza-test',
       projectId: 'acme-payments',
       authDomain: 'acme-payments.firebaseapp.com',
       functionsRegion: 'europe-west1',
+      appId: '1:123:web:abc',
+      appCheckSiteKey: '6Lc-test',
     });
   });
 });
@@ -105,14 +126,14 @@ describe('vite build for a real project', () => {
     const res = build({});
     expect(res.status).not.toBe(0);
     expect(res.output).toMatch(
-      /VITE_FIREBASE_API_KEY, VITE_FIREBASE_PROJECT_ID, VITE_FIREBASE_AUTH_DOMAIN are not set/,
+      /VITE_FIREBASE_API_KEY, VITE_FIREBASE_PROJECT_ID, VITE_FIREBASE_AUTH_DOMAIN, VITE_APPCHECK_SITE_KEY, VITE_FIREBASE_APP_ID are not set/,
     );
   }, 120_000);
 
-  it('fails naming the App Check site key once App Check is enforced', () => {
-    const res = build({ ...PRODUCTION, VITE_APPCHECK_ENFORCED: 'true' });
+  it("fails naming App Check's settings while the functions enforce App Check (their default)", () => {
+    const res = build(PRODUCTION);
     expect(res.status).not.toBe(0);
-    expect(res.output).toMatch(/VITE_APPCHECK_SITE_KEY is not set/);
+    expect(res.output).toMatch(/VITE_APPCHECK_SITE_KEY, VITE_FIREBASE_APP_ID are not set/);
   }, 120_000);
 
   it("fails when VITE_FUNCTIONS_REGION differs from the functions' region", () => {
@@ -121,8 +142,8 @@ describe('vite build for a real project', () => {
     expect(res.output).toContain('VITE_FUNCTIONS_REGION is asia-east1');
   }, 120_000);
 
-  it('builds with the settings, bound to that project', () => {
-    const res = build(PRODUCTION);
+  it('builds with the settings, bound to that project, with reCAPTCHA Enterprise App Check', () => {
+    const res = build({ ...PRODUCTION, ...APP_CHECK });
     expect(res.output).not.toMatch(/error/i);
     expect(res.status).toBe(0);
     const assets = join(res.outDir, 'assets');
@@ -131,5 +152,7 @@ describe('vite build for a real project', () => {
       .map((f) => readFileSync(join(assets, f), 'utf8'))
       .join('\n');
     expect(bundle).toContain('acme-payments.firebaseapp.com');
+    expect(bundle).toContain('6Lc-test');
+    expect(bundle).toContain('recaptcha/enterprise.js');
   }, 120_000);
 });

@@ -26,6 +26,10 @@ export interface WebConfig {
   authDomain: string;
   /** Region of the callables (the functions' FUNCTIONS_REGION). */
   functionsRegion: string;
+  /** The web app's id (VITE_FIREBASE_APP_ID); App Check's reCAPTCHA exchange needs it. */
+  appId: string | undefined;
+  /** reCAPTCHA Enterprise site key of App Check (VITE_APPCHECK_SITE_KEY); null: no App Check outside the emulators. */
+  appCheckSiteKey: string | null;
 }
 
 const text = (env: Env, key: string): string | undefined => {
@@ -39,16 +43,38 @@ export function usesEmulators(env: Env, dev: boolean): boolean {
   return flag ? flag === 'true' : dev;
 }
 
+/** What a page needs beyond the web config when the functions enforce App Check: reCAPTCHA Enterprise and its app. */
+export const APP_CHECK_SETTINGS = ['VITE_APPCHECK_SITE_KEY', 'VITE_FIREBASE_APP_ID'];
+
 /**
  * Names of the settings a build for a real project lacks: the web config, and
- * the App Check site key once App Check is enforced (VITE_APPCHECK_ENFORCED=true).
+ * App Check's once the functions enforce it (VITE_APPCHECK_ENFORCED=true, see {@link appCheckEnforced}).
  */
 export function missingSettings(env: Env): string[] {
   const missing = REQUIRED_SETTINGS.filter((name) => !text(env, name));
-  if (text(env, 'VITE_APPCHECK_ENFORCED') === 'true' && !text(env, 'VITE_APPCHECK_SITE_KEY')) {
-    missing.push('VITE_APPCHECK_SITE_KEY');
+  if (text(env, 'VITE_APPCHECK_ENFORCED') === 'true') {
+    missing.push(...APP_CHECK_SETTINGS.filter((name) => !text(env, name)));
   }
   return missing;
+}
+
+/**
+ * Whether the functions refuse calls without App Check: APP_CHECK_ENFORCE of the
+ * functions' env files (`functionsEnv`), true when unset as in config.ts. A
+ * build records it as VITE_APPCHECK_ENFORCED; setting that to something else
+ * is an error, since the page would then lack App Check or demand it for nothing.
+ */
+export function appCheckEnforced(env: Env, functionsEnv: Env): boolean {
+  const flag = text(functionsEnv, 'APP_CHECK_ENFORCE')?.toLowerCase();
+  const enforced = flag === undefined || ['true', '1', 'yes'].includes(flag);
+  const asked = text(env, 'VITE_APPCHECK_ENFORCED');
+  if (asked !== undefined && asked !== String(enforced)) {
+    throw new Error(
+      `VITE_APPCHECK_ENFORCED is ${asked} but the functions have APP_CHECK_ENFORCE=${enforced} (functions/.env or ` +
+        `functions/.env.<projectId>): leave VITE_APPCHECK_ENFORCED unset, the build takes it from there.`,
+    );
+  }
+  return enforced;
 }
 
 /** Throws an error naming every missing setting; does nothing when none is missing. */
@@ -94,5 +120,7 @@ export function webConfig(env: Env, dev: boolean): WebConfig {
     projectId,
     authDomain: text(env, 'VITE_FIREBASE_AUTH_DOMAIN') ?? `${projectId}.firebaseapp.com`,
     functionsRegion: text(env, 'VITE_FUNCTIONS_REGION') ?? DEFAULT_FUNCTIONS_REGION,
+    appId: text(env, 'VITE_FIREBASE_APP_ID'),
+    appCheckSiteKey: text(env, 'VITE_APPCHECK_SITE_KEY') ?? null,
   };
 }

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import { adminDb } from './admin.js';
+import { USERS, session, type Session } from './client.js';
+import { ledger } from './simulator.js';
+
+/** The error a call answered with, as the web SDK reports it. */
+async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string; details: unknown }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code: string; message: string; details?: unknown };
+    return { code: e.code.replace(/^functions\//, ''), message: e.message, details: e.details };
+  }
+  throw new Error('expected the call to fail');
+}
+
+const payment = () => ({
+  amount: 12.5,
+  paymentMethod: 'credit_card',
+  transactionId: `it_appcheck_${Date.now()}_${Math.floor(Math.random() * 1e6)}`,
+});
+
+describe('App Check on the callables (enforced in the emulator, development tokens)', () => {
+  let user: Session, admin: Session, userWithout: Session, adminWithout: Session, userForged: Session;
+  beforeAll(async () => {
+    [user, admin, userWithout, adminWithout, userForged] = await Promise.all([
+      session('new'),
+      session(USERS.admin),
+      session('new', { appCheck: false }),
+      session(USERS.admin, { appCheck: false }),
+      session('new', { appCheck: () => ({ token: 'not-a-jwt', expireTimeMillis: Date.now() + 3_600_000 }) }),
+    ]);
+  });
+  afterAll(async () => Promise.all([user, admin, userWithout, adminWithout, userForged].map((s) => s?.close())));
+
+  it('processPayment without a token -> unauthenticated naming App Check, nothing charged', async () => {
+    const body = payment();
+    const err = await errorOf(userWithout.call('processPayment', body));
+    expect(err.code).toBe('unauthenticated');
+    expect(err.message).toMatch(/App Check token/);
+    expect(err.details).toEqual({ reason: 'app-check-missing' });
+    expect((await adminDb().doc(`payments/${body.transactionId}`).get()).exists).toBe(false);
+    expect((await ledger()).chargeRequests[body.transactionId]).toBeUndefined();
+  });
+
+  it('an admin callable without a token -> unauthenticated naming App Check', async () => {
+    const err = await errorOf(adminWithout.call('getConnectionPoolStats', {}));
+    expect(err).toMatchObject({ code: 'unauthenticated', details: { reason: 'app-check-missing' } });
+    expect(err.message).toMatch(/App Check token/);
+  });
+
+  it('a token that is not a JWT -> unauthenticated (invalid)', async () => {
+    const err = await errorOf(userForged.call('processPayment', payment()));
+    expect(err).toMatchObject({ code: 'unauthenticated', details: { reason: 'app-check-invalid' } });
+  });
+
+  it('with a development token the calls are accepted', async () => {
+    const res = await user.call<ProcessPaymentResult>('processPayment', payment());
+    expect(res).toMatchObject({ status: 'succeeded', replayed: false });
+    expect(await admin.codeOf('getConnectionPoolStats', {})).toBe('ok');
+  });
+});
