@@ -18,11 +18,28 @@ import { functionSecrets } from '../secrets.js';
 import { healthMonitor } from './healthSources.js';
 import { answerHealth } from './healthRequest.js';
 import type { HealthMonitor } from './healthMonitor.js';
+import { HealthState, type HealthDeepReport } from '../api.js';
 
 /** An uptime check waits seconds, not minutes; every component check is bounded well below this. */
 const TIMEOUT_SECONDS = 30;
 
 let monitor: HealthMonitor | undefined;
+
+/** The states and problem words of the components that are not ok, for the log (no URL or secret in them). */
+function problems(report: HealthDeepReport): Record<string, string> {
+  const { detail: d } = report;
+  const checks = { firestore: d.firestore, provider: d.provider, cloudwatch: d.cloudwatch };
+  const out: Record<string, string> = {};
+  for (const [name, c] of Object.entries(checks)) {
+    if (c && c.state !== HealthState.ok) out[name] = `${c.state}: ${c.problem ?? ''}`;
+  }
+  for (const [name, b] of Object.entries(report.components.breakers)) {
+    if (b.state !== HealthState.ok) out[`breaker:${name}`] = `${b.state}: ${b.breaker}`;
+  }
+  if (report.components.reconciliation.state !== HealthState.ok)
+    out.reconciliation = report.components.reconciliation.state;
+  return out;
+}
 
 export const health = onRequest(
   {
@@ -43,12 +60,13 @@ export const health = onRequest(
         caller: (authorization) => bearerCaller(authorization, (token) => getAuth(getApps()[0]).verifyIdToken(token)),
       },
     );
-    if (monitor.checksRun > checksBefore && 'status' in reply.body) {
+    if (monitor.checksRun > checksBefore) {
       // Once per check, not per request: uptime checks arrive every minute from several regions.
+      const report = await monitor.check();
       logEvent(
         'health.checked',
-        { status: reply.body.status, httpStatus: reply.status },
-        reply.status === 503 ? 'WARNING' : 'INFO',
+        { status: report.status, ...problems(report) },
+        report.status === HealthState.down ? 'WARNING' : 'INFO',
       );
     }
     await afterCall(rt);

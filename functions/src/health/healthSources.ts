@@ -8,8 +8,12 @@ import { functionName, instanceId } from '../observability/instance.js';
 import type { Runtime } from '../runtime.js';
 import { HealthMonitor, type HealthSources } from './healthMonitor.js';
 
-/** Longest wait for one component's check: an uptime check's own timeout is usually 10 s. */
-export const HEALTH_CHECK_TIMEOUT_MS = 3000;
+/**
+ * Longest wait for one component's check. The checks run in parallel, so a
+ * report takes at most this long, inside an uptime check's usual 10 s; a cold
+ * instance's first Firestore read (channel setup) can take seconds.
+ */
+export const HEALTH_CHECK_TIMEOUT_MS = 5000;
 /** An unknown payment this old means reconciliation is not keeping up (the OPERATIONS.md alarm's 15 minutes). */
 export const UNKNOWN_AGE_LIMIT_MS = 15 * 60_000;
 
