@@ -46,6 +46,8 @@ export interface ProcessPaymentRequest {
   currency?: string;
   /** Idempotency key ({@link TRANSACTION_ID_PATTERN}); generated when absent, but callers should send one so a lost answer can be retried. */
   transactionId?: string;
+  /** Stripe provider only, and required there: the Stripe PaymentMethod (`pm_...`, made with Stripe.js). Refused with the generic provider. */
+  paymentMethodId?: string;
 }
 
 /** Answer of `processPayment`. */
@@ -304,9 +306,15 @@ export interface ProviderConcurrency {
   peakInFlight: number | null;
 }
 
+/** The payment providers the functions can be configured with (PAYMENT_PROVIDER). */
+export const PaymentProviderName = { generic: 'generic', stripe: 'stripe' } as const;
+export type PaymentProviderName = (typeof PaymentProviderName)[keyof typeof PaymentProviderName];
+
 /** Answer of `getConnectionPoolStats`. */
 export interface ConnectionPoolStats {
   at: number;
+  /** Which provider `payment-service` is (PAYMENT_PROVIDER): the admin page offers Stripe's test PaymentMethods in Stripe mode. */
+  paymentProvider: PaymentProviderName;
   services: Record<string, ServiceStats>;
   /** The provider concurrency budget, the per-instance cap and the peak in flight. */
   providerConcurrency: ProviderConcurrency;

@@ -175,6 +175,10 @@ describe('processPayment with the Stripe provider, against the Stripe fake', () 
     expect(await recordOf(id)).toMatchObject({ status: 'failed', providerRef: pi!.id });
   });
 
+  it('getConnectionPoolStats names the provider, so the admin page offers the Stripe test PaymentMethods', async () => {
+    expect(await admin.call('getConnectionPoolStats', {})).toMatchObject({ paymentProvider: 'stripe' });
+  });
+
   it('refuses a payment without paymentMethodId (invalid-argument), writing and sending nothing', async () => {
     const id = txn('nopm');
     const before = await apiRequests();

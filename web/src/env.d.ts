@@ -17,6 +17,8 @@ interface ImportMetaEnv {
   readonly VITE_APPCHECK_SITE_KEY?: string;
   /** Base URL of the payment simulator's control endpoint (development only). */
   readonly VITE_PAYMENT_SIMULATOR_URL?: string;
+  /** Base URL of the Stripe fake's control endpoint (development with the emulators only: `npm start -- --stripe`). */
+  readonly VITE_STRIPE_FAKE_URL?: string;
 }
 
 declare module '*.vue' {

@@ -7,7 +7,7 @@ import { parsePayload } from './validate.js';
 const Payload = z.strictObject({ check: z.boolean({ error: 'must be true or false' }).optional() });
 
 /**
- * `getConnectionPoolStats` (admins only): `{ check? }` -> `{ at, services, ledger, instances, cloudwatch }`.
+ * `getConnectionPoolStats` (admins only): `{ check? }` -> `{ at, paymentProvider, services, ledger, instances, cloudwatch }`.
  * Breaker state is the fleet's; pool numbers are summed over live instances.
  * `check: true` runs health checks from this instance first.
  */

@@ -50,6 +50,7 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
   );
   return {
     at: Date.now(),
+    paymentProvider: rt.cfg.PAYMENT_PROVIDER,
     services,
     providerConcurrency: providerConcurrency(rt.cfg, services[PAYMENT_SERVICE]?.pool ?? null),
     ledger,

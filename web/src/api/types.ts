@@ -11,6 +11,7 @@ export {
   HealthState,
   IncidentKind,
   PaymentMethod,
+  PaymentProviderName,
   PaymentStatus,
   PoolStatus,
   TRANSACTION_ID_PATTERN,

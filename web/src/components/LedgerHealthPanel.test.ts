@@ -64,6 +64,22 @@ describe('LedgerHealthPanel', () => {
     expect(fetchStats).toHaveBeenCalledTimes(1);
   });
 
+  it('counts payments waiting at the provider (requires_action, processing) as normal traffic', async () => {
+    const quiet = await mountWith();
+    expect(byId(quiet, 'ledger-waiting').text()).toMatch(
+      /^\S+ 0 payments waiting at the provider \(requires_action, processing\)$/,
+    );
+    expect(tone(quiet, 'ledger-waiting')).toBe('ok');
+    quiet.unmount();
+    const w = await mountWith({ waiting: 2 });
+    expect(byId(w, 'ledger-waiting').text()).toContain(
+      '2 payments waiting at the provider (requires_action, processing)',
+    );
+    expect(byId(w, 'ledger-waiting').text()).toContain('settled by its webhook');
+    expect(tone(w, 'ledger-waiting')).toBe('neutral');
+    expect(byId(w, 'ledger-status').text()).toContain('healthy');
+  });
+
   it('counts undecided payments with the age of the oldest, as a warning', async () => {
     const w = await mountWith({ unknown: 3, oldestUnknownAgeMs: 4 * 60_000 + 10_000, expiredPending: 1 });
     const unknown = byId(w, 'ledger-unknown').text();

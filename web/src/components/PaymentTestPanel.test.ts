@@ -1,12 +1,20 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processPayment } from '../api/payments';
+import { ApiError } from '../api/errors';
+import { completeAuthentication } from '../api/stripeFake';
 import { TRANSACTION_ID_RULE, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
 import { advance, useFakeClock } from '../test/clock';
 import PaymentTestPanel from './PaymentTestPanel.vue';
 
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
 const pay = vi.mocked(processPayment);
+// The fake's control call is mocked here (api/stripeFake.test.ts drives the real fake); its URL check is real.
+vi.mock('../api/stripeFake', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../api/stripeFake')>()),
+  completeAuthentication: vi.fn(),
+}));
+const complete = vi.mocked(completeAuthentication);
 
 type Wrapper = ReturnType<typeof mount>;
 const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
@@ -42,8 +50,12 @@ enableAutoUnmount(afterEach);
 beforeEach(() => {
   useFakeClock();
   pay.mockReset();
+  complete.mockReset();
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
 
 describe('PaymentTestPanel', () => {
   it('starts with a USD credit-card payment and a generated transaction id', () => {
@@ -189,5 +201,83 @@ describe('PaymentTestPanel', () => {
     await rows[1]!.find('button').trigger('click');
     expect((byId(w, 'payment-amount').element as HTMLInputElement).value).toBe('11');
     expect((byId(w, 'payment-txn').element as HTMLInputElement).value).toBe(loadedId);
+  });
+
+  it('generic provider: no Stripe PaymentMethod is offered or sent', async () => {
+    succeed();
+    const w = mount(PaymentTestPanel, { props: { provider: 'generic' } });
+    expect(byId(w, 'payment-stripe-method').exists()).toBe(false);
+    await submit(w);
+    expect(pay.mock.calls[0]![0]).not.toHaveProperty('paymentMethodId');
+  });
+
+  it("Stripe provider: offers Stripe's test PaymentMethods and sends the chosen one", async () => {
+    succeed();
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    const select = byId(w, 'payment-stripe-method');
+    expect(select.findAll('option').map((o) => o.attributes('value'))).toEqual([
+      'pm_card_visa',
+      'pm_card_chargeDeclined',
+      'pm_card_authenticationRequired',
+      'pm_fake_processing',
+    ]);
+    expect((select.element as HTMLSelectElement).value).toBe('pm_card_visa');
+    await select.setValue('pm_card_chargeDeclined');
+    await submit(w);
+    expect(pay.mock.calls[0]![0]).toMatchObject({
+      paymentMethod: 'credit_card',
+      paymentMethodId: 'pm_card_chargeDeclined',
+    });
+  });
+
+  it('processing: shown as waiting, with no authentication action', async () => {
+    succeed({ status: 'processing', chargeId: '' });
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    await submit(w);
+    expect(byId(w, 'payment-status').text()).toContain('processing');
+    expect(byId(w, 'payment-status').attributes('data-tone')).toBe('warn');
+    expect(byId(w, 'payment-processing-hint').exists()).toBe(true);
+    expect(byId(w, 'payment-complete-authentication').exists()).toBe(false);
+  });
+
+  it('requires_action without the Stripe fake (a production build): explained, no development action', async () => {
+    succeed({ status: 'requires_action', chargeId: '', clientSecret: 'pi_abc123_secret_def456' });
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    await submit(w);
+    expect(byId(w, 'payment-status').text()).toContain('requires_action');
+    expect(byId(w, 'payment-requires-action-hint').text()).toContain('3-D Secure');
+    expect(byId(w, 'payment-complete-authentication').exists()).toBe(false);
+  });
+
+  it('requires_action with the Stripe fake and the emulators: completes 3-D Secure, then shows the settled payment', async () => {
+    vi.stubEnv('VITE_STRIPE_FAKE_URL', 'http://127.0.0.1:12111');
+    vi.stubEnv('VITE_USE_EMULATORS', 'true');
+    succeed({ status: 'requires_action', chargeId: '', clientSecret: 'pi_abc123_secret_def456' });
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    await byId(w, 'payment-stripe-method').setValue('pm_card_authenticationRequired');
+    await submit(w);
+    const first = pay.mock.calls[0]![0];
+    complete.mockResolvedValue();
+    succeed({ status: 'succeeded', chargeId: 'ch_after_3ds', replayed: true });
+    await byId(w, 'payment-complete-authentication').trigger('click');
+    await advance(1000);
+    expect(complete).toHaveBeenCalledWith('http://127.0.0.1:12111', 'pi_abc123');
+    expect(pay.mock.calls.map(([req]) => req)).toEqual([first, first]);
+    expect(byId(w, 'payment-status').text()).toContain('succeeded');
+    expect(byId(w, 'payment-charge-id').text()).toBe('ch_after_3ds');
+  });
+
+  it('says so when the Stripe fake refuses to complete authentication, and sends nothing again', async () => {
+    vi.stubEnv('VITE_STRIPE_FAKE_URL', 'http://127.0.0.1:12111');
+    vi.stubEnv('VITE_USE_EMULATORS', 'true');
+    succeed({ status: 'requires_action', chargeId: '', clientSecret: 'pi_abc123_secret_def456' });
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    await submit(w);
+    complete.mockRejectedValue(new ApiError('http-409', 'No PaymentIntent pi_abc123 in status requires_action.'));
+    await byId(w, 'payment-complete-authentication').trigger('click');
+    await advance(100);
+    expect(byId(w, 'payment-authentication-error').text()).toContain('No PaymentIntent pi_abc123');
+    expect(pay).toHaveBeenCalledTimes(1);
+    expect(byId(w, 'payment-status').text()).toContain('requires_action');
   });
 });

@@ -1,14 +1,32 @@
 import { reactive, ref } from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
 import { processPayment } from '../api/payments';
-import { PaymentMethod, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
+import { completeAuthentication, stripeFakeUrl } from '../api/stripeFake';
+import {
+  PaymentMethod,
+  PaymentProviderName,
+  PaymentStatus,
+  type ProcessPaymentRequest,
+  type ProcessPaymentResult,
+} from '../api/types';
+import { STRIPE_TEST_METHODS, paymentIntentIdOf } from '../lib/stripeTest';
 import { newTransactionId, transactionIdProblem } from '../lib/transactionId';
 
 /** How many of this session's attempts the history keeps. */
 export const HISTORY_SIZE = 10;
 
-/** The payment form as typed (amount stays text so "25.99" is not reformatted while typing). */
-export type PaymentForm = { amount: string; currency: string; paymentMethod: PaymentMethod; transactionId: string };
+/**
+ * The payment form as typed (amount stays text so "25.99" is not reformatted
+ * while typing). `paymentMethodId` (a Stripe test PaymentMethod) is sent only
+ * in Stripe mode.
+ */
+export type PaymentForm = {
+  amount: string;
+  currency: string;
+  paymentMethod: PaymentMethod;
+  transactionId: string;
+  paymentMethodId: string;
+};
 
 /** Problems with the form, by field. */
 export type PaymentFormErrors = Partial<Record<keyof PaymentForm, string>>;
@@ -26,8 +44,11 @@ export type PaymentAttempt = {
   error?: ApiError;
 };
 
-/** Checks the form; returns the callable payload, or the problems by field. */
-export function validatePayment(form: PaymentForm): { errors: PaymentFormErrors; request?: PaymentAttempt['request'] } {
+/** Checks the form; returns the callable payload for `provider`, or the problems by field. */
+export function validatePayment(
+  form: PaymentForm,
+  provider: PaymentProviderName | null = null,
+): { errors: PaymentFormErrors; request?: PaymentAttempt['request'] } {
   const errors: PaymentFormErrors = {};
   const amountText = form.amount.trim();
   const amount = Number(amountText);
@@ -40,27 +61,50 @@ export function validatePayment(form: PaymentForm): { errors: PaymentFormErrors;
   const idProblem = transactionIdProblem(transactionId);
   if (idProblem) errors.transactionId = idProblem;
   if (Object.keys(errors).length > 0) return { errors };
-  return { errors, request: { amount, currency, paymentMethod: form.paymentMethod, transactionId } };
+  const request: PaymentAttempt['request'] = { amount, currency, paymentMethod: form.paymentMethod, transactionId };
+  if (provider === PaymentProviderName.stripe) request.paymentMethodId = form.paymentMethodId;
+  return { errors, request };
 }
 
-/** State and actions of the payment test form: submit, last attempt, and this session's history. */
-export function usePaymentTest() {
+/** The Stripe fake can finish this attempt's 3-D Secure step (development with the emulators only). */
+export function canCompleteAuthentication(attempt: PaymentAttempt): boolean {
+  return (
+    attempt.result?.status === PaymentStatus.requiresAction &&
+    paymentIntentIdOf(attempt.result.clientSecret) !== null &&
+    stripeFakeUrl() !== null
+  );
+}
+
+/**
+ * State and actions of the payment test form: submit, last attempt, and this
+ * session's history. `provider` says which provider the functions use (null
+ * while unknown: sent as for the generic one).
+ */
+export function usePaymentTest(provider: () => PaymentProviderName | null = () => null) {
   const form = reactive<PaymentForm>({
     amount: '25.99',
     currency: 'USD',
     paymentMethod: PaymentMethod.creditCard,
     transactionId: newTransactionId(),
+    paymentMethodId: STRIPE_TEST_METHODS[0]!.id,
   });
   const fieldErrors = ref<PaymentFormErrors>({});
   const submitting = ref(false);
   const last = ref<PaymentAttempt | null>(null);
   const history = ref<PaymentAttempt[]>([]);
 
+  const authenticating = ref(false);
+  const authenticationError = ref<ApiError | null>(null);
+
   /** Sends the form as is; the id is kept so pressing submit again tries a replay. */
   async function submit(): Promise<void> {
-    const { errors, request } = validatePayment(form);
+    const { errors, request } = validatePayment(form, provider());
     fieldErrors.value = errors;
     if (!request || submitting.value) return;
+    await send(request);
+  }
+
+  async function send(request: PaymentAttempt['request']): Promise<void> {
     submitting.value = true;
     const at = Date.now();
     const started = performance.now();
@@ -78,6 +122,28 @@ export function usePaymentTest() {
     history.value = [attempt, ...history.value].slice(0, HISTORY_SIZE);
   }
 
+  /**
+   * Development only: finishes the attempt's 3-D Secure step at the Stripe fake
+   * (in production the customer does, in Stripe.js), then sends the same
+   * payment again, which answers with the settled outcome and charges nothing more.
+   */
+  async function finishAuthentication(attempt: PaymentAttempt): Promise<void> {
+    const baseUrl = stripeFakeUrl();
+    const paymentIntentId = paymentIntentIdOf(attempt.result?.clientSecret);
+    if (!baseUrl || !paymentIntentId || authenticating.value) return;
+    authenticating.value = true;
+    authenticationError.value = null;
+    try {
+      await completeAuthentication(baseUrl, paymentIntentId);
+    } catch (err) {
+      authenticationError.value = toApiError(err);
+      return;
+    } finally {
+      authenticating.value = false;
+    }
+    await send(attempt.request);
+  }
+
   function newId(): void {
     form.transactionId = newTransactionId();
   }
@@ -88,8 +154,21 @@ export function usePaymentTest() {
     form.currency = attempt.request.currency;
     form.paymentMethod = attempt.request.paymentMethod;
     form.transactionId = attempt.request.transactionId;
+    if (attempt.request.paymentMethodId) form.paymentMethodId = attempt.request.paymentMethodId;
     fieldErrors.value = {};
   }
 
-  return { form, fieldErrors, submitting, last, history, submit, newId, loadAttempt };
+  return {
+    form,
+    fieldErrors,
+    submitting,
+    last,
+    history,
+    submit,
+    newId,
+    loadAttempt,
+    authenticating,
+    authenticationError,
+    finishAuthentication,
+  };
 }

@@ -6,7 +6,7 @@ import { TONE, type Tone } from './tones';
 /** One counted line of the panel: the number goes in a badge, the words after it. */
 export type LedgerLine = {
   /** Stable name, used in test ids (`ledger-<key>`). */
-  key: 'unknown' | 'expired' | 'lost-claims' | 'mismatches';
+  key: 'unknown' | 'waiting' | 'expired' | 'lost-claims' | 'mismatches';
   count: number;
   text: string;
   tone: Tone;
@@ -24,12 +24,13 @@ function counted(n: number, one: string, many?: string): string {
 }
 
 /**
- * The ledger's counters in words. Undecided records (unknown, expired claims)
+ * The ledger's counters in words. Payments waiting at the provider
+ * (requires_action, processing) are normal traffic. Undecided records (unknown, expired claims)
  * are warnings: reconciliation is meant to settle them. Lost claims and amount
  * mismatches are incidents someone must look into, so they are bad.
  */
 export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
-  const { unknown, oldestUnknownAgeMs, expiredPending, lostClaims, mismatches } = ledger;
+  const { unknown, oldestUnknownAgeMs, waiting, expiredPending, lostClaims, mismatches } = ledger;
   const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
   const lines: LedgerLine[] = [
     {
@@ -38,6 +39,14 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
       text: `${plural(unknown, 'payment')} with unknown outcome${oldest}`,
       tone: unknown > 0 ? TONE.warn : TONE.ok,
       hint: 'maybe charged; reconciliation asks the provider',
+    },
+    {
+      key: 'waiting',
+      count: waiting,
+      text: `${plural(waiting, 'payment')} waiting at the provider (requires_action, processing)`,
+      // Normal traffic (a customer in 3-D Secure, a bank debit on its way), not a problem.
+      tone: waiting > 0 ? TONE.neutral : TONE.ok,
+      hint: 'accepted by the provider; settled by its webhook, a repeat call or reconciliation',
     },
     {
       key: 'expired',
@@ -97,6 +106,7 @@ export function describeReport(report: ReconcileReport): string {
     `${report.notCharged} not charged`,
     `${report.stillUnknown} still unknown`,
   ];
+  if (report.waiting > 0) parts.push(`${report.waiting} waiting at the provider`);
   if (report.mismatches > 0) parts.push(counted(report.mismatches, 'amount mismatch', 'amount mismatches'));
   if (report.skipped > 0) parts.push(`${report.skipped} skipped (busy or changed)`);
   parts.push(counted(report.errors, 'error'));

@@ -60,6 +60,15 @@ describe('TestCloudWatchPage', () => {
     expect(getFaults).toHaveBeenCalledWith('http://127.0.0.1:8710');
   });
 
+  it("learns the provider from the connection stats: Stripe mode offers Stripe's test methods, not the simulator's faults", async () => {
+    vi.mocked(simulatorUrl).mockReturnValue('http://127.0.0.1:8710');
+    fetchConnections.mockResolvedValue(connectionStats({ paymentProvider: 'stripe' }));
+    const w = mountPage();
+    await flushPromises();
+    expect(byId(w, 'payment-stripe-method').exists()).toBe(true);
+    expect(byId(w, 'error-simulation-panel').exists()).toBe(false);
+  });
+
   it('polls connection stats once per interval for the three panels that show them', async () => {
     const w = mountPage();
     await flushPromises();

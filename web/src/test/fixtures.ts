@@ -127,6 +127,7 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
   };
   return {
     at: T0,
+    paymentProvider: 'generic',
     services,
     providerConcurrency: providerConcurrency(),
     instances: [
