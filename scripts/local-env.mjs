@@ -16,6 +16,11 @@ export const LOCAL_WEB_ENV = {
   VITE_USE_EMULATORS: 'true',
   VITE_PAYMENT_SIMULATOR_URL: `http://127.0.0.1:${SIMULATOR_PORT}`,
 };
+/** The same in Stripe mode: the Stripe fake's control API instead of the simulator's. */
+export const STRIPE_WEB_ENV = {
+  VITE_USE_EMULATORS: 'true',
+  VITE_STRIPE_FAKE_URL: `http://127.0.0.1:${STRIPE_FAKE_PORT}`,
+};
 export const USERS = {
   admin: { email: 'admin@example.com', password: 'admin-password', admin: true },
   user: { email: 'user@example.com', password: 'user-password', admin: false },

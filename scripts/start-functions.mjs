@@ -29,10 +29,17 @@ const START_TIMEOUT_MS = 180_000;
  * starts the emulators, and resolves once the functions emulator has loaded
  * the functions and every emulator is ready. Rejects, stopping whatever it
  * started, when the build has errors or the functions do not load.
- * @param {{ env?: NodeJS.ProcessEnv, only?: string, quiet?: boolean, spawn?: typeof import('node:child_process').spawn }} [options]
+ * `config` names another firebase config than firebase.json (Stripe mode: scripts/stripe-env.mjs).
+ * @param {{ env?: NodeJS.ProcessEnv, only?: string, config?: string, quiet?: boolean, spawn?: typeof import('node:child_process').spawn }} [options]
  * @returns {Promise<{ watcher: { child: import('node:child_process').ChildProcess, stop(): Promise<void> }, emulators: { child: import('node:child_process').ChildProcess, stop(): Promise<void> } }>}
  */
-export async function startFunctions({ env, only = 'auth,firestore,functions,hosting', quiet = false, spawn } = {}) {
+export async function startFunctions({
+  env,
+  only = 'auth,firestore,functions,hosting',
+  config,
+  quiet = false,
+  spawn,
+} = {}) {
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
   const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
   const common = { quiet, spawn, timeoutMs: START_TIMEOUT_MS };
@@ -47,7 +54,7 @@ export async function startFunctions({ env, only = 'auth,firestore,functions,hos
     const emulators = await startService(
       'emulators',
       process.execPath,
-      [firebase, 'emulators:start', '--project', PROJECT_ID, '--only', only],
+      [firebase, 'emulators:start', ...(config ? ['--config', config] : []), '--project', PROJECT_ID, '--only', only],
       [FUNCTIONS_LOADED, EMULATORS_READY],
       { ...common, env, failPattern: FUNCTIONS_FAILED },
     );

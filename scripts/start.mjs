@@ -1,12 +1,16 @@
 // `npm start`: runs the product locally and offline: the Auth, Firestore,
 // Functions and Hosting emulators, the payment simulator and the local
 // CloudWatch endpoint, with two seeded users; prints the URLs and credentials.
+// `npm start -- --stripe` (or PAYMENT_PROVIDER=stripe npm start) runs the
+// functions with the Stripe provider against the Stripe fake instead of the
+// simulator, its webhooks delivered to the emulated stripeWebhook function.
 import { emulatorEnv } from './emulator-env.mjs';
 import {
   CLOUDWATCH_PORT,
   LOCAL_WEB_ENV,
   PROJECT_ID,
   SIMULATOR_PORT,
+  STRIPE_WEB_ENV,
   USERS,
   ensureDevSecret,
   run,
@@ -14,26 +18,40 @@ import {
 } from './local-env.mjs';
 import { seedUsers } from './seed-users.mjs';
 import { startFunctions } from './start-functions.mjs';
+import { STRIPE_FAKE_PORT, writeStripeEmulatorConfig } from './stripe-env.mjs';
 
-ensureDevSecret();
+const stripe = process.argv.includes('--stripe') || process.env.PAYMENT_PROVIDER === 'stripe';
+ensureDevSecret({ stripe });
 const env = emulatorEnv();
 await run('npm', ['run', 'build', '-w', 'web'], {
-  env: { ...process.env, ...LOCAL_WEB_ENV },
+  env: { ...process.env, ...(stripe ? STRIPE_WEB_ENV : LOCAL_WEB_ENV) },
 });
 
-const servers = await startDevServers();
-// Builds functions/ (and rebuilds it on change), then starts the emulators on
-// the finished build: see start-functions.mjs for why the order matters.
-const { watcher, emulators } = await startFunctions({ env }).catch(async (err) => {
-  await servers.stop();
+// Stripe mode: the functions read PAYMENT_PROVIDER=stripe from a generated dotenv folder (stripe-env.mjs says why).
+const stripeConfig = stripe ? writeStripeEmulatorConfig() : null;
+const servers = await startDevServers({ provider: stripe ? 'stripe' : 'generic' }).catch((err) => {
+  stripeConfig?.remove();
   throw err;
 });
-const stopAll = () => Promise.all([watcher.stop(), emulators.stop(), servers.stop()]);
+const stopServers = async () => {
+  await servers.stop();
+  stripeConfig?.remove();
+};
+// Builds functions/ (and rebuilds it on change), then starts the emulators on
+// the finished build: see start-functions.mjs for why the order matters.
+const { watcher, emulators } = await startFunctions({ env, config: stripeConfig?.configPath }).catch(async (err) => {
+  await stopServers();
+  throw err;
+});
+const stopAll = () => Promise.all([watcher.stop(), emulators.stop()]).then(stopServers);
 await seedUsers('127.0.0.1:9099').catch(async (err) => {
   await stopAll();
   throw err;
 });
 
+const provider = stripe
+  ? `Stripe fake     http://127.0.0.1:${STRIPE_FAKE_PORT}  (PAYMENT_PROVIDER=stripe; faults: PUT /__control/faults; docs/stripe.md)`
+  : `Payment sim     http://127.0.0.1:${SIMULATOR_PORT}  (faults: PUT /__control/faults; npm start -- --stripe for Stripe)`;
 console.log(`
   Payments backend is running locally (project ${PROJECT_ID}, offline).
 
@@ -41,7 +59,7 @@ console.log(`
   Sign in as      ${USERS.admin.email} / ${USERS.admin.password}   (admin)
                   ${USERS.user.email} / ${USERS.user.password}    (plain user)
   Functions       http://127.0.0.1:5001/${PROJECT_ID}/us-central1/<name>
-  Payment sim     http://127.0.0.1:${SIMULATOR_PORT}  (faults: PUT /__control/faults)
+  ${provider}
   CloudWatch      http://127.0.0.1:${CLOUDWATCH_PORT}  (local CloudWatch Logs endpoint)
   SPA with HMR    npm run dev -w web   (http://127.0.0.1:5173)
 

@@ -34,9 +34,33 @@ export function stripeWebhookUrl(projectId, region = 'us-central1') {
   return `http://127.0.0.1:5001/${projectId}/${region}/stripeWebhook`;
 }
 
+/** `csp` with `origin` added to its connect-src directive (the page calls the fake's control API). */
+export function allowConnect(csp, origin) {
+  return csp
+    .split(';')
+    .map((d) => (d.trim().startsWith('connect-src ') && !d.includes(` ${origin}`) ? `${d} ${origin}` : d))
+    .join(';');
+}
+
+/** The Hosting headers with the Stripe fake allowed in the page's Content-Security-Policy (development only). */
+function withFakeInCsp(hosting) {
+  if (!hosting?.headers) return hosting;
+  const origin = `http://127.0.0.1:${STRIPE_FAKE_PORT}`;
+  const headers = hosting.headers.map((rule) => ({
+    ...rule,
+    headers: rule.headers.map((h) =>
+      h.key === 'Content-Security-Policy' ? { ...h, value: allowConnect(h.value, origin) } : h,
+    ),
+  }));
+  return { ...hosting, headers };
+}
+
 /**
  * Writes the Stripe-mode dotenv folder and firebase config under `root` and
  * returns `{ configPath, remove() }`; pass `configPath` to firebase as `--config`.
+ * The config's Hosting CSP also lets the admin page reach the Stripe fake's
+ * control API (its development-only "complete authentication"); the committed
+ * firebase.json, which is what deploys, does not.
  */
 export function writeStripeEmulatorConfig(root = ROOT) {
   const functionsDir = join(root, 'functions');
@@ -56,7 +80,12 @@ export function writeStripeEmulatorConfig(root = ROOT) {
   const firebase = JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8'));
   const codebases = [firebase.functions].flat().map((f) => ({ ...f, configDir: ENV_DIR }));
   const configPath = join(root, STRIPE_FIREBASE_CONFIG);
-  writeFileSync(configPath, `${JSON.stringify({ ...firebase, functions: codebases }, null, 2)}\n`);
+  const config = {
+    ...firebase,
+    functions: codebases,
+    ...(firebase.hosting ? { hosting: withFakeInCsp(firebase.hosting) } : {}),
+  };
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return {
     configPath,
     remove() {

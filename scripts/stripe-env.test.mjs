@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STRIPE_FIREBASE_CONFIG, stripeWebhookUrl, writeStripeEmulatorConfig } from './stripe-env.mjs';
+import { STRIPE_FIREBASE_CONFIG, allowConnect, stripeWebhookUrl, writeStripeEmulatorConfig } from './stripe-env.mjs';
 
 function project() {
   const root = mkdtempSync(join(tmpdir(), 'stripe-env-'));
@@ -39,6 +39,26 @@ describe('Stripe-mode emulator config', () => {
     expect(existsSync(configPath) || existsSync(dir)).toBe(false);
     expect(readFileSync(join(root, 'functions', '.env.local'), 'utf8')).toBe(
       'PAYMENT_SERVICE_URL=http://127.0.0.1:8710',
+    );
+  });
+
+  it('lets the page reach the fake in the generated CSP only', () => {
+    const root = project();
+    const csp = "default-src 'none'; connect-src 'self' http://127.0.0.1:5001; object-src 'none'";
+    const hosting = {
+      public: 'web/dist',
+      headers: [{ source: '**', headers: [{ key: 'Content-Security-Policy', value: csp }] }],
+    };
+    writeFileSync(join(root, 'firebase.json'), JSON.stringify({ functions: { source: 'functions' }, hosting }));
+    const { configPath } = writeStripeEmulatorConfig(root);
+    const written = JSON.parse(readFileSync(configPath, 'utf8'));
+    expect(written.hosting.headers[0].headers[0].value).toBe(
+      "default-src 'none'; connect-src 'self' http://127.0.0.1:5001 http://127.0.0.1:12111; object-src 'none'",
+    );
+    expect(written.functions).toEqual([{ source: 'functions', configDir: '.cache/functions-env-stripe' }]);
+    expect(JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8')).hosting.headers[0].headers[0].value).toBe(csp);
+    expect(allowConnect(written.hosting.headers[0].headers[0].value, 'http://127.0.0.1:12111')).toBe(
+      written.hosting.headers[0].headers[0].value,
     );
   });
 

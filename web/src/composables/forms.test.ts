@@ -8,9 +8,16 @@ const payment: PaymentForm = {
   currency: 'usd',
   paymentMethod: 'debit_card',
   transactionId: ' txn_1_abc ',
+  paymentMethodId: 'pm_card_visa',
 };
 
 describe('validatePayment', () => {
+  it('sends the Stripe test PaymentMethod only to the Stripe provider', () => {
+    expect(validatePayment(payment, 'stripe').request).toMatchObject({ paymentMethodId: 'pm_card_visa' });
+    expect(validatePayment(payment, 'generic').request).not.toHaveProperty('paymentMethodId');
+    expect(validatePayment(payment, null).request).not.toHaveProperty('paymentMethodId');
+  });
+
   it('builds the callable payload: number amount, upper-case currency, trimmed id', () => {
     expect(validatePayment(payment)).toEqual({
       errors: {},
