@@ -16,6 +16,7 @@ import {
   setFaults,
   settleProcessing,
   stripeApi,
+  warmWebhook,
   webhooksDelivered,
 } from './stripeFake.js';
 
@@ -56,7 +57,7 @@ describe('processPayment with the Stripe provider, against the Stripe fake', () 
     });
 
   beforeAll(async () => {
-    [user, admin] = await Promise.all([session('new'), session(USERS.admin)]);
+    [user, admin] = await Promise.all([session('new'), session(USERS.admin), warmWebhook()]);
     await admin.call('resetCircuitBreakers', {});
   });
   afterEach(async () => {

@@ -17,6 +17,7 @@ import {
   intentsOf,
   resendEvent,
   settleProcessing,
+  warmWebhook,
   webhooksDelivered,
 } from './stripeFake.js';
 
@@ -50,7 +51,7 @@ describe('stripeWebhook through the functions emulator', () => {
     });
 
   beforeAll(async () => {
-    user = await session('new');
+    [user] = await Promise.all([session('new'), warmWebhook()]);
   });
   afterEach(async () => {
     await holdWebhooks(false);
