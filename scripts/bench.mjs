@@ -6,7 +6,8 @@
 //   options: --no-build (use the existing functions/lib), --out <file>
 // A quick or partial run writes to the temp dir unless --out is given, so the
 // committed report always comes from a full run. Sections 5-6 start the
-// Firebase emulators and the dev servers on their fixed ports.
+// Firebase emulators and the dev servers on their fixed ports; sections 4, 7
+// and 8 a standalone Firestore emulator on a port of their own.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -89,6 +90,30 @@ if (want(4))
   await section(4, 'Query pool under overload', async () =>
     (await import('../bench/querypool.mjs')).runQueryPool({ quick, log }),
   );
+if (want(7) || want(8)) {
+  // In-process payment instances against a standalone Firestore emulator (not the suite's fixed ports).
+  const { startSimulator } = await import('../bench/lib/simulator.mjs');
+  const { startFirestoreEmulator } = await import('../bench/lib/firestore.mjs');
+  const apiKey = `bench_${randomBytes(12).toString('hex')}`;
+  const sim = await startSimulator(apiKey);
+  const emulator = await startFirestoreEmulator(8393);
+  const previousHost = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  const ctx = { sim, apiKey, projectId: 'demo-bench', quick, log };
+  try {
+    if (want(7))
+      await section(7, 'Firestore round trips per path', async () =>
+        (await import('../bench/roundtrips.mjs')).runRoundTrips(ctx),
+      );
+    if (want(8))
+      await section(8, 'Scaling model check', async () => (await import('../bench/scaling.mjs')).runScaling(ctx));
+  } finally {
+    if (previousHost === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+    else process.env.FIRESTORE_EMULATOR_HOST = previousHost;
+    await emulator.stop();
+    await sim.stop();
+  }
+}
 if (want(5) || want(6)) {
   const { runEmulatorSections } = await import('../bench/emulator.mjs');
   const ids = [5, 6].filter(want);

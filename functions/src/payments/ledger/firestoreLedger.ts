@@ -104,14 +104,10 @@ export class FirestoreLedger extends RuleLedger {
    */
   private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
     const claimed = await optimistic.claim(req, leaseMs, claimId);
-    if (claimed && claimed !== 'exists') return claimed;
-    if (claimed === 'exists') {
-      const existing = await this.get(req.transactionId);
-      if (existing) {
-        const seen = claimStep(existing, req, claimId, this.clock(), leaseMs);
-        if (seen.write.kind === 'none') return seen.result;
-      }
-    }
+    if (claimed && 'exists' in claimed) {
+      const seen = claimStep(claimed.exists, req, claimId, this.clock(), leaseMs);
+      if (seen.write.kind === 'none') return seen.result;
+    } else if (claimed) return claimed;
     const claim = await super.claim(req, leaseMs, claimId);
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
   }

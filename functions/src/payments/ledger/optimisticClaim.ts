@@ -21,9 +21,10 @@ const ROUNDS = 6;
  * claim plus the updated limits are one batched write preconditioned on that
  * copy's update time. A concurrent change of the user's limits fails the
  * precondition and the round repeats with a fresh read, so concurrent calls of
- * one user never wait on each other's locks. Returns 'exists' when the
- * payment already exists and null when it needs the transaction (a re-claim);
- * refuses (PAYMENT_USER_LIMITED, user-in-flight) when every round was lost.
+ * one user never wait on each other's locks. Returns `{ exists }` with the
+ * stored record when the payment already exists (one refused create and one
+ * read) and null when it needs the transaction (a re-claim); refuses
+ * (PAYMENT_USER_LIMITED, user-in-flight) when every round was lost.
  */
 export class OptimisticClaims {
   /** Last known limits of each user and their update time; per instance, bounded. */
@@ -51,7 +52,11 @@ export class OptimisticClaims {
     this.cache.delete(uid);
   }
 
-  async claim(req: PaymentRequest, leaseMs: number, claimId: string): Promise<Claim | 'exists' | null> {
+  async claim(
+    req: PaymentRequest,
+    leaseMs: number,
+    claimId: string,
+  ): Promise<Claim | { exists: PaymentRecord } | null> {
     for (let round = 0; round < ROUNDS; round++) {
       const known = this.cache.get(req.uid) ?? (await this.read(req.uid));
       // Throws PAYMENT_USER_LIMITED (nothing written) when over a limit; a stale copy is re-read first.
@@ -83,8 +88,12 @@ export class OptimisticClaims {
         this.remember(req.uid, next, outcome[1]!.writeTime);
         return { ...step.result, version: outcome[0]!.writeTime } as Claim;
       }
+      if (outcome === 'ALREADY_EXISTS') {
+        // The batch failed on the payment's create, so the user's limits are as cached: keep the copy.
+        const existing = await this.readPayment(req.transactionId);
+        if (existing) return { exists: existing };
+      }
       this.cache.delete(req.uid);
-      if (outcome === 'ALREADY_EXISTS' && (await this.paymentExists(req.transactionId))) return 'exists';
       // The user's limits changed under us (another call of the same user): read again, after a short jitter.
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
     }
@@ -103,11 +112,12 @@ export class OptimisticClaims {
     return known;
   }
 
-  private async paymentExists(transactionId: string): Promise<boolean> {
+  /** The stored payment, or null; the one read that decides a replay after a refused create. */
+  private async readPayment(transactionId: string): Promise<PaymentRecord | null> {
     const snap = await this.runQuery((db) => this.docs.payment(db, transactionId).get(), 'payments.get', {
       readOnly: true,
     });
-    return snap.exists;
+    return snap.exists ? (snap.data() as PaymentRecord) : null;
   }
 }
 
