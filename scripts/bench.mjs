@@ -80,7 +80,17 @@ if ([1, 2, 3].some(want)) {
   try {
     if (want(1))
       await section(1, 'Overhead when healthy', async () => (await import('../bench/overhead.mjs')).runOverhead(ctx));
-    if (want(2)) await section(2, 'Keep-alive', async () => (await import('../bench/keepalive.mjs')).runKeepAlive(ctx));
+    if (want(2)) {
+      // Keep-alive is measured over TLS, where a new connection costs a handshake as against the real provider.
+      const tlsSim = await startSimulator(apiKey, { tls: true });
+      try {
+        await section(2, 'Keep-alive (HTTPS)', async () =>
+          (await import('../bench/keepalive.mjs')).runKeepAlive({ ...ctx, sim: tlsSim }),
+        );
+      } finally {
+        await tlsSim.stop();
+      }
+    }
     if (want(3)) await section(3, 'Fail-fast', async () => (await import('../bench/failfast.mjs')).runFailFast(ctx));
   } finally {
     await sim.stop();

@@ -2,6 +2,7 @@
 // sockets: a raw axios POST, that POST inside opossum, and the project's path
 // (FleetCircuitBreaker.execute around GenericProvider.charge -> HttpPoolManager.makeRequest).
 import http from 'node:http';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import { dep, lib } from './project.mjs';
 
@@ -44,12 +45,14 @@ export function chargeBody(tag, i) {
 }
 
 /** A raw axios POST /charge on its own agent; resolves when the provider charged. */
-export function rawAxios(url, apiKey, agentOptions = POOL_AGENT_OPTIONS, extraHeaders = {}) {
-  const agent = new http.Agent(agentOptions);
+export function rawAxios(url, apiKey, agentOptions = POOL_AGENT_OPTIONS, extraHeaders = {}, ca = undefined) {
+  // An https URL gets an https.Agent trusting `ca` (the TLS simulator's generated CA).
+  const agent = url.startsWith('https:') ? new https.Agent({ ...agentOptions, ca }) : new http.Agent(agentOptions);
   const client = axios.create({
     baseURL: url,
     headers: { Authorization: `Bearer ${apiKey}`, ...extraHeaders },
     httpAgent: agent,
+    httpsAgent: agent,
     proxy: false,
     maxRedirects: 0,
     timeout: SETTINGS.attemptTimeoutMs,
@@ -77,13 +80,14 @@ export function opossum(url, apiKey) {
 }
 
 /** The payment provider on its own pool, set up like runtime.ts sets up the payment-service client. */
-export function projectProvider(url, apiKey) {
+export function projectProvider(url, apiKey, ca = undefined) {
   const pool = new HttpPoolManager();
   const provider = new GenericProvider(pool, {
     baseUrl: url,
     apiKey,
     maxSockets: SETTINGS.maxSockets,
     attemptTimeoutMs: SETTINGS.attemptTimeoutMs,
+    ...(ca ? { ca } : {}),
   });
   return { pool, provider };
 }

@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleControl, isControlPath } from './control.ts';
@@ -32,7 +33,7 @@ export type { SimulatorStats } from './traffic.ts';
 
 /** A running simulator. */
 export type PaymentSimulator = {
-  /** Base URL without trailing slash, e.g. `http://127.0.0.1:8710`. */
+  /** Base URL without trailing slash, e.g. `http://127.0.0.1:8710` (`https://` with `tls`). */
   url: string;
   /** The port actually bound (useful with port 0). */
   port: number;
@@ -58,6 +59,8 @@ export type PaymentSimulatorOptions = {
   apiKey: string;
   /** Clock of commits and key retention (tests); defaults to Date.now. */
   now?: () => number;
+  /** Serve HTTPS with this certificate and key (PEM; see tls.ts); plain HTTP when absent. */
+  tls?: { cert: string; key: string };
 };
 
 /** Decoded path segment; a malformed %-escape decodes to '' (no charge has that id). */
@@ -186,7 +189,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     },
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const handled = isControlPath(path)
@@ -197,7 +200,9 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       if (req.destroyed) return;
       send(res, error(500, 'SIMULATOR_BUG', `Simulator failure: ${err instanceof Error ? err.message : String(err)}`));
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, handle) : createServer(handle);
+  // 'connection' is the TCP connection in both cases (before any TLS handshake).
   server.on('connection', (socket) => traffic.connection(socket));
 
   await new Promise<void>((resolve, reject) => {
@@ -209,7 +214,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   const hostForUrl = address.includes(':') ? `[${address}]` : address;
 
   return {
-    url: `http://${hostForUrl}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -18,6 +18,8 @@ export interface GenericProviderOptions {
   apiKey: string;
   maxSockets: number;
   attemptTimeoutMs: number;
+  /** PEM CA to trust for an https baseUrl instead of Node's roots (see AgentSettings.ca). */
+  ca?: string;
 }
 
 /** Parses a charge object of the contract, or null when it is not one. */
@@ -93,6 +95,7 @@ export class GenericProvider implements PaymentProvider {
     http.createHttpClient(PAYMENT_SERVICE, options.baseUrl, {
       maxSockets: options.maxSockets,
       attemptTimeoutMs: options.attemptTimeoutMs,
+      ...(options.ca ? { ca: options.ca } : {}),
       headers: { Authorization: `Bearer ${options.apiKey}` },
     });
   }

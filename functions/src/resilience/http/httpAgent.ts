@@ -15,6 +15,12 @@ export interface AgentSettings {
    * we close first instead of reusing a socket the server is closing.
    */
   freeSocketTimeoutMs?: number;
+  /**
+   * PEM certificate(s) of the CA(s) to trust for an https service instead of
+   * Node's bundled roots (a private CA, or the simulator's generated one);
+   * verification stays on. Ignored for http.
+   */
+  ca?: string | string[];
 }
 
 /** Defaults of {@link AgentSettings}. */
@@ -59,5 +65,6 @@ export function createKeepAliveAgent(service: string, protocol: PoolProtocol, se
       settings.freeSocketTimeoutMs ?? AGENT_DEFAULTS.freeSocketTimeoutMs,
     ),
   };
-  return protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  if (protocol === 'https:') return new https.Agent(settings.ca ? { ...agentOptions, ca: settings.ca } : agentOptions);
+  return new http.Agent(agentOptions);
 }
