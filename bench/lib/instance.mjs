@@ -16,6 +16,7 @@ const { FirestoreLedger } = lib('payments/ledger/firestoreLedger.js');
 const { GenericProvider, PAYMENT_SERVICE } = lib('payments/provider/genericProvider.js');
 const { PaymentHandler } = lib('payments/paymentHandler.js');
 const { StatsPublisher } = lib('stats/instanceStats.js');
+const { IncidentLog } = lib('stats/incidentLog.js');
 
 export { PAYMENT_SERVICE };
 
@@ -84,6 +85,7 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     http,
     shipper: null,
     metrics,
+    incidents: new IncidentLog(`bench-instance-${seq}`),
   });
   return {
     db,

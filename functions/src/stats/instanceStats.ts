@@ -51,6 +51,7 @@ export interface StatsSources {
 export class StatsPublisher {
   private lastPublishedAt = 0;
   private dirty = false;
+  private publishing = false;
 
   constructor(private readonly src: StatsSources) {}
 
@@ -114,6 +115,18 @@ export class StatsPublisher {
    */
   async publishIfDue(opts: { force?: boolean } = {}, now = Date.now()): Promise<boolean> {
     if (!opts.force && !this.dirty && now - this.lastPublishedAt < this.src.cfg.VUE_APP_METRICS_INTERVAL) return false;
+    // Concurrent calls of one instance that end together publish once: the others would write the same
+    // snapshot again (measured: a fresh instance under load wrote instances/{id} once per overlapping call).
+    if (this.publishing && !opts.force) return false;
+    this.publishing = true;
+    try {
+      return await this.publish(now);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  private async publish(now: number): Promise<boolean> {
     const snapshot = this.collect(now);
     const { metrics } = this.src;
     for (const [name, view] of Object.entries(snapshot.services)) {
