@@ -8,6 +8,11 @@
 // committed report always comes from a full run. Sections 5-6 start the
 // Firebase emulators and the dev servers on their fixed ports; sections 4, 7
 // and 8 a standalone Firestore emulator on a port of their own.
+// Sections: 1 overhead, 2 keep-alive (HTTPS), 3 fail-fast, 4 query pool,
+// 5 end to end, 6 load test, 7 Firestore round trips per path and the
+// limiter's cost, 8 the docs/SCALING.md model check. Load-test knobs for
+// investigations: BENCH_LOADTEST_WARM (workers warmed, 0 = cold) and
+// BENCH_LOADTEST_PAYERS (users the calls are spread over).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
