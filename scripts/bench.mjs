@@ -77,7 +77,7 @@ async function section(id, title, fn) {
   log(`section ${id} took ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
-if ([1, 2, 3].some(want)) {
+if ([1, 2, 3, 7].some(want)) {
   const { startSimulator } = await import('../bench/lib/simulator.mjs');
   const apiKey = `bench_${randomBytes(12).toString('hex')}`;
   const sim = await startSimulator(apiKey);
@@ -97,6 +97,10 @@ if ([1, 2, 3].some(want)) {
       }
     }
     if (want(3)) await section(3, 'Fail-fast', async () => (await import('../bench/failfast.mjs')).runFailFast(ctx));
+    if (want(7))
+      await section(7, 'Adaptive concurrency limit', async () =>
+        (await import('../bench/adaptive.mjs')).runAdaptive(ctx),
+      );
   } finally {
     await sim.stop();
   }

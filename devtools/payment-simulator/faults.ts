@@ -29,6 +29,12 @@ export type FaultConfig = {
   mode: FaultMode;
   /** Delay added before answering every provider request, in any mode. */
   latencyMs?: number;
+  /**
+   * Any mode: further delay per request the provider is already working on
+   * when one arrives (an overloaded provider: the more it is sent at once, the
+   * slower each answer). Work on a request goes on after its client gave up.
+   */
+  loadLatencyMs?: number;
   /** Mode `errors`: fraction (0..1) of `POST /charge` answered 500/503 without charging. */
   errorRate?: number;
   /** Mode `rate-limit`: seconds sent in the `Retry-After` header of the 429. */
@@ -45,6 +51,7 @@ export type FaultConfig = {
 /** Values used when a field of FaultConfig is absent. */
 export const FAULT_DEFAULTS = {
   latencyMs: 0,
+  loadLatencyMs: 0,
   errorRate: 0.5,
   retryAfterSec: 1,
   commitDelayMs: 15_000,
@@ -55,6 +62,7 @@ export const FAULT_DEFAULTS = {
 /** Upper bounds that keep a typo from hanging a dev machine for hours. */
 const LIMITS = {
   latencyMs: 600_000,
+  loadLatencyMs: 60_000,
   errorRate: 1,
   retryAfterSec: 86_400,
   commitDelayMs: 600_000,
@@ -124,9 +132,11 @@ export type FaultAction =
 
 const PROCEED: FaultAction = { kind: 'proceed' };
 
-/** Delay added before answering any provider request. */
-export function latencyFor(config: FaultConfig): number {
-  return config.latencyMs ?? FAULT_DEFAULTS.latencyMs;
+/** Delay added before answering any provider request, when `working` others are being worked on. */
+export function latencyFor(config: FaultConfig, working = 0): number {
+  return (
+    (config.latencyMs ?? FAULT_DEFAULTS.latencyMs) + working * (config.loadLatencyMs ?? FAULT_DEFAULTS.loadLatencyMs)
+  );
 }
 
 /** Faults that hit every provider endpoint before authentication: a hang or an outage. */

@@ -87,6 +87,8 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   const ledger = new Ledger(clock);
   const traffic = new Traffic();
   const timers = new Set<NodeJS.Timeout>();
+  /** Provider requests inside their latency delay right now (loadLatencyMs). */
+  let working = 0;
 
   // Tracked so close() can clear them; unref'd so a forgotten delay never holds the process open.
   const delay = (ms: number) =>
@@ -146,7 +148,13 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     traffic.request(endpoint, res);
     const key = header(req, 'idempotency-key');
     if (endpoint === 'charge' && key !== undefined) ledger.countRequest(key);
-    await delay(latencyFor(faults));
+    // Counted until its delay is over, whether or not the client still waits (real providers keep working).
+    const others = working++;
+    try {
+      await delay(latencyFor(faults, others));
+    } finally {
+      working--;
+    }
     const early = faultBeforeAuth(faults);
     if (early.kind === 'reply' && endpoint === 'health')
       return send(res, { status: early.status, body: { ok: false } });

@@ -127,6 +127,8 @@ export interface DbPoolNumbers {
   acquireWaitMs: { p50: number | null; p99: number | null };
   /** Duration of attempts until they really settled (abandoned ones included once they do), over a recent window. */
   queryMs: LatencyPercentiles;
+  /** The adaptive limit of queries at once (ADAPTIVE_LIMITS): `idle` counts up to it, not up to `max`. */
+  limit?: ConcurrencyLimitView;
 }
 
 /** The query pool's status word: degraded (timeouts/errors last interval) > saturated (waits or >= 90 % busy) > healthy. */
@@ -210,6 +212,73 @@ export interface HealthView {
   error?: string;
 }
 
+/** Why an adaptive concurrency limit moved. */
+export const LimitChangeReason = {
+  /** Recent latency rose well above its baseline. */
+  latency: 'latency',
+  /** A 429 or a timeout: the service said, or showed, "too much". */
+  dropped: 'dropped',
+  /** Latency back near its baseline with the limit in use: the limit grows toward its cap. */
+  recovered: 'recovered',
+} as const;
+export type LimitChangeReason = (typeof LimitChangeReason)[keyof typeof LimitChangeReason];
+
+/** One change of an adaptive concurrency limit. */
+export interface LimitChange {
+  at: number;
+  from: number;
+  to: number;
+  reason: LimitChangeReason;
+}
+
+/**
+ * An adaptive concurrency limit (payment-service requests, Firestore queries):
+ * where it stands between its bounds, and how it moved. Fleet-wide: limits,
+ * bounds and gauges summed, the newest changes of any instance.
+ */
+export interface ConcurrencyLimitView {
+  /** Requests allowed in flight now. */
+  limit: number;
+  /** Its lower bound. */
+  min: number;
+  /** Its upper bound: the cap (sockets, slots). */
+  max: number;
+  /** Requests holding a slot of the limit right now. */
+  inFlight: number;
+  /** Requests waiting for a slot right now (within their own deadline). */
+  waiting: number;
+  /** Requests that got no slot in time (their deadline passed, or too little of it was left to be answered): never sent. */
+  rejected: number;
+  /** Changes so far. */
+  changes: number;
+  /** The most recent changes, oldest first. */
+  recentChanges: LimitChange[];
+}
+
+/** Outlier-ejection state of one endpoint of a service. */
+export interface EjectionView {
+  /** Out of rotation now: new payments are not sent to it. */
+  ejected: boolean;
+  /** When it comes back; null while it is in rotation. */
+  ejectedUntil: number | null;
+  /** Times it was ejected so far (the ejection period grows with them). */
+  ejections: number;
+  /** 5xx answers or timeouts in a row right now. */
+  consecutiveFailures: number;
+}
+
+/** One base URL of a service with several (PAYMENT_SERVICE_URL lists them). */
+export interface EndpointStats {
+  /** `host[:port][/path]` of the base URL: no scheme, credentials or query. */
+  endpoint: string;
+  pool: HttpPoolNumbers;
+  /** Requests sent to it and not yet answered. */
+  outstanding: number;
+  latencyMs: LatencyPercentiles;
+  ejection: EjectionView;
+  health: HealthView;
+}
+
 /** One downstream service as one instance sees it, or summed over the fleet. */
 export interface ServiceStats {
   breaker: BreakerView;
@@ -217,6 +286,10 @@ export interface ServiceStats {
   pool: HttpPoolNumbers | null;
   latencyMs: LatencyPercentiles;
   health: HealthView;
+  /** Services with several endpoints only: each one's pool, load and ejection state (fleet: summed per endpoint). */
+  endpoints?: EndpointStats[];
+  /** Services with an adaptive concurrency limit only (payment-service). */
+  limit?: ConcurrencyLimitView;
 }
 
 /** CloudWatch shipper counters. */

@@ -61,7 +61,7 @@ describe('parseConfig', () => {
     });
     expect(c.VUE_APP_PAYMENT_TIMEOUT).toBe(2500);
     expect(c.VUE_APP_ENABLE_METRICS).toBe(false);
-    expect(c.PAYMENT_SERVICE_URL).toBe('http://127.0.0.1:8710');
+    expect(c.PAYMENT_SERVICE_URL).toEqual(['http://127.0.0.1:8710']);
   });
 
   it.each([
@@ -71,6 +71,11 @@ describe('parseConfig', () => {
     ['VUE_APP_METRICS_INTERVAL', '1.5'],
     ['VUE_APP_ENABLE_METRICS', 'maybe'],
     ['PAYMENT_SERVICE_URL', 'not a url'],
+    ['PAYMENT_SERVICE_URL', 'http://a.example,not a url'],
+    ['PAYMENT_SERVICE_URL', 'http://user:secret@a.example'],
+    ['PAYMENT_SERVICE_URL', 'http://a.example/v1,http://a.example/v1/'],
+    ['PAYMENT_ENDPOINTS_SHARE_KEYS', 'sometimes'],
+    ['PAYMENT_LIMIT_MIN', '0'],
     ['CIRCUIT_FAILURE_THRESHOLD', '150'],
     ['FUNCTIONS_REGION', 'Europe West'],
     ['FUNCTIONS_REGION', 'europe-west'],
@@ -196,11 +201,11 @@ describe('deploy settings', () => {
 
 describe('payment provider', () => {
   it('defaults the service URL to the chosen provider and refuses an unknown provider', () => {
-    expect(parseConfig({}).PAYMENT_SERVICE_URL).toBe('https://api.payment-service.com');
-    expect(parseConfig({ PAYMENT_PROVIDER: 'stripe' }).PAYMENT_SERVICE_URL).toBe('https://api.stripe.com');
+    expect(parseConfig({}).PAYMENT_SERVICE_URL).toEqual(['https://api.payment-service.com']);
+    expect(parseConfig({ PAYMENT_PROVIDER: 'stripe' }).PAYMENT_SERVICE_URL).toEqual(['https://api.stripe.com']);
     expect(
       parseConfig({ PAYMENT_PROVIDER: 'stripe', PAYMENT_SERVICE_URL: 'http://127.0.0.1:12111' }).PAYMENT_SERVICE_URL,
-    ).toBe('http://127.0.0.1:12111');
+    ).toEqual(['http://127.0.0.1:12111']);
     expect(() => parseConfig({ PAYMENT_PROVIDER: 'paypal' })).toThrow(/PAYMENT_PROVIDER must be generic or stripe/);
     expect(() => parseConfig({ STRIPE_TEST_PAYMENT_METHOD: 'card' })).toThrow(/STRIPE_TEST_PAYMENT_METHOD/);
   });
@@ -244,5 +249,20 @@ describe('App Check', () => {
     expect(rejection({ APP_CHECK_ENFORCE: 'false', APP_CHECK_CONSUME: 'true' }).details).toEqual({
       variables: ['APP_CHECK_CONSUME', 'APP_CHECK_ENFORCE'],
     });
+  });
+});
+
+describe('several endpoints of one provider', () => {
+  it('parses a comma-separated list, keeps the order, and defaults to pinning payments to one endpoint', () => {
+    const c = parseConfig({ PAYMENT_SERVICE_URL: ' http://127.0.0.1:8710 , http://127.0.0.1:8720/v1 ' });
+    expect(c.PAYMENT_SERVICE_URL).toEqual(['http://127.0.0.1:8710', 'http://127.0.0.1:8720/v1']);
+    expect(c.PAYMENT_ENDPOINTS_SHARE_KEYS).toBe(false);
+    expect(parseConfig({ PAYMENT_ENDPOINTS_SHARE_KEYS: 'true' }).PAYMENT_ENDPOINTS_SHARE_KEYS).toBe(true);
+  });
+
+  it('refuses several endpoints with Stripe, naming both variables', () => {
+    expect(() =>
+      parseConfig({ PAYMENT_PROVIDER: 'stripe', PAYMENT_SERVICE_URL: 'http://a.example,http://b.example' }),
+    ).toThrow(/PAYMENT_SERVICE_URL lists several endpoints, but Stripe has one/);
   });
 });

@@ -44,6 +44,32 @@ const httpUrl = z
 
 const optionalText = z.string().trim().min(1).optional();
 
+/** host and path of a base URL (an endpoint's name in stats and ledger records). */
+const endpointKey = (u: string) => (URL.canParse(u) ? new URL(u).host + new URL(u).pathname.replace(/\/+$/, '') : u);
+
+/**
+ * One base URL or several of the same provider, comma-separated. No
+ * credentials in a URL: endpoint names (host and path) appear in stats, logs
+ * and ledger records.
+ */
+const urlList = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()))
+  .refine(
+    (urls) => urls.every((u) => /^https?:\/\/[^\s]+$/.test(u) && URL.canParse(u)),
+    'must be http(s) URLs, comma-separated',
+  )
+  .refine(
+    (urls) =>
+      urls.every((u) => {
+        if (!URL.canParse(u)) return true;
+        const url = new URL(u);
+        return url.username === '' && url.password === '' && url.search === '';
+      }),
+    'must not carry credentials or a query',
+  )
+  .refine((urls) => new Set(urls.map(endpointKey)).size === urls.length, 'must not list the same endpoint twice');
+
 const wholeNumber = (unit: string) =>
   z
     .string()
@@ -110,9 +136,15 @@ const schema = z.object({
     .trim()
     .pipe(z.enum(['generic', 'stripe'], { error: 'must be generic or stripe' }))
     .default('generic'),
-  PAYMENT_SERVICE_URL: httpUrl.optional(),
   // Fleet-wide cap on requests in flight to the provider; each payment instance gets an equal share (configChecks.ts).
   PAYMENT_PROVIDER_MAX_CONCURRENCY: positiveInt('requests in flight').default(100),
+  PAYMENT_SERVICE_URL: urlList.optional(),
+  PAYMENT_ENDPOINTS_SHARE_KEYS: boolFlag.default(false),
+  PAYMENT_ENDPOINT_EJECT_AFTER: positiveInt('failures in a row').default(3),
+  PAYMENT_ENDPOINT_EJECT_MS: positiveInt('milliseconds').default(30_000),
+  ADAPTIVE_LIMITS: boolFlag.default(true),
+  PAYMENT_LIMIT_MIN: positiveInt('requests').default(2),
+  QUERY_LIMIT_MIN: positiveInt('queries').default(2),
   STRIPE_TEST_PAYMENT_METHOD: z
     .string()
     .trim()
@@ -215,11 +247,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 /** Default base URL of each provider, when PAYMENT_SERVICE_URL is not set. */
 export const PROVIDER_URLS = { generic: 'https://api.payment-service.com', stripe: 'https://api.stripe.com' } as const;
 
-/** The parsed configuration, with the provider's default URL filled in. */
-export type ParsedConfig = Omit<z.output<typeof schema>, 'PAYMENT_SERVICE_URL'> & { PAYMENT_SERVICE_URL: string };
+/** The parsed configuration, with the provider's default URL filled in: a list of one or more base URLs. */
+export type ParsedConfig = Omit<z.output<typeof schema>, 'PAYMENT_SERVICE_URL'> & { PAYMENT_SERVICE_URL: string[] };
 
 function withProviderDefaults(c: z.output<typeof schema>): ParsedConfig {
-  return { ...c, PAYMENT_SERVICE_URL: c.PAYMENT_SERVICE_URL ?? PROVIDER_URLS[c.PAYMENT_PROVIDER] };
+  const urls = c.PAYMENT_SERVICE_URL ?? [PROVIDER_URLS[c.PAYMENT_PROVIDER]];
+  if (c.PAYMENT_PROVIDER === 'stripe' && urls.length > 1) {
+    throw new ConfigError(
+      'Invalid configuration: PAYMENT_SERVICE_URL lists several endpoints, but Stripe has one API URL',
+      ['PAYMENT_SERVICE_URL', 'PAYMENT_PROVIDER'],
+    );
+  }
+  return { ...c, PAYMENT_SERVICE_URL: urls };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
+import type { LimitChange } from './api.js';
 import type { AppCheckEvents } from './callables/appCheck.js';
 import { config, ConfigError, type Config } from './config.js';
 import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from './observability/cloudwatchShipper.js';
@@ -20,7 +21,13 @@ import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
 import { IncidentLog } from './stats/incidentLog.js';
 import { StatsPublisher } from './stats/instanceStats.js';
-import { appCheckEventSink, paymentEventSink, subscribeBreakers } from './subscriptions.js';
+import {
+  appCheckEventSink,
+  endpointEventSink,
+  limitChangeSink,
+  paymentEventSink,
+  subscribeBreakers,
+} from './subscriptions.js';
 import { instanceId } from './observability/instance.js';
 
 /**
@@ -71,7 +78,10 @@ function build(cfg: Config): Runtime {
     acquireTimeoutMs: cfg.VUE_APP_CONNECTION_TIMEOUT,
     queryTimeoutMs: cfg.VUE_APP_DATABASE_TIMEOUT,
     retryAttempts: cfg.VUE_APP_DATABASE_RETRY_ATTEMPTS,
+    // Its subscribers (subscriptions.ts) exist only once the sinks do: wired through a late-bound listener.
+    ...(cfg.ADAPTIVE_LIMITS ? { limit: { min: cfg.QUERY_LIMIT_MIN, onChange: (c) => queryLimitChanged(c) } } : {}),
   });
+  let queryLimitChanged: (c: LimitChange) => void = () => undefined;
   const runQuery: RunQuery = (fn, name, opts) => queryPool.executeQuery((db) => fn(db), name, opts);
   const breakers = new BreakerRegistry(new FirestoreBreakerStore({ runQuery }), {
     failureThreshold: cfg.CIRCUIT_FAILURE_THRESHOLD,
@@ -120,6 +130,7 @@ function build(cfg: Config): Runtime {
   const stats = new StatsPublisher({ cfg, queryPool, runQuery, breakers, http, shipper, metrics, incidents });
   const sinks = { metrics, incidents, stats };
   subscribeBreakers(breakers, sinks);
+  queryLimitChanged = limitChangeSink(sinks, 'firestore');
   const paymentEvents: PaymentEvents = paymentEventSink(sinks);
   const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
@@ -152,7 +163,13 @@ function build(cfg: Config): Runtime {
       }
       registerSecret(key);
       // This instance's share of PAYMENT_PROVIDER_MAX_CONCURRENCY caps the provider pool (providerFromConfig.ts).
-      provider = createPaymentProvider(http, cfg, key);
+      provider = createPaymentProvider(http, cfg, key, {
+        onLimitChange: limitChangeSink(sinks, PAYMENT_SERVICE),
+        onEndpoints: (endpoints) => {
+          endpoints.onEvent(endpointEventSink(sinks, PAYMENT_SERVICE));
+          stats.watchEndpoints(PAYMENT_SERVICE, endpoints);
+        },
+      });
       return provider;
     },
     payments() {

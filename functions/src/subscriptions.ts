@@ -4,7 +4,7 @@
  * runtime.ts. Listeners are cheap and never write anything themselves: the
  * incident log is published with the instance's stats snapshot.
  */
-import { IncidentKind } from './api.js';
+import { IncidentKind, type LimitChange } from './api.js';
 import { BreakerStateClock } from './observability/breakerStateClock.js';
 import type { MetricsAggregator } from './observability/emf.js';
 import { logEvent } from './observability/logger.js';
@@ -128,6 +128,8 @@ export interface EndpointSignal {
  */
 export function endpointEventSink(sinks: Sinks, service: string, now = Date.now): (e: EndpointSignal) => void {
   return (e) => {
+    const { kind, ...fields } = e;
+    logEvent(`endpoint.${kind.replace('-', '_')}`, { service, ...fields }, kind === 'returned' ? 'NOTICE' : 'WARNING');
     const subject = `${service}/${e.endpoint}`;
     const at = now();
     if (e.kind === 'ejected') {
@@ -161,6 +163,7 @@ export interface LimitSignal {
  */
 export function limitChangeSink(sinks: Sinks, pool: string): (c: LimitSignal) => void {
   return (c) => {
+    logEvent('concurrency.limit_changed', { pool, ...c }, c.to < c.from ? 'NOTICE' : 'INFO');
     sinks.metrics.recordLimitChange({ pool, from: c.from, to: c.to });
     if (c.from === c.to) return;
     const summary = `limit ${c.from} -> ${c.to} (${c.reason})`;

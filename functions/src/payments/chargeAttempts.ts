@@ -98,14 +98,15 @@ class NotSentError extends AppError {
  * Breaker verdict: only provider failures count. Business answers are
  * successes; 5xx and transport faults are failures; the instance's own
  * trouble (no free socket, a stalled event loop, a deadline spent before
- * sending) and answers that say nothing about the provider's health (429 is
- * "slow down", not "down"; answers outside the contract) count for nothing.
+ * sending), failures of one endpoint that outlier ejection took out of
+ * rotation (`isolated`), and answers that say nothing about the provider's
+ * health (429 is "slow down", not "down"; answers outside the contract) count for nothing.
  */
 export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
   if (!outcome.ok) return hasCode(outcome.error, 'ATTEMPT_NOT_SENT') ? 'ignored' : 'failure';
   const a = outcome.value;
-  if (a.kind === 'server-error') return 'failure';
-  if (a.kind === 'no-answer') return a.local ? 'ignored' : 'failure';
+  if (a.kind === 'server-error') return a.isolated ? 'ignored' : 'failure';
+  if (a.kind === 'no-answer') return a.local || a.isolated ? 'ignored' : 'failure';
   if (a.kind === 'rate-limited' || a.kind === 'indeterminate' || a.kind === 'busy') return 'ignored';
   return 'success';
 }
@@ -181,6 +182,7 @@ export async function chargeWithRetries(
         ...('httpStatus' in answer ? { httpStatus: answer.httpStatus } : {}),
         durationMs: now() - attemptStart,
         service: provider.service,
+        ...(answer.endpoint ? { endpoint: answer.endpoint } : {}),
       },
       definite ? 'INFO' : 'WARNING',
     );

@@ -1,6 +1,9 @@
 import type {
   BreakerView,
+  ConcurrencyLimitView,
   DbPoolNumbers,
+  EndpointStats,
+  HealthView,
   HttpPoolNumbers,
   LatencyPercentiles,
   PoolStatus,
@@ -78,7 +81,13 @@ export function sumDb(views: DbPoolNumbers[]): DbPoolNumbers {
       views.map((v) => v.queryMs),
       ['p50', 'p95', 'p99'],
     ),
+    ...limitOf(views),
   };
+}
+
+function limitOf(views: DbPoolNumbers[]): { limit?: ConcurrencyLimitView } {
+  const limit = sumLimits(views.flatMap((v) => (v.limit ? [v.limit] : [])));
+  return limit ? { limit } : {};
 }
 
 /** Worst status word of the fleet. */
@@ -105,11 +114,9 @@ const POOL_KEYS = [
 /** Fleet view of one service: fleet breaker state, summed pools (null when no instance has one), worst latency, newest health check. */
 export function sumService(breaker: BreakerView, views: ServiceStats[]): ServiceStats {
   const pools = views.flatMap((v) => (v.pool ? [v.pool] : []));
-  const health =
-    views
-      .map((v) => v.health)
-      .filter((h) => h.checkedAt !== null)
-      .sort((a, b) => (b.checkedAt ?? 0) - (a.checkedAt ?? 0))[0] ?? NO_HEALTH_CHECK;
+  const health = newestHealth(views.map((v) => v.health));
+  const endpoints = sumEndpoints(views.flatMap((v) => v.endpoints ?? []));
+  const limit = sumLimits(views.flatMap((v) => (v.limit ? [v.limit] : [])));
   return {
     breaker,
     pool: pools.length ? sumKeys(pools, POOL_KEYS) : null,
@@ -118,6 +125,61 @@ export function sumService(breaker: BreakerView, views: ServiceStats[]): Service
       ['p50', 'p95', 'p99'],
     ),
     health,
+    ...(endpoints.length ? { endpoints } : {}),
+    ...(limit ? { limit } : {}),
+  };
+}
+
+function newestHealth(all: HealthView[]): HealthView {
+  return (
+    all.filter((h) => h.checkedAt !== null).sort((a, b) => (b.checkedAt ?? 0) - (a.checkedAt ?? 0))[0] ??
+    NO_HEALTH_CHECK
+  );
+}
+
+/**
+ * Fleet view of each endpoint, by name in first-seen order: pools and
+ * outstanding requests summed, worst latency, newest health check. Each
+ * instance ejects on its own, so an endpoint counts as ejected while any
+ * instance has it out (until the latest of them), with every instance's ejections summed.
+ */
+export function sumEndpoints(all: EndpointStats[]): EndpointStats[] {
+  const byName = new Map<string, EndpointStats[]>();
+  for (const e of all) byName.set(e.endpoint, [...(byName.get(e.endpoint) ?? []), e]);
+  return [...byName].map(([endpoint, list]) => {
+    const until = list.map((e) => e.ejection.ejectedUntil).filter((u): u is number => u !== null);
+    return {
+      endpoint,
+      pool: sumKeys(
+        list.map((e) => e.pool),
+        POOL_KEYS,
+      ),
+      outstanding: list.reduce((n, e) => n + e.outstanding, 0),
+      latencyMs: worstPercentiles<keyof LatencyPercentiles>(
+        list.map((e) => e.latencyMs),
+        ['p50', 'p95', 'p99'],
+      ),
+      ejection: {
+        ejected: list.some((e) => e.ejection.ejected),
+        ejectedUntil: until.length ? Math.max(...until) : null,
+        ejections: list.reduce((n, e) => n + e.ejection.ejections, 0),
+        consecutiveFailures: Math.max(...list.map((e) => e.ejection.consecutiveFailures)),
+      },
+      health: newestHealth(list.map((e) => e.health)),
+    };
+  });
+}
+
+/** Fleet view of an adaptive limit: limits, bounds and gauges summed; the ten newest changes of any instance. */
+export function sumLimits(all: ConcurrencyLimitView[]): ConcurrencyLimitView | null {
+  if (all.length === 0) return null;
+  const recentChanges = all
+    .flatMap((l) => l.recentChanges)
+    .sort((a, b) => a.at - b.at)
+    .slice(-10);
+  return {
+    ...sumKeys(all, ['limit', 'min', 'max', 'inFlight', 'waiting', 'rejected', 'changes'] as const),
+    recentChanges,
   };
 }
 

@@ -1,5 +1,13 @@
 import { Timestamp } from 'firebase-admin/firestore';
-import type { DbPoolNumbers, HealthView, IncidentEvent, PoolStatus, ServiceStats, ShipperStats } from '../api.js';
+import type {
+  DbPoolNumbers,
+  EndpointStats,
+  HealthView,
+  IncidentEvent,
+  PoolStatus,
+  ServiceStats,
+  ShipperStats,
+} from '../api.js';
 import type { Config } from '../config.js';
 import type { CloudWatchShipper } from '../observability/cloudwatchShipper.js';
 import type { MetricsAggregator } from '../observability/emf.js';
@@ -7,7 +15,8 @@ import { functionName, instanceId } from '../observability/instance.js';
 import { logEvent } from '../observability/logger.js';
 import type { BreakerRegistry } from '../resilience/breaker/index.js';
 import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
-import type { HttpPoolManager } from '../resilience/http/index.js';
+import type { EndpointSet } from '../resilience/endpoints/endpointSet.js';
+import type { HealthResult, HttpPoolManager } from '../resilience/http/index.js';
 import { poolStatus, type QueryPool } from '../resilience/query/index.js';
 import { INCIDENT_WINDOW_MS, type IncidentLog } from './incidentLog.js';
 
@@ -37,7 +46,7 @@ export interface StatsSources {
   queryPool: Pick<QueryPool, 'intervalStats'>;
   runQuery: RunQuery;
   breakers: Pick<BreakerRegistry, 'names' | 'get'>;
-  http: Pick<HttpPoolManager, 'allStats' | 'health'>;
+  http: Pick<HttpPoolManager, 'allStats' | 'health' | 'endpointStats' | 'limitView'>;
   shipper: Pick<CloudWatchShipper, 'stats'> | null;
   metrics: Pick<MetricsAggregator, 'recordPoolUtilisation' | 'recordPoolWait'>;
   incidents: Pick<IncidentLog, 'recent' | 'lastAt'>;
@@ -52,12 +61,18 @@ export class StatsPublisher {
   private lastPublishedAt = 0;
   private dirty = false;
   private publishing = false;
+  private readonly endpointSets = new Map<string, Pick<EndpointSet, 'ejection' | 'outstanding'>>();
 
   constructor(private readonly src: StatsSources) {}
 
   /** Marks the snapshot stale (e.g. after a breaker transition) so the next call publishes it. */
   markDirty(): void {
     this.dirty = true;
+  }
+
+  /** Reads the endpoints' load and ejection state of `service` into its view (services with several endpoints). */
+  watchEndpoints(service: string, endpoints: Pick<EndpointSet, 'ejection' | 'outstanding'>): void {
+    this.endpointSets.set(service, endpoints);
   }
 
   /** This instance's view of a service: local pool numbers (null when it has no pool), breaker as last synced. */
@@ -74,19 +89,33 @@ export class StatsPublisher {
     };
     if (!known) return { breaker, pool: null, latencyMs: { p50: null, p95: null, p99: null }, health: NO_HEALTH_CHECK };
     const { reusedSocketRetries: _r, latencyMs, ...pool } = known;
+    const endpoints = this.endpointsOf(name);
+    const limit = this.src.http.limitView(name);
     return {
       breaker,
       pool,
       latencyMs,
-      health: health
-        ? {
-            ok: health.ok,
-            checkedAt: Date.parse(health.checkedAt),
-            latencyMs: health.latencyMs,
-            ...(health.error ? { error: health.error } : {}),
-          }
-        : NO_HEALTH_CHECK,
+      health: healthView(health),
+      ...(endpoints ? { endpoints } : {}),
+      ...(limit ? { limit } : {}),
     };
+  }
+
+  private endpointsOf(name: string): EndpointStats[] | null {
+    const set = this.endpointSets.get(name);
+    const pools = this.src.http.endpointStats(name);
+    if (!set || !pools) return null;
+    return pools.map((e, i) => {
+      const { reusedSocketRetries: _r, latencyMs, ...pool } = e.pool;
+      return {
+        endpoint: e.endpoint,
+        pool,
+        outstanding: set.outstanding(i),
+        latencyMs,
+        ejection: set.ejection(i),
+        health: healthView(e.health),
+      };
+    });
   }
 
   /** Builds this instance's snapshot; consumes one query-pool interval. */
@@ -150,6 +179,16 @@ export class StatsPublisher {
       return false;
     }
   }
+}
+
+function healthView(health: HealthResult | null): HealthView {
+  if (!health) return NO_HEALTH_CHECK;
+  return {
+    ok: health.ok,
+    checkedAt: Date.parse(health.checkedAt),
+    latencyMs: health.latencyMs,
+    ...(health.error ? { error: health.error } : {}),
+  };
 }
 
 /** Logs pool saturation (anything waiting, or timeouts/errors) seen in a snapshot. */

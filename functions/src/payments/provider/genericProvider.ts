@@ -1,11 +1,17 @@
+import { performance } from 'node:perf_hooks';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { LimitChange } from '../../api.js';
 import { hasCode } from '../../errors.js';
+import { EndpointSet, type EjectionOptions, type EndpointOutcome } from '../../resilience/endpoints/endpointSet.js';
 import {
+  endpointName,
   HttpTimeoutError,
   STALL_SHARE,
   StallWatch,
   type HealthResult,
   type HttpPoolManager,
 } from '../../resilience/http/index.js';
+import { parseRef, pinnedRef } from './endpointRef.js';
 import type { Charge, ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from './paymentProvider.js';
 
 /** Service name of the payment provider in the pool and breaker registries. */
@@ -13,7 +19,18 @@ export const PAYMENT_SERVICE = 'payment-service';
 
 /** Connection settings of the generic provider. */
 export interface GenericProviderOptions {
-  baseUrl: string;
+  /** One base URL, or several of the same provider (PAYMENT_SERVICE_URL). */
+  baseUrl: string | readonly string[];
+  /**
+   * The endpoints share one idempotency scope (PAYMENT_ENDPOINTS_SHARE_KEYS):
+   * any attempt may go to any endpoint. Otherwise a payment is pinned to the
+   * endpoint chosen for it, retries and lookups included.
+   */
+  shareKeys?: boolean;
+  /** Outlier ejection of endpoints (several endpoints only). */
+  ejection?: EjectionOptions;
+  /** Adaptive concurrency limit from `min` to maxSockets (see HttpClientOptions.limit). */
+  limit?: { min: number; adaptive?: boolean; onChange?: (change: LimitChange) => void };
   /** Sent as a Bearer token; never logged (the pool keeps headers out of stats and errors). */
   apiKey: string;
   maxSockets: number;
@@ -74,6 +91,17 @@ function localTimeout(err: unknown, timeoutMs: number, stalledMs: number): boole
   return d.waitingForSocket === true || Math.max(queuedMs, stalledMs) >= STALL_SHARE * timeoutMs;
 }
 
+/** The label of endpoint `i` in metrics and the public health answer: `endpoint-<n>`, in PAYMENT_SERVICE_URL order. */
+export function endpointLabel(i: number): string {
+  return `endpoint-${i + 1}`;
+}
+
+/** How an attempt counts for outlier ejection: only the endpoint's own failures count against it. */
+function endpointOutcome(res: AxiosResponse | null, err: unknown, local: boolean): EndpointOutcome {
+  if (res) return res.status >= 500 ? 'failure' : res.status === 429 ? 'neutral' : 'success';
+  return local || !mayHaveReached(err) ? 'neutral' : 'failure';
+}
+
 function reasonOf(err: unknown): string {
   if (hasCode(err, HttpTimeoutError.code)) return 'timeout';
   return (err as { code?: string } | null)?.code ?? (err instanceof Error ? err.name : 'error');
@@ -83,61 +111,120 @@ function reasonOf(err: unknown): string {
  * The documented generic contract (docs/payment-provider.md): `POST /charge`
  * with the transactionId as Idempotency-Key, `GET /charge/<id>` to look a
  * payment up, `GET /health`. Requests go through the HTTP pool manager's
- * keep-alive pool for `payment-service` (axios with Node's agent).
+ * keep-alive pool for `payment-service` (axios with Node's agent), one agent
+ * per endpoint when PAYMENT_SERVICE_URL lists several.
  */
 export class GenericProvider implements PaymentProvider {
   readonly service = PAYMENT_SERVICE;
+  /** The provider's endpoints: load balancing and outlier ejection. */
+  readonly endpoints: EndpointSet;
+  private readonly shareKeys: boolean;
 
   constructor(
     private readonly http: HttpPoolManager,
     options: GenericProviderOptions,
   ) {
-    http.createHttpClient(PAYMENT_SERVICE, options.baseUrl, {
+    const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : [...options.baseUrl];
+    http.createHttpClient(PAYMENT_SERVICE, urls, {
       maxSockets: options.maxSockets,
       attemptTimeoutMs: options.attemptTimeoutMs,
       ...(options.ca ? { ca: options.ca } : {}),
       headers: { Authorization: `Bearer ${options.apiKey}` },
+      ...(options.limit ? { limit: options.limit } : {}),
     });
+    this.endpoints = new EndpointSet(urls.map(endpointName), options.ejection);
+    this.shareKeys = options.shareKeys ?? false;
   }
 
-  /** The contract needs nothing before a charge: the reference is the transactionId. */
+  /**
+   * The contract needs nothing before a charge: the reference is the
+   * transactionId, pinned to the least loaded endpoint when there are several
+   * that do not share idempotency keys (endpointRef.ts).
+   */
   prepare(req: ChargeRequest): Promise<string> {
-    return Promise.resolve(req.transactionId);
+    if (this.endpoints.names.length < 2 || this.shareKeys) return Promise.resolve(req.transactionId);
+    const i = this.endpoints.pick();
+    return Promise.resolve(pinnedRef(req.transactionId, this.endpoints.names[i]!));
   }
 
-  async charge(_ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  /**
+   * The endpoint a request for `ref` goes to: the pinned one; else any (the
+   * least loaded) when keys are shared; else the first, where a payment of a
+   * single-URL configuration went. -1 when the pinned endpoint is no longer
+   * configured: nothing may be sent elsewhere for it.
+   */
+  private endpointFor(ref: string): number {
+    const { endpoint } = parseRef(ref);
+    if (endpoint !== null) return this.endpoints.names.indexOf(endpoint);
+    return this.shareKeys ? this.endpoints.pick() : 0;
+  }
+
+  /** One request to endpoint `i`, counted for its load and ejection state. */
+  private async send(
+    i: number,
+    config: AxiosRequestConfig,
+    timeoutMs: number,
+  ): Promise<{ res: AxiosResponse | null; err: unknown; isolated: boolean; stalledMs: number }> {
+    const watch = StallWatch.start();
+    const started = performance.now();
+    this.endpoints.start(i);
+    let res: AxiosResponse | null = null;
+    let err: unknown = null;
+    try {
+      res = await this.http.makeRequest(PAYMENT_SERVICE, config, { timeoutMs, endpoint: i });
+    } catch (e) {
+      err = e;
+    }
+    const stalledMs = watch.stop(hasCode(err, HttpTimeoutError.code) ? timeoutMs : undefined);
+    const local = err !== null && localTimeout(err, timeoutMs, stalledMs);
+    const outcome = endpointOutcome(res, err, local);
+    const ejected = this.endpoints.finish(i, outcome, performance.now() - started);
+    // The failure is this endpoint's alone (it is out of rotation, others serve): not the provider's.
+    const isolated = outcome === 'failure' && ejected;
+    return { res, err, isolated, stalledMs };
+  }
+
+  async charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+    const i = this.endpointFor(ref);
+    if (i === -1) return { kind: 'no-answer', sent: false, reason: 'endpoint-not-configured', local: true };
+    const answer = await this.chargeAt(i, req, timeoutMs);
+    return this.endpoints.names.length > 1 ? { ...answer, endpoint: endpointLabel(i) } : answer;
+  }
+
+  private async chargeAt(i: number, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
     const body = {
       amount: req.amount,
       currency: req.currency,
       paymentMethod: req.paymentMethod,
       transactionId: req.transactionId,
     };
-    let res;
-    const watch = StallWatch.start();
-    try {
-      res = await this.http.makeRequest(
-        PAYMENT_SERVICE,
-        {
-          method: 'POST',
-          url: '/charge',
-          data: body,
-          headers: { 'Idempotency-Key': req.transactionId, 'Content-Type': 'application/json' },
-        },
-        { timeoutMs },
-      );
-    } catch (err) {
-      const stalledMs = watch.stop(hasCode(err, HttpTimeoutError.code) ? timeoutMs : undefined);
+    const config: AxiosRequestConfig = {
+      method: 'POST',
+      url: '/charge',
+      data: body,
+      headers: { 'Idempotency-Key': req.transactionId, 'Content-Type': 'application/json' },
+    };
+    const { res, err, isolated, stalledMs } = await this.send(i, config, timeoutMs);
+    if (!res) {
       const local = localTimeout(err, timeoutMs, stalledMs);
-      return { kind: 'no-answer', sent: mayHaveReached(err), reason: reasonOf(err), local, cause: err };
+      return {
+        kind: 'no-answer',
+        sent: mayHaveReached(err),
+        reason: reasonOf(err),
+        local,
+        cause: err,
+        ...(isolated ? { isolated } : {}),
+      };
     }
-    watch.stop();
     // Only the contract's statuses are definite; anything else may be a charge in progress.
     if (res.status === 200 || res.status === 201) {
       return parseCharge(res.data) ?? { kind: 'indeterminate', httpStatus: res.status };
     }
     if (res.status === 402) return parseCharge(res.data) ?? { kind: 'declined', chargeId: '', declineCode: 'declined' };
     if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
-    if (res.status >= 500 && res.status <= 599) return { kind: 'server-error', httpStatus: res.status };
+    if (res.status >= 500 && res.status <= 599) {
+      return { kind: 'server-error', httpStatus: res.status, ...(isolated ? { isolated } : {}) };
+    }
     if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
     const providerCode = (res.data as { error?: { code?: unknown } } | null)?.error?.code;
     // The same key is still being processed: not a refusal, the charge may still happen.
@@ -152,21 +239,22 @@ export class GenericProvider implements PaymentProvider {
   }
 
   async lookup(ref: string, _req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
-    try {
-      const res = await this.http.makeRequest(
-        PAYMENT_SERVICE,
-        { method: 'GET', url: `/charge/${encodeURIComponent(ref)}` },
-        { timeoutMs },
-      );
-      if (res.status === 404) return { kind: 'not-found' };
-      const charge = res.status === 200 ? parseCharge(res.data) : null;
-      return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
-    } catch (err) {
-      return { kind: 'unavailable', reason: reasonOf(err) };
-    }
+    const i = this.endpointFor(ref);
+    if (i === -1) return { kind: 'unavailable', reason: 'the endpoint of this payment is no longer configured' };
+    const id = parseRef(ref).transactionId;
+    const { res, err } = await this.send(i, { method: 'GET', url: `/charge/${encodeURIComponent(id)}` }, timeoutMs);
+    if (!res) return { kind: 'unavailable', reason: reasonOf(err) };
+    if (res.status === 404) return { kind: 'not-found' };
+    const charge = res.status === 200 ? parseCharge(res.data) : null;
+    return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
   }
 
-  checkHealth(): Promise<HealthResult> {
-    return this.http.checkHealth(PAYMENT_SERVICE);
+  /** The provider's health; with several endpoints, each one's too, by label (no host: the health endpoint is public). */
+  async checkHealth(): Promise<HealthResult & { endpoints?: Record<string, HealthResult> }> {
+    const overall = await this.http.checkHealth(PAYMENT_SERVICE);
+    const each = this.http.endpointStats(PAYMENT_SERVICE);
+    if (!each) return overall;
+    const endpoints = Object.fromEntries(each.flatMap((e, i) => (e.health ? [[endpointLabel(i), e.health]] : [])));
+    return { ...overall, endpoints };
   }
 }

@@ -25,7 +25,7 @@ export type Charge = (
  * translated to ours. Transport faults are answers too (`no-answer`), so the
  * handler never needs to know the wire format or the HTTP layer's errors.
  */
-export type ChargeAnswer =
+export type ChargeAnswer = (
   | Charge
   /** A final refusal that charged nothing (bad request, auth, conflict...). */
   | { kind: 'rejected'; httpStatus: number; providerCode?: string }
@@ -37,7 +37,7 @@ export type ChargeAnswer =
    * replays the same answer for the same idempotency key (Stripe saves 500s):
    * then only a lookup can tell.
    */
-  | { kind: 'server-error'; httpStatus: number; retryable?: boolean }
+  | { kind: 'server-error'; httpStatus: number; retryable?: boolean; isolated?: boolean }
   /**
    * The provider accepted the payment and is waiting: for the customer
    * (`requires_action`, e.g. 3-D Secure, finished client-side with
@@ -55,9 +55,21 @@ export type ChargeAnswer =
   /**
    * No answer. `sent: false` is certainty that the request never reached the
    * provider. `local: true` when the instance's own trouble caused it (no free
-   * socket before the deadline, its event loop stalled): not a provider failure.
+   * socket or concurrency slot before the deadline, its event loop stalled):
+   * not a provider failure.
    */
-  | { kind: 'no-answer'; sent: boolean; reason: string; local?: boolean; cause?: unknown };
+  | { kind: 'no-answer'; sent: boolean; reason: string; local?: boolean; cause?: unknown; isolated?: boolean }
+) & {
+  /** Which endpoint answered (`endpoint-<n>`, in PAYMENT_SERVICE_URL order), when the provider has several. */
+  endpoint?: string;
+};
+
+/**
+ * `isolated: true` on a failure (`server-error`, `no-answer`) means it is
+ * confined to one endpoint of a provider with several, which outlier ejection
+ * took out of rotation while others serve: the provider as a whole is not
+ * failing, so the fleet breaker does not count it.
+ */
 
 /** Why a payment accepted by the provider has no final outcome yet. */
 export type PendingState = 'requires_action' | 'processing';

@@ -1,4 +1,6 @@
+import type { LimitChange } from '../../api.js';
 import { providerSocketCap, type Config } from '../../config.js';
+import type { EndpointSet } from '../../resilience/endpoints/endpointSet.js';
 import type { HttpPoolManager } from '../../resilience/http/index.js';
 import { GenericProvider } from './genericProvider.js';
 import type { PaymentProvider } from './paymentProvider.js';
@@ -14,7 +16,20 @@ export type ProviderSettings = Pick<
   | 'VUE_APP_MAX_CONNECTIONS'
   | 'PAYMENT_PROVIDER_MAX_CONCURRENCY'
   | 'PAYMENT_MAX_INSTANCES'
+  | 'PAYMENT_ENDPOINTS_SHARE_KEYS'
+  | 'PAYMENT_ENDPOINT_EJECT_AFTER'
+  | 'PAYMENT_ENDPOINT_EJECT_MS'
+  | 'ADAPTIVE_LIMITS'
+  | 'PAYMENT_LIMIT_MIN'
 >;
+
+/** Who listens to the generic provider's mechanisms (runtime.ts: logs, metrics, incidents, stats). */
+export interface ProviderWiring {
+  /** Changes of the adaptive concurrency limit. */
+  onLimitChange?: (change: LimitChange) => void;
+  /** The endpoints' balancer and ejection state, once built. */
+  onEndpoints?: (endpoints: EndpointSet) => void;
+}
 
 /**
  * The configured payment provider (generic contract or Stripe) on `http`'s
@@ -24,13 +39,34 @@ export type ProviderSettings = Pick<
  * was never sent. Both adapters send every request through that one agent
  * (axios for the generic contract, PooledStripeHttpClient for the stripe SDK).
  */
-export function createPaymentProvider(http: HttpPoolManager, cfg: ProviderSettings, apiKey: string): PaymentProvider {
-  const connection = { baseUrl: cfg.PAYMENT_SERVICE_URL, apiKey, maxSockets: providerSocketCap(cfg) };
+export function createPaymentProvider(
+  http: HttpPoolManager,
+  cfg: ProviderSettings,
+  apiKey: string,
+  wiring: ProviderWiring = {},
+): PaymentProvider {
+  const connection = { apiKey, maxSockets: providerSocketCap(cfg) };
   if (cfg.PAYMENT_PROVIDER === 'stripe') {
+    // config.ts refuses several URLs in Stripe mode.
     return new StripeProvider(http, {
       ...connection,
+      baseUrl: cfg.PAYMENT_SERVICE_URL[0]!,
       ...(cfg.STRIPE_TEST_PAYMENT_METHOD ? { testPaymentMethodId: cfg.STRIPE_TEST_PAYMENT_METHOD } : {}),
     });
   }
-  return new GenericProvider(http, { ...connection, attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT });
+  // The adaptive limit moves between PAYMENT_LIMIT_MIN and the socket cap (the instance's share of the budget).
+  const generic = new GenericProvider(http, {
+    ...connection,
+    baseUrl: cfg.PAYMENT_SERVICE_URL,
+    attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
+    shareKeys: cfg.PAYMENT_ENDPOINTS_SHARE_KEYS,
+    ejection: { consecutiveFailures: cfg.PAYMENT_ENDPOINT_EJECT_AFTER, baseEjectionMs: cfg.PAYMENT_ENDPOINT_EJECT_MS },
+    limit: {
+      min: cfg.PAYMENT_LIMIT_MIN,
+      adaptive: cfg.ADAPTIVE_LIMITS,
+      ...(wiring.onLimitChange ? { onChange: wiring.onLimitChange } : {}),
+    },
+  });
+  wiring.onEndpoints?.(generic.endpoints);
+  return generic;
 }

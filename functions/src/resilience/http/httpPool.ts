@@ -1,11 +1,19 @@
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { ConcurrencyLimitView, LimitChange } from '../../api.js';
 import { hasCode } from '../../errors.js';
-import { createKeepAliveAgent, positiveInt, protocolOf, type AgentSettings } from './httpAgent.js';
+import { ConcurrencyLimiter } from '../limit/concurrencyLimiter.js';
+import { createKeepAliveAgent, positiveInt, type AgentSettings } from './httpAgent.js';
+import { checkEndpoints, createEndpointPool, probePath, send, type EndpointPool } from './httpEndpoints.js';
 import { boundedProbe, runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
-import { attempt, type AttemptTarget } from './httpPoolAttempt.js';
-import { HttpConnectionError, HttpPoolConfigError, HttpTimeoutError, UnknownServiceError } from './httpPoolErrors.js';
+import {
+  HttpAbortedError,
+  HttpConnectionError,
+  HttpPoolConfigError,
+  HttpTimeoutError,
+  UnknownServiceError,
+} from './httpPoolErrors.js';
 import { pooledAgent, type AgentRegistration, type PooledAgent } from './pooledAgent.js';
 import {
   PoolInstrumentation,
@@ -31,6 +39,20 @@ export interface HttpClientOptions extends AgentSettings {
   healthTimeoutMs?: number;
   /** Headers sent with every request, e.g. Authorization. Never copied into stats or errors. */
   headers?: Record<string, string>;
+  /**
+   * An adaptive concurrency limit over all of the service's endpoints, from
+   * `min` up to maxSockets (concurrencyLimiter.ts). Requests over it wait
+   * within their deadline, like requests over maxSockets, and one whose
+   * deadline passes there was never sent. Absent: maxSockets alone limits.
+   */
+  limit?: { min: number; adaptive?: boolean; onChange?: (change: LimitChange) => void };
+}
+
+/** One endpoint's numbers (services with several endpoints). */
+export interface EndpointPoolStats {
+  endpoint: string;
+  pool: HttpPoolStats;
+  health: HealthResult | null;
 }
 
 /** Per-call options of {@link HttpPoolManager.makeRequest}. */
@@ -39,22 +61,23 @@ export interface MakeRequestOptions {
   timeoutMs?: number;
   /** Cancels the call (HTTP_ABORTED). A `signal` in the axios config works too. */
   signal?: AbortSignal;
+  /** Which of the service's endpoints (index in its base URL list); default the first. */
+  endpoint?: number;
 }
 
 interface Service {
   agent: http.Agent;
+  /** Agents of the service's further endpoints. */
+  others?: http.Agent[];
   instrumentation: PoolInstrumentation;
   /** Undefined for a registered agent without a health probe. */
-  check: HealthCheck | undefined;
+  check: (() => Promise<HealthResult>) | undefined;
   lastHealth: HealthResult | null;
   /** What `makeRequest` needs; only services of `createHttpClient` have it. */
-  axios?: { target: AttemptTarget; attemptTimeoutMs: number };
+  axios?: { endpoints: EndpointPool[]; attemptTimeoutMs: number; limiter: ConcurrencyLimiter | undefined };
 }
 
 const DEFAULTS = { attemptTimeoutMs: 5000, healthPath: '/health', healthTimeoutMs: 2000 } as const;
-
-/** Shared empty signal list of the common call without a caller signal. */
-const NO_SIGNALS: readonly AbortSignal[] = Object.freeze([]);
 
 function outcomeOf(err: unknown): RequestOutcome {
   if (hasCode(err, HttpTimeoutError.code)) return REQUEST_OUTCOME.timeout;
@@ -78,8 +101,13 @@ export class HttpPoolManager {
    * though only `makeRequest` applies deadlines, typed errors and stats).
    * Registering a name again replaces the old registration (its sockets are closed).
    */
-  createHttpClient(serviceName: string, baseURL: string, options: HttpClientOptions = {}): AxiosInstance {
-    const protocol = protocolOf(serviceName, baseURL);
+  createHttpClient(
+    serviceName: string,
+    baseURL: string | readonly string[],
+    options: HttpClientOptions = {},
+  ): AxiosInstance {
+    const urls = typeof baseURL === 'string' ? [baseURL] : [...baseURL];
+    if (urls.length === 0) throw new HttpPoolConfigError(serviceName, 'it needs at least one base URL');
     const attemptTimeoutMs = positiveInt(
       serviceName,
       'attemptTimeoutMs',
@@ -90,35 +118,30 @@ export class HttpPoolManager {
       'healthTimeoutMs',
       options.healthTimeoutMs ?? DEFAULTS.healthTimeoutMs,
     );
-    const agent = createKeepAliveAgent(serviceName, protocol, options);
-    const client = axios.create({
-      baseURL,
-      headers: options.headers,
-      httpAgent: agent,
-      httpsAgent: agent,
-      // Never route through HTTP(S)_PROXY from the environment: the service's
-      // agent must carry the traffic for its limits and stats to be real.
-      proxy: false,
-      maxRedirects: 0,
-      validateStatus: () => true,
-    });
-    const instrumentation = new PoolInstrumentation(agent);
-    const target: AttemptTarget = {
-      service: serviceName,
-      client,
-      agent,
-      socketAssigned: (socket) => instrumentation.socketAssigned(socket),
-      reusedSocketRetried: () => instrumentation.reusedSocketRetried(),
-    };
+    const endpoints: EndpointPool[] = urls.map((url) =>
+      createEndpointPool(serviceName, url, options, urls.length > 1, () => instrumentation),
+    );
+    // Read by the endpoints' targets once requests run, after this line.
+    const instrumentation = new PoolInstrumentation(endpoints.map((e) => e.agent));
+    const maxSockets = endpoints[0]!.agent.maxSockets;
+    const limiter =
+      options.limit &&
+      new ConcurrencyLimiter({
+        min: options.limit.min,
+        max: maxSockets,
+        ...(options.limit.adaptive === undefined ? {} : { adaptive: options.limit.adaptive }),
+        ...(options.limit.onChange ? { onChange: options.limit.onChange } : {}),
+      });
     const healthPath = options.healthPath ?? DEFAULTS.healthPath;
     this.replace(serviceName, {
-      agent,
+      agent: endpoints[0]!.agent,
+      others: endpoints.slice(1).map((e) => e.agent),
       instrumentation,
-      check: () => this.probePath(target, healthPath, healthTimeoutMs),
+      check: () => checkEndpoints(endpoints, (e) => () => probePath(e.target, healthPath, healthTimeoutMs)),
       lastHealth: null,
-      axios: { target, attemptTimeoutMs },
+      axios: { endpoints, attemptTimeoutMs, limiter },
     });
-    return client;
+    return endpoints[0]!.target.client;
   }
 
   /**
@@ -139,7 +162,7 @@ export class HttpPoolManager {
     this.replace(serviceName, {
       agent,
       instrumentation,
-      check: options.healthProbe && boundedProbe(options.healthProbe, healthTimeoutMs),
+      check: options.healthProbe && healthOf(boundedProbe(options.healthProbe, healthTimeoutMs)),
       lastHealth: null,
     });
     return pooledAgent(serviceName, options.protocol, agent, instrumentation);
@@ -164,20 +187,42 @@ export class HttpPoolManager {
         'it was registered with registerAgent, so its own client sends its requests',
       );
     }
+    const { endpoints, limiter } = service.axios;
+    const endpoint = endpoints[opts.endpoint ?? 0];
+    if (!endpoint) throw new HttpPoolConfigError(serviceName, `it has no endpoint ${opts.endpoint}`);
     const timeoutMs = opts.timeoutMs ?? service.axios.attemptTimeoutMs;
     if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
       throw new HttpPoolConfigError(serviceName, `timeoutMs must be a positive number, got ${timeoutMs}`);
     }
-    const stats = service.instrumentation;
-    stats.requestStarted();
+    const counters = endpoint.instrumentation
+      ? [service.instrumentation, endpoint.instrumentation]
+      : [service.instrumentation];
+    for (const c of counters) c.requestStarted();
     const started = performance.now();
+    const ended = (outcome: RequestOutcome) => {
+      for (const c of counters) c.requestEnded(outcome, performance.now() - started);
+    };
+    const slot = limiter ? await limiter.acquire(timeoutMs) : null;
+    const waitedMs = performance.now() - started;
+    if (limiter && !slot) {
+      ended(REQUEST_OUTCOME.timeout);
+      // Never sent: it waited for a slot of the concurrency limit, as for a socket over maxSockets.
+      const details = { timeoutMs, waitingForSocket: true, queuedMs: Math.round(waitedMs) };
+      throw new HttpTimeoutError({ service: serviceName, ...details, mayHaveReachedServer: false });
+    }
+    const sentAt = performance.now();
+    // What is left of the deadline after the wait for a slot (all of it when there was none).
+    const remainingMs = waitedMs < 1 ? timeoutMs : Math.max(1, Math.round(timeoutMs - waitedMs));
     try {
-      const response = await this.send(service.axios.target, config, timeoutMs, opts.signal);
-      const outcome = isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok;
-      stats.requestEnded(outcome, performance.now() - started);
+      if (opts.signal?.aborted) throw new HttpAbortedError({ service: serviceName, mayHaveReachedServer: false });
+      const response = await send(endpoint.target, config, remainingMs, opts.signal);
+      slot?.release({ latencyMs: performance.now() - sentAt, outcome: response.status === 429 ? 'dropped' : 'ok' });
+      ended(isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok);
       return response as AxiosResponse<T>;
     } catch (err) {
-      stats.requestEnded(outcomeOf(err), performance.now() - started);
+      const timedOut = hasCode(err, HttpTimeoutError.code) && err.details?.mayHaveReachedServer === true;
+      slot?.release(timedOut ? { latencyMs: performance.now() - sentAt, outcome: 'dropped' } : undefined);
+      ended(outcomeOf(err));
       throw err;
     }
   }
@@ -194,7 +239,7 @@ export class HttpPoolManager {
     if (!service.check) {
       throw new HttpPoolConfigError(serviceName, 'it has no health check: pass healthProbe to registerAgent');
     }
-    const result = await runHealthCheck(service.check);
+    const result = await service.check();
     service.lastHealth = result;
     return result;
   }
@@ -209,6 +254,18 @@ export class HttpPoolManager {
     return this.service(serviceName).instrumentation.snapshot();
   }
 
+  /** Each endpoint's numbers, for a service with several base URLs; null for one with a single endpoint. */
+  endpointStats(serviceName: string): EndpointPoolStats[] | null {
+    const endpoints = this.service(serviceName).axios?.endpoints ?? [];
+    if (endpoints.length < 2) return null;
+    return endpoints.map((e) => ({ endpoint: e.name, pool: e.instrumentation!.snapshot(), health: e.lastHealth }));
+  }
+
+  /** The service's adaptive concurrency limit, or null when it has none. */
+  limitView(serviceName: string): ConcurrencyLimitView | null {
+    return this.service(serviceName).axios?.limiter?.view() ?? null;
+  }
+
   /** Stats snapshots of every registered service, by name. */
   allStats(): Record<string, HttpPoolStats> {
     return Object.fromEntries([...this.services].map(([name, s]) => [name, s.instrumentation.snapshot()]));
@@ -216,12 +273,13 @@ export class HttpPoolManager {
 
   /** Closes every socket and forgets all services (shutdown, tests). */
   destroy(): void {
-    for (const s of this.services.values()) s.agent.destroy();
+    for (const s of this.services.values()) for (const a of [s.agent, ...(s.others ?? [])]) a.destroy();
     this.services.clear();
   }
 
   private replace(serviceName: string, service: Service): void {
-    this.services.get(serviceName)?.agent.destroy();
+    const old = this.services.get(serviceName);
+    for (const a of old ? [old.agent, ...(old.others ?? [])] : []) a.destroy();
     this.services.set(serviceName, service);
   }
 
@@ -230,29 +288,9 @@ export class HttpPoolManager {
     if (!service) throw new UnknownServiceError(serviceName);
     return service;
   }
+}
 
-  /** GETs `path`: undefined on 2xx, else a short code (`HTTP_503`, `HTTP_TIMEOUT`, `HTTP_CONNECTION:ECONNREFUSED`). */
-  private async probePath(target: AttemptTarget, path: string, timeoutMs: number): Promise<string | undefined> {
-    try {
-      const res = await this.send(target, { method: 'GET', url: path }, timeoutMs);
-      return res.status >= 200 && res.status <= 299 ? undefined : `HTTP_${res.status}`;
-    } catch (err) {
-      if (hasCode(err, HttpConnectionError.code)) return `${err.code}:${String(err.details?.errno)}`;
-      return hasCode(err, HttpTimeoutError.code) ? err.code : 'UNKNOWN';
-    }
-  }
-
-  private send(
-    target: AttemptTarget,
-    config: AxiosRequestConfig,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<AxiosResponse> {
-    // No array work for the usual call without a caller signal.
-    const inConfig = config.signal instanceof AbortSignal ? config.signal : undefined;
-    let signals = NO_SIGNALS;
-    if (signal instanceof AbortSignal) signals = inConfig ? [signal, inConfig] : [signal];
-    else if (inConfig) signals = [inConfig];
-    return attempt(target, config, { timeoutMs, signals });
-  }
+/** A health check that times itself and builds its result. */
+function healthOf(check: HealthCheck): () => Promise<HealthResult> {
+  return () => runHealthCheck(check);
 }

@@ -30,17 +30,26 @@ export function isFailureStatus(status: number): boolean {
   return status >= 500 || status === 429;
 }
 
-/** Total length of the arrays of a per-origin agent map (`sockets`, `freeSockets`, `requests`). */
-function total<T>(byName: NodeJS.ReadOnlyDict<T[]>, keep: (item: T) => boolean = () => true): number {
+/** Total length of the arrays of the agents' per-origin maps (`sockets`, `freeSockets`, `requests`). */
+function total<T>(
+  agents: readonly Agent[],
+  map: (a: Agent) => NodeJS.ReadOnlyDict<T[]>,
+  keep: (item: T) => boolean = () => true,
+): number {
   let n = 0;
-  for (const list of Object.values(byName)) n += list?.filter(keep).length ?? 0;
+  for (const agent of agents) for (const list of Object.values(map(agent))) n += list?.filter(keep).length ?? 0;
   return n;
 }
 
+const socketsOf = (a: Agent) => a.sockets;
+const freeSocketsOf = (a: Agent) => a.freeSockets;
+const requestsOf = (a: Agent) => a.requests;
+
 /**
- * Counts what happens on one service's agent and its requests. Socket counters
- * come from wrapping `agent.createConnection` (Node's Agent emits no "created"
- * event) plus each socket's own 'close'/'error' events.
+ * Counts what happens on one service's agent and its requests (or on the
+ * agents of all its endpoints; one instrumentation per endpoint counts that
+ * endpoint alone). Socket counters come from wrapping `agent.createConnection`
+ * (Node's Agent emits no "created" event) plus each socket's own 'close'/'error' events.
  */
 export class PoolInstrumentation {
   private readonly seen = new WeakSet<Duplex>();
@@ -55,13 +64,18 @@ export class PoolInstrumentation {
   private reusedSocketRetries = 0;
   private peakActiveSockets = 0;
 
-  constructor(private readonly agent: Agent) {
-    const create = agent.createConnection.bind(agent);
-    agent.createConnection = (options, callback) => {
-      const socket = create(options, callback);
-      if (socket) this.track(socket);
-      return socket;
-    };
+  private readonly agents: readonly Agent[];
+
+  constructor(agent: Agent | readonly Agent[]) {
+    this.agents = Array.isArray(agent) ? agent : [agent as Agent];
+    for (const a of this.agents) {
+      const create = a.createConnection.bind(a);
+      a.createConnection = (options, callback) => {
+        const socket = create(options, callback);
+        if (socket) this.track(socket);
+        return socket;
+      };
+    }
   }
 
   /**
@@ -71,7 +85,7 @@ export class PoolInstrumentation {
    */
   socketAssigned(socket: Duplex): boolean {
     this.track(socket);
-    this.peakActiveSockets = Math.max(this.peakActiveSockets, total(this.agent.sockets));
+    this.peakActiveSockets = Math.max(this.peakActiveSockets, total(this.agents, socketsOf));
     const before = this.served.get(socket) ?? 0;
     this.served.set(socket, before + 1);
     return before > 0;
@@ -98,13 +112,14 @@ export class PoolInstrumentation {
   /** Current stats; gauges are read from the agent at call time. */
   snapshot(): HttpPoolStats {
     return {
-      maxSockets: this.agent.maxSockets,
-      activeSockets: total(this.agent.sockets),
-      peakActiveSockets: Math.max(this.peakActiveSockets, total(this.agent.sockets)),
-      freeSockets: total(this.agent.freeSockets),
+      // Endpoints of one service share its concurrency limit, so its cap is one agent's, not their sum.
+      maxSockets: Math.max(...this.agents.map((a) => a.maxSockets)),
+      activeSockets: total(this.agents, socketsOf),
+      peakActiveSockets: Math.max(this.peakActiveSockets, total(this.agents, socketsOf)),
+      freeSockets: total(this.agents, freeSocketsOf),
       // Node leaves a queued request that was destroyed (deadline, abort) in the
       // queue until a socket frees up; it no longer waits, so it is not counted.
-      queued: total(this.agent.requests, (req) => !req.destroyed),
+      queued: total(this.agents, requestsOf, (req) => !req.destroyed),
       socketsCreated: this.socketsCreated,
       socketsClosed: this.socketsClosed,
       socketErrors: this.socketErrors,

@@ -3,6 +3,7 @@ export {
   HttpPoolManager,
   type AgentRegistration,
   type AgentSettings,
+  type EndpointPoolStats,
   type HealthProbe,
   type HealthResult,
   type HttpClientOptions,
@@ -18,6 +19,7 @@ export {
   UnknownServiceError,
 } from './httpPoolErrors.js';
 export { protocolOf } from './httpAgent.js';
+export { endpointName } from './httpEndpoints.js';
 export { REQUEST_OUTCOME, type HttpPoolStats, type RequestOutcome } from './httpPoolStats.js';
 export { PooledNodeHttpHandler, sdkRequestOutcome, type PooledHandlerOptions } from './pooledNodeHttpHandler.js';
 export { STALL_SHARE, StallWatch } from './stallWatch.js';

@@ -17,6 +17,8 @@ import {
   QueryTimeoutError,
 } from './queryPoolErrors.js';
 import type { PoolInterval, PoolStats } from './queryPoolStats.js';
+import type { ConcurrencyLimitView, LimitChange } from '../../api.js';
+import { AdaptiveLimit } from '../limit/adaptiveLimit.js';
 import { FifoSemaphore } from './semaphore.js';
 
 /** Construction options of {@link QueryPool}; runtime.ts maps the VUE_APP_* variables onto them. */
@@ -35,6 +37,11 @@ export interface QueryPoolOptions {
   now?: () => number;
   /** Uniform [0, 1) source for backoff jitter; injectable for tests. */
   random?: () => number;
+  /**
+   * An adaptive limit of queries at once, from `min` up to `max`, learning
+   * from query durations and timeouts (limit/adaptiveLimit.ts). Absent: `max` always.
+   */
+  limit?: { min: number; onChange?: (change: LimitChange) => void };
 }
 
 /** Per-call options of {@link QueryPool.executeQuery}. */
@@ -90,6 +97,8 @@ export class QueryPool {
   };
   private peakActive = 0;
   private lastInterval: PoolStats | undefined;
+  private readonly cap: number;
+  private readonly adaptive: AdaptiveLimit | undefined;
 
   constructor(options: QueryPoolOptions) {
     this.getDb = options.getDb;
@@ -123,6 +132,35 @@ export class QueryPool {
       }),
     }).dangerouslyUnref();
     this.retryPolicy.onRetry(() => this.counters.retries++);
+    this.cap = max;
+    const onChange = options.limit?.onChange;
+    this.adaptive =
+      options.limit &&
+      new AdaptiveLimit({
+        min: options.limit.min,
+        max,
+        now: this.now,
+        onChange: (c) => {
+          this.slots.setMax(c.to);
+          onChange?.(c);
+        },
+      });
+  }
+
+  /** The adaptive limit's view, or null without one. */
+  limitView(): ConcurrencyLimitView | null {
+    if (!this.adaptive) return null;
+    const { recent, total } = this.adaptive.history();
+    return {
+      limit: this.slots.max,
+      min: this.adaptive.min,
+      max: this.cap,
+      inFlight: this.slots.active,
+      waiting: this.slots.pending,
+      rejected: this.counters.acquireTimeouts,
+      changes: total,
+      recentChanges: recent,
+    };
   }
 
   /**
@@ -172,15 +210,17 @@ export class QueryPool {
   /** Current snapshot; does not reset anything. */
   stats(): PoolStats {
     const wait = this.acquireWait.percentiles();
+    const limit = this.limitView();
     return {
-      max: this.slots.max,
+      max: this.cap,
       active: this.slots.active,
-      idle: this.slots.max - this.slots.active,
+      idle: Math.max(0, this.slots.max - this.slots.active),
       pending: this.slots.pending,
       ...this.counters,
       peakActive: this.peakActive,
       acquireWaitMs: { p50: wait.p50, p99: wait.p99 },
       queryMs: this.queryDurations.percentiles(),
+      ...(limit ? { limit } : {}),
     };
   }
 
@@ -216,9 +256,13 @@ export class QueryPool {
     });
     const controller = new AbortController();
     const startedAt = this.now();
+    const inFlight = this.slots.active;
+    let timedOut = false;
     const settle = (): void => {
-      this.queryDurations.record(this.now() - startedAt);
+      const latencyMs = this.now() - startedAt;
+      this.queryDurations.record(latencyMs);
       this.slots.release();
+      this.adaptive?.record({ latencyMs, inFlight, outcome: timedOut ? 'dropped' : 'ok' });
     };
     let work: Promise<T>;
     try {
@@ -234,6 +278,7 @@ export class QueryPool {
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => {
         // Settled before the abort, so work that fails as soon as its signal aborts still ends as a timeout.
+        timedOut = true;
         resolve(TIMED_OUT);
         controller.abort();
       }, timeoutMs);

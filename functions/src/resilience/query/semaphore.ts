@@ -29,10 +29,28 @@ export class FifoSemaphore {
 
   /** `max` is a positive integer, validated by the caller; `now` is the clock for wait times in ms. */
   constructor(
-    readonly max: number,
+    private limit: number,
     private readonly now: () => number = Date.now,
     private readonly events: SemaphoreEvents = {},
   ) {}
+
+  /** Slots that may be held at once now. */
+  get max(): number {
+    return this.limit;
+  }
+
+  /**
+   * Changes how many slots may be held (an adaptive limit). Raising it hands
+   * slots to waiters at once; lowering it takes none back: slots freed while
+   * more are held than allowed are not handed on.
+   */
+  setMax(max: number): void {
+    this.limit = max;
+    while (this.held < this.limit && this.waiters.length > 0) {
+      this.held++;
+      this.handTo(this.waiters.shift()!);
+    }
+  }
 
   /** Slots held right now. */
   get active(): number {
@@ -51,7 +69,7 @@ export class FifoSemaphore {
    * unref'd so a queued caller never keeps the process alive.
    */
   acquire(timeoutMs: number, onTimeout: (waitedMs: number) => Error): Promise<void> {
-    if (this.held < this.max && this.waiters.length === 0) {
+    if (this.held < this.limit && this.waiters.length === 0) {
       this.held++;
       this.events.onGrant?.(0);
       return Promise.resolve();
@@ -73,11 +91,15 @@ export class FifoSemaphore {
 
   /** Gives a held slot back: hands it to the oldest waiter (active unchanged) or frees it. */
   release(): void {
-    const next = this.waiters.shift();
+    const next = this.held <= this.limit ? this.waiters.shift() : undefined;
     if (next === undefined) {
       this.held--;
       return;
     }
+    this.handTo(next);
+  }
+
+  private handTo(next: Waiter): void {
     clearTimeout(next.timer);
     this.events.onGrant?.(this.now() - next.enqueuedAt);
     next.grant();

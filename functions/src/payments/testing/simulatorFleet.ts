@@ -1,0 +1,43 @@
+/**
+ * Several payment provider simulators (devtools/payment-simulator) started
+ * in-process on free ports, as the endpoints of one provider, for the
+ * functions' tests over real HTTP.
+ */
+import path from 'node:path';
+
+/** Fault settings of the simulator the tests use. */
+export interface SimFaults {
+  mode: 'none' | 'latency' | 'outage' | 'errors' | 'lost-response' | 'hang';
+  latencyMs?: number;
+  loadLatencyMs?: number;
+  errorRate?: number;
+}
+
+/** The parts of devtools/payment-simulator/server.ts the tests use. */
+export interface Simulator {
+  url: string;
+  close(): Promise<void>;
+  setFaults(f: SimFaults): unknown;
+  ledger(): {
+    charges: { id: string; transactionId: string; amount: number; status: string }[];
+    chargeRequests: Record<string, number>;
+  };
+  stats(): { requests: Record<'charge' | 'lookup' | 'health' | 'other', number>; peakInFlight: number };
+  reset(): void;
+}
+
+// Loaded at run time (vitest strips the types): devtools code is not part of the functions build.
+const SERVER = path.resolve(__dirname, '../../../../devtools/payment-simulator/server.ts');
+
+/** Starts `n` simulators accepting `apiKey`; close them with {@link closeAll}. */
+export async function startSimulators(n: number, apiKey: string): Promise<Simulator[]> {
+  const mod = (await import(SERVER)) as {
+    startPaymentSimulator(o: { port: number; apiKey: string }): Promise<Simulator>;
+  };
+  return Promise.all(Array.from({ length: n }, () => mod.startPaymentSimulator({ port: 0, apiKey })));
+}
+
+/** Stops every simulator. */
+export async function closeAll(sims: readonly Simulator[]): Promise<void> {
+  await Promise.all(sims.map((s) => s.close()));
+}
