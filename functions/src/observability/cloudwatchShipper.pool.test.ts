@@ -122,13 +122,14 @@ describe('CloudWatchShipper.checkHealth', () => {
   });
 
   it('names the problem in words: an HTTP 500, throttling, no answer in time, an unreachable endpoint', async () => {
-    const s = shipper({ healthTimeoutMs: 100 });
+    // Answers get a generous deadline (a loaded machine can take over 100 ms to answer); only the hang a short one.
+    const s = shipper({ healthTimeoutMs: 10_000 });
     endpoint().setFaults({ mode: 'error500', count: 1, actions: ['DescribeLogGroups'] });
     const failing = await s.checkHealth();
     endpoint().setFaults({ mode: 'throttle', count: 1, actions: ['DescribeLogGroups'] });
     const throttled = await s.checkHealth();
     endpoint().setFaults({ mode: 'hang', count: 1, actions: ['DescribeLogGroups'] });
-    const hanging = await s.checkHealth();
+    const hanging = await shipper({ healthTimeoutMs: 100, serviceName: 'cloudwatch-hang' }).checkHealth();
     const down = await shipper({ endpoint: await refusedUrl(), serviceName: 'cloudwatch-down' }).checkHealth();
 
     expect(failing).toMatchObject({
