@@ -87,6 +87,8 @@ export const RejectionReason = {
   userInFlight: 'user-in-flight',
 } as const;
 export type RejectionReason = (typeof RejectionReason)[keyof typeof RejectionReason];
+/** Refused calls by reason: per instance since it started; fleet-wide, summed over live instances. */
+export type RejectionCounts = Record<RejectionReason, number>;
 
 /** Latency percentiles in milliseconds. */
 export interface LatencyPercentiles {
@@ -393,9 +395,17 @@ export interface ConnectionPoolStats {
   providerConcurrency: ProviderConcurrency;
   /** Ledger health, read now. */
   ledger: LedgerHealth;
-  instances: (InstanceIdentity & { services: Record<string, ServiceStats>; cloudwatch: ShipperStats | null })[];
+  instances: (InstanceIdentity & {
+    services: Record<string, ServiceStats>;
+    cloudwatch: ShipperStats | null;
+    rejections: RejectionCounts;
+  })[];
   /** Fleet total; null when no instance ships to CloudWatch. */
   cloudwatch: ShipperStats | null;
+  /** Calls refused before any work (App Check, user limits), summed over live instances. */
+  rejections: RejectionCounts;
+  /** App Check as the answering instance applies it: APP_CHECK_ENFORCE, and APP_CHECK_CONSUME on processPayment. */
+  appCheck: { enforced: boolean; replayProtection: boolean };
 }
 
 /** Answer of `resetCircuitBreakers`. */

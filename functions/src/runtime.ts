@@ -21,6 +21,7 @@ import { QueryPool } from './resilience/query/index.js';
 import { paymentApiKey } from './secrets.js';
 import { IncidentLog } from './stats/incidentLog.js';
 import { StatsPublisher } from './stats/instanceStats.js';
+import { RejectionCounter } from './stats/rejections.js';
 import {
   appCheckEventSink,
   endpointEventSink,
@@ -127,8 +128,19 @@ function build(cfg: Config): Runtime {
   }
 
   const incidents = new IncidentLog(instanceId);
-  const stats = new StatsPublisher({ cfg, queryPool, runQuery, breakers, http, shipper, metrics, incidents });
-  const sinks = { metrics, incidents, stats };
+  const rejections = new RejectionCounter();
+  const stats = new StatsPublisher({
+    cfg,
+    queryPool,
+    runQuery,
+    breakers,
+    http,
+    shipper,
+    metrics,
+    incidents,
+    rejections,
+  });
+  const sinks = { metrics, incidents, stats, rejections };
   subscribeBreakers(breakers, sinks);
   queryLimitChanged = limitChangeSink(sinks, 'firestore');
   const paymentEvents: PaymentEvents = paymentEventSink(sinks);

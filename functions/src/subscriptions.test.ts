@@ -3,6 +3,7 @@ import { MetricsAggregator } from './observability/emf.js';
 import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
 import { MemoryBreakerStore } from './resilience/breaker/breakerStore.js';
 import { IncidentLog } from './stats/incidentLog.js';
+import { RejectionCounter } from './stats/rejections.js';
 import {
   appCheckEventSink,
   endpointEventSink,
@@ -19,8 +20,9 @@ function setup() {
   const metrics = new MetricsAggregator({ enabled: true, intervalMs: 60_000, now: T0 });
   const incidents = new IncidentLog('i-1');
   let dirty = 0;
-  const sinks = { metrics, incidents, stats: { markDirty: () => void (dirty += 1) } };
-  return { clock, now, metrics, incidents, sinks, dirty: () => dirty };
+  const rejections = new RejectionCounter();
+  const sinks = { metrics, incidents, rejections, stats: { markDirty: () => void (dirty += 1) } };
+  return { clock, now, metrics, incidents, rejections, sinks, dirty: () => dirty };
 }
 
 describe('subscribeBreakers', () => {
@@ -70,6 +72,7 @@ describe('paymentEventSink', () => {
     sink('payment.completed', { transactionId: 't5', outcome: 'succeeded', latencyMs: 120, attempts: 1 });
     sink('payment.attempt', { transactionId: 't6', attempt: 0, outcome: 'breaker-open' }, 'WARNING');
     expect(s.dirty()).toBe(3); // one publish per new reason and minute, not per refusal
+    expect(s.rejections.snapshot()).toMatchObject({ 'user-rate': 1, 'user-in-flight': 0 });
     expect(s.incidents.recent(s.clock.t).map((e) => [e.subject, e.count])).toEqual([
       ['breaker-open', 2],
       ['user-rate', 1],
@@ -130,6 +133,7 @@ describe('appCheckEventSink', () => {
     sink('appcheck.rejected', { callable: 'getConnectionPoolStats', reason: 'app-check-missing' });
     sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-invalid' });
     expect(s.dirty()).toBe(2);
+    expect(s.rejections.snapshot()).toMatchObject({ 'app-check-missing': 2, 'app-check-invalid': 1 });
     expect(s.incidents.recent(s.clock.t).map((e) => [e.subject, e.count, e.summary])).toEqual([
       ['app-check-missing', 2, 'calls refused: app-check-missing'],
       ['app-check-invalid', 1, 'calls refused: app-check-invalid'],

@@ -13,6 +13,7 @@ import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
 import type { AppCheckEvents } from './callables/appCheck.js';
 import type { BreakerRegistry } from './resilience/breaker/index.js';
 import type { IncidentLog } from './stats/incidentLog.js';
+import type { RejectionCounter } from './stats/rejections.js';
 import type { StatsPublisher } from './stats/instanceStats.js';
 
 /** The sinks events go to. */
@@ -20,6 +21,7 @@ export interface Sinks {
   metrics: MetricsAggregator;
   incidents: IncidentLog;
   stats: Pick<StatsPublisher, 'markDirty'>;
+  rejections: Pick<RejectionCounter, 'record'>;
 }
 
 /** The endpoint label of an attempt when the provider has one base URL (several: the event names it). */
@@ -68,12 +70,13 @@ export function subscribeBreakers(breakers: BreakerRegistry, sinks: Sinks, now =
 const REJECTION_BY_CODE: Record<string, string> = { PAYMENT_RATE_LIMITED: 'provider-rate-limit' };
 
 /**
- * A call refused by `reason`: a metric and a counted incident. A new
+ * A call refused by `reason`: a metric, the instance's refusal counter and a counted incident. A new
  * minute's entry publishes the snapshot at the call's end (at most one write
  * per reason and minute); later refusals of that minute ride on the next one.
  */
 function rejected(sinks: Sinks, reason: string, at: number, what = 'payments'): void {
   sinks.metrics.recordRejection({ reason });
+  sinks.rejections.record(reason);
   const summary = `${what} refused: ${reason}`;
   if (sinks.incidents.count({ at, kind: IncidentKind.rejection, subject: reason, summary })) sinks.stats.markDirty();
 }

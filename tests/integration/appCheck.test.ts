@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { ConnectionPoolStats, ProcessPaymentResult } from '../../functions/src/api.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 import { ledger } from './simulator.js';
@@ -14,6 +14,16 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
   }
   throw new Error('expected the call to fail');
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Each processPayment instance's count of refusals for a missing App Check token. */
+const missingByInstance = (s: ConnectionPoolStats) =>
+  new Map(
+    s.instances
+      .filter((i) => i.function === 'processPayment')
+      .map((i) => [i.instanceId, i.rejections['app-check-missing']]),
+  );
 
 const payment = () => ({
   amount: 12.5,
@@ -59,5 +69,23 @@ describe('App Check on the callables (enforced in the emulator, development toke
     const res = await user.call<ProcessPaymentResult>('processPayment', payment());
     expect(res).toMatchObject({ status: 'succeeded', replayed: false });
     expect(await admin.codeOf('getConnectionPoolStats', {})).toBe('ok');
+  });
+
+  it('counts a refused payment in getConnectionPoolStats (per instance and fleet-wide) and says App Check is enforced', async () => {
+    const before = missingByInstance(await admin.call<ConnectionPoolStats>('getConnectionPoolStats', {}));
+    // The refusing instance publishes its snapshot when due (VUE_APP_METRICS_INTERVAL, 5 s here), or at once for
+    // the first refusal of a reason in a minute; keep refusing until one of them shows the new count.
+    let stats: ConnectionPoolStats | undefined;
+    let counted = false;
+    for (let i = 0; i < 15 && !counted; i++) {
+      expect(await userWithout.codeOf('processPayment', payment())).toBe('unauthenticated');
+      stats = await admin.call<ConnectionPoolStats>('getConnectionPoolStats', {});
+      counted = [...missingByInstance(stats)].some(([id, n]) => n > (before.get(id) ?? 0));
+      if (!counted) await sleep(1000);
+    }
+    expect(counted).toBe(true);
+    const perInstance = [...missingByInstance(stats!).values()].reduce((a, b) => a + b, 0);
+    expect(stats!.rejections['app-check-missing']).toBeGreaterThanOrEqual(perInstance);
+    expect(stats!.appCheck).toEqual({ enforced: true, replayProtection: false });
   });
 });

@@ -5,6 +5,7 @@ import type {
   HealthView,
   IncidentEvent,
   PoolStatus,
+  RejectionCounts,
   ServiceStats,
   ShipperStats,
 } from '../api.js';
@@ -19,6 +20,7 @@ import type { EndpointSet } from '../resilience/endpoints/endpointSet.js';
 import type { HealthResult, HttpPoolManager } from '../resilience/http/index.js';
 import { poolStatus, type QueryPool } from '../resilience/query/index.js';
 import { INCIDENT_WINDOW_MS, type IncidentLog } from './incidentLog.js';
+import type { RejectionCounter } from './rejections.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
@@ -35,6 +37,8 @@ export interface InstanceSnapshot {
   cloudwatch: ShipperStats | null;
   /** This instance's incidents of the last hour (IncidentLog), for the fleet's incident timeline. */
   incidents: IncidentEvent[];
+  /** Calls this instance refused before any work, by reason, since it started. */
+  rejections: RejectionCounts;
 }
 
 /** Health of a service before its first check. */
@@ -50,6 +54,7 @@ export interface StatsSources {
   shipper: Pick<CloudWatchShipper, 'stats'> | null;
   metrics: Pick<MetricsAggregator, 'recordPoolUtilisation' | 'recordPoolWait'>;
   incidents: Pick<IncidentLog, 'recent' | 'lastAt'>;
+  rejections: Pick<RejectionCounter, 'snapshot'>;
 }
 
 /**
@@ -135,6 +140,7 @@ export class StatsPublisher {
       services: Object.fromEntries(this.src.breakers.names().map((n) => [n, this.serviceView(n)])),
       cloudwatch: this.src.shipper ? this.src.shipper.stats() : null,
       incidents: this.src.incidents.recent(now),
+      rejections: this.src.rejections.snapshot(),
     };
   }
 

@@ -3,6 +3,7 @@ import { logEvent } from '../observability/logger.js';
 import type { Runtime } from '../runtime.js';
 import { PAYMENT_SERVICE } from '../payments/provider/genericProvider.js';
 import { fleetStatus, freshSnapshots, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
+import { sumRejections } from './rejections.js';
 
 /**
  * The admin callables' domain functions: fleet reports built from every live
@@ -27,7 +28,7 @@ export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatu
 }
 
 /**
- * HTTP pools, breakers, the provider concurrency budget, CloudWatch shipping and ledger health of the fleet. Breaker state is
+ * HTTP pools, breakers, the provider concurrency budget, CloudWatch shipping, ledger health and refused calls of the fleet. Breaker state is
  * the fleet's (read from Firestore now); `check` runs the health checks from
  * this instance first.
  */
@@ -60,8 +61,11 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
       updatedAt: s.updatedAt,
       services: s.services,
       cloudwatch: s.cloudwatch,
+      rejections: sumRejections([s.rejections]),
     })),
     cloudwatch: sumShippers(snapshots.flatMap((s) => (s.cloudwatch ? [s.cloudwatch] : []))),
+    rejections: sumRejections(snapshots.map((s) => s.rejections)),
+    appCheck: { enforced: rt.cfg.APP_CHECK_ENFORCE, replayProtection: rt.cfg.APP_CHECK_CONSUME },
   };
 }
 

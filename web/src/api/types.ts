@@ -14,6 +14,7 @@ export {
   PaymentProviderName,
   PaymentStatus,
   PoolStatus,
+  RejectionReason,
   TRANSACTION_ID_PATTERN,
   TRANSACTION_ID_RULE,
 } from '../../../functions/src/api';
@@ -36,6 +37,7 @@ export type {
   ProcessPaymentResult,
   ProviderConcurrency,
   ReconcileReport,
+  RejectionCounts,
   ResetBreakersResult,
   ServiceStats,
   ShipperStats,

@@ -7,6 +7,7 @@ import type {
   LedgerHealth,
   ProviderConcurrency,
   ReconcileReport,
+  RejectionCounts,
   ServiceStats,
   ShipperStats,
 } from '../api/types';
@@ -118,6 +119,17 @@ export function providerConcurrency(overrides: Partial<ProviderConcurrency> = {}
   return { budget: 100, maxInstances: 10, capPerInstance: 10, inFlight: 2, peakInFlight: 7, ...overrides };
 }
 
+export function rejections(overrides: Partial<RejectionCounts> = {}): RejectionCounts {
+  return {
+    'app-check-missing': 7,
+    'app-check-invalid': 2,
+    'app-check-replayed': 0,
+    'user-rate': 4,
+    'user-in-flight': 1,
+    ...overrides,
+  };
+}
+
 export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): ConnectionPoolStats {
   const services = {
     'payment-service': serviceStats({
@@ -131,10 +143,19 @@ export function connectionStats(overrides: Partial<ConnectionPoolStats> = {}): C
     services,
     providerConcurrency: providerConcurrency(),
     instances: [
-      { instanceId: 'inst-a', function: 'processPayment', updatedAt: T0 - 1000, services, cloudwatch: shipper() },
+      {
+        instanceId: 'inst-a',
+        function: 'processPayment',
+        updatedAt: T0 - 1000,
+        services,
+        cloudwatch: shipper(),
+        rejections: rejections(),
+      },
     ],
     ledger: ledgerHealth(),
     cloudwatch: shipper(),
+    rejections: rejections(),
+    appCheck: { enforced: true, replayProtection: false },
     ...overrides,
   };
 }
