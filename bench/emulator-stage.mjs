@@ -1,9 +1,12 @@
 // Sections 5-6, run by `firebase emulators:exec` (see bench/emulator.mjs):
 // seeds the users, runs the sections and writes their results as JSON to --out.
 // Progress lines start with "[bench]" so the caller can show them among the emulator logs.
+// `--provider stripe`: the functions run with PAYMENT_PROVIDER=stripe and the
+// load test drives the Stripe fake (same control API shape as the simulator's).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ensureDevSecret, SIMULATOR_PORT, USERS } from '../scripts/local-env.mjs';
+import { STRIPE_FAKE_PORT } from '../scripts/stripe-env.mjs';
 import { seedUsers } from '../scripts/seed-users.mjs';
 import { session } from './lib/client.mjs';
 import { simulatorControl } from './lib/simulator.mjs';
@@ -13,6 +16,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     sections: { type: 'string', default: '5,6' },
     quick: { type: 'boolean', default: false },
+    provider: { type: 'string', default: 'generic' },
   },
 });
 const ids = values.sections.split(',').map(Number);
@@ -24,8 +28,9 @@ try {
   await seedUsers(process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099');
   const [payer, admin] = await Promise.all([session(USERS.user), session(USERS.admin)]);
   sessions.push(payer, admin);
-  const simulator = simulatorControl(`http://127.0.0.1:${SIMULATOR_PORT}`);
-  const ctx = { user: payer, admin, simulator, apiKey: ensureDevSecret(), quick: values.quick, log };
+  const provider = values.provider;
+  const simulator = simulatorControl(`http://127.0.0.1:${provider === 'stripe' ? STRIPE_FAKE_PORT : SIMULATOR_PORT}`);
+  const ctx = { user: payer, admin, simulator, apiKey: ensureDevSecret(), quick: values.quick, log, provider };
   const sections = {
     5: async () => (await import('./e2e.mjs')).runEndToEnd(ctx),
     6: async () => (await import('./loadtest.mjs')).runLoadTest(ctx),

@@ -2,6 +2,8 @@
 // functions) with the dev servers started the way scripts/test.mjs starts them,
 // on the project's emulator config plus the bench-only baseline callable.
 // The emulators' own output goes to a log file; "[bench]" lines are shown.
+// Provider 'stripe': the Stripe fake instead of the simulator and the
+// functions' dotenv from scripts/stripe-env.mjs (PAYMENT_PROVIDER=stripe).
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { emulatorEnv, ROOT } from '../scripts/emulator-env.mjs';
 import { PROJECT_ID, startDevServers } from '../scripts/local-env.mjs';
+import { writeStripeEmulatorConfig } from '../scripts/stripe-env.mjs';
 
 const FIREBASE = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
 
@@ -45,7 +48,7 @@ function runLogged(cmd, args, opts, logFile) {
  * used with `--config`. firebase-tools wants every path inside the config's
  * folder, so the rules and the baseline codebase are copied there too.
  */
-function benchConfig() {
+function benchConfig(configDir) {
   const base = JSON.parse(readFileSync(join(ROOT, 'firebase.json'), 'utf8'));
   const codebases = Array.isArray(base.functions) ? base.functions : [base.functions];
   const functionsDir = process.env.BENCH_FUNCTIONS_DIR ?? join(ROOT, 'functions');
@@ -66,7 +69,11 @@ function benchConfig() {
     throw new Error('firebase.json has a functions codebase other than functions/: teach bench/emulator.mjs about it.');
   const config = {
     functions: [
-      ...codebases.map((c) => ({ ...c, source: relative(dir, functionsDir) })),
+      ...codebases.map((c) => ({
+        ...c,
+        source: relative(dir, functionsDir),
+        ...(configDir ? { configDir: relative(dir, configDir) } : {}),
+      })),
       { source: 'trivial-callable', codebase: 'bench-baseline', runtime: 'nodejs24' },
     ],
     firestore: { ...base.firestore, rules: 'firestore.rules' },
@@ -77,8 +84,8 @@ function benchConfig() {
   return file;
 }
 
-/** Sections `ids` (5 and/or 6) against the emulators; resolves with their results. */
-export async function runEmulatorSections({ ids, quick, log }) {
+/** Sections `ids` (5 and/or 6) against the emulators with `provider` ('generic' or 'stripe'); resolves with their results. */
+export async function runEmulatorSections({ ids, quick, log, provider = 'generic' }) {
   // A functions worker must start within FUNCTIONS_DISCOVERY_TIMEOUT (default
   // 30 s); 20 workers starting at once on 2 busy cores can take longer.
   const env = { FUNCTIONS_DISCOVERY_TIMEOUT: '120', ...emulatorEnv() };
@@ -86,7 +93,11 @@ export async function runEmulatorSections({ ids, quick, log }) {
   const resultFile = join(dir, 'results.json');
   const logFile = join(dir, 'emulators.log');
   log(`sections ${ids.join(', ')}: starting the dev servers and the Firebase emulators (their log: ${logFile})`);
-  const servers = await startDevServers({ quiet: true });
+  const stripe = provider === 'stripe' ? writeStripeEmulatorConfig() : null;
+  const servers = await startDevServers({ quiet: true, provider }).catch((err) => {
+    stripe?.remove();
+    throw err;
+  });
   try {
     const stage = [
       process.execPath,
@@ -96,13 +107,15 @@ export async function runEmulatorSections({ ids, quick, log }) {
       '--sections',
       ids.join(','),
       ...(quick ? ['--quick'] : []),
+      '--provider',
+      provider,
     ];
     const inner = stage.map((a) => (a.startsWith('--') ? a : `"${a}"`)).join(' ');
     const args = [
       FIREBASE,
       'emulators:exec',
       '--config',
-      benchConfig(),
+      benchConfig(stripe?.envDir),
       '--project',
       PROJECT_ID,
       '--only',
@@ -112,6 +125,7 @@ export async function runEmulatorSections({ ids, quick, log }) {
     await runLogged(process.execPath, args, { env }, logFile);
   } finally {
     await servers.stop();
+    stripe?.remove();
   }
   return JSON.parse(readFileSync(resultFile, 'utf8'));
 }

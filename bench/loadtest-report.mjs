@@ -20,6 +20,8 @@ export function summarize({
   workers,
   warm,
   payers,
+  provider = 'generic',
+  requestsLabel,
 }) {
   const outcomes = [...new Set(calls.map((c) => c.outcome))].sort();
   const countRows = outcomes.map((o) => [
@@ -41,9 +43,7 @@ export function summarize({
   countRows.push(latRow('latency p50 / p99', pct));
   // Attempts that reached the provider (POST /charge with this call's Idempotency-Key, resolution repeats included).
   countRows.push(
-    latRow('POST /charge requests at the provider', (list) =>
-      String(list.reduce((n, c) => n + (chargeRequests[c.transactionId] ?? 0), 0)),
-    ),
+    latRow(requestsLabel, (list) => String(list.reduce((n, c) => n + (chargeRequests[c.transactionId] ?? 0), 0))),
   );
   const breaker = stats?.services?.['payment-service'];
   const outageAttempts = calls
@@ -58,8 +58,8 @@ export function summarize({
   ).length;
   return {
     id: 6,
-    title: 'Load test with faults',
-    target: `${(phaseNames.length * phaseMs) / 1000} s at ${ratePerSec} calls/s through processPayment while the provider cycles ${phaseNames.join(' -> ')} (${phaseMs / 1000} s each): every outcome counted, breaker transitions shown, and the provider's ledger reconciled exactly against Firestore payments (no double charge, no charged payment missing or mis-recorded) once unknown records are resolved.`,
+    title: provider === 'stripe' ? 'Load test with faults (Stripe fake)' : 'Load test with faults',
+    target: `${(phaseNames.length * phaseMs) / 1000} s at ${ratePerSec} calls/s through processPayment while the provider (${provider === 'stripe' ? 'the Stripe fake, PAYMENT_PROVIDER=stripe' : 'the payment simulator'}) cycles ${phaseNames.join(' -> ')} (${phaseMs / 1000} s each): every outcome counted, breaker transitions shown, and the provider's ledger reconciled exactly against Firestore payments (no double charge, no charged payment missing or mis-recorded) once unknown records are resolved.`,
     checks: [
       { name: 'keys charged twice', target: '0', value: String(after.doubleCharges), pass: after.doubleCharges === 0 },
       {
@@ -131,14 +131,14 @@ export function summarize({
     ],
     notes: [
       `Functions emulator workers: it serves one request per worker process and starts a new one whenever none is idle (firebase-tools' RuntimeWorkerPool), and a cold worker takes seconds on this machine, so open-loop traffic against cold workers starts dozens at once and they starve each other (a cold run of this test started 53 workers, p50 39 s). ${warm ? `The test therefore first warmed ${workers.warmed - workers.before} processPayment workers (${fmtMs(warm.ms)}, ${warm.failures} warm-up call(s) failed), as min instances would in production;` : 'This run was cold (BENCH_LOADTEST_WARM=0);'} ${workers.after} workers had served calls by the end (${workers.before} before the test). Calls go round-robin over ${payers} signed-in user(s), so each user pays about ${fmtNum(ratePerSec / payers, 1)} times a second (per-user limits: functions/.env.local).`,
-      `${calls.length} calls, one every ${1000 / ratePerSec} ms (open loop: calls start on schedule whatever the previous ones are doing), each with its own transactionId, every 10th with an amount the simulator declines; the last call started at ${fmtMs(calls[calls.length - 1]?.at ?? 0)} and all had answered ${fmtMs(endedAt)} after the start. The phase of a call is the one in force when it started.`,
+      `${calls.length} calls, one every ${1000 / ratePerSec} ms (open loop: calls start on schedule whatever the previous ones are doing), each with its own transactionId, every 10th ${provider === 'stripe' ? 'with pm_card_chargeDeclined (the others pm_card_visa)' : 'with an amount the simulator declines'}; the last call started at ${fmtMs(calls[calls.length - 1]?.at ?? 0)} and all had answered ${fmtMs(endedAt)} after the start. The phase of a call is the one in force when it started.`,
       `getConnectionPoolStats as admin right after the run: breaker ${breaker ? `${breaker.breaker?.state}` : 'n/a'}; fleet pool ${breaker?.pool ? `requests ${breaker.pool.requests}, failures ${breaker.pool.failures}, timeouts ${breaker.pool.timeouts}, sockets created ${breaker.pool.socketsCreated}` : 'n/a'}; ${stats?.instances?.length ?? 0} live instance snapshot(s).`,
       `Resolution: ${resolution.repeated} call(s) repeated with the same transactionId (${
         Object.entries(resolution.repeatOutcomes)
           .map(([k, n]) => `${k}: ${n}`)
           .join(', ') || 'none needed'
       }), ${resolution.reconcileRuns.length ? `then runReconciliation: ${JSON.stringify(resolution.reconcileRuns)}` : 'runReconciliation not needed'}; took ${fmtMs(resolution.waitedMs)}.`,
-      ...(before.unresolved.length === 0
+      ...(before.unresolved.length === 0 && provider === 'generic'
         ? [
             'No record was left unknown. A payment stays unknown only when an attempt may have reached the provider and the follow-up lookup (GET /charge/<id>) cannot answer either; here the 5xx answers were followed by lookups answering 404 (recorded as not charged)' +
               (outageAttempts === 0

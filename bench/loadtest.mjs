@@ -1,11 +1,20 @@
 // Item 6: a fixed-rate load test through processPayment while the provider
 // cycles healthy -> 50 % errors -> outage -> healthy, then an exact
 // reconciliation of the provider's ledger against Firestore `payments`.
+// `provider` 'stripe' (bench --stripe) runs it against the Stripe fake with the
+// phases, payment methods and reconciliation of ./lib/stripeLedger.mjs.
 import { performance } from 'node:perf_hooks';
 import { adminDb, callableCode } from './lib/client.mjs';
 import { contradictions, fetchLedgers, reconcile } from './lib/ledger.mjs';
 import { closedLoop, openLoop, sleep } from './lib/measure.mjs';
 import { benchPayers } from './lib/payers.mjs';
+import {
+  fetchStripeLedgers,
+  paymentMethodOf,
+  reconcileStripe,
+  stripeContradictions,
+  stripePhases,
+} from './lib/stripeLedger.mjs';
 import { summarize } from './loadtest-report.mjs';
 
 const RATE_PER_SEC = 5;
@@ -21,7 +30,7 @@ const WARM_STEP = 5;
 // user-limits test (userLimits/{uid} takes two writes per payment). Calls go
 // round-robin over PAYERS signed-in users. [BENCH_LOADTEST_PAYERS overrides]
 const PAYERS = Number(process.env.BENCH_LOADTEST_PAYERS ?? 5);
-const PHASES = [
+const GENERIC_PHASES = [
   { name: 'healthy', faults: { mode: 'none' } },
   { name: '50 % errors', faults: { mode: 'errors', errorRate: 0.5 } },
   // The provider keeps processing after the client gave up: each charge commits 3 s after it arrived and is
@@ -33,6 +42,26 @@ const PHASES = [
 
 /** Amount of call i in major units; every 10th is declined by the simulator (minor units % 1000 = 402). */
 const amountOf = (i) => (i % 10 === 9 ? 14.02 : (1000 + i) / 100);
+
+/** What differs between the generic provider (the simulator) and Stripe (the fake). */
+const MODES = {
+  generic: {
+    phases: () => GENERIC_PHASES,
+    extra: () => ({}),
+    fetchLedgers,
+    reconcile,
+    contradictions,
+    requests: 'POST /charge requests at the provider',
+  },
+  stripe: {
+    phases: stripePhases,
+    extra: (i) => ({ paymentMethodId: paymentMethodOf(i) }),
+    fetchLedgers: fetchStripeLedgers,
+    reconcile: reconcileStripe,
+    contradictions: stripeContradictions,
+    requests: 'confirm requests at the Stripe fake',
+  },
+};
 
 /** Polls `breakers/payment-service` and records every change of state. */
 function watchBreaker(db, rel) {
@@ -139,13 +168,14 @@ async function paymentWorkers(db) {
 }
 
 /** Starts `WARM_WORKERS` processPayment workers, `WARM_STEP` more at a time, then calls them all at once. */
-async function warmWorkers(payers, tag, log) {
+async function warmWorkers(payers, tag, mode, log) {
   let seq = 0;
   const op = async (i) => {
     const res = await payers[i % payers.length].call('processPayment', {
       amount: 10,
       paymentMethod: 'credit_card',
       transactionId: `${tag}_w${seq++}`,
+      ...mode.extra(0),
     });
     if (res.status !== 'succeeded') throw new Error(`warm-up payment ${res.status}`);
   };
@@ -160,19 +190,21 @@ async function warmWorkers(payers, tag, log) {
   return { ms: Date.now() - t0, p50: res.p50, failures: res.failures };
 }
 
-export async function runLoadTest({ user, admin, simulator, quick, log }) {
+export async function runLoadTest({ user, admin, simulator, quick, log, provider = 'generic' }) {
   const phaseMs = quick ? 5000 : 15_000;
+  const mode = MODES[provider];
+  const phases = mode.phases((phaseMs * RATE_PER_SEC) / 1000);
   const db = adminDb();
   await simulator.setFaults({ mode: 'none' });
   await admin.call('resetCircuitBreakers', {});
   const tag = `b6_${Date.now()}`;
   const payers = PAYERS > 1 ? await benchPayers(PAYERS) : [user];
   const workers = { before: await paymentWorkers(db) };
-  const warm = WARM_WORKERS > 0 ? await warmWorkers(payers, tag, log) : null;
+  const warm = WARM_WORKERS > 0 ? await warmWorkers(payers, tag, mode, log) : null;
   workers.warmed = await paymentWorkers(db);
   if (warm) log(`6: warm-up: ${workers.warmed} processPayment workers in ${Math.round(warm.ms / 1000)} s`);
   await sleep(1100); // every instance re-reads the breaker within ~1 s
-  const count = (PHASES.length * phaseMs * RATE_PER_SEC) / 1000;
+  const count = (phases.length * phaseMs * RATE_PER_SEC) / 1000;
   const payloads = new Map();
   const owner = new Map();
   const start = performance.now();
@@ -180,7 +212,7 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
   const watcher = watchBreaker(db, rel);
   const phaseAt = [];
   const faults = (async () => {
-    for (const [k, phase] of PHASES.entries()) {
+    for (const [k, phase] of phases.entries()) {
       await sleep(k * phaseMs - rel());
       await simulator.setFaults(phase.faults);
       phaseAt.push(rel());
@@ -192,11 +224,16 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
     start,
     intervalMs: 1000 / RATE_PER_SEC,
     op: (i, at) => {
-      const payload = { amount: amountOf(i), paymentMethod: 'credit_card', transactionId: `${tag}_${i}` };
+      const payload = {
+        amount: amountOf(i),
+        paymentMethod: 'credit_card',
+        transactionId: `${tag}_${i}`,
+        ...mode.extra(i),
+      };
       const payer = payers[i % payers.length];
       payloads.set(payload.transactionId, payload);
       owner.set(payload.transactionId, payer);
-      return pay(payer, payload, PHASES[Math.min(PHASES.length - 1, Math.floor(at / phaseMs))].name, at);
+      return pay(payer, payload, phases[Math.min(phases.length - 1, Math.floor(at / phaseMs))].name, at);
     },
   });
   await faults;
@@ -207,15 +244,15 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
   workers.after = await paymentWorkers(db);
   await simulator.setFaults({ mode: 'none' });
 
-  const before = reconcile(await fetchLedgers(db, simulator));
+  const before = mode.reconcile(await mode.fetchLedgers(db, simulator));
   log(
     `6: ${calls.length} calls done in ${Math.round(endedAt / 1000)} s; ${before.unresolved.length} record(s) unknown/pending; resolving`,
   );
   const resolution = await resolve({ db, owner, admin, payloads, log });
   await Promise.all(payers.filter((p) => p !== user).map((p) => p.close().catch(() => undefined)));
-  const ledgers = await fetchLedgers(db, simulator);
-  const after = reconcile(ledgers);
-  const told = contradictions(calls, ledgers);
+  const ledgers = await mode.fetchLedgers(db, simulator);
+  const after = mode.reconcile(ledgers);
+  const told = mode.contradictions(calls, ledgers);
   return summarize({
     calls,
     phaseMs,
@@ -228,10 +265,12 @@ export async function runLoadTest({ user, admin, simulator, quick, log }) {
     told,
     endedAt,
     chargeRequests: ledgers.chargeRequests,
-    phaseNames: PHASES.map((p) => p.name),
+    phaseNames: phases.map((p) => p.name),
     ratePerSec: RATE_PER_SEC,
     workers,
     warm,
     payers: payers.length,
+    provider,
+    requestsLabel: mode.requests,
   });
 }

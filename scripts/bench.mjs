@@ -3,6 +3,8 @@
 //   npm run bench                  full run, writes docs/PERFORMANCE.md
 //   npm run bench -- --quick       reduced run (fewer requests and rounds, compressed outage)
 //   npm run bench -- --only=1,2    some sections only
+//   npm run bench -- --only=6 --stripe   the load test against the Stripe fake
+//                                  (PAYMENT_PROVIDER=stripe; BENCH_PROVIDER=stripe does the same)
 //   options: --no-build (use the existing functions/lib), --out <file>
 // A quick or partial run writes to the temp dir unless --out is given, so the
 // committed report always comes from a full run. Sections 5-6 start the
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string' },
+    stripe: { type: 'boolean', default: false },
   },
 });
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -36,6 +39,11 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 }
 const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',').map((s) => Number(s.trim()))) : null;
+const provider = values.stripe || process.env.BENCH_PROVIDER === 'stripe' ? 'stripe' : 'generic';
+if (provider === 'stripe' && (only === null || [...only].some((id) => id !== 6))) {
+  console.error('Stripe mode covers the load test only: run it as `npm run bench -- --only=6 --stripe`.');
+  process.exit(1);
+}
 const want = (id) => only === null || only.has(id);
 const full = !quick && only === null;
 const out = values.out ?? (full ? join(ROOT, 'docs', 'PERFORMANCE.md') : join(os.tmpdir(), 'PERFORMANCE.partial.md'));
@@ -55,7 +63,7 @@ const meta = {
   quick,
 };
 
-ensureDevSecret();
+ensureDevSecret({ stripe: provider === 'stripe' });
 if (!values['no-build']) await run('npm', ['run', 'build', '-w', 'functions']);
 // Measure (and serve from the emulator) a private copy of this build, not a
 // functions/lib that someone may rebuild while the bench runs.
@@ -137,7 +145,7 @@ if (want(5) || want(6)) {
   const { runEmulatorSections } = await import('../bench/emulator.mjs');
   const ids = [5, 6].filter(want);
   try {
-    sections.push(...(await runEmulatorSections({ ids, quick, log })));
+    sections.push(...(await runEmulatorSections({ ids, quick, log, provider })));
   } catch (err) {
     console.error(err);
     for (const id of ids)

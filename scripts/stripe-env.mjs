@@ -57,7 +57,8 @@ function withFakeInCsp(hosting) {
 
 /**
  * Writes the Stripe-mode dotenv folder and firebase config under `root` and
- * returns `{ configPath, remove() }`; pass `configPath` to firebase as `--config`.
+ * returns `{ configPath, envDir, remove() }`; pass `configPath` to firebase as
+ * `--config` (or name `envDir` as the codebase's configDir in a config of your own).
  * The config's Hosting CSP also lets the admin page reach the Stripe fake's
  * control API (its development-only "complete authentication"); the committed
  * firebase.json, which is what deploys, does not.
@@ -88,6 +89,7 @@ export function writeStripeEmulatorConfig(root = ROOT) {
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return {
     configPath,
+    envDir,
     remove() {
       rmSync(configPath, { force: true });
       rmSync(envDir, { recursive: true, force: true });
