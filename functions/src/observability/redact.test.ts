@@ -145,6 +145,14 @@ describe('redact', () => {
     });
   });
 
+  it('never redacts instanceId, even when its digit-only groups pass the Luhn check', () => {
+    const id = '41111111-1111-1111-aaaa-bbbbbbbbbbbb';
+    expect(redactEvent({ instanceId: id, note: id })).toEqual({
+      instanceId: id,
+      note: `${REDACTED_PAN}-aaaa-bbbbbbbbbbbb`,
+    });
+  });
+
   it('never redacts transactionId, even when it is a Luhn-valid digit string', () => {
     const event = { transactionId: '4111111111111111', note: 'tx 4111111111111111' };
     expect(redactEvent(event)).toEqual({ transactionId: '4111111111111111', note: `tx ${REDACTED_PAN}` });

@@ -7,8 +7,8 @@
  *   spaces/dashes, that pass the Luhn check,
  * - any occurrence of a secret value registered at runtime (`registerSecret`).
  *
- * `transactionId` is never redacted: it is the correlation key across logs and
- * may legitimately be a long digit string.
+ * `transactionId` and `instanceId` are never redacted: they are correlation keys
+ * across logs, and a random UUID's digit-only groups can pass the Luhn check.
  */
 
 /** Replacement for a removed secret value. */
@@ -17,7 +17,7 @@ export const REDACTED = '[REDACTED]';
 export const REDACTED_PAN = '[REDACTED_PAN]';
 
 /** Keys whose value is always kept verbatim. */
-const NEVER_REDACTED_KEYS: ReadonlySet<string> = new Set(['transactionId']);
+const NEVER_REDACTED_KEYS: ReadonlySet<string> = new Set(['transactionId', 'instanceId']);
 
 /**
  * Key names are normalised (lower case, `_`/`-`/spaces removed) and then matched:
