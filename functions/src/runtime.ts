@@ -11,6 +11,7 @@ import { FirestoreLedger } from './payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from './payments/ledger/paymentLedger.js';
 import { PaymentHandler, type PaymentEvents } from './payments/paymentHandler.js';
 import { reconcilePayments, type ReconcileReport } from './payments/reconcile.js';
+import { paymentSettings } from './payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
 import { createPaymentProvider } from './payments/provider/providerFromConfig.js';
 import type { PaymentProvider } from './payments/provider/paymentProvider.js';
@@ -189,14 +190,7 @@ function build(cfg: Config): Runtime {
         ledger,
         provider: rt.provider(),
         breaker: paymentBreaker,
-        settings: {
-          attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
-          attempts: cfg.VUE_APP_PAYMENT_RETRY_ATTEMPTS,
-          totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
-          maxAmount: cfg.PAYMENT_MAX_AMOUNT,
-          settleMs: cfg.PAYMENT_SETTLE_MS,
-          idempotencyTtlMs: cfg.PAYMENT_IDEMPOTENCY_TTL_MS,
-        },
+        settings: paymentSettings(cfg),
         events: paymentEvents,
       });
       return handler;

@@ -13,6 +13,7 @@ import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { PaymentHandler } from '../paymentHandler.js';
 import { PAYMENT_SERVICE } from '../provider/genericProvider.js';
 import { createPaymentProvider } from '../provider/providerFromConfig.js';
+import { paymentSettings } from '../settingsFromConfig.js';
 
 /** One instance of the fleet. */
 export interface FleetInstance {
@@ -45,14 +46,7 @@ export function useFleet(apiKey: string) {
           ledger,
           provider: createPaymentProvider(http, cfg, apiKey),
           breaker,
-          settings: {
-            attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
-            attempts: cfg.VUE_APP_PAYMENT_RETRY_ATTEMPTS,
-            totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
-            maxAmount: cfg.PAYMENT_MAX_AMOUNT,
-            settleMs: cfg.PAYMENT_SETTLE_MS,
-            idempotencyTtlMs: cfg.PAYMENT_IDEMPOTENCY_TTL_MS,
-          },
+          settings: paymentSettings(cfg),
         });
         return { http, breaker, handler };
       };

@@ -1,0 +1,14 @@
+import type { Config } from '../config.js';
+import type { PaymentSettings } from './paymentHandler.js';
+
+/** The payment handler's settings from the parsed configuration (README "Configuration"). */
+export function paymentSettings(cfg: Config): PaymentSettings {
+  return {
+    attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
+    attempts: cfg.VUE_APP_PAYMENT_RETRY_ATTEMPTS,
+    totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
+    maxAmount: cfg.PAYMENT_MAX_AMOUNT,
+    settleMs: cfg.PAYMENT_SETTLE_MS,
+    idempotencyTtlMs: cfg.PAYMENT_IDEMPOTENCY_TTL_MS,
+  };
+}
