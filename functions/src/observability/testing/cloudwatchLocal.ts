@@ -3,7 +3,7 @@
  * the shipper's tests, started on a free port: real HTTP, the real AWS SDK.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { useDevServer } from '../../testing/devServer.js';
 import { CloudWatchShipper, type CloudWatchShipperOptions } from '../cloudwatchShipper.js';
 
 /** The parts of devtools/cloudwatch-local/server.ts the shipper's tests use. */
@@ -47,19 +47,10 @@ const SERVER = path.resolve(__dirname, '../../../../devtools/cloudwatch-local/se
  * gives the running endpoint.
  */
 export function useCloudWatchLocal(): () => CloudWatchLocal {
-  let local: CloudWatchLocal | undefined;
-  beforeAll(async () => {
+  return useDevServer('the local CloudWatch endpoint', async () => {
     const mod = (await import(SERVER)) as { startCloudWatchLocal(o: { port: number }): Promise<CloudWatchLocal> };
-    local = await mod.startCloudWatchLocal({ port: 0 });
+    return mod.startCloudWatchLocal({ port: 0 });
   });
-  afterAll(async () => {
-    await local?.close();
-  });
-  beforeEach(() => local?.reset());
-  return () => {
-    if (!local) throw new Error('the local CloudWatch endpoint starts in beforeAll');
-    return local;
-  };
 }
 
 /** The shippers of one test file: built with the file's defaults, destroyed together after each test. */

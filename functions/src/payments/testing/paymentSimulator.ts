@@ -3,7 +3,7 @@
  * functions' tests, started on a free port and reached over real HTTP.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { useDevServer } from '../../testing/devServer.js';
 
 /** The parts of devtools/payment-simulator/server.ts the tests use. */
 export interface PaymentSimulator {
@@ -33,19 +33,10 @@ const SERVER = path.resolve(__dirname, '../../../../devtools/payment-simulator/s
  * function gives the running simulator.
  */
 export function usePaymentSimulator(apiKey: string): () => PaymentSimulator {
-  let sim: PaymentSimulator | undefined;
-  beforeAll(async () => {
+  return useDevServer('the payment simulator', async () => {
     const mod = (await import(SERVER)) as {
       startPaymentSimulator(o: { port: number; apiKey: string }): Promise<PaymentSimulator>;
     };
-    sim = await mod.startPaymentSimulator({ port: 0, apiKey });
+    return mod.startPaymentSimulator({ port: 0, apiKey });
   });
-  afterAll(async () => {
-    await sim?.close();
-  });
-  beforeEach(() => sim?.reset());
-  return () => {
-    if (!sim) throw new Error('the payment simulator starts in beforeAll');
-    return sim;
-  };
 }

@@ -4,9 +4,10 @@
  * the real stripe SDK, the webhook's tests sign events with its signer.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import { StripeProvider, type StripeChargeRequest } from '../../payments/provider/stripeProvider.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
+import { useDevServer } from '../../testing/devServer.js';
 
 /** A PaymentIntent as the fake stores it (the fields the tests read). */
 export interface FakeIntent {
@@ -76,18 +77,11 @@ export async function loadStripeFake(): Promise<StripeFakeModule> {
  * each and stops it after all. The returned function gives the running fake.
  */
 export function useStripeFake(apiKey: string): () => StripeFake {
-  let fake: StripeFake | undefined;
-  beforeAll(async () => {
-    fake = await (await loadStripeFake()).startStripeFake({ apiKey });
-  });
-  afterAll(async () => {
-    await fake?.close();
-  });
-  afterEach(() => fake?.reset());
-  return () => {
-    if (!fake) throw new Error('the Stripe fake starts in beforeAll');
-    return fake;
-  };
+  return useDevServer(
+    'the Stripe fake',
+    async () => (await loadStripeFake()).startStripeFake({ apiKey }),
+    'after-each',
+  );
 }
 
 /** A payment of 19.99 USD for `transactionId`, charged to the Stripe PaymentMethod `paymentMethodId`. */
