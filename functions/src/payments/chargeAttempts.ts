@@ -20,8 +20,11 @@ export interface PaymentGuard {
   execute<T>(fn: () => Promise<T>, classify: (outcome: Outcome<T>) => Verdict): Promise<T>;
   /** The breaker as this instance last saw it (no I/O), and when it last read the fleet's state. */
   snapshot(): { state: BreakerState; nextProbeAt: number | null; syncedAt: number | null };
-  /** Re-reads the fleet's state now (FleetCircuitBreaker.sync); guards without one are judged on their copy. */
-  sync?(): Promise<void>;
+  /**
+   * Re-reads the fleet's state now, waiting at most the breaker's refresh cap (FleetCircuitBreaker.syncWithin);
+   * guards without one are judged on their copy.
+   */
+  syncWithin?(): Promise<void>;
 }
 
 /** Event sink of the payment path; logging and metrics subscribe to it (runtime.ts). */

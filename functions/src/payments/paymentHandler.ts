@@ -54,17 +54,6 @@ export interface PaymentHandlerDeps {
 /** Age up to which the breaker's local copy may refuse a payment without asking the fleet. */
 const FRESH_BREAKER_MS = 1000;
 
-/** Longest wait for a re-read of an old open copy (as the breaker's own refresh cap); slower reads go on meanwhile. */
-const SYNC_WAIT_MS = 200;
-
-/** Waits for `p` (its failure ignored) or `ms`, whichever comes first. */
-async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([p.catch(() => undefined), cap]);
-  clearTimeout(timer);
-}
-
 /** Time left before the next probe of an open breaker's copy; 0 when it is not open. */
 function openRemaining(b: { state: BreakerState; nextProbeAt: number | null }, now: number): number {
   return b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - now) : 0;
@@ -130,7 +119,7 @@ export class PaymentHandler {
       paymentMethod: input.paymentMethod,
       ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),
     };
-    if (this.staleOpenCopy()) await waitAtMost(this.deps.breaker.sync!(), SYNC_WAIT_MS);
+    if (this.staleOpenCopy()) await this.deps.breaker.syncWithin!();
     const openFor = this.breakerOpenFor();
     if (openFor > 0) return this.rejectWhileOpen(req, openFor);
     const claim = await ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000);
@@ -172,7 +161,7 @@ export class PaymentHandler {
 
   /**
    * An older copy that says open is re-read before the call goes on (one read,
-   * waited for at most SYNC_WAIT_MS): during an outage the call that finds it
+   * waited for at most the breaker's refresh cap): during an outage the call that finds it
    * old would otherwise claim and record a payment only to be refused by the
    * breaker. False (nothing to wait for) in every other case.
    */
@@ -180,7 +169,7 @@ export class PaymentHandler {
     const b = this.deps.breaker.snapshot();
     const now = this.now();
     const fresh = b.syncedAt !== null && now - b.syncedAt < FRESH_BREAKER_MS;
-    return !fresh && openRemaining(b, now) > 0 && this.deps.breaker.sync !== undefined;
+    return !fresh && openRemaining(b, now) > 0 && this.deps.breaker.syncWithin !== undefined;
   }
 
   /**

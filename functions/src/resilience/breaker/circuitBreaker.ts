@@ -128,6 +128,14 @@ export class FleetCircuitBreaker {
     return this.refresh();
   }
 
+  /**
+   * Refreshes the local copy now, waiting at most refreshWaitMs as the call path's
+   * own refresh does (a slower read goes on and lands later; its errors are the store's).
+   */
+  syncWithin(): Promise<void> {
+    return this.refreshWithin(this.options.refreshWaitMs);
+  }
+
   /** Closes the breaker fleet-wide: bumps the generation and drops every probe lease. */
   async reset(): Promise<void> {
     const now = this.now();
