@@ -1,0 +1,300 @@
+import type { Firestore, Timestamp } from 'firebase-admin/firestore';
+import { describe, expect, it } from 'vitest';
+import { PaymentStatus } from '../../api.js';
+import type { AppError } from '../../errors.js';
+import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
+import type { UserLimitState } from '../limits/userLimiter.js';
+import { claimStep } from './ledgerRules.js';
+import { decideExisting, OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';
+import { requestHash, type PaymentRecord, type PaymentRequest } from './paymentLedger.js';
+
+const NOW = 5_000_000;
+const LEASE = 30_000;
+const LIMITS = { ratePerMin: 600, burst: 5, maxInFlight: 2 };
+const req: PaymentRequest = { transactionId: 'tx-1', uid: 'u1', amount: 500, currency: 'USD', paymentMethod: 'card' };
+
+/** A stand-in update time: the fake store compares them by `seq`. */
+type Version = { seq: number };
+type Doc = { data: Record<string, unknown>; version: Version };
+type Ref = { path: string };
+
+/**
+ * Just enough of Firestore for OptimisticClaims, with its semantics: a batch
+ * commits all or nothing; `create` fails ALREADY_EXISTS (gRPC 6) on an existing
+ * document; `update` fails NOT_FOUND (5) on a missing one and
+ * FAILED_PRECONDITION (9) when the document changed since `lastUpdateTime`.
+ * `beforeCommit` lets a test change the store under a claim (another call of the user).
+ */
+class FakeStore {
+  readonly docs = new Map<string, Doc>();
+  private seq = 0;
+  commits = 0;
+  reads: string[] = [];
+  beforeCommit: (() => void) | null = null;
+  beforeRead: ((path: string) => void) | null = null;
+
+  put(path: string, data: object): Version {
+    const version = { seq: ++this.seq };
+    this.docs.set(path, { data: { ...data }, version });
+    return version;
+  }
+
+  readonly db = {
+    batch: () => {
+      const ops: (() => void)[] = [];
+      const checks: (() => number | null)[] = [];
+      const batch = {
+        create: (ref: Ref, data: object) => {
+          checks.push(() => (this.docs.has(ref.path) ? 6 : null));
+          ops.push(() => void this.put(ref.path, data));
+          return batch;
+        },
+        update: (ref: Ref, data: object, pre: { lastUpdateTime: Version }) => {
+          checks.push(() => {
+            const doc = this.docs.get(ref.path);
+            if (!doc) return 5;
+            return doc.version.seq === pre.lastUpdateTime.seq ? null : 9;
+          });
+          ops.push(() => void this.put(ref.path, { ...this.docs.get(ref.path)!.data, ...data }));
+          return batch;
+        },
+        commit: () => {
+          this.beforeCommit?.();
+          this.commits++;
+          const code = checks.map((c) => c()).find((c) => c !== null);
+          if (code !== undefined) return Promise.reject(Object.assign(new Error(`grpc ${code}`), { code }));
+          ops.forEach((op) => op());
+          return Promise.resolve(ops.map(() => ({ writeTime: { seq: this.seq } })));
+        },
+      };
+      return batch;
+    },
+  };
+
+  readonly refs: ClaimDocs = {
+    payment: (_db, id) => this.ref(`payments/${id}`),
+    user: (_db, uid) => this.ref(`userLimits/${uid}`),
+  };
+
+  private ref(path: string) {
+    const get = () => {
+      this.reads.push(path);
+      this.beforeRead?.(path);
+      const doc = this.docs.get(path);
+      return Promise.resolve({ exists: !!doc, data: () => doc?.data, updateTime: doc?.version });
+    };
+    return { path, get } as unknown as FirebaseFirestore.DocumentReference;
+  }
+
+  readonly runQuery: RunQuery = (fn) => fn(this.db as unknown as Firestore);
+
+  claims() {
+    return new OptimisticClaims(this.runQuery, this.refs, LIMITS, () => NOW);
+  }
+}
+
+const asVersion = (v: Version) => v as unknown as Timestamp;
+
+const stored = (over: Partial<PaymentRecord> = {}): PaymentRecord => ({
+  uid: 'u1',
+  amount: 500,
+  currency: 'USD',
+  paymentMethod: 'card',
+  status: PaymentStatus.succeeded,
+  attempts: 1,
+  requestHash: requestHash(req),
+  createdAt: 1,
+  updatedAt: 1,
+  ...over,
+});
+
+describe('OptimisticClaims.claim', () => {
+  it('a first payment of a new user: one read, one batch creating both documents', async () => {
+    const store = new FakeStore();
+    const claim = await store.claims().claim(req, LEASE, 'c1');
+    expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1', resolveFirst: false, settleFrom: null });
+    expect(claim && 'kind' in claim && claim.kind === 'claimed' && claim.version).toEqual({ seq: 2 });
+    expect(store.reads).toEqual(['userLimits/u1']);
+    expect(store.commits).toBe(1);
+    expect(store.docs.get('payments/tx-1')?.data).toMatchObject({ status: 'pending', claimId: 'c1' });
+    expect(store.docs.get('userLimits/u1')?.data).toEqual({
+      tokens: 4,
+      refilledAt: NOW,
+      inFlight: { c1: NOW + LEASE },
+    });
+  });
+
+  it('a known user: the update is conditional on the copy read, and the written copy is cached', async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    const claims = store.claims();
+    await claims.claim(req, LEASE, 'c1');
+    expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ tokens: 4, inFlight: { c1: NOW + LEASE } });
+    expect(claims.cached('u1')).toEqual({
+      state: { tokens: 4, refilledAt: NOW, inFlight: { c1: NOW + LEASE } },
+      version: store.docs.get('userLimits/u1')!.version,
+    });
+    // The second claim uses the cached copy: no further read.
+    await claims.claim({ ...req, transactionId: 'tx-2' }, LEASE, 'c2');
+    expect(store.reads).toEqual(['userLimits/u1']);
+    expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ tokens: 3 });
+  });
+
+  it('the payment exists -> { exists } with the stored record; the cached limits are kept', async () => {
+    const store = new FakeStore();
+    const existing = stored();
+    store.put('payments/tx-1', existing);
+    const claims = store.claims();
+    expect(await claims.claim(req, LEASE, 'c1')).toEqual({ exists: existing });
+    expect(claims.cached('u1')).toEqual({ state: undefined, version: null });
+    expect(store.docs.has('userLimits/u1')).toBe(false);
+  });
+
+  it('the refused create finds no payment on its read (deleted in between) -> next round creates it', async () => {
+    const store = new FakeStore();
+    store.put('payments/tx-1', stored());
+    store.beforeRead = (path) => void (path === 'payments/tx-1' && store.docs.delete(path));
+    const claim = await store.claims().claim(req, LEASE, 'c1');
+    expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1' });
+    expect(store.commits).toBe(2);
+    // The user's copy was dropped and read again for the second round.
+    expect(store.reads).toEqual(['userLimits/u1', 'payments/tx-1', 'userLimits/u1']);
+  });
+
+  it('the user changed under the claim (FAILED_PRECONDITION) -> re-read and claim again', async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    store.beforeCommit = () => {
+      store.beforeCommit = null;
+      store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: { other: NOW + LEASE } });
+    };
+    const claim = await store.claims().claim(req, LEASE, 'c1');
+    expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1' });
+    expect(store.commits).toBe(2);
+    expect(store.reads).toEqual(['userLimits/u1', 'userLimits/u1']);
+    // The other call's slot survives: the second round worked from the fresh copy.
+    expect(store.docs.get('userLimits/u1')?.data).toMatchObject({
+      inFlight: { other: NOW + LEASE, c1: NOW + LEASE },
+    });
+  });
+
+  it('the user document vanished under a cached copy (NOT_FOUND) -> re-read and create it', async () => {
+    const store = new FakeStore();
+    const claims = store.claims();
+    const gone = store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    claims.remember('u1', { tokens: 5, refilledAt: NOW, inFlight: {} }, asVersion(gone));
+    store.docs.delete('userLimits/u1');
+    const claim = await claims.claim(req, LEASE, 'c1');
+    expect(claim).toMatchObject({ kind: 'claimed' });
+    expect(store.commits).toBe(2);
+    expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ inFlight: { c1: NOW + LEASE } });
+  });
+
+  it('every round lost to the same user -> PAYMENT_USER_LIMITED user-in-flight, no payment written', async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    store.beforeCommit = () => void store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    const err = (await store
+      .claims()
+      .claim(req, LEASE, 'c1')
+      .catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('PAYMENT_USER_LIMITED');
+    expect(err.details).toEqual({ transactionId: 'tx-1', reason: 'user-in-flight', retryAfterMs: 250 });
+    expect(store.commits).toBe(6);
+    expect(store.docs.has('payments/tx-1')).toBe(false);
+  });
+
+  it('over a limit on a fresh read -> refused after one more read, nothing written', async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 0, refilledAt: NOW, inFlight: {} });
+    const err = (await store
+      .claims()
+      .claim(req, LEASE, 'c1')
+      .catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('PAYMENT_USER_LIMITED');
+    expect(err.details).toMatchObject({ reason: 'user-rate' });
+    expect(store.commits).toBe(0);
+    // read() caches what it read, so round 0 treats it as a cached copy and reads it once more.
+    expect(store.reads).toEqual(['userLimits/u1', 'userLimits/u1']);
+  });
+
+  it('over a limit on a cached copy -> the copy is dropped and read again first', async () => {
+    const store = new FakeStore();
+    const version = store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    const claims = store.claims();
+    const full: UserLimitState = { tokens: 0, refilledAt: NOW, inFlight: {} };
+    claims.remember('u1', full, asVersion(version));
+    expect(await claims.claim(req, LEASE, 'c1')).toMatchObject({ kind: 'claimed' });
+    expect(store.reads).toEqual(['userLimits/u1']);
+  });
+
+  it('over a limit on a cached copy and on the fresh read -> refused', async () => {
+    const store = new FakeStore();
+    const version = store.put('userLimits/u1', { tokens: 0, refilledAt: NOW, inFlight: {} });
+    const claims = store.claims();
+    claims.remember('u1', { tokens: 0, refilledAt: NOW, inFlight: {} }, asVersion(version));
+    const err = (await claims.claim(req, LEASE, 'c1').catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('PAYMENT_USER_LIMITED');
+    expect(store.reads).toEqual(['userLimits/u1']);
+    expect(store.commits).toBe(0);
+  });
+
+  it('another Firestore error is not a lost round: it propagates', async () => {
+    const store = new FakeStore();
+    store.beforeCommit = () => {
+      throw Object.assign(new Error('deadline'), { code: 4 });
+    };
+    await expect(store.claims().claim(req, LEASE, 'c1')).rejects.toThrow('deadline');
+    expect(store.docs.size).toBe(0);
+  });
+});
+
+describe('OptimisticClaims cache', () => {
+  it('remember / cached / forget', () => {
+    const claims = new FakeStore().claims();
+    const state: UserLimitState = { tokens: 1, refilledAt: 2, inFlight: {} };
+    expect(claims.cached('u1')).toBeUndefined();
+    claims.remember('u1', state, asVersion({ seq: 3 }));
+    expect(claims.cached('u1')).toEqual({ state, version: { seq: 3 } });
+    claims.forget('u1');
+    expect(claims.cached('u1')).toBeUndefined();
+  });
+
+  it('is bounded: the 10 001st user starts a fresh cache', () => {
+    const claims = new FakeStore().claims();
+    const state: UserLimitState = { tokens: 1, refilledAt: 2, inFlight: {} };
+    for (let i = 0; i < 10_000; i++) claims.remember(`u${i}`, state, asVersion({ seq: i }));
+    expect(claims.cached('u0')).toBeDefined();
+    claims.remember('u-new', state, asVersion({ seq: 1 }));
+    expect(claims.cached('u0')).toBeUndefined();
+    expect(claims.cached('u9999')).toBeUndefined();
+    expect(claims.cached('u-new')).toEqual({ state, version: { seq: 1 } });
+  });
+});
+
+describe('decideExisting', () => {
+  // The plain-read decision is the claim rule on the stored record: same inputs, same decision.
+  const table: [string, PaymentRecord, PaymentRequest, string][] = [
+    ['final -> replay', stored(), req, 'replay'],
+    ['failed -> claimed', stored({ status: PaymentStatus.failed }), req, 'claimed'],
+    ['another user -> PAYMENT_FORBIDDEN', stored(), { ...req, uid: 'u2' }, 'PAYMENT_FORBIDDEN'],
+    ['other amount -> PAYMENT_CONFLICT', stored(), { ...req, amount: 501 }, 'PAYMENT_CONFLICT'],
+    [
+      'live pending -> PAYMENT_IN_PROGRESS',
+      stored({ status: PaymentStatus.pending, claimId: 'c0', leaseUntil: NOW + 1 }),
+      req,
+      'PAYMENT_IN_PROGRESS',
+    ],
+  ];
+  it.each(table)('%s', (_name, existing, request, expected) => {
+    let got: string;
+    try {
+      const step = decideExisting(existing, request, 'c1', NOW, LEASE);
+      expect(step).toEqual(claimStep(existing, request, 'c1', NOW, LEASE));
+      got = step.result.kind;
+    } catch (err) {
+      got = (err as AppError).code;
+    }
+    expect(got).toBe(expected);
+  });
+});
