@@ -2,6 +2,8 @@
 // functions) with the dev servers started the way scripts/test.mjs starts them,
 // on the project's emulator config plus the bench-only baseline callable.
 // The emulators' own output goes to a log file; "[bench]" lines are shown.
+// The functions run with the test suites' loose per-user limits (one user
+// drives the load test) from a generated dotenv folder (scripts/emulator-config.mjs).
 // Provider 'stripe': the Stripe fake instead of the simulator and the
 // functions' dotenv from scripts/stripe-env.mjs (PAYMENT_PROVIDER=stripe).
 import { spawn } from 'node:child_process';
@@ -11,6 +13,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { emulatorEnv, ROOT } from '../scripts/emulator-env.mjs';
 import { PROJECT_ID, startDevServers } from '../scripts/local-env.mjs';
+import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from '../scripts/emulator-config.mjs';
 import { writeStripeEmulatorConfig } from '../scripts/stripe-env.mjs';
 
 const FIREBASE = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
@@ -93,9 +96,12 @@ export async function runEmulatorSections({ ids, quick, log, provider = 'generic
   const resultFile = join(dir, 'results.json');
   const logFile = join(dir, 'emulators.log');
   log(`sections ${ids.join(', ')}: starting the dev servers and the Firebase emulators (their log: ${logFile})`);
-  const stripe = provider === 'stripe' ? writeStripeEmulatorConfig() : null;
+  const generated =
+    provider === 'stripe'
+      ? writeStripeEmulatorConfig(ROOT, TEST_FUNCTIONS_ENV)
+      : writeEmulatorConfig({ name: 'bench', label: 'Bench (bench/emulator.mjs)', functionsEnv: TEST_FUNCTIONS_ENV });
   const servers = await startDevServers({ quiet: true, provider }).catch((err) => {
-    stripe?.remove();
+    generated.remove();
     throw err;
   });
   try {
@@ -115,7 +121,7 @@ export async function runEmulatorSections({ ids, quick, log, provider = 'generic
       FIREBASE,
       'emulators:exec',
       '--config',
-      benchConfig(stripe?.envDir),
+      benchConfig(generated.envDir),
       '--project',
       PROJECT_ID,
       '--only',
@@ -125,7 +131,7 @@ export async function runEmulatorSections({ ids, quick, log, provider = 'generic
     await runLogged(process.execPath, args, { env }, logFile);
   } finally {
     await servers.stop();
-    stripe?.remove();
+    generated.remove();
   }
   return JSON.parse(readFileSync(resultFile, 'utf8'));
 }

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
 import { LOCAL_WEB_ENV, PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
+import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from './emulator-config.mjs';
 import { writeStripeEmulatorConfig } from './stripe-env.mjs';
 
 const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -59,23 +60,43 @@ if (want('integration') || want('e2e')) {
     suites.push('vitest.e2e.config.ts');
   }
   const inner = suites.map(vitestRun).join(' && ');
-  const servers = await startDevServers({ quiet: true });
+  // The suites' own settings (loose per-user limits) in a generated config: emulator-config.mjs says why.
+  const testConfig = writeEmulatorConfig({
+    name: 'test',
+    label: 'Emulator test suites (scripts/emulator-config.mjs)',
+    functionsEnv: TEST_FUNCTIONS_ENV,
+  });
   try {
-    await run(
-      process.execPath,
-      [firebase, 'emulators:exec', '--project', PROJECT_ID, '--only', only.join(','), inner],
-      { env },
-    );
+    const servers = await startDevServers({ quiet: true });
+    try {
+      await run(
+        process.execPath,
+        [
+          firebase,
+          'emulators:exec',
+          '--config',
+          testConfig.configPath,
+          '--project',
+          PROJECT_ID,
+          '--only',
+          only.join(','),
+          inner,
+        ],
+        { env },
+      );
+    } finally {
+      await servers.stop();
+    }
   } finally {
-    await servers.stop();
+    testConfig.remove();
   }
 }
 
-// Stripe mode: the functions read PAYMENT_PROVIDER=stripe and the fake's URL from a
-// generated dotenv folder (stripe-env.mjs says why), the Stripe fake replaces the simulator.
+// Stripe mode: the functions read PAYMENT_PROVIDER=stripe and the fake's URL (and the suites' limits) from a
+// generated dotenv folder (emulator-config.mjs says why), the Stripe fake replaces the simulator.
 if (want('integration-stripe')) {
   const started = Date.now();
-  const stripeConfig = writeStripeEmulatorConfig();
+  const stripeConfig = writeStripeEmulatorConfig(ROOT, TEST_FUNCTIONS_ENV);
   try {
     const servers = await startDevServers({ quiet: true, provider: 'stripe' });
     try {

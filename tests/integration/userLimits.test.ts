@@ -1,5 +1,5 @@
-// Per-user limits: through the callable (the emulator's limits are set in
-// functions/.env.local), and FirestoreLedger's one-write path with limits.
+// Per-user limits: through the callable (the suites' limits are set in the config
+// scripts/emulator-config.mjs generates), and FirestoreLedger's one-write path with limits.
 import { describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
 import type { RunQuery } from '../../functions/src/resilience/breaker/breakerStoreFirestore.js';

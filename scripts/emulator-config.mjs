@@ -1,0 +1,93 @@
+// The firebase config an emulator run uses when the functions need settings of
+// their own on top of functions/.env.local (the test suites' loose per-user
+// limits, Stripe mode) or the page needs more origins in its CSP.
+//
+// Why a generated config and not an environment variable: the functions
+// emulator gives each function the emulator's own environment overlaid with
+// the dotenv files (.env, .env.<project>, .env.local; later files win), so a
+// variable set in the environment cannot override a dotenv line, nor a schema
+// default the product should run with. firebase-tools reads the dotenv files
+// from the codebase's `configDir` (firebase.json, default the source folder),
+// so a run writes a copy of them with its own lines appended to .env.local into
+// .cache/functions-env-<name> and a firebase config beside firebase.json
+// (paths in it resolve from its folder) that names it. Secrets stay in
+// functions/.secret.local, which the emulator always reads from the source
+// folder. Nothing committed changes.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './emulator-env.mjs';
+
+/**
+ * What the emulator test suites (and the bench's emulator sections) run with on
+ * top of functions/.env.local: per-user limits loose enough for 20 concurrent
+ * calls from one user (the concurrency test); the limits test drives past the
+ * in-flight cap. `npm start` runs with the product's defaults instead.
+ */
+export const TEST_FUNCTIONS_ENV = {
+  PAYMENT_USER_RATE_PER_MIN: '600',
+  PAYMENT_USER_BURST: '200',
+  PAYMENT_USER_MAX_IN_FLIGHT: '20',
+};
+
+/** `csp` with `origin` added to its connect-src directive. */
+export function allowConnect(csp, origin) {
+  return csp
+    .split(';')
+    .map((d) => (d.trim().startsWith('connect-src ') && !d.includes(` ${origin}`) ? `${d} ${origin}` : d))
+    .join(';');
+}
+
+/** The Hosting headers with `origins` added to the Content-Security-Policy's connect-src. */
+function withConnect(hosting, origins) {
+  if (!hosting?.headers || origins.length === 0) return hosting;
+  const headers = hosting.headers.map((rule) => ({
+    ...rule,
+    headers: rule.headers.map((h) =>
+      h.key === 'Content-Security-Policy' ? { ...h, value: origins.reduce(allowConnect, h.value) } : h,
+    ),
+  }));
+  return { ...hosting, headers };
+}
+
+/**
+ * Writes `.cache/functions-env-<name>` (the functions' dotenv files, with
+ * `functionsEnv` appended to .env.local under a `# <label>` line, so they win)
+ * and `firebase.<name>.json` (firebase.json naming that folder as every
+ * codebase's configDir, its Hosting CSP also allowing `connect`) under `root`.
+ * Returns `{ configPath, envDir, remove() }`: pass `configPath` to firebase as
+ * `--config` (or name `envDir` as the codebase's configDir in a config of your own).
+ */
+export function writeEmulatorConfig({ name, label, functionsEnv = {}, connect = [], root = ROOT }) {
+  const functionsDir = join(root, 'functions');
+  const envDirName = join('.cache', `functions-env-${name}`);
+  const envDir = join(root, envDirName);
+  rmSync(envDir, { recursive: true, force: true });
+  mkdirSync(envDir, { recursive: true });
+  for (const file of readdirSync(functionsDir)) {
+    if (/^\.env(\..+)?$/.test(file)) copyFileSync(join(functionsDir, file), join(envDir, file));
+  }
+  const localPath = join(envDir, '.env.local');
+  const local = existsSync(localPath) ? readFileSync(localPath, 'utf8') : '';
+  const lines = Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}\n`);
+  if (lines.length > 0) {
+    const separator = local === '' || local.endsWith('\n') ? '' : '\n';
+    writeFileSync(localPath, `${local}${separator}# ${label}\n${lines.join('')}`);
+  }
+  const firebase = JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8'));
+  const codebases = [firebase.functions].flat().map((f) => ({ ...f, configDir: envDirName }));
+  const configPath = join(root, `firebase.${name}.json`);
+  const config = {
+    ...firebase,
+    functions: codebases,
+    ...(firebase.hosting ? { hosting: withConnect(firebase.hosting, connect) } : {}),
+  };
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  return {
+    configPath,
+    envDir,
+    remove() {
+      rmSync(configPath, { force: true });
+      rmSync(envDir, { recursive: true, force: true });
+    },
+  };
+}
