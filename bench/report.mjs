@@ -1,4 +1,4 @@
-// Formatting of numbers and the Markdown report (docs/PERFORMANCE.md).
+// Formatting of numbers and the Markdown report (docs/performance.md).
 
 /** Milliseconds with a precision that suits the magnitude. */
 export function fmtMs(ms) {

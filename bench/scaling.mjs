@@ -1,4 +1,4 @@
-// Section 8: checks the cost and hot-spot model of docs/SCALING.md against a
+// Section 8: checks the cost and hot-spot model of docs/scaling.md against a
 // measured run: K simulated instances (bench/lib/instance.mjs, each its own
 // Firestore client, query pool, breaker copy and limiter cache) take open-loop
 // payments from U users at R/s, routed to a random instance, and every RPC is
@@ -78,7 +78,7 @@ export async function runScaling({ sim, projectId, apiKey, quick, log }) {
   const failures = {};
   for (const r of results) if (!r.ok) failures[r.code] = (failures[r.code] ?? 0) + 1;
 
-  // Predicted by the model (docs/SCALING.md): per happy payment 2 payments writes, 2 userLimits writes
+  // Predicted by the model (docs/scaling.md): per happy payment 2 payments writes, 2 userLimits writes
   // (both in the payment's two batches), one userLimits read per (user, instance) pair not seen before;
   // breakers/payment-service read at most once a second per instance; instances/{id} once per instance
   // per VUE_APP_METRICS_INTERVAL (60 s: here once each, on its first call).
@@ -127,7 +127,7 @@ export async function runScaling({ sim, projectId, apiKey, quick, log }) {
   return {
     id: 8,
     title: 'Scaling model check',
-    target: `docs/SCALING.md's per-payment model predicts the measured Firestore operations per collection within 15 % and the busiest document's writes (a user's limits: 2 per payment, so the production limit of 30/min caps it at 1 write/s sustained): ${K} simulated instances, ${USERS} users, ${RATE} payments/s for ${SECONDS} s (what this 2-core machine sustains beside the emulator).`,
+    target: `docs/scaling.md's per-payment model predicts the measured Firestore operations per collection within 15 % and the busiest document's writes (a user's limits: 2 per payment, so the production limit of 30/min caps it at 1 write/s sustained): ${K} simulated instances, ${USERS} users, ${RATE} payments/s for ${SECONDS} s (what this 2-core machine sustains beside the emulator).`,
     checks: [
       {
         name: 'measured vs predicted, every collection (reads and writes)',

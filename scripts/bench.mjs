@@ -1,6 +1,6 @@
 // `npm run bench`: performance of the resilience layer and of the payment path,
-// written to docs/PERFORMANCE.md. Not part of `npm test`; a few minutes on 2 cores.
-//   npm run bench                  full run, writes docs/PERFORMANCE.md
+// written to docs/performance.md. Not part of `npm test`; a few minutes on 2 cores.
+//   npm run bench                  full run, writes docs/performance.md
 //   npm run bench -- --quick       reduced run (fewer requests and rounds, compressed outage)
 //   npm run bench -- --only=1,2    some sections only
 //   npm run bench -- --only=6 --stripe   the load test against the Stripe fake
@@ -12,7 +12,7 @@
 // and 8 a standalone Firestore emulator on a port of their own.
 // Sections: 1 overhead, 2 keep-alive (HTTPS), 3 fail-fast, 4 query pool,
 // 5 end to end, 6 load test, 7 Firestore round trips per path and the
-// limiter's cost, 8 the docs/SCALING.md model check. Load-test knobs for
+// limiter's cost, 8 the docs/scaling.md model check. Load-test knobs for
 // investigations: BENCH_LOADTEST_WARM (workers warmed, 0 = cold) and
 // BENCH_LOADTEST_PAYERS (users the calls are spread over).
 import { randomBytes } from 'node:crypto';
@@ -46,7 +46,7 @@ if (provider === 'stripe' && (only === null || [...only].some((id) => id !== 6))
 }
 const want = (id) => only === null || only.has(id);
 const full = !quick && only === null;
-const out = values.out ?? (full ? join(ROOT, 'docs', 'PERFORMANCE.md') : join(os.tmpdir(), 'PERFORMANCE.partial.md'));
+const out = values.out ?? (full ? join(ROOT, 'docs', 'performance.md') : join(os.tmpdir(), 'performance.partial.md'));
 const log = (message) => console.log(`[bench] ${message}`);
 
 const startedAt = new Date();

@@ -7,7 +7,7 @@ export { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS, providerSocketCap } fr
 /**
  * Typed runtime configuration, parsed once from the environment at cold start.
  *
- * Every variable and its default is listed in README "Configuration". The
+ * Every variable and its default is listed in docs/configuration.md (checked by configDocs.test.ts). The
  * `VUE_APP_*` prefix (a Vue CLI convention) is part of these settings'
  * established names, kept even though they configure the backend. A malformed value
  * fails loudly with the variable's name; it never becomes NaN. The payment API
@@ -216,7 +216,7 @@ const schema = z.object({
 /** The parsed configuration (see ParsedConfig). */
 export type Config = ParsedConfig;
 
-/** Names of every variable the config reads (documented in README "Configuration"). */
+/** Names of every variable the config reads (documented in docs/configuration.md). */
 export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Config)[];
 
 /** Thrown when an environment variable is malformed; the message names the variable. */

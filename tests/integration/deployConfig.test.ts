@@ -2,7 +2,7 @@
 // dependencies and only the env files `firebase deploy` reads (.env and
 // .env.<projectId>; never .env.local or .secret.local) lists every function with
 // the region, memory, cpu, instances, timeout and secrets those files configure.
-// Also: the stats snapshots carry the Timestamp field the README's TTL policy names.
+// Also: the stats snapshots carry the Timestamp field the TTL policy of docs/deploy.md names.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {

@@ -40,9 +40,9 @@ export const APP_CHECK_HEADER = 'X-Firebase-AppCheck';
 
 const MESSAGES: Record<AppCheckRejection, string> = {
   [RejectionReason.appCheckMissing]:
-    'This call needs a valid App Check token and none was sent: the app must initialize Firebase App Check before calling (README "App Check").',
+    'This call needs a valid App Check token and none was sent: the app must initialize Firebase App Check before calling (docs/app-check.md).',
   [RejectionReason.appCheckInvalid]:
-    'This call needs a valid App Check token and the one sent was refused (expired, malformed or not for this project; README "App Check").',
+    'This call needs a valid App Check token and the one sent was refused (expired, malformed or not for this project; docs/app-check.md).',
   [RejectionReason.appCheckReplayed]:
     'This call needs a fresh App Check token: the one sent was already used (App Check replay protection). Call again with a limited-use token.',
 };

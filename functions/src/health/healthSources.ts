@@ -14,7 +14,7 @@ import { HealthMonitor, type HealthSources } from './healthMonitor.js';
  * instance's first Firestore read (channel setup) can take seconds.
  */
 export const HEALTH_CHECK_TIMEOUT_MS = 5000;
-/** An unknown payment this old means reconciliation is not keeping up (the OPERATIONS.md alarm's 15 minutes). */
+/** An unknown payment this old means reconciliation is not keeping up (the docs/operations.md alarm's 15 minutes). */
 export const UNKNOWN_AGE_LIMIT_MS = 15 * 60_000;
 
 /** The sources of {@link HealthMonitor} for `rt`. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { PaymentSettings } from './paymentHandler.js';
 
-/** The payment handler's settings from the parsed configuration (README "Configuration"). */
+/** The payment handler's settings from the parsed configuration (docs/configuration.md). */
 export function paymentSettings(cfg: Config): PaymentSettings {
   return {
     attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,

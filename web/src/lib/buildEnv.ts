@@ -5,7 +5,7 @@
  * emulators). All of them are public web config: none is a secret.
  */
 
-/** Settings a build for a real project cannot do without (README "Deploy"). */
+/** Settings a build for a real project cannot do without (docs/deploy.md). */
 export const REQUIRED_SETTINGS = ['VITE_FIREBASE_API_KEY', 'VITE_FIREBASE_PROJECT_ID', 'VITE_FIREBASE_AUTH_DOMAIN'];
 
 /** The functions' region when nothing names one; the same default as FUNCTIONS_REGION. */
@@ -84,7 +84,7 @@ export function assertProductionSettings(env: Env): void {
   throw new Error(
     `The SPA is not built for the emulators (VITE_USE_EMULATORS is not true), so it needs its project's ` +
       `web config, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set. Set ` +
-      `${missing.length === 1 ? 'it' : 'them'} in the environment or web/.env.production.local (README "Deploy").`,
+      `${missing.length === 1 ? 'it' : 'them'} in the environment or web/.env.production.local (docs/deploy.md).`,
   );
 }
 
