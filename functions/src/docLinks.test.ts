@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentationFiles, readRepoFile, repoRoot } from './testing/repoDocs.js';
 
@@ -26,6 +26,32 @@ describe('links in README.md and docs/*.md', () => {
       return !inside || !existsSync(path);
     });
     expect(broken).toEqual([]);
+  });
+});
+
+/** Folders that hold no hand-written files: installs, builds, caches and test output. */
+const GENERATED = new Set(['node_modules', '.git', 'lib', 'dist', '.cache', 'test-results', 'coverage']);
+const SOURCE_FILE = /\.(ts|mts|mjs|js|vue|json|md|html)$|^\.env/;
+
+/** Every hand-written file under the root (relative paths), outside generated folders. */
+function sourceFiles(root: string, dir = ''): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return GENERATED.has(entry.name) ? [] : sourceFiles(root, path);
+    return SOURCE_FILE.test(entry.name) ? [path] : [];
+  });
+}
+
+describe('mentions of docs/*.md in code and comments', () => {
+  it('name files that exist, so a renamed page leaves no dead reference', () => {
+    const root = repoRoot();
+    const dead = sourceFiles(root).flatMap((file) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(/\bdocs\/[\w.-]+\.md\b/g)]
+        .map((m) => m[0])
+        .filter((doc) => !existsSync(join(root, doc)))
+        .map((doc) => `${file}: ${doc}`),
+    );
+    expect(dead).toEqual([]);
   });
 });
 
