@@ -29,6 +29,58 @@ export default defineConfig(
       ],
     },
   },
+  // Dependency direction (see functions/src/architecture.test.ts, which checks the same over every file):
+  // generic mechanisms know nothing of the product or the wire; the contract the SPA bundles imports nothing
+  // that runs, only other import-free type files (`*Types.ts`, re-exported by api/).
+  {
+    files: ['functions/src/resilience/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+(api|payments|callables|stats|health|webhooks|scheduled|app|access|config|observability|runtime|subscriptions|housekeeping|auth|secrets)(/|\\.js$|$)',
+              message: 'resilience/ is generic: it imports only resilience/ and packages; api/ re-exports its types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/src/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./[A-Za-z]+\\.js$)(?!(\\.\\./)+[A-Za-z/]+Types\\.js$)',
+              message: 'api/ is bundled by the SPA: it may import only api/ files and import-free `*Types.ts` files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/src/**/*Types.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.{1,2}/[A-Za-z./]*Types\\.js$)',
+              message: 'A `*Types.ts` file is import-free: it may import only other `*Types.ts` files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.vue'], languageOptions: { parserOptions: { parser: tseslint.parser } } },
   { files: ['web/src/**'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['**/*.mjs', '**/*.mts', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },

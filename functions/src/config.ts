@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configProblems } from './configChecks.js';
-import { AppError } from './errors.js';
+import { AppError } from './resilience/appError.js';
 
 export { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS, providerSocketCap } from './configChecks.js';
 

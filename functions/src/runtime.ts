@@ -1,6 +1,6 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import type { LimitChange } from './api.js';
+import type { LimitChange } from './api/index.js';
 import type { AppCheckEvents } from './callables/appCheck.js';
 import { config, ConfigError, type Config } from './config.js';
 import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from './observability/cloudwatchShipper.js';

@@ -4,7 +4,7 @@
  * runtime.ts. Listeners are cheap and never write anything themselves: the
  * incident log is published with the instance's stats snapshot.
  */
-import { IncidentKind } from './api.js';
+import { IncidentKind } from './api/index.js';
 import { BreakerStateClock } from './observability/breakerStateClock.js';
 import type { MetricsAggregator } from './observability/emf.js';
 import { logEvent } from './observability/logger.js';

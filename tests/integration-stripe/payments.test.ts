@@ -2,7 +2,7 @@
 // the functions emulator with PAYMENT_PROVIDER=stripe, the Stripe fake as the
 // provider, and the fake's signed webhooks delivered to the emulated stripeWebhook.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
 import { USERS, session, type Session } from '../integration/client.js';

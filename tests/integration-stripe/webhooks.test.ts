@@ -2,7 +2,7 @@
 // out-of-order deliveries, with payments made through the real callable.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stripeSignature } from '../../devtools/stripe-fake/webhooks.ts';
-import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
 import { session, type Session } from '../integration/client.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionPoolStats, ProcessPaymentResult } from '../../functions/src/api.js';
+import type { ConnectionPoolStats, ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 import { ledger } from './simulator.js';

@@ -2,7 +2,7 @@
 // breakers/* whose transition no instance published, and unknown payments from
 // the ledger; admins only, nothing of the user's identity in the answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncidentTimeline } from '../../functions/src/api.js';
+import type { IncidentTimeline } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProcessPaymentResult } from '../../functions/src/api.js';
+import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';

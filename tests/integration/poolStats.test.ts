@@ -1,6 +1,6 @@
 // The admin stats callables report real numbers from real traffic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderConcurrency } from '../../functions/src/api.js';
+import type { ProviderConcurrency } from '../../functions/src/api/index.js';
 import { USERS, session, type Session } from './client.js';
 
 interface Db {

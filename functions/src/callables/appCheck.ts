@@ -1,5 +1,5 @@
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
-import { RejectionReason } from '../api.js';
+import { RejectionReason } from '../api/index.js';
 
 /**
  * App Check on the callables. firebase-functions decodes the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectionPoolStats } from '../api.js';
+import type { ConnectionPoolStats } from '../api/index.js';
 import { connectionPoolStats } from '../stats/poolReports.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

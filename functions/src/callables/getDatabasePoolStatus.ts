@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DatabasePoolStatus } from '../api.js';
+import type { DatabasePoolStatus } from '../api/index.js';
 import { databasePoolStatus } from '../stats/poolReports.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IncidentTimeline } from '../api.js';
+import type { IncidentTimeline } from '../api/index.js';
 import { incidentTimeline } from '../stats/incidentTimeline.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResetBreakersResult } from '../api.js';
+import type { ResetBreakersResult } from '../api/index.js';
 import { resetBreakers } from '../stats/poolReports.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReconcileReport } from '../api.js';
+import type { ReconcileReport } from '../api/index.js';
 import { RUN_RECONCILIATION_BUDGET_MS } from '../config.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

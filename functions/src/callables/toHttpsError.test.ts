@@ -2,7 +2,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requireAdmin, requireUser } from '../auth.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../resilience/appError.js';
 import {
   PaymentConflictError,
   PaymentForbiddenError,

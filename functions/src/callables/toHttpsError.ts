@@ -1,5 +1,5 @@
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
-import { AppError } from '../errors.js';
+import { AppError } from '../resilience/appError.js';
 import { logEvent } from '../observability/logger.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError } from '../resilience/appError.js';
 
 /** Largest payload any callable accepts, in characters of its JSON (a payment request is under 300). */
 export const MAX_PAYLOAD_CHARS = 4096;

@@ -18,7 +18,7 @@ import { functionSecrets } from '../secrets.js';
 import { healthMonitor } from './healthSources.js';
 import { answerHealth } from './healthRequest.js';
 import type { HealthMonitor } from './healthMonitor.js';
-import { HealthState, type HealthDeepReport } from '../api.js';
+import { HealthState, type HealthDeepReport } from '../api/index.js';
 
 /** An uptime check waits seconds, not minutes; every component check is bounded well below this. */
 const TIMEOUT_SECONDS = 30;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BreakerView, DbPoolNumbers, LedgerHealth, ShipperStats } from '../api.js';
+import type { BreakerView, DbPoolNumbers, LedgerHealth, ShipperStats } from '../api/index.js';
 import type { HealthResult } from '../resilience/http/httpHealth.js';
 import { HealthMonitor, publicReport, worstState, type HealthSources, type ProviderHealth } from './healthMonitor.js';
 

@@ -19,7 +19,7 @@ import {
   type HttpPoolNumbers,
   type LedgerHealth,
   type ShipperStats,
-} from '../api.js';
+} from '../api/index.js';
 import type { HealthResult } from '../resilience/http/httpHealth.js';
 
 /** The service whose breaker decides whether payments can be taken. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HealthDeepReport } from '../api.js';
+import type { HealthDeepReport } from '../api/index.js';
 import type { Caller } from '../auth.js';
 import { answerHealth, type HealthDeps } from './healthRequest.js';
 

@@ -5,7 +5,7 @@
  * ID token, 403 without the admin claim). Never cached by intermediaries:
  * the deep view depends on who asks, and a stale 200 would hide an outage.
  */
-import { HealthState, type HealthDeepReport, type HealthReport } from '../api.js';
+import { HealthState, type HealthDeepReport, type HealthReport } from '../api/index.js';
 import type { Caller } from '../auth.js';
 import { publicReport } from './healthMonitor.js';
 

@@ -1,6 +1,6 @@
 /** Settings, defaults and stats types of the CloudWatch shipper. */
 import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
-import type { ShipperStats } from '../api.js';
+import type { ShipperStats } from '../api/index.js';
 import type { HttpPoolManager } from '../resilience/http/index.js';
 import type { AwsCredentialSource } from './awsCredentials.js';
 

@@ -1,6 +1,6 @@
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
-import { AppError, hasCode } from '../errors.js';
-import type { BreakerState } from '../api.js';
+import { AppError, hasCode } from '../resilience/appError.js';
+import type { BreakerState } from '../api/index.js';
 import type { Outcome, Verdict } from '../resilience/breaker/index.js';
 import {
   holdsSettleWindow,

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../resilience/appError.js';
 
 /**
  * Money at the boundary: the callable takes amounts in major units (25.99, as the

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../resilience/appError.js';
 
 /** The transactionId belongs to another user (no details of that payment are given). */
 export class PaymentForbiddenError extends AppError {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PaymentStatus } from '../api.js';
+import { PaymentStatus } from '../api/index.js';
 import { Transitions } from '../resilience/breaker/stateMachine.js';
 import type { ChargeAnswer, LookupAnswer } from './provider/paymentProvider.js';
 import { reconcilePayments } from './reconcile.js';

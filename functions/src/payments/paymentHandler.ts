@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_LOOKUP_MS } from '../config.js';
-import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api.js';
+import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api/index.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';

@@ -1,4 +1,4 @@
-import { PaymentStatus, type ProcessPaymentResult } from '../api.js';
+import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { GiveUp, PaymentEvents } from './chargeAttempts.js';
 import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
 import {

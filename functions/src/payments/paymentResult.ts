@@ -1,4 +1,4 @@
-import { PaymentStatus, type ProcessPaymentResult } from '../api.js';
+import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
 import type { ChargeRequest } from './provider/paymentProvider.js';

@@ -1,6 +1,6 @@
 import { bulkhead } from 'cockatiel';
 import { PAYMENT_LOOKUP_MS } from '../config.js';
-import { PaymentStatus, type ReconcileReport } from '../api.js';
+import { PaymentStatus, type ReconcileReport } from '../api/index.js';
 import type { PaymentEvents } from './chargeAttempts.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import {
@@ -13,7 +13,7 @@ import {
 import type { PaymentProvider } from './provider/paymentProvider.js';
 import { settle, unknownError } from './settlement.js';
 
-export type { ReconcileReport } from '../api.js';
+export type { ReconcileReport } from '../api/index.js';
 
 /** What a reconciliation pass needs. */
 export interface ReconcileDeps {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
 import { fleetStatus, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
-import type { DbPoolNumbers, ServiceStats, ShipperStats } from '../api.js';
+import type { DbPoolNumbers, ServiceStats, ShipperStats } from '../api/index.js';
 
 const db = (over: Partial<DbPoolNumbers>): DbPoolNumbers => ({
   max: 10,

@@ -10,7 +10,7 @@ import type {
   ProviderConcurrency,
   ServiceStats,
   ShipperStats,
-} from '../api.js';
+} from '../api/index.js';
 import { providerSocketCap, type ProviderCapSettings } from '../configChecks.js';
 import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
 import { INSTANCES, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';

@@ -6,7 +6,7 @@
  * subject and minute, so a burst of refused payments is one entry, never a
  * write per payment.
  */
-import type { IncidentEvent } from '../api.js';
+import type { IncidentEvent } from '../api/index.js';
 
 /** How far back the timeline looks. */
 export const INCIDENT_WINDOW_MS = 60 * 60_000;

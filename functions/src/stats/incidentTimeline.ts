@@ -4,7 +4,7 @@
  * the fleet breakers in `breakers/*` (a breaker left open by an instance that
  * is gone still shows) and the ledger's `unknown` payments. Reads only.
  */
-import { BreakerState, IncidentKind, PaymentStatus, type IncidentEvent, type IncidentTimeline } from '../api.js';
+import { BreakerState, IncidentKind, PaymentStatus, type IncidentEvent, type IncidentTimeline } from '../api/index.js';
 import { parseBreakerDoc, type RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
 import { INCIDENT_WINDOW_MS } from './incidentLog.js';
 import { INSTANCES, type InstanceSnapshot } from './instanceStats.js';

@@ -8,7 +8,7 @@ import type {
   RejectionCounts,
   ServiceStats,
   ShipperStats,
-} from '../api.js';
+} from '../api/index.js';
 import type { Config } from '../config.js';
 import type { CloudWatchShipper } from '../observability/cloudwatchShipper.js';
 import type { MetricsAggregator } from '../observability/emf.js';

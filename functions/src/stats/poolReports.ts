@@ -1,4 +1,4 @@
-import type { ConnectionPoolStats, DatabasePoolStatus, ResetBreakersResult } from '../api.js';
+import type { ConnectionPoolStats, DatabasePoolStatus, ResetBreakersResult } from '../api/index.js';
 import { logEvent } from '../observability/logger.js';
 import type { Runtime } from '../runtime.js';
 import { PAYMENT_SERVICE } from '../payments/provider/genericProvider.js';

@@ -5,7 +5,7 @@
  * event sinks (subscriptions.ts): App Check refusals happen in defineCallable
  * before any handler runs, user-limit refusals in the payment handler.
  */
-import { RejectionReason, type RejectionCounts } from '../api.js';
+import { RejectionReason, type RejectionCounts } from '../api/index.js';
 
 const REASONS = Object.values(RejectionReason);
 const isReason = (r: string): r is RejectionReason => (REASONS as string[]).includes(r);

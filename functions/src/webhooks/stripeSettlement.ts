@@ -13,7 +13,7 @@
  * Nothing here calls Stripe: the webhook answers within one ledger round trip or two.
  */
 import type Stripe from 'stripe';
-import { PaymentStatus } from '../api.js';
+import { PaymentStatus } from '../api/index.js';
 import type { PaymentEvents } from '../payments/chargeAttempts.js';
 import { FINAL_STATUSES, type PaymentLedger, type PaymentOutcome } from '../payments/ledger/paymentLedger.js';
 import { settle } from '../payments/settlement.js';

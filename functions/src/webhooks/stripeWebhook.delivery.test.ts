@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { PaymentStatus } from '../api.js';
+import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { StripeProvider } from '../payments/provider/stripeProvider.js';
 import { HttpPoolManager } from '../resilience/http/index.js';

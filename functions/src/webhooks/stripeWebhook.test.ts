@@ -3,7 +3,7 @@
  * Stripe fake's signer (Stripe's scheme), through stripe.webhooks.constructEvent.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PaymentStatus } from '../api.js';
+import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash, type PaymentRecord } from '../payments/ledger/paymentLedger.js';
 import { MemoryProcessedEvents } from './stripeEvents.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PaymentStatus } from '../../api.js';
+import { PaymentStatus } from '../../api/index.js';
 import { admit, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import {
   PaymentConflictError,

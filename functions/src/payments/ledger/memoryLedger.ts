@@ -1,4 +1,4 @@
-import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
+import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
 import {
   scanOrderValue,
   type LedgerIncident,

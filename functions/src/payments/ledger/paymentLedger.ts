@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api.js';
+import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
 
 /** Final statuses a repeat call simply replays. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];

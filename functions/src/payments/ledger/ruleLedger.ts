@@ -1,4 +1,4 @@
-import type { LedgerHealth, ReconcileReport } from '../../api.js';
+import type { LedgerHealth, ReconcileReport } from '../../api/index.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import {
   attachStep,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { GenericProvider, mayHaveReached, retryAfterMs } from './genericProvider.js';
 import { chargeMismatch, holdsSettleWindow, mayBeCharged } from './paymentProvider.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../resilience/appError.js';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 const replies: Reply[] = [];

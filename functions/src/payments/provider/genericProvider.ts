@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { LimitChange } from '../../api.js';
-import { hasCode } from '../../errors.js';
+import type { LimitChange } from '../../api/index.js';
+import { hasCode } from '../../resilience/appError.js';
 import { EndpointSet, type EjectionOptions, type EndpointOutcome } from '../../resilience/endpoints/endpointSet.js';
 import {
   endpointName,

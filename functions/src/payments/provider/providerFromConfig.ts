@@ -1,4 +1,4 @@
-import type { LimitChange } from '../../api.js';
+import type { LimitChange } from '../../api/index.js';
 import { providerSocketCap, type Config } from '../../config.js';
 import type { EndpointSet } from '../../resilience/endpoints/endpointSet.js';
 import type { HttpPoolManager } from '../../resilience/http/index.js';

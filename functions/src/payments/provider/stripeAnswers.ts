@@ -5,7 +5,7 @@
  * functions, so the whole mapping table is unit-testable without a server.
  */
 import Stripe from 'stripe';
-import { AppError, hasCode } from '../../errors.js';
+import { AppError, hasCode } from '../../resilience/appError.js';
 import {
   HttpConnectionError,
   HttpPoolConfigError,

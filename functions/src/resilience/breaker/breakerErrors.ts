@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 
 /** Thrown instead of calling a service whose breaker is open. */
 export class BreakerOpenError extends AppError {

@@ -2,7 +2,7 @@
  * Breaker state changes as events: what one carries and how listeners hear it.
  * Shared by a single breaker and by the registry that forwards all of them.
  */
-import type { BreakerState } from '../../api.js';
+import type { BreakerState } from './breakerTypes.js';
 import type { TransitionReason } from './stateMachine.js';
 
 /** One state change, emitted to the listeners of `FleetCircuitBreaker.onTransition`. */

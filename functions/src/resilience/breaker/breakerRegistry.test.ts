@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../appError.js';
 import { BreakerRegistry } from './breakerRegistry.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 import type { BreakerTransition } from './circuitBreaker.js';
-import { boom } from '../../testing/breakerTestkit.js';
+import { boom } from './testing/breakerTestkit.js';
 
 const asFailure = () => 'failure' as const;
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 import type { BreakerStore } from './breakerStore.js';
 import { TransitionListeners, type TransitionListener } from './breakerEvents.js';
 import { FleetCircuitBreaker, type BreakerOptions } from './circuitBreaker.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openRecord, SERVICE, T0 } from '../../testing/breakerTestkit.js';
+import { openRecord, SERVICE, T0 } from './testing/breakerTestkit.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 
 describe('MemoryBreakerStore', () => {

@@ -8,7 +8,7 @@
  * converge on one state instead of overwriting each other.
  */
 
-import type { BreakerState } from '../../api.js';
+import type { BreakerState } from './breakerTypes.js';
 
 /** A fleet-wide permission for one instance to run one half-open probe call. */
 export interface ProbeLease {

@@ -4,7 +4,7 @@ import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedRecord, Transitions } from './stateMachine.js';
 import { FirestoreBreakerStore, parseBreakerDoc, type RunQuery } from './breakerStoreFirestore.js';
-import { boom, classify, ok } from '../../testing/breakerTestkit.js';
+import { boom, classify, ok } from './testing/breakerTestkit.js';
 import { FleetCircuitBreaker } from './circuitBreaker.js';
 
 describe('parseBreakerDoc', () => {

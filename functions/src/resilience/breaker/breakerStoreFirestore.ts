@@ -1,6 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { BreakerState } from '../../api.js';
+import { BreakerState } from './breakerTypes.js';
 import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
 
 /** Options of a Firestore query pool call (the project's pool has this shape). */

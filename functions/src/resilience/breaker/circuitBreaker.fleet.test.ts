@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferred } from '../../testing/deferred.js';
+import { deferred } from '../testing/deferred.js';
 import {
   SERVICE,
   classify,
@@ -11,7 +11,7 @@ import {
   rejected,
   openThrough,
   useFakeDate,
-} from '../../testing/breakerTestkit.js';
+} from './testing/breakerTestkit.js';
 import { MemoryBreakerStore, type BreakerStore } from './breakerStore.js';
 
 useFakeDate();

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../../errors.js';
-import { deferred } from '../../testing/deferred.js';
+import { hasCode } from '../appError.js';
+import { deferred } from '../testing/deferred.js';
 import {
   SERVICE,
   classify,
@@ -12,7 +12,7 @@ import {
   rejected,
   openThrough,
   useFakeDate,
-} from '../../testing/breakerTestkit.js';
+} from './testing/breakerTestkit.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 
 useFakeDate();

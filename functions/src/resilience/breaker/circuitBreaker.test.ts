@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../appError.js';
 import {
   SERVICE,
   classify,
@@ -10,7 +10,7 @@ import {
   rejected,
   openThrough,
   useFakeDate,
-} from '../../testing/breakerTestkit.js';
+} from './testing/breakerTestkit.js';
 import { MemoryBreakerStore } from './breakerStore.js';
 import { FleetCircuitBreaker } from './circuitBreaker.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BreakerOpenError } from './breakerErrors.js';
 import { DEFAULT_BREAKER_OPTIONS, validBreakerOptions, type BreakerOptions } from './breakerOptions.js';
-import { BreakerState } from '../../api.js';
+import { BreakerState } from './breakerTypes.js';
 import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
 import { closedRecord, Transitions, type TransitionReason } from './stateMachine.js';
 import { RollingWindow } from './breakerWindow.js';

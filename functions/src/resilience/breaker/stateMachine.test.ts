@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openRecord, T0 } from '../../testing/breakerTestkit.js';
+import { openRecord, T0 } from './testing/breakerTestkit.js';
 import { closedRecord, Transitions } from './stateMachine.js';
 
 describe('Transitions', () => {

@@ -2,7 +2,7 @@
  * The fleet breaker's state machine: pure read-modify-write steps over one
  * service's shared record, run inside `BreakerStore.transact`.
  */
-import { BreakerState } from '../../api.js';
+import { BreakerState } from './breakerTypes.js';
 import type { FleetBreakerState } from './breakerStore.js';
 
 /** Why a breaker changed state. */

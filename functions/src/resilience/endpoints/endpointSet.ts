@@ -1,4 +1,4 @@
-import type { EjectionView } from '../../api.js';
+import type { EjectionView } from './endpointTypes.js';
 
 /** Settings of outlier ejection, after Envoy's outlier detection (consecutive_5xx, base_ejection_time, max_ejection_percent). */
 export interface EjectionOptions {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../appError.js';
 import { createKeepAliveAgent, protocolOf, type AgentSettings } from './httpAgent.js';
 import { runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
 import { attempt, type AttemptTarget } from './httpPoolAttempt.js';

@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import type { ConcurrencyLimitView, LimitChange } from '../../api.js';
-import { hasCode } from '../../errors.js';
+import type { ConcurrencyLimitView, LimitChange } from '../limit/limitTypes.js';
+import { hasCode } from '../appError.js';
 import { ConcurrencyLimiter } from '../limit/concurrencyLimiter.js';
 import { createKeepAliveAgent, positiveInt, type AgentSettings } from './httpAgent.js';
 import { checkEndpoints, createEndpointPool, probePath, send, type EndpointPool } from './httpEndpoints.js';

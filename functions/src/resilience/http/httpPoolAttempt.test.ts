@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../appError.js';
 import { HttpPoolManager } from './httpPool.js';
 import { closeServers, refusedUrl, rejection, startServer } from './testing/testServer.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, hasCode } from '../../errors.js';
+import { AppError, hasCode } from '../appError.js';
 import {
   HttpAbortedError,
   HttpConnectionError,

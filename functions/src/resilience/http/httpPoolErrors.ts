@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 
 /**
  * Details common to the transport errors of the HTTP pool. Safe to show: no

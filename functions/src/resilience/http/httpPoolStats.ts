@@ -1,9 +1,9 @@
 import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HttpPoolNumbers } from '../../api.js';
+import type { HttpPoolNumbers } from './httpTypes.js';
 import { LatencyWindow, type LatencyPercentiles } from '../window/latency.js';
 
-/** Snapshot of one service's HTTP pool: the published numbers (each defined in api.ts) plus two more. */
+/** Snapshot of one service's HTTP pool: the published numbers (each defined in httpTypes.ts) plus two more. */
 export type HttpPoolStats = HttpPoolNumbers & {
   /** Extra attempts made because a reused keep-alive socket was reset before any response byte (health checks included). */
   reusedSocketRetries: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LimitChange } from '../../api.js';
+import type { LimitChange } from './limitTypes.js';
 import { AdaptiveLimit } from './adaptiveLimit.js';
 
 function limit(min = 2, max = 10) {

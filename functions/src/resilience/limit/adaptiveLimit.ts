@@ -1,4 +1,4 @@
-import type { LimitChange, LimitChangeReason } from '../../api.js';
+import type { LimitChange, LimitChangeReason } from './limitTypes.js';
 
 /** Settings of an {@link AdaptiveLimit}; only the bounds are required. */
 export interface AdaptiveLimitOptions {

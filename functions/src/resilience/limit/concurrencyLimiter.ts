@@ -1,4 +1,4 @@
-import type { ConcurrencyLimitView, LimitChange } from '../../api.js';
+import type { ConcurrencyLimitView, LimitChange } from './limitTypes.js';
 import { AdaptiveLimit, type AdaptiveLimitOptions, type LimitSample } from './adaptiveLimit.js';
 
 /** A slot of the limiter: give it back with what the request measured, or without (it was never sent). */
@@ -90,7 +90,7 @@ export class ConcurrencyLimiter {
     });
   }
 
-  /** The published view (api.ts ConcurrencyLimitView). */
+  /** The published view (limitTypes.ts ConcurrencyLimitView). */
   view(): ConcurrencyLimitView {
     const { recent, total } = this.algorithm.history();
     return {

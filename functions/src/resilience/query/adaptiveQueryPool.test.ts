@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LimitChange } from '../../api.js';
-import { failure, flush, pool } from '../../testing/queryPoolTestkit.js';
+import type { LimitChange } from '../limit/limitTypes.js';
+import { failure, flush, pool } from './testing/queryPoolTestkit.js';
 import { FifoSemaphore } from './semaphore.js';
 
 describe('FifoSemaphore.setMax', () => {

@@ -1,8 +1,8 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../errors.js';
-import { deferred } from '../../testing/deferred.js';
-import { failure, fakeDb, flush, pool } from '../../testing/queryPoolTestkit.js';
+import { AppError } from '../appError.js';
+import { deferred } from '../testing/deferred.js';
+import { failure, fakeDb, flush, pool } from './testing/queryPoolTestkit.js';
 import { QueryPool } from './queryPool.js';
 
 describe('QueryPool', () => {

@@ -7,7 +7,7 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import type { Firestore } from 'firebase-admin/firestore';
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 import { LatencyWindow } from '../window/latency.js';
 import {
   grpcStatusOf,
@@ -17,7 +17,7 @@ import {
   QueryTimeoutError,
 } from './queryPoolErrors.js';
 import type { PoolInterval, PoolStats } from './queryPoolStats.js';
-import type { ConcurrencyLimitView, LimitChange } from '../../api.js';
+import type { ConcurrencyLimitView, LimitChange } from '../limit/limitTypes.js';
 import { AdaptiveLimit } from '../limit/adaptiveLimit.js';
 import { FifoSemaphore } from './semaphore.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 import { grpcStatusOf, isTransientDbError, QueryFailedError } from './queryPoolErrors.js';
 
 const withCode = (code: unknown): Error => Object.assign(new Error('x'), { code });

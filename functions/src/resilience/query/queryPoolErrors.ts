@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.js';
+import { AppError } from '../appError.js';
 
 /**
  * gRPC status names by numeric code. Firestore (via google-gax) rejects with

@@ -1,7 +1,7 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../errors.js';
-import { failure, flush, pool } from '../../testing/queryPoolTestkit.js';
+import { AppError } from '../appError.js';
+import { failure, flush, pool } from './testing/queryPoolTestkit.js';
 import { QueryPool } from './queryPool.js';
 
 function grpcError(code: number | string): Error & { code: number | string } {

@@ -1,8 +1,8 @@
-import { PoolStatus, type DbPoolNumbers } from '../../api.js';
+import { PoolStatus, type DbPoolNumbers } from './queryPoolTypes.js';
 
 /**
  * Snapshot of a {@link QueryPool}: the published numbers (each defined in
- * api.ts) plus two the pool keeps for its status word.
+ * queryPoolTypes.ts) plus two the pool keeps for its status word.
  */
 export interface PoolStats extends DbPoolNumbers {
   /** Callers that found no free slot and had to queue (whether or not they got one later). */

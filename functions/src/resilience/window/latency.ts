@@ -1,6 +1,6 @@
 import { TimedRing } from './timedRing.js';
 
-import type { LatencyPercentiles } from '../../api.js';
+import type { LatencyPercentiles } from './latencyTypes.js';
 
 /** Latency percentiles over a recent window, in milliseconds (null when no samples). */
 export type { LatencyPercentiles };

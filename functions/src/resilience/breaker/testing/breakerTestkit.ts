@@ -3,7 +3,7 @@
  * Lives under src/testing, which tsconfig.build.json leaves out of the deployed build.
  */
 import { afterEach, beforeEach, expect, vi } from 'vitest';
-import type { BreakerStore, FleetBreakerState } from '../resilience/breaker/breakerStore.js';
+import type { BreakerStore, FleetBreakerState } from '../breakerStore.js';
 import {
   BreakerOpenError,
   FleetCircuitBreaker,
@@ -11,8 +11,8 @@ import {
   type BreakerTransition,
   type Outcome,
   type Verdict,
-} from '../resilience/breaker/circuitBreaker.js';
-import { closedRecord } from '../resilience/breaker/stateMachine.js';
+} from '../circuitBreaker.js';
+import { closedRecord } from '../stateMachine.js';
 
 export const SERVICE = 'payment-service';
 /** The faked clock's start, see {@link useFakeDate}. */

@@ -5,8 +5,8 @@
  */
 import type { Firestore } from 'firebase-admin/firestore';
 import { expect, vi } from 'vitest';
-import { AppError } from '../errors.js';
-import { QueryPool, type QueryPoolOptions } from '../resilience/query/queryPool.js';
+import { AppError } from '../../appError.js';
+import { QueryPool, type QueryPoolOptions } from '../queryPool.js';
 
 /** Stand-in database handed to queries; the unit tests never touch Firestore itself. */
 export const fakeDb = {} as Firestore;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenericProvider, PAYMENT_SERVICE } from '../../payments/provider/genericProvider.js';
-import { closeAll, startSimulators, type SimFaults, type Simulator } from '../../payments/testing/simulatorFleet.js';
-import { HttpPoolManager } from '../http/index.js';
+import { GenericProvider, PAYMENT_SERVICE } from './genericProvider.js';
+import { closeAll, startSimulators, type SimFaults, type Simulator } from '../testing/simulatorFleet.js';
+import { HttpPoolManager } from '../../resilience/http/index.js';
 
 // A provider that slows down under load (the simulator's loadLatencyMs: each
 // request waits longer the more it is already working on, and it keeps

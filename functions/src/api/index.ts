@@ -1,0 +1,19 @@
+/**
+ * The callables' public contract: request and response shapes and the word
+ * lists they use, shared with the admin SPA (web/src/api/types.ts re-exports
+ * this folder wholesale), so a change here is checked on both sides. One file
+ * per subject; every file is import-free (type imports and re-exports of other
+ * import-free `*Types.ts` files only): the SPA bundles them. The numbers of a
+ * generic mechanism (breaker, pools, limits, latency, ejection) are defined
+ * beside it in resilience/ and re-exported here. Each shape is defined once
+ * and used under its name everywhere. Times are epoch ms; a number nobody
+ * measured is null.
+ */
+export * from './breakers.js';
+export * from './health.js';
+export * from './incidents.js';
+export * from './ledger.js';
+export * from './payments.js';
+export * from './pools.js';
+export * from './refusals.js';
+export * from './stats.js';

@@ -1,0 +1,47 @@
+/**
+ * The ledger on the wire: `runReconciliation`'s report and the ledger health.
+ * Part of the callables' contract (see api/index.ts): import-free, the SPA bundles it.
+ */
+
+/** What one reconciliation pass did: the answer of `runReconciliation`. */
+export interface ReconcileReport {
+  /** When the pass started. */
+  at: number;
+  durationMs: number;
+  /** Records claimed and looked up (`unknown`, and `pending` whose lease had ended). */
+  examined: number;
+  /** Settled to succeeded/declined from the provider's answer. */
+  charged: number;
+  /** Settled to failed: not found at the provider after the settle window. */
+  notCharged: number;
+  /** Left unknown: still inside the settle window, the provider could not answer, or a mismatch. */
+  stillUnknown: number;
+  /** Accepted by the provider and still waiting there (requires_action, processing). */
+  waiting: number;
+  /** Found at the provider with another amount or currency (left unknown, logged at ERROR). */
+  mismatches: number;
+  /** Not acted on: a live call holds them, or they changed since the scan. */
+  skipped: number;
+  /** Records whose settlement failed with an error (logged; left for the next pass). */
+  errors: number;
+  /** False when the time budget ran out before every candidate was reached. */
+  complete: boolean;
+}
+
+/** The ledger as operators watch it: what is undecided, and the incidents counted fleet-wide. */
+export interface LedgerHealth {
+  /** Records whose outcome is not known yet (maybe charged). */
+  unknown: number;
+  /** Age of the oldest `unknown` record, ms; null when there is none. */
+  oldestUnknownAgeMs: number | null;
+  /** Accepted by the provider and waiting there (requires_action, processing). */
+  waiting: number;
+  /** `pending` records whose lease ended: their call died or lost its claim. */
+  expiredPending: number;
+  /** Calls that found their claim taken over before they could write (since the project began). */
+  lostClaims: number;
+  /** Lookups that found a charge with another amount or currency than the ledger's. */
+  mismatches: number;
+  /** The last reconciliation pass; null before the first. */
+  lastRun: ReconcileReport | null;
+}

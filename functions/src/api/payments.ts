@@ -1,0 +1,76 @@
+/**
+ * `processPayment`: its request and answer, the payment words and the transactionId rule.
+ * Part of the callables' contract (see api/index.ts): import-free, the SPA bundles it.
+ */
+
+/** Payment methods `processPayment` accepts. */
+export const PaymentMethod = {
+  creditCard: 'credit_card',
+  debitCard: 'debit_card',
+  bankTransfer: 'bank_transfer',
+  digitalWallet: 'digital_wallet',
+} as const;
+export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
+
+/**
+ * Ledger statuses: `failed` means certainly not charged, `unknown` maybe charged
+ * (resolved later). `requires_action` (the customer must finish, e.g. 3-D
+ * Secure) and `processing` are accepted by the provider and settled later by a
+ * webhook, a repeat call or reconciliation. Only succeeded and declined are final.
+ */
+export const PaymentStatus = {
+  pending: 'pending',
+  succeeded: 'succeeded',
+  declined: 'declined',
+  requiresAction: 'requires_action',
+  processing: 'processing',
+  failed: 'failed',
+  unknown: 'unknown',
+} as const;
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+/** What a transactionId may look like: it is the idempotency key sent to the provider. */
+export const TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
+export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-"';
+
+/** Payload of `processPayment`. */
+export interface ProcessPaymentRequest {
+  /** Major units, e.g. 25.99; converted once, exactly, to minor units. */
+  amount: number;
+  paymentMethod: PaymentMethod;
+  /** ISO 4217 code (any case); default USD. */
+  currency?: string;
+  /** Idempotency key ({@link TRANSACTION_ID_PATTERN}); generated when absent, but callers should send one so a lost answer can be retried. */
+  transactionId?: string;
+  /** Stripe provider only, and required there: the Stripe PaymentMethod (`pm_...`, made with Stripe.js). Refused with the generic provider. */
+  paymentMethodId?: string;
+}
+
+/** Answer of `processPayment`. */
+export interface ProcessPaymentResult {
+  transactionId: string;
+  /** Final (succeeded, declined), or accepted and waiting at the provider (requires_action, processing). */
+  status:
+    | typeof PaymentStatus.succeeded
+    | typeof PaymentStatus.declined
+    | typeof PaymentStatus.requiresAction
+    | typeof PaymentStatus.processing;
+  /** The provider's charge id; empty while the payment is waiting. */
+  chargeId: string;
+  /** Major units, as sent. */
+  amount: number;
+  currency: string;
+  /** Provider attempts recorded for this transactionId, over every call. */
+  attempts: number;
+  /** True when the recorded result came back without a new charge. */
+  replayed: boolean;
+  /** Present on declines only. */
+  declineCode?: string;
+  /** With `requires_action`: what the client passes to Stripe.js to finish the payment. Never logged. */
+  clientSecret?: string;
+}
+
+/** The payment providers the functions can be configured with (PAYMENT_PROVIDER). */
+export const PaymentProviderName = { generic: 'generic', stripe: 'stripe' } as const;
+export type PaymentProviderName = (typeof PaymentProviderName)[keyof typeof PaymentProviderName];
