@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PaymentStatus } from '../../api.js';
-import type { AppError } from '../../errors.js';
+import { PaymentStatus } from '../../api/index.js';
+import type { AppError } from '../../resilience/appError.js';
 import {
   attachStep,
   claimStep,

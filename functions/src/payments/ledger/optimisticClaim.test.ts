@@ -1,7 +1,7 @@
 import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
-import { PaymentStatus } from '../../api.js';
-import type { AppError } from '../../errors.js';
+import { PaymentStatus } from '../../api/index.js';
+import type { AppError } from '../../resilience/appError.js';
 import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
 import type { UserLimitState } from '../limits/userLimiter.js';
 import { claimStep } from './ledgerRules.js';
