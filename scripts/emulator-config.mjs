@@ -1,6 +1,7 @@
 // The firebase config an emulator run uses when the functions need settings of
 // their own on top of functions/.env.local (the test suites' loose per-user
-// limits, Stripe mode) or the page needs more origins in its CSP.
+// limits, Stripe mode), and because the page served by the Hosting emulator
+// needs the emulators' Content-Security-Policy (firebase.json has production's).
 //
 // Why a generated config and not an environment variable: the functions
 // emulator gives each function the emulator's own environment overlaid with
@@ -16,6 +17,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './emulator-env.mjs';
+import { emulatorCsp, withCsp } from './hosting-csp.mjs';
 
 /**
  * What the emulator test suites (and the bench's emulator sections) run with on
@@ -29,31 +31,12 @@ export const TEST_FUNCTIONS_ENV = {
   PAYMENT_USER_MAX_IN_FLIGHT: '20',
 };
 
-/** `csp` with `origin` added to its connect-src directive. */
-export function allowConnect(csp, origin) {
-  return csp
-    .split(';')
-    .map((d) => (d.trim().startsWith('connect-src ') && !d.includes(` ${origin}`) ? `${d} ${origin}` : d))
-    .join(';');
-}
-
-/** The Hosting headers with `origins` added to the Content-Security-Policy's connect-src. */
-function withConnect(hosting, origins) {
-  if (!hosting?.headers || origins.length === 0) return hosting;
-  const headers = hosting.headers.map((rule) => ({
-    ...rule,
-    headers: rule.headers.map((h) =>
-      h.key === 'Content-Security-Policy' ? { ...h, value: origins.reduce(allowConnect, h.value) } : h,
-    ),
-  }));
-  return { ...hosting, headers };
-}
-
 /**
  * Writes `.cache/functions-env-<name>` (the functions' dotenv files, with
  * `functionsEnv` appended to .env.local under a `# <label>` line, so they win)
  * and `firebase.<name>.json` (firebase.json naming that folder as every
- * codebase's configDir, its Hosting CSP also allowing `connect`) under `root`.
+ * codebase's configDir, its Hosting CSP the emulators' policy, also allowing
+ * `connect`) under `root`.
  * Returns `{ configPath, envDir, remove() }`: pass `configPath` to firebase as
  * `--config` (or name `envDir` as the codebase's configDir in a config of your own).
  */
@@ -79,7 +62,7 @@ export function writeEmulatorConfig({ name, label, functionsEnv = {}, connect = 
   const config = {
     ...firebase,
     functions: codebases,
-    ...(firebase.hosting ? { hosting: withConnect(firebase.hosting, connect) } : {}),
+    ...(firebase.hosting ? { hosting: withCsp(firebase.hosting, emulatorCsp(connect)) } : {}),
   };
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return {

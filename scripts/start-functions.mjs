@@ -29,7 +29,7 @@ const START_TIMEOUT_MS = 180_000;
  * starts the emulators, and resolves once the functions emulator has loaded
  * the functions and every emulator is ready. Rejects, stopping whatever it
  * started, when the build has errors or the functions do not load.
- * `config` names another firebase config than firebase.json (Stripe mode: scripts/stripe-env.mjs).
+ * `config` names another firebase config than firebase.json (npm start's: scripts/emulator-config.mjs).
  * @param {{ env?: NodeJS.ProcessEnv, only?: string, config?: string, quiet?: boolean, spawn?: typeof import('node:child_process').spawn }} [options]
  * @returns {Promise<{ watcher: { child: import('node:child_process').ChildProcess, stop(): Promise<void> }, emulators: { child: import('node:child_process').ChildProcess, stop(): Promise<void> } }>}
  */

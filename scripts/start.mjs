@@ -18,6 +18,7 @@ import {
 } from './local-env.mjs';
 import { seedUsers } from './seed-users.mjs';
 import { startFunctions } from './start-functions.mjs';
+import { writeEmulatorConfig } from './emulator-config.mjs';
 import { STRIPE_FAKE_PORT, writeStripeEmulatorConfig } from './stripe-env.mjs';
 
 const stripe = process.argv.includes('--stripe') || process.env.PAYMENT_PROVIDER === 'stripe';
@@ -27,19 +28,22 @@ await run('npm', ['run', 'build', '-w', 'web'], {
   env: { ...process.env, ...(stripe ? STRIPE_WEB_ENV : LOCAL_WEB_ENV) },
 });
 
-// Stripe mode: the functions read PAYMENT_PROVIDER=stripe from a generated dotenv folder (stripe-env.mjs says why).
-const stripeConfig = stripe ? writeStripeEmulatorConfig() : null;
+// A generated config: the page gets the emulators' CSP (firebase.json has production's), the functions the
+// product's defaults; Stripe mode adds PAYMENT_PROVIDER=stripe (emulator-config.mjs says why a config).
+const emulatorConfig = stripe
+  ? writeStripeEmulatorConfig()
+  : writeEmulatorConfig({ name: 'start', label: 'npm start (scripts/start.mjs)' });
 const servers = await startDevServers({ provider: stripe ? 'stripe' : 'generic' }).catch((err) => {
-  stripeConfig?.remove();
+  emulatorConfig.remove();
   throw err;
 });
 const stopServers = async () => {
   await servers.stop();
-  stripeConfig?.remove();
+  emulatorConfig.remove();
 };
 // Builds functions/ (and rebuilds it on change), then starts the emulators on
 // the finished build: see start-functions.mjs for why the order matters.
-const { watcher, emulators } = await startFunctions({ env, config: stripeConfig?.configPath }).catch(async (err) => {
+const { watcher, emulators } = await startFunctions({ env, config: emulatorConfig.configPath }).catch(async (err) => {
   await stopServers();
   throw err;
 });

@@ -5,8 +5,6 @@
 import { ROOT } from './emulator-env.mjs';
 import { writeEmulatorConfig } from './emulator-config.mjs';
 
-export { allowConnect } from './emulator-config.mjs';
-
 /** Where the Stripe fake listens in Stripe mode. */
 export const STRIPE_FAKE_PORT = 12111;
 /** The generated firebase config (git-ignored; removed when the run ends). */

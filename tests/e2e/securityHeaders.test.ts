@@ -1,5 +1,6 @@
-// The Hosting security headers (firebase.json) as the Hosting emulator serves
-// them, and the admin page working under that Content-Security-Policy: an admin
+// The Hosting security headers (firebase.json, with the emulators' CSP: production's
+// is checked in scripts/hosting-csp.test.mjs and tests/integration/deployConfig.test.ts)
+// as the Hosting emulator serves them, and the admin page working under that Content-Security-Policy: an admin
 // signs in and the panels load with no CSP violation and no console error.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,14 +45,16 @@ describe('Hosting security headers', () => {
       expect(csp.get(name)).not.toContain("'unsafe-eval'");
     }
     const connect = csp.get('connect-src') ?? [];
+    // The emulators' policy (scripts/hosting-csp.mjs): the functions emulator instead of the project's functions origin.
     expect(connect).toEqual(
       expect.arrayContaining([
         "'self'",
         'https://identitytoolkit.googleapis.com',
         'https://securetoken.googleapis.com',
-        'https://*.cloudfunctions.net',
+        'http://127.0.0.1:5001',
       ]),
     );
+    expect(connect.filter((s) => s.includes('*'))).toEqual([]);
     // App Check in production: reCAPTCHA Enterprise's script (www.google.com/recaptcha/enterprise.js, which loads
     // www.gstatic.com/recaptcha/releases/...) and frames, and App Check's token exchange.
     expect(connect).toEqual(

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeHostingDeployConfig } from '../../scripts/deploy-hosting.mjs';
 import { adminDb } from './admin.js';
 import { USERS, session } from './client.js';
 
@@ -191,6 +192,24 @@ describe('deploy settings reach firebase-functions discovery', () => {
       minInstances: 2,
       timeoutSeconds: 90,
     });
+  });
+
+  it("gives Hosting a production CSP naming the functions' own origin in their deploy region, no loopback, no wildcard", () => {
+    const override = { [`.env.${PROJECT}`]: 'FUNCTIONS_REGION=europe-west1\n' };
+    const region = discover(override).endpoints.processPayment?.region[0];
+    expect(region).toBe('europe-west1');
+    const root = mkdtempSync(join(tmpdir(), 'hosting-deploy-config-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'functions'));
+    cpSync(join(FUNCTIONS, '.env'), join(root, 'functions', '.env'));
+    for (const [name, text] of Object.entries(override)) writeFileSync(join(root, 'functions', name), text);
+    cpSync(join(ROOT, 'firebase.json'), join(root, 'firebase.json'));
+    const { csp } = writeHostingDeployConfig(PROJECT, root);
+    const sources = csp.split(';').flatMap((d) => d.trim().split(/\s+/).slice(1));
+    expect(sources.filter((s) => s.includes('cloudfunctions.net'))).toEqual([
+      `https://${region}-${PROJECT}.cloudfunctions.net`,
+    ]);
+    expect(sources.filter((s) => /127\.0\.0\.1|localhost|\*|^http:/.test(s))).toEqual([]);
   });
 
   it('gives processPayment its own instance cap and request concurrency, the others FUNCTIONS_MAX_INSTANCES', () => {
