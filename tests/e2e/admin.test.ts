@@ -32,12 +32,24 @@ describe('/test-cloudwatch in a real browser', () => {
     await page.waitForURL(`${APP_URL}/test-cloudwatch`);
     await expect.poll(() => byTestId(page, 'signed-in-as').textContent()).toBe('admin@example.com');
 
-    // A payment, then a replay of the same transactionId.
+    // A payment, then a replay of the same transactionId. Auto-refresh is paused for the first: the page still
+    // refreshes its fleet panels once the answer arrives, and the paying instance published its numbers before
+    // answering, so its rows and provider requests show without anyone pressing Refresh.
+    await byTestId(page, 'refresh-toggle').click();
     await byTestId(page, 'payment-amount').fill('25.99');
     await byTestId(page, 'payment-submit').click();
     await expect.poll(() => byTestId(page, 'payment-status').textContent(), { timeout: 60_000 }).toContain('succeeded');
     const chargeId = await byTestId(page, 'payment-charge-id').textContent();
     expect(await byTestId(page, 'payment-replayed').textContent()).toBe('no');
+    const payingRows = async (table: string) =>
+      (await page.locator(`[data-testid="${table}"] tbody tr`).allTextContents()).filter((row) =>
+        row.includes('processPayment'),
+      ).length;
+    await expect.poll(() => payingRows('connection-pools-instances'), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => payingRows('db-pool-instances'), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    expect(Number(await byTestId(page, 'service-payment-service-requests').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await byTestId(page, 'provider-peak').textContent())).toBeGreaterThanOrEqual(1);
+    await byTestId(page, 'refresh-toggle').click();
     await byTestId(page, 'payment-submit').click();
     await expect.poll(() => byTestId(page, 'payment-replayed').textContent(), { timeout: 30_000 }).toBe('yes');
     expect(await byTestId(page, 'payment-charge-id').textContent()).toBe(chargeId);

@@ -3,6 +3,7 @@ import { toApiError } from '../api/errors';
 import { processPayment } from '../api/payments';
 import { PaymentMethod, type ProcessPaymentRequest } from '../api/types';
 import { newTransactionId } from '../lib/transactionId';
+import { useRefreshControl } from './useRefreshControl';
 
 /** Payments in flight at once during a burst. */
 export const BURST_CONCURRENCY = 5;
@@ -33,6 +34,8 @@ export function useBurst() {
   const tally = ref<Record<string, number>>({});
   const durationMs = ref<number | null>(null);
   let stopRequested = false;
+  // The fleet panels refresh once the burst is over (each payment's instance published its numbers before answering).
+  const control = useRefreshControl();
 
   async function run(count: number, concurrency = BURST_CONCURRENCY): Promise<void> {
     if (running.value || count < 1) return;
@@ -62,6 +65,7 @@ export function useBurst() {
     } finally {
       running.value = false;
       durationMs.value = performance.now() - started;
+      control.changed();
     }
   }
 

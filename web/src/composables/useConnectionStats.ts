@@ -18,6 +18,7 @@ function createConnectionStats(control: RefreshControl): ConnectionStats {
   const polling = usePolling(() => getConnectionPoolStats(), {
     intervalMs: control.intervalMs,
     paused: control.paused,
+    refreshOn: control.changes,
   });
   const checking = ref(false);
   async function runHealthChecks(): Promise<void> {

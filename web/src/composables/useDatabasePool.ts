@@ -13,7 +13,11 @@ export type PoolPoint = { at: number; active: number; pending: number };
 /** Polls getDatabasePoolStatus and keeps the last HISTORY_POINTS fleet samples for the chart. */
 export function useDatabasePool(): Polling<DatabasePoolStatus> & { history: Ref<PoolPoint[]> } {
   const control = useRefreshControl();
-  const polling = usePolling(getDatabasePoolStatus, { intervalMs: control.intervalMs, paused: control.paused });
+  const polling = usePolling(getDatabasePoolStatus, {
+    intervalMs: control.intervalMs,
+    paused: control.paused,
+    refreshOn: control.changes,
+  });
   const history = ref<PoolPoint[]>([]);
   watch(polling.data, (status) => {
     if (!status) return;

@@ -8,5 +8,5 @@ export function useIncidentTimeline(
   fetcher: () => Promise<IncidentTimeline> = getIncidentTimeline,
 ): Polling<IncidentTimeline> {
   const control = useRefreshControl();
-  return usePolling(fetcher, { intervalMs: control.intervalMs, paused: control.paused });
+  return usePolling(fetcher, { intervalMs: control.intervalMs, paused: control.paused, refreshOn: control.changes });
 }

@@ -11,6 +11,7 @@ import {
 } from '../api/types';
 import { STRIPE_TEST_METHODS, paymentIntentIdOf } from '../lib/stripeTest';
 import { newTransactionId, transactionIdProblem } from '../lib/transactionId';
+import { useRefreshControl } from './useRefreshControl';
 
 /** How many of this session's attempts the history keeps. */
 export const HISTORY_SIZE = 10;
@@ -78,7 +79,8 @@ export function canCompleteAuthentication(attempt: PaymentAttempt): boolean {
 /**
  * State and actions of the payment test form: submit, last attempt, and this
  * session's history. `provider` says which provider the functions use (null
- * while unknown: sent as for the generic one).
+ * while unknown: sent as for the generic one). Each answer refreshes the
+ * page's fleet panels: the paying instance published its numbers before answering.
  */
 export function usePaymentTest(provider: () => PaymentProviderName | null = () => null) {
   const form = reactive<PaymentForm>({
@@ -95,6 +97,7 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
 
   const authenticating = ref(false);
   const authenticationError = ref<ApiError | null>(null);
+  const control = useRefreshControl();
 
   /** Sends the form as is; the id is kept so pressing submit again tries a replay. */
   async function submit(): Promise<void> {
@@ -120,6 +123,7 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
     }
     last.value = attempt;
     history.value = [attempt, ...history.value].slice(0, HISTORY_SIZE);
+    control.changed();
   }
 
   /**

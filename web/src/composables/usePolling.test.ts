@@ -56,6 +56,21 @@ describe('usePolling', () => {
     expect(fetcher).toHaveBeenCalledTimes(2);
   });
 
+  it('fetches again when refreshOn changes, paused or not, and drops the answer of a fetch sent before the change', async () => {
+    const before = deferred<string>();
+    const fetcher = vi.fn().mockReturnValueOnce(before.promise).mockResolvedValue('after');
+    const changes = ref(0);
+    const { polling } = host(fetcher, { intervalMs: 5000, paused: ref(true), refreshOn: changes });
+    changes.value += 1;
+    await flushPromises();
+    expect(fetcher).toHaveBeenCalledTimes(2);
+    before.resolve('before');
+    await flushPromises();
+    expect(polling.data.value).toBe('after');
+    await advance(60_000);
+    expect(fetcher).toHaveBeenCalledTimes(2);
+  });
+
   it('pauses and resumes (resume fetches at once)', async () => {
     const fetcher = vi.fn(() => Promise.resolve('x'));
     const { polling } = host(fetcher, { intervalMs: 1000 });

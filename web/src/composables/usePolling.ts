@@ -20,6 +20,11 @@ export type PollingOptions = {
   paused?: Ref<boolean>;
   /** How often `now` ticks, so "updated 3 s ago" and staleness stay current. */
   tickMs?: number;
+  /**
+   * Fetches again whenever this changes (the page changed what the resource shows): a fetch already
+   * in flight may have been answered before the change, so its result is dropped for the new one.
+   */
+  refreshOn?: Ref<number>;
 };
 
 /** Reactive state and controls of a polled resource. */
@@ -103,6 +108,7 @@ export function usePolling<T>(fetcher: () => Promise<T>, options: PollingOptions
   }
 
   watch(isPaused, (paused) => (paused ? clearTimer() : void refresh()));
+  if (options.refreshOn) watch(options.refreshOn, () => void refresh());
   watch(intervalMs, () => {
     if (!isLoading.value) schedule();
   });

@@ -11,6 +11,10 @@ export type RefreshControl = {
   paused: Ref<boolean>;
   pause: () => void;
   resume: () => void;
+  /** Counts the page's own changes (a payment answered): the fleet panels refresh on each, paused or not. */
+  changes: Ref<number>;
+  /** Tells the fleet panels that the page changed what they show (their next numbers must include it). */
+  changed: () => void;
 };
 
 const refreshControlKey: InjectionKey<RefreshControl> = Symbol('refresh-control');
@@ -18,11 +22,14 @@ const refreshControlKey: InjectionKey<RefreshControl> = Symbol('refresh-control'
 /** A standalone refresh control (running, default interval). */
 export function createRefreshControl(intervalMs = DEFAULT_INTERVAL_MS): RefreshControl {
   const paused = ref(false);
+  const changes = ref(0);
   return {
     intervalMs: ref(intervalMs),
     paused,
     pause: () => void (paused.value = true),
     resume: () => void (paused.value = false),
+    changes,
+    changed: () => void (changes.value += 1),
   };
 }
 

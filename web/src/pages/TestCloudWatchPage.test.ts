@@ -1,7 +1,9 @@
 import { enableAutoUnmount, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getConnectionPoolStats, getDatabasePoolStatus } from '../api/pools';
+import { processPayment } from '../api/payments';
 import { getFaults, simulatorUrl } from '../api/simulator';
+import { getIncidentTimeline } from '../api/incidents';
 import { advance, flushPromises, useFakeClock } from '../test/clock';
 import { connectionStats, dbStatus } from '../test/fixtures';
 import TestCloudWatchPage from './TestCloudWatchPage.vue';
@@ -104,6 +106,30 @@ describe('TestCloudWatchPage', () => {
     expect(fetchDb).toHaveBeenCalledTimes(2);
     await advance(5000);
     expect(fetchDb).toHaveBeenCalledTimes(3);
+  });
+
+  it("refreshes the fleet panels once a payment's answer arrives, even while auto-refresh is paused", async () => {
+    vi.mocked(processPayment).mockResolvedValue({
+      transactionId: 'txn_1',
+      status: 'succeeded',
+      chargeId: 'ch_1',
+      amount: 25.99,
+      currency: 'USD',
+      attempts: 1,
+      replayed: false,
+    });
+    const w = mountPage();
+    await flushPromises();
+    await byId(w, 'refresh-toggle').trigger('click');
+    const timeline = vi.mocked(getIncidentTimeline).mock.calls.length;
+    await byId(w, 'payment-form').trigger('submit');
+    await flushPromises();
+    expect(processPayment).toHaveBeenCalledTimes(1);
+    expect(fetchConnections).toHaveBeenCalledTimes(2);
+    expect(fetchDb).toHaveBeenCalledTimes(2);
+    expect(vi.mocked(getIncidentTimeline).mock.calls.length).toBe(timeline + 1);
+    await advance(30_000);
+    expect(fetchConnections).toHaveBeenCalledTimes(2);
   });
 
   it('stops every timer when the page is left', async () => {
