@@ -1,11 +1,4 @@
-import {
-  ExponentialBackoff,
-  handleWhen,
-  noJitterGenerator,
-  retry,
-  type GeneratorFn,
-  type RetryPolicy,
-} from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import type { Firestore } from 'firebase-admin/firestore';
 import { AppError } from '../appError.js';
 import { LatencyWindow } from '../window/latency.js';
@@ -19,6 +12,7 @@ import {
 import type { PoolInterval, PoolStats } from './queryPoolStats.js';
 import type { ConcurrencyLimitView, LimitChange } from '../limit/limitTypes.js';
 import { AdaptiveLimit } from '../limit/adaptiveLimit.js';
+import { transientRetryPolicy } from './queryRetry.js';
 import { FifoSemaphore } from './semaphore.js';
 
 /** Construction options of {@link QueryPool}; runtime.ts maps the VUE_APP_* variables onto them. */
@@ -56,10 +50,6 @@ export interface QueryOptions {
 
 /** A query: receives the database and a signal that aborts when the pool stops waiting for it. */
 export type QueryFn<T> = (db: Firestore, signal: AbortSignal) => Promise<T>;
-
-/** First backoff delay ceiling and the cap; delays are drawn from [0, min(cap, 100 * 2^n)). */
-const BACKOFF_INITIAL_MS = 100;
-const BACKOFF_MAX_MS = 2_000;
 
 /**
  * Bounded-concurrency pool with a FIFO wait queue in front of Firestore, the
@@ -117,20 +107,7 @@ export class QueryPool {
       },
       onQueue: () => this.counters.queued++,
     });
-    // cockatiel's `maxAttempts` counts retries, not attempts. Its own
-    // fullJitterGenerator is exactly "random in [0, exponential delay)" (full
-    // jitter) but hard-wires Math.random, so the same formula is rebuilt on
-    // its noJitterGenerator with the injectable random source. Unref'd delay
-    // timers: the caller awaits the retry, so nothing relies on them firing
-    // after the response.
-    this.retryPolicy = retry(handleWhen(isTransientDbError), {
-      maxAttempts: retryAttempts - 1,
-      backoff: new ExponentialBackoff({
-        generator: fullJitter(options.random ?? Math.random),
-        initialDelay: BACKOFF_INITIAL_MS,
-        maxDelay: BACKOFF_MAX_MS,
-      }),
-    }).dangerouslyUnref();
+    this.retryPolicy = transientRetryPolicy(retryAttempts, options.random ?? Math.random);
     this.retryPolicy.onRetry(() => this.counters.retries++);
     this.cap = max;
     const onChange = options.limit?.onChange;
@@ -300,14 +277,6 @@ export class QueryPool {
 
 /** What the deadline resolves the race with; never leaves this module (the caller gets a QueryTimeoutError). */
 const TIMED_OUT: unique symbol = Symbol('query deadline passed');
-
-/** Full jitter (AWS "exponential backoff and jitter"): uniform in [0, capped exponential delay). */
-function fullJitter(random: () => number): GeneratorFn<number> {
-  return (state, options) => {
-    const [ceiling, next] = noJitterGenerator(state, options);
-    return [Math.floor(random() * ceiling), next];
-  };
-}
 
 function positiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
