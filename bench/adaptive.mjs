@@ -11,7 +11,8 @@ import { sleep } from './lib/measure.mjs';
 import { fmtNum } from './report.mjs';
 
 const { HttpPoolManager } = lib('resilience/http/httpPool.js');
-const { GenericProvider, PAYMENT_SERVICE } = lib('payments/provider/genericProvider.js');
+const { GenericProvider } = lib('payments/provider/genericProvider.js');
+const { PAYMENT_SERVICE } = lib('payments/provider/paymentProvider.js');
 
 const CALLERS = 10;
 const TIMEOUT_MS = 1000;

@@ -12,7 +12,8 @@ const CircuitBreaker = createRequire(import.meta.url)('opossum');
 const { HttpPoolManager } = lib('resilience/http/httpPool.js');
 const { FleetCircuitBreaker } = lib('resilience/breaker/circuitBreaker.js');
 const { MemoryBreakerStore } = lib('resilience/breaker/breakerStore.js');
-const { GenericProvider, PAYMENT_SERVICE } = lib('payments/provider/genericProvider.js');
+const { GenericProvider } = lib('payments/provider/genericProvider.js');
+const { PAYMENT_SERVICE } = lib('payments/provider/paymentProvider.js');
 const { classifyAttempt } = lib('payments/paymentHandler.js');
 
 export { FleetCircuitBreaker, HttpPoolManager, MemoryBreakerStore, PAYMENT_SERVICE, classifyAttempt };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, parseConfig } from './config.js';
+import { CONFIG_VARIABLES, parseConfig } from './config/index.js';
 import { readRepoFile } from './testing/repoDocs.js';
 
 const DOC = 'docs/configuration.md';

@@ -9,7 +9,7 @@
  * global options the moment it runs, so they would depend on import order.
  */
 import type { HttpsFunction } from 'firebase-functions/v2/https';
-import { config } from './config.js';
+import { config } from './config/index.js';
 
 const cfg = config();
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
 import { MemoryLedger } from '../../functions/src/payments/ledger/memoryLedger.js';
 import type { PaymentLedger, PaymentRequest } from '../../functions/src/payments/ledger/paymentLedger.js';
-import type { RunQuery } from '../../functions/src/resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
 
 /** A FirestoreLedger whose every Firestore call is named in `calls` (one entry per round trip or transaction). */

@@ -8,7 +8,7 @@ import {
   reconcilePayments,
 } from '../../functions/src/payments/index.js';
 import { requestHash } from '../../functions/src/payments/ledger/paymentLedger.js';
-import type { RunQuery } from '../../functions/src/resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { FleetCircuitBreaker, MemoryBreakerStore } from '../../functions/src/resilience/breaker/index.js';
 import { HttpPoolManager } from '../../functions/src/resilience/http/index.js';
 import { adminDb } from './admin.js';

@@ -2,7 +2,7 @@
 // scripts/emulator-config.mjs generates), and FirestoreLedger's one-write path with limits.
 import { describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
-import type { RunQuery } from '../../functions/src/resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
 import { session } from './client.js';
 import { ledger as simulatorLedger } from './simulator.js';

@@ -1,4 +1,4 @@
-import { logEvent } from './observability/logger.js';
+import { logEvent } from '../observability/logs/logger.js';
 import type { Runtime } from './runtime.js';
 
 /**

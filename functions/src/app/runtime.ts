@@ -1,28 +1,28 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import type { LimitChange } from './api/index.js';
-import type { AppCheckEvents } from './callables/appCheck.js';
-import { config, ConfigError, type Config } from './config.js';
-import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from './observability/cloudwatchShipper.js';
-import { MetricsAggregator } from './observability/emf.js';
-import { logEvent, setLogShipper } from './observability/logger.js';
-import { registerSecret } from './observability/redact.js';
-import { FirestoreLedger } from './payments/ledger/firestoreLedger.js';
-import type { PaymentLedger } from './payments/ledger/paymentLedger.js';
-import { PaymentHandler, type PaymentEvents } from './payments/paymentHandler.js';
-import { reconcilePayments, type ReconcileReport } from './payments/reconcile.js';
-import { paymentSettings } from './payments/settingsFromConfig.js';
-import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
-import { createPaymentProvider } from './payments/provider/providerFromConfig.js';
-import type { PaymentProvider } from './payments/provider/paymentProvider.js';
-import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from './resilience/breaker/index.js';
-import type { RunQuery } from './resilience/breaker/breakerStoreFirestore.js';
-import { HttpPoolManager } from './resilience/http/index.js';
-import { QueryPool } from './resilience/query/index.js';
-import { paymentApiKey } from './secrets.js';
-import { IncidentLog } from './stats/incidentLog.js';
-import { StatsPublisher } from './stats/instanceStats.js';
-import { RejectionCounter } from './stats/rejections.js';
+import type { LimitChange } from '../api/index.js';
+import type { AppCheckEvents } from '../access/appCheck.js';
+import { config, ConfigError, type Config } from '../config/index.js';
+import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from '../observability/cloudwatch/cloudwatchShipper.js';
+import { MetricsAggregator } from '../observability/metrics/emf.js';
+import { logEvent, setLogShipper } from '../observability/logs/logger.js';
+import { registerSecret } from '../observability/logs/redact.js';
+import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
+import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
+import { PaymentHandler, type PaymentEvents } from '../payments/paymentHandler.js';
+import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
+import { paymentSettings } from '../payments/settingsFromConfig.js';
+import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
+import { createPaymentProvider } from '../payments/provider/providerFromConfig.js';
+import type { PaymentProvider } from '../payments/provider/paymentProvider.js';
+import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from '../resilience/breaker/index.js';
+import type { RunQuery } from '../resilience/query/runQuery.js';
+import { HttpPoolManager } from '../resilience/http/index.js';
+import { QueryPool } from '../resilience/query/index.js';
+import { paymentApiKey } from '../config/secrets.js';
+import { IncidentLog } from '../stats/incidentLog.js';
+import { StatsPublisher } from '../stats/instanceStats.js';
+import { RejectionCounter } from '../stats/rejections.js';
 import {
   appCheckEventSink,
   endpointEventSink,
@@ -30,7 +30,7 @@ import {
   paymentEventSink,
   subscribeBreakers,
 } from './subscriptions.js';
-import { instanceId } from './observability/instance.js';
+import { instanceId } from '../observability/logs/instance.js';
 
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsAggregator } from './observability/emf.js';
-import { BreakerRegistry } from './resilience/breaker/breakerRegistry.js';
-import { MemoryBreakerStore } from './resilience/breaker/breakerStore.js';
-import { IncidentLog } from './stats/incidentLog.js';
-import { RejectionCounter } from './stats/rejections.js';
+import { MetricsAggregator } from '../observability/metrics/emf.js';
+import { BreakerRegistry } from '../resilience/breaker/breakerRegistry.js';
+import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
+import { IncidentLog } from '../stats/incidentLog.js';
+import { RejectionCounter } from '../stats/rejections.js';
 import {
   appCheckEventSink,
   endpointEventSink,

@@ -4,17 +4,17 @@
  * runtime.ts. Listeners are cheap and never write anything themselves: the
  * incident log is published with the instance's stats snapshot.
  */
-import { IncidentKind } from './api/index.js';
-import { BreakerStateClock } from './observability/breakerStateClock.js';
-import type { MetricsAggregator } from './observability/emf.js';
-import { logEvent } from './observability/logger.js';
-import type { PaymentEvents } from './payments/paymentHandler.js';
-import { PAYMENT_SERVICE } from './payments/provider/genericProvider.js';
-import type { AppCheckEvents } from './callables/appCheck.js';
-import type { BreakerRegistry } from './resilience/breaker/index.js';
-import type { IncidentLog } from './stats/incidentLog.js';
-import type { RejectionCounter } from './stats/rejections.js';
-import type { StatsPublisher } from './stats/instanceStats.js';
+import { IncidentKind } from '../api/index.js';
+import { BreakerStateClock } from '../observability/metrics/breakerStateClock.js';
+import type { MetricsAggregator } from '../observability/metrics/emf.js';
+import { logEvent } from '../observability/logs/logger.js';
+import type { PaymentEvents } from '../payments/paymentHandler.js';
+import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
+import type { AppCheckEvents } from '../access/appCheck.js';
+import type { BreakerRegistry } from '../resilience/breaker/index.js';
+import type { IncidentLog } from '../stats/incidentLog.js';
+import type { RejectionCounter } from '../stats/rejections.js';
+import type { StatsPublisher } from '../stats/instanceStats.js';
 
 /** The sinks events go to. */
 export interface Sinks {

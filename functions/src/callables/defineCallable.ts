@@ -1,11 +1,11 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
-import { requireAdmin, requireUser, type Caller } from '../auth.js';
-import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config.js';
-import { afterCall } from '../housekeeping.js';
-import { logEvent } from '../observability/logger.js';
-import { runtime, type Runtime } from '../runtime.js';
-import { functionSecrets } from '../secrets.js';
-import { requireAppCheck, type AppCheckPolicy } from './appCheck.js';
+import { requireAdmin, requireUser, type Caller } from '../access/auth.js';
+import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config/index.js';
+import { afterCall } from '../app/housekeeping.js';
+import { logEvent } from '../observability/logs/logger.js';
+import { runtime, type Runtime } from '../app/runtime.js';
+import { functionSecrets } from '../config/secrets.js';
+import { requireAppCheck, type AppCheckPolicy } from '../access/appCheck.js';
 import { toHttpsError } from './toHttpsError.js';
 
 /** Who may call a callable. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PaymentMethod, TRANSACTION_ID_PATTERN, TRANSACTION_ID_RULE, type ProcessPaymentResult } from '../api/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { AppError } from '../resilience/appError.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ResetBreakersResult } from '../api/index.js';
-import { resetBreakers } from '../stats/poolReports.js';
+import { resetBreakers } from '../app/resetBreakers.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ReconcileReport } from '../api/index.js';
-import { RUN_RECONCILIATION_BUDGET_MS } from '../config.js';
+import { RUN_RECONCILIATION_BUDGET_MS } from '../config/index.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
 

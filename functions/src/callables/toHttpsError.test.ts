@@ -1,7 +1,7 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { requireAdmin, requireUser } from '../auth.js';
+import { requireAdmin, requireUser } from '../access/auth.js';
 import { AppError } from '../resilience/appError.js';
 import {
   PaymentConflictError,

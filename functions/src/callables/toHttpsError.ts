@@ -1,6 +1,6 @@
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
 import { AppError } from '../resilience/appError.js';
-import { logEvent } from '../observability/logger.js';
+import { logEvent } from '../observability/logs/logger.js';
 
 /**
  * The one place where domain error codes become callable error codes. Codes not

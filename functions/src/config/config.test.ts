@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  paymentFunctionOptions,
-  parseConfig,
-  providerSocketCap,
-  sharedFunctionOptions,
-} from './config.js';
+import { ConfigError, paymentFunctionOptions, parseConfig, providerSocketCap, sharedFunctionOptions } from './index.js';
 
 /** The ConfigError parseConfig throws for `env`, or a failure when it parses. */
 function rejection(env: Record<string, string>): ConfigError {

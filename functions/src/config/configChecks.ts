@@ -1,4 +1,5 @@
-import type { Config } from './config.js';
+import type { Config } from './configSchema.js';
+import { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS } from './timeBudgets.js';
 
 /**
  * Cross-variable rules of the configuration: settings that are each valid but
@@ -7,11 +8,6 @@ import type { Config } from './config.js';
  * before anything is uploaded, rather than the platform cutting a payment off
  * in production.
  */
-
-/** Longest provider lookup after an attempt left a payment's outcome open (ms). */
-export const PAYMENT_LOOKUP_MS = 3000;
-/** Time one runReconciliation pass may take inside the callable timeout (ms). */
-export const RUN_RECONCILIATION_BUDGET_MS = 45_000;
 
 /** One rule a configuration breaks: what is wrong, in words, and the variables to change. */
 export interface ConfigProblem {

@@ -9,12 +9,12 @@
 import { getApps } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { onRequest } from 'firebase-functions/v2/https';
-import { bearerCaller } from '../auth.js';
-import { config, sharedFunctionOptions } from '../config.js';
-import { afterCall } from '../housekeeping.js';
-import { logEvent } from '../observability/logger.js';
-import { runtime } from '../runtime.js';
-import { functionSecrets } from '../secrets.js';
+import { bearerCaller } from '../access/auth.js';
+import { config, sharedFunctionOptions } from '../config/index.js';
+import { afterCall } from '../app/housekeeping.js';
+import { logEvent } from '../observability/logs/logger.js';
+import { runtime } from '../app/runtime.js';
+import { functionSecrets } from '../config/secrets.js';
 import { healthMonitor } from './healthSources.js';
 import { answerHealth } from './healthRequest.js';
 import type { HealthMonitor } from './healthMonitor.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthDeepReport } from '../api/index.js';
-import type { Caller } from '../auth.js';
+import type { Caller } from '../access/auth.js';
 import { answerHealth, type HealthDeps } from './healthRequest.js';
 
 const report = (status: HealthDeepReport['status']): HealthDeepReport =>

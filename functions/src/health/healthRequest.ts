@@ -6,7 +6,7 @@
  * the deep view depends on who asks, and a stale 200 would hide an outage.
  */
 import { HealthState, type HealthDeepReport, type HealthReport } from '../api/index.js';
-import type { Caller } from '../auth.js';
+import type { Caller } from '../access/auth.js';
 import { publicReport } from './healthMonitor.js';
 
 /** The parts of an HTTP request the endpoint reads. */

@@ -3,9 +3,9 @@
  * Firestore read goes through the query pool, the provider and shipper checks
  * through their keep-alive pools (so a check also proves a socket can be had).
  */
-import { PAYMENT_SERVICE } from '../payments/provider/genericProvider.js';
-import { functionName, instanceId } from '../observability/instance.js';
-import type { Runtime } from '../runtime.js';
+import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
+import { functionName, instanceId } from '../observability/logs/instance.js';
+import type { Runtime } from '../app/runtime.js';
 import { HealthMonitor, type HealthSources } from './healthMonitor.js';
 
 /**

@@ -7,8 +7,8 @@
  * by one instance must stop the other from sending too.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
-import { PAYMENT_SERVICE } from './provider/genericProvider.js';
+import { parseConfig } from '../config/index.js';
+import { PAYMENT_SERVICE } from './provider/paymentProvider.js';
 import { payment, useFleet } from './testing/fleetKit.js';
 import { usePaymentSimulator } from './testing/paymentSimulator.js';
 

@@ -3,6 +3,6 @@ export { FirestoreLedger, PAYMENTS } from './ledger/firestoreLedger.js';
 export { MemoryLedger } from './ledger/memoryLedger.js';
 export type { PaymentLedger, PaymentRecord } from './ledger/paymentLedger.js';
 export { PaymentHandler, type PaymentEvents, type PaymentInput, type PaymentSettings } from './paymentHandler.js';
-export { GenericProvider, PAYMENT_SERVICE } from './provider/genericProvider.js';
-export type { PaymentProvider } from './provider/paymentProvider.js';
+export { GenericProvider } from './provider/genericProvider.js';
+export { PAYMENT_SERVICE, type PaymentProvider } from './provider/paymentProvider.js';
 export { reconcilePayments, type ReconcileReport } from './reconcile.js';

@@ -4,7 +4,8 @@ import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
 import { HttpPoolManager } from '../resilience/http/index.js';
 import { MemoryLedger } from './ledger/memoryLedger.js';
 import { PaymentHandler } from './paymentHandler.js';
-import { GenericProvider, PAYMENT_SERVICE } from './provider/genericProvider.js';
+import { GenericProvider } from './provider/genericProvider.js';
+import { PAYMENT_SERVICE } from './provider/paymentProvider.js';
 import { reconcilePayments } from './reconcile.js';
 import { closeAll, startSimulators, type Simulator } from './testing/simulatorFleet.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_LOOKUP_MS } from '../config.js';
+import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api/index.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 import { claimStep } from './ledger/ledgerRules.js';

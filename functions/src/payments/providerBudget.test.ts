@@ -7,9 +7,9 @@
  * flight must never pass PAYMENT_PROVIDER_MAX_CONCURRENCY, and must reach it.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig, providerSocketCap, type Config } from '../config.js';
+import { parseConfig, providerSocketCap, type Config } from '../config/index.js';
 import { useStripeFake } from '../webhooks/testing/stripeFake.js';
-import { PAYMENT_SERVICE } from './provider/genericProvider.js';
+import { PAYMENT_SERVICE } from './provider/paymentProvider.js';
 import { payment, useFleet } from './testing/fleetKit.js';
 import { usePaymentSimulator } from './testing/paymentSimulator.js';
 

@@ -1,5 +1,5 @@
 import { bulkhead } from 'cockatiel';
-import { PAYMENT_LOOKUP_MS } from '../config.js';
+import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { PaymentStatus, type ReconcileReport } from '../api/index.js';
 import type { PaymentEvents } from './chargeAttempts.js';
 import { settleFromOf } from './ledger/ledgerRules.js';

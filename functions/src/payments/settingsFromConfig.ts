@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { PaymentSettings } from './paymentHandler.js';
 
 /** The payment handler's settings from the parsed configuration (docs/configuration.md). */

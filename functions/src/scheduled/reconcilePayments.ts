@@ -1,8 +1,8 @@
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { config, SCHEDULE_TIMEOUT_SECONDS, sharedFunctionOptions } from '../config.js';
-import { afterCall } from '../housekeeping.js';
-import { runtime } from '../runtime.js';
-import { functionSecrets } from '../secrets.js';
+import { config, SCHEDULE_TIMEOUT_SECONDS, sharedFunctionOptions } from '../config/index.js';
+import { afterCall } from '../app/housekeeping.js';
+import { runtime } from '../app/runtime.js';
+import { functionSecrets } from '../config/secrets.js';
 
 /**
  * Every 5 minutes: settles `unknown` and stale `pending` payments from the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config/index.js';
 import { fleetStatus, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
 import type { DbPoolNumbers, ServiceStats, ShipperStats } from '../api/index.js';
 

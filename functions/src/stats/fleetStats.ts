@@ -11,8 +11,8 @@ import type {
   ServiceStats,
   ShipperStats,
 } from '../api/index.js';
-import { providerSocketCap, type ProviderCapSettings } from '../configChecks.js';
-import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import { providerSocketCap, type ProviderCapSettings } from '../config/index.js';
+import type { RunQuery } from '../resilience/query/runQuery.js';
 import { INSTANCES, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';
 
 /**

@@ -5,7 +5,8 @@
  * is gone still shows) and the ledger's `unknown` payments. Reads only.
  */
 import { BreakerState, IncidentKind, PaymentStatus, type IncidentEvent, type IncidentTimeline } from '../api/index.js';
-import { parseBreakerDoc, type RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import { parseBreakerDoc } from '../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../resilience/query/runQuery.js';
 import { INCIDENT_WINDOW_MS } from './incidentLog.js';
 import { INSTANCES, type InstanceSnapshot } from './instanceStats.js';
 

@@ -9,13 +9,13 @@ import type {
   ServiceStats,
   ShipperStats,
 } from '../api/index.js';
-import type { Config } from '../config.js';
-import type { CloudWatchShipper } from '../observability/cloudwatchShipper.js';
-import type { MetricsAggregator } from '../observability/emf.js';
-import { functionName, instanceId } from '../observability/instance.js';
-import { logEvent } from '../observability/logger.js';
+import type { Config } from '../config/index.js';
+import type { CloudWatchShipper } from '../observability/cloudwatch/cloudwatchShipper.js';
+import type { MetricsAggregator } from '../observability/metrics/emf.js';
+import { functionName, instanceId } from '../observability/logs/instance.js';
+import { logEvent } from '../observability/logs/logger.js';
 import type { BreakerRegistry } from '../resilience/breaker/index.js';
-import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../resilience/query/runQuery.js';
 import type { EndpointSet } from '../resilience/endpoints/endpointSet.js';
 import type { HealthResult, HttpPoolManager } from '../resilience/http/index.js';
 import { poolStatus, type QueryPool } from '../resilience/query/index.js';

@@ -1,7 +1,6 @@
-import type { ConnectionPoolStats, DatabasePoolStatus, ResetBreakersResult } from '../api/index.js';
-import { logEvent } from '../observability/logger.js';
-import type { Runtime } from '../runtime.js';
-import { PAYMENT_SERVICE } from '../payments/provider/genericProvider.js';
+import type { ConnectionPoolStats, DatabasePoolStatus } from '../api/index.js';
+import type { Runtime } from '../app/runtime.js';
+import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
 import { fleetStatus, freshSnapshots, providerConcurrency, sumDb, sumService, sumShippers } from './fleetStats.js';
 import { sumRejections } from './rejections.js';
 
@@ -67,18 +66,4 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
     rejections: sumRejections(snapshots.map((s) => s.rejections)),
     appCheck: { enforced: rt.cfg.APP_CHECK_ENFORCE, replayProtection: rt.cfg.APP_CHECK_CONSUME },
   };
-}
-
-/** Closes one breaker, or all of them, fleet-wide; unknown name -> UNKNOWN_BREAKER. */
-export async function resetBreakers(
-  rt: Runtime,
-  serviceName: string | undefined,
-  uid: string,
-): Promise<ResetBreakersResult> {
-  const names = serviceName === undefined ? rt.breakers.names() : [serviceName];
-  if (serviceName === undefined) await rt.breakers.resetAll();
-  else await rt.breakers.reset(serviceName);
-  logEvent('breaker.reset_requested', { services: names, uid }, 'NOTICE');
-  await rt.stats.publishIfDue({ force: true });
-  return { reset: names, at: Date.now() };
 }

@@ -6,7 +6,7 @@
  * field `expiresAt` (a Timestamp, as TTL policies require).
  */
 import { Timestamp } from 'firebase-admin/firestore';
-import type { RunQuery } from '../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../resilience/query/runQuery.js';
 
 /** How long an event id is remembered: longer than Stripe retries a delivery (up to three days). */
 export const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

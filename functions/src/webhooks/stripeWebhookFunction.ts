@@ -8,11 +8,11 @@
  */
 import { defineSecret } from 'firebase-functions/params';
 import { onRequest } from 'firebase-functions/v2/https';
-import { config, sharedFunctionOptions } from '../config.js';
-import { afterCall } from '../housekeeping.js';
-import { logEvent } from '../observability/logger.js';
-import { registerSecret } from '../observability/redact.js';
-import { runtime } from '../runtime.js';
+import { config, sharedFunctionOptions } from '../config/index.js';
+import { afterCall } from '../app/housekeeping.js';
+import { logEvent } from '../observability/logs/logger.js';
+import { registerSecret } from '../observability/logs/redact.js';
+import { runtime } from '../app/runtime.js';
 import { FirestoreProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook } from './stripeWebhook.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsCredentialsError, CachedCredentials, type AwsCredentials } from './awsCredentials.js';
-import { clearRegisteredSecrets, redactString } from './redact.js';
+import { clearRegisteredSecrets, redactString } from '../logs/redact.js';
 
 const MINUTE = 60_000;
 let clock = 1_000_000;

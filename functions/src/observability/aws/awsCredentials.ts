@@ -11,7 +11,7 @@
  * costs one request every few seconds per instance, not one per flush, and a
  * flush never waits for it beyond its budget.
  */
-import { forgetSecret, registerSecret } from './redact.js';
+import { forgetSecret, registerSecret } from '../logs/redact.js';
 
 /** Credentials as the AWS SDK takes them (its AwsCredentialIdentity). */
 export interface AwsCredentials {

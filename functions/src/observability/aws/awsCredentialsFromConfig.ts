@@ -9,8 +9,8 @@
  * Never the SDK's default chain: it would silently pick up whatever keys an
  * environment happens to have.
  */
-import type { Config } from '../config.js';
-import { awsKeySecrets } from '../secrets.js';
+import type { Config } from '../../config/index.js';
+import { awsKeySecrets } from '../../config/secrets.js';
 import {
   AwsCredentialsError,
   CachedCredentials,
@@ -18,7 +18,7 @@ import {
   type AwsCredentialSource,
 } from './awsCredentials.js';
 import { webIdentityFetcher, sessionNameFor } from './awsWebIdentity.js';
-import { functionName, instanceId } from './instance.js';
+import { functionName, instanceId } from '../logs/instance.js';
 
 /** The AWS key pair's secret parameters (secrets.ts), or null when they are not defined. */
 export type KeySecrets = { accessKeyId: { value(): string }; secretAccessKey: { value(): string } } | null;

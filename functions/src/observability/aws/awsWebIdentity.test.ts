@@ -7,11 +7,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../../config/index.js';
 import { AwsCredentialsError } from './awsCredentials.js';
 import { awsCredentialSource, webIdentityAudience } from './awsCredentialsFromConfig.js';
 import { fetchIdToken, sessionNameFor, webIdentityFetcher, type WebIdentityOptions } from './awsWebIdentity.js';
-import { useAwsFakes } from './testing/awsFakes.js';
+import { useAwsFakes } from '../testing/awsFakes.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/payments-cloudwatch';
 const fakes = useAwsFakes();

@@ -15,7 +15,7 @@ import { fromWebToken } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
 import { AwsCredentialsError, CredentialFailures, type AwsCredentials } from './awsCredentials.js';
-import { safeIdentifier } from './cloudwatchErrors.js';
+import { safeIdentifier } from '../cloudwatch/cloudwatchErrors.js';
 
 /** Settings of {@link webIdentityFetcher}. */
 export interface WebIdentityOptions {

@@ -11,9 +11,9 @@ import {
   type CloudWatchLogsClient,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { AwsCredentialSource } from './awsCredentials.js';
+import type { AwsCredentialSource } from '../aws/awsCredentials.js';
 import { FailureKinds, classifyFailure, toShipError, type ShipError } from './cloudwatchErrors.js';
-import type { InputLogEvent, PlannedBatch } from './logEvents.js';
+import type { InputLogEvent, PlannedBatch } from '../logs/logEvents.js';
 import type { CallGuard } from './shipperOptions.js';
 
 /** Outcome of one guarded attempt at sending a batch. */

@@ -5,7 +5,7 @@
  * and the cheap health probe the pool runs for it.
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { PooledNodeHttpHandler, protocolOf, type HttpPoolManager } from '../resilience/http/index.js';
+import { PooledNodeHttpHandler, protocolOf, type HttpPoolManager } from '../../resilience/http/index.js';
 import { healthProblem } from './cloudwatchErrors.js';
 import type { CloudWatchShipperOptions } from './shipperOptions.js';
 

@@ -5,7 +5,7 @@ import {
   ServiceUnavailableException,
   ThrottlingException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { AwsCredentialsError } from './awsCredentials.js';
+import { AwsCredentialsError } from '../aws/awsCredentials.js';
 import {
   FailureKinds,
   ShipErrorCodes,

@@ -1,4 +1,4 @@
-import { redactString } from './redact.js';
+import { redactString } from '../logs/redact.js';
 
 /**
  * How the shipper reacts to a failed CloudWatch Logs call:

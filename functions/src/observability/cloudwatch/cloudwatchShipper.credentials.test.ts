@@ -6,13 +6,13 @@
  * metadata outages that leave events buffered within the flush budget.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
-import { CachedCredentials, type AwsCredentialSource } from './awsCredentials.js';
-import { awsCredentialSource } from './awsCredentialsFromConfig.js';
-import { webIdentityFetcher } from './awsWebIdentity.js';
+import { parseConfig } from '../../config/index.js';
+import { CachedCredentials, type AwsCredentialSource } from '../aws/awsCredentials.js';
+import { awsCredentialSource } from '../aws/awsCredentialsFromConfig.js';
+import { webIdentityFetcher } from '../aws/awsWebIdentity.js';
 import type { CloudWatchShipper } from './cloudwatchShipper.js';
-import { useAwsFakes, type IssuedCredentials } from './testing/awsFakes.js';
-import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
+import { useAwsFakes, type IssuedCredentials } from '../testing/awsFakes.js';
+import { TestShippers, useCloudWatchLocal } from '../testing/cloudwatchLocal.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/payments-cloudwatch';
 const KEYS = { accessKeyId: 'AKIALOCALSHIPPER0001', secretAccessKey: 'shipper-test-secret-key' };

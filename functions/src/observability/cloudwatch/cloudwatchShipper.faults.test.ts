@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchShipper, type CallGuard, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
-import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
+import { TestShippers, useCloudWatchLocal } from '../testing/cloudwatchLocal.js';
 
 const endpoint = useCloudWatchLocal();
 

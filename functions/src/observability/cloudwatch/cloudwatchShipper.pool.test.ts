@@ -3,10 +3,10 @@
  * check, against the local CloudWatch Logs endpoint (real HTTP, real AWS SDK).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpPoolManager } from '../resilience/http/index.js';
-import { closeServers, refusedUrl } from '../resilience/http/testing/testServer.js';
+import { HttpPoolManager } from '../../resilience/http/index.js';
+import { closeServers, refusedUrl } from '../../resilience/http/testing/testServer.js';
 import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
-import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
+import { TestShippers, useCloudWatchLocal } from '../testing/cloudwatchLocal.js';
 
 const SECRET_KEY = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
 const endpoint = useCloudWatchLocal();

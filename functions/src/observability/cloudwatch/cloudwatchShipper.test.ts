@@ -6,11 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { logger } from 'firebase-functions';
 import { CloudWatchShipper, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
-import { MetricsAggregator } from './emf.js';
-import { logEvent, setLogShipper } from './logger.js';
-import { MAX_MESSAGE_BYTES, TRUNCATION_MARKER } from './logEvents.js';
-import { clearRegisteredSecrets, registerSecret } from './redact.js';
-import { TestShippers, useCloudWatchLocal } from './testing/cloudwatchLocal.js';
+import { MetricsAggregator } from '../metrics/emf.js';
+import { logEvent, setLogShipper } from '../logs/logger.js';
+import { MAX_MESSAGE_BYTES, TRUNCATION_MARKER } from '../logs/logEvents.js';
+import { clearRegisteredSecrets, registerSecret } from '../logs/redact.js';
+import { TestShippers, useCloudWatchLocal } from '../testing/cloudwatchLocal.js';
 
 const GROUP = '/test/payments';
 const STREAM = 'processPayment-test';

@@ -16,15 +16,21 @@
  * flushes; when none can be had the flush stops at once, events stay buffered.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { HttpPoolManager, type HealthResult } from '../resilience/http/index.js';
-import type { AwsCredentialSource } from './awsCredentials.js';
-import { awsCredentialSource, type CredentialsConfig } from './awsCredentialsFromConfig.js';
+import { HttpPoolManager, type HealthResult } from '../../resilience/http/index.js';
+import type { AwsCredentialSource } from '../aws/awsCredentials.js';
+import { awsCredentialSource, type CredentialsConfig } from '../aws/awsCredentialsFromConfig.js';
 import { attemptBatch, type AttemptTarget } from './cloudwatchAttempt.js';
 import { connectCloudWatch } from './cloudwatchClient.js';
 import { FailureKinds, ShipErrorCodes, toShipError, type ShipError } from './cloudwatchErrors.js';
-import { functionName, instanceId } from './instance.js';
-import { MAX_MESSAGE_BYTES, planBatches, truncateUtf8, type InputLogEvent, type PlannedBatch } from './logEvents.js';
-import { redactEvent } from './redact.js';
+import { functionName, instanceId } from '../logs/instance.js';
+import {
+  MAX_MESSAGE_BYTES,
+  planBatches,
+  truncateUtf8,
+  type InputLogEvent,
+  type PlannedBatch,
+} from '../logs/logEvents.js';
+import { redactEvent } from '../logs/redact.js';
 import {
   CLOUDWATCH_LOGS_SERVICE,
   SHIPPER_DEFAULTS,

@@ -1,8 +1,8 @@
 /** Settings, defaults and stats types of the CloudWatch shipper. */
 import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
-import type { ShipperStats } from '../api/index.js';
-import type { HttpPoolManager } from '../resilience/http/index.js';
-import type { AwsCredentialSource } from './awsCredentials.js';
+import type { ShipperStats } from '../../api/index.js';
+import type { HttpPoolManager } from '../../resilience/http/index.js';
+import type { AwsCredentialSource } from '../aws/awsCredentials.js';
 
 /** Default name of the shipper's service in the HTTP pool manager and the breaker registry. */
 export const CLOUDWATCH_LOGS_SERVICE = 'cloudwatch-logs';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { logger } from 'firebase-functions';
-import { AppError } from '../resilience/appError.js';
+import { AppError } from '../../resilience/appError.js';
 import { functionName } from './instance.js';
 import { Severity, addLogSink, instanceId, logEvent, setLogShipper, type StructuredEvent } from './logger.js';
 import { REDACTED, REDACTED_PAN, clearRegisteredSecrets, registerSecret } from './redact.js';

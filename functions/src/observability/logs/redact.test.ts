@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../resilience/appError.js';
+import { AppError } from '../../resilience/appError.js';
 import {
   REDACTED,
   REDACTED_PAN,

@@ -7,7 +7,7 @@
  * into EMF events at most once per interval; the caller enqueues those on the
  * CloudWatch shipper (drained inside a request, not by a background timer).
  */
-import { functionName } from './instance.js';
+import { functionName } from '../logs/instance.js';
 
 /** Units used here (subset of the EMF/CloudWatch unit names). */
 export const EmfUnits = { Count: 'Count', Milliseconds: 'Milliseconds', Percent: 'Percent', None: 'None' } as const;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { useDevServer } from '../../testing/devServer.js';
-import { CloudWatchShipper, type CloudWatchShipperOptions } from '../cloudwatchShipper.js';
+import { CloudWatchShipper, type CloudWatchShipperOptions } from '../cloudwatch/cloudwatchShipper.js';
 
 /** The parts of devtools/cloudwatch-local/server.ts the shipper's tests use. */
 export interface CloudWatchLocal {

@@ -1,6 +1,6 @@
 import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
-import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';

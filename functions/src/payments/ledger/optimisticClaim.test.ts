@@ -2,7 +2,7 @@ import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../../api/index.js';
 import type { AppError } from '../../resilience/appError.js';
-import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../resilience/query/runQuery.js';
 import type { UserLimitState } from '../limits/userLimiter.js';
 import { claimStep } from './ledgerRules.js';
 import { decideExisting, OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';

@@ -1,5 +1,5 @@
 import type { Firestore, Timestamp } from 'firebase-admin/firestore';
-import type { RunQuery } from '../../resilience/breaker/breakerStoreFirestore.js';
+import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
 import { PaymentUserLimitedError } from '../paymentErrors.js';

@@ -12,10 +12,14 @@ import {
   type HttpPoolManager,
 } from '../../resilience/http/index.js';
 import { parseRef, pinnedRef } from './endpointRef.js';
-import type { Charge, ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from './paymentProvider.js';
-
-/** Service name of the payment provider in the pool and breaker registries. */
-export const PAYMENT_SERVICE = 'payment-service';
+import {
+  PAYMENT_SERVICE,
+  type Charge,
+  type ChargeAnswer,
+  type ChargeRequest,
+  type LookupAnswer,
+  type PaymentProvider,
+} from './paymentProvider.js';
 
 /** Connection settings of the generic provider. */
 export interface GenericProviderOptions {

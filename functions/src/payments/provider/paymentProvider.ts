@@ -1,5 +1,8 @@
 import type { HealthResult } from '../../resilience/http/index.js';
 
+/** Service name of the payment provider in the pool and breaker registries. */
+export const PAYMENT_SERVICE = 'payment-service';
+
 /** What the provider is asked to charge: the ledger's request (amount in integer minor units). */
 export interface ChargeRequest {
   transactionId: string;

@@ -1,5 +1,5 @@
 import type { LimitChange } from '../../api/index.js';
-import { providerSocketCap, type Config } from '../../config.js';
+import { providerSocketCap, type Config } from '../../config/index.js';
 import type { EndpointSet } from '../../resilience/endpoints/endpointSet.js';
 import type { HttpPoolManager } from '../../resilience/http/index.js';
 import { GenericProvider } from './genericProvider.js';

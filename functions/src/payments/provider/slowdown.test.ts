@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenericProvider, PAYMENT_SERVICE } from './genericProvider.js';
+import { GenericProvider } from './genericProvider.js';
+import { PAYMENT_SERVICE } from './paymentProvider.js';
 import { closeAll, startSimulators, type SimFaults, type Simulator } from '../testing/simulatorFleet.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 

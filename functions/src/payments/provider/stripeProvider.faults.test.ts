@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
-import { PAYMENT_SERVICE } from './genericProvider.js';
+import { PAYMENT_SERVICE } from './paymentProvider.js';
 import { holdsSettleWindow, mayBeCharged } from './paymentProvider.js';
 import { NO_RETRY_MS } from './stripeAnswers.js';
 import { StripePrepareError, StripeProvider } from './stripeProvider.js';

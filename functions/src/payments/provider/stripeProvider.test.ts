@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
-import { PAYMENT_SERVICE } from './genericProvider.js';
+import { PAYMENT_SERVICE } from './paymentProvider.js';
 import { StripePrepareError, StripeProvider, type StripeChargeRequest } from './stripeProvider.js';
 
 const KEY = 'sk_test_provider_secret';

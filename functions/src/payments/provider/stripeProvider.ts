@@ -13,8 +13,13 @@ import Stripe from 'stripe';
 import { HttpPoolConfigError, HttpTimeoutError, protocolOf, StallWatch } from '../../resilience/http/index.js';
 import type { HealthResult, HttpPoolManager } from '../../resilience/http/index.js';
 import { hasCode } from '../../resilience/appError.js';
-import { PAYMENT_SERVICE } from './genericProvider.js';
-import type { ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from './paymentProvider.js';
+import {
+  PAYMENT_SERVICE,
+  type ChargeAnswer,
+  type ChargeRequest,
+  type LookupAnswer,
+  type PaymentProvider,
+} from './paymentProvider.js';
 import {
   chargeAnswerOf,
   chargeAnswerOfError,

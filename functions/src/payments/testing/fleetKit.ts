@@ -5,13 +5,13 @@
  * fleet shares, as it shares Firestore. Pools are destroyed after each test.
  */
 import { afterEach } from 'vitest';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import { PaymentHandler } from '../paymentHandler.js';
-import { PAYMENT_SERVICE } from '../provider/genericProvider.js';
+import { PAYMENT_SERVICE } from '../provider/paymentProvider.js';
 import { createPaymentProvider } from '../provider/providerFromConfig.js';
 import { paymentSettings } from '../settingsFromConfig.js';
 

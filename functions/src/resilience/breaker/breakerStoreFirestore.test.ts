@@ -3,7 +3,8 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedRecord, Transitions } from './stateMachine.js';
-import { FirestoreBreakerStore, parseBreakerDoc, type RunQuery } from './breakerStoreFirestore.js';
+import { FirestoreBreakerStore, parseBreakerDoc } from './breakerStoreFirestore.js';
+import type { RunQuery } from '../query/runQuery.js';
 import { boom, classify, ok } from './testing/breakerTestkit.js';
 import { FleetCircuitBreaker } from './circuitBreaker.js';
 

@@ -1,18 +1,7 @@
-import type { Firestore } from 'firebase-admin/firestore';
 import { z } from 'zod';
 import { BreakerState } from './breakerTypes.js';
 import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
-
-/** Options of a Firestore query pool call (the project's pool has this shape). */
-export interface RunQueryOptions {
-  /** Safe to retry after an ambiguous failure. */
-  idempotent?: boolean;
-  /** Only reads. */
-  readOnly?: boolean;
-}
-
-/** Runs `fn` against Firestore, e.g. through the project's query pool; `name` labels it in pool stats. */
-export type RunQuery = <T>(fn: (db: Firestore) => Promise<T>, name: string, opts?: RunQueryOptions) => Promise<T>;
+import type { RunQuery } from '../query/runQuery.js';
 
 // zod validates what comes back from Firestore: a document edited by hand in the
 // console must not crash the payment path with a TypeError.
