@@ -80,7 +80,7 @@ export function opossum(url, apiKey) {
   return { post: (body) => breaker.fire(body), destroy: () => (breaker.shutdown(), raw.destroy()) };
 }
 
-/** The payment provider on its own pool, set up like runtime.ts sets up the payment-service client. */
+/** The payment provider on its own pool, set up like app/runtime.ts sets up the payment-service client. */
 export function projectProvider(url, apiKey, ca = undefined) {
   const pool = new HttpPoolManager();
   const provider = new GenericProvider(pool, {

@@ -1,5 +1,5 @@
 // One simulated Cloud Functions instance of processPayment, assembled from the
-// compiled project the way functions/src/runtime.ts assembles it (query pool,
+// compiled project the way functions/src/app/runtime.ts assembles it (query pool,
 // fleet breaker on Firestore, keep-alive HTTP pool, FirestoreLedger with the
 // per-user limits, GenericProvider, PaymentHandler, StatsPublisher), on its own
 // firebase-admin app, so its own Firestore client, whose RPCs are counted.
@@ -93,7 +93,7 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     rpcs,
     breaker: paymentBreaker,
     handler,
-    /** processPayment's domain call plus the end-of-call stats publication (housekeeping.ts), as a callable runs them. */
+    /** processPayment's domain call plus the end-of-call stats publication (app/housekeeping.ts), as a callable runs them. */
     async pay(input, uid) {
       try {
         return await handler.processPayment(input, uid);

@@ -31,9 +31,9 @@ const appCheckPolicy = (name: string, cfg: Config): AppCheckPolicy => ({
 });
 
 /**
- * Wraps a handler as a 2nd-gen callable: checks App Check (callables/appCheck.ts) and access, runs the handler, maps
+ * Wraps a handler as a 2nd-gen callable: checks App Check (access/appCheck.ts) and access, runs the handler, maps
  * every error through `toHttpsError`, and before answering does the work that
- * cannot be left to background timers (housekeeping.ts). That work never
+ * cannot be left to background timers (app/housekeeping.ts). That work never
  * changes the result. The deploy options come from config at definition time,
  * which is when deploy discovery reads them.
  */

@@ -111,7 +111,7 @@ function memoryFit(c: Config): ConfigProblem | null {
   };
 }
 
-/** Replay protection only acts on enforced App Check (callables/appCheck.ts). */
+/** Replay protection only acts on enforced App Check (access/appCheck.ts). */
 function appCheckFit(c: Config): ConfigProblem | null {
   if (!c.APP_CHECK_CONSUME || c.APP_CHECK_ENFORCE) return null;
   return {

@@ -150,7 +150,7 @@ export const schema = z.object({
   PAYMENT_USER_BURST: positiveInt('payments').default(10),
   PAYMENT_USER_MAX_IN_FLIGHT: positiveInt('payments').default(3),
   PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
-  // App Check on every callable (callables/appCheck.ts); on in the emulator too, which accepts unsigned development tokens.
+  // App Check on every callable (access/appCheck.ts); on in the emulator too, which accepts unsigned development tokens.
   APP_CHECK_ENFORCE: boolFlag.default(true),
   APP_CHECK_CONSUME: boolFlag.default(false),
   RECONCILE_BUDGET_MS: positiveInt('milliseconds')
@@ -183,7 +183,7 @@ export const schema = z.object({
   CLOUDWATCH_ENDPOINT: httpUrl.optional(),
   CLOUDWATCH_FLUSH_BUDGET_MS: positiveInt('milliseconds').default(300),
   AWS_REGION: optionalText,
-  // AWS credentials of the shipper (observability/awsCredentialsFromConfig.ts): with a role ARN,
+  // AWS credentials of the shipper (observability/aws/awsCredentialsFromConfig.ts): with a role ARN,
   // keyless (Google ID token -> STS); without, the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.
   AWS_ROLE_ARN: z
     .string()

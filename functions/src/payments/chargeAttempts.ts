@@ -27,7 +27,7 @@ export interface PaymentGuard {
   syncWithin?(): Promise<void>;
 }
 
-/** Event sink of the payment path; logging and metrics subscribe to it (runtime.ts). */
+/** Event sink of the payment path; logging and metrics subscribe to it (app/runtime.ts). */
 export type PaymentEvents = (
   event: string,
   fields: Record<string, unknown>,

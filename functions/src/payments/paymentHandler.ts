@@ -13,7 +13,7 @@ import { settle } from './settlement.js';
 
 export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 
-/** Settings of the payment path (from config.ts). */
+/** Settings of the payment path (from config/config.ts). */
 export interface PaymentSettings {
   /** Deadline of one provider attempt, ms [VUE_APP_PAYMENT_TIMEOUT]. */
   attemptTimeoutMs: number;

@@ -1,7 +1,7 @@
 /**
  * The fleet-wide concurrency budget toward the provider: several
  * processPayment instances in one process, each wired from the parsed config
- * as runtime.ts wires it (its own pool and provider; ledger and breaker store
+ * as app/runtime.ts wires it (its own pool and provider; ledger and breaker store
  * shared, as Firestore is), driven well beyond their socket cap against one
  * slow provider over real HTTP. The provider's own count of requests in
  * flight must never pass PAYMENT_PROVIDER_MAX_CONCURRENCY, and must reach it.

@@ -2,7 +2,7 @@
  * Development App Check tokens for the emulators: unsigned JWTs (`alg: none`)
  * shaped like the tokens App Check issues. The functions emulator decodes the
  * `X-Firebase-AppCheck` header without verifying it and takes the app id from
- * `sub`; the callables also require `exp` (callables/appCheck.ts). A deployed
+ * `sub`; the callables also require `exp` (access/appCheck.ts). A deployed
  * function verifies the signature with the Admin SDK and refuses these.
  * Import-free (btoa only), so the SPA, the integration tests and the bench
  * (Node 24 runs this file as it is) share it.

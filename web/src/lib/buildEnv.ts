@@ -60,7 +60,7 @@ export function missingSettings(env: Env): string[] {
 
 /**
  * Whether the functions refuse calls without App Check: APP_CHECK_ENFORCE of the
- * functions' env files (`functionsEnv`), true when unset as in config.ts. A
+ * functions' env files (`functionsEnv`), true when unset as in config/configSchema.ts. A
  * build records it as VITE_APPCHECK_ENFORCED; setting that to something else
  * is an error, since the page would then lack App Check or demand it for nothing.
  */

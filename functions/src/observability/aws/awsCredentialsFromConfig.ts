@@ -20,10 +20,10 @@ import {
 import { webIdentityFetcher, sessionNameFor } from './awsWebIdentity.js';
 import { functionName, instanceId } from '../logs/instance.js';
 
-/** The AWS key pair's secret parameters (secrets.ts), or null when they are not defined. */
+/** The AWS key pair's secret parameters (config/secrets.ts), or null when they are not defined. */
 export type KeySecrets = { accessKeyId: { value(): string }; secretAccessKey: { value(): string } } | null;
 
-/** The settings of config.ts that choose and shape the credentials. */
+/** The settings of config/config.ts that choose and shape the credentials. */
 export type CredentialsConfig = Pick<
   Config,
   | 'AWS_REGION'
@@ -45,7 +45,7 @@ export function webIdentityAudience(
 /**
  * The shipper's credential source for `cfg` (only called when shipping is
  * configured, so AWS_REGION is set). `secrets` are the key secrets to read in
- * key mode (default those of secrets.ts).
+ * key mode (default those of config/secrets.ts).
  */
 export function awsCredentialSource(cfg: CredentialsConfig, secrets: KeySecrets = awsKeySecrets): AwsCredentialSource {
   const fetchTimeoutMs = cfg.VUE_APP_CLOUDWATCH_TIMEOUT;

@@ -29,7 +29,7 @@ const shippers = new TestShippers(() => ({
 }));
 afterEach(() => shippers.destroyAll());
 
-/** The key secrets as secrets.ts defines them, with fixed values. */
+/** The key secrets as config/secrets.ts defines them, with fixed values. */
 const keySecrets = (keys: { accessKeyId: string; secretAccessKey: string }) => ({
   accessKeyId: { value: () => keys.accessKeyId },
   secretAccessKey: { value: () => keys.secretAccessKey },

@@ -23,7 +23,7 @@ export type ProviderSettings = Pick<
   | 'PAYMENT_LIMIT_MIN'
 >;
 
-/** Who listens to the generic provider's mechanisms (runtime.ts: logs, metrics, incidents, stats). */
+/** Who listens to the generic provider's mechanisms (app/runtime.ts: logs, metrics, incidents, stats). */
 export interface ProviderWiring {
   /** Changes of the adaptive concurrency limit. */
   onLimitChange?: (change: LimitChange) => void;
@@ -47,7 +47,7 @@ export function createPaymentProvider(
 ): PaymentProvider {
   const connection = { apiKey, maxSockets: providerSocketCap(cfg) };
   if (cfg.PAYMENT_PROVIDER === 'stripe') {
-    // config.ts refuses several URLs in Stripe mode.
+    // config/config.ts refuses several URLs in Stripe mode.
     return new StripeProvider(http, {
       ...connection,
       baseUrl: cfg.PAYMENT_SERVICE_URL[0]!,

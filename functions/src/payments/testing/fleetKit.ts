@@ -1,6 +1,6 @@
 /**
  * Several processPayment instances in one test process: each is what
- * runtime.ts builds from a parsed config (its own HTTP pool and provider, so
+ * app/runtime.ts builds from a parsed config (its own HTTP pool and provider, so
  * its own share of the provider budget), over a ledger and a breaker store the
  * fleet shares, as it shares Firestore. Pools are destroyed after each test.
  */

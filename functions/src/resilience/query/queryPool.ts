@@ -15,7 +15,7 @@ import { AdaptiveLimit } from '../limit/adaptiveLimit.js';
 import { transientRetryPolicy } from './queryRetry.js';
 import { FifoSemaphore } from './semaphore.js';
 
-/** Construction options of {@link QueryPool}; runtime.ts maps the VUE_APP_* variables onto them. */
+/** Construction options of {@link QueryPool}; app/runtime.ts maps the VUE_APP_* variables onto them. */
 export interface QueryPoolOptions {
   /** Returns the Firestore instance; called per attempt so it is obtained lazily (e.g. `() => getFirestore()`). */
   getDb: () => Firestore;
