@@ -10,6 +10,7 @@
  * measured is null.
  */
 export * from './breakers.js';
+export * from './errors.js';
 export * from './health.js';
 export * from './incidents.js';
 export * from './ledger.js';

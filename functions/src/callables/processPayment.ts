@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { PaymentMethod, TRANSACTION_ID_PATTERN, TRANSACTION_ID_RULE, type ProcessPaymentResult } from '../api/index.js';
+import {
+  type ErrorCode,
+  PaymentMethod,
+  TRANSACTION_ID_PATTERN,
+  TRANSACTION_ID_RULE,
+  type ProcessPaymentResult,
+} from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { AppError } from '../resilience/appError.js';
 import { Access, defineCallable } from './defineCallable.js';
@@ -25,12 +31,16 @@ const Payload = z.strictObject({
 function checkProviderFields(p: { paymentMethodId?: string | undefined }, cfg: Config): void {
   const stripe = cfg.PAYMENT_PROVIDER === 'stripe';
   if (!stripe && p.paymentMethodId !== undefined) {
-    throw new AppError('INVALID_ARGUMENT', 'Invalid request: paymentMethodId: only accepted with the Stripe provider', {
-      details: { problems: ['paymentMethodId: only accepted with the Stripe provider'] },
-    });
+    throw new AppError<ErrorCode>(
+      'INVALID_ARGUMENT',
+      'Invalid request: paymentMethodId: only accepted with the Stripe provider',
+      {
+        details: { problems: ['paymentMethodId: only accepted with the Stripe provider'] },
+      },
+    );
   }
   if (stripe && p.paymentMethodId === undefined && cfg.STRIPE_TEST_PAYMENT_METHOD === undefined) {
-    throw new AppError(
+    throw new AppError<ErrorCode>(
       'INVALID_ARGUMENT',
       'Invalid request: paymentMethodId: required (a Stripe PaymentMethod id, pm_...)',
       {

@@ -2,6 +2,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { requireAdmin, requireUser } from '../access/auth.js';
+import type { ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
 import {
   PaymentConflictError,
@@ -22,13 +23,22 @@ describe('callable boundary', () => {
     );
     expect(e.code).toBe('unavailable');
     expect(e.details).toEqual({ code: 'BREAKER_OPEN', retryAfterMs: 5 });
-    expect(toHttpsError(new AppError('PAYMENT_UNKNOWN', 'x')).code).toBe('deadline-exceeded');
-    expect(toHttpsError(new AppError('PAYMENT_IN_PROGRESS', 'x')).code).toBe('aborted');
-    expect(toHttpsError(new AppError('SOMETHING_UNMAPPED', 'x')).code).toBe('internal');
+    expect(toHttpsError(new AppError<ErrorCode>('PAYMENT_UNKNOWN', 'x')).code).toBe('deadline-exceeded');
+    expect(toHttpsError(new AppError<ErrorCode>('PAYMENT_IN_PROGRESS', 'x')).code).toBe('aborted');
+    expect(toHttpsError(new AppError<string>('SOMETHING_UNMAPPED', 'x')).code).toBe('internal');
+  });
+
+  it('keeps the mechanisms internal codes from callers: they become internal, message hidden', () => {
+    const internal: ErrorCode[] = ['HTTP_TIMEOUT', 'ATTEMPT_NOT_SENT', 'DB_POOL_CONFIG_INVALID'];
+    for (const code of internal) {
+      const e = toHttpsError(new AppError<ErrorCode>(code, 'secret detail'));
+      expect(e.code, code).toBe('internal');
+      expect(e.message).not.toContain('secret');
+    }
   });
 
   it('gives every payment error its callable code, with transactionId in the details', () => {
-    const cases: [AppError, string][] = [
+    const cases: [AppError<ErrorCode>, string][] = [
       [new PaymentForbiddenError('t1'), 'permission-denied'],
       [new PaymentConflictError('t1'), 'already-exists'],
       [new PaymentInProgressError('t1', 100), 'aborted'],
@@ -61,8 +71,8 @@ describe('callable boundary', () => {
       err = e;
     }
     expect(toHttpsError(err).code).toBe('invalid-argument');
-    expect((err as AppError).message).toMatch(/a: .*;/);
-    expect((err as AppError).message).toMatch(/Unrecognized key/i);
+    expect((err as AppError<ErrorCode>).message).toMatch(/a: .*;/);
+    expect((err as AppError<ErrorCode>).message).toMatch(/Unrecognized key/i);
   });
 
   it('requires a user, and the admin claim for admin callables', () => {

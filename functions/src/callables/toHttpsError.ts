@@ -1,13 +1,16 @@
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
-import { AppError } from '../resilience/appError.js';
+import type { ErrorCode } from '../api/index.js';
+import { isAppError } from '../resilience/appError.js';
 import { logEvent } from '../observability/logs/logger.js';
 
 /**
- * The one place where domain error codes become callable error codes. Codes not
- * listed here are bugs: they become `internal` with a generic message (the real
- * error goes to the logs only), never the raw error text.
+ * The one place where domain error codes become callable error codes: every
+ * {@link ErrorCode} is listed, so a new code does not compile until it is
+ * mapped. `null` marks codes that never reach a caller unless something is a
+ * bug: they (and codes outside the list) become `internal` with a generic
+ * message (the real error goes to the logs only), never the raw error text.
  */
-const CODE_MAP: Readonly<Record<string, FunctionsErrorCode>> = {
+const CODE_MAP: Readonly<Record<ErrorCode, FunctionsErrorCode | null>> = {
   INVALID_ARGUMENT: 'invalid-argument',
   NOT_IMPLEMENTED: 'unimplemented',
   UNKNOWN_BREAKER: 'not-found',
@@ -25,13 +28,24 @@ const CODE_MAP: Readonly<Record<string, FunctionsErrorCode>> = {
   PAYMENT_REJECTED: 'failed-precondition',
   PAYMENT_KEY_EXPIRED: 'failed-precondition',
   PAYMENT_USER_LIMITED: 'resource-exhausted',
+  BREAKER_CONFIG_INVALID: null,
+  HTTP_TIMEOUT: null,
+  HTTP_CONNECTION: null,
+  HTTP_ABORTED: null,
+  UNKNOWN_SERVICE: null,
+  HTTP_POOL_CONFIG: null,
+  DB_POOL_CONFIG_INVALID: null,
+  ATTEMPT_NOT_SENT: null,
 };
+
+/** True when `code` is one of {@link ErrorCode} (the map lists every one). */
+const isErrorCode = (code: string): code is ErrorCode => Object.prototype.hasOwnProperty.call(CODE_MAP, code);
 
 /** Converts any thrown value into an HttpsError with an explicit code. */
 export function toHttpsError(err: unknown): HttpsError {
   if (err instanceof HttpsError) return err;
-  if (err instanceof AppError) {
-    const code = CODE_MAP[err.code];
+  if (isAppError(err)) {
+    const code = isErrorCode(err.code) ? CODE_MAP[err.code] : null;
     if (code) return new HttpsError(code, err.message, { code: err.code, ...err.details });
   }
   const reference = Math.random().toString(36).slice(2, 10);

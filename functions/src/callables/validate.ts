@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../resilience/appError.js';
+import type { ErrorCode } from '../api/index.js';
 
 /** Largest payload any callable accepts, in characters of its JSON (a payment request is under 300). */
 export const MAX_PAYLOAD_CHARS = 4096;
@@ -12,7 +13,7 @@ export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.o
   // Checked before any parsing work: a huge payload costs nothing but this.
   const size = JSON.stringify(data ?? {}).length;
   if (size > MAX_PAYLOAD_CHARS) {
-    throw new AppError(
+    throw new AppError<ErrorCode>(
       'INVALID_ARGUMENT',
       `Invalid request: payload is ${size} characters, at most ${MAX_PAYLOAD_CHARS}`,
       {
@@ -26,7 +27,7 @@ export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.o
     const where = issue.path.length ? issue.path.join('.') : 'payload';
     return `${where}: ${issue.message}`;
   });
-  throw new AppError('INVALID_ARGUMENT', `Invalid request: ${problems.join('; ')}`, {
+  throw new AppError<ErrorCode>('INVALID_ARGUMENT', `Invalid request: ${problems.join('; ')}`, {
     details: { problems },
   });
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
 import { configProblems } from './configChecks.js';
 import {
@@ -15,7 +16,7 @@ import {
  */
 
 /** Thrown when an environment variable is malformed; the message names the variable. */
-export class ConfigError extends AppError {
+export class ConfigError extends AppError<ErrorCode> {
   constructor(message: string, variables: string[]) {
     super('CONFIG_INVALID', message, { details: { variables } });
   }

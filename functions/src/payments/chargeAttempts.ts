@@ -1,6 +1,6 @@
 import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import { AppError, hasCode } from '../resilience/appError.js';
-import type { BreakerState } from '../api/index.js';
+import type { BreakerState, ErrorCode } from '../api/index.js';
 import type { Outcome, Verdict } from '../resilience/breaker/index.js';
 import {
   holdsSettleWindow,
@@ -91,7 +91,7 @@ export type AttemptsResult = AttemptTrace &
   );
 
 /** Thrown inside the breaker when an attempt is refused before anything is sent. */
-class NotSentError extends AppError {
+class NotSentError extends AppError<ErrorCode> {
   constructor(readonly why: 'no-time' | 'key-expired' | 'claim-lost') {
     super('ATTEMPT_NOT_SENT', `attempt not sent: ${why}`);
   }
@@ -106,7 +106,7 @@ class NotSentError extends AppError {
  * health (429 is "slow down", not "down"; answers outside the contract) count for nothing.
  */
 export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
-  if (!outcome.ok) return hasCode(outcome.error, 'ATTEMPT_NOT_SENT') ? 'ignored' : 'failure';
+  if (!outcome.ok) return hasCode<ErrorCode>(outcome.error, 'ATTEMPT_NOT_SENT') ? 'ignored' : 'failure';
   const a = outcome.value;
   if (a.kind === 'server-error') return a.isolated ? 'ignored' : 'failure';
   if (a.kind === 'no-answer') return a.local || a.isolated ? 'ignored' : 'failure';

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
 
 /**
@@ -10,7 +11,7 @@ import { AppError } from '../resilience/appError.js';
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** Thrown for an unusable amount or currency (maps to `invalid-argument`). */
-export class InvalidMoneyError extends AppError {
+export class InvalidMoneyError extends AppError<ErrorCode> {
   constructor(message: string, field: 'amount' | 'currency') {
     super('INVALID_ARGUMENT', message, { details: { field } });
   }

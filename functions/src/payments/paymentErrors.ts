@@ -1,14 +1,15 @@
+import type { ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
 
 /** The transactionId belongs to another user (no details of that payment are given). */
-export class PaymentForbiddenError extends AppError {
+export class PaymentForbiddenError extends AppError<ErrorCode> {
   constructor(transactionId: string) {
     super('PAYMENT_FORBIDDEN', `Transaction ${transactionId} belongs to another user.`);
   }
 }
 
 /** The transactionId was already used with a different amount, currency or method. */
-export class PaymentConflictError extends AppError {
+export class PaymentConflictError extends AppError<ErrorCode> {
   constructor(transactionId: string) {
     super(
       'PAYMENT_CONFLICT',
@@ -21,7 +22,7 @@ export class PaymentConflictError extends AppError {
 }
 
 /** Another call is processing the same transactionId right now. */
-export class PaymentInProgressError extends AppError {
+export class PaymentInProgressError extends AppError<ErrorCode> {
   constructor(transactionId: string, retryAfterMs: number) {
     super(
       'PAYMENT_IN_PROGRESS',
@@ -34,7 +35,7 @@ export class PaymentInProgressError extends AppError {
 }
 
 /** The provider certainly did not charge; the payment may be retried with the same transactionId. */
-export class PaymentUnavailableError extends AppError {
+export class PaymentUnavailableError extends AppError<ErrorCode> {
   constructor(transactionId: string, retryAfterMs: number, reason: string, cause?: unknown) {
     super(
       'PAYMENT_UNAVAILABLE',
@@ -48,7 +49,7 @@ export class PaymentUnavailableError extends AppError {
 }
 
 /** The provider kept answering 429; nothing was charged. */
-export class PaymentRateLimitedError extends AppError {
+export class PaymentRateLimitedError extends AppError<ErrorCode> {
   constructor(transactionId: string, retryAfterMs: number) {
     super(
       'PAYMENT_RATE_LIMITED',
@@ -61,7 +62,7 @@ export class PaymentRateLimitedError extends AppError {
 }
 
 /** The outcome is unknown (the provider may have charged); a repeat call with the same id resolves it. */
-export class PaymentUnknownError extends AppError {
+export class PaymentUnknownError extends AppError<ErrorCode> {
   constructor(transactionId: string, cause?: unknown, retryAfterMs?: number) {
     super(
       'PAYMENT_UNKNOWN',
@@ -75,7 +76,7 @@ export class PaymentUnknownError extends AppError {
 }
 
 /** The provider refused the request for a reason other than a decline (400, 401, 403, 404, 409, 422). */
-export class PaymentRejectedError extends AppError {
+export class PaymentRejectedError extends AppError<ErrorCode> {
   constructor(transactionId: string, providerStatus: number, providerCode: string | undefined) {
     super(
       'PAYMENT_REJECTED',
@@ -91,7 +92,7 @@ export class PaymentRejectedError extends AppError {
  * The transactionId is older than the provider's idempotency-key retention:
  * sending it again could charge twice, so it is never sent; nothing was charged.
  */
-export class PaymentKeyExpiredError extends AppError {
+export class PaymentKeyExpiredError extends AppError<ErrorCode> {
   constructor(transactionId: string) {
     super(
       'PAYMENT_KEY_EXPIRED',
@@ -102,7 +103,7 @@ export class PaymentKeyExpiredError extends AppError {
 }
 
 /** The user is over a per-user limit; nothing was written or sent. */
-export class PaymentUserLimitedError extends AppError {
+export class PaymentUserLimitedError extends AppError<ErrorCode> {
   constructor(transactionId: string, reason: 'user-rate' | 'user-in-flight', retryAfterMs: number) {
     const what = reason === 'user-rate' ? 'too many payments in a short time' : 'too many payments at once';
     super(

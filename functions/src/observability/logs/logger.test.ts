@@ -79,7 +79,7 @@ describe('logEvent', () => {
   });
 
   it('derives errorCode and errorMessage from an error, without stack or cause', () => {
-    const err = new AppError('PAYMENT_DECLINED', 'The card was declined; ask for another card.', {
+    const err = new AppError<string>('PAYMENT_DECLINED', 'The card was declined; ask for another card.', {
       cause: new Error('inner'),
     });
     const e = logEvent('payment.failed', { error: err }, 'WARNING');

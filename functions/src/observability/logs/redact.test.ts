@@ -164,7 +164,7 @@ describe('redact', () => {
 
   it('turns Errors into {name, code, message} with a redacted message and no stack or cause', () => {
     const cause = new Error('inner Bearer abc');
-    const err = new AppError('PAYMENT_FAILED', 'charge of 4111111111111111 failed', { cause });
+    const err = new AppError<string>('PAYMENT_FAILED', 'charge of 4111111111111111 failed', { cause });
     expect(redact({ error: err })).toEqual({
       error: { name: 'AppError', code: 'PAYMENT_FAILED', message: `charge of ${REDACTED_PAN} failed` },
     });

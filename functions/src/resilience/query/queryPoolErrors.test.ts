@@ -26,7 +26,7 @@ describe('grpcStatusOf / isTransientDbError', () => {
   it('treats only the five transient statuses as transient, and never an AppError', () => {
     for (const code of [14, 4, 8, 10, 13]) expect(isTransientDbError(withCode(code))).toBe(true);
     for (const code of [3, 5, 6, 7, 9, 16]) expect(isTransientDbError(withCode(code))).toBe(false);
-    expect(isTransientDbError(new AppError('UNAVAILABLE', 'app-level'))).toBe(false);
+    expect(isTransientDbError(new AppError<string>('UNAVAILABLE', 'app-level'))).toBe(false);
   });
 });
 

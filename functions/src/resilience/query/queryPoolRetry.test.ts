@@ -120,7 +120,7 @@ describe('QueryPool retries and error mapping', () => {
 
   it('rethrows an AppError from fn unchanged and does not count it as a database error', async () => {
     const p = pool();
-    const business = new AppError('INSUFFICIENT_FUNDS', 'not enough funds');
+    const business = new AppError<string>('INSUFFICIENT_FUNDS', 'not enough funds');
     await expect(p.executeQuery(() => Promise.reject(business), 'debit', { idempotent: true })).rejects.toBe(business);
     expect(p.stats()).toMatchObject({ errors: 0, retries: 0, active: 0 });
   });
