@@ -74,6 +74,14 @@ async function expectLedgersMatch(ledger: MemoryLedger, ids: string[]) {
   }
 }
 
+/**
+ * Waits until the clock has moved past `t`. A pass sees only records updated before it began, so a
+ * "later" pass started in the millisecond of the record's last write would not see it.
+ */
+async function clockPast(t: number): Promise<void> {
+  while (Date.now() <= t) await new Promise((r) => setTimeout(r, 1));
+}
+
 const sawKey = (s: Simulator, id: string) => (s.ledger().chargeRequests[id] ?? 0) > 0;
 
 describe('several endpoints of one provider', () => {
@@ -135,6 +143,7 @@ describe('several endpoints of one provider', () => {
     const other = pinned === sims[0] ? sims[1]! : sims[0]!;
     for (const s of sims) s.setFaults({ mode: 'none' });
     // The hung attempts never charged; after the settle window "not found" at the pinned endpoint proves it.
+    await clockPast((await ledger.get('me_reco'))!.updatedAt);
     const report = await reconcilePayments({ ledger, provider, settleMs: 0, budgetMs: 60_000 });
     expect(report).toMatchObject({ examined: 1, notCharged: 1 });
     expect(pinned.stats().requests.lookup).toBeGreaterThanOrEqual(2);
