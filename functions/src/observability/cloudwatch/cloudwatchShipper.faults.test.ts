@@ -30,9 +30,17 @@ const storedEvents = () =>
   endpoint()
     .groups()
     .flatMap((g) => g.streams.flatMap((s) => s.events.map((e) => (JSON.parse(e.message) as { event: string }).event)));
+/** Timestamp of the last filled event. */
+let lastFilled = 0;
+/**
+ * Enqueues `n` events a second in the past, each strictly later than every event filled before: CloudWatch
+ * orders events by time, so the stored order is the enqueue order even when two fills fall within a few ms.
+ */
 function fill(s: CloudWatchShipper, n: number, prefix = 'e'): void {
-  const t = Date.now() - 1000;
-  for (let i = 0; i < n; i++) s.enqueue({ event: `${prefix}${i}`, timestamp: t + i });
+  for (let i = 0; i < n; i++) {
+    lastFilled = Math.max(Date.now() - 1000, lastFilled + 1);
+    s.enqueue({ event: `${prefix}${i}`, timestamp: lastFilled });
+  }
 }
 /** Creates group and stream, so later requests go straight to PutLogEvents. */
 async function prime(s: CloudWatchShipper): Promise<void> {
