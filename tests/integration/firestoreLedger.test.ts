@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
 import { MemoryLedger } from '../../functions/src/payments/ledger/memoryLedger.js';
-import type { PaymentLedger, PaymentRequest } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { PaymentLedger } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { PaymentRequest } from '../../functions/src/payments/paymentRequest.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
 

@@ -2,8 +2,9 @@
  * The callables' public contract: request and response shapes and the word
  * lists they use, shared with the admin SPA (web/src/api/types.ts re-exports
  * this folder wholesale), so a change here is checked on both sides. One file
- * per subject; every file is import-free (type imports and re-exports of other
- * import-free `*Types.ts` files only): the SPA bundles them. The numbers of a
+ * per subject; every file imports only zod (request schemas, e.g.
+ * ProcessPaymentRequest, from which the request types are inferred) and other
+ * import-free `*Types.ts` files (types and re-exports): the SPA bundles them. The numbers of a
  * generic mechanism (breaker, pools, limits, latency, ejection) are defined
  * beside it in resilience/ and re-exported here. Each shape is defined once
  * and used under its name everywhere. Times are epoch ms; a number nobody

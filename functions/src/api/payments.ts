@@ -1,7 +1,9 @@
 /**
- * `processPayment`: its request and answer, the payment words and the transactionId rule.
- * Part of the callables' contract (see api/index.ts): import-free, the SPA bundles it.
+ * `processPayment`: its request (a zod schema, the one the callable validates
+ * with) and answer, the payment words and the transactionId rule. Part of the
+ * callables' contract (see api/index.ts): it imports only zod, the SPA bundles it.
  */
+import { z } from 'zod';
 
 /** Payment methods `processPayment` accepts. */
 export const PaymentMethod = {
@@ -34,18 +36,29 @@ export const TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
 export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-"';
 
-/** Payload of `processPayment`. */
-export interface ProcessPaymentRequest {
-  /** Major units, e.g. 25.99; converted once, exactly, to minor units. */
-  amount: number;
-  paymentMethod: PaymentMethod;
-  /** ISO 4217 code (any case); default USD. */
-  currency?: string;
-  /** Idempotency key ({@link TRANSACTION_ID_PATTERN}); generated when absent, but callers should send one so a lost answer can be retried. */
-  transactionId?: string;
-  /** Stripe provider only, and required there: the Stripe PaymentMethod (`pm_...`, made with Stripe.js). Refused with the generic provider. */
-  paymentMethodId?: string;
-}
+const METHODS = Object.values(PaymentMethod);
+const CURRENCY_RULE = 'must be an ISO 4217 code such as USD';
+
+/**
+ * Payload of `processPayment`, as the callable validates it (unknown fields are refused).
+ * `amount`: major units, e.g. 25.99; converted once, exactly, to minor units.
+ * `currency`: ISO 4217 code (any case); default USD.
+ * `transactionId`: idempotency key ({@link TRANSACTION_ID_PATTERN}); generated when absent, but callers
+ * should send one so a lost answer can be retried.
+ * `paymentMethodId`: Stripe provider only, and required there: the Stripe PaymentMethod (`pm_...`, made
+ * with Stripe.js). Refused with the generic provider.
+ */
+export const ProcessPaymentRequest = z.strictObject({
+  amount: z.number({ error: 'must be a number in major units, e.g. 25.99' }),
+  paymentMethod: z.enum(PaymentMethod, { error: `must be one of ${METHODS.join(', ')}` }),
+  currency: z.string({ error: CURRENCY_RULE }).max(8, CURRENCY_RULE).optional(),
+  transactionId: z.string().regex(TRANSACTION_ID_PATTERN, `must be ${TRANSACTION_ID_RULE}`).optional(),
+  paymentMethodId: z
+    .string()
+    .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe PaymentMethod id (pm_...) created with Stripe.js')
+    .optional(),
+});
+export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;
 
 /** Answer of `processPayment`. */
 export interface ProcessPaymentResult {

@@ -7,10 +7,10 @@ import {
   mayBeCharged,
   type Charge,
   type ChargeAnswer,
-  type ChargeRequest,
   type PaymentProvider,
   type PendingState,
 } from './provider/paymentProvider.js';
+import type { PaymentRequest } from './paymentRequest.js';
 
 /** Shortest attempt worth starting, ms. */
 export const MIN_ATTEMPT_MS = 250;
@@ -126,7 +126,7 @@ export function classifyAttempt(outcome: Outcome<ChargeAnswer>): Verdict {
 export async function chargeWithRetries(
   deps: AttemptDeps,
   ref: string,
-  req: ChargeRequest,
+  req: PaymentRequest,
   deadline: number,
 ): Promise<AttemptsResult> {
   const { provider, breaker, emit, now, fence } = deps;

@@ -16,7 +16,7 @@ beforeEach(() => {
 
 /** A record as another call (or an older version) left it. */
 function stored(over: Partial<PaymentRecord>): PaymentRecord {
-  const base = { amount: 2599, currency: 'USD', paymentMethod: 'credit_card' };
+  const base = { amount: 2599, currency: 'USD', paymentMethod: 'credit_card' as const };
   return {
     uid: 'u1',
     ...base,

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
-import { BreakerState, PaymentStatus, type PaymentMethod, type ProcessPaymentResult } from '../api/index.js';
+import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
 import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
-import { normalizeCurrency, toMinorUnits } from './money.js';
 import { PaymentUnavailableError, PaymentUnknownError } from './paymentErrors.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallContext } from './paymentResult.js';
-import type { ChargeRequest, PaymentProvider } from './provider/paymentProvider.js';
+import { newTransactionId, toPaymentRequest, type PaymentRequest } from './paymentRequest.js';
+import type { PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
 
 export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
@@ -27,17 +26,6 @@ export interface PaymentSettings {
   settleMs: number;
   /** How long the provider remembers an idempotency key, ms [PAYMENT_IDEMPOTENCY_TTL_MS]. */
   idempotencyTtlMs: number;
-}
-
-/** A payment as the callable validated it (amount in major units). */
-export interface PaymentInput {
-  amount: number;
-  paymentMethod: PaymentMethod;
-  currency?: string | undefined;
-  /** Generated when absent; callers should send one so a lost answer can be retried. */
-  transactionId?: string | undefined;
-  /** The provider's payment method (Stripe `pm_...`); required by providers that need one. */
-  paymentMethodId?: string | undefined;
 }
 
 /** What the handler depends on: two ports, a guard, settings and an event sink. */
@@ -83,11 +71,12 @@ export class PaymentHandler {
   }
 
   /** Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`. */
-  async processPayment(input: PaymentInput, uid: string): Promise<ProcessPaymentResult> {
-    const transactionId = input.transactionId ?? `txn_${randomUUID().replace(/-/g, '')}`;
+  async processPayment(input: ProcessPaymentRequest, uid: string): Promise<ProcessPaymentResult> {
+    const transactionId = input.transactionId ?? newTransactionId();
     const started = this.now();
     try {
-      const result = await this.decide(input, transactionId, uid, started);
+      const req = toPaymentRequest(input, transactionId, uid, this.deps.settings.maxAmount);
+      const result = await this.decide(req, started);
       const outcome = result.replayed ? 'replayed' : result.status;
       this.emit('payment.completed', {
         transactionId,
@@ -106,19 +95,10 @@ export class PaymentHandler {
     }
   }
 
-  private async decide(input: PaymentInput, transactionId: string, uid: string, started: number) {
+  private async decide(req: PaymentRequest, started: number) {
     const { ledger, provider, settings } = this.deps;
-    const currency = normalizeCurrency(input.currency ?? 'USD');
-    const amount = toMinorUnits(input.amount, currency, settings.maxAmount);
+    const { transactionId } = req;
     const deadline = started + settings.totalTimeoutMs;
-    const req: ChargeRequest = {
-      transactionId,
-      uid,
-      amount,
-      currency,
-      paymentMethod: input.paymentMethod,
-      ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),
-    };
     if (this.staleOpenCopy()) await this.deps.breaker.syncWithin!();
     const openFor = this.breakerOpenFor();
     if (openFor > 0) return this.rejectWhileOpen(req, openFor);
@@ -177,7 +157,7 @@ export class PaymentHandler {
    * still answers a replay (final records never change) and the identity
    * checks; everything else is refused as not charged.
    */
-  private async rejectWhileOpen(req: ChargeRequest, openFor: number): Promise<ProcessPaymentResult> {
+  private async rejectWhileOpen(req: PaymentRequest, openFor: number): Promise<ProcessPaymentResult> {
     const existing = await this.deps.ledger.get(req.transactionId);
     if (existing) {
       const seen = claimStep(existing, req, 'read-only', this.now(), 0);

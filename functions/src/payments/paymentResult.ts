@@ -1,12 +1,12 @@
 import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
-import type { ChargeRequest } from './provider/paymentProvider.js';
+import type { PaymentRequest } from './paymentRequest.js';
 
 /** What one call knows about the payment it holds the claim for. */
 export interface CallContext {
   /** The request (amount in integer minor units). */
-  req: ChargeRequest;
+  req: PaymentRequest;
   claimId: string;
   /** Attempts recorded by earlier calls for this transactionId. */
   priorAttempts: number;

@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLedger } from './ledger/memoryLedger.js';
 import { requestHash, type PaymentRecord } from './ledger/paymentLedger.js';
-import type { ChargeRequest, LookupAnswer } from './provider/paymentProvider.js';
+import type { LookupAnswer } from './provider/paymentProvider.js';
 import { reconcilePayments, type ReconcileDeps } from './reconcile.js';
 import { T0 } from './testing/handlerKit.js';
 import { ScriptedProvider } from './testing/scriptedProvider.js';
+import type { PaymentRequest } from './paymentRequest.js';
 
 const SETTLE = 60_000;
 let clock: number;
@@ -16,7 +17,7 @@ beforeEach(() => {
 });
 
 function put(id: string, over: Partial<PaymentRecord> = {}): void {
-  const base = { amount: 1234, currency: 'USD', paymentMethod: 'credit_card' };
+  const base = { amount: 1234, currency: 'USD', paymentMethod: 'credit_card' as const };
   ledger.put(id, {
     uid: 'u1',
     ...base,
@@ -36,7 +37,7 @@ class MapProvider extends ScriptedProvider {
   constructor(private readonly answers: Record<string, LookupAnswer | Error>) {
     super();
   }
-  override lookup(ref: string, _req: ChargeRequest): Promise<LookupAnswer> {
+  override lookup(ref: string, _req: PaymentRequest): Promise<LookupAnswer> {
     this.looked.push(ref);
     const a = this.answers[ref] ?? { kind: 'not-found' };
     return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);

@@ -1,10 +1,5 @@
-import {
-  chargeMismatch,
-  type Charge,
-  type ChargeRequest,
-  type LookupAnswer,
-  type PendingState,
-} from './provider/paymentProvider.js';
+import { chargeMismatch, type Charge, type LookupAnswer, type PendingState } from './provider/paymentProvider.js';
+import type { PaymentRequest } from './paymentRequest.js';
 
 /** What a lookup proves about a payment. */
 export type Settlement =
@@ -29,7 +24,7 @@ export type Settlement =
  */
 export function settle(
   look: LookupAnswer,
-  req: Pick<ChargeRequest, 'amount' | 'currency'>,
+  req: Pick<PaymentRequest, 'amount' | 'currency'>,
   settleUntil: number | null,
   now: number,
 ): Settlement {

@@ -66,7 +66,7 @@ it('settles a processing payment from out-of-order, duplicated deliveries', asyn
     uid: 'u1',
     amount: 1999,
     currency: 'USD',
-    paymentMethod: 'credit_card',
+    paymentMethod: 'credit_card' as const,
     paymentMethodId: 'pm_fake_processing',
   };
   const claim = await ledger.claim(req, 30_000);

@@ -37,7 +37,7 @@ beforeEach(() => {
 });
 
 function record(status: PaymentRecord['status'], over: Partial<PaymentRecord> = {}): PaymentRecord {
-  const base = { uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' };
+  const base = { uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' as const };
   return {
     ...base,
     status,

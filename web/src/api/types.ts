@@ -2,9 +2,9 @@
  * Request and response shapes of the callables and of the payment simulator's
  * control API. The callables' contract, its word lists and the transactionId
  * rule are defined once, in functions/src/api/, and re-exported here wholesale
- * under the same names. Those files are import-free (they re-export only other
- * import-free type files), so bundling their few constants brings nothing else
- * from functions/ into the SPA.
+ * under the same names. Those files import only zod (the request schemas, a
+ * dependency of the SPA too) and other import-free type files, so bundling them
+ * brings nothing else from functions/ into the SPA.
  * All timestamps are epoch milliseconds; a number nobody measured is null.
  */
 export * from '../../../functions/src/api';

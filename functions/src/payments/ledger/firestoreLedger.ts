@@ -12,11 +12,11 @@ import type {
   LedgerVersion,
   PaymentOutcome,
   PaymentRecord,
-  PaymentRequest,
   ScanQuery,
   UnresolvedPayment,
 } from './paymentLedger.js';
 import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** The ledger collection: one document per transactionId. */
 export const PAYMENTS = 'payments';

@@ -11,11 +11,18 @@ import {
   resolutionStep,
   settleFromOf,
 } from './ledgerRules.js';
-import { requestHash, type PaymentOutcome, type PaymentRecord, type PaymentRequest } from './paymentLedger.js';
+import { requestHash, type PaymentOutcome, type PaymentRecord } from './paymentLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 const NOW = 1_000_000;
 const LEASE = 30_000;
-const req: PaymentRequest = { transactionId: 'tx-1', uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'card' };
+const req: PaymentRequest = {
+  transactionId: 'tx-1',
+  uid: 'u1',
+  amount: 1999,
+  currency: 'USD',
+  paymentMethod: 'credit_card',
+};
 
 /** A stored record of `req`, as claimed by `c0` an hour ago, with `over` applied. */
 function record(over: Partial<PaymentRecord> = {}): PaymentRecord {
@@ -23,7 +30,7 @@ function record(over: Partial<PaymentRecord> = {}): PaymentRecord {
     uid: 'u1',
     amount: 1999,
     currency: 'USD',
-    paymentMethod: 'card',
+    paymentMethod: 'credit_card',
     status: PaymentStatus.pending,
     attempts: 1,
     requestHash: requestHash(req),
@@ -60,7 +67,7 @@ describe('claimStep', () => {
       uid: 'u1',
       amount: 1999,
       currency: 'USD',
-      paymentMethod: 'card',
+      paymentMethod: 'credit_card',
       status: PaymentStatus.pending,
       attempts: 0,
       requestHash: requestHash(req),

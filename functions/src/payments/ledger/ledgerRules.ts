@@ -14,8 +14,8 @@ import {
   type FinalizeResult,
   type PaymentOutcome,
   type PaymentRecord,
-  type PaymentRequest,
 } from './paymentLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /**
  * The ledger's rules as pure read-modify-write steps, shared by every

@@ -6,12 +6,19 @@ import type { RunQuery } from '../../resilience/query/runQuery.js';
 import type { UserLimitState } from '../limits/userLimiter.js';
 import { claimStep } from './ledgerRules.js';
 import { decideExisting, OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';
-import { requestHash, type PaymentRecord, type PaymentRequest } from './paymentLedger.js';
+import { requestHash, type PaymentRecord } from './paymentLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 const NOW = 5_000_000;
 const LEASE = 30_000;
 const LIMITS = { ratePerMin: 600, burst: 5, maxInFlight: 2 };
-const req: PaymentRequest = { transactionId: 'tx-1', uid: 'u1', amount: 500, currency: 'USD', paymentMethod: 'card' };
+const req: PaymentRequest = {
+  transactionId: 'tx-1',
+  uid: 'u1',
+  amount: 500,
+  currency: 'USD',
+  paymentMethod: 'credit_card',
+};
 
 /** A stand-in update time: the fake store compares them by `seq`. */
 type Version = { seq: number };
@@ -99,7 +106,7 @@ const stored = (over: Partial<PaymentRecord> = {}): PaymentRecord => ({
   uid: 'u1',
   amount: 500,
   currency: 'USD',
-  paymentMethod: 'card',
+  paymentMethod: 'credit_card',
   status: PaymentStatus.succeeded,
   attempts: 1,
   requestHash: requestHash(req),

@@ -4,7 +4,8 @@ import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
 import { PaymentUserLimitedError } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
-import type { Claim, PaymentRecord, PaymentRequest } from './paymentLedger.js';
+import type { Claim, PaymentRecord } from './paymentLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** Where the documents live (FirestoreLedger's collections). */
 export interface ClaimDocs {

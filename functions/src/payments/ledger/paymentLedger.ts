@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
+import { PaymentStatus, type LedgerHealth, type PaymentMethod, type ReconcileReport } from '../../api/index.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** Final statuses a repeat call simply replays. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
@@ -10,7 +11,7 @@ export interface PaymentRecord {
   /** Integer minor units. */
   amount: number;
   currency: string;
-  paymentMethod: string;
+  paymentMethod: PaymentMethod;
   status: PaymentStatus;
   /** Provider attempts made so far, over every call for this transactionId. */
   attempts: number;
@@ -34,18 +35,6 @@ export interface PaymentRecord {
   openAttemptAt?: number | null;
   createdAt: number;
   updatedAt: number;
-}
-
-/** The request half of a ledger record. */
-export interface PaymentRequest {
-  transactionId: string;
-  uid: string;
-  /** Integer minor units. */
-  amount: number;
-  currency: string;
-  paymentMethod: string;
-  /** The provider's own payment method id, when the provider needs one (part of "the same request"). */
-  paymentMethodId?: string;
 }
 
 /** What claiming a transactionId produced. */

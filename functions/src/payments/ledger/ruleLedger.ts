@@ -18,10 +18,10 @@ import type {
   PaymentLedger,
   PaymentOutcome,
   PaymentRecord,
-  PaymentRequest,
   ScanQuery,
   UnresolvedPayment,
 } from './paymentLedger.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** One atomic read-modify-write of a record: reads it, applies `step`, writes what the step says. */
 export type Transact = <T>(

@@ -13,7 +13,7 @@ let server: Server;
 let http: HttpPoolManager;
 let provider: GenericProvider;
 
-const req = { transactionId: 'txn_1', uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' };
+const req = { transactionId: 'txn_1', uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' as const };
 
 function handle(r: IncomingMessage, res: ServerResponse): void {
   let text = '';

@@ -16,10 +16,10 @@ import {
   PAYMENT_SERVICE,
   type Charge,
   type ChargeAnswer,
-  type ChargeRequest,
   type LookupAnswer,
   type PaymentProvider,
 } from './paymentProvider.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** Connection settings of the generic provider. */
 export interface GenericProviderOptions {
@@ -145,7 +145,7 @@ export class GenericProvider implements PaymentProvider {
    * transactionId, pinned to the least loaded endpoint when there are several
    * that do not share idempotency keys (endpointRef.ts).
    */
-  prepare(req: ChargeRequest): Promise<string> {
+  prepare(req: PaymentRequest): Promise<string> {
     if (this.endpoints.names.length < 2 || this.shareKeys) return Promise.resolve(req.transactionId);
     const i = this.endpoints.pick();
     return Promise.resolve(pinnedRef(req.transactionId, this.endpoints.names[i]!));
@@ -188,14 +188,14 @@ export class GenericProvider implements PaymentProvider {
     return { res, err, isolated, stalledMs };
   }
 
-  async charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  async charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     const i = this.endpointFor(ref);
     if (i === -1) return { kind: 'no-answer', sent: false, reason: 'endpoint-not-configured', local: true };
     const answer = await this.chargeAt(i, req, timeoutMs);
     return this.endpoints.names.length > 1 ? { ...answer, endpoint: endpointLabel(i) } : answer;
   }
 
-  private async chargeAt(i: number, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  private async chargeAt(i: number, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     const body = {
       amount: req.amount,
       currency: req.currency,
@@ -242,7 +242,7 @@ export class GenericProvider implements PaymentProvider {
     };
   }
 
-  async lookup(ref: string, _req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
+  async lookup(ref: string, _req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
     const i = this.endpointFor(ref);
     if (i === -1) return { kind: 'unavailable', reason: 'the endpoint of this payment is no longer configured' };
     const id = parseRef(ref).transactionId;

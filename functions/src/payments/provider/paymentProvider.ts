@@ -1,18 +1,8 @@
 import type { HealthResult } from '../../resilience/http/index.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** Service name of the payment provider in the pool and breaker registries. */
 export const PAYMENT_SERVICE = 'payment-service';
-
-/** What the provider is asked to charge: the ledger's request (amount in integer minor units). */
-export interface ChargeRequest {
-  transactionId: string;
-  uid: string;
-  amount: number;
-  currency: string;
-  paymentMethod: string;
-  /** The provider's own payment method (Stripe: a PaymentMethod id `pm_...` created client-side with Stripe.js). */
-  paymentMethodId?: string;
-}
 
 /**
  * A definite answer about money: charged, or declined by the issuer. `amount`
@@ -98,11 +88,11 @@ export interface PaymentProvider {
    * the same for every call with the same transactionId. The generic contract
    * needs nothing: its reference is the transactionId.
    */
-  prepare(req: ChargeRequest, timeoutMs: number): Promise<string>;
+  prepare(req: PaymentRequest, timeoutMs: number): Promise<string>;
   /** One charge attempt; every attempt of a payment carries the same idempotency key. Never throws. */
-  charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer>;
+  charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer>;
   /** Asks the provider what became of the payment. Never throws. */
-  lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer>;
+  lookup(ref: string, req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer>;
   /** A cheap request that proves the provider is reachable; recorded in the pool's health. */
   checkHealth(): Promise<HealthResult>;
 }
@@ -122,7 +112,7 @@ export function holdsSettleWindow(answer: ChargeAnswer): boolean {
 }
 
 /** True when a provider's charge differs from the payment it was looked up for. */
-export function chargeMismatch(charge: Charge, req: Pick<ChargeRequest, 'amount' | 'currency'>): boolean {
+export function chargeMismatch(charge: Charge, req: Pick<PaymentRequest, 'amount' | 'currency'>): boolean {
   return (
     (charge.amount !== undefined && charge.amount !== req.amount) ||
     (charge.currency !== undefined && charge.currency.toUpperCase() !== req.currency.toUpperCase())

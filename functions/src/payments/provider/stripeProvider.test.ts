@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
 import { PAYMENT_SERVICE } from './paymentProvider.js';
-import { StripePrepareError, StripeProvider, type StripeChargeRequest } from './stripeProvider.js';
+import type { PaymentRequest } from '../paymentRequest.js';
+import { StripePrepareError, StripeProvider } from './stripeProvider.js';
 
 const KEY = 'sk_test_provider_secret';
 const fake = useStripeFake(KEY);
@@ -19,7 +20,7 @@ beforeEach(() => ({ http, provider } = world()));
 const request = stripeRequest;
 
 /** Prepares and confirms once; the PaymentIntent id and the answer. */
-async function prepareAndCharge(req: StripeChargeRequest) {
+async function prepareAndCharge(req: PaymentRequest) {
   const ref = await provider.prepare(req, 2000);
   return { ref, answer: await provider.charge(ref, req, 2000) };
 }

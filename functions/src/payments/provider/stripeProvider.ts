@@ -13,13 +13,8 @@ import Stripe from 'stripe';
 import { HttpPoolConfigError, HttpTimeoutError, protocolOf, StallWatch } from '../../resilience/http/index.js';
 import type { HealthResult, HttpPoolManager } from '../../resilience/http/index.js';
 import { hasCode } from '../../resilience/appError.js';
-import {
-  PAYMENT_SERVICE,
-  type ChargeAnswer,
-  type ChargeRequest,
-  type LookupAnswer,
-  type PaymentProvider,
-} from './paymentProvider.js';
+import { PAYMENT_SERVICE, type ChargeAnswer, type LookupAnswer, type PaymentProvider } from './paymentProvider.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 import {
   chargeAnswerOf,
   chargeAnswerOfError,
@@ -48,13 +43,6 @@ export interface StripeProviderOptions {
    */
   testPaymentMethodId?: string;
 }
-
-/**
- * The port's ChargeRequest plus the Stripe PaymentMethod to charge (`pm_...`),
- * which the callable passes through (proposed as an optional ChargeRequest
- * field; until then the field is read when present).
- */
-export type StripeChargeRequest = ChargeRequest & { paymentMethodId?: string };
 
 /** Idempotency key of the PaymentIntent's creation: the same PaymentIntent for every call of a transactionId. */
 export const createKey = (transactionId: string): string => `${transactionId}:create`;
@@ -120,7 +108,7 @@ export class StripeProvider implements PaymentProvider {
    * customer's PaymentMethod, metadata transactionId and uid, cards without
    * redirects) and returns its id. Throws StripePrepareError: nothing moved.
    */
-  async prepare(req: StripeChargeRequest, timeoutMs: number): Promise<string> {
+  async prepare(req: PaymentRequest, timeoutMs: number): Promise<string> {
     const paymentMethod = req.paymentMethodId ?? this.testPaymentMethodId;
     if (!paymentMethod) throw new StripePrepareError('the request names no Stripe PaymentMethod (paymentMethodId)');
     let pi: Stripe.PaymentIntent;
@@ -147,7 +135,7 @@ export class StripeProvider implements PaymentProvider {
   }
 
   /** Confirms the PaymentIntent `ref` (never throws; see stripeAnswers.ts for the mapping). */
-  async charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  async charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     // Nothing to confirm without a PaymentIntent: a refusal, and nothing is sent.
     if (!ref.startsWith('pi_')) return { kind: 'rejected', httpStatus: 400, providerCode: 'no_payment_intent' };
     const watch = StallWatch.start();
@@ -169,7 +157,7 @@ export class StripeProvider implements PaymentProvider {
    * Retrieves the PaymentIntent `ref`. A reference that is no PaymentIntent id
    * (the transactionId: prepare never stored one) was never confirmed: not found.
    */
-  async lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
+  async lookup(ref: string, req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
     if (!ref.startsWith('pi_')) return { kind: 'not-found' };
     let pi: Stripe.PaymentIntent;
     try {

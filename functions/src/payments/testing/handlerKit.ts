@@ -1,7 +1,8 @@
 import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
-import { PaymentHandler, type PaymentGuard, type PaymentInput, type PaymentSettings } from '../paymentHandler.js';
+import type { ProcessPaymentRequest } from '../../api/index.js';
+import { PaymentHandler, type PaymentGuard, type PaymentSettings } from '../paymentHandler.js';
 import type { ChargeAnswer, LookupAnswer } from '../provider/paymentProvider.js';
 import { ScriptedProvider, type ScriptedCharge } from './scriptedProvider.js';
 
@@ -19,7 +20,7 @@ export const SETTINGS: PaymentSettings = {
 };
 
 /** A payment of 25.99 USD under `txn_1`. */
-export const pay = (over: Partial<PaymentInput> = {}): PaymentInput => ({
+export const pay = (over: Partial<ProcessPaymentRequest> = {}): ProcessPaymentRequest => ({
   amount: 25.99,
   paymentMethod: 'credit_card',
   transactionId: 'txn_1',

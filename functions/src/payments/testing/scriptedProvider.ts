@@ -1,5 +1,6 @@
 import type { HealthResult } from '../../resilience/http/index.js';
-import type { ChargeAnswer, ChargeRequest, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+import type { ChargeAnswer, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 
 /** One scripted charge: an answer, or a function of the clock (e.g. to let time pass during the attempt). */
 export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
@@ -11,12 +12,12 @@ export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
  */
 export class ScriptedProvider implements PaymentProvider {
   readonly service = 'payment-service';
-  readonly calls: { op: 'prepare' | 'charge' | 'lookup'; ref?: string; req: ChargeRequest; timeoutMs: number }[] = [];
+  readonly calls: { op: 'prepare' | 'charge' | 'lookup'; ref?: string; req: PaymentRequest; timeoutMs: number }[] = [];
 
   constructor(
     private readonly charges: ScriptedCharge[] = [],
     private readonly lookups: LookupAnswer[] = [],
-    private readonly ref: (req: ChargeRequest) => string = (req) => req.transactionId,
+    private readonly ref: (req: PaymentRequest) => string = (req) => req.transactionId,
   ) {}
 
   /** Calls of one kind. */
@@ -24,19 +25,19 @@ export class ScriptedProvider implements PaymentProvider {
     return this.calls.filter((c) => c.op === op).length;
   }
 
-  prepare(req: ChargeRequest, timeoutMs: number): Promise<string> {
+  prepare(req: PaymentRequest, timeoutMs: number): Promise<string> {
     this.calls.push({ op: 'prepare', req, timeoutMs });
     return Promise.resolve(this.ref(req));
   }
 
-  charge(ref: string, req: ChargeRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     this.calls.push({ op: 'charge', ref, req, timeoutMs });
     const next = this.charges.shift();
     if (next === undefined) return Promise.reject(new Error('ScriptedProvider: unexpected charge'));
     return Promise.resolve(typeof next === 'function' ? next() : next);
   }
 
-  lookup(ref: string, req: ChargeRequest, timeoutMs: number): Promise<LookupAnswer> {
+  lookup(ref: string, req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
     this.calls.push({ op: 'lookup', ref, req, timeoutMs });
     const next = this.lookups.shift();
     if (next === undefined) return Promise.reject(new Error('ScriptedProvider: unexpected lookup'));

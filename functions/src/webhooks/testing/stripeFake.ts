@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { StripeProvider, type StripeChargeRequest } from '../../payments/provider/stripeProvider.js';
+import type { PaymentRequest } from '../../payments/paymentRequest.js';
+import { StripeProvider } from '../../payments/provider/stripeProvider.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { useDevServer } from '../../testing/devServer.js';
 
@@ -85,7 +86,7 @@ export function useStripeFake(apiKey: string): () => StripeFake {
 }
 
 /** A payment of 19.99 USD for `transactionId`, charged to the Stripe PaymentMethod `paymentMethodId`. */
-export function stripeRequest(transactionId: string, paymentMethodId = 'pm_card_visa'): StripeChargeRequest {
+export function stripeRequest(transactionId: string, paymentMethodId = 'pm_card_visa'): PaymentRequest {
   return { transactionId, uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card', paymentMethodId };
 }
 
