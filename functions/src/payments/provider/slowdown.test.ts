@@ -52,7 +52,13 @@ async function drive(sim: Simulator, adaptive: boolean, rounds: number) {
       const r: RoundResult = { limit: limit(), ok: 0, sentTimeouts: 0, neverSent: 0 };
       const caller = async () => {
         const id = `sd_${adaptive}_${n++}`;
-        const req = { transactionId: id, uid: 'u', amount: 100, currency: 'USD', paymentMethod: 'credit_card' as const };
+        const req = {
+          transactionId: id,
+          uid: 'u',
+          amount: 100,
+          currency: 'USD',
+          paymentMethod: 'credit_card' as const,
+        };
         const a = await provider.charge(id, req, TIMEOUT_MS);
         if (a.kind === 'succeeded') r.ok++;
         else if (a.kind === 'no-answer' && a.sent) r.sentTimeouts++;
