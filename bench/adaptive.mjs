@@ -60,8 +60,8 @@ async function drive({ sim, apiKey, adaptive, phases, tag }) {
 }
 
 /** The bench section: the two runs one after the other on the same simulator, each after a reset and a drain. */
-export async function runAdaptive({ sim, apiKey, quick, log, id = 7 }) {
-  const scale = quick ? 0.5 : 1;
+export async function runAdaptive({ sim, apiKey, quick, smoke = false, log, id = 7 }) {
+  const scale = smoke ? 0.2 : quick ? 0.5 : 1;
   const phases = [
     { name: 'healthy', faults: HEALTHY, ms: 3000 * scale },
     { name: `slow (+${SLOW.loadLatencyMs} ms per request in progress)`, faults: SLOW, ms: 10_000 * scale },

@@ -37,11 +37,13 @@ function operations(user, tag) {
   };
 }
 
-export async function runEndToEnd({ user, admin, quick, log }) {
+export async function runEndToEnd({ user, admin, quick, smoke = false, log }) {
   const rounds = quick ? 1 : 3;
+  // Smoke: a few calls and 4 workers instead of 20 (each cold worker takes seconds to start).
+  const wide = smoke ? 4 : 20;
   const modes = [
-    { name: 'concurrency 1', concurrency: 1, n: quick ? 10 : 30 },
-    { name: 'concurrency 20', concurrency: 20, n: quick ? 40 : 100 },
+    { name: 'concurrency 1', concurrency: 1, n: smoke ? 4 : quick ? 10 : 30 },
+    { name: `concurrency ${wide}`, concurrency: wide, n: smoke ? 8 : quick ? 40 : 100 },
   ];
   const ops = operations(user, `b5_${Date.now()}`);
   const maxC = Math.max(...modes.map((m) => m.concurrency));

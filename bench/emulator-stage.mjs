@@ -16,6 +16,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     sections: { type: 'string', default: '5,6' },
     quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     provider: { type: 'string', default: 'generic' },
   },
 });
@@ -30,7 +31,16 @@ try {
   sessions.push(payer, admin);
   const provider = values.provider;
   const simulator = simulatorControl(`http://127.0.0.1:${provider === 'stripe' ? STRIPE_FAKE_PORT : SIMULATOR_PORT}`);
-  const ctx = { user: payer, admin, simulator, apiKey: ensureDevSecret(), quick: values.quick, log, provider };
+  const ctx = {
+    user: payer,
+    admin,
+    simulator,
+    apiKey: ensureDevSecret(),
+    quick: values.quick,
+    smoke: values.smoke,
+    log,
+    provider,
+  };
   const sections = {
     5: async () => (await import('./e2e.mjs')).runEndToEnd(ctx),
     6: async () => (await import('./loadtest.mjs')).runLoadTest(ctx),

@@ -88,7 +88,7 @@ function benchConfig(configDir) {
 }
 
 /** Sections `ids` (5 and/or 6) against the emulators with `provider` ('generic' or 'stripe'); resolves with their results. */
-export async function runEmulatorSections({ ids, quick, log, provider = 'generic' }) {
+export async function runEmulatorSections({ ids, quick, smoke = false, log, provider = 'generic' }) {
   // A functions worker must start within FUNCTIONS_DISCOVERY_TIMEOUT (default
   // 30 s); 20 workers starting at once on 2 busy cores can take longer.
   const env = { FUNCTIONS_DISCOVERY_TIMEOUT: '120', ...emulatorEnv() };
@@ -113,6 +113,7 @@ export async function runEmulatorSections({ ids, quick, log, provider = 'generic
       '--sections',
       ids.join(','),
       ...(quick ? ['--quick'] : []),
+      ...(smoke ? ['--smoke'] : []),
       '--provider',
       provider,
     ];

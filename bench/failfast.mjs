@@ -9,7 +9,7 @@ import { fmtMs, fmtNum, fmtRatio } from './report.mjs';
 
 const RATE_PER_SEC = 20;
 
-async function rejections({ sim, apiKey, quick, log }) {
+async function rejections({ sim, apiKey, quick, smoke = false, log }) {
   await sim.reset();
   await sim.setFaults({ mode: 'hang' });
   const path = projectPath(sim.url, apiKey);
@@ -23,7 +23,7 @@ async function rejections({ sim, apiKey, quick, log }) {
     const openingCodes = opening.map((r) => (r.status === 'rejected' ? codeOf(r.reason) : 'answered'));
     const state = path.breaker.snapshot().state;
     const before = (await sim.stats()).requests.charge;
-    const n = quick ? 2000 : 10_000;
+    const n = smoke ? 200 : quick ? 2000 : 10_000;
     const rejected = (i) => path.attempt(chargeBody(tag, 100 + i));
     const seq = await closedLoop({ n, concurrency: 1, op: rejected });
     const conc = await closedLoop({ n, concurrency: 50, op: rejected });
@@ -123,11 +123,11 @@ function summarizeOutage(o) {
 }
 
 export async function runFailFast(ctx) {
-  const { sim, apiKey, quick, log } = ctx;
+  const { sim, apiKey, quick, smoke = false, log } = ctx;
   const a = await rejections(ctx);
-  // --quick compresses time by 3: a 10 s outage with CIRCUIT_OPEN_MS 10 s.
-  const coldOutageMs = quick ? 10_000 : 30_000;
-  const coldOpenMs = quick ? 10_000 : SETTINGS.breaker.openMs;
+  // --quick compresses time by 3: a 10 s outage with CIRCUIT_OPEN_MS 10 s; --smoke by 10.
+  const coldOutageMs = smoke ? 3000 : quick ? 10_000 : 30_000;
+  const coldOpenMs = smoke ? 3000 : quick ? 10_000 : SETTINGS.breaker.openMs;
   log(`3b: ${coldOutageMs / 1000} s outage at ${RATE_PER_SEC} calls/s from 2 instances, empty window`);
   const cold = await outage({
     sim,
@@ -138,12 +138,13 @@ export async function runFailFast(ctx) {
     tailMs: Math.max(3000, coldOpenMs - coldOutageMs + 3000),
     tag: `b3b_${process.pid}`,
   });
-  const warmOutageMs = quick ? 8000 : 10_000;
-  log(`3c: ${SETTINGS.breaker.windowMs / 1000} s healthy, then a ${warmOutageMs / 1000} s outage`);
+  const warmOutageMs = smoke ? 2000 : quick ? 8000 : 10_000;
+  const warmLeadMs = smoke ? 2000 : SETTINGS.breaker.windowMs;
+  log(`3c: ${warmLeadMs / 1000} s healthy, then a ${warmOutageMs / 1000} s outage`);
   const warm = await outage({
     sim,
     apiKey,
-    leadMs: SETTINGS.breaker.windowMs,
+    leadMs: warmLeadMs,
     outageMs: warmOutageMs,
     openMs: SETTINGS.breaker.openMs,
     tailMs: 0,
@@ -200,7 +201,7 @@ export async function runFailFast(ctx) {
         pass: cold.reached <= fleetBound,
       },
       {
-        name: `same, outage right after ${SETTINGS.breaker.windowMs / 1000} s of healthy traffic`,
+        name: `same, outage right after ${warm.leadMs / 1000} s of healthy traffic`,
         target: 'reported',
         value: String(warm.reached),
         pass: null,

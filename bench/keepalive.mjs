@@ -14,7 +14,7 @@ const NONE = 'no keep-alive';
 const VARIANTS = [POOL, NONE];
 
 /** One cold run: a fresh pool (or agent), a reset simulator, then its connection count. */
-async function coldRun(variant, mode, sim, apiKey, tag) {
+async function coldRun(variant, mode, sim, apiKey, tag, n) {
   await sim.reset();
   let client;
   let op;
@@ -41,7 +41,7 @@ async function coldRun(variant, mode, sim, apiKey, tag) {
     op = (i) => client.post(chargeBody(tag, i));
   }
   try {
-    const res = await closedLoop({ n: N, concurrency: mode.concurrency, op });
+    const res = await closedLoop({ n, concurrency: mode.concurrency, op });
     const stats = await sim.stats();
     // The stats request opened one connection of its own (control calls never reuse one).
     return {
@@ -55,15 +55,16 @@ async function coldRun(variant, mode, sim, apiKey, tag) {
 }
 
 /** Section 2 over HTTPS: `sim` is the simulator started with TLS (bench/lib/simulator.mjs). */
-export async function runKeepAlive({ sim, apiKey, quick, log }) {
+export async function runKeepAlive({ sim, apiKey, quick, smoke = false, log }) {
   const rounds = quick ? 1 : 3;
+  const n = smoke ? 100 : N;
   let seq = 0;
   const tag = () => `b2_${process.pid}_${seq++}`;
-  for (const mode of MODES) for (const v of VARIANTS) await coldRun(v, mode, sim, apiKey, tag());
+  for (const mode of MODES) for (const v of VARIANTS) await coldRun(v, mode, sim, apiKey, tag(), n);
   const results = Object.fromEntries(MODES.map((m) => [m.name, { [POOL]: [], [NONE]: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const mode of MODES) {
-      for (const v of rotate(VARIANTS, r)) results[mode.name][v].push(await coldRun(v, mode, sim, apiKey, tag()));
+      for (const v of rotate(VARIANTS, r)) results[mode.name][v].push(await coldRun(v, mode, sim, apiKey, tag(), n));
     }
     log(`2: round ${r + 1}/${rounds} done`);
   }
@@ -129,7 +130,7 @@ export async function runKeepAlive({ sim, apiKey, quick, log }) {
       },
     ],
     notes: [
-      `${N} POST /charge per run, sequential and at concurrency 50, ${rounds} interleaved round(s) after a warm-up; every run starts cold (new pool or agent, simulator counters reset), so connection set-up is counted. Sockets = the simulator's connectionsOpened (minus the stats request's own); the pool's own socketsCreated counter agreed: ${agreed.join(', ')}.`,
+      `${n} POST /charge per run, sequential and at concurrency 50, ${rounds} interleaved round(s) after a warm-up; every run starts cold (new pool or agent, simulator counters reset), so connection set-up is counted. Sockets = the simulator's connectionsOpened (minus the stats request's own); the pool's own socketsCreated counter agreed: ${agreed.join(', ')}.`,
       `"No keep-alive" = axios on an http.Agent with keepAlive: false, the same maxSockets ${SETTINGS.maxSockets} and Connection: close, so every request opens and closes a TCP connection (the simulator's count shows it). "Pool" = HttpPoolManager.makeRequest via GenericProvider.charge (no breaker).`,
       "Over TLS: the simulator serves HTTPS with a CA and a server certificate (ECDSA P-256) generated at its start-up (devtools/payment-simulator/tls.ts, the selfsigned package); both clients trust that CA through the agent's ca option (AgentSettings.ca / GenericProvider ca), with certificate verification on. So every new connection pays a full TLS handshake, as against the real provider; over loopback there is no network round trip, which the real provider adds on top (keep-alive saves more there).",
     ],

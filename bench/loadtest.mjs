@@ -167,8 +167,8 @@ async function paymentWorkers(db) {
   return snap.size;
 }
 
-/** Starts `WARM_WORKERS` processPayment workers, `WARM_STEP` more at a time, then calls them all at once. */
-async function warmWorkers(payers, tag, mode, log) {
+/** Starts `count` processPayment workers, `WARM_STEP` more at a time, then calls them all at once. */
+async function warmWorkers(payers, tag, mode, log, count) {
   let seq = 0;
   const op = async (i) => {
     const res = await payers[i % payers.length].call('processPayment', {
@@ -180,18 +180,19 @@ async function warmWorkers(payers, tag, mode, log) {
     if (res.status !== 'succeeded') throw new Error(`warm-up payment ${res.status}`);
   };
   const t0 = Date.now();
-  for (let c = WARM_STEP; c < WARM_WORKERS + WARM_STEP; c += WARM_STEP) {
-    const n = Math.min(c, WARM_WORKERS);
+  for (let c = WARM_STEP; c < count + WARM_STEP; c += WARM_STEP) {
+    const n = Math.min(c, count);
     const res = await closedLoop({ n, concurrency: n, op });
     if (res.failures)
       log(`6: warm-up at concurrency ${n}: ${res.failures} failed (${Object.keys(res.errors).join(', ')})`);
   }
-  const res = await closedLoop({ n: WARM_WORKERS, concurrency: WARM_WORKERS, op });
+  const res = await closedLoop({ n: count, concurrency: count, op });
   return { ms: Date.now() - t0, p50: res.p50, failures: res.failures };
 }
 
-export async function runLoadTest({ user, admin, simulator, quick, log, provider = 'generic' }) {
-  const phaseMs = quick ? 5000 : 15_000;
+export async function runLoadTest({ user, admin, simulator, quick, smoke = false, log, provider = 'generic' }) {
+  const phaseMs = smoke ? 2000 : quick ? 5000 : 15_000;
+  const warmCount = smoke ? Math.min(2, WARM_WORKERS) : WARM_WORKERS;
   const mode = MODES[provider];
   const phases = mode.phases((phaseMs * RATE_PER_SEC) / 1000);
   const db = adminDb();
@@ -200,7 +201,7 @@ export async function runLoadTest({ user, admin, simulator, quick, log, provider
   const tag = `b6_${Date.now()}`;
   const payers = PAYERS > 1 ? await benchPayers(PAYERS) : [user];
   const workers = { before: await paymentWorkers(db) };
-  const warm = WARM_WORKERS > 0 ? await warmWorkers(payers, tag, mode, log) : null;
+  const warm = warmCount > 0 ? await warmWorkers(payers, tag, mode, log, warmCount) : null;
   workers.warmed = await paymentWorkers(db);
   if (warm) log(`6: warm-up: ${workers.warmed} processPayment workers in ${Math.round(warm.ms / 1000)} s`);
   await sleep(1100); // every instance re-reads the breaker within ~1 s

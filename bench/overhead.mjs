@@ -11,14 +11,14 @@ const VARIANTS = ['raw axios', 'opossum + axios', 'project path'];
  * ratios are taken within a round (same minute, same machine load) and the
  * median over rounds is reported.
  */
-export async function runOverhead({ sim, apiKey, quick, log }) {
+export async function runOverhead({ sim, apiKey, quick, smoke = false, log }) {
   // Many short interleaved rounds rather than a few long ones: load from other
   // processes on a shared machine comes in bursts, and a burst then spoils one
   // round's ratio instead of one variant's whole measurement.
-  const rounds = quick ? 2 : 12;
+  const rounds = smoke ? 1 : quick ? 2 : 12;
   const modes = [
-    { name: 'sequential', concurrency: 1, n: quick ? 200 : 500 },
-    { name: 'concurrency 50', concurrency: 50, n: quick ? 600 : 1200 },
+    { name: 'sequential', concurrency: 1, n: smoke ? 100 : quick ? 200 : 500 },
+    { name: 'concurrency 50', concurrency: 50, n: smoke ? 200 : quick ? 600 : 1200 },
   ];
   const clients = {
     'raw axios': rawAxios(sim.url, apiKey),

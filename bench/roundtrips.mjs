@@ -178,8 +178,8 @@ async function measurePaths(ctx, tag) {
 
 /** The happy path with the per-user limiter vs without it: interleaved rounds, one warm user, sequential. */
 async function limiterCost(ctx, tag) {
-  const { sim, projectId, apiKey, quick } = ctx;
-  const n = quick ? 30 : 100;
+  const { sim, projectId, apiKey, quick, smoke = false } = ctx;
+  const n = smoke ? 10 : quick ? 30 : 100;
   const rounds = quick ? 1 : 3;
   const variants = { 'with per-user limits': LOOSE, 'without (no limits)': null };
   const names = Object.keys(variants);

@@ -2,6 +2,9 @@
 // written to docs/performance.md. Not part of `npm test`; a few minutes on 2 cores.
 //   npm run bench                  full run, writes docs/performance.md
 //   npm run bench -- --quick       reduced run (fewer requests and rounds, compressed outage)
+//   npm run bench -- --smoke       every section with tiny counts (about two minutes): checks that each
+//                                  section runs and produces numbers, not the targets; exits non-zero
+//                                  when one breaks (the `bench` stage of `npm test`)
 //   npm run bench -- --only=1,2    some sections only
 //   npm run bench -- --only=6 --stripe   the load test against the Stripe fake
 //                                  (PAYMENT_PROVIDER=stripe; BENCH_PROVIDER=stripe does the same)
@@ -27,6 +30,7 @@ import { snapshotFunctions } from '../bench/lib/snapshot.mjs';
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -37,10 +41,12 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   console.error(`The bench needs the pinned Node 24 (this is ${process.version}): run it as \`npm run bench\`.`);
   process.exit(1);
 }
-const quick = values.quick;
+const smoke = values.smoke;
+// Smoke sizes are smaller than quick ones; a section that knows no smoke size uses its quick one.
+const quick = values.quick || smoke;
 const only = values.only ? new Set(values.only.split(',').map((s) => Number(s.trim()))) : null;
 const provider = values.stripe || process.env.BENCH_PROVIDER === 'stripe' ? 'stripe' : 'generic';
-if (provider === 'stripe' && (only === null || [...only].some((id) => id !== 6))) {
+if (provider === 'stripe' && (smoke || only === null || [...only].some((id) => id !== 6))) {
   console.error('Stripe mode covers the load test only: run it as `npm run bench -- --only=6 --stripe`.');
   process.exit(1);
 }
@@ -61,6 +67,7 @@ const meta = {
     .map((x) => x.toFixed(2))
     .join(' / '),
   quick,
+  smoke,
 };
 
 ensureDevSecret({ stripe: provider === 'stripe' });
@@ -89,7 +96,7 @@ if ([1, 2, 3, 7].some(want)) {
   const { startSimulator } = await import('../bench/lib/simulator.mjs');
   const apiKey = `bench_${randomBytes(12).toString('hex')}`;
   const sim = await startSimulator(apiKey);
-  const ctx = { sim, apiKey, quick, log };
+  const ctx = { sim, apiKey, quick, smoke, log };
   try {
     if (want(1))
       await section(1, 'Overhead when healthy', async () => (await import('../bench/overhead.mjs')).runOverhead(ctx));
@@ -115,7 +122,7 @@ if ([1, 2, 3, 7].some(want)) {
 }
 if (want(4))
   await section(4, 'Query pool under overload', async () =>
-    (await import('../bench/querypool.mjs')).runQueryPool({ quick, log }),
+    (await import('../bench/querypool.mjs')).runQueryPool({ quick, smoke, log }),
   );
 if (want(7) || want(8)) {
   // In-process payment instances against a standalone Firestore emulator (not the suite's fixed ports).
@@ -126,7 +133,7 @@ if (want(7) || want(8)) {
   const emulator = await startFirestoreEmulator(8393);
   const previousHost = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
-  const ctx = { sim, apiKey, projectId: 'demo-bench', quick, log };
+  const ctx = { sim, apiKey, projectId: 'demo-bench', quick, smoke, log };
   try {
     if (want(7))
       await section(7, 'Firestore round trips per path', async () =>
@@ -145,7 +152,7 @@ if (want(5) || want(6)) {
   const { runEmulatorSections } = await import('../bench/emulator.mjs');
   const ids = [5, 6].filter(want);
   try {
-    sections.push(...(await runEmulatorSections({ ids, quick, log, provider })));
+    sections.push(...(await runEmulatorSections({ ids, quick, smoke, log, provider })));
   } catch (err) {
     console.error(err);
     for (const id of ids)
@@ -165,4 +172,11 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, markdown);
 console.log(`\n${markdown}`);
 log(`report written to ${relative(process.cwd(), out) || out} (${meta.durationS} s)`);
-process.exitCode = sections.some((s) => s.error) ? 1 : 0;
+if (smoke) {
+  // Smoke mode judges that every section ran and measured, not its targets (too few samples, noisy machine).
+  const { brokenParts } = await import('../bench/smoke.mjs');
+  const broken = brokenParts(sections, [1, 2, 3, 4, 5, 6, 7, 8].filter(want));
+  for (const b of broken) console.error(`[bench] smoke: ${b}`);
+  log(broken.length === 0 ? 'smoke: every section ran and produced numbers' : `smoke: ${broken.length} problem(s)`);
+  process.exitCode = broken.length === 0 ? 0 : 1;
+} else process.exitCode = sections.some((s) => s.error) ? 1 : 0;

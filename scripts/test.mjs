@@ -3,8 +3,9 @@
 // Firebase emulators, offline, then the payment tests again with the Stripe
 // provider against the Stripe fake (a second emulator run: the functions load
 // their configuration once). `npm test -- lint`, `npm test -- unit`,
-// `npm test -- integration`, `npm test -- e2e` or `npm test -- integration-stripe`
-// runs one stage; `--files=a,b` passes test-file filters to vitest
+// `npm test -- integration`, `npm test -- e2e`, `npm test -- integration-stripe`
+// or `npm test -- bench` runs one stage (bench: every bench section with tiny
+// counts, `npm run bench -- --smoke`, last as it starts emulators of its own); `--files=a,b` passes test-file filters to vitest
 // (e.g. `npm test -- integration --files=userLimits`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ if (want('lint')) {
   }
 }
 
-if (!['unit', 'integration', 'e2e', 'integration-stripe'].some(want)) process.exit(0);
+if (!['unit', 'integration', 'e2e', 'integration-stripe', 'bench'].some(want)) process.exit(0);
 
 ensureDevSecret({ stripe: want('integration-stripe') });
 await run('npm', ['run', 'build', '-w', 'functions']);
@@ -123,4 +124,13 @@ if (want('integration-stripe')) {
     stripeConfig.remove();
   }
   console.log(`integration-stripe stage: ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+// After the emulator stages, whose emulators and dev servers have stopped by now: the bench starts its own
+// (the suite's ports for sections 5-6, free or private ports for the others). It judges that every section
+// runs and measures, not the performance targets.
+if (want('bench')) {
+  const started = Date.now();
+  await run(process.execPath, [join(ROOT, 'scripts', 'bench.mjs'), '--smoke', '--no-build']);
+  console.log(`bench stage: ${Math.round((Date.now() - started) / 1000)} s`);
 }

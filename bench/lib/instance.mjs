@@ -18,6 +18,7 @@ const { PAYMENT_SERVICE } = lib('payments/provider/paymentProvider.js');
 const { PaymentHandler } = lib('payments/paymentHandler.js');
 const { StatsPublisher } = lib('stats/instanceStats.js');
 const { IncidentLog } = lib('stats/incidentLog.js');
+const { RejectionCounter } = lib('stats/rejections.js');
 
 export { PAYMENT_SERVICE };
 
@@ -87,6 +88,7 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     shipper: null,
     metrics,
     incidents: new IncidentLog(`bench-instance-${seq}`),
+    rejections: new RejectionCounter(),
   });
   return {
     db,
