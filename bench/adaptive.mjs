@@ -61,7 +61,7 @@ async function drive({ sim, apiKey, adaptive, phases, tag }) {
 
 /** The bench section: the two runs one after the other on the same simulator, each after a reset and a drain. */
 export async function runAdaptive({ sim, apiKey, quick, smoke = false, log, id = 7 }) {
-  const scale = smoke ? 0.2 : quick ? 0.5 : 1;
+  const scale = smoke ? 0.1 : quick ? 0.5 : 1;
   const phases = [
     { name: 'healthy', faults: HEALTHY, ms: 3000 * scale },
     { name: `slow (+${SLOW.loadLatencyMs} ms per request in progress)`, faults: SLOW, ms: 10_000 * scale },
@@ -70,7 +70,7 @@ export async function runAdaptive({ sim, apiKey, quick, smoke = false, log, id =
   const runs = {};
   for (const adaptive of [false, true]) {
     await sim.reset();
-    await sleep(3000); // requests the provider still works on from the last run end first
+    await sleep(smoke ? 1000 : 3000); // requests the provider still works on from the last run end first
     log(`adaptive limit: ${adaptive ? 'adaptive' : 'fixed cap'} run`);
     runs[adaptive ? 'adaptive' : 'fixed'] = await drive({
       sim,

@@ -82,9 +82,11 @@ const TARGETS = {
   none: { text: 'reported', test: () => null },
 };
 
-/** Measures each path on instances of its own; resolves with the table rows. */
+/** Measures each path on instances of its own; resolves with the table rows and the number of paying users. */
 async function measurePaths(ctx, tag) {
-  const { sim, projectId, apiKey } = ctx;
+  const { sim, projectId, apiKey, smoke = false } = ctx;
+  // Smoke: each path measured a few times only.
+  const size = { users: smoke ? 4 : 10, retried: smoke ? 3 : 10, unknown: smoke ? 1 : 3 };
   const rows = [];
   const base = { projectId, simUrl: sim.url, apiKey };
   const pay = (i, extra = {}) => ({
@@ -103,7 +105,7 @@ async function measurePaths(ctx, tag) {
   const ids = [];
   try {
     await traced(a, pay(seq++), `${tag}_warmup`); // connections, breaker copy
-    for (let u = 0; u < 10; u++) {
+    for (let u = 0; u < size.users; u++) {
       for (const list of [first, again]) {
         const input = pay(seq++);
         ids.push([input, `${tag}_u${u}`]);
@@ -138,14 +140,14 @@ async function measurePaths(ctx, tag) {
     await traced(b, pay(seq++), `${tag}_f`);
     await sim.setFaults({ mode: 'errors', errorRate: 0.5 });
     const retried = [];
-    for (let i = 0; i < 60 && retried.length < 10; i++) {
+    for (let i = 0; i < 60 && retried.length < size.retried; i++) {
       const c = await traced(b, pay(seq++), `${tag}_f`);
       if (c.result?.status === 'succeeded' && c.result.attempts >= 2) retried.push(c);
     }
     rows.push(pathRow('retry after 5xx (succeeded on attempt 2-3)', retried, TARGETS.none));
     await sim.setFaults({ mode: 'hang' });
     const unknown = [];
-    for (let i = 0; i < 3; i++) unknown.push(await traced(b, pay(seq++), `${tag}_f`));
+    for (let i = 0; i < size.unknown; i++) unknown.push(await traced(b, pay(seq++), `${tag}_f`));
     rows.push(pathRow('unknown (no answer, lookup unanswered)', unknown, TARGETS.none));
   } finally {
     await sim.setFaults({ mode: 'none' });
@@ -173,7 +175,7 @@ async function measurePaths(ctx, tag) {
     await c.breaker.reset(); // the fleet breaker document is shared with whatever runs next
     await c.stop();
   }
-  return rows;
+  return { rows, users: size.users };
 }
 
 /** The happy path with the per-user limiter vs without it: interleaved rounds, one warm user, sequential. */
@@ -223,7 +225,7 @@ async function limiterCost(ctx, tag) {
 export async function runRoundTrips(ctx) {
   const { log } = ctx;
   const tag = `b7_${Date.now()}`;
-  const rows = await measurePaths(ctx, tag);
+  const { rows, users } = await measurePaths(ctx, tag);
   log('7: paths measured');
   const lim = await limiterCost(ctx, `${tag}_l`);
   const [withL, without] = lim.names;
@@ -301,7 +303,7 @@ export async function runRoundTrips(ctx) {
     notes: [
       'Counted, not estimated: each simulated instance has its own firebase-admin Firestore client whose two RPC funnels (request and requestStream of @google-cloud/firestore) are wrapped, so every commit, batchGetDocuments, runQuery, beginTransaction and rollback the project sends is recorded with the documents it names. A round trip is one RPC; "(tx)" marks RPCs of a transaction.',
       'The stack is the compiled functions/lib assembled like app/runtime.ts (QueryPool, FirestoreBreakerStore, HttpPoolManager, FirestoreLedger, GenericProvider, PaymentHandler, StatsPublisher) against a standalone Firestore emulator and the payment simulator, in this process; each call also runs the stats publication a callable runs afterwards (instances/{id}, at most once per VUE_APP_METRICS_INTERVAL, 60 s), which is where an occasional instances write comes from.',
-      `Happy path and replay use the production limits (PAYMENT_USER_RATE_PER_MIN 30, burst 10, in flight 3); 10 users pay twice each, so the first call of each user on the instance reads userLimits/{uid} (not cached yet) and the second runs on the cached copy. The limiter row is one user paying ${APP.limits.burst + 10} times in a row. The fault paths use loose limits, short deadlines (300 ms per attempt, 1.5 s in total) and a breaker that needs 1000 calls, so the breaker stays out of them; the breaker rows use the app's breaker settings after an outage opened it.`,
+      `Happy path and replay use the production limits (PAYMENT_USER_RATE_PER_MIN 30, burst 10, in flight 3); ${users} users pay twice each, so the first call of each user on the instance reads userLimits/{uid} (not cached yet) and the second runs on the cached copy. The limiter row is one user paying ${APP.limits.burst + 10} times in a row. The fault paths use loose limits, short deadlines (300 ms per attempt, 1.5 s in total) and a breaker that needs 1000 calls, so the breaker stays out of them; the breaker rows use the app's breaker settings after an outage opened it.`,
       'Payment round trips are the RPCs on payments/ and userLimits/ (and ledgerStats/); the breaker document (breakers/payment-service) is read at most once a second per instance, by the call that finds the local copy older, and instances/{id} is written once per VUE_APP_METRICS_INTERVAL: both show in "all RPCs" and by collection. Writes are counted as sent: the refused create of a replay names two documents (the payment and the user\'s limits, one batch) and writes neither.',
       "Why two targets are missed: a replay is detected by the create being refused (ALREADY_EXISTS), then one read answers it; reading first would make every new payment pay a third round trip, so the create-first order is kept (a replay costs a refused create plus one read, no transaction). The first payment of a user on an instance reads userLimits/{uid} once before the one-write claim (the token bucket needs the stored state); later payments of that user on that instance use the cached copy and its update time (2 round trips). With many users and many instances most payments are a user's first on their instance, so 3 round trips is the realistic happy path with per-user limits (2 without them: see the limiter rows).",
     ],
