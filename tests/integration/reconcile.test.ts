@@ -153,8 +153,8 @@ describe('reconcilePayments', () => {
       ...settings,
       ledger: new FirestoreLedger((fn) => fn(db)),
       provider,
-      events: (event, fields) => {
-        if (event === 'payments.reconcile_record_failed') failures.push(String(fields.transactionId));
+      events: (e) => {
+        if (e.type === 'payments.reconcile_record_failed') failures.push(e.transactionId);
       },
     });
     const tookMs = Date.now() - started;

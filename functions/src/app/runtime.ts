@@ -9,7 +9,7 @@ import { logEvent, setLogShipper } from '../observability/logs/logger.js';
 import { registerSecret } from '../observability/logs/redact.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
-import { PaymentHandler, type PaymentEvents } from '../payments/paymentHandler.js';
+import { PaymentHandler } from '../payments/paymentHandler.js';
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
@@ -144,7 +144,7 @@ function build(cfg: Config): Runtime {
   const sinks = { metrics, incidents, stats, rejections };
   subscribeBreakers(breakers, sinks);
   queryLimitChanged = limitChangeSink(sinks, 'firestore');
-  const paymentEvents: PaymentEvents = paymentEventSink(sinks);
+  const paymentEvents = paymentEventSink(sinks);
   const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
     ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { BreakerRegistry } from '../resilience/breaker/breakerRegistry.js';
 import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
@@ -60,17 +61,29 @@ describe('paymentEventSink', () => {
   it('counts refusals by reason, attempt latency per endpoint and latency per outcome', () => {
     const s = setup();
     const sink = paymentEventSink(s.sinks, s.now);
-    sink('payment.attempt', { transactionId: 't1', attempt: 0, outcome: 'breaker-open' }, 'WARNING');
-    sink('payment.attempt', { transactionId: 't2', outcome: 'succeeded', durationMs: 30, service: 'payment-service' });
-    sink('payment.completed', {
+    const refused = { type: 'payment.attempt', severity: 'WARNING', attempt: 0, outcome: 'breaker-open' } as const;
+    sink({ ...refused, transactionId: 't1' });
+    sink({
+      type: 'payment.attempt',
+      severity: 'INFO',
+      transactionId: 't2',
+      attempt: 1,
+      outcome: 'succeeded',
+      durationMs: 30,
+      service: 'payment-service',
+    });
+    sink({
+      type: 'payment.completed',
+      severity: 'WARNING',
       transactionId: 't3',
       outcome: 'PAYMENT_USER_LIMITED',
       latencyMs: 5,
       reason: 'user-rate',
     });
-    sink('payment.completed', { transactionId: 't4', outcome: 'PAYMENT_RATE_LIMITED', latencyMs: 900 });
-    sink('payment.completed', { transactionId: 't5', outcome: 'succeeded', latencyMs: 120, attempts: 1 });
-    sink('payment.attempt', { transactionId: 't6', attempt: 0, outcome: 'breaker-open' }, 'WARNING');
+    const completed = { type: 'payment.completed', severity: 'WARNING' } as const;
+    sink({ ...completed, transactionId: 't4', outcome: 'PAYMENT_RATE_LIMITED', latencyMs: 900 });
+    sink({ ...completed, severity: 'INFO', transactionId: 't5', outcome: 'succeeded', latencyMs: 120, attempts: 1 });
+    sink({ ...refused, transactionId: 't6' });
     expect(s.dirty()).toBe(3); // one publish per new reason and minute, not per refusal
     expect(s.rejections.snapshot()).toMatchObject({ 'user-rate': 1, 'user-in-flight': 0 });
     expect(s.incidents.recent(s.clock.t).map((e) => [e.subject, e.count])).toEqual([
@@ -84,6 +97,47 @@ describe('paymentEventSink', () => {
     expect(events.find((e) => e.Reason === 'breaker-open')).toMatchObject({ PaymentRejections: 2 });
     expect(events.find((e) => 'EndpointLatency' in e)).toMatchObject({ Endpoint: 'endpoint-1', EndpointLatency: [30] });
     expect(events.find((e) => e.Outcome === 'succeeded')).toMatchObject({ PaymentLatency: [120] });
+  });
+});
+
+describe('paymentEventSink logs', () => {
+  it('each event under its type with its own fields and severity, and nothing of the envelope', () => {
+    const s = setup();
+    const seen: StructuredEvent[] = [];
+    const detach = addLogSink((e) => seen.push(e));
+    try {
+      const sink = paymentEventSink(s.sinks, s.now);
+      sink({ type: 'payment.claim_lost', severity: 'ERROR', transactionId: 't1', status: 'unknown', written: false });
+      const mismatch = {
+        type: 'payment.charge_mismatch',
+        severity: 'ERROR',
+        transactionId: 't2',
+        chargeId: 'ch_2',
+      } as const;
+      sink({ ...mismatch, source: 'reconcile' });
+      sink({ type: 'payments.reconcile_report_failed', severity: 'WARNING', error: new Error('down') });
+    } finally {
+      detach();
+    }
+    expect(seen.map((e) => [e.event, e.severity])).toEqual([
+      ['payment.claim_lost', 'ERROR'],
+      ['payment.charge_mismatch', 'ERROR'],
+      ['payments.reconcile_report_failed', 'WARNING'],
+    ]);
+    expect(seen[0]).toMatchObject({
+      service: 'payment-service',
+      transactionId: 't1',
+      status: 'unknown',
+      written: false,
+    });
+    expect(seen[1]).toMatchObject({ transactionId: 't2', chargeId: 'ch_2', source: 'reconcile' });
+    for (const e of seen) expect(Object.keys(e)).not.toContain('type');
+    const events = s.metrics.drain(T0 + 60_000);
+    const incidents = events.filter((e) => 'LedgerIncidents' in e).map((e) => [e.Incident, e.LedgerIncidents]);
+    expect(incidents).toEqual([
+      ['lostClaims', 1],
+      ['mismatches', 1],
+    ]);
   });
 });
 

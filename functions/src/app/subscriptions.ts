@@ -8,7 +8,7 @@ import { IncidentKind } from '../api/index.js';
 import { BreakerStateClock } from '../observability/metrics/breakerStateClock.js';
 import type { MetricsAggregator } from '../observability/metrics/emf.js';
 import { logEvent } from '../observability/logs/logger.js';
-import type { PaymentEvents } from '../payments/paymentHandler.js';
+import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
 import type { AppCheckEvents } from '../access/appCheck.js';
 import type { BreakerRegistry } from '../resilience/breaker/index.js';
@@ -67,7 +67,7 @@ export function subscribeBreakers(breakers: BreakerRegistry, sinks: Sinks, now =
 }
 
 /** Rejection reasons of `payment.completed` error codes (user limits carry their own `reason`). */
-const REJECTION_BY_CODE: Record<string, string> = { PAYMENT_RATE_LIMITED: 'provider-rate-limit' };
+const REJECTION_BY_CODE: Partial<Record<string, string>> = { PAYMENT_RATE_LIMITED: 'provider-rate-limit' };
 
 /**
  * A call refused by `reason`: a metric, the instance's refusal counter and a counted incident. A new
@@ -82,36 +82,58 @@ function rejected(sinks: Sinks, reason: string, at: number, what = 'payments'): 
 }
 
 /**
- * Payment events: every one is logged; the end of each payment is a metric
- * (outcome, latency), each attempt's duration per endpoint too, and refusals
- * (open breaker, user limits, provider 429s) are counted by reason.
+ * Payment and reconciliation events: every one is logged under its `type`;
+ * the end of each payment is a metric (outcome, latency), each attempt's
+ * duration per endpoint too, and refusals (open breaker, user limits, provider
+ * 429s) are counted by reason.
  */
-export function paymentEventSink(sinks: Sinks, now = Date.now): PaymentEvents {
+export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent | ReconcileEvent) => void {
   const { metrics } = sinks;
-  return (event, fields, severity) => {
-    logEvent(event, { service: PAYMENT_SERVICE, ...fields }, severity);
-    if (event === 'payment.claim_lost') metrics.recordLedgerIncident({ kind: 'lostClaims' });
-    if (event === 'payment.charge_mismatch') metrics.recordLedgerIncident({ kind: 'mismatches' });
-    if (event === 'payment.attempt') {
-      if (fields.outcome === 'breaker-open') rejected(sinks, 'breaker-open', now());
-      if (typeof fields.durationMs === 'number') {
-        metrics.recordAttempt({
-          service: typeof fields.service === 'string' ? fields.service : PAYMENT_SERVICE,
-          endpoint: typeof fields.endpoint === 'string' ? fields.endpoint : SINGLE_ENDPOINT,
-          latencyMs: fields.durationMs,
+  return (e) => {
+    const { type, severity, ...fields } = e;
+    logEvent(type, { service: PAYMENT_SERVICE, ...fields }, severity);
+    switch (e.type) {
+      case 'payment.claim_lost':
+        metrics.recordLedgerIncident({ kind: 'lostClaims' });
+        return;
+      case 'payment.charge_mismatch':
+        metrics.recordLedgerIncident({ kind: 'mismatches' });
+        return;
+      case 'payment.attempt':
+        if (e.outcome === 'breaker-open') rejected(sinks, 'breaker-open', now());
+        if (e.durationMs !== undefined) {
+          metrics.recordAttempt({
+            service: e.service ?? PAYMENT_SERVICE,
+            endpoint: e.endpoint ?? SINGLE_ENDPOINT,
+            latencyMs: e.durationMs,
+          });
+        }
+        return;
+      case 'payment.completed': {
+        metrics.recordPayment({
+          outcome: e.outcome,
+          latencyMs: e.latencyMs,
+          ...(e.attempts === undefined ? {} : { attempts: e.attempts }),
         });
+        const reason = e.reason ?? REJECTION_BY_CODE[e.outcome];
+        if (reason) rejected(sinks, reason, now());
+        return;
       }
-    }
-    if (event === 'payment.completed') {
-      metrics.recordPayment({
-        outcome: String(fields.outcome),
-        latencyMs: Number(fields.latencyMs),
-        ...(typeof fields.attempts === 'number' ? { attempts: fields.attempts } : {}),
-      });
-      const reason = typeof fields.reason === 'string' ? fields.reason : REJECTION_BY_CODE[String(fields.outcome)];
-      if (reason) rejected(sinks, reason, now());
+      case 'payment.provider_auth_rejected':
+      case 'payment.final_conflict':
+      case 'payment.ledger_write_failed':
+      case 'payments.reconcile_record_failed':
+      case 'payments.reconcile_report_failed':
+        return; // logged only
+      default:
+        return unreachable(e);
     }
   };
+}
+
+/** Compile-time exhaustiveness: an event type without a case above does not compile. */
+function unreachable(e: never): never {
+  throw new Error(`unhandled payment event ${JSON.stringify(e)}`);
 }
 
 /** An endpoint balancer event, structurally (resilience/endpoints publishes these). */

@@ -10,6 +10,7 @@ import {
   type PaymentProvider,
   type PendingState,
 } from './provider/paymentProvider.js';
+import type { PaymentEventSink } from './paymentEvents.js';
 import type { PaymentRequest } from './paymentRequest.js';
 
 /** Shortest attempt worth starting, ms. */
@@ -26,13 +27,6 @@ export interface PaymentGuard {
    */
   syncWithin?(): Promise<void>;
 }
-
-/** Event sink of the payment path; logging and metrics subscribe to it (app/runtime.ts). */
-export type PaymentEvents = (
-  event: string,
-  fields: Record<string, unknown>,
-  severity?: 'INFO' | 'WARNING' | 'ERROR',
-) => void;
 
 /** The call's claim on its ledger record, as the attempt loop must respect it. */
 export interface ClaimFence {
@@ -52,7 +46,7 @@ export interface AttemptDeps {
   attempts: number;
   attemptTimeoutMs: number;
   fence: ClaimFence;
-  emit: PaymentEvents;
+  emit: PaymentEventSink;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -160,11 +154,13 @@ export async function chargeWithRetries(
     } catch (err) {
       if (hasCode(err, 'BREAKER_OPEN')) {
         reason = { kind: 'breaker', cause: err, retryAfterMs: Number(err.details?.retryAfterMs ?? 0) };
-        emit(
-          'payment.attempt',
-          { transactionId: req.transactionId, attempt: trace.sent, outcome: 'breaker-open' },
-          'WARNING',
-        );
+        emit({
+          type: 'payment.attempt',
+          severity: 'WARNING',
+          transactionId: req.transactionId,
+          attempt: trace.sent,
+          outcome: 'breaker-open',
+        });
         break;
       }
       if (err instanceof NotSentError) {
@@ -176,19 +172,17 @@ export async function chargeWithRetries(
       answer = { kind: 'no-answer', sent: true, reason: 'error', cause: err };
     }
     const definite = answer.kind === 'succeeded' || answer.kind === 'declined' || answer.kind === 'rejected';
-    emit(
-      'payment.attempt',
-      {
-        transactionId: req.transactionId,
-        attempt: trace.sent,
-        outcome: answer.kind === 'no-answer' ? answer.reason : answer.kind,
-        ...('httpStatus' in answer ? { httpStatus: answer.httpStatus } : {}),
-        durationMs: now() - attemptStart,
-        service: provider.service,
-        ...(answer.endpoint ? { endpoint: answer.endpoint } : {}),
-      },
-      definite ? 'INFO' : 'WARNING',
-    );
+    emit({
+      type: 'payment.attempt',
+      severity: definite ? 'INFO' : 'WARNING',
+      transactionId: req.transactionId,
+      attempt: trace.sent,
+      outcome: answer.kind === 'no-answer' ? answer.reason : answer.kind,
+      ...('httpStatus' in answer ? { httpStatus: answer.httpStatus } : {}),
+      durationMs: now() - attemptStart,
+      service: provider.service,
+      ...(answer.endpoint ? { endpoint: answer.endpoint } : {}),
+    });
     let delay = backoff.duration;
     backoff = backoff.next(undefined);
     trace.maybeCharged ||= mayBeCharged(answer);

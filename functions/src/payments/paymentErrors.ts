@@ -104,7 +104,12 @@ export class PaymentKeyExpiredError extends AppError<ErrorCode> {
 
 /** The user is over a per-user limit; nothing was written or sent. */
 export class PaymentUserLimitedError extends AppError<ErrorCode> {
-  constructor(transactionId: string, reason: 'user-rate' | 'user-in-flight', retryAfterMs: number) {
+  constructor(
+    transactionId: string,
+    /** Which limit refused the call. */
+    readonly reason: 'user-rate' | 'user-in-flight',
+    retryAfterMs: number,
+  ) {
     const what = reason === 'user-rate' ? 'too many payments in a short time' : 'too many payments at once';
     super(
       'PAYMENT_USER_LIMITED',

@@ -1,16 +1,18 @@
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
-import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
+import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
-import { PaymentUnavailableError, PaymentUnknownError } from './paymentErrors.js';
+import { isAppError } from '../resilience/appError.js';
+import { PaymentUnavailableError, PaymentUnknownError, PaymentUserLimitedError } from './paymentErrors.js';
+import type { PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallContext } from './paymentResult.js';
 import { newTransactionId, toPaymentRequest, type PaymentRequest } from './paymentRequest.js';
 import type { PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
 
-export { classifyAttempt, type PaymentEvents, type PaymentGuard } from './chargeAttempts.js';
+export { classifyAttempt, type PaymentGuard } from './chargeAttempts.js';
 
 /** Settings of the payment path (from config/config.ts). */
 export interface PaymentSettings {
@@ -34,7 +36,7 @@ export interface PaymentHandlerDeps {
   provider: PaymentProvider;
   breaker: PaymentGuard;
   settings: PaymentSettings;
-  events?: PaymentEvents;
+  events?: PaymentEventSink;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -60,7 +62,7 @@ const KEY_SAFE_SHARE = 0.9;
 export class PaymentHandler {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly emit: PaymentEvents;
+  private readonly emit: PaymentEventSink;
   private readonly outcomes: OutcomeRecorder;
 
   constructor(private readonly deps: PaymentHandlerDeps) {
@@ -78,7 +80,9 @@ export class PaymentHandler {
       const req = toPaymentRequest(input, transactionId, uid, this.deps.settings.maxAmount);
       const result = await this.decide(req, started);
       const outcome = result.replayed ? 'replayed' : result.status;
-      this.emit('payment.completed', {
+      this.emit({
+        type: 'payment.completed',
+        severity: 'INFO',
         transactionId,
         outcome,
         attempts: result.attempts,
@@ -86,11 +90,11 @@ export class PaymentHandler {
       });
       return result;
     } catch (err) {
-      const outcome = (err as { code?: unknown }).code ?? 'error';
-      // A refusal's reason (user-rate, user-in-flight), for the rejection counts.
-      const reason = (err as { details?: { reason?: unknown } }).details?.reason;
+      const outcome = isAppError(err) ? err.code : 'error';
       const fields = { transactionId, outcome, latencyMs: this.now() - started };
-      this.emit('payment.completed', typeof reason === 'string' ? { ...fields, reason } : fields, 'WARNING');
+      // A refusal's reason (user-rate, user-in-flight), for the rejection counts.
+      const refused = err instanceof PaymentUserLimitedError ? { reason: err.reason } : {};
+      this.emit({ type: 'payment.completed', severity: 'WARNING', ...fields, ...refused });
       throw err;
     }
   }
@@ -166,7 +170,8 @@ export class PaymentHandler {
       if (existing.status !== PaymentStatus.failed)
         throw new PaymentUnknownError(req.transactionId, undefined, openFor);
     }
-    this.emit('payment.attempt', { transactionId: req.transactionId, attempt: 0, outcome: 'breaker-open' }, 'WARNING');
+    const { transactionId } = req;
+    this.emit({ type: 'payment.attempt', severity: 'WARNING', transactionId, attempt: 0, outcome: 'breaker-open' });
     throw new PaymentUnavailableError(req.transactionId, Math.max(1000, openFor), 'circuit open');
   }
 

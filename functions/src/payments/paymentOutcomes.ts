@@ -1,5 +1,6 @@
 import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
-import type { GiveUp, PaymentEvents } from './chargeAttempts.js';
+import type { GiveUp } from './chargeAttempts.js';
+import type { PaymentEventSink } from './paymentEvents.js';
 import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
 import {
   PaymentInProgressError,
@@ -41,7 +42,7 @@ const FAILED_WHY: Partial<Record<GiveUp['kind'], string>> = {
 export class OutcomeRecorder {
   constructor(
     private readonly ledger: PaymentLedger,
-    private readonly emit: PaymentEvents,
+    private readonly emit: PaymentEventSink,
     private readonly now: () => number,
   ) {}
 
@@ -57,16 +58,14 @@ export class OutcomeRecorder {
     if (s.kind === 'charged') return this.finish(ctx, sent, s.charge, replayed);
     if (s.kind === 'pending') return this.wait(ctx, sent, s, replayed);
     if (s.kind === 'mismatch') {
-      this.emit(
-        'payment.charge_mismatch',
-        {
-          transactionId,
-          chargeId: s.charge.chargeId,
-          expected: { amount: ctx.req.amount, currency: ctx.req.currency },
-          found: { amount: s.charge.amount, currency: s.charge.currency },
-        },
-        'ERROR',
-      );
+      this.emit({
+        type: 'payment.charge_mismatch',
+        severity: 'ERROR',
+        transactionId,
+        chargeId: s.charge.chargeId,
+        expected: { amount: ctx.req.amount, currency: ctx.req.currency },
+        found: { amount: s.charge.amount, currency: s.charge.currency },
+      });
       await this.countIncident('mismatches');
     }
     const error = unknownError(s);
@@ -97,8 +96,13 @@ export class OutcomeRecorder {
   async reject(ctx: CallContext, sent: number, answer: Extract<ChargeAnswer, { kind: 'rejected' }>): Promise<never> {
     const id = ctx.req.transactionId;
     if (answer.httpStatus === 401 || answer.httpStatus === 403) {
-      const fields = { transactionId: id, httpStatus: answer.httpStatus, errorMessage: 'check PAYMENT_API_KEY' };
-      this.emit('payment.provider_auth_rejected', fields, 'ERROR');
+      this.emit({
+        type: 'payment.provider_auth_rejected',
+        severity: 'ERROR',
+        transactionId: id,
+        httpStatus: answer.httpStatus,
+        errorMessage: 'check PAYMENT_API_KEY',
+      });
     }
     const lost = await this.record(ctx, {
       status: PaymentStatus.failed,
@@ -157,16 +161,24 @@ export class OutcomeRecorder {
       ctx.claimed.version = null;
       const r = await this.ledger.finalize(transactionId, ctx.claimId, full, expected);
       if (r.conflict) {
-        this.emit('payment.final_conflict', { transactionId, stored: r.conflict, status: outcome.status }, 'ERROR');
+        const { conflict: stored } = r;
+        this.emit({ type: 'payment.final_conflict', severity: 'ERROR', transactionId, stored, status: outcome.status });
       }
       if (r.claimLost) {
-        this.emit('payment.claim_lost', { transactionId, status: outcome.status, written: r.written }, 'ERROR');
+        const { written } = r;
+        this.emit({ type: 'payment.claim_lost', severity: 'ERROR', transactionId, status: outcome.status, written });
         await this.countIncident('lostClaims');
       }
       return r.claimLost;
     } catch (err) {
-      const fields = { transactionId, status: outcome.status, errorCode: (err as { code?: string }).code };
-      this.emit('payment.ledger_write_failed', fields, 'ERROR');
+      const errorCode = (err as { code?: string }).code;
+      this.emit({
+        type: 'payment.ledger_write_failed',
+        severity: 'ERROR',
+        transactionId,
+        status: outcome.status,
+        errorCode,
+      });
       return false;
     }
   }

@@ -84,7 +84,7 @@ describe('reconcilePayments', () => {
     for (let i = 0; i < 25; i++) put(`r${String(i).padStart(2, '0')}`, { updatedAt: T0 + i });
     const events: string[] = [];
     const provider = new MapProvider({ r12: new Error('lookup blew up') });
-    const report = await run(provider, { pageSize: 4, concurrency: 3, events: (e) => events.push(e) });
+    const report = await run(provider, { pageSize: 4, concurrency: 3, events: (e) => events.push(e.type) });
     expect(report).toMatchObject({ examined: 25, notCharged: 24, errors: 1, complete: true });
     expect(new Set(provider.looked).size).toBe(25);
     expect(provider.looked.slice(0, 3)).toEqual(['r00', 'r01', 'r02']);

@@ -1,8 +1,8 @@
 import { bulkhead } from 'cockatiel';
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { PaymentStatus, type ReconcileReport } from '../api/index.js';
-import type { PaymentEvents } from './chargeAttempts.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
+import type { ReconcileEventSink } from './paymentEvents.js';
 import {
   scanOrderValue,
   type PaymentLedger,
@@ -27,7 +27,7 @@ export interface ReconcileDeps {
   concurrency?: number;
   /** Records per scan page. */
   pageSize?: number;
-  events?: PaymentEvents;
+  events?: ReconcileEventSink;
   now?: () => number;
 }
 
@@ -112,7 +112,8 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
       } else {
         if (s.kind === 'mismatch') {
           report.mismatches++;
-          emit('payment.charge_mismatch', { transactionId, chargeId: s.charge.chargeId, source: 'reconcile' }, 'ERROR');
+          const { chargeId } = s.charge;
+          emit({ type: 'payment.charge_mismatch', severity: 'ERROR', transactionId, chargeId, source: 'reconcile' });
           await deps.ledger.countIncident('mismatches');
         }
         await deps.ledger.finalize(transactionId, claimId, {
@@ -124,7 +125,7 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
       }
     } catch (err) {
       report.errors++;
-      emit('payments.reconcile_record_failed', { transactionId, error: err }, 'ERROR');
+      emit({ type: 'payments.reconcile_record_failed', severity: 'ERROR', transactionId, error: err });
     }
   };
   const scanned = [
@@ -150,7 +151,7 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
   }
   report.durationMs = now() - at;
   await deps.ledger.saveReconcileReport(report).catch((err: unknown) => {
-    emit('payments.reconcile_report_failed', { error: err }, 'WARNING');
+    emit({ type: 'payments.reconcile_report_failed', severity: 'WARNING', error: err });
   });
   return report;
 }

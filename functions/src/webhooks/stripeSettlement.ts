@@ -14,10 +14,16 @@
  */
 import type Stripe from 'stripe';
 import { PaymentStatus } from '../api/index.js';
-import type { PaymentEvents } from '../payments/chargeAttempts.js';
 import { FINAL_STATUSES, type PaymentLedger, type PaymentOutcome } from '../payments/ledger/paymentLedger.js';
 import { settle } from '../payments/settlement.js';
 import { lookupAnswerOf } from '../payments/provider/stripeAnswers.js';
+
+/** Where the webhook's events go (logged as they are: stripe_webhook.*). */
+export type WebhookEvents = (
+  event: string,
+  fields: Record<string, unknown>,
+  severity?: 'INFO' | 'WARNING' | 'ERROR',
+) => void;
 
 /** Lease of the webhook's claim on a record: a claim and a write. */
 const LEASE_MS = 10_000;
@@ -40,7 +46,7 @@ export type SettleOutcome =
 /** What settling needs. */
 export interface SettleDeps {
   ledger: PaymentLedger;
-  emit: PaymentEvents;
+  emit: WebhookEvents;
   now: () => number;
 }
 

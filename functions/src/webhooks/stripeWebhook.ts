@@ -11,10 +11,9 @@
  * (ledger unreachable) makes Stripe deliver the event again later.
  */
 import Stripe from 'stripe';
-import type { PaymentEvents } from '../payments/chargeAttempts.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
-import { settleFromIntent } from './stripeSettlement.js';
+import { settleFromIntent, type WebhookEvents } from './stripeSettlement.js';
 
 /** The PaymentIntent events that settle payments. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -31,7 +30,7 @@ export interface StripeWebhookDeps {
   secret: string;
   ledger: PaymentLedger;
   events: ProcessedEvents;
-  emit?: PaymentEvents;
+  emit?: WebhookEvents;
   now?: () => number;
 }
 

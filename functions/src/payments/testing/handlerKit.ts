@@ -68,7 +68,7 @@ export function paymentWorld() {
           world.clock += ms;
           return Promise.resolve();
         },
-        events: (event, fields, severity) => world.events.push({ event, fields, severity }),
+        events: ({ type, severity, ...fields }) => world.events.push({ event: type, fields, severity }),
       });
       return { handler, provider };
     },

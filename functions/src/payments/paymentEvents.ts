@@ -1,0 +1,125 @@
+import type { PaymentStatus } from '../api/index.js';
+
+/**
+ * What the payment path and reconciliation tell their listeners (logs,
+ * metrics, the incident log: app/subscriptions.ts), one variant per logged
+ * event. `type` is the logged event name and `severity` its log severity;
+ * every other field is logged as it is, so names and fields here are what log
+ * and metric consumers read.
+ */
+
+/** Amount (minor units) and currency of a payment as one side knows it. */
+interface Money {
+  amount?: number | undefined;
+  currency?: string | undefined;
+}
+
+/** The end of one `processPayment` call. */
+export interface PaymentCompleted {
+  type: 'payment.completed';
+  /** WARNING when the call ended with an error. */
+  severity: 'INFO' | 'WARNING';
+  transactionId: string;
+  /** The answer's status, `replayed`, or the error's code (`error` when it had none). */
+  outcome: string;
+  /** Provider attempts recorded for the payment (answered calls only). */
+  attempts?: number;
+  latencyMs: number;
+  /** Why a per-user limit refused the call (`user-rate`, `user-in-flight`). */
+  reason?: string;
+}
+
+/** One charge attempt's end, or (`outcome: 'breaker-open'`, no timing) a refusal by the open breaker. */
+export interface PaymentAttempt {
+  type: 'payment.attempt';
+  /** INFO for a definite answer, WARNING otherwise. */
+  severity: 'INFO' | 'WARNING';
+  transactionId: string;
+  /** Attempts sent so far in this call (0: none). */
+  attempt: number;
+  /** The answer's kind, or why there was none (timeout, connection...). */
+  outcome: string;
+  httpStatus?: number;
+  /** Time the attempt took, ms; absent when none was sent. */
+  durationMs?: number;
+  /** The provider's pool and breaker name. */
+  service?: string;
+  /** Which endpoint answered, when the provider has several. */
+  endpoint?: string;
+}
+
+interface MismatchBase {
+  type: 'payment.charge_mismatch';
+  severity: 'ERROR';
+  transactionId: string;
+  chargeId: string;
+}
+
+/** A charge found at the provider with another amount or currency than the payment's. */
+export interface ChargeMismatch extends MismatchBase {
+  expected: Money;
+  found: Money;
+}
+
+/** The same, found by reconciliation. */
+export interface ReconcileMismatch extends MismatchBase {
+  source: 'reconcile';
+}
+
+/** The provider refused the credentials (401/403). */
+export interface ProviderAuthRejected {
+  type: 'payment.provider_auth_rejected';
+  severity: 'ERROR';
+  transactionId: string;
+  httpStatus: number;
+  errorMessage: string;
+}
+
+/** A write met another final status, which never changes. */
+export interface FinalConflict {
+  type: 'payment.final_conflict';
+  severity: 'ERROR';
+  transactionId: string;
+  stored: PaymentStatus;
+  status: PaymentStatus;
+}
+
+/** The call's claim was taken over before its outcome was written. */
+export interface ClaimLost {
+  type: 'payment.claim_lost';
+  severity: 'ERROR';
+  transactionId: string;
+  status: PaymentStatus;
+  /** Whether the (definite) outcome was written anyway. */
+  written: boolean;
+}
+
+/** The outcome could not be written (the record stays pending with a lease). */
+export interface LedgerWriteFailed {
+  type: 'payment.ledger_write_failed';
+  severity: 'ERROR';
+  transactionId: string;
+  status: PaymentStatus;
+  errorCode: string | undefined;
+}
+
+/** Events of the payment handler. */
+export type PaymentEvent =
+  | PaymentCompleted
+  | PaymentAttempt
+  | ChargeMismatch
+  | ProviderAuthRejected
+  | FinalConflict
+  | ClaimLost
+  | LedgerWriteFailed;
+
+/** Events of a reconciliation pass. */
+export type ReconcileEvent =
+  | ReconcileMismatch
+  | { type: 'payments.reconcile_record_failed'; severity: 'ERROR'; transactionId: string; error: unknown }
+  | { type: 'payments.reconcile_report_failed'; severity: 'WARNING'; error: unknown };
+
+/** Where the payment handler's events go. */
+export type PaymentEventSink = (event: PaymentEvent) => void;
+/** Where reconciliation's events go. */
+export type ReconcileEventSink = (event: ReconcileEvent) => void;
