@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chargePlanFor, FaultConfigError, parseFaultConfig } from './faults.ts';
 import { startPaymentSimulator } from './server.ts';
 import type { ChargeRecord, PaymentSimulator, SimulatorStats } from './server.ts';
-import { body, clientFor, errorCode, json } from './testKit.ts';
+import { body, clientFor, errorCode, json, until } from './testKit.ts';
 
 // The faults whose charge outlives or loses its answer, key retention and the in-flight peak, over real HTTP.
 // The simulator runs on a clock the test moves, so commits and expiry need no sleeping.
@@ -35,7 +35,12 @@ async function untilInFlight(n: number): Promise<SimulatorStats> {
 describe('late-commit', () => {
   it('never answers; the charge commits commitDelayMs after arrival; a repeat before that is 409 IDEMPOTENCY_KEY_IN_USE', async () => {
     sim.setFaults({ mode: 'late-commit', commitDelayMs: 10_000 });
-    await expect(charge(body('tx-lc'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(gaveUp);
+    // The client gives up once the simulator holds the charge: a timer could abort before it ever arrived.
+    const controller = new AbortController();
+    const first = charge(body('tx-lc'), { signal: controller.signal });
+    await until(() => sim.ledger().pendingCommits['tx-lc'], 'tx-lc held with its commit pending');
+    controller.abort();
+    await expect(first).rejects.toThrow(gaveUp);
     expect((await get('/charge/tx-lc')).status).toBe(404);
     const repeat = await charge(body('tx-lc'));
     expect(repeat.status).toBe(409);
@@ -66,8 +71,7 @@ describe('late-commit', () => {
     const pending = charge(body('tx-arrival'), { signal: controller.signal }).catch(() => 'gave up');
     await untilInFlight(1);
     advance(300); // the simulator's clock moves while the request sits in its latency
-    for (let i = 0; i < 100 && !sim.ledger().pendingCommits['tx-arrival']; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => sim.ledger().pendingCommits['tx-arrival'], 'tx-arrival held with its commit pending');
     expect(sim.ledger().pendingCommits).toEqual({ 'tx-arrival': new Date(arrivedAt + 1000).toISOString() });
     controller.abort();
     expect(await pending).toBe('gave up');

@@ -5,7 +5,7 @@ import type { FaultConfig } from './faults.ts';
 import type { ErrorBody } from './replies.ts';
 import { startPaymentSimulator } from './server.ts';
 import type { ChargeRecord, LedgerSnapshot, PaymentSimulator, SimulatorStats } from './server.ts';
-import { body, clientFor, errorCode, json } from './testKit.ts';
+import { body, clientFor, errorCode, json, until } from './testKit.ts';
 import type { Body } from './testKit.ts';
 
 const API_KEY = 'test-key-123';
@@ -144,14 +144,23 @@ describe('faults', () => {
 
   it('hang: charge and health never answer and nothing is charged', async () => {
     sim.setFaults({ mode: 'hang' });
-    await expect(charge(body('tx-h'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
+    // The client gives up once the simulator has the request: a timer could abort before it ever arrived.
+    const controller = new AbortController();
+    const held = charge(body('tx-h'), { signal: controller.signal });
+    await until(() => sim.ledger().chargeRequests['tx-h'], 'tx-h received');
+    controller.abort();
+    await expect(held).rejects.toThrow(/timeout|aborted/i);
     await expect(get('/health', AbortSignal.timeout(100))).rejects.toThrow(/timeout|aborted/i);
     expect(sim.ledger()).toEqual({ charges: [], chargeRequests: { 'tx-h': 1 }, pendingCommits: {} });
   });
 
   it('commit-then-timeout: the client times out but the charge is recorded', async () => {
     sim.setFaults({ mode: 'commit-then-timeout', commitDelayMs: 5_000 });
-    await expect(charge(body('tx-ct'), { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
+    const controller = new AbortController();
+    const held = charge(body('tx-ct'), { signal: controller.signal });
+    await until(() => sim.ledger().charges.length, 'tx-ct charged');
+    controller.abort();
+    await expect(held).rejects.toThrow(/timeout|aborted/i);
     const lookup = await get('/charge/tx-ct');
     expect(lookup.status).toBe(200);
     const recorded = await json<ChargeRecord>(lookup);

@@ -21,6 +21,19 @@ export const json = async <T>(res: Response): Promise<T> => (await res.json()) a
 /** The provider error code of an error answer. */
 export const errorCode = async (res: Response) => (await json<ErrorBody>(res)).error.code;
 
+/**
+ * Resolves with what `check` returns once it is truthy, polling every few ms, so a test waits for
+ * the simulator to reach a state instead of for a time; throws naming `what` after about 200 polls.
+ */
+export async function until<T>(check: () => T, what: string): Promise<NonNullable<T>> {
+  for (let i = 0; i < 200; i++) {
+    const value = check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`never reached: ${what}`);
+}
+
 /** What a node:http request ended with: an answer, or the socket error (e.g. ECONNRESET). */
 export type RawResult = { status: number; body: string } | NodeJS.ErrnoException;
 
