@@ -1,21 +1,34 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StallWatch } from './stallWatch.js';
 
-/** Blocks this process's event loop for `ms`. */
+// A virtual event loop: the monitor's timers and clock are fake, so a stall is exactly what the test
+// makes it and a loaded machine (whose real stalls a real clock would see) cannot move the results.
+
+/** The loop is busy for `ms`: the clock moves and no timer runs meanwhile. */
 function block(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until);
+  vi.setSystemTime(Date.now() + ms);
 }
 
-describe('StallWatch', () => {
-  afterEach(() => vi.restoreAllMocks());
+/** The loop is idle for `ms`: timers run when they are due. */
+const sleep = (ms: number) => vi.advanceTimersByTime(ms);
 
-  it('reports a stall of the event loop while it watches', async () => {
+describe('StallWatch', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.spyOn(performance, 'now').mockImplementation(() => Date.now());
+  });
+  afterEach(() => {
+    sleep(60); // the monitor stops at its first tick without watches, before the fake timers go
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  it('reports a stall of the event loop while it watches', () => {
     const watch = StallWatch.start();
-    await sleep(30);
+    sleep(30);
     block(150);
-    await sleep(40);
+    sleep(40);
     expect(watch.stop()).toBeGreaterThanOrEqual(120);
   });
 
@@ -25,42 +38,40 @@ describe('StallWatch', () => {
     expect(watch.stop()).toBeGreaterThanOrEqual(100);
   });
 
-  it('does not charge a watch with a stall that ended before it started', async () => {
+  it('does not charge a watch with a stall that ended before it started', () => {
     const early = StallWatch.start();
     block(150);
     const late = StallWatch.start();
-    await sleep(60);
+    sleep(60);
     expect(early.stop()).toBeGreaterThanOrEqual(120);
     expect(late.stop()).toBeLessThan(80);
   });
 
-  it('reports about nothing on an idle loop', async () => {
+  it('reports about nothing on an idle loop', () => {
     const watch = StallWatch.start();
-    await sleep(100);
+    sleep(100);
     expect(watch.stop()).toBeLessThan(80);
   });
 
-  it('counts how late a fired deadline came as a stall', async () => {
+  it('counts how late a fired deadline came as a stall', () => {
     const watch = StallWatch.start();
-    await sleep(10);
+    sleep(10);
     block(100);
     // A deadline of 20 ms that could only fire after the 100 ms block.
     expect(watch.stop(20)).toBeGreaterThanOrEqual(80);
   });
 
-  it('shares one timer among all open watches and stops it when none is open', async () => {
-    // The monitor of earlier tests stops at its first tick without watches.
-    await sleep(60);
+  it('shares one timer among all open watches and stops it when none is open', () => {
     const started = vi.spyOn(globalThis, 'setInterval');
     const stopped = vi.spyOn(globalThis, 'clearInterval');
     const watches = Array.from({ length: 50 }, () => StallWatch.start());
     for (const w of watches.slice(0, 25)) w.stop();
     for (let i = 0; i < 25; i++) StallWatch.start().stop();
-    await sleep(5);
+    sleep(5);
     for (const w of watches.slice(25)) w.stop();
     expect(started).toHaveBeenCalledTimes(1);
     expect(stopped).not.toHaveBeenCalled();
-    await sleep(60);
+    sleep(60);
     expect(stopped).toHaveBeenCalledTimes(1);
   });
 });
