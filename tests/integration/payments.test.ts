@@ -237,6 +237,7 @@ describe('processPayment through the functions emulator and the payment simulato
       { ...valid, transactionId: '' },
       { ...valid, transactionId: 'semi;colon' },
       { ...valid, transactionId: 12 },
+      { ...valid, transactionId: '__x__' },
       { ...valid, extra: 1 },
       { ...valid, uid: 'someone-else' },
       { ...valid, amount: [10] },
@@ -249,5 +250,15 @@ describe('processPayment through the functions emulator and the payment simulato
     }
     expect((await adminDb().doc(`payments/${id}`).get()).exists).toBe(false);
     expect((await ledger()).chargeRequests[id]).toBeUndefined();
+  });
+
+  it('refuses an id Firestore reserves (__...__) with invalid-argument before any ledger read or charge', async () => {
+    const reserved = `__${txn('reserved')}__`;
+    const err = await errorOf(
+      user.call('processPayment', { amount: 5, paymentMethod: 'credit_card', transactionId: reserved }),
+    );
+    expect(err.code).toBe('invalid-argument');
+    expect(err.message).toContain('transactionId');
+    expect((await ledger()).chargeRequests[reserved]).toBeUndefined();
   });
 });

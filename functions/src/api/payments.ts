@@ -31,10 +31,22 @@ export const PaymentStatus = {
 } as const;
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
-/** What a transactionId may look like: it is the idempotency key sent to the provider. */
-export const TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * An id of 1..`maxLength` letters, digits, `_` or `-` that Firestore accepts as a document id:
+ * not `__.*__`, which Firestore reserves (a read of one fails instead of answering "not found").
+ */
+export function documentIdPattern(maxLength: number): RegExp {
+  return new RegExp(`^(?!__.*__$)[A-Za-z0-9_-]{1,${maxLength}}$`);
+}
+
+/**
+ * What a transactionId may look like: it is the idempotency key sent to the provider and the
+ * ledger's document id, so ids Firestore reserves (`__.*__`) are refused here, before any read.
+ * Any future id used as a document id (a refundId) is built with {@link documentIdPattern}.
+ */
+export const TRANSACTION_ID_PATTERN = documentIdPattern(64);
 /** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
-export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-"';
+export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-", not both starting and ending with "__"';
 
 const METHODS = Object.values(PaymentMethod);
 const CURRENCY_RULE = 'must be an ISO 4217 code such as USD';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ProcessPaymentRequest, TRANSACTION_ID_PATTERN, documentIdPattern } from '../api/index.js';
+import { parsePayload } from './validate.js';
+
+const payment = (transactionId: string) => ({ amount: 5, paymentMethod: 'credit_card', transactionId });
+
+describe("parsePayload with processPayment's schema", () => {
+  it.each(['__x__', '____', '__a_b__', '__name__'])(
+    'refuses %s, an id Firestore reserves, as INVALID_ARGUMENT naming the field',
+    (id) => {
+      expect(() => parsePayload(ProcessPaymentRequest, payment(id))).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('transactionId') }),
+      );
+    },
+  );
+
+  it.each(['__x', 'x__', '_x_', 'a__b__c', '_', '-__-', 'txn_1_abc'])('accepts %s', (id) => {
+    expect(parsePayload(ProcessPaymentRequest, payment(id))).toMatchObject({ transactionId: id });
+  });
+
+  it('keeps the length and character rule', () => {
+    expect(TRANSACTION_ID_PATTERN.test('a'.repeat(64))).toBe(true);
+    expect(TRANSACTION_ID_PATTERN.test('a'.repeat(65))).toBe(false);
+    expect(TRANSACTION_ID_PATTERN.test('a/b')).toBe(false);
+    expect(documentIdPattern(3).test('abcd')).toBe(false);
+    expect(documentIdPattern(6).test('__ab__')).toBe(false);
+  });
+});
