@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
-import { configProblems } from './configChecks.js';
+import { configProblems, type ConfigProblem } from './configChecks.js';
 import {
   CONFIG_VARIABLES,
   PROVIDER_URLS,
@@ -9,6 +9,7 @@ import {
   type ParsedConfig,
   type RawConfig,
 } from './configSchema.js';
+import { insecureEndpointProblems, mayPrintValue } from './endpoints.js';
 
 /**
  * Parses and checks the configuration (its variables: configSchema.ts; their
@@ -24,17 +25,24 @@ export class ConfigError extends AppError<ErrorCode> {
 
 /**
  * Parses configuration from an environment object. Empty strings count as unset
- * (so `.env` lines like `CLOUDWATCH_LOG_GROUP=` mean "off").
+ * (so `.env` lines like `CLOUDWATCH_LOG_GROUP=` mean "off"). Plain-http
+ * endpoints are refused unless loopback or FUNCTIONS_EMULATOR=true (endpoints.ts);
+ * errors print a bad value only when it cannot hold a credential.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
     CONFIG_VARIABLES.map((k) => [k, env[k] === undefined || env[k].trim() === '' ? undefined : env[k]]),
   );
   const result = schema.safeParse(present);
-  if (result.success) return checkDeployFit(withProviderDefaults(result.data));
+  if (result.success) {
+    const c = withProviderDefaults(result.data);
+    refuse(insecureEndpointProblems(c, env.FUNCTIONS_EMULATOR === 'true'));
+    return checkDeployFit(c);
+  }
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
-    return `${name} ${issue.message}, got ${JSON.stringify(present[name])}`;
+    const got = mayPrintValue(name) ? `, got ${JSON.stringify(present[name])}` : ' (value not shown)';
+    return `${name} ${issue.message}${got}`;
   });
   const names = [...new Set(result.error.issues.map((i) => String(i.path[0])))];
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, names);
@@ -56,8 +64,13 @@ function withProviderDefaults(c: RawConfig): ParsedConfig {
  * refused here, at cold start and at deploy discovery, naming the variables.
  */
 function checkDeployFit(c: Config): Config {
-  const problems = configProblems(c);
-  if (problems.length === 0) return c;
+  refuse(configProblems(c));
+  return c;
+}
+
+/** Throws one ConfigError naming every variable of `problems`; returns when there are none. */
+function refuse(problems: ConfigProblem[]): void {
+  if (problems.length === 0) return;
   const names = [...new Set(problems.flatMap((p) => p.variables))];
   throw new ConfigError(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, names);
 }
