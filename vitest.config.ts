@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'devtools',
-          include: ['devtools/**/*.test.ts', 'scripts/**/*.test.mjs', 'bench/**/*.test.mjs'],
+          include: ['devtools/**/*.test.ts', 'scripts/**/*.test.mjs', 'bench/**/*.test.mjs', 'tests/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -1,7 +1,7 @@
 // processPayment in Stripe mode: the real callable through the Firebase web SDK,
 // the functions emulator with PAYMENT_PROVIDER=stripe, the Stripe fake as the
 // provider, and the fake's signed webhooks delivered to the emulated stripeWebhook.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
@@ -26,14 +26,14 @@ const recordOf = async (id: string) =>
 
 /** Polls the ledger record until it has `status` (a webhook settles it shortly after the fake's transition). */
 async function recordBecomes(id: string, status: string, timeoutMs = 15_000): Promise<PaymentRecord> {
-  const deadline = Date.now() + timeoutMs;
-  let record = await recordOf(id);
-  while (record?.status !== status && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    record = await recordOf(id);
-  }
-  expect(record?.status, `payments/${id}`).toBe(status);
-  return record!;
+  return vi.waitFor(
+    async () => {
+      const record = await recordOf(id);
+      expect(record?.status, `payments/${id}`).toBe(status);
+      return record!;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 async function errorOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> | undefined }> {

@@ -2,7 +2,7 @@
 // API, its Stripe API as another Stripe client would use it, and the
 // development secrets both sides read from functions/.secret.local.
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { dotenvValue } from '../../devtools/dotenv.ts';
 import type {
   Delivery,
@@ -84,19 +84,18 @@ export async function stripeApi(
  * machine can outlast the fake's 10 s delivery timeout (it then retries).
  */
 export async function webhooksDelivered(timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let open: string[];
-  do {
-    const { deliveries } = await fakeEvents();
-    const last = new Map<string, Delivery>();
-    for (const d of deliveries) last.set(d.eventId, d);
-    open = [...last.values()]
-      .filter((d) => d.status === undefined || d.status >= 300)
-      .map((d) => `${d.type} ${d.eventId} attempt ${d.attempt}: ${d.status ?? d.error ?? 'on the wire'}`);
-    if (open.length === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
-  expect(open, 'webhook deliveries the stripeWebhook function did not take').toEqual([]);
+  await vi.waitFor(
+    async () => {
+      const { deliveries } = await fakeEvents();
+      const last = new Map<string, Delivery>();
+      for (const d of deliveries) last.set(d.eventId, d);
+      const open = [...last.values()]
+        .filter((d) => d.status === undefined || d.status >= 300)
+        .map((d) => `${d.type} ${d.eventId} attempt ${d.attempt}: ${d.status ?? d.error ?? 'on the wire'}`);
+      expect(open, 'webhook deliveries the stripeWebhook function did not take').toEqual([]);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /** Starts a stripeWebhook worker (an unsigned POST is answered 400 and writes nothing) so the first delivery is not cold. */

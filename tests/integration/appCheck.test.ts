@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionPoolStats, ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
@@ -14,8 +14,6 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: st
   }
   throw new Error('expected the call to fail');
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Each processPayment instance's count of refusals for a missing App Check token. */
 const missingByInstance = (s: ConnectionPoolStats) =>
@@ -75,17 +73,18 @@ describe('App Check on the callables (enforced in the emulator, development toke
     const before = missingByInstance(await admin.call<ConnectionPoolStats>('getConnectionPoolStats', {}));
     // The refusing instance publishes its snapshot when due (VUE_APP_METRICS_INTERVAL, 5 s here), or at once for
     // the first refusal of a reason in a minute; keep refusing until one of them shows the new count.
-    let stats: ConnectionPoolStats | undefined;
-    let counted = false;
-    for (let i = 0; i < 15 && !counted; i++) {
-      expect(await userWithout.codeOf('processPayment', payment())).toBe('unauthenticated');
-      stats = await admin.call<ConnectionPoolStats>('getConnectionPoolStats', {});
-      counted = [...missingByInstance(stats)].some(([id, n]) => n > (before.get(id) ?? 0));
-      if (!counted) await sleep(1000);
-    }
-    expect(counted).toBe(true);
-    const perInstance = [...missingByInstance(stats!).values()].reduce((a, b) => a + b, 0);
-    expect(stats!.rejections['app-check-missing']).toBeGreaterThanOrEqual(perInstance);
-    expect(stats!.appCheck).toEqual({ enforced: true, replayProtection: false });
+    const stats = await vi.waitFor(
+      async () => {
+        expect(await userWithout.codeOf('processPayment', payment())).toBe('unauthenticated');
+        const now = await admin.call<ConnectionPoolStats>('getConnectionPoolStats', {});
+        const counted = [...missingByInstance(now)].some(([id, n]) => n > (before.get(id) ?? 0));
+        expect(counted, 'an instance published the new refusal').toBe(true);
+        return now;
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    const perInstance = [...missingByInstance(stats).values()].reduce((a, b) => a + b, 0);
+    expect(stats.rejections['app-check-missing']).toBeGreaterThanOrEqual(perInstance);
+    expect(stats.appCheck).toEqual({ enforced: true, replayProtection: false });
   });
 });

@@ -3,12 +3,13 @@
 // resetCircuitBreakers closes it for everyone.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BreakerSnapshot } from '../../functions/src/resilience/breaker/circuitBreaker.js';
 import { USERS, session, type Session } from './client.js';
 
 const SCRIPT = new URL('./fixtures/breaker-process.mjs', import.meta.url).pathname;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Bound on a process's copy catching up with the store (its refresh period is 1 s). */
+const CATCH_UP = { timeout: 10_000, interval: 100 };
 
 function server() {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [SCRIPT, 'serve'], { env: process.env });
@@ -63,14 +64,17 @@ describe('fleet-wide circuit breaker across processes', () => {
     expect(breaker.failureRate).toBe(1);
     expect(breaker.nextProbeAt - breaker.openedAt).toBe(30_000);
 
-    await sleep(2100); // the third process's local copy is at most ~1 s old
-    expect(await third.call()).toEqual({ ran: false, code: 'BREAKER_OPEN', state: 'open' });
+    // The third process's copy is re-read once it is older than its refresh period; until then it runs calls.
+    await vi.waitFor(async () => {
+      expect(await third.call()).toEqual({ ran: false, code: 'BREAKER_OPEN', state: 'open' });
+    }, CATCH_UP);
 
     expect(await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' })).toMatchObject({
       reset: ['payment-service'],
     });
-    await sleep(1100);
-    expect(await third.call()).toMatchObject({ ran: true, state: 'closed' });
+    await vi.waitFor(async () => {
+      expect(await third.call()).toMatchObject({ ran: true, state: 'closed' });
+    }, CATCH_UP);
     const after = await admin.call<{ services: Record<string, { breaker: { state: string } }> }>(
       'getConnectionPoolStats',
       {},

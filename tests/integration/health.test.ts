@@ -2,15 +2,14 @@
 // the cache (the simulator counts its health requests), nothing secret, and
 // the admin-only deep view.
 import { getAuth } from 'firebase/auth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminDb } from './admin.js';
 import { PROJECT_ID, USERS, session, type Session } from './client.js';
 import { setFaults, stats } from './simulator.js';
 
 const URL_ = `http://127.0.0.1:5001/${PROJECT_ID}/us-central1/health`;
-/** HEALTH_CACHE_MS of functions/.env.local, plus room. */
-const PAST_TTL_MS = 2300;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** HEALTH_CACHE_MS of functions/.env.local (2 s), plus room for a slow check. */
+const FRESH_TIMEOUT_MS = 10_000;
 
 interface Body {
   status: string;
@@ -36,6 +35,22 @@ async function get(query = '', init: RequestInit = {}): Promise<{ status: number
   return { status: res.status, body: JSON.parse(text) as Body, text };
 }
 
+/**
+ * Polls the endpoint until it answers from a check made after `since` (its
+ * cached answer expired), and returns that answer. Cached answers cost no
+ * provider request, so exactly one was sent for the returned one.
+ */
+function freshAnswer(since: number, query = '', init: RequestInit = {}) {
+  return vi.waitFor(
+    async () => {
+      const answer = await get(query, init);
+      if (answer.body.checkedAt < since) throw new Error(`health answered from a check made before ${since}`);
+      return answer;
+    },
+    { timeout: FRESH_TIMEOUT_MS, interval: 100 },
+  );
+}
+
 const token = (s: Session) => getAuth(s.app).currentUser!.getIdToken();
 
 describe('health endpoint', () => {
@@ -53,9 +68,9 @@ describe('health endpoint', () => {
   });
 
   it('answers 200 with every component state, sends one provider health request per TTL, and leaks nothing', async () => {
-    await sleep(PAST_TTL_MS);
+    const t0 = Date.now();
     const before = (await stats()).requests.health;
-    const first = await get();
+    const first = await freshAnswer(t0);
     const second = await get();
     const after = (await stats()).requests.health;
     expect(first.status).toBe(200);
@@ -72,22 +87,19 @@ describe('health endpoint', () => {
     expect(first.text).not.toMatch(/dev_[0-9a-f]{24}|Bearer|https?:|127\.0\.0\.1|8710|4586|latency|instance/i);
     expect(first.text).not.toContain(admin.uid!);
 
-    await sleep(PAST_TTL_MS);
-    await get();
+    await freshAnswer(first.body.checkedAt + 1);
     expect((await stats()).requests.health - after).toBe(1);
   });
 
   it('answers 503 while the provider is down, and 200 again once it is back', async () => {
     await setFaults({ mode: 'outage' });
-    await sleep(PAST_TTL_MS);
-    const down = await get();
+    const down = await freshAnswer(Date.now());
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('down');
     expect(down.body.components.provider.state).toBe('down');
     expect(down.body.components.firestore.state).toBe('ok');
     await setFaults({ mode: 'none' });
-    await sleep(PAST_TTL_MS);
-    expect((await get()).status).toBe(200);
+    expect((await freshAnswer(Date.now())).status).toBe(200);
   });
 
   it('answers 503 while the payment-service breaker is open fleet-wide', async () => {
@@ -104,14 +116,12 @@ describe('health endpoint', () => {
       calls: 5,
       updatedAt: now,
     });
-    await sleep(PAST_TTL_MS);
-    const open = await get();
+    const open = await freshAnswer(Date.now());
     expect(open.status).toBe(503);
     expect(open.body.components.breakers['payment-service']).toEqual({ state: 'down', breaker: 'open' });
     expect(open.body.components.provider.state).toBe('ok');
     await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' });
-    await sleep(PAST_TTL_MS);
-    expect((await get()).status).toBe(200);
+    expect((await freshAnswer(Date.now())).status).toBe(200);
   });
 
   it('gives the deep view to admins only, and refuses other methods', async () => {

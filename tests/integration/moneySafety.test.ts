@@ -3,6 +3,7 @@
 // `failed`; once it has charged, a repeat call and reconciliation both find that
 // one charge; an idempotency key the provider may have forgotten is never sent again.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetBreakers } from './breakers.js';
 import { USERS, session, type Session } from './client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
 import {
@@ -13,7 +14,6 @@ import {
   outcomeOf,
   reconcileNow,
   recordOf,
-  sleep,
   watchStatuses,
   writeOldRecord,
   type CallError,
@@ -38,17 +38,13 @@ describe('money safety through processPayment when the provider commits late or 
   let user: Session, admin: Session;
   const pay = (transactionId: string) =>
     outcomeOf(user.call('processPayment', { amount: AMOUNT, paymentMethod: 'credit_card', transactionId }));
-  const resetBreakers = async () => {
-    await admin.call('resetCircuitBreakers', {});
-    await sleep(1100); // every instance sees the reset within ~1 s
-  };
 
   beforeAll(async () => {
     [user, admin] = await Promise.all([session('new'), session(USERS.admin)]);
   });
   beforeEach(async () => {
     await setFaults({ mode: 'none' });
-    await resetBreakers();
+    await resetBreakers(admin);
   });
   afterEach(async () => {
     await setFaults({ mode: 'none' });
@@ -163,7 +159,7 @@ describe('money safety through processPayment when the provider commits late or 
     // Slow lookups too (3.2 s > the backend's 3 s lookup deadline; attempts still reach the provider).
     // Each call's three resets are three provider failures at its own emulator worker, fewer than
     // CIRCUIT_MIN_CALLS (5) once the reset has cleared part 1's: the breaker stays closed for later tests.
-    await resetBreakers();
+    await resetBreakers(admin);
     await setFaults({ mode: 'lost-response', latencyMs: 3200 });
     const [byCall, byReconcile] = [newTxn('lost_call'), newTxn('lost_rec')];
     const watch = watchStatuses([byCall, byReconcile]);

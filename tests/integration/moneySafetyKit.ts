@@ -1,6 +1,7 @@
 // Helpers of the money-safety tests: callable errors, ledger watches, commits at the
 // simulator, old ledger records, and an in-process reconciliation pass.
 import { readFileSync } from 'node:fs';
+import { vi } from 'vitest';
 import { FirestoreLedger, GenericProvider, reconcilePayments } from '../../functions/src/payments/index.js';
 import type { PaymentRecord, ReconcileReport } from '../../functions/src/payments/index.js';
 import { requestHash } from '../../functions/src/payments/ledger/paymentLedger.js';
@@ -11,8 +12,6 @@ import { ledger, SIMULATOR_URL } from './simulator.js';
 const apiKey = /PAYMENT_API_KEY=(.*)/
   .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
   .trim();
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A transactionId no other test uses (the callable allows letters, digits, "_" and "-", at most 64). */
 export const newTxn = (tag: string) => `ms_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -72,15 +71,16 @@ export async function commitTimeOf(transactionId: string): Promise<number> {
 }
 
 /** Waits until the simulator has committed the charges of `ids`, and returns them. */
-export async function committedCharges(ids: string[], timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { charges } = await ledger();
-    const mine = charges.filter((c) => ids.includes(c.transactionId));
-    if (ids.every((id) => mine.some((c) => c.transactionId === id))) return mine;
-    if (Date.now() > until) throw new Error(`charges of ${ids.join(', ')} not committed within ${timeoutMs} ms`);
-    await sleep(200);
-  }
+export function committedCharges(ids: string[], timeoutMs = 30_000) {
+  return vi.waitFor(
+    async () => {
+      const { charges } = await ledger();
+      const mine = charges.filter((c) => ids.includes(c.transactionId));
+      if (ids.every((id) => mine.some((c) => c.transactionId === id))) return mine;
+      throw new Error(`charges of ${ids.join(', ')} not committed within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 200 },
+  );
 }
 
 /** Charges at the simulator directly, as an earlier call of the backend would have. */

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
+import { resetBreakers } from './breakers.js';
 import { USERS, session, type Session } from './client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
 import { ledger, setFaults } from './simulator.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const txn = (tag: string) => `it_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
 
 async function errorOf(
@@ -27,8 +27,7 @@ describe('processPayment through the functions emulator and the payment simulato
   });
   beforeEach(async () => {
     await setFaults({ mode: 'none' });
-    await admin.call('resetCircuitBreakers', {});
-    await sleep(1100); // every instance sees the reset within ~1 s
+    await resetBreakers(admin);
   });
   afterEach(async () => {
     await setFaults({ mode: 'none' });
@@ -189,10 +188,7 @@ describe('processPayment through the functions emulator and the payment simulato
     expect((await ledger()).chargeRequests[fast]).toBeUndefined();
 
     await setFaults({ mode: 'none' });
-    expect(await admin.call('resetCircuitBreakers', { serviceName: 'payment-service' })).toMatchObject({
-      reset: ['payment-service'],
-    });
-    await sleep(1100); // instances refresh their copy of the breaker within ~1 s
+    expect(await resetBreakers(admin, 'payment-service')).toMatchObject({ reset: ['payment-service'] });
     expect(
       await user.call('processPayment', { amount: 2, paymentMethod: 'credit_card', transactionId: fast }),
     ).toMatchObject({ status: 'succeeded' });
