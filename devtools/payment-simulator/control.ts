@@ -4,10 +4,11 @@
  * switch faults and read the ledger and counters. Never delayed or failed by faults.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerControl } from '../shared/control.ts';
 import { FaultConfigError } from './faults.ts';
 import type { FaultConfig } from './faults.ts';
 import type { LedgerSnapshot } from './ledger.ts';
-import { error, readJson, send } from './replies.ts';
+import { error, readJson } from './replies.ts';
 import type { Reply } from './replies.ts';
 import type { SimulatorStats } from './traffic.ts';
 
@@ -21,17 +22,7 @@ export type ControlTarget = {
   reset(): void;
 };
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-  'Access-Control-Max-Age': '600',
-} as const;
-
-/** True for paths of the control API. */
-export function isControlPath(path: string): boolean {
-  return path === '/__control' || path.startsWith('/__control/');
-}
+export { isControlPath } from '../shared/control.ts';
 
 async function route(target: ControlTarget, req: IncomingMessage, method: string, path: string): Promise<Reply> {
   const name = `${method} ${path}`;
@@ -63,11 +54,5 @@ export async function handleControl(
   method: string,
   path: string,
 ): Promise<void> {
-  if (method === 'OPTIONS') {
-    // CORS preflight from the admin SPA, which runs on another port.
-    res.writeHead(204, CORS_HEADERS).end();
-    return;
-  }
-  const reply = await route(target, req, method, path);
-  send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } });
+  return answerControl(res, method, () => route(target, req, method, path));
 }

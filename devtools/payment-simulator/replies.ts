@@ -1,26 +1,15 @@
 /**
- * JSON over node:http for the payment provider simulator: the reply shape,
- * the provider's error body (`{ error: { code, message } }`, see
- * docs/payment-provider.md), body reading with a size limit, and headers.
+ * JSON over node:http for the payment provider simulator: the provider's error
+ * body (`{ error: { code, message } }`, see docs/payment-provider.md) and body
+ * reading with a size limit; replies and headers as every dev server sends them.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Reply } from '../shared/http.ts';
 
-/** An answer not yet sent: status, JSON body, extra headers. */
-export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+export { header, send } from '../shared/http.ts';
+export type { Reply } from '../shared/http.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** Sends `reply` as JSON, unless the response is already gone or started. */
-export function send(res: ServerResponse, reply: Reply): void {
-  if (res.destroyed || res.headersSent) return;
-  const payload = JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(payload),
-    ...reply.headers,
-  });
-  res.end(payload);
-}
 
 /** The provider's error body. */
 export type ErrorBody = { error: { code: string; message: string } };
@@ -48,10 +37,4 @@ export async function readJson(
   } catch {
     return { ok: false, reply: error(400, 'INVALID_JSON', 'The body is not valid JSON; send a JSON object.') };
   }
-}
-
-/** The first value of a request header, if sent. */
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

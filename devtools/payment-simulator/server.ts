@@ -10,7 +10,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { trackedDelays } from '../shared/delays.ts';
+import { decodeSegment, listen } from '../shared/http.ts';
 import { handleControl, isControlPath } from './control.ts';
 import {
   chargePlanFor,
@@ -63,15 +64,6 @@ export type PaymentSimulatorOptions = {
   tls?: { cert: string; key: string };
 };
 
-/** Decoded path segment; a malformed %-escape decodes to '' (no charge has that id). */
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
-}
-
 function hashKey(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -86,17 +78,9 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   const clock = opts.now ?? Date.now;
   const ledger = new Ledger(clock);
   const traffic = new Traffic();
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay, cancelAll } = trackedDelays();
   /** Provider requests inside their latency delay right now (loadLatencyMs). */
   let working = 0;
-
-  // Tracked so close() can clear them; unref'd so a forgotten delay never holds the process open.
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => (timers.delete(timer), resolve()), ms).unref();
-      timers.add(timer);
-    });
 
   const authorized = (req: IncomingMessage) => {
     const got = header(req, 'authorization');
@@ -163,7 +147,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       return send(res, error(401, 'UNAUTHORIZED', 'Missing or wrong API key; send Authorization: Bearer <apiKey>.'));
     if (endpoint === 'health') return send(res, { status: 200, body: { ok: true } });
     if (endpoint === 'lookup') {
-      const found = ledger.find(decodePathSegment(path.slice('/charge/'.length)));
+      const found = ledger.find(decodeSegment(path.slice('/charge/'.length)));
       return send(
         res,
         found
@@ -213,21 +197,14 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   // 'connection' is the TCP connection in both cases (before any TLS handshake).
   server.on('connection', (socket) => traffic.connection(socket));
 
-  await new Promise<void>((resolve, reject) => {
-    server
-      .once('error', reject)
-      .listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const hostForUrl = address.includes(':') ? `[${address}]` : address;
+  const { port, host: hostForUrl } = await listen(server, opts.port, opts.host);
 
   return {
     url: `${opts.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        timers.clear();
+        cancelAll();
         server.close(() => resolve());
         for (const socket of traffic.sockets) socket.destroy();
       }),

@@ -17,11 +17,12 @@
  * | `POST /__control/reset` | forget everything, faults off, clock back |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerControl } from '../shared/control.ts';
 import type { FaultConfig } from './faults.ts';
 import { FaultConfigError } from './faults.ts';
 import type { Charge, PaymentIntent } from './intents.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
-import { readBody, send } from './wire.ts';
+import { readBody } from './wire.ts';
 import type { Reply } from './wire.ts';
 
 /** What the fake recorded, for tests to compare with the backend's ledger. */
@@ -49,14 +50,7 @@ export type ControlTarget = {
   reset(): void;
 };
 
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, PUT, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-} as const;
-
-/** True for paths of the control API. */
-export const isControlPath = (path: string): boolean => path === '/__control' || path.startsWith('/__control/');
+export { isControlPath } from '../shared/control.ts';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const fail = (status: number, message: string): Reply => ({ status, body: { error: { message } } });
@@ -125,10 +119,5 @@ export async function handleControl(
   method: string,
   path: string,
 ): Promise<void> {
-  if (method === 'OPTIONS') {
-    res.writeHead(204, CORS_HEADERS).end();
-    return;
-  }
-  const reply = await route(target, req, method, path);
-  send(res, { ...reply, headers: { ...reply.headers, ...CORS_HEADERS } });
+  return answerControl(res, method, () => route(target, req, method, path));
 }

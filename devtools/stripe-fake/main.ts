@@ -8,69 +8,31 @@
  * --webhook-secret, else env STRIPE_WEBHOOK_SECRET, else the
  * STRIPE_WEBHOOK_SECRET line of --secret-file. Neither is ever printed.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dotenvValue } from '../dotenv.ts';
+import { apiKeyOf, cannotListen, closeOnSignals, failWith, portOf, secretFile, SERVER_OPTIONS } from '../shared/cli.ts';
 import { startStripeFake } from './server.ts';
 
-const DEFAULT_PORT = 12111;
-
-function fail(message: string): never {
-  process.stderr.write(`stripe fake: ${message}\n`);
-  process.exit(1);
-}
-
+const fail = failWith('stripe fake');
 const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'api-key': { type: 'string' },
-    'secret-file': { type: 'string' },
-    'webhook-url': { type: 'string' },
-    'webhook-secret': { type: 'string' },
-  },
+  options: { ...SERVER_OPTIONS, 'webhook-url': { type: 'string' }, 'webhook-secret': { type: 'string' } },
 });
 
-let secretText: string | undefined;
-function fromSecretFile(name: string): string | undefined {
-  const file = values['secret-file'];
-  if (file === undefined) return undefined;
-  try {
-    secretText ??= readFileSync(file, 'utf8');
-  } catch (err) {
-    fail(`cannot read --secret-file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
-  return dotenvValue(secretText, name);
-}
-
-const apiKey = values['api-key'] ?? process.env.PAYMENT_API_KEY ?? fromSecretFile('PAYMENT_API_KEY');
-if (!apiKey) fail('no API key: set PAYMENT_API_KEY, pass --api-key, or --secret-file <dotenv file>.');
+const file = values['secret-file'];
+const fromFile = secretFile(file, fail);
+const apiKey = apiKeyOf(values['api-key'], file, fromFile, fail);
 const webhookUrl = values['webhook-url'] ?? process.env.STRIPE_WEBHOOK_URL;
 const webhookSecret =
-  values['webhook-secret'] ?? process.env.STRIPE_WEBHOOK_SECRET ?? fromSecretFile('STRIPE_WEBHOOK_SECRET');
+  values['webhook-secret'] ?? process.env.STRIPE_WEBHOOK_SECRET ?? fromFile('STRIPE_WEBHOOK_SECRET');
 if (webhookUrl && !webhookSecret)
   fail('--webhook-url needs a signing secret: --webhook-secret or STRIPE_WEBHOOK_SECRET.');
 
-const portText = values.port ?? process.env.STRIPE_FAKE_PORT ?? String(DEFAULT_PORT);
-const port = Number(portText);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`invalid port "${portText}"; use 0..65535.`);
-
+const port = portOf(values.port, process.env.STRIPE_FAKE_PORT, 12111, fail);
 const fake = await startStripeFake({
   port,
   host: values.host,
   apiKey,
   ...(webhookUrl && webhookSecret ? { webhook: { url: webhookUrl, secret: webhookSecret } } : {}),
-}).catch((err: unknown) =>
-  fail(`cannot listen on ${values.host}:${port} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`),
-);
+}).catch(cannotListen(values.host, port, fail));
 
 process.stdout.write(`stripe fake listening on ${fake.url}${webhookUrl ? `, webhooks to ${webhookUrl}` : ''}\n`);
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void fake.close().then(() => process.exit(0));
-  });
-}
+closeOnSignals(() => fake.close());

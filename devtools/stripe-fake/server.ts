@@ -10,7 +10,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { trackedDelays } from '../shared/delays.ts';
+import { decodeSegment, listen } from '../shared/http.ts';
 import { handleControl, isControlPath } from './control.ts';
 import type { ControlTarget, FakeLedger } from './control.ts';
 import { Faults } from './faults.ts';
@@ -69,15 +71,6 @@ function classify(method: string, path: string): { endpoint: Endpoint; id: strin
   return { endpoint: 'other', id: '' };
 }
 
-/** A decoded path segment; a malformed %-escape decodes to '' (no PaymentIntent has that id). */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
-}
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Starts the fake and resolves once it listens. */
@@ -96,14 +89,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
   const webhooks = new WebhookSender(opts.webhook, now);
   const byEndpoint: Record<string, number> = {};
   const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-
-  const delay = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => (timers.delete(timer), resolve()), ms).unref();
-      timers.add(timer);
-    });
+  const { delay, cancelAll } = trackedDelays();
 
   const authorized = (req: IncomingMessage) => {
     const got = header(req, 'authorization');
@@ -240,13 +226,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server
-      .once('error', reject)
-      .listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(void server.off('error', reject)));
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const { port, host } = await listen(server, opts.port, opts.host);
 
   return {
     url: `http://${host}:${port}`,
@@ -256,7 +236,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     close: () =>
       new Promise<void>((resolve) => {
         webhooks.close();
-        for (const t of timers) clearTimeout(t);
+        cancelAll();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       }),

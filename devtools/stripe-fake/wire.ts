@@ -2,14 +2,14 @@
  * The Stripe fake's wire format: form-encoded request bodies with Stripe's
  * bracket notation (`metadata[uid]=u1`, `payment_method_types[]=card`), the
  * request fingerprint idempotency compares, Stripe's error body, and body
- * reading with a size limit. JSON answers go out through the payment
- * simulator's `send`.
+ * reading with a size limit. JSON answers go out through the dev servers'
+ * shared `send` (shared/http.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Reply } from '../payment-simulator/replies.ts';
+import type { Reply } from '../shared/http.ts';
 
-export { header, send } from '../payment-simulator/replies.ts';
-export type { Reply } from '../payment-simulator/replies.ts';
+export { header, send } from '../shared/http.ts';
+export type { Reply } from '../shared/http.ts';
 
 /** A decoded form value: a string, a list (`a[]=`) or a nested object (`a[b]=`). */
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };

@@ -1,0 +1,50 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerControl, CONTROL_CORS_HEADERS, isControlPath } from './control.ts';
+import { listen } from './http.ts';
+
+describe('isControlPath', () => {
+  it.each([
+    ['/__control', true],
+    ['/__control/faults', true],
+    ['/__control/a/b', true],
+    ['/__controlx', false],
+    ['/charge', false],
+    ['/', false],
+  ])('%s -> %s', (path, expected) => expect(isControlPath(path)).toBe(expected));
+});
+
+describe('answerControl over HTTP', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  /** A server whose every request is answered by answerControl with `route`, counting route calls. */
+  async function serve(route: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>) {
+    const calls = { n: 0 };
+    server = createServer((req, res) => void answerControl(res, req.method ?? 'GET', () => (calls.n++, route())));
+    const { port, host } = await listen(server);
+    return { url: `http://${host}:${port}/__control/x`, calls };
+  }
+
+  it('answers a preflight 204 with the CORS headers, without routing it', async () => {
+    const { url, calls } = await serve(() => Promise.resolve({ status: 200, body: {} }));
+    const res = await fetch(url, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    for (const [name, value] of Object.entries(CONTROL_CORS_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    expect(calls.n).toBe(0);
+  });
+
+  it("sends the route's reply as JSON with its own headers and the CORS headers", async () => {
+    const { url, calls } = await serve(() =>
+      Promise.resolve({ status: 409, body: { error: { message: 'no' } }, headers: { 'X-Extra': '1' } }),
+    );
+    const res = await fetch(url, { method: 'PUT' });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('x-extra')).toBe('1');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toEqual({ error: { message: 'no' } });
+    expect(calls.n).toBe(1);
+  });
+});
