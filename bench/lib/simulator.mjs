@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/emulator-env.mjs';
 import { startService } from '../../scripts/local-env.mjs';
+import { simulatorControl as controlClient } from '../../devtools/payment-simulator/client.ts';
 
 /** A free TCP port on 127.0.0.1 (what port 0 would pick), for a child process to bind. */
 export function freePort() {
@@ -23,47 +24,39 @@ export function freePort() {
 }
 
 /**
- * One control request on a fresh connection (agent: false), so each control
- * call adds exactly one to the simulator's `connectionsOpened`.
+ * A `send` for the control client that puts each request on a fresh connection
+ * (agent: false), so each control call adds exactly one to the simulator's
+ * `connectionsOpened`, and trusts `ca` over HTTPS.
  */
-function control(base, method, path, body, ca) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = (base.startsWith('https:') ? https : http).request(
-      `${base}/__control/${path}`,
-      {
-        method,
-        agent: false,
-        ...(ca ? { ca } : {}),
-        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) reject(new Error(`simulator ${method} ${path}: ${res.statusCode} ${text}`));
-          else resolve(JSON.parse(text));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+function freshConnectionSend(ca) {
+  return (url, { method, headers, body }) =>
+    new Promise((resolve, reject) => {
+      const req = (url.startsWith('https:') ? https : http).request(
+        url,
+        {
+          method,
+          agent: false,
+          ...(ca ? { ca } : {}),
+          headers: body === undefined ? headers : { ...headers, 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            resolve({ ok: status >= 200 && status < 300, status, text: () => Promise.resolve(text) });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
 }
 
-/** Control client of a simulator at `url`. */
+/** Control client of a simulator at `url` (devtools/payment-simulator/client.ts), plus its `ca`. */
 export function simulatorControl(url, ca) {
-  return {
-    url,
-    ca,
-    setFaults: (faults) => control(url, 'PUT', 'faults', faults, ca),
-    /** Counters; `connectionsOpened` includes this request's own connection. */
-    stats: () => control(url, 'GET', 'stats', undefined, ca),
-    ledger: () => control(url, 'GET', 'ledger', undefined, ca),
-    /** Clears ledger, counters and faults (keeps the simulator's memory bounded between runs). */
-    reset: () => control(url, 'POST', 'reset', undefined, ca),
-  };
+  return { ...controlClient(url, freshConnectionSend(ca)), ca };
 }
 
 /**

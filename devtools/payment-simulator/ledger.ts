@@ -8,36 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { error } from './replies.ts';
 import type { Reply } from './replies.ts';
+import type { ChargeRecord, LedgerSnapshot } from './shapes.ts';
 
-/** A charge or decline as the provider stores it and returns it. */
-export type ChargeRecord = {
-  /** Provider charge id, `ch_...`, stable across idempotent repeats. */
-  id: string;
-  /** `succeeded` or `declined`. */
-  status: 'succeeded' | 'declined';
-  /** Amount in minor units. */
-  amount: number;
-  /** ISO 4217 code, upper case. */
-  currency: string;
-  /** Payment method as sent by the caller. */
-  paymentMethod: string;
-  /** The caller's transaction id, which is also the idempotency key. */
-  transactionId: string;
-  /** Why it was declined; present only on declines. */
-  declineCode?: string;
-  /** ISO timestamp of when the charge was recorded (the commit, for delayed commits). */
-  createdAt: string;
-};
-
-/** Snapshot of what the provider recorded. */
-export type LedgerSnapshot = {
-  /** Every charge and decline, oldest first (one per key, unless a forgotten key was reused). */
-  charges: ChargeRecord[];
-  /** Number of `POST /charge` requests per Idempotency-Key, whatever their outcome. */
-  chargeRequests: Record<string, number>;
-  /** Keys whose charge is accepted but not committed yet, with the ISO time it commits. */
-  pendingCommits: Record<string, string>;
-};
+export type { ChargeRecord, LedgerSnapshot } from './shapes.ts';
 
 /** A validated `POST /charge` body. */
 export type ChargeRequest = { amount: number; currency: string; paymentMethod: string; transactionId: string };

@@ -7,20 +7,9 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Endpoint } from './faults.ts';
+import type { SimulatorStats } from './shapes.ts';
 
-/** Snapshot of traffic counters. */
-export type SimulatorStats = {
-  /** TCP connections accepted since start or the last reset (control traffic included). */
-  connectionsOpened: number;
-  /** TCP connections open right now. */
-  connectionsOpen: number;
-  /** Provider API requests by endpoint (`POST /charge`, `GET /charge/:id`, `GET /health`, anything else); control requests are not counted. */
-  requests: Record<Endpoint, number>;
-  /** Provider requests received and not yet answered or abandoned, right now. */
-  inFlight: number;
-  /** Most provider requests in flight at once since start or the last reset. */
-  peakInFlight: number;
-};
+export type { SimulatorStats } from './shapes.ts';
 
 /** Which provider endpoint a method and path hit. */
 export function classify(method: string, path: string): Endpoint {

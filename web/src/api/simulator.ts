@@ -1,7 +1,9 @@
 /**
- * The payment simulator's control API (development only), reached directly
- * with fetch: it allows CORS and needs no authentication.
+ * The payment simulator's control API (development only), through the one
+ * client of it (devtools/payment-simulator/client.ts): fetch-based, allowed by
+ * CORS, no authentication. Its errors become ApiErrors with the same code.
  */
+import { SimulatorControlError, simulatorControl } from '../../../devtools/payment-simulator/client';
 import { ApiError } from './errors';
 import type { FaultConfig } from './types';
 
@@ -11,38 +13,21 @@ export function simulatorUrl(): string | null {
   return url ? url.replace(/\/+$/, '') : null;
 }
 
-async function control<T>(baseUrl: string, init: RequestInit): Promise<T> {
-  let response: Response;
+async function asApiError<T>(call: Promise<T>): Promise<T> {
   try {
-    response = await fetch(`${baseUrl}/__control/faults`, init);
+    return await call;
   } catch (err) {
-    throw new ApiError(
-      'network-error',
-      `Could not reach the payment simulator at ${baseUrl} (${err instanceof Error ? err.message : String(err)}). Is it running?`,
-    );
+    if (err instanceof SimulatorControlError) throw new ApiError(err.code, err.message);
+    throw err;
   }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    // The simulator answers errors as {"error":{"code","message"}}.
-    const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    throw new ApiError(
-      typeof error?.code === 'string' ? error.code : `http-${response.status}`,
-      typeof error?.message === 'string' ? error.message : `The simulator answered HTTP ${response.status}.`,
-    );
-  }
-  return body as T;
 }
 
 /** The simulator's current fault config. @throws ApiError */
 export function getFaults(baseUrl: string): Promise<FaultConfig> {
-  return control<FaultConfig>(baseUrl, { method: 'GET' });
+  return asApiError(simulatorControl(baseUrl).faults());
 }
 
 /** Replaces the simulator's fault config; resolves to the config as stored. @throws ApiError */
 export function setFaults(baseUrl: string, config: FaultConfig): Promise<FaultConfig> {
-  return control<FaultConfig>(baseUrl, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(config),
-  });
+  return asApiError(simulatorControl(baseUrl).setFaults(config));
 }

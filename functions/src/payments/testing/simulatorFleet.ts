@@ -22,7 +22,12 @@ export interface Simulator {
     charges: { id: string; transactionId: string; amount: number; status: string }[];
     chargeRequests: Record<string, number>;
   };
-  stats(): { requests: Record<'charge' | 'lookup' | 'health' | 'other', number>; peakInFlight: number };
+  /** Traffic counters: provider requests by endpoint, and in flight now and at the peak. */
+  stats(): {
+    requests: Record<'charge' | 'lookup' | 'health' | 'other', number>;
+    inFlight: number;
+    peakInFlight: number;
+  };
   reset(): void;
 }
 

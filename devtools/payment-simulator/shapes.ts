@@ -1,0 +1,50 @@
+/**
+ * What the simulator's control API answers with (GET /__control/ledger and
+ * /__control/stats), defined once for the server and every client; types only,
+ * so the admin SPA can use them without Node.
+ */
+import type { Endpoint } from './faults.ts';
+
+/** A charge or decline as the provider stores it and returns it. */
+export type ChargeRecord = {
+  /** Provider charge id, `ch_...`, stable across idempotent repeats. */
+  id: string;
+  /** `succeeded` or `declined`. */
+  status: 'succeeded' | 'declined';
+  /** Amount in minor units. */
+  amount: number;
+  /** ISO 4217 code, upper case. */
+  currency: string;
+  /** Payment method as sent by the caller. */
+  paymentMethod: string;
+  /** The caller's transaction id, which is also the idempotency key. */
+  transactionId: string;
+  /** Why it was declined; present only on declines. */
+  declineCode?: string;
+  /** ISO timestamp of when the charge was recorded (the commit, for delayed commits). */
+  createdAt: string;
+};
+
+/** Snapshot of what the provider recorded. */
+export type LedgerSnapshot = {
+  /** Every charge and decline, oldest first (one per key, unless a forgotten key was reused). */
+  charges: ChargeRecord[];
+  /** Number of `POST /charge` requests per Idempotency-Key, whatever their outcome. */
+  chargeRequests: Record<string, number>;
+  /** Keys whose charge is accepted but not committed yet, with the ISO time it commits. */
+  pendingCommits: Record<string, string>;
+};
+
+/** Snapshot of traffic counters. */
+export type SimulatorStats = {
+  /** TCP connections accepted since start or the last reset (control traffic included). */
+  connectionsOpened: number;
+  /** TCP connections open right now. */
+  connectionsOpen: number;
+  /** Provider API requests by endpoint (`POST /charge`, `GET /charge/:id`, `GET /health`, anything else); control requests are not counted. */
+  requests: Record<Endpoint, number>;
+  /** Provider requests received and not yet answered or abandoned, right now. */
+  inFlight: number;
+  /** Most provider requests in flight at once since start or the last reset. */
+  peakInFlight: number;
+};
