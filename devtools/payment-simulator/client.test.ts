@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listen } from '../shared/http.ts';
-import { SimulatorControlError, simulatorControl } from './client.ts';
+import { ControlError, simulatorControl } from './client.ts';
 import type { ControlSend } from './client.ts';
 import { startPaymentSimulator } from './server.ts';
 import type { PaymentSimulator } from './server.ts';
@@ -50,7 +50,7 @@ describe('simulatorControl against a running simulator', () => {
   it("rejects an invalid config with the simulator's code and message, changing nothing", async () => {
     const control = simulatorControl(sim.url);
     const err = await rejection(control.setFaults({ mode: 'sideways' } as never));
-    expect(err).toBeInstanceOf(SimulatorControlError);
+    expect(err).toBeInstanceOf(ControlError);
     expect(err).toMatchObject({ code: 'INVALID_FAULT_CONFIG', status: 400 });
     expect((err as Error).message).toMatch(/^"mode" must be one of /);
     expect(await control.faults()).toEqual({ mode: 'none' });
@@ -84,7 +84,7 @@ describe('simulatorControl failures', () => {
     const { port, host } = await listen(server);
     try {
       const err = await rejection(simulatorControl(`http://${host}:${port}`).ledger());
-      expect(err).toMatchObject({ code: 'http-503', status: 503, message: 'The simulator answered HTTP 503.' });
+      expect(err).toMatchObject({ code: 'http-503', status: 503, message: 'The payment simulator answered HTTP 503.' });
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -4,13 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, vi } from 'vitest';
 import { dotenvValue } from '../../devtools/dotenv.ts';
-import type {
-  Delivery,
-  FakeLedger,
-  FaultConfig,
-  PaymentIntent,
-  StripeEvent,
-} from '../../devtools/stripe-fake/server.ts';
+import { stripeFakeControl } from '../../devtools/stripe-fake/client.ts';
+import type { Delivery, PaymentIntent } from '../../devtools/stripe-fake/server.ts';
 import { PROJECT_ID } from '../integration/client.js';
 
 export const FAKE_URL = process.env.STRIPE_FAKE_URL ?? 'http://127.0.0.1:12111';
@@ -24,27 +19,16 @@ export function devSecret(name: 'PAYMENT_API_KEY' | 'STRIPE_WEBHOOK_SECRET'): st
   return value;
 }
 
-/** Calls the control API; `T` is the shape of the JSON it answers with. */
-async function control<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${FAKE_URL}/__control/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`stripe fake ${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = stripeFakeControl(FAKE_URL);
 
-export const setFaults = (faults: FaultConfig) => control<FaultConfig>('PUT', 'faults', faults);
-export const fakeLedger = () => control<FakeLedger>('GET', 'ledger');
-export const fakeEvents = () => control<{ events: StripeEvent[]; deliveries: Delivery[] }>('GET', 'events');
-export const holdWebhooks = (hold: boolean) => control('PUT', 'webhooks', { hold });
-export const flushWebhooks = (order: 'created' | 'reverse') =>
-  control<{ delivered: number }>('POST', 'webhooks/flush', { order });
-export const resendEvent = (id: string) => control('POST', `events/${id}/resend`);
-export const completeAuthentication = (piId: string) =>
-  control<PaymentIntent>('POST', `payment_intents/${piId}/complete_authentication`, {});
-export const settleProcessing = (piId: string) => control<PaymentIntent>('POST', `payment_intents/${piId}/settle`, {});
+export const setFaults = control.setFaults;
+export const fakeLedger = control.ledger;
+export const fakeEvents = control.events;
+export const holdWebhooks = control.holdWebhooks;
+export const flushWebhooks = control.flushWebhooks;
+export const resendEvent = control.resendEvent;
+export const completeAuthentication = (piId: string) => control.completeAuthentication(piId);
+export const settleProcessing = (piId: string) => control.settle(piId);
 
 /** Total Stripe API requests the fake has answered (control requests excluded). */
 export async function apiRequests(): Promise<number> {

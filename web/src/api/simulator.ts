@@ -3,7 +3,7 @@
  * client of it (devtools/payment-simulator/client.ts): fetch-based, allowed by
  * CORS, no authentication. Its errors become ApiErrors with the same code.
  */
-import { SimulatorControlError, simulatorControl } from '../../../devtools/payment-simulator/client';
+import { ControlError, simulatorControl } from '../../../devtools/payment-simulator/client';
 import { ApiError } from './errors';
 import type { FaultConfig } from './types';
 
@@ -17,7 +17,7 @@ async function asApiError<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (err) {
-    if (err instanceof SimulatorControlError) throw new ApiError(err.code, err.message);
+    if (err instanceof ControlError) throw new ApiError(err.code, err.message);
     throw err;
   }
 }

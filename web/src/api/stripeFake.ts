@@ -1,9 +1,10 @@
 /**
- * The Stripe fake's control API (development with the emulators only), reached
- * directly with fetch: it allows CORS and needs no authentication. Used to
- * finish a 3-D Secure step that, in production, the customer finishes in
- * Stripe.js.
+ * The Stripe fake's control API (development with the emulators only), through
+ * the one client of it (devtools/stripe-fake/client.ts): fetch-based, allowed
+ * by CORS, no authentication. Used to finish a 3-D Secure step that, in
+ * production, the customer finishes in Stripe.js.
  */
+import { ControlError, stripeFakeControl } from '../../../devtools/stripe-fake/client';
 import { usesEmulators } from '../lib/buildEnv';
 import { ApiError } from './errors';
 
@@ -23,27 +24,10 @@ export function stripeFakeUrl(
 
 /** Finishes the 3-D Secure step of a PaymentIntent at the fake (`succeed: false` fails it). @throws ApiError */
 export async function completeAuthentication(baseUrl: string, paymentIntentId: string, succeed = true): Promise<void> {
-  const url = `${baseUrl}/__control/payment_intents/${encodeURIComponent(paymentIntentId)}/complete_authentication`;
-  let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ succeed }),
-    });
+    await stripeFakeControl(baseUrl).completeAuthentication(paymentIntentId, succeed);
   } catch (err) {
-    throw new ApiError(
-      'network-error',
-      `Could not reach the Stripe fake at ${baseUrl} (${err instanceof Error ? err.message : String(err)}). Is it running (npm start -- --stripe)?`,
-    );
-  }
-  if (!response.ok) {
-    // The fake answers control errors as {"error":{"message"}}.
-    const body = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
-    const message = body?.error?.message;
-    throw new ApiError(
-      `http-${response.status}`,
-      typeof message === 'string' ? message : `The Stripe fake answered HTTP ${response.status}.`,
-    );
+    if (err instanceof ControlError) throw new ApiError(err.code, err.message);
+    throw err;
   }
 }

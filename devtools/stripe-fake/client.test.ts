@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlError, stripeFakeControl } from './client.ts';
+import { startStripeFake } from './server.ts';
+import type { StripeFake } from './server.ts';
+import { clientFor } from './testKit.ts';
+
+const KEY = 'sk_test_client';
+let fake: StripeFake;
+beforeEach(async () => {
+  fake = await startStripeFake({ apiKey: KEY });
+});
+afterEach(() => fake.close());
+
+const api = clientFor(() => fake.url, KEY);
+
+/** A confirmed PaymentIntent of `paymentMethod` (its id). */
+async function confirmed(tx: string, paymentMethod: string): Promise<string> {
+  const { body } = await api.create(tx, paymentMethod);
+  await api.confirm(body.id, `${tx}:confirm`);
+  return body.id;
+}
+
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable(),
+    (e: unknown) => e,
+  );
+
+describe('stripeFakeControl against a running fake', () => {
+  it('reads and replaces the faults, and resets', async () => {
+    const control = stripeFakeControl(`${fake.url}/`);
+    expect(control.url).toBe(fake.url);
+    expect(await control.setFaults({ mode: 'hang', endpoint: 'confirm' })).toEqual({
+      mode: 'hang',
+      endpoint: 'confirm',
+    });
+    expect(await control.faults()).toEqual(fake.faults());
+    expect(await control.reset()).toEqual({ ok: true });
+    expect(await control.faults()).toEqual({ mode: 'none' });
+  });
+
+  it('finishes 3-D Secure and settles processing payments, either way', async () => {
+    const control = stripeFakeControl(fake.url);
+    const auth = await confirmed('tx-3ds', 'pm_card_authenticationRequired');
+    expect((await control.completeAuthentication(auth)).status).toBe('succeeded');
+    const failing = await confirmed('tx-3ds-fail', 'pm_card_authenticationRequired');
+    expect((await control.completeAuthentication(failing, false)).status).toBe('requires_payment_method');
+    const slow = await confirmed('tx-slow', 'pm_fake_processing');
+    expect((await control.settle(slow)).status).toBe('succeeded');
+    const ledger = await control.ledger();
+    expect(ledger).toEqual(fake.ledger());
+    expect(ledger.paymentIntents.map((p) => p.status)).toEqual(['succeeded', 'requires_payment_method', 'succeeded']);
+  });
+
+  it('holds, flushes and lists webhook events, and moves the clock', async () => {
+    const control = stripeFakeControl(fake.url);
+    expect(await control.holdWebhooks(true)).toEqual({ hold: true });
+    await confirmed('tx-hook', 'pm_card_visa');
+    const { events } = await control.events();
+    expect(events.length).toBeGreaterThan(0);
+    expect(await control.flushWebhooks('reverse')).toEqual({ delivered: events.length });
+    // The fake's clock is the real one plus what was advanced, so it also moves on its own.
+    const before = (await control.advanceClock(0)).now;
+    const moved = (await control.advanceClock(60_000)).now - before;
+    expect(moved).toBeGreaterThanOrEqual(60_000);
+    expect(moved).toBeLessThan(61_000);
+  });
+
+  it("rejects with the fake's status and message", async () => {
+    const control = stripeFakeControl(fake.url);
+    const err = await rejection(control.resendEvent('evt_nope'));
+    expect(err).toBeInstanceOf(ControlError);
+    expect(err).toMatchObject({ code: 'http-404', status: 404, message: 'No such event.' });
+    const twice = await rejection(control.settle('pi_nope'));
+    expect(twice).toMatchObject({ code: 'http-409', message: 'No PaymentIntent pi_nope in status processing.' });
+  });
+});

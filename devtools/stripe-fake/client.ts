@@ -1,0 +1,62 @@
+/**
+ * The one client of the Stripe fake's control API (/__control/, see
+ * control.ts) for the admin SPA and the tests: fetch-based with type-only
+ * imports, so a browser bundle can include it.
+ */
+import { controlCaller } from '../shared/controlClient.ts';
+import type { ControlSend } from '../shared/controlClient.ts';
+import type { FakeLedger } from './control.ts';
+import type { FaultConfig } from './faults.ts';
+import type { PaymentIntent } from './intents.ts';
+import type { Delivery, StripeEvent } from './webhooks.ts';
+
+export { ControlError } from '../shared/controlClient.ts';
+
+/** The control API of one Stripe fake. Every call rejects with ControlError (`http-<status>` and the fake's message). */
+export type StripeFakeControl = {
+  /** Base URL without trailing slash. */
+  readonly url: string;
+  faults: () => Promise<FaultConfig>;
+  /** Replaces the faults; resolves to them as stored. */
+  setFaults: (config: FaultConfig) => Promise<FaultConfig>;
+  /** PaymentIntents, charges and request counts. */
+  ledger: () => Promise<FakeLedger>;
+  /** Events and every delivery attempt. */
+  events: () => Promise<{ events: StripeEvent[]; deliveries: Delivery[] }>;
+  /** Finishes the 3-D Secure step of a `requires_action` PaymentIntent (`succeed: false` fails it). */
+  completeAuthentication: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
+  /** Settles a `processing` PaymentIntent (`succeed: false` declines it). */
+  settle: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
+  /** Holds webhook deliveries (true) or lets new ones go out (false). */
+  holdWebhooks: (hold: boolean) => Promise<{ hold: boolean }>;
+  /** Delivers the held events, oldest first or in reverse. */
+  flushWebhooks: (order: 'created' | 'reverse') => Promise<{ delivered: number }>;
+  /** Delivers an event again. */
+  resendEvent: (eventId: string) => Promise<{ ok: true }>;
+  /** Moves the fake's clock forward; resolves to its new time. */
+  advanceClock: (ms: number) => Promise<{ now: number }>;
+  /** Forgets everything, faults off, clock back. */
+  reset: () => Promise<{ ok: true }>;
+};
+
+/** A client of the Stripe fake at `baseUrl`. */
+export function stripeFakeControl(baseUrl: string, send?: ControlSend): StripeFakeControl {
+  const url = baseUrl.replace(/\/+$/, '');
+  const call = controlCaller(url, 'Stripe fake', 'Is it running (npm start -- --stripe)?', send);
+  const intent = (id: string, action: string, succeed = true) =>
+    call<PaymentIntent>('POST', `payment_intents/${encodeURIComponent(id)}/${action}`, { succeed });
+  return {
+    url,
+    faults: () => call('GET', 'faults'),
+    setFaults: (config) => call('PUT', 'faults', config),
+    ledger: () => call('GET', 'ledger'),
+    events: () => call('GET', 'events'),
+    completeAuthentication: (id, succeed) => intent(id, 'complete_authentication', succeed),
+    settle: (id, succeed) => intent(id, 'settle', succeed),
+    holdWebhooks: (hold) => call('PUT', 'webhooks', { hold }),
+    flushWebhooks: (order) => call('POST', 'webhooks/flush', { order }),
+    resendEvent: (eventId) => call('POST', `events/${encodeURIComponent(eventId)}/resend`),
+    advanceClock: (ms) => call('POST', 'clock', { advanceMs: ms }),
+    reset: () => call('POST', 'reset'),
+  };
+}
