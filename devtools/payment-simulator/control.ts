@@ -3,8 +3,8 @@
  * unauthenticated and CORS-enabled so the admin SPA on another origin can
  * switch faults and read the ledger and counters. Never delayed or failed by faults.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerControl } from '../shared/control.ts';
+import type { IncomingMessage } from 'node:http';
+import { controlHandler } from '../shared/control.ts';
 import { FaultConfigError } from './faults.ts';
 import type { FaultConfig } from './faults.ts';
 import type { LedgerSnapshot } from './ledger.ts';
@@ -47,12 +47,4 @@ async function route(target: ControlTarget, req: IncomingMessage, method: string
 }
 
 /** Answers one control request, CORS preflights included. */
-export async function handleControl(
-  target: ControlTarget,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  path: string,
-): Promise<void> {
-  return answerControl(res, method, () => route(target, req, method, path));
-}
+export const handleControl = controlHandler(route);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerControl, CONTROL_CORS_HEADERS, isControlPath } from './control.ts';
+import { CONTROL_CORS_HEADERS, controlHandler, isControlPath } from './control.ts';
 import { listen } from './http.ts';
 
 describe('isControlPath', () => {
@@ -15,14 +15,19 @@ describe('isControlPath', () => {
   ])('%s -> %s', (path, expected) => expect(isControlPath(path)).toBe(expected));
 });
 
-describe('answerControl over HTTP', () => {
+describe('controlHandler (answerControl) over HTTP', () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-  /** A server whose every request is answered by answerControl with `route`, counting route calls. */
+  /** A server whose every request goes to a control handler answering with `route`, recording routed paths. */
   async function serve(route: () => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>) {
-    const calls = { n: 0 };
-    server = createServer((req, res) => void answerControl(res, req.method ?? 'GET', () => (calls.n++, route())));
+    const calls = { n: 0, paths: [] as string[] };
+    const handle = controlHandler((target: { n: number; paths: string[] }, _req, _method, path) => {
+      target.n++;
+      target.paths.push(path);
+      return route();
+    });
+    server = createServer((req, res) => void handle(calls, req, res, req.method ?? 'GET', req.url ?? '/'));
     const { port, host } = await listen(server);
     return { url: `http://${host}:${port}/__control/x`, calls };
   }
@@ -45,6 +50,6 @@ describe('answerControl over HTTP', () => {
     expect(res.headers.get('x-extra')).toBe('1');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(await res.json()).toEqual({ error: { message: 'no' } });
-    expect(calls.n).toBe(1);
+    expect(calls).toEqual({ n: 1, paths: ['/__control/x'] });
   });
 });

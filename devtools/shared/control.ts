@@ -3,7 +3,7 @@
  * belong to it, and answering with CORS headers (the admin SPA runs on another
  * origin), preflights included. What each route does is the server's own.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { send } from './http.ts';
 import type { Reply } from './http.ts';
 
@@ -26,4 +26,18 @@ export async function answerControl(res: ServerResponse, method: string, route: 
   }
   const reply = await route();
   send(res, { ...reply, headers: { ...reply.headers, ...CONTROL_CORS_HEADERS } });
+}
+
+/** A server's control routes: the reply to one request, given what the routes read and change. */
+export type ControlRoutes<Target> = (
+  target: Target,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+) => Promise<Reply>;
+
+/** The request handler of a server's control API: its `routes`, answered by {@link answerControl}. */
+export function controlHandler<Target>(routes: ControlRoutes<Target>) {
+  return (target: Target, req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> =>
+    answerControl(res, method, () => routes(target, req, method, path));
 }

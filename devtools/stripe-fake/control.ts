@@ -16,8 +16,8 @@
  * | `POST /__control/events/{id}/resend` | deliver an event again |
  * | `POST /__control/reset` | forget everything, faults off, clock back |
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerControl } from '../shared/control.ts';
+import type { IncomingMessage } from 'node:http';
+import { controlHandler } from '../shared/control.ts';
 import type { FaultConfig } from './faults.ts';
 import { FaultConfigError } from './faults.ts';
 import type { Charge, PaymentIntent } from './intents.ts';
@@ -112,12 +112,4 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
 }
 
 /** Answers one control request, CORS preflights included. */
-export async function handleControl(
-  target: ControlTarget,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  path: string,
-): Promise<void> {
-  return answerControl(res, method, () => route(target, req, method, path));
-}
+export const handleControl = controlHandler(route);

@@ -9,6 +9,11 @@ import { setFaults } from '../integration/simulator.js';
 import { APP_URL, launch, signIn } from './browser.js';
 
 const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+/** Reads the payment-service breaker state as the page shows it after a refresh, for expect.poll. */
+const breakerShown = (page: Page) => async () => {
+  await byTestId(page, 'connection-pools-refresh').click();
+  return byTestId(page, 'breaker-payment-service').textContent();
+};
 
 describe('/test-cloudwatch in a real browser', () => {
   let browser: Browser;
@@ -63,15 +68,7 @@ describe('/test-cloudwatch in a real browser', () => {
     await expect
       .poll(() => byTestId(page, 'burst-summary').textContent(), { timeout: 120_000 })
       .toMatch(/12 of 12 done(?!…)/);
-    await expect
-      .poll(
-        async () => {
-          await byTestId(page, 'connection-pools-refresh').click();
-          return byTestId(page, 'breaker-payment-service').textContent();
-        },
-        { timeout: 30_000, interval: 1000 },
-      )
-      .toContain('open');
+    await expect.poll(breakerShown(page), { timeout: 30_000, interval: 1000 }).toContain('open');
 
     // Provider back, reset the breaker from the page: it closes.
     await byTestId(page, 'fault-mode').selectOption('none');
@@ -81,15 +78,7 @@ describe('/test-cloudwatch in a real browser', () => {
     await expect
       .poll(() => byTestId(page, 'reset-result').textContent(), { timeout: 30_000 })
       .toContain('payment-service');
-    await expect
-      .poll(
-        async () => {
-          await byTestId(page, 'connection-pools-refresh').click();
-          return byTestId(page, 'breaker-payment-service').textContent();
-        },
-        { timeout: 30_000, interval: 1000 },
-      )
-      .toContain('closed');
+    await expect.poll(breakerShown(page), { timeout: 30_000, interval: 1000 }).toContain('closed');
 
     // The provider concurrency budget (emulator defaults: 100 over 10 instances, 10 each) and the peak the payments reached.
     expect(await byTestId(page, 'provider-budget').textContent()).toBe('100');

@@ -1,10 +1,11 @@
 // Deploy readiness: `firebase deploy --only functions` uploads functions/ alone, so
 // that folder must install and load by itself with production dependencies only.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDiscovery } from './discovery.js';
 
 const FUNCTIONS = new URL('../../functions/', import.meta.url).pathname;
 let dir: string;
@@ -26,24 +27,7 @@ interface Manifest {
 const readJson = <T>(path: string | URL): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 function discover(env: Record<string, string> = {}) {
-  const out = join(dir, 'manifest.json');
-  const res = spawnSync(
-    process.execPath,
-    [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir],
-    {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        FUNCTIONS_MANIFEST_OUTPUT_PATH: out,
-        GCLOUD_PROJECT: 'demo-payments',
-        ...env,
-      },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { ...res, manifest: res.status === 0 && existsSync(out) ? readJson<Manifest>(out) : null };
+  return runDiscovery<Manifest>(dir, { GCLOUD_PROJECT: 'demo-payments', ...env });
 }
 
 describe('functions/ is self-contained for deploy', () => {

@@ -23,6 +23,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHostingDeployConfig } from '../../scripts/deploy-hosting.mjs';
 import { adminDb } from './admin.js';
+import { runDiscovery } from './discovery.js';
 import { USERS, session } from './client.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -104,25 +105,11 @@ function discover(extraFiles: Record<string, string> = {}) {
   symlinkSync(modules, join(dir, 'node_modules'));
   for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
   const userEnvs = functionsEnv.loadUserEnvs({ functionsSource: dir, projectId: PROJECT, projectDir: dir });
-  const out = join(dir, 'manifest.json');
-  const res = spawnSync(
-    process.execPath,
-    [join(dir, 'node_modules/firebase-functions/lib/bin/firebase-functions.js'), dir],
-    {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...userEnvs,
-        FIREBASE_CONFIG: JSON.stringify({ projectId: PROJECT }),
-        GCLOUD_PROJECT: PROJECT,
-        FUNCTIONS_MANIFEST_OUTPUT_PATH: out,
-      },
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  const manifest = res.status === 0 && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Manifest) : null;
+  const { manifest, ...res } = runDiscovery<Manifest>(dir, {
+    ...userEnvs,
+    FIREBASE_CONFIG: JSON.stringify({ projectId: PROJECT }),
+    GCLOUD_PROJECT: PROJECT,
+  });
   return { ...res, userEnvs, endpoints: manifest?.endpoints ?? {} };
 }
 

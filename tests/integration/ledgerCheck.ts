@@ -1,8 +1,10 @@
 // Reconciles the provider's ledger (the simulator) against the Firestore ledger.
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from './admin.js';
-import { ledger } from './simulator.js';
+import { resetBreakers } from './breakers.js';
+import type { Session } from './client.js';
+import { ledger, setFaults } from './simulator.js';
 
 /**
  * Every provider charge has a Firestore record with its charge id and status;
@@ -37,4 +39,20 @@ export async function expectLedgersAgree(): Promise<void> {
     if (r.status === 'failed')
       expect(byTxn.has(id), `record ${id} says failed but the provider charged it`).toBe(false);
   }
+}
+
+/**
+ * Hooks for a describe block of payment tests: each test starts with the
+ * provider healthy and every breaker closed, and ends with faults off and the
+ * two ledgers agreeing.
+ */
+export function eachTestFromACleanProvider(admin: () => Session): void {
+  beforeEach(async () => {
+    await setFaults({ mode: 'none' });
+    await resetBreakers(admin());
+  });
+  afterEach(async () => {
+    await setFaults({ mode: 'none' });
+    await expectLedgersAgree();
+  });
 }

@@ -2,10 +2,10 @@
 // backend gave up: while the provider can still charge, the ledger never says
 // `failed`; once it has charged, a repeat call and reconciliation both find that
 // one charge; an idempotency key the provider may have forgotten is never sent again.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetBreakers } from './breakers.js';
 import { USERS, session, type Session } from './client.js';
-import { expectLedgersAgree } from './ledgerCheck.js';
+import { eachTestFromACleanProvider } from './ledgerCheck.js';
 import {
   chargeAtProvider,
   commitTimeOf,
@@ -42,14 +42,7 @@ describe('money safety through processPayment when the provider commits late or 
   beforeAll(async () => {
     [user, admin] = await Promise.all([session('new'), session(USERS.admin)]);
   });
-  beforeEach(async () => {
-    await setFaults({ mode: 'none' });
-    await resetBreakers(admin);
-  });
-  afterEach(async () => {
-    await setFaults({ mode: 'none' });
-    await expectLedgersAgree();
-  });
+  eachTestFromACleanProvider(() => admin);
   afterAll(async () => Promise.all([user, admin].map((s) => s?.close())));
 
   /**

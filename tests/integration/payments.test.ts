@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { resetBreakers } from './breakers.js';
 import { USERS, session, type Session } from './client.js';
-import { expectLedgersAgree } from './ledgerCheck.js';
+import { eachTestFromACleanProvider } from './ledgerCheck.js';
 import { ledger, setFaults } from './simulator.js';
 
 const txn = (tag: string) => `it_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -25,14 +25,7 @@ describe('processPayment through the functions emulator and the payment simulato
   beforeAll(async () => {
     [user, other, admin] = await Promise.all([session('new'), session('new'), session(USERS.admin)]);
   });
-  beforeEach(async () => {
-    await setFaults({ mode: 'none' });
-    await resetBreakers(admin);
-  });
-  afterEach(async () => {
-    await setFaults({ mode: 'none' });
-    await expectLedgersAgree();
-  });
+  eachTestFromACleanProvider(() => admin);
   afterAll(async () => Promise.all([user, other, admin].map((s) => s?.close())));
 
   it('charges once and records the payment', async () => {
