@@ -191,7 +191,7 @@ async function warmWorkers(payers, tag, mode, log, count) {
 }
 
 export async function runLoadTest({ user, admin, simulator, quick, smoke = false, log, provider = 'generic' }) {
-  const phaseMs = smoke ? 2000 : quick ? 5000 : 15_000;
+  const phaseMs = smoke ? 1000 : quick ? 5000 : 15_000;
   const warmCount = smoke ? Math.min(2, WARM_WORKERS) : WARM_WORKERS;
   const mode = MODES[provider];
   const phases = mode.phases((phaseMs * RATE_PER_SEC) / 1000);
