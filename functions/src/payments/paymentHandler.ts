@@ -1,13 +1,14 @@
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
+import { LeaseFence } from './leaseFence.js';
 import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
 import { isAppError } from '../resilience/appError.js';
 import { PaymentUnavailableError, PaymentUnknownError, PaymentUserLimitedError } from './paymentErrors.js';
 import type { PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
-import { toResult, type CallContext } from './paymentResult.js';
+import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import { newTransactionId, toPaymentRequest, type PaymentRequest } from './paymentRequest.js';
 import type { PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
@@ -109,26 +110,22 @@ export class PaymentHandler {
     const claim = await ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000);
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
     const { record } = claim;
-    const ctx: CallContext = {
-      req,
-      claimId: claim.claimId,
-      priorAttempts: record.attempts,
-      ref: record.providerRef ?? transactionId,
-      leaseUntil: record.leaseUntil ?? 0,
-      keyUsableUntil: record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs,
-      openAttemptAt: record.openAttemptAt,
-      claimed: { record, version: claim.version },
-    };
+    const keyUsableUntil = record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs;
+    const hold: ClaimHold = { req, claimId: claim.claimId, record, keyUsableUntil };
+    const claimed: CallState = { sent: 0, version: claim.version, openAttemptAt: record.openAttemptAt };
     if (claim.resolveFirst) {
-      const look = await provider.lookup(ctx.ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
+      const ref = record.providerRef ?? transactionId;
+      const look = await provider.lookup(ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
       const settleUntil = claim.settleFrom === null ? null : claim.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.outcomes.conclude(ctx, s, 0, true);
+      if (s.kind !== 'not-charged') return this.outcomes.conclude(hold, claimed, s, true);
     }
-    if (this.now() + settings.attemptTimeoutMs > ctx.keyUsableUntil)
-      return this.outcomes.fail(ctx, 0, { kind: 'key-expired' });
-    if (!record.providerRef) ctx.ref = await this.prepare(ctx, deadline);
-    return this.charge(ctx, deadline);
+    if (this.now() + settings.attemptTimeoutMs > keyUsableUntil)
+      return this.outcomes.fail(hold, claimed, { kind: 'key-expired' });
+    const prepared = record.providerRef
+      ? { ref: record.providerRef, state: claimed }
+      : await this.prepare(hold, claimed, deadline);
+    return this.charge(hold, prepared.state, prepared.ref, deadline);
   }
 
   /**
@@ -175,54 +172,62 @@ export class PaymentHandler {
     throw new PaymentUnavailableError(req.transactionId, Math.max(1000, openFor), 'circuit open');
   }
 
-  /** Lets the provider create what it needs (no money moves) and stores a reference that is not the transactionId. */
-  private async prepare(ctx: CallContext, deadline: number): Promise<string> {
-    const { req } = ctx;
+  /**
+   * Lets the provider create what it needs (no money moves) and stores a
+   * reference that is not the transactionId; returns the reference and where
+   * the call stands after (a stored reference changed the record).
+   */
+  private async prepare(
+    hold: ClaimHold,
+    state: CallState,
+    deadline: number,
+  ): Promise<{ ref: string; state: CallState }> {
+    const { req } = hold;
     let ref: string;
     try {
       ref = await this.deps.provider.prepare(req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
     } catch (err) {
-      await this.outcomes.record(ctx, {
+      await this.outcomes.record(hold, state, {
         status: PaymentStatus.failed,
-        attempts: ctx.priorAttempts,
+        attempts: hold.record.attempts,
         error: { code: 'PREPARE_FAILED', message: 'the provider could not prepare the payment; nothing was charged' },
       });
       throw new PaymentUnavailableError(req.transactionId, 1000, 'could not prepare the payment', err);
     }
-    if (ref !== req.transactionId) {
-      await this.deps.ledger.attachProviderRef(req.transactionId, ctx.claimId, ref);
-      ctx.claimed.version = null;
-    }
-    return ref;
+    if (ref === req.transactionId) return { ref, state };
+    await this.deps.ledger.attachProviderRef(req.transactionId, hold.claimId, ref);
+    return { ref, state: { ...state, version: null } };
   }
 
-  private async charge(ctx: CallContext, deadline: number): Promise<ProcessPaymentResult> {
-    const { provider, breaker, settings, ledger } = this.deps;
-    const { transactionId } = ctx.req;
-    const fence = {
-      leaseUntil: () => ctx.leaseUntil,
-      keyUsableUntil: ctx.keyUsableUntil,
-      extend: async (until: number) => {
-        const ok = await ledger.renewLease(transactionId, ctx.claimId, until);
-        ctx.claimed.version = null;
-        if (ok) ctx.leaseUntil = until;
-        return ok;
-      },
-    };
+  /** The attempts (chargeWithRetries) and what their result means for the ledger and the caller. */
+  private async charge(
+    hold: ClaimHold,
+    before: CallState,
+    ref: string,
+    deadline: number,
+  ): Promise<ProcessPaymentResult> {
+    const { provider, breaker, settings } = this.deps;
+    const { req } = hold;
+    const fence = new LeaseFence(this.deps.ledger, hold);
     const attemptDeps = { provider, breaker, fence, ...settings, emit: this.emit, now: this.now, sleep: this.sleep };
-    const r = await chargeWithRetries(attemptDeps, ctx.ref, ctx.req, deadline);
-    ctx.openAttemptAt = r.settleFrom ?? (typeof ctx.openAttemptAt === 'number' ? ctx.openAttemptAt : null);
-    if (r.kind === 'charged') return this.outcomes.finish(ctx, r.sent, r.charge, false);
-    if (r.kind === 'rejected') return this.outcomes.reject(ctx, r.sent, r.answer);
-    if (r.kind === 'claim-lost') return this.outcomes.claimLost(ctx);
-    if (r.kind === 'waiting') return this.outcomes.wait(ctx, r.sent, r, false);
+    const r = await chargeWithRetries(attemptDeps, ref, req, deadline);
+    const earlierOpen = typeof before.openAttemptAt === 'number' ? before.openAttemptAt : null;
+    const after: CallState = {
+      sent: r.sent,
+      version: fence.renewed ? null : before.version,
+      openAttemptAt: r.settleFrom ?? earlierOpen,
+    };
+    if (r.kind === 'charged') return this.outcomes.finish(hold, after, r.charge, false);
+    if (r.kind === 'rejected') return this.outcomes.reject(hold, after, r.answer);
+    if (r.kind === 'claim-lost') return this.outcomes.claimLost(hold);
+    if (r.kind === 'waiting') return this.outcomes.wait(hold, after, r, false);
     if (r.maybeCharged) {
-      const look = await provider.lookup(ctx.ref, ctx.req, this.lookupTimeout(deadline, 1000));
+      const look = await provider.lookup(ref, req, this.lookupTimeout(deadline, 1000));
       const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
-      const s = settle(look, ctx.req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.outcomes.conclude(ctx, s, r.sent, false, r);
+      const s = settle(look, req, settleUntil, this.now());
+      if (s.kind !== 'not-charged') return this.outcomes.conclude(hold, after, s, false, r.reason.cause);
     }
-    return this.outcomes.fail(ctx, r.sent, r.reason);
+    return this.outcomes.fail(hold, after, r.reason);
   }
 
   private lookupTimeout(deadline: number, floor: number): number {

@@ -10,10 +10,9 @@ import {
   PaymentUnavailableError,
   PaymentUnknownError,
 } from './paymentErrors.js';
-import { toResult, type CallContext } from './paymentResult.js';
+import { answerFor, type CallState, type ClaimHold } from './paymentResult.js';
 import type { Charge, ChargeAnswer, PendingState } from './provider/paymentProvider.js';
 import { unknownError, type Settlement } from './settlement.js';
-import type { AttemptTrace } from './chargeAttempts.js';
 
 /** The code written for a failed payment, by why its attempts ended. */
 const FAILED_CODES: Record<GiveUp['kind'], string> = {
@@ -38,6 +37,8 @@ const FAILED_WHY: Partial<Record<GiveUp['kind'], string>> = {
  * How a payment call ends: writes what it learned to the ledger (a definite
  * answer even after a lost claim; `unknown` when a charge may exist; `failed`
  * only when certainly not charged) and turns it into the caller's answer.
+ * Every method takes the call's hold on the payment and where it stands
+ * (values its steps returned) and changes neither.
  */
 export class OutcomeRecorder {
   constructor(
@@ -46,45 +47,48 @@ export class OutcomeRecorder {
     private readonly now: () => number,
   ) {}
 
-  /** Records what a lookup proved, other than "not charged": the charge, or `unknown`. */
+  /** Records what a lookup proved, other than "not charged": the charge, or `unknown`. `cause`: why attempts gave up. */
   async conclude(
-    ctx: CallContext,
+    hold: ClaimHold,
+    state: CallState,
     s: Exclude<Settlement, { kind: 'not-charged' }>,
-    sent: number,
     replayed: boolean,
-    trace?: AttemptTrace,
+    cause?: unknown,
   ): Promise<ProcessPaymentResult> {
-    const { transactionId } = ctx.req;
-    if (s.kind === 'charged') return this.finish(ctx, sent, s.charge, replayed);
-    if (s.kind === 'pending') return this.wait(ctx, sent, s, replayed);
+    const { transactionId } = hold.req;
+    if (s.kind === 'charged') return this.finish(hold, state, s.charge, replayed);
+    if (s.kind === 'pending') return this.wait(hold, state, s, replayed);
     if (s.kind === 'mismatch') {
       this.emit({
         type: 'payment.charge_mismatch',
         severity: 'ERROR',
         transactionId,
         chargeId: s.charge.chargeId,
-        expected: { amount: ctx.req.amount, currency: ctx.req.currency },
+        expected: s.expected,
         found: { amount: s.charge.amount, currency: s.charge.currency },
       });
       await this.countIncident('mismatches');
     }
     const error = unknownError(s);
-    const lost = await this.record(ctx, { status: PaymentStatus.unknown, attempts: ctx.priorAttempts + sent, error });
-    if (lost) return this.claimLost(ctx);
+    const lost = await this.record(hold, state, {
+      status: PaymentStatus.unknown,
+      attempts: attempts(hold, state),
+      error,
+    });
+    if (lost) return this.claimLost(hold);
     const retryAfterMs = s.kind === 'settling' ? s.until - this.now() : undefined;
-    const cause = trace && 'reason' in trace ? (trace.reason as GiveUp).cause : undefined;
     throw new PaymentUnknownError(transactionId, cause, retryAfterMs);
   }
 
   /** Certainly not charged: records `failed` and says why. */
-  async fail(ctx: CallContext, sent: number, reason: GiveUp): Promise<never> {
-    const id = ctx.req.transactionId;
-    const lost = await this.record(ctx, {
+  async fail(hold: ClaimHold, state: CallState, reason: GiveUp): Promise<never> {
+    const id = hold.req.transactionId;
+    const lost = await this.record(hold, state, {
       status: PaymentStatus.failed,
-      attempts: ctx.priorAttempts + sent,
-      error: { code: FAILED_CODES[reason.kind], message: `not charged after ${sent} attempt(s)` },
+      attempts: attempts(hold, state),
+      error: { code: FAILED_CODES[reason.kind], message: `not charged after ${state.sent} attempt(s)` },
     });
-    if (lost) return this.claimLost(ctx);
+    if (lost) return this.claimLost(hold);
     const retryAfterMs = Math.max(1000, reason.retryAfterMs ?? 0);
     if (reason.kind === 'key-expired') throw new PaymentKeyExpiredError(id);
     if (reason.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
@@ -93,8 +97,8 @@ export class OutcomeRecorder {
   }
 
   /** A final refusal: certainly not charged. */
-  async reject(ctx: CallContext, sent: number, answer: Extract<ChargeAnswer, { kind: 'rejected' }>): Promise<never> {
-    const id = ctx.req.transactionId;
+  async reject(hold: ClaimHold, state: CallState, answer: Extract<ChargeAnswer, { kind: 'rejected' }>): Promise<never> {
+    const id = hold.req.transactionId;
     if (answer.httpStatus === 401 || answer.httpStatus === 403) {
       this.emit({
         type: 'payment.provider_auth_rejected',
@@ -104,48 +108,43 @@ export class OutcomeRecorder {
         errorMessage: 'check PAYMENT_API_KEY',
       });
     }
-    const lost = await this.record(ctx, {
+    const lost = await this.record(hold, state, {
       status: PaymentStatus.failed,
-      attempts: ctx.priorAttempts + sent,
+      attempts: attempts(hold, state),
       error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
     });
-    if (lost) return this.claimLost(ctx);
+    if (lost) return this.claimLost(hold);
     throw new PaymentRejectedError(id, answer.httpStatus, answer.providerCode);
   }
 
   /** Records a definite provider answer (even after losing the claim: it is the truth) and returns it. */
-  async finish(ctx: CallContext, sent: number, charge: Charge, replayed: boolean): Promise<ProcessPaymentResult> {
+  async finish(hold: ClaimHold, state: CallState, charge: Charge, replayed: boolean): Promise<ProcessPaymentResult> {
     const outcome: PaymentOutcome = {
       status: charge.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
-      attempts: ctx.priorAttempts + sent,
+      attempts: attempts(hold, state),
       chargeId: charge.chargeId,
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
-    await this.record(ctx, outcome);
-    return toResult(
-      ctx.req.transactionId,
-      { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome },
-      replayed,
-    );
+    await this.record(hold, state, outcome);
+    return answerFor(hold.req, outcome, replayed);
   }
 
   /** Records a payment the provider accepted and is still working on, and answers its state. */
   async wait(
-    ctx: CallContext,
-    sent: number,
+    hold: ClaimHold,
+    state: CallState,
     p: { state: PendingState; clientSecret?: string | undefined },
     replayed: boolean,
   ): Promise<ProcessPaymentResult> {
     const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
-    const outcome: PaymentOutcome = { status, attempts: ctx.priorAttempts + sent };
-    if (await this.record(ctx, outcome)) return this.claimLost(ctx);
-    const r = { amount: ctx.req.amount, currency: ctx.req.currency, ...outcome };
-    return toResult(ctx.req.transactionId, r, replayed, p.clientSecret);
+    const outcome: PaymentOutcome = { status, attempts: attempts(hold, state) };
+    if (await this.record(hold, state, outcome)) return this.claimLost(hold);
+    return answerFor(hold.req, outcome, replayed, p.clientSecret);
   }
 
   /** Another call (or reconciliation) holds the record now; it will settle it. */
-  claimLost(ctx: CallContext): never {
-    throw new PaymentInProgressError(ctx.req.transactionId, 1000);
+  claimLost(hold: ClaimHold): never {
+    throw new PaymentInProgressError(hold.req.transactionId, 1000);
   }
 
   /**
@@ -153,13 +152,13 @@ export class OutcomeRecorder {
    * answer was written). If the write fails the record stays `pending` with a
    * lease, and reconciliation (or the next call) resolves it from the provider.
    */
-  async record(ctx: CallContext, outcome: PaymentOutcome): Promise<boolean> {
-    const { transactionId } = ctx.req;
-    const full = ctx.openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt: ctx.openAttemptAt };
+  async record(hold: ClaimHold, state: CallState, outcome: PaymentOutcome): Promise<boolean> {
+    const { transactionId } = hold.req;
+    const { openAttemptAt } = state;
+    const full = openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt };
     try {
-      const expected = { ...ctx.claimed };
-      ctx.claimed.version = null;
-      const r = await this.ledger.finalize(transactionId, ctx.claimId, full, expected);
+      const expected = { record: hold.record, version: state.version };
+      const r = await this.ledger.finalize(transactionId, hold.claimId, full, expected);
       if (r.conflict) {
         const { conflict: stored } = r;
         this.emit({ type: 'payment.final_conflict', severity: 'ERROR', transactionId, stored, status: outcome.status });
@@ -187,3 +186,6 @@ export class OutcomeRecorder {
     await this.ledger.countIncident(kind).catch(() => undefined);
   }
 }
+
+/** Attempts recorded for the payment: earlier calls' and this call's. */
+const attempts = (hold: ClaimHold, state: CallState): number => hold.record.attempts + state.sent;

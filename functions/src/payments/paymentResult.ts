@@ -3,23 +3,28 @@ import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
 import type { PaymentRequest } from './paymentRequest.js';
 
-/** What one call knows about the payment it holds the claim for. */
-export interface CallContext {
+/** A call's hold on its payment, fixed when the claim was taken. */
+export interface ClaimHold {
   /** The request (amount in integer minor units). */
-  req: PaymentRequest;
-  claimId: string;
-  /** Attempts recorded by earlier calls for this transactionId. */
-  priorAttempts: number;
-  /** The provider's reference of the payment. */
-  ref: string;
-  /** Until when this call holds its claim (extended by lease renewals). */
-  leaseUntil: number;
+  readonly req: PaymentRequest;
+  readonly claimId: string;
+  /** The record as this call claimed it (its `attempts` are earlier calls'). */
+  readonly record: PaymentRecord;
   /** The last moment an attempt may run with this idempotency key. */
-  keyUsableUntil: number;
-  /** The record as this call claimed it, and the ledger's version of it (null once the record changed). */
-  claimed: { record: PaymentRecord; version: LedgerVersion | null };
+  readonly keyUsableUntil: number;
+}
+
+/**
+ * Where a call stands when it writes its outcome. Each step (prepare, the
+ * attempts) returns a new one; none is changed in place.
+ */
+export interface CallState {
+  /** Attempts this call sent to the provider. */
+  readonly sent: number;
+  /** The ledger's version of the record as claimed; null once this call changed the record (lease, reference). */
+  readonly version: LedgerVersion | null;
   /** Send time of the last open attempt, this call's or an earlier one's (see PaymentRecord.openAttemptAt). */
-  openAttemptAt: number | null | undefined;
+  readonly openAttemptAt: number | null | undefined;
 }
 
 /** Statuses a call answers with a result rather than an error. */
@@ -30,6 +35,24 @@ const ANSWERED = [
   PaymentStatus.processing,
 ] as const;
 const isAnswered = (s: PaymentStatus): s is (typeof ANSWERED)[number] => (ANSWERED as readonly string[]).includes(s);
+
+/**
+ * The caller's answer to a payment this call settled: the request's amount
+ * and currency with the outcome it wrote (the one place a call's answer reads them).
+ */
+export function answerFor(
+  req: PaymentRequest,
+  outcome: Pick<PaymentRecord, 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
+  replayed: boolean,
+  clientSecret?: string,
+): ProcessPaymentResult {
+  return toResult(
+    req.transactionId,
+    { amount: req.amount, currency: req.currency, ...outcome },
+    replayed,
+    clientSecret,
+  );
+}
 
 /** The caller's answer for a final or waiting record (amount back in major units). */
 export function toResult(

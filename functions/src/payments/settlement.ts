@@ -5,8 +5,8 @@ import type { PaymentRequest } from './paymentRequest.js';
 export type Settlement =
   /** Found, and it is this payment (amount and currency agree). */
   | { kind: 'charged'; charge: Charge }
-  /** Found with another amount or currency: never this payment's success. */
-  | { kind: 'mismatch'; charge: Charge }
+  /** Found with another amount or currency (`expected`: the payment's): never this payment's success. */
+  | { kind: 'mismatch'; charge: Charge; expected: Pick<PaymentRequest, 'amount' | 'currency'> }
   /** Accepted by the provider and waiting (for the customer, or for the network). */
   | { kind: 'pending'; state: PendingState; clientSecret?: string }
   /** Not found after the settle window: certainly not charged. */
@@ -30,7 +30,7 @@ export function settle(
 ): Settlement {
   if (look.kind === 'found') {
     return chargeMismatch(look.charge, req)
-      ? { kind: 'mismatch', charge: look.charge }
+      ? { kind: 'mismatch', charge: look.charge, expected: { amount: req.amount, currency: req.currency } }
       : { kind: 'charged', charge: look.charge };
   }
   if (look.kind === 'unavailable') return { kind: 'unanswered', reason: look.reason };
