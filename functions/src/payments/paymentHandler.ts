@@ -91,7 +91,9 @@ export class PaymentHandler {
       });
       return result;
     } catch (err) {
-      const outcome = isAppError(err) ? err.code : 'error';
+      // The error's code: ours (AppError), or a library error's as it gave it.
+      const code = isAppError(err) ? err.code : (err as { code?: unknown } | undefined)?.code;
+      const outcome = typeof code === 'string' || typeof code === 'number' ? String(code) : 'error';
       const fields = { transactionId, outcome, latencyMs: this.now() - started };
       // A refusal's reason (user-rate, user-in-flight), for the rejection counts.
       const refused = err instanceof PaymentUserLimitedError ? { reason: err.reason } : {};
