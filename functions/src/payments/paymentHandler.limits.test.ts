@@ -34,6 +34,27 @@ describe('per-user limits', () => {
     await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ details: { reason: 'user-rate' } });
   });
 
+  it("calls with another user's transactionId spend too: past the burst they are limited, never forbidden", async () => {
+    const w = limitedWorld();
+    const { handler, provider } = w.handlerWith([ok, ok]);
+    await handler.processPayment(pay({ transactionId: 'owned' }), 'u1');
+    const codes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const err = await handler.processPayment(pay({ transactionId: 'owned' }), 'u2').catch((e: unknown) => e);
+      codes.push((err as { code: string }).code);
+    }
+    expect(codes).toEqual([
+      ...Array<string>(3).fill('PAYMENT_FORBIDDEN'),
+      ...Array<string>(7).fill('PAYMENT_USER_LIMITED'),
+    ]);
+    expect(provider.count('charge')).toBe(1);
+    // u2's own payments wait for the bucket like after any burst; u1 is unaffected.
+    await expect(handler.processPayment(pay({ transactionId: 'mine' }), 'u2')).rejects.toMatchObject({
+      code: 'PAYMENT_USER_LIMITED',
+    });
+    expect(await handler.processPayment(pay({ transactionId: 'owned2' }), 'u1')).toMatchObject({ status: 'succeeded' });
+  });
+
   it('more calls at once than allowed: user-in-flight; a finished call frees its slot', async () => {
     const w = limitedWorld();
     const inFlight: Promise<unknown>[] = [];

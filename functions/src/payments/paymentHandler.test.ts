@@ -154,6 +154,11 @@ describe('PaymentHandler decision table', () => {
     });
     expect(await w.ledger.get('txn_new')).toBeNull();
     expect(await handler.processPayment(pay({ transactionId: 'txn_done' }), 'u1')).toMatchObject({ replayed: true });
+    // Another user's id is answered like an unknown one: nothing is spent here, so nothing may be learnt.
+    await expect(handler.processPayment(pay({ transactionId: 'txn_done' }), 'u2')).rejects.toMatchObject({
+      code: 'PAYMENT_UNAVAILABLE',
+      details: { status: 'failed' },
+    });
     expect(spy.claims).toBe(0);
     expect(provider.count('charge')).toBe(0);
   });

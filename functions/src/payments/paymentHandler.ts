@@ -157,12 +157,14 @@ export class PaymentHandler {
 
   /**
    * While the breaker is open nothing is claimed or written: one plain read
-   * still answers a replay (final records never change) and the identity
-   * checks; everything else is refused as not charged.
+   * still answers the caller's own replay (final records never change) and
+   * parameter check; everything else is refused as not charged. Another
+   * user's record is answered like no record: nothing is spent from the
+   * caller's limits here, so the answer must not tell that the id exists.
    */
   private async rejectWhileOpen(req: PaymentRequest, openFor: number): Promise<ProcessPaymentResult> {
     const existing = await this.deps.ledger.get(req.transactionId);
-    if (existing) {
+    if (existing && existing.uid === req.uid) {
       const seen = claimStep(existing, req, 'read-only', this.now(), 0);
       if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true);
       // It may be charged (unknown, waiting, or a call that died): never answer "not charged" for it.

@@ -98,16 +98,14 @@ export class FirestoreLedger extends RuleLedger {
 
   /**
    * With per-user limits: one batched write (the payment's create and the
-   * user's updated limits, preconditioned on the copy they were computed from);
-   * an existing payment is decided from a plain read like the one-write path;
-   * anything else falls back to the transaction that reads both.
+   * user's updated limits, preconditioned on the copy they were computed from).
+   * An existing payment (a replay, a refusal, a re-claim) goes to the
+   * transaction that reads both, so the call spends from its user's limits
+   * whatever the record says (limitedClaimStep).
    */
   private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
     const claimed = await optimistic.claim(req, leaseMs, claimId);
-    if (claimed && 'exists' in claimed) {
-      const seen = claimStep(claimed.exists, req, claimId, this.clock(), leaseMs);
-      if (seen.write.kind === 'none') return seen.result;
-    } else if (claimed) return claimed;
+    if (claimed && !('exists' in claimed)) return claimed;
     const claim = await super.claim(req, leaseMs, claimId);
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
   }

@@ -424,9 +424,24 @@ describe('limitedClaimStep', () => {
     }
   });
 
-  it('the claim rule refuses before the limits are looked at', () => {
+  it('a refusal spends like any call: over the limits it is refused as limited, never as forbidden', () => {
     const full = { tokens: 0, refilledAt: NOW, inFlight: {} };
     const other = record({ uid: 'u2' });
-    expect(thrownCode(() => limitedClaimStep(other, full, req, 'c1', NOW, LEASE, limits))).toBe('PAYMENT_FORBIDDEN');
+    expect(thrownCode(() => limitedClaimStep(other, full, req, 'c1', NOW, LEASE, limits))).toBe('PAYMENT_USER_LIMITED');
   });
+
+  it.each([
+    ['another user', record({ uid: 'u2' }), 'PAYMENT_FORBIDDEN'],
+    ['other parameters', record({ status: PaymentStatus.succeeded, requestHash: 'other' }), 'PAYMENT_CONFLICT'],
+    ['a call in progress', record({ leaseUntil: NOW + 5000 }), 'PAYMENT_IN_PROGRESS'],
+  ] as const)(
+    'within the limits, %s: the refusal is the answer, its token is spent and its slot ends at once',
+    (_, existing, code) => {
+      const step = limitedClaimStep(existing, undefined, req, 'c1', NOW, LEASE, limits);
+      expect(step.write).toEqual({ kind: 'none' });
+      expect(step.result.kind).toBe('refused');
+      expect(step.result.kind === 'refused' && step.result.error.code).toBe(code);
+      expect(step.user).toEqual({ tokens: 1, refilledAt: NOW, inFlight: { c1: NOW } });
+    },
+  );
 });

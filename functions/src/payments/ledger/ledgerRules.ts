@@ -200,7 +200,24 @@ export function resolutionStep(
   return { write: { kind: 'update', fields }, result: { claimId, record } };
 }
 
-/** A claim step that also admits the call under its user's limits (state of `userLimits/{uid}`). */
+/**
+ * A call the ledger refuses (another user's id, other parameters, a call in
+ * progress): the error it answers with once its spend is written.
+ */
+export interface RefusedClaim {
+  kind: 'refused';
+  error: PaymentForbiddenError | PaymentConflictError | PaymentInProgressError;
+}
+
+/**
+ * A claim step that also admits the call under its user's limits (state of
+ * `userLimits/{uid}`). Every call spends, whatever the record says: a replay
+ * or a refusal is admitted (or refused as limited) like a new payment and its
+ * spend written with the step, so calling with another user's transactionId
+ * is rate-limited and `permission-denied` is only ever seen within the budget.
+ * Only a claim keeps its in-flight slot past the step (until its lease ends or
+ * its outcome frees it); a replay's or refusal's slot ends with its answer.
+ */
 export function limitedClaimStep(
   existing: PaymentRecord | undefined,
   user: UserLimitState | undefined,
@@ -209,9 +226,19 @@ export function limitedClaimStep(
   now: number,
   leaseMs: number,
   limits: UserLimitSettings,
-): LedgerStep<Claim> & { user: UserLimitState } {
-  const step = claimStep(existing, req, claimId, now, leaseMs);
-  // Every call counts; a replay holds no claim, so its slot ends at once.
+): LedgerStep<Claim | RefusedClaim> & { user: UserLimitState } {
+  let step: LedgerStep<Claim | RefusedClaim>;
+  try {
+    step = claimStep(existing, req, claimId, now, leaseMs);
+  } catch (err) {
+    if (
+      !(err instanceof PaymentForbiddenError) &&
+      !(err instanceof PaymentConflictError) &&
+      !(err instanceof PaymentInProgressError)
+    )
+      throw err;
+    step = { write: { kind: 'none' }, result: { kind: 'refused', error: err } };
+  }
   const leaseUntil = step.result.kind === 'claimed' ? now + leaseMs : now;
   const decision = admit(user, limits, claimId, leaseUntil, now);
   if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);

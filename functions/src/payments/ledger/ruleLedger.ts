@@ -69,16 +69,19 @@ export abstract class RuleLedger implements PaymentLedger {
   abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
   abstract health(now: number): Promise<LedgerHealth>;
 
-  claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
+  async claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
     const { limits } = this;
     if (!limits) {
       return this.transact(req.transactionId, 'payments.claim', (cur) =>
         claimStep(cur, req, claimId, this.clock(), leaseMs),
       );
     }
-    return this.transactWithUser(req.transactionId, req.uid, 'payments.claim', (cur, user) =>
+    // A refusal is answered after the transaction has written the call's spend (limitedClaimStep).
+    const claim = await this.transactWithUser(req.transactionId, req.uid, 'payments.claim', (cur, user) =>
       limitedClaimStep(cur, user, req, claimId, this.clock(), leaseMs, limits),
     );
+    if (claim.kind === 'refused') throw claim.error;
+    return claim;
   }
 
   attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void> {
