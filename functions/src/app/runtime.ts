@@ -7,6 +7,7 @@ import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from '../observability/clo
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { logEvent, setLogShipper } from '../observability/logs/logger.js';
 import { registerSecret } from '../observability/logs/redact.js';
+import { ThrottledLog } from '../observability/logs/throttledLog.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { PaymentHandler } from '../payments/paymentHandler.js';
@@ -25,6 +26,7 @@ import { StatsPublisher } from '../stats/instanceStats.js';
 import { RejectionCounter } from '../stats/rejections.js';
 import {
   appCheckEventSink,
+  REFUSAL_LOG_INTERVAL_MS,
   endpointEventSink,
   limitChangeSink,
   paymentEventSink,
@@ -53,6 +55,8 @@ export interface Runtime {
   ledger: PaymentLedger;
   /** Where the callables' App Check check reports refused calls. */
   appCheckEvents: AppCheckEvents;
+  /** Log of refusals of unauthenticated traffic (App Check, webhook signatures): one line per kind and interval. */
+  refusalLog: ThrottledLog;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
   provider(): PaymentProvider;
   /** The payment handler (ledger + provider + breaker). */
@@ -145,7 +149,8 @@ function build(cfg: Config): Runtime {
   subscribeBreakers(breakers, sinks);
   queryLimitChanged = limitChangeSink(sinks, 'firestore');
   const paymentEvents = paymentEventSink(sinks);
-  const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks);
+  const refusalLog = new ThrottledLog(logEvent, REFUSAL_LOG_INTERVAL_MS);
+  const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks, refusalLog);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
     ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
     burst: cfg.PAYMENT_USER_BURST,
@@ -165,6 +170,7 @@ function build(cfg: Config): Runtime {
     incidents,
     ledger,
     appCheckEvents,
+    refusalLog,
     provider() {
       if (provider) return provider;
       const key = paymentApiKey.value();

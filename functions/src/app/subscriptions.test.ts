@@ -5,6 +5,7 @@ import { BreakerRegistry } from '../resilience/breaker/breakerRegistry.js';
 import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
 import { IncidentLog } from '../stats/incidentLog.js';
 import { RejectionCounter } from '../stats/rejections.js';
+import { ThrottledLog } from '../observability/logs/throttledLog.js';
 import {
   appCheckEventSink,
   endpointEventSink,
@@ -182,7 +183,7 @@ describe('endpointEventSink and limitChangeSink', () => {
 describe('appCheckEventSink', () => {
   it('counts App Check refusals of any callable by reason, one publish per new reason and minute', () => {
     const s = setup();
-    const sink = appCheckEventSink(s.sinks, s.now);
+    const sink = appCheckEventSink(s.sinks, new ThrottledLog(() => undefined, 60_000, s.now), s.now);
     sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-missing' });
     sink('appcheck.rejected', { callable: 'getConnectionPoolStats', reason: 'app-check-missing' });
     sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-invalid' });
@@ -197,5 +198,28 @@ describe('appCheckEventSink', () => {
       ['app-check-missing', 2],
       ['app-check-invalid', 1],
     ]);
+  });
+});
+
+describe('appCheckEventSink logs', () => {
+  it('a flood of refusals is one line per callable, reason and interval, with its count; every one is counted', () => {
+    const s = setup();
+    const lines: { event: string; fields: Record<string, unknown> }[] = [];
+    const log = new ThrottledLog((event, fields) => lines.push({ event, fields }), 60_000, s.now);
+    const sink = appCheckEventSink(s.sinks, log, s.now);
+    for (let i = 0; i < 500; i++) {
+      s.clock.t += 10;
+      sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-missing' });
+    }
+    expect(lines).toEqual([
+      {
+        event: 'appcheck.rejected',
+        fields: { callable: 'processPayment', reason: 'app-check-missing', count: 1, intervalMs: 60_000 },
+      },
+    ]);
+    expect(s.rejections.snapshot()).toMatchObject({ 'app-check-missing': 500 });
+    s.clock.t += 60_000;
+    sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-missing' });
+    expect(lines[1]?.fields).toMatchObject({ count: 500 });
   });
 });

@@ -7,6 +7,7 @@
 import { IncidentKind } from '../api/index.js';
 import { BreakerStateClock } from '../observability/metrics/breakerStateClock.js';
 import type { MetricsAggregator } from '../observability/metrics/emf.js';
+import type { ThrottledLog } from '../observability/logs/throttledLog.js';
 import { logEvent } from '../observability/logs/logger.js';
 import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
@@ -198,10 +199,19 @@ export function limitChangeSink(sinks: Sinks, pool: string): (c: LimitSignal) =>
   };
 }
 
-/** App Check refusals (any callable): logged, and counted by reason like the payments' refusals. */
-export function appCheckEventSink(sinks: Sinks, now = Date.now): AppCheckEvents {
+/**
+ * How often an instance logs one kind of refusal of unauthenticated traffic (App Check, webhook
+ * signatures) at most: a flood of refused requests is one line per interval with its count.
+ */
+export const REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * App Check refusals (any callable): counted by reason like the payments' refusals (every one, as
+ * a metric), logged through `log` (at most once per callable, reason and interval, with a count).
+ */
+export function appCheckEventSink(sinks: Sinks, log: ThrottledLog, now = Date.now): AppCheckEvents {
   return (event, fields) => {
-    logEvent(event, fields, 'WARNING');
+    log.record(`${event}:${fields.callable}:${fields.reason}`, event, fields, 'WARNING');
     rejected(sinks, fields.reason, now(), 'calls');
   };
 }

@@ -54,10 +54,12 @@ export function defineCallable<T>(
   };
   return onCall(options, async (request) => {
     const rt = runtime();
+    const refusalLines = rt.refusalLog.lines;
     try {
       requireAppCheck(request, appCheck, { callable: name, events: rt.appCheckEvents });
     } catch (err) {
-      await afterCall(rt);
+      // Unauthenticated traffic may come in floods: its logs and metrics ship with the one logged line per interval.
+      if (rt.refusalLog.lines !== refusalLines) await afterCall(rt);
       throw err;
     }
     const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);

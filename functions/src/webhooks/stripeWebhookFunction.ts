@@ -35,6 +35,7 @@ export const stripeWebhook = onRequest(
       return;
     }
     const rt = runtime();
+    const refusalLines = rt.refusalLog.lines;
     const secret = stripeWebhookSecret.value();
     registerSecret(secret);
     const reply = await handleStripeWebhook(
@@ -42,11 +43,16 @@ export const stripeWebhook = onRequest(
         secret,
         ledger: rt.ledger,
         events: new FirestoreProcessedEvents(rt.runQuery),
-        emit: (event, fields, severity) => logEvent(event, fields, severity),
+        emit: (event, fields, severity = 'INFO') => {
+          // Unsigned requests may come in floods: one line per interval, with their count.
+          if (event === 'stripe_webhook.rejected') rt.refusalLog.record(event, event, fields, severity);
+          else logEvent(event, fields, severity);
+        },
       },
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );
-    await afterCall(rt);
+    // A refused request ships nothing of its own unless it wrote the interval's line.
+    if (reply.status !== 400 || rt.refusalLog.lines !== refusalLines) await afterCall(rt);
     res.status(reply.status).json(reply.body);
   },
 );
