@@ -5,6 +5,8 @@
  * is gone still shows) and the ledger's `unknown` payments. Reads only.
  */
 import { BreakerState, IncidentKind, PaymentStatus, type IncidentEvent, type IncidentTimeline } from '../api/index.js';
+import type { QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import { eachShard, mergeShards } from '../payments/ledger/paymentShards.js';
 import { parseBreakerDoc } from '../resilience/breaker/breakerStoreFirestore.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
 import { INCIDENT_WINDOW_MS } from './incidentLog.js';
@@ -24,24 +26,28 @@ interface UnknownRecord {
 /** Reads the three sources and merges them, newest first. */
 export async function incidentTimeline(runQuery: RunQuery, now = Date.now()): Promise<IncidentTimeline> {
   const since = now - INCIDENT_WINDOW_MS;
-  const [instances, breakers, unknown] = await Promise.all([
+  const [instances, breakers, unknownPages] = await Promise.all([
     runQuery((db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(), 'incidents.instances', {
       readOnly: true,
     }),
     runQuery((db) => db.collection('breakers').get(), 'incidents.breakers', { readOnly: true }),
     runQuery(
       (db) =>
-        db
-          .collection('payments')
-          .where('status', '==', PaymentStatus.unknown)
-          .where('createdAt', '>', since)
-          .orderBy('createdAt')
-          .limit(MAX_UNKNOWN)
-          .get(),
+        eachShard((shard) =>
+          db
+            .collection('payments')
+            .where('shard', '==', shard)
+            .where('status', '==', PaymentStatus.unknown)
+            .where('createdAt', '>', since)
+            .orderBy('createdAt')
+            .limit(MAX_UNKNOWN),
+        ),
       'incidents.unknownPayments',
       { readOnly: true },
     ),
   ]);
+  const createdAt = (d: QueryDocumentSnapshot) => (d.data() as UnknownRecord).createdAt;
+  const unknown = mergeShards(unknownPages, (a, b) => createdAt(a) - createdAt(b), MAX_UNKNOWN);
   const events: IncidentEvent[] = instances.docs.flatMap((d) =>
     ((d.data() as Partial<InstanceSnapshot>).incidents ?? []).filter((e) => e.at > since && e.at <= now),
   );
@@ -63,7 +69,7 @@ export async function incidentTimeline(runQuery: RunQuery, now = Date.now()): Pr
       });
     }
   }
-  for (const doc of unknown.docs) {
+  for (const doc of unknown) {
     const r = doc.data() as UnknownRecord;
     events.push({
       at: r.createdAt,
@@ -79,6 +85,6 @@ export async function incidentTimeline(runQuery: RunQuery, now = Date.now()): Pr
     at: now,
     since,
     events: events.slice(0, MAX_TIMELINE_EVENTS),
-    truncated: events.length > MAX_TIMELINE_EVENTS || unknown.size >= MAX_UNKNOWN,
+    truncated: events.length > MAX_TIMELINE_EVENTS || unknown.length >= MAX_UNKNOWN,
   };
 }

@@ -1,19 +1,21 @@
-import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { FieldPath, FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
 import { OptimisticClaims } from './optimisticClaim.js';
-import type {
-  Claim,
-  FinalizeResult,
-  LedgerIncident,
-  LedgerVersion,
-  PaymentOutcome,
-  PaymentRecord,
-  ScanQuery,
-  UnresolvedPayment,
+import { compareIds, countShards, eachShard, mergeShards, shardedRecord } from './paymentShards.js';
+import {
+  scanOrderValue,
+  type Claim,
+  type FinalizeResult,
+  type LedgerIncident,
+  type LedgerVersion,
+  type PaymentOutcome,
+  type PaymentRecord,
+  type ScanQuery,
+  type UnresolvedPayment,
 } from './paymentLedger.js';
 import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
@@ -120,9 +122,7 @@ export class FirestoreLedger extends RuleLedger {
     const snaps = await this.runQuery(
       (db) => db.getAll(docRef(db, req.transactionId), userRef(db, req.uid)),
       'ledger.warm',
-      {
-        readOnly: true,
-      },
+      { readOnly: true },
     ).catch(() => null);
     const [payment, user] = snaps ?? [];
     if (user?.exists && user.updateTime)
@@ -207,21 +207,26 @@ export class FirestoreLedger extends RuleLedger {
 
   async scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
     const field = q.status === PaymentStatus.pending ? 'leaseUntil' : 'updatedAt';
-    const snap = await this.runQuery(
-      (db) => {
-        let query = db
-          .collection(PAYMENTS)
-          .where('status', '==', q.status)
-          .where(field, '<', q.before)
-          .orderBy(field)
-          .orderBy(FieldPath.documentId());
-        if (q.after) query = query.startAfter(q.after.orderValue, q.after.transactionId);
-        return query.limit(q.limit).get();
-      },
+    // Per shard (paymentShards.ts), each from the same cursor: merged, the first `limit` are the collection's.
+    const pages = await this.runQuery(
+      (db) =>
+        eachShard((shard) => {
+          let query = db
+            .collection(PAYMENTS)
+            .where('shard', '==', shard)
+            .where('status', '==', q.status)
+            .where(field, '<', q.before)
+            .orderBy(field)
+            .orderBy(FieldPath.documentId());
+          if (q.after) query = query.startAfter(q.after.orderValue, q.after.transactionId);
+          return query.limit(q.limit);
+        }),
       'payments.reconcileScan',
       { readOnly: true },
     );
-    return snap.docs.map((d) => ({ transactionId: d.id, record: d.data() as PaymentRecord }));
+    const rows = pages.map((docs) => docs.map((d) => ({ transactionId: d.id, record: d.data() as PaymentRecord })));
+    const order = (r: UnresolvedPayment) => scanOrderValue(q.status, r.record);
+    return mergeShards(rows, (a, b) => order(a) - order(b) || compareIds(a.transactionId, b.transactionId), q.limit);
   }
 
   async get(transactionId: string): Promise<PaymentRecord | null> {
@@ -244,9 +249,7 @@ export class FirestoreLedger extends RuleLedger {
     await this.runQuery(
       (db) => db.collection(LEDGER_STATS).doc('lastReconciliation').set(report),
       'ledger.saveReport',
-      {
-        idempotent: true,
-      },
+      { idempotent: true },
     );
   }
 
@@ -256,21 +259,23 @@ export class FirestoreLedger extends RuleLedger {
         const payments = db.collection(PAYMENTS);
         const unknown = payments.where('status', '==', PaymentStatus.unknown);
         const waitingStatuses = [PaymentStatus.requiresAction, PaymentStatus.processing];
+        const sharded = (shard: number) => payments.where('shard', '==', shard);
         const [unknownCount, waiting, oldest, expired, incidents, lastRun] = await Promise.all([
           unknown.count().get(),
           payments.where('status', 'in', waitingStatuses).count().get(),
-          unknown.orderBy('createdAt').limit(1).get(),
-          payments.where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now).count().get(),
+          eachShard((s) => sharded(s).where('status', '==', PaymentStatus.unknown).orderBy('createdAt').limit(1)),
+          countShards((s) => sharded(s).where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now)),
           db.collection(LEDGER_STATS).doc('incidents').get(),
           db.collection(LEDGER_STATS).doc('lastReconciliation').get(),
         ]);
         const counters = (incidents.data() ?? {}) as Partial<Record<LedgerIncident, number>>;
-        const oldestRecord = oldest.docs[0]?.data() as PaymentRecord | undefined;
+        const firsts = oldest.map((docs) => docs.map((d) => d.data() as PaymentRecord));
+        const oldestRecord = mergeShards(firsts, (a, b) => a.createdAt - b.createdAt, 1)[0];
         return {
           unknown: unknownCount.data().count,
           oldestUnknownAgeMs: oldestRecord ? now - oldestRecord.createdAt : null,
           waiting: waiting.data().count,
-          expiredPending: expired.data().count,
+          expiredPending: expired,
           lostClaims: counters.lostClaims ?? 0,
           mismatches: counters.mismatches ?? 0,
           lastRun: lastRun.exists ? (lastRun.data() as ReconcileReport) : null,
@@ -282,8 +287,9 @@ export class FirestoreLedger extends RuleLedger {
   }
 }
 
+/** A payment's document; creating it stores its index shard (paymentShards.ts). */
 function docRef(db: Firestore, transactionId: string) {
-  return db.collection(PAYMENTS).doc(transactionId);
+  return db.collection(PAYMENTS).doc(transactionId).withConverter(shardedRecord<DocumentData>(transactionId));
 }
 
 function userRef(db: Firestore, uid: string) {
