@@ -3,6 +3,7 @@
 // the ledger; admins only, nothing of the user's identity in the answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentTimeline } from '../../functions/src/api/index.js';
+import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
 
@@ -25,6 +26,7 @@ describe('getIncidentTimeline', () => {
           attempts: 2,
           createdAt: now - 5000,
           updatedAt: now,
+          shard: shardOf(txn),
         }),
       adminDb()
         .doc(`breakers/${service}`)

@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import { FirestoreLedger, GenericProvider, reconcilePayments } from '../../functions/src/payments/index.js';
 import type { PaymentRecord, ReconcileReport } from '../../functions/src/payments/index.js';
 import { requestHash } from '../../functions/src/payments/ledger/paymentLedger.js';
+import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
 import { HttpPoolManager } from '../../functions/src/resilience/http/index.js';
 import { adminDb } from './admin.js';
 import { ledger, SIMULATOR_URL } from './simulator.js';
@@ -119,7 +120,10 @@ export async function writeOldRecord(
     createdAt: at,
     updatedAt: at,
   };
-  await adminDb().doc(`payments/${transactionId}`).set(record);
+  // Stored as the ledger stores a record, index shard included (paymentShards.ts).
+  await adminDb()
+    .doc(`payments/${transactionId}`)
+    .set({ ...record, shard: shardOf(transactionId) });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   reconcilePayments,
 } from '../../functions/src/payments/index.js';
 import { requestHash } from '../../functions/src/payments/ledger/paymentLedger.js';
+import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { FleetCircuitBreaker, MemoryBreakerStore } from '../../functions/src/resilience/breaker/index.js';
 import { HttpPoolManager } from '../../functions/src/resilience/http/index.js';
@@ -27,7 +28,8 @@ function genericProvider(pool: HttpPoolManager): GenericProvider {
   return new GenericProvider(pool, { baseUrl: SIMULATOR_URL, apiKey, maxSockets: 4, attemptTimeoutMs: 5000 });
 }
 
-function record(status: string, extra: Record<string, unknown> = {}) {
+/** A record of `id` as the ledger stores it (index shard included: paymentShards.ts). */
+function record(id: string, status: string, extra: Record<string, unknown> = {}) {
   const base = {
     uid: 'reconcile-test',
     amount: 1234,
@@ -37,7 +39,7 @@ function record(status: string, extra: Record<string, unknown> = {}) {
     createdAt: Date.now() - 600_000,
     updatedAt: Date.now() - 600_000,
   };
-  return { ...base, status, requestHash: requestHash(base), ...extra };
+  return { ...base, status, requestHash: requestHash(base), shard: shardOf(id), ...extra };
 }
 
 describe('reconcilePayments', () => {
@@ -55,12 +57,12 @@ describe('reconcilePayments', () => {
     const charge = (await res.json()) as { id: string };
     expect(res.status).toBe(201);
     const db = adminDb();
-    await db.doc(`payments/${charged}`).set(record('unknown'));
-    await db.doc(`payments/${never}`).set(record('unknown'));
-    await db.doc(`payments/${stale}`).set(record('pending', { claimId: 'dead-call', leaseUntil: t - 120_000 }));
+    await db.doc(`payments/${charged}`).set(record(charged!, 'unknown'));
+    await db.doc(`payments/${never}`).set(record(never!, 'unknown'));
+    await db.doc(`payments/${stale}`).set(record(stale!, 'pending', { claimId: 'dead-call', leaseUntil: t - 120_000 }));
     // Its last attempt went out a second ago: the provider may still charge it.
-    await db.doc(`payments/${settling}`).set(record('unknown', { openAttemptAt: t - 1000 }));
-    await db.doc(`payments/${live}`).set(record('pending', { claimId: 'live-call', leaseUntil: t + 60_000 }));
+    await db.doc(`payments/${settling}`).set(record(settling!, 'unknown', { openAttemptAt: t - 1000 }));
+    await db.doc(`payments/${live}`).set(record(live!, 'pending', { claimId: 'live-call', leaseUntil: t + 60_000 }));
 
     const pool = new HttpPoolManager();
     const provider = genericProvider(pool);
@@ -137,7 +139,7 @@ describe('reconcilePayments', () => {
     const failing = ids[500]!;
     for (let i = 0; i < ids.length; i += 500) {
       const batch = db.batch();
-      for (const id of ids.slice(i, i + 500)) batch.set(db.doc(`payments/${id}`), record('unknown'));
+      for (const id of ids.slice(i, i + 500)) batch.set(db.doc(`payments/${id}`), record(id, 'unknown'));
       await batch.commit();
     }
     const pool = new HttpPoolManager();
