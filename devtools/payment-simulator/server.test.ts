@@ -191,11 +191,23 @@ describe('control API', () => {
       },
     });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(pre.headers.get('access-control-allow-methods')).toContain('PUT');
     expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-    const ledger = await fetch(`${sim.url}/__control/ledger`);
-    expect(ledger.headers.get('access-control-allow-origin')).toBe('*');
+    const ledger = await fetch(`${sim.url}/__control/ledger`, { headers: { Origin: 'http://127.0.0.1:5002' } });
+    expect(ledger.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5002');
+  });
+
+  it('refuses control requests from any other origin: 403, faults unchanged', async () => {
+    const before = await (await fetch(`${sim.url}/__control/faults`)).json();
+    const res = await fetch(`${sim.url}/__control/faults`, {
+      method: 'PUT',
+      headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mode: 'error', status: 500 }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual(before);
   });
 
   it('replaces faults over HTTP and rejects nonsense with 400', async () => {

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTROL_CORS_HEADERS, controlHandler, isControlPath } from './control.ts';
+import { request } from 'node:http';
+import { CONTROL_CORS_HEADERS, controlHandler, isControlPath, isLoopbackHostHeader } from './control.ts';
 import { listen } from './http.ts';
 
 describe('isControlPath', () => {
@@ -32,23 +33,68 @@ describe('controlHandler (answerControl) over HTTP', () => {
     return { url: `http://${host}:${port}/__control/x`, calls };
   }
 
-  it('answers a preflight 204 with the CORS headers, without routing it', async () => {
+  const SPA = 'http://127.0.0.1:5002';
+
+  it('answers a preflight from the SPA 204 with the CORS headers for its origin, without routing it', async () => {
     const { url, calls } = await serve(() => Promise.resolve({ status: 200, body: {} }));
-    const res = await fetch(url, { method: 'OPTIONS' });
+    const res = await fetch(url, { method: 'OPTIONS', headers: { Origin: SPA } });
     expect(res.status).toBe(204);
     for (const [name, value] of Object.entries(CONTROL_CORS_HEADERS)) expect(res.headers.get(name)).toBe(value);
+    expect(res.headers.get('access-control-allow-origin')).toBe(SPA);
     expect(calls.n).toBe(0);
+  });
+
+  it.each(['https://evil.example', 'http://127.0.0.1:8080', 'null'])(
+    'refuses a request (and its preflight) from origin %s with 403, no CORS header, nothing routed',
+    async (origin) => {
+      const { url, calls } = await serve(() => Promise.resolve({ status: 200, body: {} }));
+      for (const method of ['OPTIONS', 'PUT', 'GET']) {
+        const res = await fetch(url, { method, headers: { Origin: origin } });
+        expect(res.status).toBe(403);
+        expect(res.headers.get('access-control-allow-origin')).toBeNull();
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+      }
+      expect(calls.n).toBe(0);
+    },
+  );
+
+  it('refuses a foreign Host header (DNS rebinding) with 403, nothing routed', async () => {
+    const { url, calls } = await serve(() => Promise.resolve({ status: 200, body: {} }));
+    const { hostname, port, pathname } = new URL(url);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({
+        hostname,
+        port,
+        path: pathname,
+        method: 'GET',
+        headers: { Host: `rebind.example:${port}` },
+      });
+      req
+        .on('response', (res) => resolve(res.resume().statusCode))
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(403);
+    expect(calls.n).toBe(0);
+  });
+
+  it('knows loopback Host headers', () => {
+    for (const h of ['127.0.0.1:8710', 'localhost', 'LOCALHOST:1', '[::1]:12111'])
+      expect(isLoopbackHostHeader(h)).toBe(true);
+    for (const h of [undefined, '', 'example.com', '127.0.0.1.nip.io:80', 'localhost.example.com']) {
+      expect(isLoopbackHostHeader(h)).toBe(false);
+    }
   });
 
   it("sends the route's reply as JSON with its own headers and the CORS headers", async () => {
     const { url, calls } = await serve(() =>
       Promise.resolve({ status: 409, body: { error: { message: 'no' } }, headers: { 'X-Extra': '1' } }),
     );
-    const res = await fetch(url, { method: 'PUT' });
+    const res = await fetch(url, { method: 'PUT', headers: { Origin: SPA } });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('x-extra')).toBe('1');
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe(SPA);
     expect(await res.json()).toEqual({ error: { message: 'no' } });
     expect(calls).toEqual({ n: 1, paths: ['/__control/x'] });
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appCheckEnforced, functionsRegion, missingSettings, webConfig } from './buildEnv';
+import { appCheckEnforced, assertProductionSettings, functionsRegion, missingSettings, webConfig } from './buildEnv';
 
 const PRODUCTION = {
   VITE_FIREBASE_API_KEY: 'AIza-test',
@@ -83,6 +83,19 @@ describe('webConfig', () => {
   });
 });
 
+describe('assertProductionSettings', () => {
+  it("refuses the development servers' URLs, naming them", () => {
+    const env = { VITE_FIREBASE_API_KEY: 'k', VITE_FIREBASE_PROJECT_ID: 'p', VITE_FIREBASE_AUTH_DOMAIN: 'd' };
+    expect(() => assertProductionSettings(env)).not.toThrow();
+    expect(() => assertProductionSettings({ ...env, VITE_STRIPE_FAKE_URL: 'http://127.0.0.1:12111' })).toThrow(
+      /VITE_STRIPE_FAKE_URL points it at a development server/,
+    );
+    expect(() =>
+      assertProductionSettings({ ...env, VITE_STRIPE_FAKE_URL: 'x', VITE_PAYMENT_SIMULATOR_URL: 'y' }),
+    ).toThrow(/VITE_PAYMENT_SIMULATOR_URL, VITE_STRIPE_FAKE_URL point it/);
+  });
+});
+
 describe('functionsRegion', () => {
   it("follows the functions' FUNCTIONS_REGION, us-central1 when unset", () => {
     expect(functionsRegion({}, {})).toBe('us-central1');
@@ -140,6 +153,12 @@ describe('vite build for a real project', () => {
     const res = build({ ...PRODUCTION, VITE_FUNCTIONS_REGION: 'asia-east1' });
     expect(res.status).not.toBe(0);
     expect(res.output).toContain('VITE_FUNCTIONS_REGION is asia-east1');
+  }, 120_000);
+
+  it('fails when a development server URL is set (VITE_PAYMENT_SIMULATOR_URL, VITE_STRIPE_FAKE_URL)', () => {
+    const res = build({ ...PRODUCTION, ...APP_CHECK, VITE_PAYMENT_SIMULATOR_URL: 'http://127.0.0.1:8710' });
+    expect(res.status).not.toBe(0);
+    expect(res.output).toContain('VITE_PAYMENT_SIMULATOR_URL points it at a development server');
   }, 120_000);
 
   it('builds with the settings, bound to that project, with reCAPTCHA Enterprise App Check', () => {

@@ -77,8 +77,28 @@ export function appCheckEnforced(env: Env, functionsEnv: Env): boolean {
   return enforced;
 }
 
-/** Throws an error naming every missing setting; does nothing when none is missing. */
+/**
+ * Settings that point the page at a development server's control API (the
+ * payment simulator, the Stripe fake): refused in a page for a real project,
+ * which must never offer to drive a fake.
+ */
+export const DEVELOPMENT_ONLY_SETTINGS = ['VITE_PAYMENT_SIMULATOR_URL', 'VITE_STRIPE_FAKE_URL'];
+
+/** Names of the development-only settings that are set. */
+export function developmentSettings(env: Env): string[] {
+  return DEVELOPMENT_ONLY_SETTINGS.filter((name) => text(env, name) !== undefined);
+}
+
+/** Throws an error naming every missing (or development-only) setting; does nothing when there is none. */
 export function assertProductionSettings(env: Env): void {
+  const development = developmentSettings(env);
+  if (development.length > 0) {
+    throw new Error(
+      `The SPA is not built for the emulators (VITE_USE_EMULATORS is not true), but ${development.join(', ')} ` +
+        `${development.length === 1 ? 'points' : 'point'} it at a development server: unset ` +
+        `${development.length === 1 ? 'it' : 'them'} for a production build (docs/security.md).`,
+    );
+  }
   const missing = missingSettings(env);
   if (missing.length === 0) return;
   throw new Error(
