@@ -199,7 +199,7 @@ describe('control API', () => {
   });
 
   it('refuses control requests from any other origin: 403, faults unchanged', async () => {
-    const before = await (await fetch(`${sim.url}/__control/faults`)).json();
+    const before: unknown = await (await fetch(`${sim.url}/__control/faults`)).json();
     const res = await fetch(`${sim.url}/__control/faults`, {
       method: 'PUT',
       headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' },
