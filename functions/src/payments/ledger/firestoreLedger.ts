@@ -4,6 +4,7 @@ import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
+import { PaymentForbiddenError } from '../paymentErrors.js';
 import { OptimisticClaims } from './optimisticClaim.js';
 import { compareIds, countShards, eachShard, mergeShards, shardedRecord } from './paymentShards.js';
 import {
@@ -101,13 +102,22 @@ export class FirestoreLedger extends RuleLedger {
   /**
    * With per-user limits: one batched write (the payment's create and the
    * user's updated limits, preconditioned on the copy they were computed from).
-   * An existing payment (a replay, a refusal, a re-claim) goes to the
-   * transaction that reads both, so the call spends from its user's limits
-   * whatever the record says (limitedClaimStep).
+   * An existing payment is decided from a plain read like the one-write path;
+   * another user's is refused only after the call has spent from its caller's
+   * limits (a record's owner never changes, so the read decides it), so ids
+   * cannot be probed without limit. Anything else falls back to the
+   * transaction that reads both.
    */
   private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
     const claimed = await optimistic.claim(req, leaseMs, claimId);
-    if (claimed && !('exists' in claimed)) return claimed;
+    if (claimed && 'exists' in claimed) {
+      if (claimed.exists.uid !== req.uid) {
+        await optimistic.spend(req, claimId);
+        throw new PaymentForbiddenError(req.transactionId);
+      }
+      const seen = claimStep(claimed.exists, req, claimId, this.clock(), leaseMs);
+      if (seen.write.kind === 'none') return seen.result;
+    } else if (claimed) return claimed;
     const claim = await super.claim(req, leaseMs, claimId);
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
   }

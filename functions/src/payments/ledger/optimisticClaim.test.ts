@@ -304,4 +304,32 @@ describe('decideExisting', () => {
     }
     expect(got).toBe(expected);
   });
+
+  it("spend: one conditional write of the user's limits, no slot held; over the limit, refused with nothing written", async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 1, refilledAt: NOW, inFlight: {} });
+    const claims = store.claims();
+    await claims.spend(req, 'c1');
+    expect(store.docs.get('userLimits/u1')?.data).toEqual({ tokens: 0, refilledAt: NOW, inFlight: {} });
+    const commits = store.commits;
+    await expect(claims.spend(req, 'c2')).rejects.toMatchObject({
+      code: 'PAYMENT_USER_LIMITED',
+      details: { reason: 'user-rate' },
+    });
+    // The cached copy was re-read once before refusing; nothing more was written.
+    expect(store.commits).toBe(commits);
+    expect(store.reads).toEqual(['userLimits/u1', 'userLimits/u1']);
+  });
+
+  it('spend: a concurrent change of the limits (FAILED_PRECONDITION) -> re-read and spend again', async () => {
+    const store = new FakeStore();
+    store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
+    store.beforeCommit = () => {
+      store.beforeCommit = null;
+      store.put('userLimits/u1', { tokens: 3, refilledAt: NOW, inFlight: {} });
+    };
+    await store.claims().spend(req, 'c1');
+    expect(store.commits).toBe(2);
+    expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ tokens: 2 });
+  });
 });

@@ -1,7 +1,7 @@
 import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
-import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { PaymentUserLimitedError } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
 import type { Claim, PaymentRecord } from './paymentLedger.js';
@@ -100,6 +100,50 @@ export class OptimisticClaims {
     }
     // Every round lost to another call of the same user: the user has too much going on at once. Refused
     // (nothing written) rather than queued on a transaction, which would only wait on the same contention.
+    throw new PaymentUserLimitedError(req.transactionId, 'user-in-flight', 250);
+  }
+
+  /**
+   * Spends one call from `req.uid`'s limits without claiming anything (its
+   * in-flight slot ends at once): one write of the user's limits,
+   * preconditioned on the copy the decision was made from, in rounds like
+   * {@link claim}. Throws PAYMENT_USER_LIMITED (nothing written) when over a
+   * limit or when every round was lost to the same user's other calls.
+   */
+  async spend(req: PaymentRequest, claimId: string): Promise<void> {
+    for (let round = 0; round < ROUNDS; round++) {
+      const cached = this.cache.get(req.uid);
+      const known = cached ?? (await this.read(req.uid));
+      const now = this.clock();
+      const decision = admit(known.state, this.limits, claimId, now, now);
+      if (!decision.ok) {
+        if (cached && round === 0) {
+          this.cache.delete(req.uid); // a stale copy is re-read once before refusing
+          continue;
+        }
+        throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+      }
+      const next = release(decision.next, claimId)!;
+      const written = await this.runQuery(async (db) => {
+        const batch = db.batch();
+        const ref = this.docs.user(db, req.uid);
+        if (known.version) batch.update(ref, { ...next }, { lastUpdateTime: known.version });
+        else batch.create(ref, next);
+        try {
+          return (await batch.commit())[0]!;
+        } catch (err) {
+          const status = grpcStatusOf(err);
+          if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return null;
+          throw err;
+        }
+      }, 'ledger.userSpend');
+      if (written) {
+        this.remember(req.uid, next, written.writeTime);
+        return;
+      }
+      this.cache.delete(req.uid);
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
+    }
     throw new PaymentUserLimitedError(req.transactionId, 'user-in-flight', 250);
   }
 
