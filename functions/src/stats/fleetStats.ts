@@ -13,7 +13,7 @@ import type {
 } from '../api/index.js';
 import { providerSocketCap, type ProviderCapSettings } from '../config/index.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
-import { INSTANCES, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';
+import { INSTANCES, MAX_INSTANCE_SNAPSHOTS, NO_HEALTH_CHECK, type InstanceSnapshot } from './instanceStats.js';
 
 /**
  * Fleet-wide numbers built from the instance snapshots in Firestore. Counters
@@ -29,7 +29,13 @@ export async function freshSnapshots(
 ): Promise<InstanceSnapshot[]> {
   const since = now - 2 * intervalMs;
   const snap = await runQuery(
-    (db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(),
+    (db) =>
+      db
+        .collection(INSTANCES)
+        .where('updatedAt', '>', since)
+        .orderBy('updatedAt', 'desc')
+        .limit(MAX_INSTANCE_SNAPSHOTS)
+        .get(),
     'stats.readFleet',
     {
       readOnly: true,

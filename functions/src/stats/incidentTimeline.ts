@@ -10,12 +10,14 @@ import { eachShard, mergeShards } from '../payments/ledger/paymentShards.js';
 import { parseBreakerDoc } from '../resilience/breaker/breakerStoreFirestore.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
 import { INCIDENT_WINDOW_MS } from './incidentLog.js';
-import { INSTANCES, type InstanceSnapshot } from './instanceStats.js';
+import { INSTANCES, MAX_INSTANCE_SNAPSHOTS, type InstanceSnapshot } from './instanceStats.js';
 
 /** Most events one answer carries (newest kept). */
 export const MAX_TIMELINE_EVENTS = 200;
 /** Most unknown payments listed (oldest first in the window: those waited longest). */
 const MAX_UNKNOWN = 50;
+/** Breaker documents read at most: one per protected service (a handful), bounded against stray documents. */
+const MAX_BREAKERS = 100;
 
 /** The parts of a ledger record the timeline reads. */
 interface UnknownRecord {
@@ -27,10 +29,20 @@ interface UnknownRecord {
 export async function incidentTimeline(runQuery: RunQuery, now = Date.now()): Promise<IncidentTimeline> {
   const since = now - INCIDENT_WINDOW_MS;
   const [instances, breakers, unknownPages] = await Promise.all([
-    runQuery((db) => db.collection(INSTANCES).where('updatedAt', '>', since).get(), 'incidents.instances', {
-      readOnly: true,
-    }),
-    runQuery((db) => db.collection('breakers').get(), 'incidents.breakers', { readOnly: true }),
+    runQuery(
+      (db) =>
+        db
+          .collection(INSTANCES)
+          .where('updatedAt', '>', since)
+          .orderBy('updatedAt', 'desc')
+          .limit(MAX_INSTANCE_SNAPSHOTS)
+          .get(),
+      'incidents.instances',
+      {
+        readOnly: true,
+      },
+    ),
+    runQuery((db) => db.collection('breakers').limit(MAX_BREAKERS).get(), 'incidents.breakers', { readOnly: true }),
     runQuery(
       (db) =>
         eachShard((shard) =>

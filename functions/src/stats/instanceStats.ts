@@ -24,6 +24,12 @@ import type { RejectionCounter } from './rejections.js';
 
 /** Collection of per-instance stats snapshots (a Firestore TTL policy on `expiresAt` deletes old ones). */
 export const INSTANCES = 'instances';
+/**
+ * Most instance snapshots an admin query reads (the newest first): far above
+ * any fleet the deploy settings allow (a few functions × FUNCTIONS_MAX_INSTANCES),
+ * so it only bounds the cost of a read when stale or stray documents pile up.
+ */
+export const MAX_INSTANCE_SNAPSHOTS = 1000;
 
 /** What each instance publishes to `instances/{instanceId}`. Times are epoch ms. */
 export interface InstanceSnapshot {
