@@ -23,6 +23,8 @@ import { QueryPool } from '../resilience/query/index.js';
 import { paymentApiKey } from '../config/secrets.js';
 import { IncidentLog } from '../stats/incidentLog.js';
 import { StatsPublisher } from '../stats/instanceStats.js';
+import { poolHealthCheck } from '../stats/poolHealthCheck.js';
+import type { SharedResult } from '../resilience/cache/sharedResult.js';
 import { RejectionCounter } from '../stats/rejections.js';
 import {
   appCheckEventSink,
@@ -55,6 +57,8 @@ export interface Runtime {
   ledger: PaymentLedger;
   /** Where the callables' App Check check reports refused calls. */
   appCheckEvents: AppCheckEvents;
+  /** `getConnectionPoolStats({ check: true })`'s health checks, at most once per HEALTH_CACHE_MS. */
+  poolHealthCheck: SharedResult<void>;
   /** Log of refusals of unauthenticated traffic (App Check, webhook signatures): one line per kind and interval. */
   refusalLog: ThrottledLog;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
@@ -171,6 +175,7 @@ function build(cfg: Config): Runtime {
     ledger,
     appCheckEvents,
     refusalLog,
+    poolHealthCheck: poolHealthCheck(() => rt.provider(), shipper, cfg.HEALTH_CACHE_MS),
     provider() {
       if (provider) return provider;
       const key = paymentApiKey.value();

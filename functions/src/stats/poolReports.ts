@@ -29,10 +29,10 @@ export async function databasePoolStatus(rt: Runtime): Promise<DatabasePoolStatu
 /**
  * HTTP pools, breakers, the provider concurrency budget, CloudWatch shipping, ledger health and refused calls of the fleet. Breaker state is
  * the fleet's (read from Firestore now); `check` runs the health checks from
- * this instance first.
+ * this instance first, at most once per HEALTH_CACHE_MS (stats/poolHealthCheck.ts).
  */
 export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean } = {}): Promise<ConnectionPoolStats> {
-  if (opts.check) await Promise.all([rt.provider().checkHealth(), rt.shipper?.checkHealth()]);
+  if (opts.check) await rt.poolHealthCheck.get();
   await Promise.all(rt.breakers.names().map((n) => rt.breakers.get(n).sync()));
   await rt.stats.publishIfDue({ force: true });
   const [snapshots, ledger] = await Promise.all([

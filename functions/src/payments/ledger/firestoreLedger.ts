@@ -4,7 +4,6 @@ import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
-import { PaymentForbiddenError } from '../paymentErrors.js';
 import { OptimisticClaims } from './optimisticClaim.js';
 import { compareIds, countShards, eachShard, mergeShards, shardedRecord } from './paymentShards.js';
 import {
@@ -100,21 +99,15 @@ export class FirestoreLedger extends RuleLedger {
   }
 
   /**
-   * With per-user limits: one batched write (the payment's create and the
-   * user's updated limits, preconditioned on the copy they were computed from).
-   * An existing payment is decided from a plain read like the one-write path;
-   * another user's is refused only after the call has spent from its caller's
-   * limits (a record's owner never changes, so the read decides it), so ids
-   * cannot be probed without limit. Anything else falls back to the
-   * transaction that reads both.
+   * With per-user limits: one batched write (the payment's create and the user's limits, preconditioned on
+   * the copy they were computed from). An existing payment is decided from a plain read; another user's is
+   * refused only after the caller spent (OptimisticClaims.refuseOtherUser), so ids cannot be probed without limit.
+   * Anything else falls back to the transaction that reads both.
    */
   private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
     const claimed = await optimistic.claim(req, leaseMs, claimId);
     if (claimed && 'exists' in claimed) {
-      if (claimed.exists.uid !== req.uid) {
-        await optimistic.spend(req, claimId);
-        throw new PaymentForbiddenError(req.transactionId);
-      }
+      if (claimed.exists.uid !== req.uid) return optimistic.refuseOtherUser(req, claimId);
       const seen = claimStep(claimed.exists, req, claimId, this.clock(), leaseMs);
       if (seen.write.kind === 'none') return seen.result;
     } else if (claimed) return claimed;

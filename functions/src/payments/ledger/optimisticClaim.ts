@@ -2,7 +2,7 @@ import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
-import { PaymentUserLimitedError } from '../paymentErrors.js';
+import { PaymentForbiddenError, PaymentUserLimitedError } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
 import type { Claim, PaymentRecord } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
@@ -145,6 +145,12 @@ export class OptimisticClaims {
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
     }
     throw new PaymentUserLimitedError(req.transactionId, 'user-in-flight', 250);
+  }
+
+  /** Another user's payment: refused (permission-denied) only after the call has spent from its caller's limits. */
+  async refuseOtherUser(req: PaymentRequest, claimId: string): Promise<never> {
+    await this.spend(req, claimId);
+    throw new PaymentForbiddenError(req.transactionId);
   }
 
   private async read(uid: string): Promise<{ state: UserLimitState | undefined; version: Timestamp | null }> {
