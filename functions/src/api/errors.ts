@@ -21,6 +21,8 @@ export const ProductErrorCode = {
   PAYMENT_REJECTED: 'PAYMENT_REJECTED',
   PAYMENT_KEY_EXPIRED: 'PAYMENT_KEY_EXPIRED',
   PAYMENT_USER_LIMITED: 'PAYMENT_USER_LIMITED',
+  /** runReconciliation while another pass runs (details: its runId). */
+  RECONCILE_RUNNING: 'RECONCILE_RUNNING',
   /** Internal to the charge loop: an attempt refused before sending; never reaches a caller. */
   ATTEMPT_NOT_SENT: 'ATTEMPT_NOT_SENT',
 } as const;

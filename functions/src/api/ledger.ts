@@ -26,6 +26,8 @@ export interface ReconcileReport {
   errors: number;
   /** False when the time budget ran out before every candidate was reached. */
   complete: boolean;
+  /** The pass's id, for passes run by runReconciliation (its fleet-wide lease); absent for scheduled passes. */
+  runId?: string;
 }
 
 /** The ledger as operators watch it: what is undecided, and the incidents counted fleet-wide. */
