@@ -53,6 +53,11 @@ describe('per-user limits', () => {
     // A known burst: the prober's bucket holds BURST tokens; from its first spend it refills at the suites' rate.
     const BURST = 5;
     const perMs = Number(TEST_FUNCTIONS_ENV.PAYMENT_USER_RATE_PER_MIN) / 60_000;
+    // Warm 40 workers first (the emulator starts one process per concurrent request; a refused payload spends
+    // nothing), so the 40 calls run within a second or two and the bucket's refill stays far below 40.
+    await Promise.all(
+      Array.from({ length: 40 }, () => prober.codeOf('processPayment', { amount: -1, paymentMethod: 'credit_card' })),
+    );
     await db.doc(`userLimits/${prober.uid}`).set({ tokens: BURST, refilledAt: Date.now() + 60_000, inFlight: {} });
     const started = Date.now();
     const codes = await Promise.all(

@@ -58,8 +58,9 @@ export function defineCallable<T>(
     try {
       requireAppCheck(request, appCheck, { callable: name, events: rt.appCheckEvents });
     } catch (err) {
-      // Unauthenticated traffic may come in floods: its logs and metrics ship with the one logged line per interval.
-      if (rt.refusalLog.lines !== refusalLines) await afterCall(rt);
+      // Unauthenticated traffic may come in floods: its logs and metrics ship with the one logged line per
+      // interval; the stats snapshot (at most one write per reason and minute) is published as for any call.
+      await afterCall(rt, { ship: rt.refusalLog.lines !== refusalLines });
       throw err;
     }
     const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);

@@ -52,7 +52,7 @@ export const stripeWebhook = onRequest(
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );
     // A refused request ships nothing of its own unless it wrote the interval's line.
-    if (reply.status !== 400 || rt.refusalLog.lines !== refusalLines) await afterCall(rt);
+    await afterCall(rt, { ship: reply.status !== 400 || rt.refusalLog.lines !== refusalLines });
     res.status(reply.status).json(reply.body);
   },
 );
