@@ -5,7 +5,7 @@ import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
 import { OptimisticClaims } from './optimisticClaim.js';
-import { compareIds, countShards, eachShard, mergeShards, shardedRecord } from './paymentShards.js';
+import { compareIds, countShards, eachShard, mergeShards, shardedRecord, withShard } from './paymentShards.js';
 import {
   scanOrderValue,
   type Claim,
@@ -61,7 +61,7 @@ export class FirestoreLedger extends RuleLedger {
           const user = userSnap?.exists ? (userSnap.data() as UserLimitState) : undefined;
           const { write, result, user: nextUser } = step(current, user);
           if (write.kind === 'create') tx.create(ref, write.record);
-          else if (write.kind === 'update') tx.update(ref, write.fields);
+          else if (write.kind === 'update') tx.update(ref, withShard(transactionId, current, write.fields));
           if (nextUser !== undefined && userId) tx.set(userRef(db, userId), nextUser);
           if (userId) this.optimistic?.forget(userId);
           return result;
@@ -202,7 +202,7 @@ export class FirestoreLedger extends RuleLedger {
           const snap = await tx.get(ref);
           const { write, result } = step(snap.exists ? (snap.data() as PaymentRecord) : undefined);
           if (write.kind === 'create') tx.create(ref, write.record);
-          else if (write.kind === 'update') tx.update(ref, write.fields);
+          else if (write.kind === 'update') tx.update(ref, withShard(transactionId, snap.data(), write.fields));
           return result;
         }),
       name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds, mergeShards, PAYMENT_SHARDS, shardedRecord, shardOf } from './paymentShards.js';
+import { compareIds, mergeShards, PAYMENT_SHARDS, shardedRecord, shardOf, withShard } from './paymentShards.js';
 
 describe('payment shards', () => {
   it('gives a transactionId always the same shard, within range', () => {
@@ -21,6 +21,13 @@ describe('payment shards', () => {
   it('stores the shard with a created record and reads the document as stored', () => {
     const converter = shardedRecord<{ status: string }>('tx-7');
     expect(converter.toFirestore({ status: 'pending' })).toEqual({ status: 'pending', shard: shardOf('tx-7') });
+  });
+
+  it('adds the shard to an update of a record stored without it (or with another), and only then', () => {
+    const fields = { status: 'failed' };
+    expect(withShard('tx-7', { status: 'unknown' }, fields)).toEqual({ status: 'failed', shard: shardOf('tx-7') });
+    expect(withShard('tx-7', { shard: shardOf('tx-7') + 1 }, fields)).toEqual({ ...fields, shard: shardOf('tx-7') });
+    expect(withShard('tx-7', { shard: shardOf('tx-7') }, fields)).toBe(fields);
   });
 
   it('merges per-shard pages into the first `limit` of the whole order', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FirestoreDataConverter, Query, QueryDocumentSnapshot } from 'firebase-admin/firestore';
+import type { DocumentData, FirestoreDataConverter, Query, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 
 /**
  * Number of index shards of `payments`. Every scanned time field (createdAt,
@@ -22,7 +22,7 @@ export function shardOf(transactionId: string): number {
 
 /**
  * Converter of one payment document: a create or set stores the record with
- * its `shard`; reads and updates pass through (updates never touch `shard`).
+ * its `shard`; reads and updates pass through (withShard adds it to an update).
  */
 export function shardedRecord<T extends object>(transactionId: string): FirestoreDataConverter<T> {
   const shard = shardOf(transactionId);
@@ -30,6 +30,16 @@ export function shardedRecord<T extends object>(transactionId: string): Firestor
     toFirestore: (record) => ({ ...record, shard }),
     fromFirestore: (snap) => snap.data() as T,
   };
+}
+
+/**
+ * The fields of an update, plus `shard` when the stored record has none (or
+ * another): a record written before the field existed is repaired by the
+ * first call that updates it (scripts/migrate-shards.mjs repairs the rest).
+ */
+export function withShard<T extends object>(transactionId: string, stored: DocumentData | undefined, fields: T) {
+  const shard = shardOf(transactionId);
+  return stored?.shard === shard ? fields : { ...fields, shard };
 }
 
 /**
