@@ -1,8 +1,8 @@
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { requireAdmin, requireUser, type Caller } from '../access/auth.js';
 import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config/index.js';
-import { afterCall } from '../app/housekeeping.js';
-import { logEvent } from '../observability/logs/logger.js';
+import { afterCall, completeCall } from '../app/housekeeping.js';
+import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { runtime, type Runtime } from '../app/runtime.js';
 import { functionSecrets } from '../config/secrets.js';
 import { requireAppCheck, type AppCheckPolicy } from '../access/appCheck.js';
@@ -34,13 +34,15 @@ const appCheckPolicy = (name: string, cfg: Config): AppCheckPolicy => ({
  * Wraps a handler as a 2nd-gen callable: checks App Check (access/appCheck.ts) and access, runs the handler, maps
  * every error through `toHttpsError`, and before answering does the work that
  * cannot be left to background timers (app/housekeeping.ts). That work never
- * changes the result. The deploy options come from config at definition time,
+ * changes the result. Each call has its own PhaseTimer, handed to the handler
+ * and to the housekeeping; `call.completed` is logged after both so its
+ * `phasesMs` holds every phase that ran (CallPhaseLatency gets them too). The deploy options come from config at definition time,
  * which is when deploy discovery reads them.
  */
 export function defineCallable<T>(
   name: string,
   access: Access,
-  handler: (data: unknown, caller: Caller, rt: Runtime, request: CallableRequest) => Promise<T>,
+  handler: (data: unknown, caller: Caller, rt: Runtime, request: CallableRequest, phases: PhaseTimer) => Promise<T>,
 ) {
   const cfg = config();
   const appCheck = appCheckPolicy(name, cfg);
@@ -65,20 +67,21 @@ export function defineCallable<T>(
     }
     const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
     const started = Date.now();
+    const phases = new PhaseTimer();
     let code = 'ok';
     try {
-      return await handler(request.data, caller, rt, request);
+      return await handler(request.data, caller, rt, request, phases);
     } catch (err) {
       const httpsError = toHttpsError(err);
       code = httpsError.code;
       throw httpsError;
     } finally {
-      logEvent(
-        'call.completed',
-        { callable: name, uid: caller.uid, outcome: code, durationMs: Date.now() - started },
-        code === 'ok' ? 'INFO' : 'WARNING',
-      );
-      await afterCall(rt);
+      await completeCall(rt, phases, {
+        callable: name,
+        uid: caller.uid,
+        outcome: code,
+        durationMs: Date.now() - started,
+      });
     }
   });
 }

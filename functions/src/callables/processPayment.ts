@@ -1,6 +1,7 @@
 import { ProcessPaymentRequest, type ErrorCode, type ProcessPaymentResult } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { AppError } from '../resilience/appError.js';
+import { PaymentPhase } from '../payments/index.js';
 import { Access, defineCallable } from './defineCallable.js';
 import { parsePayload } from './validate.js';
 
@@ -35,9 +36,15 @@ function checkProviderFields(p: { paymentMethodId?: string | undefined }, cfg: C
 export const processPayment = defineCallable(
   'processPayment',
   Access.user,
-  (data, caller, rt): Promise<ProcessPaymentResult> => {
-    const payload = parsePayload(ProcessPaymentRequest, data);
-    checkProviderFields(payload, rt.cfg);
-    return rt.payments().processPayment(payload, caller.uid);
+  (data, caller, rt, _request, phases): Promise<ProcessPaymentResult> => {
+    const validated = phases.start();
+    let payload: ProcessPaymentRequest;
+    try {
+      payload = parsePayload(ProcessPaymentRequest, data);
+      checkProviderFields(payload, rt.cfg);
+    } finally {
+      phases.add(PaymentPhase.validate, validated());
+    }
+    return rt.payments().processPayment(payload, caller.uid, phases);
   },
 );

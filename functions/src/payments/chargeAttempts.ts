@@ -10,7 +10,8 @@ import {
   type PaymentProvider,
   type PendingState,
 } from './provider/paymentProvider.js';
-import type { PaymentEventSink } from './paymentEvents.js';
+import type { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import type { PaymentRequest } from './paymentRequest.js';
 
 /** Shortest attempt worth starting, ms. */
@@ -46,6 +47,8 @@ export interface AttemptDeps {
   attempts: number;
   attemptTimeoutMs: number;
   fence: ClaimFence;
+  /** Where each attempt's duration (and the breaker's and lease's share) is measured. */
+  phases: PhaseTimer;
   emit: PaymentEventSink;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -123,7 +126,7 @@ export async function chargeWithRetries(
   req: PaymentRequest,
   deadline: number,
 ): Promise<AttemptsResult> {
-  const { provider, breaker, emit, now, fence } = deps;
+  const { provider, breaker, emit, now, fence, phases } = deps;
   let backoff: IBackoff<unknown> = new ExponentialBackoff({
     generator: fullJitterGenerator,
     initialDelay: 200,
@@ -134,10 +137,15 @@ export async function chargeWithRetries(
   for (let i = 0; i < deps.attempts; i++) {
     if (deadline - now() < MIN_ATTEMPT_MS) break;
     // Cover this attempt and what follows it (lookup, write) before the breaker may delay us.
-    if (fence.leaseUntil() < deadline + 5000 && !(await fence.extend(deadline + 10_000))) {
+    if (
+      fence.leaseUntil() < deadline + 5000 &&
+      !(await phases.time(PaymentPhase.lease, () => fence.extend(deadline + 10_000)))
+    ) {
       return { ...trace, kind: 'claim-lost' };
     }
     const attemptStart = now();
+    const guarded = phases.start();
+    const sent: { ms: number | null } = { ms: null };
     let answer: ChargeAnswer;
     try {
       answer = await breaker.execute(() => {
@@ -149,7 +157,8 @@ export async function chargeWithRetries(
         if (t + timeoutMs > fence.leaseUntil()) throw new NotSentError('claim-lost');
         trace.sent++;
         trace.lastSentAt = t;
-        return provider.charge(ref, req, timeoutMs);
+        const charging = phases.start();
+        return provider.charge(ref, req, timeoutMs).finally(() => (sent.ms = charging()));
       }, classifyAttempt);
     } catch (err) {
       if (hasCode(err, 'BREAKER_OPEN')) {
@@ -170,6 +179,11 @@ export async function chargeWithRetries(
       }
       // An adapter that throws broke its contract: assume the worst, the request may have been charged.
       answer = { kind: 'no-answer', sent: true, reason: 'error', cause: err };
+    } finally {
+      // The breaker's share: its checks and bookkeeping around the request (a fleet refresh at most once a second).
+      const total = guarded();
+      if (sent.ms !== null) phases.addEach(PaymentPhase.attempts, sent.ms);
+      phases.add(PaymentPhase.breaker, total - (sent.ms ?? 0));
     }
     const definite = answer.kind === 'succeeded' || answer.kind === 'declined' || answer.kind === 'rejected';
     emit({

@@ -4,6 +4,7 @@ export { MemoryLedger } from './ledger/memoryLedger.js';
 export type { PaymentLedger, PaymentRecord } from './ledger/paymentLedger.js';
 export { PaymentHandler, type PaymentSettings } from './paymentHandler.js';
 export type { PaymentEvent, PaymentEventSink, ReconcileEvent, ReconcileEventSink } from './paymentEvents.js';
+export { PaymentPhase } from './paymentEvents.js';
 export type { PaymentRequest } from './paymentRequest.js';
 export { GenericProvider } from './provider/genericProvider.js';
 export { PAYMENT_SERVICE, type PaymentProvider } from './provider/paymentProvider.js';

@@ -103,6 +103,32 @@ export interface LedgerWriteFailed {
   errorCode: string | undefined;
 }
 
+/**
+ * Phases of one `processPayment` call, the keys of `call.completed`'s
+ * `phasesMs` and the `Phase` dimension of `CallPhaseLatency`
+ * (docs/operations.md). `attempts` holds one duration per provider attempt.
+ */
+export const PaymentPhase = {
+  /** Payload and provider-field checks (the callable). */
+  validate: 'validate',
+  /** The ledger claim with the user's limits. */
+  claim: 'claim',
+  /** The provider's preparation and storing its reference (providers that need one). */
+  prepare: 'prepare',
+  /** The breaker's checks and bookkeeping around the attempts (its fleet copy refreshed at most once a second). */
+  breaker: 'breaker',
+  /** Each provider charge request, from send to answer. */
+  attempts: 'attempts',
+  /** Claim lease extensions before an attempt. */
+  lease: 'lease',
+  /** Provider lookups resolving an open outcome, or the ledger read while the breaker is open. */
+  lookup: 'lookup',
+  /** Writing the outcome to the ledger. */
+  finalize: 'finalize',
+  /** Emitting `payment.completed` (logs, metrics, incident log). */
+  events: 'events',
+} as const;
+
 /** Events of the payment handler. */
 export type PaymentEvent =
   | PaymentCompleted

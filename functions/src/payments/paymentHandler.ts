@@ -6,7 +6,8 @@ import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
 import { isAppError } from '../resilience/appError.js';
 import { PaymentUnavailableError, PaymentUnknownError, PaymentUserLimitedError } from './paymentErrors.js';
-import type { PaymentEventSink } from './paymentEvents.js';
+import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import { newTransactionId, toPaymentRequest, type PaymentRequest } from './paymentRequest.js';
@@ -50,6 +51,10 @@ function openRemaining(b: { state: BreakerState; nextProbeAt: number | null }, n
   return b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - now) : 0;
 }
 
+/** Runs one of the OutcomeRecorder's steps (the ledger write and what it tells) as the finalize phase. */
+const finalize = <T>(phases: PhaseTimer, step: () => Promise<T>): Promise<T> =>
+  phases.time(PaymentPhase.finalize, step);
+
 /** Keys are used only until this share of the provider's retention has passed (a margin for clock skew). */
 const KEY_SAFE_SHARE = 0.9;
 
@@ -73,14 +78,22 @@ export class PaymentHandler {
     this.outcomes = new OutcomeRecorder(deps.ledger, this.emit, this.now);
   }
 
-  /** Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`. */
-  async processPayment(input: ProcessPaymentRequest, uid: string): Promise<ProcessPaymentResult> {
+  /**
+   * Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`.
+   * The duration of each phase it runs goes to `phases` (PaymentPhase).
+   */
+  async processPayment(
+    input: ProcessPaymentRequest,
+    uid: string,
+    phases: PhaseTimer = new PhaseTimer(),
+  ): Promise<ProcessPaymentResult> {
     const transactionId = input.transactionId ?? newTransactionId();
     const started = this.now();
     try {
       const req = toPaymentRequest(input, transactionId, uid, this.deps.settings.maxAmount);
-      const result = await this.decide(req, started);
+      const result = await this.decide(req, started, phases);
       const outcome = result.replayed ? 'replayed' : result.status;
+      const emitted = phases.start();
       this.emit({
         type: 'payment.completed',
         severity: 'INFO',
@@ -89,6 +102,7 @@ export class PaymentHandler {
         attempts: result.attempts,
         latencyMs: this.now() - started,
       });
+      phases.add(PaymentPhase.events, emitted());
       return result;
     } catch (err) {
       // The error's code: ours (AppError), or a library error's as it gave it.
@@ -97,19 +111,25 @@ export class PaymentHandler {
       const fields = { transactionId, outcome, latencyMs: this.now() - started };
       // A refusal's reason (user-rate, user-in-flight), for the rejection counts.
       const refused = err instanceof PaymentUserLimitedError ? { reason: err.reason } : {};
+      const emitted = phases.start();
       this.emit({ type: 'payment.completed', severity: 'WARNING', ...fields, ...refused });
+      phases.add(PaymentPhase.events, emitted());
       throw err;
     }
   }
 
-  private async decide(req: PaymentRequest, started: number) {
+  private async decide(req: PaymentRequest, started: number, phases: PhaseTimer) {
     const { ledger, provider, settings } = this.deps;
     const { transactionId } = req;
     const deadline = started + settings.totalTimeoutMs;
+    const breakerChecked = phases.start();
     if (this.staleOpenCopy()) await this.deps.breaker.syncWithin!();
     const openFor = this.breakerOpenFor();
-    if (openFor > 0) return this.rejectWhileOpen(req, openFor);
-    const claim = await ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000);
+    phases.add(PaymentPhase.breaker, breakerChecked());
+    if (openFor > 0) return this.rejectWhileOpen(req, openFor, phases);
+    const claim = await phases.time(PaymentPhase.claim, () =>
+      ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000),
+    );
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
     const { record } = claim;
     const keyUsableUntil = record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs;
@@ -117,17 +137,19 @@ export class PaymentHandler {
     const claimed: CallState = { sent: 0, version: claim.version, openAttemptAt: record.openAttemptAt };
     if (claim.resolveFirst) {
       const ref = record.providerRef ?? transactionId;
-      const look = await provider.lookup(ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
+      const look = await phases.time(PaymentPhase.lookup, () =>
+        provider.lookup(ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS)),
+      );
       const settleUntil = claim.settleFrom === null ? null : claim.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.outcomes.conclude(hold, claimed, s, true);
+      if (s.kind !== 'not-charged') return finalize(phases, () => this.outcomes.conclude(hold, claimed, s, true));
     }
     if (this.now() + settings.attemptTimeoutMs > keyUsableUntil)
-      return this.outcomes.fail(hold, claimed, { kind: 'key-expired' });
+      return finalize(phases, () => this.outcomes.fail(hold, claimed, { kind: 'key-expired' }));
     const prepared = record.providerRef
       ? { ref: record.providerRef, state: claimed }
-      : await this.prepare(hold, claimed, deadline);
-    return this.charge(hold, prepared.state, prepared.ref, deadline);
+      : await phases.time(PaymentPhase.prepare, () => this.prepare(hold, claimed, deadline));
+    return this.charge(hold, prepared.state, prepared.ref, deadline, phases);
   }
 
   /**
@@ -162,8 +184,12 @@ export class PaymentHandler {
    * user's record is answered like no record: nothing is spent from the
    * caller's limits here, so the answer must not tell that the id exists.
    */
-  private async rejectWhileOpen(req: PaymentRequest, openFor: number): Promise<ProcessPaymentResult> {
-    const existing = await this.deps.ledger.get(req.transactionId);
+  private async rejectWhileOpen(
+    req: PaymentRequest,
+    openFor: number,
+    phases: PhaseTimer,
+  ): Promise<ProcessPaymentResult> {
+    const existing = await phases.time(PaymentPhase.lookup, () => this.deps.ledger.get(req.transactionId));
     if (existing && existing.uid === req.uid) {
       const seen = claimStep(existing, req, 'read-only', this.now(), 0);
       if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true);
@@ -209,11 +235,15 @@ export class PaymentHandler {
     before: CallState,
     ref: string,
     deadline: number,
+    phases: PhaseTimer,
   ): Promise<ProcessPaymentResult> {
     const { provider, breaker, settings } = this.deps;
     const { req } = hold;
     const fence = new LeaseFence(this.deps.ledger, hold);
-    const attemptDeps = { provider, breaker, fence, ...settings, emit: this.emit, now: this.now, sleep: this.sleep };
+    const attemptDeps = {
+      ...{ provider, breaker, fence, ...settings, phases },
+      ...{ emit: this.emit, now: this.now, sleep: this.sleep },
+    };
     const r = await chargeWithRetries(attemptDeps, ref, req, deadline);
     const earlierOpen = typeof before.openAttemptAt === 'number' ? before.openAttemptAt : null;
     const after: CallState = {
@@ -221,17 +251,20 @@ export class PaymentHandler {
       version: fence.renewed ? null : before.version,
       openAttemptAt: r.settleFrom ?? earlierOpen,
     };
-    if (r.kind === 'charged') return this.outcomes.finish(hold, after, r.charge, false);
-    if (r.kind === 'rejected') return this.outcomes.reject(hold, after, r.answer);
-    if (r.kind === 'claim-lost') return this.outcomes.claimLost(hold);
-    if (r.kind === 'waiting') return this.outcomes.wait(hold, after, r, false);
+    if (r.kind === 'charged') return finalize(phases, () => this.outcomes.finish(hold, after, r.charge, false));
+    if (r.kind === 'rejected') return finalize(phases, () => this.outcomes.reject(hold, after, r.answer));
+    if (r.kind === 'claim-lost') return finalize(phases, () => this.outcomes.claimLost(hold));
+    if (r.kind === 'waiting') return finalize(phases, () => this.outcomes.wait(hold, after, r, false));
     if (r.maybeCharged) {
-      const look = await provider.lookup(ref, req, this.lookupTimeout(deadline, 1000));
+      const look = await phases.time(PaymentPhase.lookup, () =>
+        provider.lookup(ref, req, this.lookupTimeout(deadline, 1000)),
+      );
       const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());
-      if (s.kind !== 'not-charged') return this.outcomes.conclude(hold, after, s, false, r.reason.cause);
+      if (s.kind !== 'not-charged')
+        return finalize(phases, () => this.outcomes.conclude(hold, after, s, false, r.reason.cause));
     }
-    return this.outcomes.fail(hold, after, r.reason);
+    return finalize(phases, () => this.outcomes.fail(hold, after, r.reason));
   }
 
   private lookupTimeout(deadline: number, floor: number): number {

@@ -201,6 +201,22 @@ describe('MetricsAggregator', () => {
     expect(values.at(-1)).toBe(299);
   });
 
+  it('records call phases as CallPhaseLatency samples by Phase, one sample per attempt, bounded per series', () => {
+    const m = new MetricsAggregator({ enabled: true, intervalMs: 1, now: T0, maxSamplesPerSeries: 150 });
+    m.recordPhases({ claim: 4.2, attempts: [30, 12.5], finalize: 3 });
+    for (let i = 0; i < 200; i++) m.recordPhases({ claim: i });
+    const events = m.drain(T0 + 1);
+    for (const e of events) validateEmf(e);
+    const byPhase = (phase: string) =>
+      events.filter((e) => e.Phase === phase).flatMap((e) => e.CallPhaseLatency as number[]);
+    expect(byPhase('attempts')).toEqual([30, 12.5]);
+    expect(byPhase('finalize')).toEqual([3]);
+    const claims = byPhase('claim');
+    expect(claims).toHaveLength(150);
+    expect(claims.at(-1)).toBe(199);
+    expect(events.filter((e) => e.Phase === 'lookup')).toEqual([]);
+  });
+
   it('ignores non-finite values', () => {
     const m = make();
     m.recordPoolUtilisation({ pool: 'p', percent: Number.NaN });

@@ -135,6 +135,19 @@ export class MetricsAggregator {
     this.add({ Service: a.service, Endpoint: a.endpoint }, 'EndpointLatency', EmfUnits.Milliseconds, a.latencyMs, true);
   }
 
+  /**
+   * The phases of one call (PhaseTimer), as samples of CallPhaseLatency by
+   * Phase (a repeated phase gives one sample per run). The phase names are a
+   * fixed set in code and each series keeps maxSamplesPerSeries, so a drain
+   * stays bounded however many calls ran.
+   */
+  recordPhases(phasesMs: Readonly<Record<string, number | readonly number[]>>): void {
+    for (const [phase, ms] of Object.entries(phasesMs)) {
+      for (const v of typeof ms === 'number' ? [ms] : ms)
+        this.add({ Phase: phase }, 'CallPhaseLatency', EmfUnits.Milliseconds, v, true);
+    }
+  }
+
   /** A payment refused before or instead of a charge, by reason (`breaker-open`, `user-rate`, ...). */
   recordRejection(r: { reason: string }): void {
     this.add({ Reason: r.reason }, 'PaymentRejections', EmfUnits.Count, 1, false);

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
+import { MetricsAggregator } from '../observability/metrics/emf.js';
+import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PaymentPhase } from '../payments/paymentEvents.js';
+import { ok, pay, paymentWorld, T0 } from '../payments/testing/handlerKit.js';
+import { completeCall, HousekeepingPhase, type CallRuntime } from './housekeeping.js';
+
+// A payment through the in-memory ledger and a scripted provider, ended the
+// way defineCallable ends every call: one call.completed event with the
+// phases that ran, the end-of-call work included, and their metric samples.
+
+let logged: StructuredEvent[];
+let detach: () => void;
+beforeEach(() => {
+  logged = [];
+  detach = addLogSink((e) => logged.push(e));
+});
+afterEach(() => detach());
+
+/** End-of-call parts on the world's clock: a publisher that takes 6 ms when due, a shipper whose flush takes 9 ms. */
+function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper: boolean) {
+  const metrics = new MetricsAggregator({ enabled: true, intervalMs: 1, now: T0 });
+  const shipped: unknown[] = [];
+  const rt: CallRuntime = {
+    cfg: { CLOUDWATCH_FLUSH_BUDGET_MS: 1500 },
+    metrics,
+    stats: {
+      publishIfDue: () => {
+        if (due) w.clock += 6;
+        return Promise.resolve(due);
+      },
+    },
+    shipper: withShipper
+      ? {
+          enqueue: (e) => void shipped.push(e),
+          flush: () => {
+            w.clock += 9;
+            return Promise.resolve({ sent: shipped.length, failed: 0, remaining: 0 });
+          },
+        }
+      : null,
+  };
+  return { rt, metrics };
+}
+
+const completed = () => logged.filter((e) => e.event === 'call.completed');
+
+describe('completeCall', () => {
+  it('logs one call.completed with the payment phases, the publish and the flush, and their samples', async () => {
+    const w = paymentWorld();
+    const { handler } = w.handlerWith([
+      () => {
+        w.clock += 25;
+        return ok;
+      },
+    ]);
+    const phases = new PhaseTimer(w.now);
+    await handler.processPayment(pay(), 'u1', phases);
+    const { rt, metrics } = endOfCall(w, true, true);
+    await completeCall(rt, phases, { callable: 'processPayment', uid: 'u1', outcome: 'ok', durationMs: 30 });
+    expect(completed()).toHaveLength(1);
+    const event = completed()[0]!;
+    expect(event).toMatchObject({ callable: 'processPayment', outcome: 'ok', severity: 'INFO', durationMs: 30 });
+    const phasesMs = event.phasesMs as Record<string, unknown>;
+    expect(phasesMs).toMatchObject({
+      [PaymentPhase.attempts]: [25],
+      [HousekeepingPhase.publish]: 6,
+      [HousekeepingPhase.flush]: 9,
+    });
+    for (const phase of [PaymentPhase.claim, PaymentPhase.breaker, PaymentPhase.finalize, PaymentPhase.events])
+      expect(phasesMs).toHaveProperty(phase);
+    expect(phasesMs).not.toHaveProperty(PaymentPhase.lookup);
+    const samples = metrics
+      .drain(T0 + 10)
+      .filter((e) => 'CallPhaseLatency' in e)
+      .map((e) => [e.Phase, e.CallPhaseLatency]);
+    expect(samples).toEqual(
+      expect.arrayContaining([
+        ['attempts', [25]],
+        ['flush', [9]],
+        ['publish', [6]],
+      ]),
+    );
+  });
+
+  it('leaves out what did not run: no publish when none was due, no flush without a shipper', async () => {
+    const w = paymentWorld();
+    const phases = new PhaseTimer(w.now);
+    const { rt } = endOfCall(w, false, false);
+    await completeCall(rt, phases, {
+      callable: 'processPayment',
+      uid: 'u1',
+      outcome: 'invalid-argument',
+      durationMs: 2,
+    });
+    expect(completed()).toHaveLength(1);
+    expect(completed()[0]).toMatchObject({ severity: 'WARNING', phasesMs: {} });
+  });
+});

@@ -1,0 +1,74 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PaymentPhase } from './paymentEvents.js';
+import type { ChargeAnswer } from './provider/paymentProvider.js';
+import { found, ok, pay, paymentWorld, timeout } from './testing/handlerKit.js';
+
+// The phases a payment measures, through the in-memory ledger and a scripted
+// provider; the timer reads the world's fake clock, which scripted attempts move.
+
+let w: ReturnType<typeof paymentWorld>;
+beforeEach(() => {
+  w = paymentWorld();
+});
+
+/** A scripted charge that takes `ms` of the world's clock and then answers `answer`. */
+const taking = (ms: number, answer: ChargeAnswer) => () => {
+  w.clock += ms;
+  return answer;
+};
+
+describe('PaymentHandler phases', () => {
+  it('a charge answered at once: breaker, claim, prepare, one attempt, finalize and events; no lookup', async () => {
+    const { handler } = w.handlerWith([taking(40, ok)]);
+    const phases = new PhaseTimer(w.now);
+    await handler.processPayment(pay(), 'u1', phases);
+    const ms = phases.snapshot();
+    expect(Object.keys(ms).sort()).toEqual(
+      [
+        PaymentPhase.attempts,
+        PaymentPhase.breaker,
+        PaymentPhase.claim,
+        PaymentPhase.events,
+        PaymentPhase.finalize,
+        PaymentPhase.prepare,
+      ].sort(),
+    );
+    expect(ms[PaymentPhase.attempts]).toEqual([40]);
+    expect(ms).not.toHaveProperty(PaymentPhase.lookup);
+  });
+
+  it('timeouts then a lookup: one duration per attempt and the lookup', async () => {
+    const { handler, provider } = w.handlerWith(
+      [taking(5000, timeout), taking(5000, timeout), taking(3000, timeout)],
+      [found()],
+    );
+    const phases = new PhaseTimer(w.now);
+    const result = await handler.processPayment(pay(), 'u1', phases);
+    expect(result.status).toBe('succeeded');
+    const ms = phases.snapshot();
+    expect(provider.count('lookup')).toBe(1);
+    expect(ms[PaymentPhase.attempts]).toEqual([5000, 5000, 3000]);
+    expect(ms).toHaveProperty(PaymentPhase.lookup);
+    expect(ms).toHaveProperty(PaymentPhase.finalize);
+  });
+
+  it('a replay ends after the claim: no attempt, no finalize', async () => {
+    await w.handlerWith([ok]).handler.processPayment(pay(), 'u1');
+    const { handler, provider } = w.handlerWith([]);
+    const phases = new PhaseTimer(w.now);
+    const result = await handler.processPayment(pay(), 'u1', phases);
+    expect(result.replayed).toBe(true);
+    expect(provider.count('charge')).toBe(0);
+    expect(Object.keys(phases.snapshot()).sort()).toEqual(
+      [PaymentPhase.breaker, PaymentPhase.claim, PaymentPhase.events].sort(),
+    );
+  });
+
+  it('a refused payload measures nothing past the events', async () => {
+    const { handler } = w.handlerWith([ok]);
+    const phases = new PhaseTimer(w.now);
+    await expect(handler.processPayment(pay({ amount: -1 }), 'u1', phases)).rejects.toThrow();
+    expect(Object.keys(phases.snapshot())).toEqual([PaymentPhase.events]);
+  });
+});
