@@ -41,7 +41,7 @@ export default defineConfig(
           patterns: [
             {
               regex:
-                '^(\\.\\./)+(api|payments|callables|stats|health|webhooks|scheduled|app|access|config|observability|runtime|subscriptions|housekeeping|auth|secrets)(/|\\.js$|$)',
+                '^(\\.\\./)+(api|payments|callables|lifecycle|stats|health|webhooks|scheduled|app|access|config|observability|runtime|subscriptions|housekeeping|auth|secrets)(/|\\.js$|$)',
               message: 'resilience/ is generic: it imports only resilience/ and packages; api/ re-exports its types.',
             },
           ],

@@ -32,6 +32,14 @@ export const PaymentStatus = {
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
 /**
+ * The callables that move money. Where a replayed call costs money, they get
+ * App Check replay protection (APP_CHECK_CONSUME, access/appCheck.ts), and the
+ * SPA asks a limited-use App Check token for each of their calls. Add the
+ * refund and cancel callables here when they exist.
+ */
+export const MONEY_MOVING_CALLABLES: readonly string[] = ['processPayment'];
+
+/**
  * An id of 1..`maxLength` letters, digits, `_` or `-` that Firestore accepts as a document id:
  * not `__.*__`, which Firestore reserves (a read of one fails instead of answering "not found").
  */

@@ -19,7 +19,7 @@ export const HousekeepingPhase = {
 } as const;
 
 /**
- * End-of-call housekeeping for every function (callables and the schedule):
+ * End-of-call housekeeping for every function (run by lifecycle/lifecycle.ts):
  * the work that cannot be left to background timers, since Cloud Functions
  * throttles CPU after the response. Publishes this instance's stats when due,
  * hands metrics to the shipper and flushes logs within

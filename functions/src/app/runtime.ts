@@ -1,7 +1,9 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import type { LimitChange } from '../api/index.js';
 import type { AppCheckEvents } from '../access/appCheck.js';
+import { authAccountLookup, SessionCheck } from '../access/sessionCheck.js';
 import { config, ConfigError, type Config } from '../config/index.js';
 import { CLOUDWATCH_LOGS_SERVICE, CloudWatchShipper } from '../observability/cloudwatch/cloudwatchShipper.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
@@ -61,6 +63,10 @@ export interface Runtime {
   poolHealthCheck: SharedResult<void>;
   /** Log of refusals of unauthenticated traffic (App Check, webhook signatures): one line per kind and interval. */
   refusalLog: ThrottledLog;
+  /** Whether admins' sessions are still valid (revoked or disabled accounts), cached a minute per uid. */
+  sessions: SessionCheck;
+  /** True when this function mounts PAYMENT_API_KEY (config/secrets.ts: only the functions that call the provider). */
+  hasProviderKey(): boolean;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
   provider(): PaymentProvider;
   /** The payment handler (ledger + provider + breaker). */
@@ -175,7 +181,10 @@ function build(cfg: Config): Runtime {
     ledger,
     appCheckEvents,
     refusalLog,
-    poolHealthCheck: poolHealthCheck(() => rt.provider(), shipper, cfg.HEALTH_CACHE_MS),
+    poolHealthCheck: poolHealthCheck(() => (rt.hasProviderKey() ? rt.provider() : null), shipper, cfg.HEALTH_CACHE_MS),
+    sessions: new SessionCheck(authAccountLookup(getAuth(app))),
+    // Read from the environment, not .value(), which logs a warning when the secret is not mounted.
+    hasProviderKey: () => (process.env[paymentApiKey.name] ?? '') !== '',
     provider() {
       if (provider) return provider;
       const key = paymentApiKey.value();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DatabasePoolStatus } from '../api/index.js';
 import { databasePoolStatus } from '../stats/poolReports.js';
-import { Access, defineCallable } from './defineCallable.js';
+import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IncidentTimeline } from '../api/index.js';
 import { incidentTimeline } from '../stats/incidentTimeline.js';
-import { Access, defineCallable } from './defineCallable.js';
+import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
 
 const Payload = z.strictObject({});

@@ -2,7 +2,7 @@ import { ProcessPaymentRequest, type ErrorCode, type ProcessPaymentResult } from
 import type { Config } from '../config/index.js';
 import { AppError } from '../resilience/appError.js';
 import { PaymentPhase } from '../payments/index.js';
-import { Access, defineCallable } from './defineCallable.js';
+import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
 
 /** What the configured provider needs beyond the payload's shape: Stripe needs a PaymentMethod, the generic contract none. */
@@ -47,4 +47,5 @@ export const processPayment = defineCallable(
     }
     return rt.payments().processPayment(payload, caller.uid, phases);
   },
+  { provider: true },
 );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ResetBreakersResult } from '../api/index.js';
 import { resetBreakers } from '../app/resetBreakers.js';
-import { Access, defineCallable } from './defineCallable.js';
+import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
 
 const Payload = z.strictObject({

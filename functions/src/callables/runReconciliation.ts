@@ -3,7 +3,7 @@ import type { ReconcileReport } from '../api/index.js';
 import { RUN_RECONCILIATION_BUDGET_MS } from '../config/index.js';
 import { RECONCILE_LEASE, reconcileOnce } from '../app/reconcileOnce.js';
 import { FirestoreLease } from '../resilience/lease/lease.js';
-import { Access, defineCallable } from './defineCallable.js';
+import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
 
 /**
@@ -19,4 +19,5 @@ export const runReconciliation = defineCallable(
     const lease = new FirestoreLease(rt.runQuery, RECONCILE_LEASE);
     return reconcileOnce({ lease, reconcile: (budgetMs) => rt.reconcile(budgetMs) }, RUN_RECONCILIATION_BUDGET_MS);
   },
+  { provider: true },
 );

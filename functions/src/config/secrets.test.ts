@@ -30,27 +30,30 @@ describe('usesAwsKeySecrets', () => {
   });
 });
 
-describe('functionSecrets', () => {
+describe('providerFunctionSecrets and logShippingSecrets', () => {
   it('is PAYMENT_API_KEY alone without CloudWatch, and the AWS key secrets are not even defined', async () => {
     const s = await loadWith({});
-    expect(s.functionSecrets.map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);
+    expect(s.providerFunctionSecrets.map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);
+    expect(s.logShippingSecrets).toEqual([]);
     expect(s.awsKeySecrets).toBeNull();
   });
 
   it('adds AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when shipping uses keys', async () => {
     const s = await loadWith(SHIPPING);
-    expect(s.functionSecrets.map((p) => p.name)).toEqual([
+    expect(s.providerFunctionSecrets.map((p) => p.name)).toEqual([
       'PAYMENT_API_KEY',
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
     ]);
+    expect(s.logShippingSecrets.map((p) => p.name)).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFROMSECRET');
     expect(s.awsKeySecrets!.accessKeyId.value()).toBe('AKIAFROMSECRET');
   });
 
   it('needs no AWS secret with AWS_ROLE_ARN (keyless)', async () => {
     const s = await loadWith({ ...SHIPPING, AWS_ROLE_ARN: ROLE });
-    expect(s.functionSecrets.map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);
+    expect(s.providerFunctionSecrets.map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);
+    expect(s.logShippingSecrets).toEqual([]);
     expect(s.awsKeySecrets).toBeNull();
   });
 });

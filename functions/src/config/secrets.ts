@@ -37,11 +37,21 @@ export const awsKeySecrets: { accessKeyId: SecretParam; secretAccessKey: SecretP
   : null;
 
 /**
- * The secrets every function declares (`secrets:` of onCall / onSchedule):
- * PAYMENT_API_KEY, plus the AWS key secrets when {@link awsKeySecrets} are
- * defined. Discovery lists exactly these per function, and the platform
- * mounts only declared secrets.
+ * The AWS key secrets as a list, empty when {@link awsKeySecrets} are not
+ * defined. Every deployed function mounts them: each one ships its logs to
+ * CloudWatch (the runtime's log shipper, flushed at the end of every call by
+ * app/housekeeping.ts), and the shipper reads the key inside that flush.
  */
-export const functionSecrets: SecretParam[] = awsKeySecrets
-  ? [paymentApiKey, awsKeySecrets.accessKeyId, awsKeySecrets.secretAccessKey]
-  : [paymentApiKey];
+export const logShippingSecrets: SecretParam[] = awsKeySecrets
+  ? [awsKeySecrets.accessKeyId, awsKeySecrets.secretAccessKey]
+  : [];
+
+/**
+ * The secrets of a function that calls the payment provider (charges,
+ * lookups, the provider's health check): PAYMENT_API_KEY and the log
+ * shipping secrets. Functions that never call the provider declare
+ * {@link logShippingSecrets} only, so the platform does not mount the
+ * provider key into them (it mounts declared secrets only; the emulator
+ * mounts every secret of `functions/.secret.local` into every function).
+ */
+export const providerFunctionSecrets: SecretParam[] = [paymentApiKey, ...logShippingSecrets];

@@ -2,19 +2,20 @@
  * `health` (2nd gen `onRequest`, public, GET): the uptime-check endpoint, a
  * thin wrapper around answerHealth. The monitor is per instance and caches for
  * HEALTH_CACHE_MS; the deep view verifies a Firebase ID token with
- * firebase-admin. CORS is open because the admin page on Hosting reads the
- * deep view with a bearer token (no cookie is ever involved). Housekeeping
- * (stats, log flush) runs before answering, since CPU is throttled after it.
+ * firebase-admin and refuses an admin whose session was revoked or whose
+ * account is disabled (access/sessionCheck.ts), as the admin callables do.
+ * CORS is open because the admin page on Hosting reads the deep view with a
+ * bearer token (no cookie is ever involved). The lifecycle (end-of-call work
+ * before answering, also when the work throws) is defineHttpFunction's.
  */
 import { getApps } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
-import { onRequest } from 'firebase-functions/v2/https';
-import { bearerCaller } from '../access/auth.js';
+import { bearerCaller, type Caller } from '../access/auth.js';
 import { config, sharedFunctionOptions } from '../config/index.js';
-import { afterCall } from '../app/housekeeping.js';
 import { logEvent } from '../observability/logs/logger.js';
-import { runtime } from '../app/runtime.js';
-import { functionSecrets } from '../config/secrets.js';
+import type { Runtime } from '../app/runtime.js';
+import { providerFunctionSecrets } from '../config/secrets.js';
+import { defineHttpFunction } from '../lifecycle/defineHttpFunction.js';
 import { healthMonitor } from './healthSources.js';
 import { answerHealth } from './healthRequest.js';
 import type { HealthMonitor } from './healthMonitor.js';
@@ -41,24 +42,36 @@ function problems(report: HealthDeepReport): Record<string, string> {
   return out;
 }
 
-export const health = onRequest(
+/**
+ * The caller of the deep view from its bearer token; null (401) when the token
+ * does not verify, or when it is an admin's whose session no longer stands.
+ */
+async function deepViewCaller(rt: Runtime, authorization: string | undefined): Promise<Caller | null> {
+  let authTime = 0;
+  const caller = await bearerCaller(authorization, async (token) => {
+    const claims = await getAuth(getApps()[0]).verifyIdToken(token);
+    authTime = claims.auth_time;
+    return claims;
+  });
+  if (caller?.admin && (await rt.sessions.refusal(caller.uid, authTime)) !== null) return null;
+  return caller;
+}
+
+// It calls the provider's health check, so it mounts PAYMENT_API_KEY.
+export const health = defineHttpFunction(
   {
     ...sharedFunctionOptions(config()),
-    secrets: functionSecrets,
+    secrets: providerFunctionSecrets,
     timeoutSeconds: TIMEOUT_SECONDS,
     invoker: 'public',
     cors: true,
   },
-  async (req, res) => {
-    const rt = runtime();
+  async (req, rt) => {
     monitor ??= healthMonitor(rt);
     const checksBefore = monitor.checksRun;
     const reply = await answerHealth(
       { method: req.method, deep: req.query.deep, authorization: req.get('authorization') },
-      {
-        check: () => monitor!.check(),
-        caller: (authorization) => bearerCaller(authorization, (token) => getAuth(getApps()[0]).verifyIdToken(token)),
-      },
+      { check: () => monitor!.check(), caller: (authorization) => deepViewCaller(rt, authorization) },
     );
     if (monitor.checksRun > checksBefore) {
       // Once per check, not per request: uptime checks arrive every minute from several regions.
@@ -69,7 +82,6 @@ export const health = onRequest(
         report.status === HealthState.down ? 'WARNING' : 'INFO',
       );
     }
-    await afterCall(rt);
-    res.status(reply.status).set(reply.headers).json(reply.body);
+    return reply;
   },
 );

@@ -2,7 +2,7 @@
  * Calls refused before any work, counted by reason on each instance
  * (cumulative since the instance started), published in its stats snapshot
  * and summed over the live instances by getConnectionPoolStats. Fed by the
- * event sinks (app/subscriptions.ts): App Check refusals happen in defineCallable
+ * event sinks (app/subscriptions.ts): App Check refusals happen in defineCallable (lifecycle/)
  * before any handler runs, user-limit refusals in the payment handler.
  */
 import { RejectionReason, type RejectionCounts } from '../api/index.js';

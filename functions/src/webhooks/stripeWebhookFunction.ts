@@ -3,16 +3,16 @@
  * `onRequest`, public: Stripe signs, it does not authenticate), a thin wrapper
  * around handleStripeWebhook. It passes the raw body (`req.rawBody`, which
  * firebase-functions keeps beside the parsed one) and the header, answers with
- * the handler's reply, and does the end-of-call housekeeping before
- * answering, since CPU is throttled after the response.
+ * the handler's reply; the lifecycle (end-of-call work before answering, also
+ * when the work throws) is defineHttpFunction's. It never calls the payment
+ * provider, so it mounts its signing secret and the log shipper's only.
  */
 import { defineSecret } from 'firebase-functions/params';
-import { onRequest } from 'firebase-functions/v2/https';
 import { config, sharedFunctionOptions } from '../config/index.js';
-import { afterCall } from '../app/housekeeping.js';
 import { logEvent } from '../observability/logs/logger.js';
 import { registerSecret } from '../observability/logs/redact.js';
-import { runtime } from '../app/runtime.js';
+import { logShippingSecrets } from '../config/secrets.js';
+import { defineHttpFunction } from '../lifecycle/defineHttpFunction.js';
 import { FirestoreProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook } from './stripeWebhook.js';
 
@@ -22,19 +22,17 @@ export const stripeWebhookSecret = defineSecret('STRIPE_WEBHOOK_SECRET');
 /** Stripe's deliveries wait for at most a few seconds per attempt; the handler needs one or two ledger round trips. */
 const TIMEOUT_SECONDS = 30;
 
-export const stripeWebhook = onRequest(
+export const stripeWebhook = defineHttpFunction(
   {
     ...sharedFunctionOptions(config()),
-    secrets: [stripeWebhookSecret],
+    secrets: [stripeWebhookSecret, ...logShippingSecrets],
     timeoutSeconds: TIMEOUT_SECONDS,
     invoker: 'public',
   },
-  async (req, res) => {
+  async (req, rt, call) => {
     if (req.method !== 'POST') {
-      res.status(405).set('Allow', 'POST').json({ received: false, error: 'POST only' });
-      return;
+      return { status: 405, headers: { Allow: 'POST' }, body: { received: false, error: 'POST only' } };
     }
-    const rt = runtime();
     const refusalLines = rt.refusalLog.lines;
     const secret = stripeWebhookSecret.value();
     registerSecret(secret);
@@ -52,7 +50,7 @@ export const stripeWebhook = onRequest(
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );
     // A refused request ships nothing of its own unless it wrote the interval's line.
-    await afterCall(rt, { ship: reply.status !== 400 || rt.refusalLog.lines !== refusalLines });
-    res.status(reply.status).json(reply.body);
+    call.ship = reply.status !== 400 || rt.refusalLog.lines !== refusalLines;
+    return reply;
   },
 );
