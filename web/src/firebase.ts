@@ -7,6 +7,7 @@ import {
   initializeAuth,
 } from 'firebase/auth';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
+import { MONEY_MOVING_CALLABLES } from './api/types';
 import { startAppCheck } from './appCheck';
 import { webConfig } from './lib/buildEnv';
 
@@ -48,12 +49,12 @@ if (useEmulators) {
 }
 
 /**
- * Calls a callable by name and returns its data. processPayment gets a
- * limited-use App Check token of its own, so it still works when the functions
- * consume tokens (APP_CHECK_CONSUME, replay protection).
+ * Calls a callable by name and returns its data. Each call of a money-moving
+ * callable (processPayment) gets a limited-use App Check token of its own:
+ * the functions consume those tokens (APP_CHECK_CONSUME, replay protection).
  */
 export async function callFunction<T>(name: string, data?: unknown): Promise<T> {
-  const limitedUseAppCheckTokens = name === 'processPayment';
+  const limitedUseAppCheckTokens = MONEY_MOVING_CALLABLES.includes(name);
   const result = await httpsCallable(functions, name, { timeout: 70_000, limitedUseAppCheckTokens })(data ?? {});
   return result.data as T;
 }

@@ -232,11 +232,18 @@ describe('provider concurrency budget', () => {
 });
 
 describe('App Check', () => {
-  it('is enforced by default, without replay protection', () => {
-    expect(parseConfig({})).toMatchObject({ APP_CHECK_ENFORCE: true, APP_CHECK_CONSUME: false });
-    expect(parseConfig({ APP_CHECK_ENFORCE: 'false' }).APP_CHECK_ENFORCE).toBe(false);
+  it('is enforced by default, with replay protection', () => {
+    expect(parseConfig({})).toMatchObject({ APP_CHECK_ENFORCE: true, APP_CHECK_CONSUME: true });
+    expect(parseConfig({ APP_CHECK_CONSUME: 'false' }).APP_CHECK_CONSUME).toBe(false);
     expect(parseConfig({ APP_CHECK_CONSUME: 'true' }).APP_CHECK_CONSUME).toBe(true);
     expect(rejection({ APP_CHECK_ENFORCE: 'sometimes' }).details).toEqual({ variables: ['APP_CHECK_ENFORCE'] });
+  });
+
+  it('turns replay protection off with enforcement when APP_CHECK_CONSUME is unset', () => {
+    expect(parseConfig({ APP_CHECK_ENFORCE: 'false' })).toMatchObject({
+      APP_CHECK_ENFORCE: false,
+      APP_CHECK_CONSUME: false,
+    });
   });
 
   it('refuses replay protection without enforcement, which would protect nothing', () => {

@@ -35,7 +35,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   );
   const result = schema.safeParse(present);
   if (result.success) {
-    const c = withProviderDefaults(result.data);
+    const c = withDefaults(result.data);
     refuse(insecureEndpointProblems(c, env.FUNCTIONS_EMULATOR === 'true'));
     return checkDeployFit(c);
   }
@@ -48,7 +48,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`, names);
 }
 
-function withProviderDefaults(c: RawConfig): ParsedConfig {
+/**
+ * The defaults that depend on other variables: the provider's URL, and replay
+ * protection on wherever App Check is enforced unless APP_CHECK_CONSUME says
+ * otherwise (so APP_CHECK_ENFORCE=false alone turns both off).
+ */
+function withDefaults(c: RawConfig): ParsedConfig {
   const urls = c.PAYMENT_SERVICE_URL ?? [PROVIDER_URLS[c.PAYMENT_PROVIDER]];
   if (c.PAYMENT_PROVIDER === 'stripe' && urls.length > 1) {
     throw new ConfigError(
@@ -56,7 +61,7 @@ function withProviderDefaults(c: RawConfig): ParsedConfig {
       ['PAYMENT_SERVICE_URL', 'PAYMENT_PROVIDER'],
     );
   }
-  return { ...c, PAYMENT_SERVICE_URL: urls };
+  return { ...c, PAYMENT_SERVICE_URL: urls, APP_CHECK_CONSUME: c.APP_CHECK_CONSUME ?? c.APP_CHECK_ENFORCE };
 }
 
 /**

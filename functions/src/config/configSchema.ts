@@ -152,7 +152,8 @@ export const schema = z.object({
   PAYMENT_IDEMPOTENCY_TTL_MS: positiveInt('milliseconds').default(86_400_000),
   // App Check on every callable (access/appCheck.ts); on in the emulator too, which accepts unsigned development tokens.
   APP_CHECK_ENFORCE: boolFlag.default(true),
-  APP_CHECK_CONSUME: boolFlag.default(false),
+  // Replay protection on the money-moving callables; unset, it follows APP_CHECK_ENFORCE (config.ts).
+  APP_CHECK_CONSUME: boolFlag.optional(),
   RECONCILE_BUDGET_MS: positiveInt('milliseconds')
     .refine(
       (n) => n <= SCHEDULE_TIMEOUT_SECONDS * 900,
@@ -208,14 +209,20 @@ export const schema = z.object({
     .default('metadata.google.internal'),
 });
 
-/** The variables as the schema parses them, before the provider defaults are filled in. */
+/** The variables as the schema parses them, before the provider and App Check defaults are filled in. */
 export type RawConfig = z.output<typeof schema>;
 
 /** Default base URL of each provider, when PAYMENT_SERVICE_URL is not set. */
 export const PROVIDER_URLS = { generic: 'https://api.payment-service.com', stripe: 'https://api.stripe.com' } as const;
 
-/** The parsed configuration, with the provider's default URL filled in: a list of one or more base URLs. */
-export type ParsedConfig = Omit<RawConfig, 'PAYMENT_SERVICE_URL'> & { PAYMENT_SERVICE_URL: string[] };
+/**
+ * The parsed configuration, with the provider's default URL filled in (a list
+ * of one or more base URLs) and APP_CHECK_CONSUME decided.
+ */
+export type ParsedConfig = Omit<RawConfig, 'PAYMENT_SERVICE_URL' | 'APP_CHECK_CONSUME'> & {
+  PAYMENT_SERVICE_URL: string[];
+  APP_CHECK_CONSUME: boolean;
+};
 
 /** The parsed configuration (see ParsedConfig). */
 export type Config = ParsedConfig;
