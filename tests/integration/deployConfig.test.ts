@@ -116,12 +116,22 @@ function discover(extraFiles: Record<string, string> = {}) {
 /** "256MiB" / "1GiB" as the manifest's availableMemoryMb. */
 const mebibytes = (size: string) => (size.endsWith('GiB') ? Number.parseFloat(size) * 1024 : Number.parseFloat(size));
 
-/** Checks every function against the deploy settings in `env` (the loaded env files) and the secrets it must mount. */
-function expectConfigured(
-  endpoints: Record<string, Endpoint>,
-  env: Record<string, string>,
-  secrets = ['PAYMENT_API_KEY'],
-) {
+/** The functions that call the payment provider, the only ones that mount PAYMENT_API_KEY. */
+const PROVIDER_FUNCTIONS = ['health', 'processPayment', 'reconcilePayments', 'runReconciliation'];
+/** The stats callables: they read Firestore and ship logs, never call the provider. */
+const STATS_CALLABLES = [
+  'getConnectionPoolStats',
+  'getDatabasePoolStatus',
+  'getIncidentTimeline',
+  'resetCircuitBreakers',
+];
+
+/**
+ * Checks every function against the deploy settings in `env` (the loaded env
+ * files) and the secrets it must mount: PAYMENT_API_KEY in the provider's
+ * callers only, `logSecrets` (the AWS key secrets, when defined) in all.
+ */
+function expectConfigured(endpoints: Record<string, Endpoint>, env: Record<string, string>, logSecrets: string[] = []) {
   expect(Object.keys(endpoints).sort()).toEqual(FUNCTION_NAMES);
   for (const [name, e] of Object.entries(endpoints)) {
     const scheduled = name === 'reconcilePayments';
@@ -140,7 +150,8 @@ function expectConfigured(
       concurrency: payment ? Number(env.PAYMENT_CONCURRENCY) : 80,
       timeoutSeconds: scheduled ? 300 : http ? 30 : Number(env.CALLABLE_TIMEOUT_SECONDS),
     });
-    expect(e.secretEnvironmentVariables?.map((s) => s.key)).toEqual(secrets);
+    const secrets = PROVIDER_FUNCTIONS.includes(name) ? ['PAYMENT_API_KEY', ...logSecrets] : logSecrets;
+    expect({ name, secrets: (e.secretEnvironmentVariables ?? []).map((s) => s.key) }).toEqual({ name, secrets });
     if (scheduled) expect(e.scheduleTrigger?.schedule).toBe('every 5 minutes');
     else if (http) expect(e.httpsTrigger?.invoker).toEqual(['public']);
     else expect(e.callableTrigger).toEqual({});
@@ -217,11 +228,20 @@ describe('deploy settings reach firebase-functions discovery', () => {
     expect(output).toContain('PAYMENT_PROVIDER_MAX_CONCURRENCY (25) shared by PAYMENT_MAX_INSTANCES (30)');
   });
 
+  it('mounts PAYMENT_API_KEY only in the functions that call the provider, never in the stats callables', () => {
+    const res = discover();
+    expect(res.status).toBe(0);
+    expect(Object.keys(res.endpoints)).toEqual(expect.arrayContaining([...PROVIDER_FUNCTIONS, ...STATS_CALLABLES]));
+    const mounting = (name: string) => (res.endpoints[name]!.secretEnvironmentVariables ?? []).map((s) => s.key);
+    for (const name of STATS_CALLABLES) expect({ name, secrets: mounting(name) }).toEqual({ name, secrets: [] });
+    for (const name of PROVIDER_FUNCTIONS) expect(mounting(name), name).toContain('PAYMENT_API_KEY');
+  });
+
   it('mounts the AWS key secrets in every function once CloudWatch ships with access keys, and not with a role', () => {
     const cloudwatch = 'CLOUDWATCH_LOG_GROUP=/payments/prod\nAWS_REGION=eu-west-1\n';
     const keys = discover({ [`.env.${PROJECT}`]: cloudwatch });
     expect(keys.status).toBe(0);
-    expectConfigured(keys.endpoints, keys.userEnvs, ['PAYMENT_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    expectConfigured(keys.endpoints, keys.userEnvs, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
     const role = discover({
       [`.env.${PROJECT}`]: `${cloudwatch}AWS_ROLE_ARN=arn:aws:iam::123456789012:role/payments-cloudwatch\n`,
     });
