@@ -2,7 +2,11 @@
 // HTTP against the emulators: their ID tokens still decode (they stay valid up
 // to an hour), but every admin callable and the deep health view refuse them
 // with `unauthenticated` (access/sessionCheck.ts). A control admin made the
-// same way passes the same calls, so a missing check fails this suite.
+// same way passes the same calls, so a missing check in the callables fails
+// this suite. The deep health view's 401 is asserted too, but against the Auth
+// emulator firebase-admin's verifyIdToken itself refuses revoked and disabled
+// users (it always checks them there), so only access/auth.test.ts
+// (bearerAdminCaller) proves the health path's own check.
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth as adminAuth } from 'firebase-admin/auth';
 import { getAuth } from 'firebase/auth';

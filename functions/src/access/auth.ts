@@ -1,4 +1,5 @@
 import { HttpsError, type CallableRequest } from 'firebase-functions/v2/https';
+import type { SessionCheck } from './sessionCheck.js';
 
 /** The signed-in caller of a callable. */
 export interface Caller {
@@ -28,6 +29,8 @@ export function requireAdmin(request: Pick<CallableRequest, 'auth'>): Caller {
 export interface IdTokenClaims {
   uid: string;
   admin?: unknown;
+  /** When the user signed in, epoch seconds. */
+  auth_time?: number;
 }
 
 /**
@@ -47,4 +50,25 @@ export async function bearerCaller(
   } catch {
     return null;
   }
+}
+
+/**
+ * {@link bearerCaller} for admin-only views: also null when the token is an
+ * admin's whose session was revoked or whose account is disabled
+ * (access/sessionCheck.ts). firebase-admin's `verifyIdToken` checks neither in
+ * production (without `checkRevoked`); against the Auth emulator it checks both.
+ */
+export async function bearerAdminCaller(
+  authorization: string | undefined,
+  verify: (idToken: string) => Promise<IdTokenClaims>,
+  sessions: Pick<SessionCheck, 'refusal'>,
+): Promise<Caller | null> {
+  let authTime = 0;
+  const caller = await bearerCaller(authorization, async (token) => {
+    const claims = await verify(token);
+    authTime = Number(claims.auth_time) || 0;
+    return claims;
+  });
+  if (caller?.admin && (await sessions.refusal(caller.uid, authTime)) !== null) return null;
+  return caller;
 }

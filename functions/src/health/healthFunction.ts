@@ -10,10 +10,9 @@
  */
 import { getApps } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
-import { bearerCaller, type Caller } from '../access/auth.js';
+import { bearerAdminCaller } from '../access/auth.js';
 import { config, sharedFunctionOptions } from '../config/index.js';
 import { logEvent } from '../observability/logs/logger.js';
-import type { Runtime } from '../app/runtime.js';
 import { providerFunctionSecrets } from '../config/secrets.js';
 import { defineHttpFunction } from '../lifecycle/defineHttpFunction.js';
 import { healthMonitor } from './healthSources.js';
@@ -42,21 +41,6 @@ function problems(report: HealthDeepReport): Record<string, string> {
   return out;
 }
 
-/**
- * The caller of the deep view from its bearer token; null (401) when the token
- * does not verify, or when it is an admin's whose session no longer stands.
- */
-async function deepViewCaller(rt: Runtime, authorization: string | undefined): Promise<Caller | null> {
-  let authTime = 0;
-  const caller = await bearerCaller(authorization, async (token) => {
-    const claims = await getAuth(getApps()[0]).verifyIdToken(token);
-    authTime = claims.auth_time;
-    return claims;
-  });
-  if (caller?.admin && (await rt.sessions.refusal(caller.uid, authTime)) !== null) return null;
-  return caller;
-}
-
 // It calls the provider's health check, so it mounts PAYMENT_API_KEY.
 export const health = defineHttpFunction(
   {
@@ -71,7 +55,11 @@ export const health = defineHttpFunction(
     const checksBefore = monitor.checksRun;
     const reply = await answerHealth(
       { method: req.method, deep: req.query.deep, authorization: req.get('authorization') },
-      { check: () => monitor!.check(), caller: (authorization) => deepViewCaller(rt, authorization) },
+      {
+        check: () => monitor!.check(),
+        caller: (authorization) =>
+          bearerAdminCaller(authorization, (token) => getAuth(getApps()[0]).verifyIdToken(token), rt.sessions),
+      },
     );
     if (monitor.checksRun > checksBefore) {
       // Once per check, not per request: uptime checks arrive every minute from several regions.
