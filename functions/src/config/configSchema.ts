@@ -126,6 +126,15 @@ export const schema = z.object({
   VUE_APP_PAYMENT_RETRY_ATTEMPTS: positiveInt('attempts').default(3),
   PAYMENT_TOTAL_TIMEOUT_MS: positiveInt('milliseconds').default(25_000),
   PAYMENT_MAX_AMOUNT: positiveInt('major currency units').default(1_000_000),
+  // Checked against the provider's own list when the payment handler is built (payments/paymentHandler.ts).
+  PAYMENT_CURRENCIES: z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((c) => c.trim().toUpperCase()))])
+    .refine(
+      (codes) => codes.every((c) => /^[A-Z]{3}$/.test(c)),
+      'must be ISO 4217 codes, comma-separated, e.g. USD,EUR,JPY',
+    )
+    .optional(),
   PAYMENT_PROVIDER: z
     .string()
     .trim()

@@ -36,7 +36,9 @@ async function provider(status: number, delayMs: number, stallMs = 0) {
       setTimeout(() => {
         n++;
         res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(status === 201 ? { id: `ch_${n}`, status: 'succeeded' } : { error: { code: 'DOWN' } }));
+        // Every payment here is 1 USD (100 cents), and a contract's charge says its money.
+        const charge = { id: `ch_${n}`, status: 'succeeded', amount: 100, currency: 'USD' };
+        res.end(JSON.stringify(status === 201 ? charge : { error: { code: 'DOWN' } }));
       }, delayMs);
     });
   });

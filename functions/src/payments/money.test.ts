@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { minorDigits, normalizeCurrency, toMajorUnits, toMinorUnits } from './money.js';
+import { ISO_4217_MONEY } from './iso4217.js';
+import { normalizeCurrency, toMajorUnits, toMinorUnits } from './money.js';
+
+const iso = (c: string) => ISO_4217_MONEY.minorDigits(c);
 
 describe('money', () => {
-  it('knows minor-unit digits from Intl', () => {
-    expect(minorDigits('USD')).toBe(2);
-    expect(minorDigits('JPY')).toBe(0);
-    expect(minorDigits('BHD')).toBe(3);
-  });
-
-  it('normalizes and checks currency codes', () => {
+  it('normalizes and checks currency codes against ISO 4217, not Intl', () => {
     expect(normalizeCurrency('usd')).toBe('USD');
+    expect(normalizeCurrency(' huf ')).toBe('HUF');
     expect(() => normalizeCurrency('XYZ')).toThrow(/ISO 4217/);
     expect(() => normalizeCurrency('US')).toThrow(/ISO 4217/);
+    // A code without a minor unit is no payment currency.
+    expect(() => normalizeCurrency('XAU')).toThrow(/ISO 4217/);
   });
 
   it.each([
@@ -22,9 +22,13 @@ describe('money', () => {
     [1000, 'JPY', 1000],
     [1000000, 'USD', 100000000],
     [4.02, 'USD', 402],
-  ])('converts %s %s to %s minor units exactly', (amount, currency, minor) => {
-    expect(toMinorUnits(amount, currency, 1_000_000)).toBe(minor);
-    expect(toMajorUnits(minor, currency)).toBe(amount);
+    [12.34, 'HUF', 1234],
+    [50000, 'HUF', 5000000],
+    [1.5, 'IDR', 150],
+    [1.2345, 'CLF', 12345],
+  ])('converts %s %s to %s ISO minor units exactly', (amount, currency, minor) => {
+    expect(toMinorUnits(amount, currency, 1_000_000, iso(currency))).toBe(minor);
+    expect(toMajorUnits(minor, iso(currency))).toBe(amount);
   });
 
   it.each([
@@ -37,10 +41,13 @@ describe('money', () => {
     [1e-7, 'not a plain'],
     [1000000.01, 'at most 1000000'],
   ])('rejects %s (%s)', (amount, message) => {
-    expect(() => toMinorUnits(amount, 'USD', 1_000_000)).toThrow(message);
+    expect(() => toMinorUnits(amount, 'USD', 1_000_000, 2)).toThrow(message);
   });
 
-  it('rejects decimals for zero-digit currencies', () => {
-    expect(() => toMinorUnits(10.5, 'JPY', 1_000_000)).toThrow(/at most 0 decimal places/);
+  it('rejects more decimals than the digits it is given', () => {
+    expect(() => toMinorUnits(10.5, 'JPY', 1_000_000, 0)).toThrow(/at most 0 decimal places/);
+    expect(() => toMinorUnits(12.3, 'ISK', 1_000_000, 0)).toThrow(/ISK allows at most 0 decimal places/);
+    // The same amount with Stripe's two digits for ISK converts; Stripe's own rule refuses it (stripeCurrencies.test.ts).
+    expect(toMinorUnits(12.3, 'ISK', 1_000_000, 2)).toBe(1230);
   });
 });

@@ -16,6 +16,8 @@ beforeEach(() => {
 const handlerWith = (...args: Parameters<typeof w.handlerWith>) => w.handlerWith(...args);
 const record = () => w.record();
 const settings = SETTINGS;
+/** The money of every payment here (handlerKit's `pay`). */
+const USD_2599 = { amount: 2599, currency: 'USD' };
 
 describe('PaymentHandler decision table', () => {
   it('succeeded: records the charge and answers it', async () => {
@@ -36,7 +38,9 @@ describe('PaymentHandler decision table', () => {
   });
 
   it('declined: records the decline code and answers it (not an error)', async () => {
-    const { handler } = handlerWith([{ kind: 'declined', chargeId: 'ch_d', declineCode: 'insufficient_funds' }]);
+    const { handler } = handlerWith([
+      { kind: 'declined', chargeId: 'ch_d', declineCode: 'insufficient_funds', ...USD_2599 },
+    ]);
     const result = await handler.processPayment(pay(), 'u1');
     expect(result).toMatchObject({ status: 'declined', chargeId: 'ch_d', declineCode: 'insufficient_funds' });
     expect(await record()).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
@@ -85,7 +89,7 @@ describe('PaymentHandler decision table', () => {
   it('timeouts, lookup finds the charge: succeeded with the provider charge id', async () => {
     const { handler, provider } = handlerWith(
       [timeout, timeout, timeout],
-      [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_late' } }],
+      [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_late', ...USD_2599 } }],
     );
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
       status: 'succeeded',
@@ -194,7 +198,7 @@ describe('PaymentHandler decision table', () => {
 
     Reflect.deleteProperty(w.ledger, 'finalize');
     w.clock += settings.totalTimeoutMs + 10_000; // the lease ends
-    const lookups: LookupAnswer[] = [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1' } }];
+    const lookups: LookupAnswer[] = [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1', ...USD_2599 } }];
     const report = await reconcilePayments({
       ledger: w.ledger,
       provider: new ScriptedProvider([], lookups),
@@ -255,7 +259,10 @@ describe('PaymentHandler decision table', () => {
     await handlerWith([timeout, timeout, timeout], [{ kind: 'unavailable', reason: 'timeout' }])
       .handler.processPayment(pay(), 'u1')
       .catch(() => undefined);
-    const { handler, provider } = handlerWith([], [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1' } }]);
+    const { handler, provider } = handlerWith(
+      [],
+      [{ kind: 'found', charge: { kind: 'succeeded', chargeId: 'ch_1', ...USD_2599 } }],
+    );
     expect(await handler.processPayment(pay(), 'u1')).toMatchObject({
       status: 'succeeded',
       replayed: true,

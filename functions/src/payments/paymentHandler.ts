@@ -1,4 +1,4 @@
-import { PAYMENT_LOOKUP_MS } from '../config/index.js';
+import { ConfigError, PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { LeaseFence } from './leaseFence.js';
@@ -10,8 +10,8 @@ import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
-import { newTransactionId, toPaymentRequest, type PaymentRequest } from './paymentRequest.js';
-import type { PaymentProvider } from './provider/paymentProvider.js';
+import { newTransactionId, toPaymentRequest, type MoneyPolicy, type PaymentRequest } from './paymentRequest.js';
+import { chargeMismatch, PrepareRefusedError, type PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
 
 export { classifyAttempt, type PaymentGuard } from './chargeAttempts.js';
@@ -26,6 +26,8 @@ export interface PaymentSettings {
   totalTimeoutMs: number;
   /** Largest amount in major units [PAYMENT_MAX_AMOUNT]. */
   maxAmount: number;
+  /** Currencies accepted [PAYMENT_CURRENCIES]; every one the provider supports when absent. */
+  currencies?: readonly string[] | undefined;
   /** How long after an unanswered attempt the provider may still charge, ms [PAYMENT_SETTLE_MS]. */
   settleMs: number;
   /** How long the provider remembers an idempotency key, ms [PAYMENT_IDEMPOTENCY_TTL_MS]. */
@@ -70,12 +72,23 @@ export class PaymentHandler {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly emit: PaymentEventSink;
   private readonly outcomes: OutcomeRecorder;
+  private readonly money: MoneyPolicy;
 
+  /** Throws CONFIG_INVALID when PAYMENT_CURRENCIES names a currency the provider does not support. */
   constructor(private readonly deps: PaymentHandlerDeps) {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.emit = deps.events ?? (() => undefined);
-    this.outcomes = new OutcomeRecorder(deps.ledger, this.emit, this.now);
+    this.outcomes = new OutcomeRecorder(deps.ledger, this.emit, this.now, deps.provider.money);
+    const { currencies, maxAmount } = deps.settings;
+    const unsupported = (currencies ?? []).filter((c) => !deps.provider.money.currencies.has(c));
+    if (unsupported.length > 0) {
+      throw new ConfigError(`PAYMENT_CURRENCIES: the payment provider does not support ${unsupported.join(', ')}`, [
+        'PAYMENT_CURRENCIES',
+        'PAYMENT_PROVIDER',
+      ]);
+    }
+    this.money = { maxAmount, money: deps.provider.money, currencies: currencies ? new Set(currencies) : undefined };
   }
 
   /**
@@ -90,7 +103,7 @@ export class PaymentHandler {
     const transactionId = input.transactionId ?? newTransactionId();
     const started = this.now();
     try {
-      const req = toPaymentRequest(input, transactionId, uid, this.deps.settings.maxAmount);
+      const req = toPaymentRequest(input, transactionId, uid, this.money);
       const result = await this.decide(req, started, phases);
       const outcome = result.replayed ? 'replayed' : result.status;
       const emitted = phases.start();
@@ -130,7 +143,7 @@ export class PaymentHandler {
     const claim = await phases.time(PaymentPhase.claim, () =>
       ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000),
     );
-    if (claim.kind === 'replay') return toResult(transactionId, claim.record, true);
+    if (claim.kind === 'replay') return toResult(transactionId, claim.record, true, provider.money);
     const { record } = claim;
     const keyUsableUntil = record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs;
     const hold: ClaimHold = { req, claimId: claim.claimId, record, keyUsableUntil };
@@ -192,7 +205,7 @@ export class PaymentHandler {
     const existing = await phases.time(PaymentPhase.lookup, () => this.deps.ledger.get(req.transactionId));
     if (existing && existing.uid === req.uid) {
       const seen = claimStep(existing, req, 'read-only', this.now(), 0);
-      if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true);
+      if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true, this.money.money);
       // It may be charged (unknown, waiting, or a call that died): never answer "not charged" for it.
       if (existing.status !== PaymentStatus.failed)
         throw new PaymentUnknownError(req.transactionId, undefined, openFor);
@@ -217,6 +230,8 @@ export class PaymentHandler {
     try {
       ref = await this.deps.provider.prepare(req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
     } catch (err) {
+      // The provider refused this request itself: sending it again would be refused again.
+      if (err instanceof PrepareRefusedError) return this.outcomes.reject(hold, state, err.answer);
       await this.outcomes.record(hold, state, {
         status: PaymentStatus.failed,
         attempts: hold.record.attempts,
@@ -251,7 +266,18 @@ export class PaymentHandler {
       version: fence.renewed ? null : before.version,
       openAttemptAt: r.settleFrom ?? earlierOpen,
     };
-    if (r.kind === 'charged') return finalize(phases, () => this.outcomes.finish(hold, after, r.charge, false));
+    if (r.kind === 'charged') {
+      // An answer that does not say this payment's amount and currency is no proof of its outcome.
+      if (chargeMismatch(r.charge, req)) {
+        const mismatch = {
+          kind: 'mismatch' as const,
+          charge: r.charge,
+          expected: { amount: req.amount, currency: req.currency },
+        };
+        return finalize(phases, () => this.outcomes.conclude(hold, after, mismatch, false));
+      }
+      return finalize(phases, () => this.outcomes.finish(hold, after, r.charge, false));
+    }
     if (r.kind === 'rejected') return finalize(phases, () => this.outcomes.reject(hold, after, r.answer));
     if (r.kind === 'claim-lost') return finalize(phases, () => this.outcomes.claimLost(hold));
     if (r.kind === 'waiting') return finalize(phases, () => this.outcomes.wait(hold, after, r, false));

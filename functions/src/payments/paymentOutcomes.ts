@@ -12,6 +12,7 @@ import {
 } from './paymentErrors.js';
 import { answerFor, type CallState, type ClaimHold } from './paymentResult.js';
 import type { Charge, ChargeAnswer, PendingState } from './provider/paymentProvider.js';
+import type { ProviderMoney } from './provider/providerMoney.js';
 import { unknownError, type Settlement } from './settlement.js';
 
 /** The code written for a failed payment, by why its attempts ended. */
@@ -45,6 +46,7 @@ export class OutcomeRecorder {
     private readonly ledger: PaymentLedger,
     private readonly emit: PaymentEventSink,
     private readonly now: () => number,
+    private readonly money: ProviderMoney,
   ) {}
 
   /** Records what a lookup proved, other than "not charged": the charge, or `unknown`. `cause`: why attempts gave up. */
@@ -126,7 +128,7 @@ export class OutcomeRecorder {
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
     await this.record(hold, state, outcome);
-    return answerFor(hold.req, outcome, replayed);
+    return answerFor(hold.req, outcome, replayed, this.money);
   }
 
   /** Records a payment the provider accepted and is still working on, and answers its state. */
@@ -139,7 +141,7 @@ export class OutcomeRecorder {
     const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
     const outcome: PaymentOutcome = { status, attempts: attempts(hold, state) };
     if (await this.record(hold, state, outcome)) return this.claimLost(hold);
-    return answerFor(hold.req, outcome, replayed, p.clientSecret);
+    return answerFor(hold.req, outcome, replayed, this.money, p.clientSecret);
   }
 
   /** Another call (or reconciliation) holds the record now; it will settle it. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentMethod, ProcessPaymentRequest } from '../api/index.js';
-import { normalizeCurrency, toMinorUnits } from './money.js';
+import { InvalidMoneyError, normalizeCurrency, toMinorUnits } from './money.js';
+import type { ProviderMoney } from './provider/paymentProvider.js';
 
 /**
  * A payment inside the domain: validated, amount in integer minor units,
@@ -25,22 +26,43 @@ export function newTransactionId(): string {
   return `txn_${randomUUID().replace(/-/g, '')}`;
 }
 
+/** What a payload's money must satisfy: PAYMENT_MAX_AMOUNT, PAYMENT_CURRENCIES and the provider's own rules. */
+export interface MoneyPolicy {
+  /** Largest amount in major units (PAYMENT_MAX_AMOUNT). */
+  maxAmount: number;
+  /** The provider's currencies, minor units and amount rules. */
+  money: ProviderMoney;
+  /** Currencies accepted (PAYMENT_CURRENCIES); every one the provider supports when absent. */
+  currencies?: ReadonlySet<string> | undefined;
+}
+
 /**
- * The domain's request of a validated payload: the amount converted once,
- * exactly, to minor units (at most `maxAmount` major units), the currency
- * upper-cased and checked (default USD). Throws INVALID_ARGUMENT.
+ * The domain's request of a validated payload: the currency upper-cased and
+ * checked (default USD) against PAYMENT_CURRENCIES and the provider's list,
+ * the amount converted once, exactly, to the provider's minor units (at most
+ * `maxAmount` major units) and checked against the provider's amount rules, so
+ * a request the provider would refuse is refused before anything is written or
+ * sent. Throws INVALID_ARGUMENT naming the rule.
  */
 export function toPaymentRequest(
   input: ProcessPaymentRequest,
   transactionId: string,
   uid: string,
-  maxAmount: number,
+  policy: MoneyPolicy,
 ): PaymentRequest {
   const currency = normalizeCurrency(input.currency ?? 'USD');
+  const { money } = policy;
+  if (!(policy.currencies ?? money.currencies).has(currency)) {
+    const why = money.currencies.has(currency) ? 'not in PAYMENT_CURRENCIES' : 'not supported by the payment provider';
+    throw new InvalidMoneyError(`currency: ${currency} is not accepted (${why})`, 'currency');
+  }
+  const amount = toMinorUnits(input.amount, currency, policy.maxAmount, money.minorDigits(currency));
+  const refusal = money.refusal(amount, currency);
+  if (refusal) throw new InvalidMoneyError(`amount: ${refusal}`, 'amount');
   return {
     transactionId,
     uid,
-    amount: toMinorUnits(input.amount, currency, maxAmount),
+    amount,
     currency,
     paymentMethod: input.paymentMethod,
     ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),

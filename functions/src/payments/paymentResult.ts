@@ -2,6 +2,7 @@ import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
 import type { PaymentRequest } from './paymentRequest.js';
+import type { ProviderMoney } from './provider/providerMoney.js';
 
 /** A call's hold on its payment, fixed when the claim was taken. */
 export interface ClaimHold {
@@ -44,21 +45,24 @@ export function answerFor(
   req: PaymentRequest,
   outcome: Pick<PaymentRecord, 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
   replayed: boolean,
+  money: Pick<ProviderMoney, 'minorDigits'>,
   clientSecret?: string,
 ): ProcessPaymentResult {
   return toResult(
     req.transactionId,
     { amount: req.amount, currency: req.currency, ...outcome },
     replayed,
+    money,
     clientSecret,
   );
 }
 
-/** The caller's answer for a final or waiting record (amount back in major units). */
+/** The caller's answer for a final or waiting record (amount back in major units, by the provider's minor units). */
 export function toResult(
   transactionId: string,
   r: Pick<PaymentRecord, 'amount' | 'currency' | 'status' | 'attempts' | 'chargeId' | 'declineCode'>,
   replayed: boolean,
+  money: Pick<ProviderMoney, 'minorDigits'>,
   clientSecret?: string,
 ): ProcessPaymentResult {
   const status = r.status;
@@ -67,7 +71,7 @@ export function toResult(
     transactionId,
     status,
     chargeId: r.chargeId ?? '',
-    amount: toMajorUnits(r.amount, r.currency),
+    amount: toMajorUnits(r.amount, money.minorDigits(r.currency)),
     currency: r.currency,
     attempts: r.attempts,
     replayed,

@@ -8,6 +8,7 @@ export function paymentSettings(cfg: Config): PaymentSettings {
     attempts: cfg.VUE_APP_PAYMENT_RETRY_ATTEMPTS,
     totalTimeoutMs: cfg.PAYMENT_TOTAL_TIMEOUT_MS,
     maxAmount: cfg.PAYMENT_MAX_AMOUNT,
+    currencies: cfg.PAYMENT_CURRENCIES,
     settleMs: cfg.PAYMENT_SETTLE_MS,
     idempotencyTtlMs: cfg.PAYMENT_IDEMPOTENCY_TTL_MS,
   };

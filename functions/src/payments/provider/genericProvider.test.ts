@@ -139,7 +139,7 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
   it('looks a payment up by reference: found, not found, unavailable', async () => {
     replies.push(
       { status: 200, body: { id: 'ch_1', status: 'succeeded', amount: 1999, currency: 'USD' } },
-      { status: 404 },
+      { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No charge.' } } },
       { status: 500 },
     );
     expect(await provider.lookup('txn_1', req, 1000)).toEqual({
@@ -151,6 +151,18 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
     expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'unavailable', reason: 'HTTP 500' });
   });
 
+  it("reads a 404 as not found only with the contract's NOT_FOUND code", async () => {
+    replies.push(
+      { status: 404 },
+      { status: 404, body: { error: { code: 'NO_ROUTE', message: 'gateway' } } },
+      { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No charge.' } } },
+    );
+    const unanswered = { kind: 'unavailable', reason: "HTTP 404 without the contract's NOT_FOUND" };
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual(unanswered);
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual(unanswered);
+    expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'not-found' });
+  });
+
   it('checks health with GET /health', async () => {
     replies.push({ status: 200, body: { ok: true } });
     expect(await provider.checkHealth()).toMatchObject({ ok: true });
@@ -159,12 +171,14 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
 });
 
 describe('generic provider helpers', () => {
-  it('finds a mismatch only where the provider states another amount or currency', () => {
+  it('finds a mismatch where the provider states another amount or currency, or leaves one out', () => {
     const charge = { kind: 'succeeded' as const, chargeId: 'c' };
     expect(chargeMismatch({ ...charge, amount: 1999, currency: 'usd' }, req)).toBe(false);
     expect(chargeMismatch({ ...charge, amount: 1998, currency: 'USD' }, req)).toBe(true);
     expect(chargeMismatch({ ...charge, amount: 1999, currency: 'EUR' }, req)).toBe(true);
-    expect(chargeMismatch(charge, req)).toBe(false);
+    expect(chargeMismatch({ ...charge, amount: 1999 }, req)).toBe(true);
+    expect(chargeMismatch({ ...charge, currency: 'USD' }, req)).toBe(true);
+    expect(chargeMismatch(charge, req)).toBe(true);
   });
 
   it('parses Retry-After as seconds or an HTTP date', () => {

@@ -20,6 +20,7 @@ import {
   type PaymentProvider,
 } from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import { ISO_4217_MONEY } from '../iso4217.js';
 
 /** Connection settings of the generic provider. */
 export interface GenericProviderOptions {
@@ -63,6 +64,15 @@ function parseCharge(body: unknown): Charge | null {
     return { kind: 'declined', chargeId: b.id, declineCode, ...money };
   }
   return null;
+}
+
+/** The contract's error code of a lookup answering "no charge under this transactionId". */
+export const NOT_FOUND_CODE = 'NOT_FOUND';
+
+/** The `error.code` of a contract error body (`{ error: { code, message } }`), when it has one. */
+function errorCodeOf(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Final refusals of the contract: nothing was charged. */
@@ -120,6 +130,8 @@ function reasonOf(err: unknown): string {
  */
 export class GenericProvider implements PaymentProvider {
   readonly service = PAYMENT_SERVICE;
+  /** The contract's amounts are in ISO 4217 minor units, every active currency. */
+  readonly money = ISO_4217_MONEY;
   /** The provider's endpoints: load balancing and outlier ejection. */
   readonly endpoints: EndpointSet;
   private readonly shareKeys: boolean;
@@ -230,16 +242,12 @@ export class GenericProvider implements PaymentProvider {
       return { kind: 'server-error', httpStatus: res.status, ...(isolated ? { isolated } : {}) };
     }
     if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
-    const providerCode = (res.data as { error?: { code?: unknown } } | null)?.error?.code;
+    const providerCode = errorCodeOf(res.data);
     // The same key is still being processed: not a refusal, the charge may still happen.
     if (res.status === 409 && providerCode === 'IDEMPOTENCY_KEY_IN_USE') {
       return { kind: 'busy', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
     }
-    return {
-      kind: 'rejected',
-      httpStatus: res.status,
-      ...(typeof providerCode === 'string' ? { providerCode } : {}),
-    };
+    return { kind: 'rejected', httpStatus: res.status, ...(providerCode ? { providerCode } : {}) };
   }
 
   async lookup(ref: string, _req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
@@ -248,7 +256,12 @@ export class GenericProvider implements PaymentProvider {
     const id = parseRef(ref).transactionId;
     const { res, err } = await this.send(i, { method: 'GET', url: `/charge/${encodeURIComponent(id)}` }, timeoutMs);
     if (!res) return { kind: 'unavailable', reason: reasonOf(err) };
-    if (res.status === 404) return { kind: 'not-found' };
+    // Only the contract's own "no such charge" proves nothing was charged; a proxy's or gateway's 404 proves nothing.
+    if (res.status === 404) {
+      return errorCodeOf(res.data) === NOT_FOUND_CODE
+        ? { kind: 'not-found' }
+        : { kind: 'unavailable', reason: "HTTP 404 without the contract's NOT_FOUND" };
+    }
     const charge = res.status === 200 ? parseCharge(res.data) : null;
     return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
   }

@@ -6,8 +6,9 @@ export const PAYMENT_SERVICE = 'payment-service';
 
 /**
  * A definite answer about money: charged, or declined by the issuer. `amount`
- * (minor units) and `currency` are the provider's, when it says them, so a
- * lookup can be checked against the ledger.
+ * (minor units) and `currency` are the provider's, when it says them; every
+ * charge answer and lookup is checked against the payment, and a missing one
+ * is a mismatch.
  */
 export type Charge = (
   { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; chargeId: string; declineCode: string }
@@ -76,17 +77,49 @@ export type LookupAnswer =
   | { kind: 'unavailable'; reason: string };
 
 /**
+ * How a provider reads money, so the domain converts and checks an amount once,
+ * before anything is written or sent: the amount of a PaymentRequest is in the
+ * provider's own minor units (the generic contract: ISO 4217; Stripe: its
+ * table), so the ledger and the provider's records hold the same number.
+ */
+export interface ProviderMoney {
+  /** Currencies the provider accepts (ISO 4217, upper case). */
+  readonly currencies: ReadonlySet<string>;
+  /** Minor-unit digits of the provider's amounts in `currency` (one of {@link currencies}). */
+  minorDigits(currency: string): number;
+  /** The rule the provider would refuse `amount` (its minor units) in `currency` by, in words; null when it takes it. */
+  refusal(amount: number, currency: string): string | null;
+}
+
+/**
+ * Thrown by `prepare` when the provider refused the request itself (a 4xx
+ * other than auth, conflict or rate limit): nothing was charged, and sending it
+ * again would be refused again.
+ */
+export class PrepareRefusedError extends Error {
+  constructor(readonly answer: Extract<ChargeAnswer, { kind: 'rejected' }>) {
+    super(
+      `the provider refused the payment (HTTP ${answer.httpStatus}${answer.providerCode ? ` ${answer.providerCode}` : ''})`,
+    );
+    this.name = 'PrepareRefusedError';
+  }
+}
+
+/**
  * The payment provider port. One adapter per provider (the documented generic
  * contract, Stripe); nothing outside an adapter knows its wire format.
  */
 export interface PaymentProvider {
   /** Name of the provider's HTTP pool and circuit breaker. */
   readonly service: string;
+  /** The provider's currencies, minor units and amount rules. */
+  readonly money: ProviderMoney;
   /**
    * Creates what the provider needs before money can move, without moving any,
    * and returns the provider's reference for the payment. The reference must be
    * the same for every call with the same transactionId. The generic contract
-   * needs nothing: its reference is the transactionId.
+   * needs nothing: its reference is the transactionId. Throws
+   * {@link PrepareRefusedError} when the provider refused the request.
    */
   prepare(req: PaymentRequest, timeoutMs: number): Promise<string>;
   /** One charge attempt; every attempt of a payment carries the same idempotency key. Never throws. */
@@ -111,10 +144,15 @@ export function holdsSettleWindow(answer: ChargeAnswer): boolean {
   return answer.kind === 'indeterminate' || answer.kind === 'busy' || (answer.kind === 'no-answer' && answer.sent);
 }
 
-/** True when a provider's charge differs from the payment it was looked up for. */
+/**
+ * True when a provider's charge is not provably the payment it answers for:
+ * another amount or currency, or either one missing (an answer that does not
+ * say what it charged proves nothing about this payment's money).
+ */
 export function chargeMismatch(charge: Charge, req: Pick<PaymentRequest, 'amount' | 'currency'>): boolean {
   return (
-    (charge.amount !== undefined && charge.amount !== req.amount) ||
-    (charge.currency !== undefined && charge.currency.toUpperCase() !== req.currency.toUpperCase())
+    charge.amount !== req.amount ||
+    charge.currency === undefined ||
+    charge.currency.toUpperCase() !== req.currency.toUpperCase()
   );
 }

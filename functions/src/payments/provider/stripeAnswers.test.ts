@@ -8,6 +8,7 @@ import {
   healthProblem,
   lookupAnswerOf,
   lookupAnswerOfError,
+  prepareRefusal,
 } from './stripeAnswers.js';
 
 const pi = (over: Partial<Stripe.PaymentIntent>): Stripe.PaymentIntent =>
@@ -103,5 +104,45 @@ describe('SDK errors', () => {
     expect(lookupAnswerOfError(wrapped)).toEqual({ kind: 'unavailable', reason: 'ECONNRESET' });
     expect(healthProblem(wrapped)).toBe('HTTP_CONNECTION:ECONNRESET');
     expect(healthProblem(e500)).toBe('HTTP_500');
+  });
+
+  it("lookups: only Stripe's resource_missing 404 is not found; another 404 (a proxy's) is unanswered", () => {
+    const missing = new Stripe.errors.StripeInvalidRequestError({
+      statusCode: 404,
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+    });
+    expect(lookupAnswerOfError(missing)).toEqual({ kind: 'not-found' });
+    const bare = new Stripe.errors.StripeInvalidRequestError({ statusCode: 404, type: 'invalid_request_error' });
+    expect(lookupAnswerOfError(bare)).toEqual({ kind: 'unavailable', reason: 'HTTP 404' });
+    const other = new Stripe.errors.StripeAPIError({ statusCode: 404, type: 'api_error', code: 'route_missing' });
+    expect(lookupAnswerOfError(other)).toEqual({ kind: 'unavailable', reason: 'HTTP 404 route_missing' });
+  });
+
+  it("prepare: Stripe's 400/402/404 are refusals with its code; auth, conflicts, 429, 5xx and transport are not", () => {
+    const invalid = (statusCode: number, code?: string) =>
+      new Stripe.errors.StripeInvalidRequestError({
+        statusCode,
+        type: 'invalid_request_error',
+        ...(code ? { code } : {}),
+      });
+    expect(prepareRefusal(invalid(400, 'amount_too_large'))).toEqual({
+      kind: 'rejected',
+      httpStatus: 400,
+      providerCode: 'amount_too_large',
+    });
+    expect(prepareRefusal(invalid(400))).toEqual({
+      kind: 'rejected',
+      httpStatus: 400,
+      providerCode: 'invalid_request_error',
+    });
+    expect(prepareRefusal(invalid(404, 'resource_missing'))).toMatchObject({ httpStatus: 404 });
+    for (const status of [401, 403, 409, 429, 500]) expect(prepareRefusal(invalid(status))).toBeNull();
+    const wrapped = new Stripe.errors.StripeConnectionError({
+      message: 'x',
+      detail: new HttpConnectionError({ service: 'payment-service', errno: 'ECONNRESET', mayHaveReachedServer: true }),
+    });
+    expect(prepareRefusal(wrapped)).toBeNull();
+    expect(prepareRefusal(new Error('bug'))).toBeNull();
   });
 });

@@ -185,12 +185,30 @@ export function chargeAnswerOfError(err: unknown, timeoutMs: number, stalledMs: 
   return { kind: 'indeterminate', httpStatus: status };
 }
 
-/** What a failed retrieve means: 404 is "no such payment"; anything else leaves the question open. */
+/**
+ * What a failed retrieve means: only Stripe's own `resource_missing` 404 is
+ * "no such payment"; any other answer (a 404 without that code, e.g. from a
+ * proxy) leaves the question open.
+ */
 export function lookupAnswerOfError(err: unknown): LookupAnswer {
   const t = transportError(err);
   if (t || !isStripeError(err) || err.statusCode === undefined) return { kind: 'unavailable', reason: reasonOf(t) };
-  if (err.statusCode === 404) return { kind: 'not-found' };
+  if (err.statusCode === 404 && err.code === 'resource_missing') return { kind: 'not-found' };
   return { kind: 'unavailable', reason: `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}` };
+}
+
+/**
+ * Stripe's refusal of a PaymentIntent's creation, when it refused the request
+ * itself (400, 402, 404: invalid amount, currency or parameters): it would
+ * refuse it again. Null for anything else (auth, conflicts, rate limits, 5xx,
+ * transport), which keeps its own meaning.
+ */
+export function prepareRefusal(err: unknown): Extract<ChargeAnswer, { kind: 'rejected' }> | null {
+  if (transportError(err) || !isStripeError(err)) return null;
+  const status = err.statusCode;
+  if (status !== 400 && status !== 402 && status !== 404) return null;
+  const providerCode = err.code ?? err.rawType;
+  return { kind: 'rejected', httpStatus: status, ...(providerCode ? { providerCode } : {}) };
 }
 
 /** A health problem in words without secrets: `HTTP_401`, `HTTP_TIMEOUT`, `HTTP_CONNECTION:ECONNREFUSED`. */

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
-import { PAYMENT_SERVICE } from './paymentProvider.js';
+import { PAYMENT_SERVICE, PrepareRefusedError } from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { StripePrepareError, StripeProvider } from './stripeProvider.js';
 
@@ -67,9 +67,14 @@ describe('prepare', () => {
     expect(() => new StripeProvider(new HttpPoolManager(), live)).toThrow(/live key/);
   });
 
-  it('fails with a safe error when Stripe refuses the PaymentIntent', async () => {
+  it("fails with a safe error naming Stripe's code when Stripe refuses the PaymentIntent", async () => {
     const err = await provider.prepare(request('tx-badpm', 'pm_unknown'), 2000).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StripePrepareError);
+    expect(err).toBeInstanceOf(PrepareRefusedError);
+    expect((err as PrepareRefusedError).answer).toEqual({
+      kind: 'rejected',
+      httpStatus: 400,
+      providerCode: 'resource_missing',
+    });
     expect((err as Error).message).toContain('HTTP 400');
     expect((err as Error).message).toContain('resource_missing');
   });

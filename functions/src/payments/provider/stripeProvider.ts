@@ -13,7 +13,13 @@ import Stripe from 'stripe';
 import { HttpPoolConfigError, HttpTimeoutError, protocolOf, StallWatch } from '../../resilience/http/index.js';
 import type { HealthResult, HttpPoolManager } from '../../resilience/http/index.js';
 import { hasCode } from '../../resilience/appError.js';
-import { PAYMENT_SERVICE, type ChargeAnswer, type LookupAnswer, type PaymentProvider } from './paymentProvider.js';
+import {
+  PAYMENT_SERVICE,
+  PrepareRefusedError,
+  type ChargeAnswer,
+  type LookupAnswer,
+  type PaymentProvider,
+} from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import {
   chargeAnswerOf,
@@ -21,8 +27,10 @@ import {
   healthProblem,
   lookupAnswerOf,
   lookupAnswerOfError,
+  prepareRefusal,
   transportError,
 } from './stripeAnswers.js';
+import { STRIPE_MONEY } from './stripeCurrencies.js';
 import { PooledStripeHttpClient } from './stripeHttpClient.js';
 
 /** Connection settings of the Stripe provider. */
@@ -63,6 +71,8 @@ const sdkTimeout = (ms: number) => Math.max(1, Math.floor(ms));
 /** Stripe PaymentIntents behind the provider port (see the module comment). */
 export class StripeProvider implements PaymentProvider {
   readonly service = PAYMENT_SERVICE;
+  /** Stripe's minor units and amount rules (stripeCurrencies.ts): requests carry amounts in them. */
+  readonly money = STRIPE_MONEY;
   private readonly stripe: Stripe;
   private readonly testPaymentMethodId: string | undefined;
 
@@ -106,7 +116,8 @@ export class StripeProvider implements PaymentProvider {
   /**
    * Creates the PaymentIntent (amount in minor units, lower-case currency, the
    * customer's PaymentMethod, metadata transactionId and uid, cards without
-   * redirects) and returns its id. Throws StripePrepareError: nothing moved.
+   * redirects) and returns its id. Throws PrepareRefusedError when Stripe
+   * refused the request, else StripePrepareError: nothing moved.
    */
   async prepare(req: PaymentRequest, timeoutMs: number): Promise<string> {
     const paymentMethod = req.paymentMethodId ?? this.testPaymentMethodId;
@@ -125,7 +136,8 @@ export class StripeProvider implements PaymentProvider {
         { idempotencyKey: createKey(req.transactionId), timeout: sdkTimeout(timeoutMs) },
       );
     } catch (err) {
-      throw new StripePrepareError(describe(err));
+      const refused = prepareRefusal(err);
+      throw refused ? new PrepareRefusedError(refused) : new StripePrepareError(describe(err));
     }
     // A saved answer for this key must be this payment's PaymentIntent; anything else is never confirmed.
     if (pi.metadata.transactionId !== req.transactionId || pi.amount !== req.amount) {

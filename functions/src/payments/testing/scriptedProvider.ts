@@ -1,6 +1,7 @@
 import type { HealthResult } from '../../resilience/http/index.js';
-import type { ChargeAnswer, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+import type { ChargeAnswer, LookupAnswer, PaymentProvider, ProviderMoney } from '../provider/paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import { ISO_4217_MONEY } from '../iso4217.js';
 
 /** One scripted charge: an answer, or a function of the clock (e.g. to let time pass during the attempt). */
 export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
@@ -12,6 +13,10 @@ export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
  */
 export class ScriptedProvider implements PaymentProvider {
   readonly service = 'payment-service';
+  /** The provider's money rules: the generic contract's unless a test sets another's. */
+  money: ProviderMoney = ISO_4217_MONEY;
+  /** When set, `prepare` throws it (after recording the call). */
+  prepareError: Error | undefined = undefined;
   readonly calls: { op: 'prepare' | 'charge' | 'lookup'; ref?: string; req: PaymentRequest; timeoutMs: number }[] = [];
 
   constructor(
@@ -27,6 +32,7 @@ export class ScriptedProvider implements PaymentProvider {
 
   prepare(req: PaymentRequest, timeoutMs: number): Promise<string> {
     this.calls.push({ op: 'prepare', req, timeoutMs });
+    if (this.prepareError !== undefined) return Promise.reject(this.prepareError);
     return Promise.resolve(this.ref(req));
   }
 
