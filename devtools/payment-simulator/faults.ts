@@ -46,7 +46,19 @@ export type FaultConfig = {
   commitDelayMs?: number;
   /** Any mode: how long an idempotency key is remembered after its charge was recorded; absent: forever. */
   keyTtlMs?: number;
+  /**
+   * Any mode: what lookups (`GET /charge/<id>`) get instead of the provider's
+   * answer. `gateway-404`: a 404 HTML page without the contract's error body,
+   * as from a proxy or gateway that lost the route (it proves nothing about
+   * the charge).
+   */
+  lookupFault?: LookupFault;
 };
+
+/** The lookup faults (FaultConfig.lookupFault). */
+export const LOOKUP_FAULTS = ['gateway-404'] as const;
+/** One of {@link LOOKUP_FAULTS}. */
+export type LookupFault = (typeof LOOKUP_FAULTS)[number];
 
 /** Values used when a field of FaultConfig is absent. */
 export const FAULT_DEFAULTS = {
@@ -99,16 +111,24 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     throw new FaultConfigError('The fault config must be a JSON object such as {"mode":"none"}.');
   }
   const record = input as Record<string, unknown>;
-  const known = new Set<string>(['mode', ...NUMERIC_FIELDS]);
+  const known = new Set<string>(['mode', 'lookupFault', ...NUMERIC_FIELDS]);
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    throw new FaultConfigError(`Unknown field(s) ${unknown.join(', ')}; allowed: mode, ${NUMERIC_FIELDS.join(', ')}.`);
+    const allowed = ['mode', 'lookupFault', ...NUMERIC_FIELDS].join(', ');
+    throw new FaultConfigError(`Unknown field(s) ${unknown.join(', ')}; allowed: ${allowed}.`);
   }
   const mode = record.mode;
   if (typeof mode !== 'string' || !MODE_VALUES.includes(mode)) {
     throw new FaultConfigError(`"mode" must be one of ${MODE_VALUES.join(', ')}.`);
   }
   const config: FaultConfig = { mode: mode as FaultMode };
+  const lookupFault = record.lookupFault;
+  if (lookupFault !== undefined) {
+    if (typeof lookupFault !== 'string' || !(LOOKUP_FAULTS as readonly string[]).includes(lookupFault)) {
+      throw new FaultConfigError(`"lookupFault" must be one of ${LOOKUP_FAULTS.join(', ')}.`);
+    }
+    config.lookupFault = lookupFault as LookupFault;
+  }
   for (const field of NUMERIC_FIELDS) {
     const value = record[field];
     if (value === undefined) continue;

@@ -123,6 +123,21 @@ describe('faults', () => {
     expect(sim.ledger().charges).toEqual([]);
   });
 
+  it("lookupFault gateway-404: lookups get an HTML 404 without the contract's code; charges are untouched", async () => {
+    sim.setFaults({ mode: 'none', lookupFault: 'gateway-404' });
+    expect((await charge(body('tx-g'))).status).toBe(201);
+    const res = await get('/charge/tx-g');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(await res.text()).not.toContain('NOT_FOUND');
+    sim.setFaults({ mode: 'none' });
+    expect((await get('/charge/tx-g')).status).toBe(200);
+    expect((await get('/charge/tx-none')).status).toBe(404);
+    expect(() => sim.setFaults({ mode: 'none', lookupFault: 'teapot' } as unknown as FaultConfig)).toThrow(
+      FaultConfigError,
+    );
+  });
+
   it('rate-limit: 429 with Retry-After', async () => {
     sim.setFaults({ mode: 'rate-limit', retryAfterSec: 7 });
     const res = await charge(body('tx-r'));

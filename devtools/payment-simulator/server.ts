@@ -68,6 +68,13 @@ function hashKey(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** A proxy's or gateway's 404: an HTML page, none of the contract's error body. */
+function sendGateway404(res: ServerResponse): void {
+  const page = '<html><body><h1>404 Not Found</h1></body></html>';
+  res.writeHead(404, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page) });
+  res.end(page);
+}
+
 const isChargeAnswer = (status: number) => status === 200 || status === 201 || status === 402;
 
 /** Starts the simulator and resolves once it listens. */
@@ -147,6 +154,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       return send(res, error(401, 'UNAUTHORIZED', 'Missing or wrong API key; send Authorization: Bearer <apiKey>.'));
     if (endpoint === 'health') return send(res, { status: 200, body: { ok: true } });
     if (endpoint === 'lookup') {
+      if (faults.lookupFault === 'gateway-404') return sendGateway404(res);
       const found = ledger.find(decodeSegment(path.slice('/charge/'.length)));
       return send(
         res,

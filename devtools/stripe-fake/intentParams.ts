@@ -4,6 +4,7 @@
  * unknown parameters included, so a typo in the adapter shows), and the test
  * payment methods a confirmation can use.
  */
+import { currencyRefusal } from './currencies.ts';
 import { invalidRequest, stripeError } from './wire.ts';
 import type { Form, FormValue, Reply } from './wire.ts';
 
@@ -87,6 +88,8 @@ export function parseCreate(form: Form): CreateParams | Reply {
   // Stricter than Stripe (which folds case): the backend must send lower case.
   if (!/^[a-z]{3}$/.test(currency))
     return invalidRequest(`Invalid currency: ${currency}.`, 'parameter_invalid', 'currency');
+  const refusal = currencyRefusal(amount, currency);
+  if (refusal) return refusal;
   if (str(form.confirm) === 'true') {
     const message = 'The fake supports the two-step flow only: create, then confirm.';
     return invalidRequest(message, 'parameter_unknown', 'confirm');

@@ -124,6 +124,34 @@ describe('PaymentIntents', () => {
     expect(fake.ledger().paymentIntents).toEqual([]);
   });
 
+  it("refuses amounts and currencies by Stripe's currency rules, and takes the rest", async () => {
+    let n = 0;
+    const create = (body: string) => call<ErrorBody>('POST', '/v1/payment_intents', { body, key: `cur-${n++}` });
+    const refusals: [string, string, string][] = [
+      ['amount=1234&currency=kwd', 'amount', 'parameter_invalid_integer'],
+      ['amount=1230&currency=isk', 'amount', 'invalid_charge_amount_no_decimal_compatible'],
+      ['amount=5050&currency=ugx', 'amount', 'invalid_charge_amount_no_decimal_compatible'],
+      ['amount=100000000&currency=usd', 'amount', 'amount_too_large'],
+      ['amount=100&currency=iqd', 'currency', 'parameter_invalid'],
+    ];
+    for (const [body, param, code] of refusals) {
+      const res = await create(body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code, param });
+    }
+    expect(fake.ledger().paymentIntents).toEqual([]);
+    for (const body of [
+      'amount=1500&currency=kwd',
+      'amount=10000&currency=isk',
+      'amount=5000000&currency=huf',
+      'amount=500&currency=jpy',
+      'amount=99999999&currency=usd',
+    ]) {
+      expect((await create(body)).status).toBe(200);
+    }
+    expect(fake.ledger().paymentIntents).toHaveLength(5);
+  });
+
   it('needs a return_url when redirects are allowed, and refuses to confirm twice', async () => {
     const body = 'amount=500&currency=usd&payment_method=pm_card_visa';
     const { body: pi } = await call<{ id: string }>('POST', '/v1/payment_intents', { body, key: 'r1' });

@@ -1,4 +1,4 @@
-import type { ProviderMoney } from './provider/paymentProvider.js';
+import type { ProviderMoney } from './provider/providerMoney.js';
 
 /**
  * ISO 4217 minor units of every active currency (list one, funds codes

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentMethod, ProcessPaymentRequest } from '../api/index.js';
 import { InvalidMoneyError, normalizeCurrency, toMinorUnits } from './money.js';
-import type { ProviderMoney } from './provider/paymentProvider.js';
+import type { ProviderMoney } from './provider/providerMoney.js';
 
 /**
  * A payment inside the domain: validated, amount in integer minor units,

@@ -1,5 +1,6 @@
 import type { HealthResult } from '../../resilience/http/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import type { ProviderMoney } from './providerMoney.js';
 
 /** Service name of the payment provider in the pool and breaker registries. */
 export const PAYMENT_SERVICE = 'payment-service';
@@ -75,21 +76,6 @@ export type LookupAnswer =
   | { kind: 'pending'; state: PendingState; clientSecret?: string }
   | { kind: 'not-found' }
   | { kind: 'unavailable'; reason: string };
-
-/**
- * How a provider reads money, so the domain converts and checks an amount once,
- * before anything is written or sent: the amount of a PaymentRequest is in the
- * provider's own minor units (the generic contract: ISO 4217; Stripe: its
- * table), so the ledger and the provider's records hold the same number.
- */
-export interface ProviderMoney {
-  /** Currencies the provider accepts (ISO 4217, upper case). */
-  readonly currencies: ReadonlySet<string>;
-  /** Minor-unit digits of the provider's amounts in `currency` (one of {@link currencies}). */
-  minorDigits(currency: string): number;
-  /** The rule the provider would refuse `amount` (its minor units) in `currency` by, in words; null when it takes it. */
-  refusal(amount: number, currency: string): string | null;
-}
 
 /**
  * Thrown by `prepare` when the provider refused the request itself (a 4xx

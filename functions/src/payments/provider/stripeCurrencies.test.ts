@@ -7,10 +7,10 @@ describe("Stripe's currency table", () => {
     ['USD', 2],
     ['JPY', 0],
     ['KRW', 0],
-    ['UGX', 0],
     ['MGA', 0],
     // Two-decimal in Stripe's API (ISK: although only whole krónur can be charged).
     ['ISK', 2],
+    ['UGX', 2],
     ['HUF', 2],
     ['TWD', 2],
     ['IDR', 2],
@@ -27,7 +27,7 @@ describe("Stripe's currency table", () => {
     const differ = [...STRIPE_MONEY.currencies].filter(
       (c) => STRIPE_MONEY.minorDigits(c) !== ISO_4217_MONEY.minorDigits(c),
     );
-    expect(differ.sort()).toEqual(['ISK', 'MGA']);
+    expect(differ.sort()).toEqual(['ISK', 'MGA', 'UGX']);
   });
 
   it('lists only ISO 4217 currencies it supports', () => {
@@ -45,6 +45,8 @@ describe("Stripe's currency table", () => {
     [1001, 'BHD', /third decimal must be 0/],
     [10000, 'ISK', null],
     [1230, 'ISK', /whole units only/],
+    [5000, 'UGX', null],
+    [5050, 'UGX', /whole units only/],
     [1234, 'HUF', null],
     [99_999_999, 'USD', null],
     [100_000_000, 'USD', /at most 8 digits/],

@@ -6,7 +6,7 @@
  * refused before anything is written or sent.
  */
 import { ISO_4217_MINOR_DIGITS } from '../iso4217.js';
-import type { ProviderMoney } from './paymentProvider.js';
+import type { ProviderMoney } from './providerMoney.js';
 
 /** Presentment currencies Stripe lists for card payments (those that are active ISO 4217 codes). */
 const PRESENTMENT =
@@ -17,19 +17,25 @@ const PRESENTMENT =
   'PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SEK SGD SHP SLE SOS SRD SZL THB TJS TND TOP TRY ' +
   'TTD TWD TZS UAH UGX UYU UZS VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW';
 
-/** Stripe's zero-decimal currencies: the amount is in major units. */
+/**
+ * Stripe's zero-decimal currencies: the amount is in major units. UGX is on
+ * Stripe's zero-decimal list but among its special cases: like ISK, the API
+ * reads it as two-decimal (a 2025 report: `amount=100` was charged as
+ * 1.00 UGX), so it is in {@link STRIPE_WHOLE_UNITS_ONLY} instead.
+ */
 export const STRIPE_ZERO_DECIMAL: ReadonlySet<string> = new Set(
-  'BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF'.split(' '),
+  'BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF VND VUV XAF XOF XPF'.split(' '),
 );
 /** Stripe's three-decimal currencies: the last digit of the amount must be 0. */
 export const STRIPE_THREE_DECIMAL: ReadonlySet<string> = new Set('BHD JOD KWD OMR TND'.split(' '));
 /**
  * Two-decimal in Stripe's API although only whole units can be charged: the
- * amount must be divisible by 100 (ISK is zero-decimal in ISO 4217, so 100 ISK
- * is `amount=10000`). HUF and TWD are two-decimal for charges (only their
- * payouts are whole units), so they are not here.
+ * amount must be divisible by 100 (ISK and UGX are zero-decimal in ISO 4217,
+ * so 100 ISK is `amount=10000`; Stripe answers anything else with 400
+ * `invalid_charge_amount_no_decimal_compatible`). HUF and TWD are two-decimal
+ * for charges (only their payouts are whole units), so they are not here.
  */
-export const STRIPE_WHOLE_UNITS_ONLY: ReadonlySet<string> = new Set(['ISK']);
+export const STRIPE_WHOLE_UNITS_ONLY: ReadonlySet<string> = new Set(['ISK', 'UGX']);
 /** Stripe's API takes amounts of at most 8 digits. */
 export const STRIPE_MAX_AMOUNT = 99_999_999;
 

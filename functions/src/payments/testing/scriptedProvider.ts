@@ -1,5 +1,6 @@
 import type { HealthResult } from '../../resilience/http/index.js';
-import type { ChargeAnswer, LookupAnswer, PaymentProvider, ProviderMoney } from '../provider/paymentProvider.js';
+import type { ChargeAnswer, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+import type { ProviderMoney } from '../provider/providerMoney.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
 
