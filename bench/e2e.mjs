@@ -1,8 +1,10 @@
 // Item 5: processPayment end to end through the Functions emulator (web SDK,
 // signed-in user) at concurrency 1 and 20, against a trivial callable that
 // writes one Firestore document, served by the same emulator.
+import { readFileSync } from 'node:fs';
 import { callableCode } from './lib/client.mjs';
-import { closedLoop, median, rotate, spread } from './lib/measure.mjs';
+import { closedLoop, median, rotate, sleep, spread } from './lib/measure.mjs';
+import { completedCalls, inWindows, phaseMedians } from './lib/phases.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 
 const PAY = 'processPayment';
@@ -37,7 +39,7 @@ function operations(user, tag) {
   };
 }
 
-export async function runEndToEnd({ user, admin, quick, smoke = false, log }) {
+export async function runEndToEnd({ user, admin, quick, smoke = false, log, emulatorLog }) {
   const rounds = quick ? 1 : 3;
   // Smoke: a few calls and 4 workers instead of 20 (each cold worker takes seconds to start).
   const wide = smoke ? 4 : 20;
@@ -66,10 +68,15 @@ export async function runEndToEnd({ user, admin, quick, smoke = false, log }) {
   }
   const warmS = Math.round((Date.now() - warmStarted) / 1000);
   const results = Object.fromEntries(modes.map((m) => [m.name, Object.fromEntries(VARIANTS.map((v) => [v, []]))]));
+  // When each measured processPayment run went on: its calls' call.completed events are logged inside it.
+  const windows = Object.fromEntries(modes.map((m) => [m.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const mode of modes) {
-      for (const v of rotate(VARIANTS, r))
+      for (const v of rotate(VARIANTS, r)) {
+        const from = Date.now();
         results[mode.name][v].push(await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] }));
+        if (v === PAY) windows[mode.name].push({ from, to: Date.now() });
+      }
     }
     log(`5: round ${r + 1}/${rounds} done`);
   }
@@ -119,6 +126,7 @@ export async function runEndToEnd({ user, admin, quick, smoke = false, log }) {
       pass: failed === 0,
     });
   }
+  const phases = await phaseTable({ emulatorLog, modes, rounds, results, windows, checks });
   return {
     id: 5,
     title: 'End to end (Functions emulator)',
@@ -140,12 +148,58 @@ export async function runEndToEnd({ user, admin, quick, smoke = false, log }) {
         ],
         rows,
       },
+      ...phases.tables,
     ],
     notes: [
+      ...phases.notes,
       `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as the seeded user (every measured call) and admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
       `Baseline: benchTrivialWrite (bench/trivial-callable), a 2nd-gen callable that checks the caller is signed in and adds one Firestore document. It is not in functions/src (it would be deployed): the bench serves it from its own emulator config, the project's firebase.json plus this extra codebase, so it runs in the same emulator, on the same Node and SDKs, as processPayment. It has no defineCallable wrapper, so the ratio also contains the project's per-call housekeeping (stats publication when due, CloudWatch log flush within CLOUDWATCH_FLUSH_BUDGET_MS). The third row, processPayment answered invalid-argument by payload validation, is the floor of the emulator + SDK + auth round trip through the project's wrapper, with no Firestore or provider work.`,
       `processPayment does: one batched write claiming payments/{transactionId} with the user's limits (after one read of userLimits/{uid} on the instance's first call of that user), the fleet breaker (its Firestore document read at most once a second per instance), one POST /charge to the simulator over the keep-alive pool, and one conditional batched write recording the result (section 7 counts them). The baseline does one write, so a ratio near 2x is what two sequential round trips cost.`,
       `Warm-up: the emulator starts one worker process per concurrent request of a function and a cold one takes seconds, so ${maxC} workers of each callable were started ${WARM_STEP} at a time and then called ${maxC} at once before measuring (${warmS} s).`,
+    ],
+  };
+}
+
+/**
+ * The median of each processPayment phase per mode, from the phasesMs the
+ * functions logged in call.completed (bench/lib/phases.mjs), beside the
+ * one-write callable's p50; checks that every measured payment logged them.
+ */
+async function phaseTable({ emulatorLog, modes, rounds, results, windows, checks }) {
+  if (!emulatorLog) return { tables: [], notes: ['Phases: not measured (no emulator log file was given).'] };
+  // The emulator's output reaches the file through a pipe: give the last lines a moment.
+  await sleep(500);
+  const logged = completedCalls(readFileSync(emulatorLog, 'utf8'), PAY);
+  const rows = [];
+  for (const mode of modes) {
+    const calls = inWindows(logged, windows[mode.name]);
+    const base = median(results[mode.name][BASE].map((x) => x.p50));
+    const pay = median(results[mode.name][PAY].map((x) => x.p50));
+    const vsBase = (ms) => (ms === null || base === null ? 'n/a' : fmtRatio(ms / base));
+    for (const p of phaseMedians(calls))
+      rows.push([mode.name, p.phase, fmtMs(p.median), String(p.calls), vsBase(p.median)]);
+    const handler = median(calls.map((c) => c.durationMs));
+    rows.push([
+      mode.name,
+      'handler (durationMs, before the end-of-call work)',
+      fmtMs(handler),
+      String(calls.length),
+      vsBase(handler),
+    ]);
+    rows.push([mode.name, `${PAY} p50 at the client`, fmtMs(pay), '', vsBase(pay)]);
+    rows.push([mode.name, `${BASE} p50 at the client`, fmtMs(base), '', '1']);
+    const expected = mode.n * rounds;
+    checks.push({
+      name: `${mode.name}: processPayment calls that logged their phases`,
+      target: String(expected),
+      value: String(calls.length),
+      pass: calls.length === expected,
+    });
+  }
+  return {
+    tables: [{ headers: ['mode', 'phase', 'median', 'calls', 'vs baseline p50'], rows }],
+    notes: [
+      `Phases: each measured processPayment logs \`call.completed\` with \`phasesMs\` (docs/operations.md); the bench reads those lines from the emulators' log file, keeps the ones logged while a measured processPayment run was going on, and gives each phase's median over the calls that ran it (attempts: their total per call). Phase medians do not add up to the p50: each is a median of its own, and the emulator's own routing, the SDK and auth are outside every phase.`,
     ],
   };
 }

@@ -18,6 +18,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
     provider: { type: 'string', default: 'generic' },
+    // The emulators' log file (bench/emulator.mjs writes it): section 5 reads the functions' phase timings there.
+    log: { type: 'string' },
   },
 });
 const ids = values.sections.split(',').map(Number);
@@ -40,6 +42,7 @@ try {
     smoke: values.smoke,
     log,
     provider,
+    emulatorLog: values.log,
   };
   const sections = {
     5: async () => (await import('./e2e.mjs')).runEndToEnd(ctx),

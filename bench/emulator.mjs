@@ -116,6 +116,8 @@ export async function runEmulatorSections({ ids, quick, smoke = false, log, prov
       ...(smoke ? ['--smoke'] : []),
       '--provider',
       provider,
+      '--log',
+      logFile,
     ];
     const inner = stage.map((a) => (a.startsWith('--') ? a : `"${a}"`)).join(' ');
     const args = [

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { completedCalls, inWindows, phaseMedians } from './phases.mjs';
+
+const line = (fields) => `>  ${JSON.stringify({ event: 'call.completed', severity: 'INFO', ...fields })}`;
+
+describe('phases from the emulator log', () => {
+  const text = [
+    'i  functions: Beginning execution of "us-central1-processPayment"',
+    line({ timestamp: 100, callable: 'processPayment', outcome: 'ok', phasesMs: { claim: 4, attempts: [3, 2] } }),
+    line({
+      timestamp: 150,
+      callable: 'processPayment',
+      outcome: 'ok',
+      phasesMs: { claim: 6, attempts: [1], flush: 9 },
+    }),
+    line({ timestamp: 160, callable: 'processPayment', outcome: 'invalid-argument', phasesMs: { validate: 1 } }),
+    line({ timestamp: 170, callable: 'resetCircuitBreakers', outcome: 'ok', phasesMs: {} }),
+    line({ timestamp: 300, callable: 'processPayment', outcome: 'ok', phasesMs: { claim: 100 } }),
+    '>  {"event":"call.completed", truncated',
+  ].join('\n');
+
+  it('keeps the answered calls of the callable inside the windows', () => {
+    const calls = inWindows(completedCalls(text, 'processPayment'), [{ from: 90, to: 200 }]);
+    expect(calls.map((c) => c.timestamp)).toEqual([100, 150]);
+  });
+
+  it('gives each phase its median over the calls that ran it, attempts summed per call, in run order', () => {
+    const calls = inWindows(completedCalls(text, 'processPayment'), [{ from: 90, to: 200 }]);
+    expect(phaseMedians(calls)).toEqual([
+      { phase: 'claim', median: 5, calls: 2 },
+      { phase: 'attempts', median: 3, calls: 2 },
+      { phase: 'flush', median: 9, calls: 1 },
+    ]);
+  });
+});
