@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
+import { addLogSink, setLogShipper, type StructuredEvent } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase } from '../payments/paymentEvents.js';
@@ -16,12 +16,27 @@ beforeEach(() => {
   logged = [];
   detach = addLogSink((e) => logged.push(e));
 });
-afterEach(() => detach());
+afterEach(() => {
+  detach();
+  setLogShipper(null);
+});
 
 /** End-of-call parts on the world's clock: a publisher that takes 6 ms when due, a shipper whose flush takes 9 ms. */
 function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper: boolean) {
   const metrics = new MetricsAggregator({ enabled: true, intervalMs: 1, now: T0 });
   const shipped: unknown[] = [];
+  /** What the shipper held when it flushed: logs (through the logger) and metrics (drained by the end-of-call work). */
+  const flushed: unknown[] = [];
+  const shipper = {
+    enabled: true,
+    enqueue: (e: unknown) => void shipped.push(e),
+    flush: () => {
+      w.clock += 9;
+      flushed.push(...shipped.splice(0));
+      return Promise.resolve({ sent: flushed.length, failed: 0, remaining: 0 });
+    },
+  };
+  if (withShipper) setLogShipper(shipper);
   const rt: CallRuntime = {
     cfg: { CLOUDWATCH_FLUSH_BUDGET_MS: 1500 },
     metrics,
@@ -31,23 +46,15 @@ function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper
         return Promise.resolve(due);
       },
     },
-    shipper: withShipper
-      ? {
-          enqueue: (e) => void shipped.push(e),
-          flush: () => {
-            w.clock += 9;
-            return Promise.resolve({ sent: shipped.length, failed: 0, remaining: 0 });
-          },
-        }
-      : null,
+    shipper: withShipper ? shipper : null,
   };
-  return { rt, metrics };
+  return { rt, metrics, flushed };
 }
 
 const completed = () => logged.filter((e) => e.event === 'call.completed');
 
 describe('completeCall', () => {
-  it('logs one call.completed with the payment phases, the publish and the flush, and their samples', async () => {
+  it("logs one call.completed with the payment phases and the publish, ships it in this call's flush, and samples every phase", async () => {
     const w = paymentWorld();
     const { handler } = w.handlerWith([
       () => {
@@ -57,7 +64,7 @@ describe('completeCall', () => {
     ]);
     const phases = new PhaseTimer(w.now);
     await handler.processPayment(pay(), 'u1', phases);
-    const { rt, metrics } = endOfCall(w, true, true);
+    const { rt, metrics, flushed } = endOfCall(w, true, true);
     await completeCall(rt, phases, { callable: 'processPayment', uid: 'u1', outcome: 'ok', durationMs: 30 });
     expect(completed()).toHaveLength(1);
     const event = completed()[0]!;
@@ -66,13 +73,15 @@ describe('completeCall', () => {
     expect(phasesMs).toMatchObject({
       [PaymentPhase.attempts]: [25],
       [HousekeepingPhase.publish]: 6,
-      [HousekeepingPhase.flush]: 9,
     });
+    expect(phasesMs).not.toHaveProperty(HousekeepingPhase.flush);
+    // The event went to CloudWatch with this call's own flush, not a later call's.
+    expect(flushed.some((e) => (e as { event?: string }).event === 'call.completed')).toBe(true);
     for (const phase of [PaymentPhase.claim, PaymentPhase.breaker, PaymentPhase.finalize, PaymentPhase.events])
       expect(phasesMs).toHaveProperty(phase);
     expect(phasesMs).not.toHaveProperty(PaymentPhase.lookup);
-    const samples = metrics
-      .drain(T0 + 10)
+    // The call's phases ship with its own flush; the flush's own time with the next drain.
+    const samples = [...(flushed as Record<string, unknown>[]), ...metrics.drain(T0 + 10, { force: true })]
       .filter((e) => 'CallPhaseLatency' in e)
       .map((e) => [e.Phase, e.CallPhaseLatency]);
     expect(samples).toEqual(

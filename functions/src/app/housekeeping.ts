@@ -1,5 +1,5 @@
 import { logEvent } from '../observability/logs/logger.js';
-import type { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import type { Runtime } from './runtime.js';
 
 /** What the end-of-call work uses of the runtime. */
@@ -18,6 +18,24 @@ export const HousekeepingPhase = {
   flush: 'flush',
 } as const;
 
+/** Publishes this instance's stats snapshot when due, timed into `phases` when one was written. */
+async function publishStats(rt: CallRuntime, phases: PhaseTimer | undefined): Promise<void> {
+  const publishing = phases?.start();
+  if ((await rt.stats.publishIfDue()) && publishing) phases?.add(HousekeepingPhase.publish, publishing());
+}
+
+/**
+ * Hands the metrics to the shipper and flushes it within the budget; returns
+ * how long that took (null without a shipper, or with `ship: false`).
+ */
+async function shipLogs(rt: CallRuntime, ship: boolean | undefined, phases?: PhaseTimer): Promise<number | null> {
+  if (!rt.shipper || ship === false) return null;
+  const elapsed = (phases ?? new PhaseTimer()).start();
+  for (const event of rt.metrics.drain()) rt.shipper.enqueue(event);
+  await rt.shipper.flush({ budgetMs: rt.cfg.CLOUDWATCH_FLUSH_BUDGET_MS });
+  return elapsed();
+}
+
 /**
  * End-of-call housekeeping for every function (run by lifecycle/lifecycle.ts):
  * the work that cannot be left to background timers, since Cloud Functions
@@ -25,19 +43,11 @@ export const HousekeepingPhase = {
  * hands metrics to the shipper and flushes logs within
  * CLOUDWATCH_FLUSH_BUDGET_MS (`ship: false` skips the shipper: a refused
  * request that logged nothing of its own). Never throws, never changes a result.
- * With `phases`, the publication (when one was written) and the flush are timed.
  */
-export async function afterCall(rt: CallRuntime, opts: { ship?: boolean; phases?: PhaseTimer } = {}): Promise<void> {
-  const { phases } = opts;
+export async function afterCall(rt: CallRuntime, opts: { ship?: boolean } = {}): Promise<void> {
   try {
-    const publishing = phases?.start();
-    if ((await rt.stats.publishIfDue()) && publishing) phases?.add(HousekeepingPhase.publish, publishing());
-    if (rt.shipper && opts.ship !== false) {
-      const flushing = phases?.start();
-      for (const event of rt.metrics.drain()) rt.shipper.enqueue(event);
-      await rt.shipper.flush({ budgetMs: rt.cfg.CLOUDWATCH_FLUSH_BUDGET_MS });
-      if (flushing) phases?.add(HousekeepingPhase.flush, flushing());
-    }
+    await publishStats(rt, undefined);
+    await shipLogs(rt, opts.ship);
   } catch (err) {
     logEvent('call.housekeeping_failed', { error: err }, 'WARNING');
   }
@@ -54,14 +64,23 @@ export interface CallCompleted {
 }
 
 /**
- * Ends a call: the end-of-call work (afterCall, timed into `phases`), then
- * the phases as CallPhaseLatency samples and the one `call.completed` event
- * with `phasesMs`. Logged after the flush so the flush's own time is in it;
- * the event reaches CloudWatch with the next call's flush.
+ * Ends a call: publishes the stats when due (timed), logs the one
+ * `call.completed` event with `phasesMs` and records the phases as
+ * CallPhaseLatency samples, then flushes, so the event reaches CloudWatch with
+ * this call's own flush (an instance may get no next call to carry it). The
+ * flush cannot report its own time in what it ships: its duration is a
+ * CallPhaseLatency sample (Phase=flush) that ships with the next flush, and is
+ * not in `phasesMs`. Never throws, never changes a result.
  */
 export async function completeCall(rt: CallRuntime, phases: PhaseTimer, call: CallCompleted): Promise<void> {
-  await afterCall(rt, { phases });
-  const phasesMs = phases.snapshot();
-  rt.metrics.recordPhases(phasesMs);
-  logEvent('call.completed', { ...call, phasesMs }, call.outcome === 'ok' ? 'INFO' : 'WARNING');
+  try {
+    await publishStats(rt, phases);
+    const phasesMs = phases.snapshot();
+    rt.metrics.recordPhases(phasesMs);
+    logEvent('call.completed', { ...call, phasesMs }, call.outcome === 'ok' ? 'INFO' : 'WARNING');
+    const flushMs = await shipLogs(rt, true, phases);
+    if (flushMs !== null) rt.metrics.recordPhases({ [HousekeepingPhase.flush]: flushMs });
+  } catch (err) {
+    logEvent('call.housekeeping_failed', { error: err }, 'WARNING');
+  }
 }

@@ -86,7 +86,7 @@ export function callableHandler<T, R extends CallableRuntime>(
         code = httpsError.code;
         throw httpsError;
       } finally {
-        // Logged after the end-of-call work, whose phases it carries (app/housekeeping.ts completeCall).
+        // Logged by the end-of-call work, after the stats publish it times and before the flush that ships it (app/housekeeping.ts completeCall).
         call.completed = {
           phases,
           fields: { callable: name, uid: caller.uid, outcome: code, durationMs: Date.now() - started },
