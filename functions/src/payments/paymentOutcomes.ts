@@ -1,7 +1,7 @@
 import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { GiveUp } from './chargeAttempts.js';
 import type { PaymentEventSink } from './paymentEvents.js';
-import type { PaymentLedger, PaymentOutcome } from './ledger/paymentLedger.js';
+import type { PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import {
   PaymentInProgressError,
   PaymentKeyExpiredError,
@@ -10,7 +10,7 @@ import {
   PaymentUnavailableError,
   PaymentUnknownError,
 } from './paymentErrors.js';
-import { answerFor, type CallState, type ClaimHold } from './paymentResult.js';
+import { answerFor, toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import type { Charge, ChargeAnswer, PendingState } from './provider/paymentProvider.js';
 import type { ProviderMoney } from './provider/providerMoney.js';
 import { unknownError, type Settlement } from './settlement.js';
@@ -35,11 +35,21 @@ const FAILED_WHY: Partial<Record<GiveUp['kind'], string>> = {
 };
 
 /**
+ * What writing an outcome met: a final record (whose outcome stands, so the
+ * caller is answered from it), a lost claim, or neither (written, or the write
+ * failed and the record stays pending).
+ */
+export type Recorded = { kind: 'final'; record: PaymentRecord } | { kind: 'lost' } | { kind: 'done' };
+
+/**
  * How a payment call ends: writes what it learned to the ledger (a definite
  * answer even after a lost claim; `unknown` when a charge may exist; `failed`
  * only when certainly not charged) and turns it into the caller's answer.
- * Every method takes the call's hold on the payment and where it stands
- * (values its steps returned) and changes neither.
+ * When the write meets a final record (settled first by a webhook,
+ * reconciliation or another call), the answer is that record's, as a replay
+ * would give it, whatever this call learned. Every method takes the call's
+ * hold on the payment and where it stands (values its steps returned) and
+ * changes neither.
  */
 export class OutcomeRecorder {
   constructor(
@@ -72,25 +82,27 @@ export class OutcomeRecorder {
       await this.countIncident('mismatches');
     }
     const error = unknownError(s);
-    const lost = await this.record(hold, state, {
+    const r = await this.record(hold, state, {
       status: PaymentStatus.unknown,
       attempts: attempts(hold, state),
       error,
     });
-    if (lost) return this.claimLost(hold);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
+    if (r.kind === 'lost') return this.claimLost(hold);
     const retryAfterMs = s.kind === 'settling' ? s.until - this.now() : undefined;
     throw new PaymentUnknownError(transactionId, cause, retryAfterMs);
   }
 
-  /** Certainly not charged: records `failed` and says why. */
-  async fail(hold: ClaimHold, state: CallState, reason: GiveUp): Promise<never> {
+  /** Certainly not charged: records `failed` and says why (unless the record was already final). */
+  async fail(hold: ClaimHold, state: CallState, reason: GiveUp): Promise<ProcessPaymentResult> {
     const id = hold.req.transactionId;
-    const lost = await this.record(hold, state, {
+    const r = await this.record(hold, state, {
       status: PaymentStatus.failed,
       attempts: attempts(hold, state),
       error: { code: FAILED_CODES[reason.kind], message: `not charged after ${state.sent} attempt(s)` },
     });
-    if (lost) return this.claimLost(hold);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
+    if (r.kind === 'lost') return this.claimLost(hold);
     const retryAfterMs = Math.max(1000, reason.retryAfterMs ?? 0);
     if (reason.kind === 'key-expired') throw new PaymentKeyExpiredError(id);
     if (reason.kind === 'rate-limited') throw new PaymentRateLimitedError(id, retryAfterMs);
@@ -98,8 +110,12 @@ export class OutcomeRecorder {
     throw new PaymentUnavailableError(id, retryAfterMs, why, reason.cause);
   }
 
-  /** A final refusal: certainly not charged. */
-  async reject(hold: ClaimHold, state: CallState, answer: Extract<ChargeAnswer, { kind: 'rejected' }>): Promise<never> {
+  /** A final refusal: certainly not charged (unless the record was already final). */
+  async reject(
+    hold: ClaimHold,
+    state: CallState,
+    answer: Extract<ChargeAnswer, { kind: 'rejected' }>,
+  ): Promise<ProcessPaymentResult> {
     const id = hold.req.transactionId;
     if (answer.httpStatus === 401 || answer.httpStatus === 403) {
       this.emit({
@@ -110,16 +126,17 @@ export class OutcomeRecorder {
         errorMessage: 'check PAYMENT_API_KEY',
       });
     }
-    const lost = await this.record(hold, state, {
+    const r = await this.record(hold, state, {
       status: PaymentStatus.failed,
       attempts: attempts(hold, state),
       error: { code: `HTTP_${answer.httpStatus}`, message: answer.providerCode ?? 'rejected by provider' },
     });
-    if (lost) return this.claimLost(hold);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
+    if (r.kind === 'lost') return this.claimLost(hold);
     throw new PaymentRejectedError(id, answer.httpStatus, answer.providerCode);
   }
 
-  /** Records a definite provider answer (even after losing the claim: it is the truth) and returns it. */
+  /** Records a definite provider answer (even after losing the claim: it is the truth) and returns what stands. */
   async finish(hold: ClaimHold, state: CallState, charge: Charge, replayed: boolean): Promise<ProcessPaymentResult> {
     const outcome: PaymentOutcome = {
       status: charge.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
@@ -127,7 +144,8 @@ export class OutcomeRecorder {
       chargeId: charge.chargeId,
       ...(charge.kind === 'declined' ? { declineCode: charge.declineCode } : {}),
     };
-    await this.record(hold, state, outcome);
+    const r = await this.record(hold, state, outcome);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
     return answerFor(hold.req, outcome, replayed, this.money);
   }
 
@@ -140,8 +158,18 @@ export class OutcomeRecorder {
   ): Promise<ProcessPaymentResult> {
     const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
     const outcome: PaymentOutcome = { status, attempts: attempts(hold, state) };
-    if (await this.record(hold, state, outcome)) return this.claimLost(hold);
+    const r = await this.record(hold, state, outcome);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
+    if (r.kind === 'lost') return this.claimLost(hold);
     return answerFor(hold.req, outcome, replayed, this.money, p.clientSecret);
+  }
+
+  /**
+   * The answer from the final record a write met: what a replay answers, but
+   * `replayed` only when this call sent no attempt (else its own request may be the charge).
+   */
+  private fromFinal(hold: ClaimHold, state: CallState, record: PaymentRecord): ProcessPaymentResult {
+    return toResult(hold.req.transactionId, record, state.sent === 0, this.money);
   }
 
   /** Another call (or reconciliation) holds the record now; it will settle it. */
@@ -150,11 +178,13 @@ export class OutcomeRecorder {
   }
 
   /**
-   * Writes the outcome; true when the claim was lost (then only a definite
-   * answer was written). If the write fails the record stays `pending` with a
-   * lease, and reconciliation (or the next call) resolves it from the provider.
+   * Writes the outcome and says what it met: a final record (logged as a
+   * conflict when it contradicts the outcome), or a lost claim (then only a
+   * definite answer was written). If the write fails the record stays
+   * `pending` with a lease, and reconciliation (or the next call) resolves it
+   * from the provider.
    */
-  async record(hold: ClaimHold, state: CallState, outcome: PaymentOutcome): Promise<boolean> {
+  async record(hold: ClaimHold, state: CallState, outcome: PaymentOutcome): Promise<Recorded> {
     const { transactionId } = hold.req;
     const { openAttemptAt } = state;
     const full = openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt };
@@ -170,7 +200,8 @@ export class OutcomeRecorder {
         this.emit({ type: 'payment.claim_lost', severity: 'ERROR', transactionId, status: outcome.status, written });
         await this.countIncident('lostClaims');
       }
-      return r.claimLost;
+      if (r.final) return { kind: 'final', record: r.final };
+      return { kind: r.claimLost ? 'lost' : 'done' };
     } catch (err) {
       const errorCode = (err as { code?: string }).code;
       this.emit({
@@ -180,7 +211,7 @@ export class OutcomeRecorder {
         status: outcome.status,
         errorCode,
       });
-      return false;
+      return { kind: 'done' };
     }
   }
 

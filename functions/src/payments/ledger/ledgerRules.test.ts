@@ -10,6 +10,7 @@ import {
   renewStep,
   resolutionStep,
   settleFromOf,
+  type LedgerWrite,
 } from './ledgerRules.js';
 import { requestHash, type PaymentOutcome, type PaymentRecord } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
@@ -233,11 +234,11 @@ describe('finalizeStep', () => {
     expect(() => finalizeStep(undefined, 'tx-1', 'c1', won, NOW)).toThrow('payment record tx-1 vanished');
   });
 
-  // Final record: [name, record, outcome, write, result].
-  const finals: [string, PaymentRecord, PaymentOutcome, unknown, unknown][] = [
+  // Final record: [name, record, outcome, write, result]. The result also carries the record as the write left it.
+  const finals: [string, PaymentRecord, PaymentOutcome, LedgerWrite, unknown][] = [
     [
       'same final status, holder -> only releases the claim',
-      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_1' }),
+      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_1', attempts: 2 }),
       won,
       { kind: 'update', fields: release },
       { written: false, claimLost: false, conflict: null },
@@ -251,28 +252,60 @@ describe('finalizeStep', () => {
     ],
     [
       'same status, other charge id, holder -> conflict',
-      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_0' }),
+      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_0', attempts: 2 }),
       won,
       { kind: 'update', fields: release },
       { written: false, claimLost: false, conflict: PaymentStatus.succeeded },
     ],
     [
       'other final status, not the holder -> conflict, nothing written',
-      record({ claimId: 'c0', status: PaymentStatus.declined }),
+      record({ claimId: 'c0', status: PaymentStatus.declined, attempts: 2 }),
       won,
       { kind: 'none' },
       { written: false, claimLost: true, conflict: PaymentStatus.declined },
     ],
     [
       'same final status, not the holder -> nothing written',
-      record({ claimId: null, status: PaymentStatus.succeeded, chargeId: 'ch_1' }),
+      record({ claimId: null, status: PaymentStatus.succeeded, chargeId: 'ch_1', attempts: 2 }),
+      won,
+      { kind: 'none' },
+      { written: false, claimLost: true, conflict: null },
+    ],
+    [
+      'same status, holder, fewer attempts stored (settled by a webhook meanwhile) -> releases, raises the tally',
+      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_1', attempts: 0 }),
+      won,
+      { kind: 'update', fields: { ...release, attempts: 2 } },
+      { written: false, claimLost: false, conflict: null },
+    ],
+    [
+      'other final status, holder, fewer attempts stored -> conflict, status kept, tally raised',
+      record({ claimId: 'c1', status: PaymentStatus.declined, declineCode: 'card_declined', attempts: 1 }),
+      won,
+      { kind: 'update', fields: { ...release, attempts: 2 } },
+      { written: false, claimLost: false, conflict: PaymentStatus.declined },
+    ],
+    [
+      'same status, not the holder, fewer attempts stored -> only the tally raised',
+      record({ claimId: 'c0', status: PaymentStatus.succeeded, chargeId: 'ch_1', attempts: 1 }),
+      won,
+      { kind: 'update', fields: { attempts: 2, updatedAt: NOW } },
+      { written: false, claimLost: true, conflict: null },
+    ],
+    [
+      'an outcome with fewer attempts (a webhook) never lowers the tally',
+      record({ claimId: null, status: PaymentStatus.succeeded, chargeId: 'ch_1', attempts: 5 }),
       won,
       { kind: 'none' },
       { written: false, claimLost: true, conflict: null },
     ],
   ];
   it.each(finals)('%s', (_name, current, outcome, write, result) => {
-    expect(finalizeStep(current, 'tx-1', 'c1', outcome, NOW)).toEqual({ write, result });
+    const final = { ...current, ...(write.kind === 'update' ? write.fields : {}) };
+    expect(finalizeStep(current, 'tx-1', 'c1', outcome, NOW)).toEqual({
+      write,
+      result: { ...(result as object), final },
+    });
   });
 
   it.each([PaymentStatus.unknown, PaymentStatus.failed, PaymentStatus.processing, PaymentStatus.requiresAction])(

@@ -142,10 +142,19 @@ const UNSETTLED: readonly PaymentStatus[] = [
 ];
 
 /**
- * Finalize rule. A final status never changes (a repeat of the same one only
- * releases the claim). A call that still holds its claim writes its outcome and
+ * Finalize rule. A final status never changes: a write that meets one leaves
+ * its status, charge, decline and error as they are, only releases the
+ * writer's claim, and answers with the record (`final`) so the caller is told
+ * what is stored. A call that still holds its claim writes its outcome and
  * releases the claim. A call that lost its claim writes only a definite answer,
  * because it is the truth, and leaves the other call's claim alone.
+ *
+ * `attempts` is a tally of requests sent to the provider, not part of the
+ * outcome, and it never decreases, on a final record too. A write that did not
+ * send (a webhook, reconciliation) knows only the attempts recorded before it,
+ * and may settle a record while the call that sent them is still pending; that
+ * call's finalize then raises the tally over the final record (status kept),
+ * so a replay answers the attempts the call's own answer gave.
  */
 export function finalizeStep(
   current: PaymentRecord | undefined,
@@ -159,8 +168,11 @@ export function finalizeStep(
   const release = { claimId: null, leaseUntil: null, updatedAt: now };
   if (FINAL_STATUSES.includes(current.status)) {
     const same = current.status === outcome.status && (!outcome.chargeId || outcome.chargeId === current.chargeId);
-    const result = { written: false, claimLost: !holds, conflict: same ? null : current.status };
-    return { write: holds ? { kind: 'update', fields: release } : { kind: 'none' }, result };
+    const raised = outcome.attempts > current.attempts ? { attempts: outcome.attempts, updatedAt: now } : null;
+    const fields = holds ? { ...release, ...raised } : raised;
+    const final = { ...current, ...fields };
+    const result = { written: false, claimLost: !holds, conflict: same ? null : current.status, final };
+    return { write: fields ? { kind: 'update', fields } : { kind: 'none' }, result };
   }
   if (!holds && !DEFINITE.includes(outcome.status)) {
     return { write: { kind: 'none' }, result: { written: false, claimLost: true, conflict: null } };

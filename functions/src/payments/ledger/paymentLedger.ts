@@ -79,6 +79,12 @@ export interface FinalizeResult {
   claimLost: boolean;
   /** The record already had this other final status, which never changes; null when none. */
   conflict: PaymentStatus | null;
+  /**
+   * The record as this finalize left it, when it was already final (succeeded
+   * or declined) before it: the outcome that stands, to answer the caller from.
+   * Absent when the record was not final.
+   */
+  final?: PaymentRecord;
 }
 
 /** Where a reconciliation scan continues: after this record in the scan's order. */
@@ -134,7 +140,8 @@ export interface PaymentLedger {
    * still current): it frees the call's per-user in-flight slot and lets an
    * adapter write with one conditional update. A definite
    * answer (succeeded/declined) is written even by a call that lost its claim,
-   * since it is the truth; a final status is never changed.
+   * since it is the truth; a final status is never changed (only the attempt
+   * tally may rise over it: see finalizeStep), and the final record is returned.
    */
   finalize(
     transactionId: string,

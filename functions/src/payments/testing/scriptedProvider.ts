@@ -4,8 +4,11 @@ import type { ProviderMoney } from '../provider/providerMoney.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
 
-/** One scripted charge: an answer, or a function of the clock (e.g. to let time pass during the attempt). */
-export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer);
+/**
+ * One scripted charge: an answer, or a function giving it (e.g. to let time pass during the attempt, or to let
+ * something else write to the ledger before the call sees the answer).
+ */
+export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer | Promise<ChargeAnswer>);
 
 /**
  * A PaymentProvider for unit tests of the payment decisions: answers charges
