@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
 import { MemoryLedger } from '../../functions/src/payments/ledger/memoryLedger.js';
-import type { PaymentLedger } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { FinalizeResult, PaymentLedger } from '../../functions/src/payments/ledger/paymentLedger.js';
 import type { PaymentRequest } from '../../functions/src/payments/paymentRequest.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
@@ -92,6 +92,12 @@ describe('FirestoreLedger', () => {
   });
 
   it('makes the same decisions as the memory ledger', async () => {
+    // A finalize's final record without its times (each ledger reads its own clock).
+    const decided = ({ final, ...r }: FinalizeResult) => {
+      if (!final) return r;
+      const { status, attempts, chargeId, claimId } = final;
+      return { ...r, final: { status, attempts, chargeId, claimId } };
+    };
     const run = async (ledger: PaymentLedger, id: string) => {
       const seen: unknown[] = [];
       const first = await ledger.claim(request(id), 30_000);
@@ -99,13 +105,17 @@ describe('FirestoreLedger', () => {
       seen.push(await ledger.claim(request(id), 30_000).catch((e: { code?: string }) => e.code));
       seen.push(await ledger.claim({ ...request(id), uid: 'other' }, 30_000).catch((e: { code?: string }) => e.code));
       seen.push(await ledger.claim({ ...request(id), amount: 1 }, 30_000).catch((e: { code?: string }) => e.code));
-      seen.push(await ledger.finalize(id, first.claimId, { status: 'unknown', attempts: 3, openAttemptAt: 5 }));
+      seen.push(
+        decided(await ledger.finalize(id, first.claimId, { status: 'unknown', attempts: 3, openAttemptAt: 5 })),
+      );
       const again = await ledger.claim(request(id), 30_000);
       seen.push(again.kind === 'claimed' ? { resolveFirst: again.resolveFirst, settleFrom: again.settleFrom } : again);
       if (again.kind !== 'claimed') return seen;
-      seen.push(await ledger.finalize(id, first.claimId, { status: 'failed', attempts: 3 }));
-      seen.push(await ledger.finalize(id, again.claimId, { status: 'succeeded', attempts: 3, chargeId: 'ch' }));
-      seen.push(await ledger.finalize(id, again.claimId, { status: 'failed', attempts: 4 }));
+      seen.push(decided(await ledger.finalize(id, first.claimId, { status: 'failed', attempts: 3 })));
+      seen.push(
+        decided(await ledger.finalize(id, again.claimId, { status: 'succeeded', attempts: 3, chargeId: 'ch' })),
+      );
+      seen.push(decided(await ledger.finalize(id, again.claimId, { status: 'failed', attempts: 4 })));
       const { status, attempts, chargeId, openAttemptAt, claimId } = (await ledger.get(id))!;
       seen.push({ status, attempts, chargeId, openAttemptAt, claimId });
       return seen;
@@ -114,6 +124,14 @@ describe('FirestoreLedger', () => {
     const fromFirestore = await run(countingLedger().ledger, `led_parity_${t}`);
     const fromMemory = await run(new MemoryLedger(), `led_parity_${t}`);
     expect(fromFirestore).toEqual(fromMemory);
+    // The failed outcome over the final record kept its status and raised the attempt tally.
+    expect(fromFirestore.at(-1)).toEqual({
+      status: 'succeeded',
+      attempts: 4,
+      chargeId: 'ch',
+      openAttemptAt: 5,
+      claimId: null,
+    });
     expect(fromFirestore).toContain('PAYMENT_IN_PROGRESS');
     expect(fromFirestore).toContain('PAYMENT_FORBIDDEN');
     expect(fromFirestore).toContain('PAYMENT_CONFLICT');
