@@ -162,6 +162,7 @@ export class PaymentHandler {
     const prepared = record.providerRef
       ? { ref: record.providerRef, state: claimed }
       : await phases.time(PaymentPhase.prepare, () => this.prepare(hold, claimed, deadline));
+    if ('answer' in prepared) return prepared.answer;
     return this.charge(hold, prepared.state, prepared.ref, deadline, phases);
   }
 
@@ -218,20 +219,21 @@ export class PaymentHandler {
   /**
    * Lets the provider create what it needs (no money moves) and stores a
    * reference that is not the transactionId; returns the reference and where
-   * the call stands after (a stored reference changed the record).
+   * the call stands after (a stored reference changed the record); or, when
+   * the provider refused the request, the answer of the final record it met.
    */
   private async prepare(
     hold: ClaimHold,
     state: CallState,
     deadline: number,
-  ): Promise<{ ref: string; state: CallState }> {
+  ): Promise<{ ref: string; state: CallState } | { answer: ProcessPaymentResult }> {
     const { req } = hold;
     let ref: string;
     try {
       ref = await this.deps.provider.prepare(req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS));
     } catch (err) {
       // The provider refused this request itself: sending it again would be refused again.
-      if (err instanceof PrepareRefusedError) return this.outcomes.reject(hold, state, err.answer);
+      if (err instanceof PrepareRefusedError) return { answer: await this.outcomes.reject(hold, state, err.answer) };
       await this.outcomes.record(hold, state, {
         status: PaymentStatus.failed,
         attempts: hold.record.attempts,
