@@ -22,6 +22,7 @@ const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
 const prettier = join(ROOT, 'node_modules/prettier/bin/prettier.cjs');
 const eslint = join(ROOT, 'node_modules/eslint/bin/eslint.js');
+const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
 const vitestRun = (config) => `"${process.execPath}" "${vitest}" run -c ${config} ${fileFilters.join(' ')}`;
 
 // First, as it takes under a minute and the later stages several. Both checks run so one report shows every problem.
@@ -30,12 +31,15 @@ if (want('lint')) {
   for (const [name, args] of [
     ['prettier', [prettier, '--check', '.']],
     ['eslint', [eslint, '.']],
+    // ESLint does not report type errors, and vitest strips types: the functions' tests and the emulator tests are type-checked here.
+    ['tsc (functions)', [tsc, '--noEmit', '-p', 'functions/tsconfig.json']],
+    ['tsc (tests)', [tsc, '--noEmit', '-p', 'tests/tsconfig.json']],
   ]) {
     await run(process.execPath, args).catch(() => failed.push(name));
   }
   if (failed.length > 0) {
     console.error(
-      `${failed.join(' and ')} failed: run npx prettier --write . / npx eslint --fix . and fix what remains.`,
+      `${failed.join(' and ')} failed: run npx prettier --write . / npx eslint --fix . and fix what remains (tsc: the type errors it lists).`,
     );
     process.exit(1);
   }

@@ -27,11 +27,11 @@ function documentedVariables(markdown: string): DocumentedVariable[] {
     .filter((line) => /^\|\s*`/.test(line))
     .map((line) => {
       const cells = line.split(' | ').map((c) => c.replace(/^\|/, '').replace(/\|$/, '').trim());
-      const names = [...cells[0].matchAll(/`([A-Za-z0-9_]+)`/g)].map((m) => m[1]);
+      const names = [...(cells[0] ?? '').matchAll(/`([A-Za-z0-9_]+)`/g)].map((m) => m[1] ?? '');
       if (names.length !== 1 || cells.length < 3) {
         throw new Error(`${DOC}: a row must name one variable and give its default and meaning: ${line}`);
       }
-      return { name: names[0], documentedDefault: cells[1].replaceAll('`', '').trim() };
+      return { name: names[0] ?? '', documentedDefault: (cells[1] ?? '').replaceAll('`', '').trim() };
     });
 }
 

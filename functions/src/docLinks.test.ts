@@ -11,9 +11,9 @@ import { documentationFiles, readRepoFile, repoRoot } from './testing/repoDocs.j
 function relativeLinks(markdown: string): string[] {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
   return [...prose.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
-    .map((m) => m[1])
+    .map((m) => m[1] ?? '')
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
-    .map((target) => decodeURIComponent(target.split('#')[0]));
+    .map((target) => decodeURIComponent(target.split('#')[0] ?? ''));
 }
 
 describe('links in README.md and docs/*.md', () => {

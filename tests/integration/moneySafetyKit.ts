@@ -108,7 +108,7 @@ export async function writeOldRecord(
   ageMs: number,
 ): Promise<void> {
   const at = Date.now() - ageMs;
-  const request = { amount, currency: 'USD', paymentMethod: 'credit_card' };
+  const request = { amount, currency: 'USD', paymentMethod: 'credit_card' as const };
   const record: PaymentRecord = {
     uid,
     ...request,

@@ -34,7 +34,7 @@ function record(id: string, status: string, extra: Record<string, unknown> = {})
     uid: 'reconcile-test',
     amount: 1234,
     currency: 'USD',
-    paymentMethod: 'credit_card',
+    paymentMethod: 'credit_card' as const,
     attempts: 1,
     createdAt: Date.now() - 600_000,
     updatedAt: Date.now() - 600_000,

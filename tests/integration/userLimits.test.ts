@@ -35,7 +35,7 @@ describe('per-user limits', () => {
     expect(busy.details?.retryAfterMs).toBeGreaterThan(20_000);
     const ok = await other.call('processPayment', {
       amount: 3,
-      paymentMethod: 'credit_card',
+      paymentMethod: 'credit_card' as const,
       transactionId: `lim_other_${t}`,
     });
     expect(ok).toMatchObject({ status: 'succeeded' });
@@ -81,7 +81,7 @@ describe('per-user limits', () => {
       uid,
       amount: 100,
       currency: 'USD',
-      paymentMethod: 'credit_card',
+      paymentMethod: 'credit_card' as const,
     });
     const pay = async (n: number) => {
       const claim = await ledger.claim(req(n), 30_000);

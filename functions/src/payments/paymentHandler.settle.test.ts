@@ -160,7 +160,7 @@ describe('lease fencing', () => {
     expect(await second).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
     expect(late.provider.count('charge')).toBe(0);
     // Its write met the final record the other call wrote: answered from it, as a replay (it sent nothing).
-    expect(first).toEqual({ ...(await second), replayed: true });
+    expect(first).toEqual({ ...((await second) as object), replayed: true });
     expect(await w.record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', claimId: null });
   });
 

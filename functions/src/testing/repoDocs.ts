@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
  * The repository's root: the nearest folder above this file that holds both
@@ -8,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * of `..`, so the tests that use it keep working when source files move.
  */
 export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = __dirname;
   while (!(existsSync(join(dir, 'functions')) && existsSync(join(dir, 'docs')))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('no folder above functions/src holds both functions/ and docs/');
