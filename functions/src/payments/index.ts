@@ -2,7 +2,8 @@
 export { FirestoreLedger, PAYMENTS } from './ledger/firestoreLedger.js';
 export { MemoryLedger } from './ledger/memoryLedger.js';
 export type { PaymentLedger, PaymentRecord } from './ledger/paymentLedger.js';
-export { PaymentHandler, type PaymentSettings } from './paymentHandler.js';
+export { PaymentHandler } from './paymentHandler.js';
+export type { PaymentSettings } from './settingsFromConfig.js';
 export type { PaymentEvent, PaymentEventSink, ReconcileEvent, ReconcileEventSink } from './paymentEvents.js';
 export { PaymentPhase } from './paymentEvents.js';
 export type { PaymentRequest } from './paymentRequest.js';

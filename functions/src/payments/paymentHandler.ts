@@ -13,26 +13,9 @@ import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import { newTransactionId, toPaymentRequest, type MoneyPolicy, type PaymentRequest } from './paymentRequest.js';
 import { chargeMismatch, PrepareRefusedError, type PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
+import type { PaymentSettings } from './settingsFromConfig.js';
 
 export { classifyAttempt, type PaymentGuard } from './chargeAttempts.js';
-
-/** Settings of the payment path (from config/config.ts). */
-export interface PaymentSettings {
-  /** Deadline of one provider attempt, ms [VUE_APP_PAYMENT_TIMEOUT]. */
-  attemptTimeoutMs: number;
-  /** Attempts per call, all with the same idempotency key [VUE_APP_PAYMENT_RETRY_ATTEMPTS]. */
-  attempts: number;
-  /** Deadline of the whole call including backoff and lookups, ms [PAYMENT_TOTAL_TIMEOUT_MS]. */
-  totalTimeoutMs: number;
-  /** Largest amount in major units [PAYMENT_MAX_AMOUNT]. */
-  maxAmount: number;
-  /** Currencies accepted [PAYMENT_CURRENCIES]; every one the provider supports when absent. */
-  currencies?: readonly string[] | undefined;
-  /** How long after an unanswered attempt the provider may still charge, ms [PAYMENT_SETTLE_MS]. */
-  settleMs: number;
-  /** How long the provider remembers an idempotency key, ms [PAYMENT_IDEMPOTENCY_TTL_MS]. */
-  idempotencyTtlMs: number;
-}
 
 /** What the handler depends on: two ports, a guard, settings and an event sink. */
 export interface PaymentHandlerDeps {

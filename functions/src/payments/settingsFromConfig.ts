@@ -1,5 +1,22 @@
 import type { Config } from '../config/index.js';
-import type { PaymentSettings } from './paymentHandler.js';
+
+/** Settings of the payment path (from config/config.ts). */
+export interface PaymentSettings {
+  /** Deadline of one provider attempt, ms [VUE_APP_PAYMENT_TIMEOUT]. */
+  attemptTimeoutMs: number;
+  /** Attempts per call, all with the same idempotency key [VUE_APP_PAYMENT_RETRY_ATTEMPTS]. */
+  attempts: number;
+  /** Deadline of the whole call including backoff and lookups, ms [PAYMENT_TOTAL_TIMEOUT_MS]. */
+  totalTimeoutMs: number;
+  /** Largest amount in major units [PAYMENT_MAX_AMOUNT]. */
+  maxAmount: number;
+  /** Currencies accepted [PAYMENT_CURRENCIES]; every one the provider supports when absent. */
+  currencies?: readonly string[] | undefined;
+  /** How long after an unanswered attempt the provider may still charge, ms [PAYMENT_SETTLE_MS]. */
+  settleMs: number;
+  /** How long the provider remembers an idempotency key, ms [PAYMENT_IDEMPOTENCY_TTL_MS]. */
+  idempotencyTtlMs: number;
+}
 
 /** The payment handler's settings from the parsed configuration (docs/configuration.md). */
 export function paymentSettings(cfg: Config): PaymentSettings {

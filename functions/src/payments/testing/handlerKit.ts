@@ -2,7 +2,8 @@ import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import type { ProcessPaymentRequest } from '../../api/index.js';
-import { PaymentHandler, type PaymentGuard, type PaymentSettings } from '../paymentHandler.js';
+import { PaymentHandler, type PaymentGuard } from '../paymentHandler.js';
+import type { PaymentSettings } from '../settingsFromConfig.js';
 import type { ChargeAnswer, LookupAnswer } from '../provider/paymentProvider.js';
 import { ScriptedProvider, type ScriptedCharge } from './scriptedProvider.js';
 
