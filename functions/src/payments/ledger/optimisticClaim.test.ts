@@ -1,11 +1,11 @@
-import type { Firestore, Timestamp } from 'firebase-admin/firestore';
+import type { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../../api/index.js';
 import type { AppError } from '../../resilience/appError.js';
-import type { RunQuery } from '../../resilience/query/runQuery.js';
 import type { UserLimitState } from '../limits/userLimiter.js';
 import { claimStep } from './ledgerRules.js';
-import { decideExisting, OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';
+import { decideExisting } from './optimisticClaim.js';
+import { FakeStore, type Version } from '../testing/fakeClaimStore.js';
 import { requestHash, type PaymentRecord } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 
@@ -19,86 +19,6 @@ const req: PaymentRequest = {
   currency: 'USD',
   paymentMethod: 'credit_card',
 };
-
-/** A stand-in update time: the fake store compares them by `seq`. */
-type Version = { seq: number };
-type Doc = { data: Record<string, unknown>; version: Version };
-type Ref = { path: string };
-
-/**
- * Just enough of Firestore for OptimisticClaims, with its semantics: a batch
- * commits all or nothing; `create` fails ALREADY_EXISTS (gRPC 6) on an existing
- * document; `update` fails NOT_FOUND (5) on a missing one and
- * FAILED_PRECONDITION (9) when the document changed since `lastUpdateTime`.
- * `beforeCommit` lets a test change the store under a claim (another call of the user).
- */
-class FakeStore {
-  readonly docs = new Map<string, Doc>();
-  private seq = 0;
-  commits = 0;
-  reads: string[] = [];
-  beforeCommit: (() => void) | null = null;
-  beforeRead: ((path: string) => void) | null = null;
-
-  put(path: string, data: object): Version {
-    const version = { seq: ++this.seq };
-    this.docs.set(path, { data: { ...data }, version });
-    return version;
-  }
-
-  readonly db = {
-    batch: () => {
-      const ops: (() => void)[] = [];
-      const checks: (() => number | null)[] = [];
-      const batch = {
-        create: (ref: Ref, data: object) => {
-          checks.push(() => (this.docs.has(ref.path) ? 6 : null));
-          ops.push(() => void this.put(ref.path, data));
-          return batch;
-        },
-        update: (ref: Ref, data: object, pre: { lastUpdateTime: Version }) => {
-          checks.push(() => {
-            const doc = this.docs.get(ref.path);
-            if (!doc) return 5;
-            return doc.version.seq === pre.lastUpdateTime.seq ? null : 9;
-          });
-          ops.push(() => void this.put(ref.path, { ...this.docs.get(ref.path)!.data, ...data }));
-          return batch;
-        },
-        commit: () => {
-          this.beforeCommit?.();
-          this.commits++;
-          const code = checks.map((c) => c()).find((c) => c !== null);
-          if (code !== undefined) return Promise.reject(Object.assign(new Error(`grpc ${code}`), { code }));
-          ops.forEach((op) => op());
-          return Promise.resolve(ops.map(() => ({ writeTime: { seq: this.seq } })));
-        },
-      };
-      return batch;
-    },
-  };
-
-  readonly refs: ClaimDocs = {
-    payment: (_db, id) => this.ref(`payments/${id}`),
-    user: (_db, uid) => this.ref(`userLimits/${uid}`),
-  };
-
-  private ref(path: string) {
-    const get = () => {
-      this.reads.push(path);
-      this.beforeRead?.(path);
-      const doc = this.docs.get(path);
-      return Promise.resolve({ exists: !!doc, data: () => doc?.data, updateTime: doc?.version });
-    };
-    return { path, get } as unknown as FirebaseFirestore.DocumentReference;
-  }
-
-  readonly runQuery: RunQuery = (fn) => fn(this.db as unknown as Firestore);
-
-  claims() {
-    return new OptimisticClaims(this.runQuery, this.refs, LIMITS, () => NOW);
-  }
-}
 
 const asVersion = (v: Version) => v as unknown as Timestamp;
 
@@ -118,7 +38,7 @@ const stored = (over: Partial<PaymentRecord> = {}): PaymentRecord => ({
 describe('OptimisticClaims.claim', () => {
   it('a first payment of a new user: one read, one batch creating both documents', async () => {
     const store = new FakeStore();
-    const claim = await store.claims().claim(req, LEASE, 'c1');
+    const claim = await store.claims(LIMITS, () => NOW).claim(req, LEASE, 'c1');
     expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1', resolveFirst: false, settleFrom: null });
     expect(claim && 'kind' in claim && claim.kind === 'claimed' && claim.version).toEqual({ seq: 2 });
     expect(store.reads).toEqual(['userLimits/u1']);
@@ -134,7 +54,7 @@ describe('OptimisticClaims.claim', () => {
   it('a known user: the update is conditional on the copy read, and the written copy is cached', async () => {
     const store = new FakeStore();
     store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     await claims.claim(req, LEASE, 'c1');
     expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ tokens: 4, inFlight: { c1: NOW + LEASE } });
     expect(claims.cached('u1')).toEqual({
@@ -151,7 +71,7 @@ describe('OptimisticClaims.claim', () => {
     const store = new FakeStore();
     const existing = stored();
     store.put('payments/tx-1', existing);
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     expect(await claims.claim(req, LEASE, 'c1')).toEqual({ exists: existing });
     expect(claims.cached('u1')).toEqual({ state: undefined, version: null });
     expect(store.docs.has('userLimits/u1')).toBe(false);
@@ -161,7 +81,7 @@ describe('OptimisticClaims.claim', () => {
     const store = new FakeStore();
     store.put('payments/tx-1', stored());
     store.beforeRead = (path) => void (path === 'payments/tx-1' && store.docs.delete(path));
-    const claim = await store.claims().claim(req, LEASE, 'c1');
+    const claim = await store.claims(LIMITS, () => NOW).claim(req, LEASE, 'c1');
     expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1' });
     expect(store.commits).toBe(2);
     // The user's copy was dropped and read again for the second round.
@@ -175,7 +95,7 @@ describe('OptimisticClaims.claim', () => {
       store.beforeCommit = null;
       store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: { other: NOW + LEASE } });
     };
-    const claim = await store.claims().claim(req, LEASE, 'c1');
+    const claim = await store.claims(LIMITS, () => NOW).claim(req, LEASE, 'c1');
     expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1' });
     expect(store.commits).toBe(2);
     expect(store.reads).toEqual(['userLimits/u1', 'userLimits/u1']);
@@ -187,7 +107,7 @@ describe('OptimisticClaims.claim', () => {
 
   it('the user document vanished under a cached copy (NOT_FOUND) -> re-read and create it', async () => {
     const store = new FakeStore();
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     const gone = store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
     claims.remember('u1', { tokens: 5, refilledAt: NOW, inFlight: {} }, asVersion(gone));
     store.docs.delete('userLimits/u1');
@@ -202,7 +122,7 @@ describe('OptimisticClaims.claim', () => {
     store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
     store.beforeCommit = () => void store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
     const err = (await store
-      .claims()
+      .claims(LIMITS, () => NOW)
       .claim(req, LEASE, 'c1')
       .catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('PAYMENT_USER_LIMITED');
@@ -215,7 +135,7 @@ describe('OptimisticClaims.claim', () => {
     const store = new FakeStore();
     store.put('userLimits/u1', { tokens: 0, refilledAt: NOW, inFlight: {} });
     const err = (await store
-      .claims()
+      .claims(LIMITS, () => NOW)
       .claim(req, LEASE, 'c1')
       .catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('PAYMENT_USER_LIMITED');
@@ -228,7 +148,7 @@ describe('OptimisticClaims.claim', () => {
   it('over a limit on a cached copy -> the copy is dropped and read again first', async () => {
     const store = new FakeStore();
     const version = store.put('userLimits/u1', { tokens: 5, refilledAt: NOW, inFlight: {} });
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     const full: UserLimitState = { tokens: 0, refilledAt: NOW, inFlight: {} };
     claims.remember('u1', full, asVersion(version));
     expect(await claims.claim(req, LEASE, 'c1')).toMatchObject({ kind: 'claimed' });
@@ -238,7 +158,7 @@ describe('OptimisticClaims.claim', () => {
   it('over a limit on a cached copy and on the fresh read -> refused', async () => {
     const store = new FakeStore();
     const version = store.put('userLimits/u1', { tokens: 0, refilledAt: NOW, inFlight: {} });
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     claims.remember('u1', { tokens: 0, refilledAt: NOW, inFlight: {} }, asVersion(version));
     const err = (await claims.claim(req, LEASE, 'c1').catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('PAYMENT_USER_LIMITED');
@@ -251,14 +171,14 @@ describe('OptimisticClaims.claim', () => {
     store.beforeCommit = () => {
       throw Object.assign(new Error('deadline'), { code: 4 });
     };
-    await expect(store.claims().claim(req, LEASE, 'c1')).rejects.toThrow('deadline');
+    await expect(store.claims(LIMITS, () => NOW).claim(req, LEASE, 'c1')).rejects.toThrow('deadline');
     expect(store.docs.size).toBe(0);
   });
 });
 
 describe('OptimisticClaims cache', () => {
   it('remember / cached / forget', () => {
-    const claims = new FakeStore().claims();
+    const claims = new FakeStore().claims(LIMITS, () => NOW);
     const state: UserLimitState = { tokens: 1, refilledAt: 2, inFlight: {} };
     expect(claims.cached('u1')).toBeUndefined();
     claims.remember('u1', state, asVersion({ seq: 3 }));
@@ -268,7 +188,7 @@ describe('OptimisticClaims cache', () => {
   });
 
   it('is bounded: the 10 001st user starts a fresh cache', () => {
-    const claims = new FakeStore().claims();
+    const claims = new FakeStore().claims(LIMITS, () => NOW);
     const state: UserLimitState = { tokens: 1, refilledAt: 2, inFlight: {} };
     for (let i = 0; i < 10_000; i++) claims.remember(`u${i}`, state, asVersion({ seq: i }));
     expect(claims.cached('u0')).toBeDefined();
@@ -308,7 +228,7 @@ describe('decideExisting', () => {
   it("spend: one conditional write of the user's limits, no slot held; over the limit, refused with nothing written", async () => {
     const store = new FakeStore();
     store.put('userLimits/u1', { tokens: 1, refilledAt: NOW, inFlight: {} });
-    const claims = store.claims();
+    const claims = store.claims(LIMITS, () => NOW);
     await claims.spend(req, 'c1');
     expect(store.docs.get('userLimits/u1')?.data).toEqual({ tokens: 0, refilledAt: NOW, inFlight: {} });
     const commits = store.commits;
@@ -328,7 +248,7 @@ describe('decideExisting', () => {
       store.beforeCommit = null;
       store.put('userLimits/u1', { tokens: 3, refilledAt: NOW, inFlight: {} });
     };
-    await store.claims().spend(req, 'c1');
+    await store.claims(LIMITS, () => NOW).spend(req, 'c1');
     expect(store.commits).toBe(2);
     expect(store.docs.get('userLimits/u1')?.data).toMatchObject({ tokens: 2 });
   });
