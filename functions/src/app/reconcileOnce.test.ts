@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../api/index.js';
 import { leaseStep, type LeaseRecord } from '../resilience/lease/lease.js';
+import { emptyReport } from '../payments/reconcile.js';
 import { reconcileOnce } from './reconcileOnce.js';
 
 /** A lease in memory with the rule FirestoreLease applies in its transaction. */
@@ -20,19 +21,7 @@ function memoryLease(now: () => number) {
   };
 }
 
-const report = (at: number): ReconcileReport => ({
-  at,
-  durationMs: 5,
-  examined: 0,
-  charged: 0,
-  notCharged: 0,
-  stillUnknown: 0,
-  waiting: 0,
-  mismatches: 0,
-  skipped: 0,
-  errors: 0,
-  complete: true,
-});
+const report = (at: number): ReconcileReport => ({ ...emptyReport(at), durationMs: 5 });
 
 describe('reconcileOnce', () => {
   it("a second concurrent call answers with the running pass's id; one pass runs; afterwards a new one may", async () => {

@@ -34,6 +34,23 @@ export interface ReconcileDeps {
 /** Time one record may take: claim + lookup + write. */
 const RECORD_LEASE_MS = PAYMENT_LOOKUP_MS + 5000;
 
+/** A pass's report before it has done anything: nothing counted, complete until the budget says otherwise. */
+export function emptyReport(at: number): ReconcileReport {
+  return {
+    at,
+    durationMs: 0,
+    examined: 0,
+    charged: 0,
+    notCharged: 0,
+    stillUnknown: 0,
+    waiting: 0,
+    mismatches: 0,
+    skipped: 0,
+    errors: 0,
+    complete: true,
+  };
+}
+
 /**
  * Settles `unknown`, `requires_action` and `processing` payments (oldest update first) and `pending` ones whose
  * lease ended (oldest lease first) from a verified lookup at the provider: found
@@ -51,19 +68,7 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
   const at = now();
   const stopAt = at + deps.budgetMs - RECORD_LEASE_MS;
   const pool = bulkhead(deps.concurrency ?? 8, Number.POSITIVE_INFINITY);
-  const report: ReconcileReport = {
-    at,
-    durationMs: 0,
-    examined: 0,
-    charged: 0,
-    notCharged: 0,
-    stillUnknown: 0,
-    waiting: 0,
-    mismatches: 0,
-    skipped: 0,
-    errors: 0,
-    complete: true,
-  };
+  const report = emptyReport(at);
   const settleOne = async ({ transactionId, record: scanned }: UnresolvedPayment) => {
     if (now() >= stopAt) {
       report.complete = false;
