@@ -5,23 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
-import { USERS, session, type Session } from '../integration/client.js';
+import { USERS, session, type Session, errorOf } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
 import { apiRequests, intentsOf, warmWebhook, webhooksDelivered } from './stripeFake.js';
 
 const txn = (tag: string) => `stc_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
 const recordOf = async (id: string) =>
   (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string; details: unknown }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: string; message: string; details?: unknown };
-    return { code: e.code.replace(/^functions\//, ''), message: e.message, details: e.details };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe("currencies by Stripe's rules, against the Stripe fake", () => {
   let user: Session, admin: Session;

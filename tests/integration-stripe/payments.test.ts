@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
-import { USERS, session, type Session } from '../integration/client.js';
+import { USERS, session, type Session, errorOf } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
 import {
   apiRequests,
@@ -34,16 +34,6 @@ async function recordBecomes(id: string, status: string, timeoutMs = 15_000): Pr
     },
     { timeout: timeoutMs, interval: 100 },
   );
-}
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: string; details?: Record<string, unknown> };
-    return { code: e.code.replace(/^functions\//, ''), details: e.details };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('processPayment with the Stripe provider, against the Stripe fake', () => {

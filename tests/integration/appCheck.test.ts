@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConnectionPoolStats, ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
-import { USERS, session, type Session } from './client.js';
+import { USERS, session, type Session, errorOf } from './client.js';
 import { ledger } from './simulator.js';
-
-/** The error a call answered with, as the web SDK reports it. */
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string; details: unknown }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: string; message: string; details?: unknown };
-    return { code: e.code.replace(/^functions\//, ''), message: e.message, details: e.details };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Each processPayment instance's count of refusals for a missing App Check token. */
 const missingByInstance = (s: ConnectionPoolStats) =>

@@ -101,3 +101,16 @@ export async function session(
     close: () => deleteApp(app),
   };
 }
+
+/** The error a call answered with, as the web SDK reports it (code without its `functions/` prefix); fails when the call succeeds. */
+export async function errorOf(
+  p: Promise<unknown>,
+): Promise<{ code: string; message: string; details: Record<string, unknown> | undefined }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { code: string; message: string; details?: Record<string, unknown> };
+    return { code: e.code.replace(/^functions\//, ''), message: e.message, details: e.details };
+  }
+  throw new Error('expected the call to fail');
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from './admin.js';
-import { USERS, session, type Session } from './client.js';
+import { USERS, session, type Session, errorOf } from './client.js';
 import { eachTestFromACleanProvider } from './ledgerCheck.js';
 import { resetBreakers } from './breakers.js';
 import { ledger, setFaults } from './simulator.js';
@@ -12,16 +12,6 @@ import { ledger, setFaults } from './simulator.js';
 const txn = (tag: string) => `cur_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
 const recordOf = async (id: string) =>
   (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: string; message: string };
-    return { code: e.code.replace(/^functions\//, ''), message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('currencies and lookups against the generic contract', () => {
   let user: Session, admin: Session;
