@@ -17,15 +17,20 @@ export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
 /**
  * Ledger statuses: `failed` means certainly not charged, `unknown` maybe charged
  * (resolved later). `requires_action` (the customer must finish, e.g. 3-D
- * Secure) and `processing` are accepted by the provider and settled later by a
- * webhook, a repeat call or reconciliation. Only succeeded and declined are final.
+ * Secure), `requires_payment_method` (an attempt failed, e.g. 3-D Secure, and
+ * the customer may confirm again with another method) and `processing` are
+ * accepted by the provider and settled later by a webhook, a repeat call or
+ * reconciliation. Final: succeeded, declined and canceled (the provider's
+ * payment was canceled, so it can never be charged).
  */
 export const PaymentStatus = {
   pending: 'pending',
   succeeded: 'succeeded',
   declined: 'declined',
   requiresAction: 'requires_action',
+  requiresPaymentMethod: 'requires_payment_method',
   processing: 'processing',
+  canceled: 'canceled',
   failed: 'failed',
   unknown: 'unknown',
 } as const;

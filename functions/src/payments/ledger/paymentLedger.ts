@@ -3,7 +3,11 @@ import { PaymentStatus, type LedgerHealth, type PaymentMethod, type ReconcileRep
 import type { PaymentRequest } from '../paymentRequest.js';
 
 /** Final statuses a repeat call simply replays. */
-export const FINAL_STATUSES: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
+export const FINAL_STATUSES: readonly PaymentStatus[] = [
+  PaymentStatus.succeeded,
+  PaymentStatus.declined,
+  PaymentStatus.canceled,
+];
 
 /** A ledger record (`payments/{transactionId}` in Firestore). Times are epoch milliseconds. */
 export interface PaymentRecord {
@@ -99,7 +103,7 @@ export interface ScanQuery {
    * `unknown`, `requires_action` or `processing` records, oldest update first;
    * or `pending` ones whose lease ended, oldest lease first.
    */
-  status: Exclude<PaymentStatus, 'succeeded' | 'declined' | 'failed'>;
+  status: Exclude<PaymentStatus, 'succeeded' | 'declined' | 'canceled' | 'failed'>;
   /** Only records updated (unknown) or whose lease ended (pending) before this time: the start of the pass. */
   before: number;
   after?: ScanCursor | undefined;

@@ -14,6 +14,7 @@ import {
 import { parseRef, pinnedRef } from './endpointRef.js';
 import {
   PAYMENT_SERVICE,
+  type CancelAnswer,
   type Charge,
   type ChargeAnswer,
   type LookupAnswer,
@@ -264,6 +265,11 @@ export class GenericProvider implements PaymentProvider {
     }
     const charge = res.status === 200 ? parseCharge(res.data) : null;
     return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
+  }
+
+  /** The generic contract has no cancel: a payment is "not charged" only when a lookup proves it. */
+  cancel(): Promise<CancelAnswer> {
+    return Promise.resolve({ kind: 'unsupported' });
   }
 
   /** The provider's health; with several endpoints, each one's too, by label (no host: the health endpoint is public). */

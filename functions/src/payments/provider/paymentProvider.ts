@@ -78,6 +78,24 @@ export type LookupAnswer =
   | { kind: 'unavailable'; reason: string };
 
 /**
+ * What asking the provider to cancel a payment said. Cancel is idempotent:
+ * repeating it for a canceled payment answers `canceled` again.
+ */
+export type CancelAnswer =
+  /** The provider's payment is canceled: it can never be charged. */
+  | { kind: 'canceled' }
+  /** Refused because the payment was charged (or declined) first: that answer is the truth. */
+  | { kind: 'found'; charge: Charge }
+  /** Refused because the provider is still working on it (`processing`): ask again later. */
+  | { kind: 'not-cancelable'; state: string }
+  /** The provider has no such payment (its own not-found). */
+  | { kind: 'not-found' }
+  /** The provider cannot cancel payments (the generic contract): only a lookup can prove "not charged". */
+  | { kind: 'unsupported' }
+  /** No definite answer (transport, 5xx, an unreadable answer). */
+  | { kind: 'unavailable'; reason: string };
+
+/**
  * Thrown by `prepare` when the provider refused the request itself (a 4xx
  * other than auth, conflict or rate limit): nothing was charged, and sending it
  * again would be refused again.
@@ -112,6 +130,12 @@ export interface PaymentProvider {
   charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer>;
   /** Asks the provider what became of the payment. Never throws. */
   lookup(ref: string, req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer>;
+  /**
+   * Cancels the provider's payment `ref` so it can never be charged (Stripe:
+   * cancels the PaymentIntent; repeating it is safe, a canceled one answers
+   * `canceled` again). Never throws. Providers without a cancel answer `unsupported`.
+   */
+  cancel(ref: string, req: PaymentRequest, timeoutMs: number): Promise<CancelAnswer>;
   /** A cheap request that proves the provider is reachable; recorded in the pool's health. */
   checkHealth(): Promise<HealthResult>;
 }

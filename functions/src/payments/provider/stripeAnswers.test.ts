@@ -3,6 +3,8 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { HttpConnectionError, HttpPoolConfigError } from '../../resilience/http/index.js';
 import {
+  cancelAnswerOf,
+  cancelAnswerOfError,
   chargeAnswerOf,
   chargeAnswerOfError,
   healthProblem,
@@ -144,5 +146,31 @@ describe('SDK errors', () => {
     });
     expect(prepareRefusal(wrapped)).toBeNull();
     expect(prepareRefusal(new Error('bug'))).toBeNull();
+  });
+
+  it('cancels: canceled, or the state that refused it; only resource_missing is not found', () => {
+    expect(cancelAnswerOf(pi({ status: 'canceled' }))).toEqual({ kind: 'canceled' });
+    const refused = (state: Stripe.PaymentIntent.Status) => {
+      const err = new Stripe.errors.StripeInvalidRequestError({
+        statusCode: 400,
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+      });
+      return Object.assign(err, { payment_intent: pi({ status: state, latest_charge: 'ch_1' }) });
+    };
+    expect(cancelAnswerOfError(refused('succeeded'))).toEqual({
+      kind: 'found',
+      charge: { kind: 'succeeded', chargeId: 'ch_1', amount: 500, currency: 'EUR' },
+    });
+    expect(cancelAnswerOfError(refused('canceled'))).toEqual({ kind: 'canceled' });
+    expect(cancelAnswerOfError(refused('processing'))).toEqual({ kind: 'not-cancelable', state: 'processing' });
+    const missing = new Stripe.errors.StripeInvalidRequestError({
+      statusCode: 404,
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+    });
+    expect(cancelAnswerOfError(missing)).toEqual({ kind: 'not-found' });
+    const e500 = new Stripe.errors.StripeAPIError({ statusCode: 500, type: 'api_error' });
+    expect(cancelAnswerOfError(e500)).toEqual({ kind: 'unavailable', reason: 'HTTP 500' });
   });
 });

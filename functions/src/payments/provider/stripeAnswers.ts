@@ -13,7 +13,7 @@ import {
   STALL_SHARE,
 } from '../../resilience/http/index.js';
 import { retryAfterMs } from './genericProvider.js';
-import type { Charge, ChargeAnswer, LookupAnswer } from './paymentProvider.js';
+import type { CancelAnswer, Charge, ChargeAnswer, LookupAnswer } from './paymentProvider.js';
 import { UnreadableBodyError } from './stripeHttpClient.js';
 
 /**
@@ -193,6 +193,31 @@ export function chargeAnswerOfError(err: unknown, timeoutMs: number, stalledMs: 
 export function lookupAnswerOfError(err: unknown): LookupAnswer {
   const t = transportError(err);
   if (t || !isStripeError(err) || err.statusCode === undefined) return { kind: 'unavailable', reason: reasonOf(t) };
+  if (err.statusCode === 404 && err.code === 'resource_missing') return { kind: 'not-found' };
+  return { kind: 'unavailable', reason: `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}` };
+}
+
+/**
+ * A PaymentIntent's state after a cancel, or in the error of a refused one:
+ * canceled; charged or declined before the cancel (the truth); or still being
+ * worked on (`processing`, or a state a cancel did not reach).
+ */
+export function cancelAnswerOf(pi: Stripe.PaymentIntent): CancelAnswer {
+  if (pi.status === 'canceled') return { kind: 'canceled' };
+  if (pi.status === 'succeeded') return { kind: 'found', charge: succeeded(pi) };
+  return { kind: 'not-cancelable', state: pi.status };
+}
+
+/**
+ * What a failed cancel means: Stripe refuses to cancel a PaymentIntent that
+ * moved on (`payment_intent_unexpected_state`, its state in the error); its
+ * own `resource_missing` is no such PaymentIntent; anything else is no answer.
+ */
+export function cancelAnswerOfError(err: unknown): CancelAnswer {
+  const t = transportError(err);
+  if (t || !isStripeError(err) || err.statusCode === undefined) return { kind: 'unavailable', reason: reasonOf(t) };
+  const pi = (err as { payment_intent?: Stripe.PaymentIntent }).payment_intent;
+  if (err.code === 'payment_intent_unexpected_state' && pi) return cancelAnswerOf(pi);
   if (err.statusCode === 404 && err.code === 'resource_missing') return { kind: 'not-found' };
   return { kind: 'unavailable', reason: `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}` };
 }

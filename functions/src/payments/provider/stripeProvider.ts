@@ -16,12 +16,15 @@ import { hasCode } from '../../resilience/appError.js';
 import {
   PAYMENT_SERVICE,
   PrepareRefusedError,
+  type CancelAnswer,
   type ChargeAnswer,
   type LookupAnswer,
   type PaymentProvider,
 } from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import {
+  cancelAnswerOf,
+  cancelAnswerOfError,
   chargeAnswerOf,
   chargeAnswerOfError,
   healthProblem,
@@ -182,6 +185,26 @@ export class StripeProvider implements PaymentProvider {
       return { kind: 'unavailable', reason: `PaymentIntent ${pi.id} belongs to another transaction` };
     }
     return lookupAnswerOf(pi);
+  }
+
+  /**
+   * Cancels the PaymentIntent `ref` (no idempotency key: a repeat is safe, since
+   * Stripe answers a canceled PaymentIntent's state in its refusal, and a saved
+   * 500 would otherwise be replayed forever). A reference that is no
+   * PaymentIntent id was never created at Stripe: not found.
+   */
+  async cancel(ref: string, req: PaymentRequest, timeoutMs: number): Promise<CancelAnswer> {
+    if (!ref.startsWith('pi_')) return { kind: 'not-found' };
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.stripe.paymentIntents.cancel(ref, {}, { timeout: sdkTimeout(timeoutMs) });
+    } catch (err) {
+      return cancelAnswerOfError(err);
+    }
+    if (pi.metadata.transactionId !== req.transactionId) {
+      return { kind: 'unavailable', reason: `PaymentIntent ${pi.id} belongs to another transaction` };
+    }
+    return cancelAnswerOf(pi);
   }
 
   /** `GET /v1/balance` (authenticated, moves nothing), recorded as the pool's health. */

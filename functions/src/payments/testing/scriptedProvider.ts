@@ -1,13 +1,17 @@
 import type { HealthResult } from '../../resilience/http/index.js';
-import type { ChargeAnswer, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
+import type { CancelAnswer, ChargeAnswer, LookupAnswer, PaymentProvider } from '../provider/paymentProvider.js';
 import type { ProviderMoney } from '../provider/providerMoney.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
+
+/** What a ScriptedProvider records. */
+export type ScriptedOp = 'prepare' | 'charge' | 'lookup' | 'cancel';
 
 /**
  * One scripted charge: an answer, or a function giving it (e.g. to let time pass during the attempt, or to let
  * something else write to the ledger before the call sees the answer).
  */
+
 export type ScriptedCharge = ChargeAnswer | (() => ChargeAnswer | Promise<ChargeAnswer>);
 
 /**
@@ -21,7 +25,9 @@ export class ScriptedProvider implements PaymentProvider {
   money: ProviderMoney = ISO_4217_MONEY;
   /** When set, `prepare` throws it (after recording the call). */
   prepareError: Error | undefined = undefined;
-  readonly calls: { op: 'prepare' | 'charge' | 'lookup'; ref?: string; req: PaymentRequest; timeoutMs: number }[] = [];
+  readonly calls: { op: ScriptedOp; ref?: string; req: PaymentRequest; timeoutMs: number }[] = [];
+  /** Answers of `cancel`, in order; when empty, `cancel` answers `unsupported` (the generic contract). */
+  readonly cancels: CancelAnswer[] = [];
 
   constructor(
     private readonly charges: ScriptedCharge[] = [],
@@ -30,7 +36,7 @@ export class ScriptedProvider implements PaymentProvider {
   ) {}
 
   /** Calls of one kind. */
-  count(op: 'prepare' | 'charge' | 'lookup'): number {
+  count(op: ScriptedOp): number {
     return this.calls.filter((c) => c.op === op).length;
   }
 
@@ -52,6 +58,11 @@ export class ScriptedProvider implements PaymentProvider {
     const next = this.lookups.shift();
     if (next === undefined) return Promise.reject(new Error('ScriptedProvider: unexpected lookup'));
     return Promise.resolve(next);
+  }
+
+  cancel(ref: string, req: PaymentRequest, timeoutMs: number): Promise<CancelAnswer> {
+    this.calls.push({ op: 'cancel', ref, req, timeoutMs });
+    return Promise.resolve(this.cancels.shift() ?? { kind: 'unsupported' });
   }
 
   checkHealth(): Promise<HealthResult> {
