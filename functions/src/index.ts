@@ -1,5 +1,5 @@
 /**
- * Cloud Functions entry point: exports only the deployed functions (the six
+ * Cloud Functions entry point: exports only the deployed functions (the seven
  * callables, the payment reconciliation schedule, the `health` endpoint and,
  * with the Stripe provider, the `stripeWebhook` endpoint). Configuration is
  * parsed here, at cold start and at deploy discovery, so a malformed variable
@@ -14,6 +14,7 @@ import { config } from './config/index.js';
 const cfg = config();
 
 export { processPayment } from './callables/processPayment.js';
+export { cancelPayment } from './callables/cancelPayment.js';
 export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';
 export { getConnectionPoolStats } from './callables/getConnectionPoolStats.js';
 export { resetCircuitBreakers } from './callables/resetCircuitBreakers.js';

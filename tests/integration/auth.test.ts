@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USERS, session, type Session } from './client.js';
 
 const ADMIN_CALLABLES = ['getDatabasePoolStatus', 'getConnectionPoolStats', 'resetCircuitBreakers'] as const;
-const ALL = ['processPayment', ...ADMIN_CALLABLES] as const;
+const ALL = ['processPayment', 'cancelPayment', ...ADMIN_CALLABLES] as const;
 
 describe('auth matrix over real HTTP to the functions emulator', () => {
   let anon: Session, user: Session, admin: Session;

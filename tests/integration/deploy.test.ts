@@ -68,6 +68,7 @@ describe('functions/ is self-contained for deploy', () => {
       .filter((k) => endpoints[k]!.callableTrigger !== undefined)
       .sort();
     expect(callables).toEqual([
+      'cancelPayment',
       'getConnectionPoolStats',
       'getDatabasePoolStatus',
       'getIncidentTimeline',
@@ -76,6 +77,7 @@ describe('functions/ is self-contained for deploy', () => {
       'runReconciliation',
     ]);
     expect(endpoints.processPayment!.secretEnvironmentVariables?.map((s) => s.key)).toContain('PAYMENT_API_KEY');
+    expect(endpoints.cancelPayment!.secretEnvironmentVariables?.map((s) => s.key)).toContain('PAYMENT_API_KEY');
   });
 
   it('fails at cold start naming a malformed variable', () => {

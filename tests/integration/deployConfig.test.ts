@@ -30,6 +30,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const FUNCTIONS = join(ROOT, 'functions');
 const PROJECT = 'prod-payments';
 const FUNCTION_NAMES = [
+  'cancelPayment',
   'getConnectionPoolStats',
   'getDatabasePoolStatus',
   'getIncidentTimeline',
@@ -117,7 +118,7 @@ function discover(extraFiles: Record<string, string> = {}) {
 const mebibytes = (size: string) => (size.endsWith('GiB') ? Number.parseFloat(size) * 1024 : Number.parseFloat(size));
 
 /** The functions that call the payment provider, the only ones that mount PAYMENT_API_KEY. */
-const PROVIDER_FUNCTIONS = ['health', 'processPayment', 'reconcilePayments', 'runReconciliation'];
+const PROVIDER_FUNCTIONS = ['cancelPayment', 'health', 'processPayment', 'reconcilePayments', 'runReconciliation'];
 /** The stats callables: they read Firestore and ship logs, never call the provider. */
 const STATS_CALLABLES = [
   'getConnectionPoolStats',

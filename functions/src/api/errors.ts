@@ -21,6 +21,10 @@ export const ProductErrorCode = {
   PAYMENT_REJECTED: 'PAYMENT_REJECTED',
   PAYMENT_KEY_EXPIRED: 'PAYMENT_KEY_EXPIRED',
   PAYMENT_USER_LIMITED: 'PAYMENT_USER_LIMITED',
+  /** cancelPayment: no payment has that transactionId. */
+  PAYMENT_NOT_FOUND: 'PAYMENT_NOT_FOUND',
+  /** cancelPayment: the payment cannot be canceled in its status (details: status, and retryAfterMs when waiting helps). */
+  PAYMENT_NOT_CANCELABLE: 'PAYMENT_NOT_CANCELABLE',
   /** runReconciliation while another pass runs (details: its runId). */
   RECONCILE_RUNNING: 'RECONCILE_RUNNING',
   /** Internal to the charge loop: an attempt refused before sending; never reaches a caller. */

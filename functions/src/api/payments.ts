@@ -1,6 +1,6 @@
 /**
- * `processPayment`: its request (a zod schema, the one the callable validates
- * with) and answer, the payment words and the transactionId rule. Part of the
+ * `processPayment` and `cancelPayment`: their requests (zod schemas, the ones
+ * the callables validate with) and answers, the payment words and the transactionId rule. Part of the
  * callables' contract (see api/index.ts): it imports only zod, the SPA bundles it.
  */
 import { z } from 'zod';
@@ -40,9 +40,9 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
  * The callables that move money. Where a replayed call costs money, they get
  * App Check replay protection (APP_CHECK_CONSUME, access/appCheck.ts), and the
  * SPA asks a limited-use App Check token for each of their calls. Add the
- * refund and cancel callables here when they exist.
+ * refund callable here when it exists.
  */
-export const MONEY_MOVING_CALLABLES: readonly string[] = ['processPayment'];
+export const MONEY_MOVING_CALLABLES: readonly string[] = ['processPayment', 'cancelPayment'];
 
 /**
  * An id of 1..`maxLength` letters, digits, `_` or `-` that Firestore accepts as a document id:
@@ -92,10 +92,14 @@ export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;
 /** Answer of `processPayment`. */
 export interface ProcessPaymentResult {
   transactionId: string;
-  /** Final (succeeded, declined), or accepted and waiting at the provider (requires_action, processing). */
+  /**
+   * Final (succeeded, declined; canceled, by `cancelPayment`, on a repeat call), or accepted and waiting at
+   * the provider (requires_action, processing).
+   */
   status:
     | typeof PaymentStatus.succeeded
     | typeof PaymentStatus.declined
+    | typeof PaymentStatus.canceled
     | typeof PaymentStatus.requiresAction
     | typeof PaymentStatus.processing;
   /** The provider's charge id; empty while the payment is waiting. */
@@ -111,6 +115,28 @@ export interface ProcessPaymentResult {
   declineCode?: string;
   /** With `requires_action`: what the client passes to Stripe.js to finish the payment. Never logged. */
   clientSecret?: string;
+}
+
+/**
+ * Payload of `cancelPayment`, as the callable validates it (unknown fields are refused).
+ * `transactionId`: the payment to cancel ({@link TRANSACTION_ID_PATTERN}).
+ */
+export const CancelPaymentRequest = /* @__PURE__ */ cancelPaymentRequest();
+
+function cancelPaymentRequest() {
+  const rule = `must be ${TRANSACTION_ID_RULE}`;
+  return z.strictObject({ transactionId: z.string({ error: rule }).regex(TRANSACTION_ID_PATTERN, rule) });
+}
+export type CancelPaymentRequest = z.infer<typeof CancelPaymentRequest>;
+
+/**
+ * Answer of `cancelPayment`: the payment is `canceled`, a final status (it can
+ * never be charged; a later `processPayment` with its transactionId answers it
+ * as recorded). Repeating the cancel answers the same.
+ */
+export interface CancelPaymentResult {
+  transactionId: string;
+  status: typeof PaymentStatus.canceled;
 }
 
 /** The payment providers the functions can be configured with (PAYMENT_PROVIDER). */

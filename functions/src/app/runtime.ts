@@ -1,7 +1,7 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
-import type { LimitChange } from '../api/index.js';
+import type { CancelPaymentResult, LimitChange } from '../api/index.js';
 import type { AppCheckEvents } from '../access/appCheck.js';
 import { authAccountLookup, SessionCheck } from '../access/sessionCheck.js';
 import { config, ConfigError, type Config } from '../config/index.js';
@@ -14,6 +14,8 @@ import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { PaymentHandler } from '../payments/paymentHandler.js';
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
+import { cancelPayment } from '../payments/cancelPayment.js';
+import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
 import { createPaymentProvider } from '../payments/provider/providerFromConfig.js';
@@ -73,6 +75,8 @@ export interface Runtime {
   payments(): PaymentHandler;
   /** One reconciliation pass within `budgetMs`; its numbers become metrics. */
   reconcile(budgetMs: number): Promise<ReconcileReport>;
+  /** Cancels a payment for its owner or an admin (payments/cancelPayment.ts). */
+  cancel(transactionId: string, caller: CancelCaller): Promise<CancelPaymentResult>;
 }
 
 let current: Runtime | undefined;
@@ -228,6 +232,10 @@ function build(cfg: Config): Runtime {
       const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
       logEvent('payments.reconciled', { ...report }, severity);
       return report;
+    },
+    cancel(transactionId, caller) {
+      const deps = { ledger, provider: rt.provider(), settleMs: cfg.PAYMENT_SETTLE_MS, events: paymentEvents };
+      return cancelPayment(deps, transactionId, caller);
     },
   };
   return rt;

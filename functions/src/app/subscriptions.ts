@@ -123,6 +123,7 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent
       case 'payment.provider_auth_rejected':
       case 'payment.final_conflict':
       case 'payment.ledger_write_failed':
+      case 'payment.canceled':
       case 'payments.reconcile_record_failed':
       case 'payments.reconcile_report_failed':
         return; // logged only

@@ -28,6 +28,8 @@ const CODE_MAP: Readonly<Record<ErrorCode, FunctionsErrorCode | null>> = {
   PAYMENT_REJECTED: 'failed-precondition',
   PAYMENT_KEY_EXPIRED: 'failed-precondition',
   PAYMENT_USER_LIMITED: 'resource-exhausted',
+  PAYMENT_NOT_FOUND: 'not-found',
+  PAYMENT_NOT_CANCELABLE: 'failed-precondition',
   RECONCILE_RUNNING: 'aborted',
   BREAKER_CONFIG_INVALID: null,
   HTTP_TIMEOUT: null,

@@ -120,3 +120,23 @@ export class PaymentUserLimitedError extends AppError<ErrorCode> {
     );
   }
 }
+
+/** No payment has this transactionId (cancelPayment). */
+export class PaymentNotFoundError extends AppError<ErrorCode> {
+  constructor(transactionId: string) {
+    super('PAYMENT_NOT_FOUND', `No payment has transactionId ${transactionId}.`, { details: { transactionId } });
+  }
+}
+
+/**
+ * The payment cannot be canceled (cancelPayment): it is final, charged, being
+ * processed, or not yet provably uncharged. `status` is the one it has (as
+ * recorded, or as the provider answered); `retryAfterMs` when a later cancel may pass.
+ */
+export class PaymentNotCancelableError extends AppError<ErrorCode> {
+  constructor(transactionId: string, status: string, why: string, retryAfterMs?: number) {
+    super('PAYMENT_NOT_CANCELABLE', `Transaction ${transactionId} cannot be canceled: it is ${status} (${why}).`, {
+      details: { transactionId, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    });
+  }
+}

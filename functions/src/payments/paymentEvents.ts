@@ -84,6 +84,19 @@ export interface FinalConflict {
   status: PaymentStatus;
 }
 
+/** A payment canceled by `cancelPayment`: it can never be charged. */
+export interface PaymentCanceled {
+  type: 'payment.canceled';
+  severity: 'INFO';
+  transactionId: string;
+  /** The payment's owner. */
+  uid: string;
+  /** Who canceled it: the owner, or an admin. */
+  canceledBy: string;
+  /** What proved it can never be charged (the provider's cancel, never sent, not found after the settle window). */
+  reason: string;
+}
+
 /** The call's claim was taken over before its outcome was written. */
 export interface ClaimLost {
   type: 'payment.claim_lost';
@@ -129,9 +142,10 @@ export const PaymentPhase = {
   events: 'events',
 } as const;
 
-/** Events of the payment handler. */
+/** Events of the payment handler and of `cancelPayment`. */
 export type PaymentEvent =
   | PaymentCompleted
+  | PaymentCanceled
   | PaymentAttempt
   | ChargeMismatch
   | ProviderAuthRejected

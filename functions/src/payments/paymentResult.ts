@@ -32,6 +32,7 @@ export interface CallState {
 const ANSWERED = [
   PaymentStatus.succeeded,
   PaymentStatus.declined,
+  PaymentStatus.canceled,
   PaymentStatus.requiresAction,
   PaymentStatus.processing,
 ] as const;

@@ -62,6 +62,19 @@ export type Claim =
       version: LedgerVersion | null;
     };
 
+/** Who asks for a cancel: the payment's owner, or an admin (whose session was checked). */
+export interface CancelCaller {
+  uid: string;
+  admin: boolean;
+}
+
+/** What claiming a record for a cancel produced (see ledger/cancelRules.ts). */
+export type CancelClaim =
+  /** Already canceled: a repeated cancel answers it again, nothing written. */
+  | { kind: 'canceled'; record: PaymentRecord }
+  /** Claimed (`pending` under this claim's lease); `record` is the record as it was before, to restore it from. */
+  | { kind: 'claimed'; claimId: string; record: PaymentRecord };
+
 /** An adapter's opaque version of a record. */
 export type LedgerVersion = object;
 
@@ -164,6 +177,15 @@ export interface PaymentLedger {
     leaseMs: number,
     expectedUpdatedAt?: number,
   ): Promise<{ claimId: string; record: PaymentRecord } | null>;
+  /**
+   * Claims a record for `cancelPayment` by `caller` (its owner, or an admin), or
+   * answers it already canceled (see cancelRules.ts). Throws PAYMENT_NOT_FOUND,
+   * PAYMENT_FORBIDDEN, PAYMENT_IN_PROGRESS or PAYMENT_NOT_CANCELABLE; with
+   * per-user limits the caller spends from them atomically with the step, a
+   * refusal included (PAYMENT_USER_LIMITED, nothing written, when over one).
+   * `settleMs` [PAYMENT_SETTLE_MS] keeps an open outcome uncancelable until its window ends.
+   */
+  claimForCancel(transactionId: string, caller: CancelCaller, leaseMs: number, settleMs: number): Promise<CancelClaim>;
   /** One page of records reconciliation should look at, in a stable order. */
   scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   /** One record, or null (operators, tests). */

@@ -11,6 +11,8 @@ import {
   type LedgerStep,
 } from './ledgerRules.js';
 import type {
+  CancelCaller,
+  CancelClaim,
   Claim,
   FinalizeResult,
   LedgerIncident,
@@ -22,6 +24,7 @@ import type {
   UnresolvedPayment,
 } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import { cancelClaimStep, limitedCancelStep } from './cancelRules.js';
 
 /** One atomic read-modify-write of a record: reads it, applies `step`, writes what the step says. */
 export type Transact = <T>(
@@ -125,5 +128,25 @@ export abstract class RuleLedger implements PaymentLedger {
     return this.transact(transactionId, 'payments.claimForResolution', (cur) =>
       resolutionStep(cur, claimId, this.clock(), leaseMs, expectedUpdatedAt),
     );
+  }
+
+  async claimForCancel(
+    transactionId: string,
+    caller: CancelCaller,
+    leaseMs: number,
+    settleMs: number,
+  ): Promise<CancelClaim> {
+    const claimId = newClaimId();
+    const step = (cur: PaymentRecord | undefined) =>
+      cancelClaimStep(cur, transactionId, caller, claimId, this.clock(), leaseMs, settleMs);
+    const { limits } = this;
+    // A refusal is answered after the transaction has written the caller's spend (limitedCancelStep).
+    const claim = limits
+      ? await this.transactWithUser(transactionId, caller.uid, 'payments.claimForCancel', (cur, user) =>
+          limitedCancelStep(step(cur), user, transactionId, claimId, this.clock(), limits),
+        )
+      : await this.transact(transactionId, 'payments.claimForCancel', step);
+    if (claim.kind === 'refused') throw claim.error;
+    return claim;
   }
 }
