@@ -1,6 +1,6 @@
 import { reactive, ref } from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
-import { processPayment } from '../api/payments';
+import { cancelPayment, processPayment } from '../api/payments';
 import { completeAuthentication, stripeFakeUrl } from '../api/stripeFake';
 import {
   PaymentMethod,
@@ -76,6 +76,11 @@ export function canCompleteAuthentication(attempt: PaymentAttempt): boolean {
   );
 }
 
+/** The attempt's payment waits for the customer, so `cancelPayment` can cancel it. */
+export function canCancel(attempt: PaymentAttempt): boolean {
+  return attempt.result?.status === PaymentStatus.requiresAction;
+}
+
 /**
  * State and actions of the payment test form: submit, last attempt, and this
  * session's history. `provider` says which provider the functions use (null
@@ -97,12 +102,15 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
 
   const authenticating = ref(false);
   const authenticationError = ref<ApiError | null>(null);
+  const canceling = ref(false);
+  const cancelError = ref<ApiError | null>(null);
   const control = useRefreshControl();
 
   /** Sends the form as is; the id is kept so pressing submit again tries a replay. */
   async function submit(): Promise<void> {
     const { errors, request } = validatePayment(form, provider());
     fieldErrors.value = errors;
+    cancelError.value = null;
     if (!request || submitting.value) return;
     await send(request);
   }
@@ -148,6 +156,25 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
     await send(attempt.request);
   }
 
+  /**
+   * Cancels the attempt's waiting payment, then sends the same payment again:
+   * the replay answers `canceled` from the ledger and charges nothing.
+   */
+  async function cancelAttempt(attempt: PaymentAttempt): Promise<void> {
+    if (canceling.value) return;
+    canceling.value = true;
+    cancelError.value = null;
+    try {
+      await cancelPayment({ transactionId: attempt.request.transactionId });
+    } catch (err) {
+      cancelError.value = toApiError(err);
+      return;
+    } finally {
+      canceling.value = false;
+    }
+    await send(attempt.request);
+  }
+
   function newId(): void {
     form.transactionId = newTransactionId();
   }
@@ -174,5 +201,8 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
     authenticating,
     authenticationError,
     finishAuthentication,
+    canceling,
+    cancelError,
+    cancelAttempt,
   };
 }
