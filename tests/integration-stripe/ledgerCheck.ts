@@ -20,7 +20,8 @@ function expectedStatus(pi: PaymentIntent): PaymentRecord['status'] | null {
  * a record that names a PaymentIntent names this one; records and
  * PaymentIntents agree on the status (succeeded with the PaymentIntent's
  * latest charge and amount; requires_action / processing; declined); a
- * record says failed only for a PaymentIntent that moved no money; and no
+ * record says failed only for a PaymentIntent that moved no money, canceled
+ * only for a canceled one; and no
  * record says succeeded, declined or waiting without a PaymentIntent.
  * Records still `unknown` / `pending` may be anything (that is what they mean).
  */
@@ -39,6 +40,11 @@ export async function expectLedgersAgree(): Promise<void> {
     if (record!.providerRef !== undefined) expect(record!.providerRef, `${txn}: providerRef`).toBe(pi.id);
     if (record!.status === 'pending' || record!.status === 'unknown') continue;
     const want = expectedStatus(pi);
+    if (record!.status === 'canceled') {
+      // Canceled by cancelPayment: only after Stripe canceled the PaymentIntent, which then never moved money.
+      expect({ txn, pi: pi.status, paid: paid.length }).toEqual({ txn, pi: 'canceled', paid: 0 });
+      continue;
+    }
     if (record!.status === 'failed') {
       expect({ txn, pi: pi.status, paid: paid.length }).toEqual({ txn, pi: pi.status, paid: 0 });
       expect(['succeeded', 'processing']).not.toContain(pi.status);

@@ -121,7 +121,8 @@ async function withoutProviderCancel(h: Held): Promise<CancelPaymentResult> {
     case 'mismatch':
       return refuseCharged(h, s.charge);
     case 'pending': {
-      const status = s.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
+      // Each waiting state at the provider is the ledger status of the same name.
+      const status: PaymentStatus = s.state;
       await write(h, { status });
       throw new PaymentNotCancelableError(h.transactionId, status, 'the provider holds it and has no cancel');
     }
