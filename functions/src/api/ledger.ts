@@ -26,7 +26,10 @@ export interface ReconcileReport {
   errors: number;
   /** False when the time budget ran out before every candidate was reached. */
   complete: boolean;
-  /** The pass's id, for passes run by runReconciliation (its fleet-wide lease); absent for scheduled passes. */
+  /**
+   * The pass's id, its holder name in the fleet-wide reconciliation lease (scheduled and runReconciliation passes
+   * alike); the `runId` a call refused with RECONCILE_RUNNING names. Absent from `ledgerStats/lastReconciliation`.
+   */
   runId?: string;
 }
 

@@ -22,6 +22,7 @@ import { createPaymentProvider } from '../payments/provider/providerFromConfig.j
 import type { PaymentProvider } from '../payments/provider/paymentProvider.js';
 import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from '../resilience/breaker/index.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
+import { FirestoreLease, type Lease } from '../resilience/lease/lease.js';
 import { HttpPoolManager } from '../resilience/http/index.js';
 import { QueryPool } from '../resilience/query/index.js';
 import { paymentApiKey } from '../config/secrets.js';
@@ -38,6 +39,7 @@ import {
   paymentEventSink,
   subscribeBreakers,
 } from './subscriptions.js';
+import { RECONCILE_LEASE } from './reconcileOnce.js';
 import { instanceId } from '../observability/logs/instance.js';
 
 /**
@@ -73,8 +75,10 @@ export interface Runtime {
   provider(): PaymentProvider;
   /** The payment handler (ledger + provider + breaker). */
   payments(): PaymentHandler;
-  /** One reconciliation pass within `budgetMs`; its numbers become metrics. */
-  reconcile(budgetMs: number): Promise<ReconcileReport>;
+  /** The fleet-wide lease every reconciliation pass takes (app/reconcileOnce.ts). */
+  reconcileLease: Lease;
+  /** One reconciliation pass within `budgetMs`; its numbers become metrics, its log line carries `runId`. */
+  reconcile(budgetMs: number, runId: string): Promise<ReconcileReport>;
   /** Cancels a payment for its owner or an admin (payments/cancelPayment.ts). */
   cancel(transactionId: string, caller: CancelCaller): Promise<CancelPaymentResult>;
 }
@@ -219,7 +223,8 @@ function build(cfg: Config): Runtime {
       });
       return handler;
     },
-    async reconcile(budgetMs) {
+    reconcileLease: new FirestoreLease(runQuery, RECONCILE_LEASE),
+    async reconcile(budgetMs, runId) {
       const report = await reconcilePayments({
         ledger,
         provider: rt.provider(),
@@ -230,7 +235,7 @@ function build(cfg: Config): Runtime {
       const health = await ledger.health(Date.now()).catch(() => null);
       if (health) metrics.recordReconciliation({ ...report, ...health });
       const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
-      logEvent('payments.reconciled', { ...report }, severity);
+      logEvent('payments.reconciled', { ...report, runId }, severity);
       return report;
     },
     cancel(transactionId, caller) {

@@ -17,6 +17,12 @@ export interface LeaseRecord {
 /** The outcome of an acquire: taken, or held by another holder until `until`. */
 export type LeaseAcquire = { acquired: true } | { acquired: false; holder: string; until: number };
 
+/** What a single-flight job needs of its lease: take it for a while, give it back. */
+export interface Lease {
+  acquire(holder: string, ttlMs: number): Promise<LeaseAcquire>;
+  release(holder: string): Promise<void>;
+}
+
 /** The pure rule: the record to write, or who holds the lease. */
 export function leaseStep(
   current: LeaseRecord | undefined,
@@ -29,7 +35,7 @@ export function leaseStep(
 }
 
 /** A lease at `path` (collection/doc) in Firestore, through the query pool. */
-export class FirestoreLease {
+export class FirestoreLease implements Lease {
   constructor(
     private readonly runQuery: RunQuery,
     private readonly path: string,
