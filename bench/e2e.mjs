@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { callableCode } from './lib/client.mjs';
 import { closedLoop, median, rotate, sleep, spread } from './lib/measure.mjs';
+import { benchPayers } from './lib/payers.mjs';
 import { completedCalls, inWindows, phaseMedians } from './lib/phases.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 
@@ -12,13 +13,22 @@ const BASE = 'benchTrivialWrite (baseline)';
 const FLOOR = 'processPayment rejected by validation';
 const VARIANTS = [PAY, BASE, FLOOR];
 const WARM_STEP = 5;
+// One signed-in user per concurrent caller at the widest concurrency: the
+// test's per-user limits (scripts/emulator-config.mjs: 20 in flight, 600/min,
+// burst 200) guard each user, and one user sending every call of the section
+// was refused by them (a limits test, not a speed one). Real traffic comes
+// from many users, each paying one payment after the other, so each of the
+// closed loop's concurrent callers is its own payer (caller k = payer k), for
+// every callable alike.
+const PAYERS = 20;
 
-/** The operations; each rejects unless the callable answered as expected. */
-function operations(user, tag) {
+/** The operations; `op(i, k)` calls as payer k; each rejects unless the callable answered as expected. */
+function operations(payers, tag) {
   let seq = 0;
+  const as = (k) => payers[k % payers.length];
   return {
-    [PAY]: async () => {
-      const res = await user.call('processPayment', {
+    [PAY]: async (_i, k) => {
+      const res = await as(k).call('processPayment', {
         amount: 19.99,
         paymentMethod: 'credit_card',
         transactionId: `${tag}_${seq++}`,
@@ -26,10 +36,10 @@ function operations(user, tag) {
       if (res.status !== 'succeeded')
         throw Object.assign(new Error(`payment ${res.status}`), { code: `status-${res.status}` });
     },
-    [BASE]: () => user.call('benchTrivialWrite', {}),
-    [FLOOR]: async () => {
+    [BASE]: (_i, k) => as(k).call('benchTrivialWrite', {}),
+    [FLOOR]: async (_i, k) => {
       try {
-        await user.call('processPayment', { amount: 'not-a-number', paymentMethod: 'credit_card' });
+        await as(k).call('processPayment', { amount: 'not-a-number', paymentMethod: 'credit_card' });
       } catch (err) {
         if (callableCode(err) === 'invalid-argument') return;
         throw err;
@@ -39,7 +49,7 @@ function operations(user, tag) {
   };
 }
 
-export async function runEndToEnd({ user, admin, quick, smoke = false, log, emulatorLog }) {
+export async function runEndToEnd({ admin, quick, smoke = false, log, emulatorLog }) {
   const rounds = quick ? 1 : 3;
   // Smoke: a few calls and 4 workers instead of 20 (each cold worker takes seconds to start).
   const wide = smoke ? 4 : 20;
@@ -47,8 +57,17 @@ export async function runEndToEnd({ user, admin, quick, smoke = false, log, emul
     { name: 'concurrency 1', concurrency: 1, n: smoke ? 4 : quick ? 10 : 30 },
     { name: `concurrency ${wide}`, concurrency: wide, n: smoke ? 8 : quick ? 40 : 100 },
   ];
-  const ops = operations(user, `b5_${Date.now()}`);
   const maxC = Math.max(...modes.map((m) => m.concurrency));
+  const payers = await benchPayers(smoke ? maxC : PAYERS);
+  try {
+    return await measure({ payers, admin, modes, rounds, maxC, log, emulatorLog });
+  } finally {
+    await Promise.all(payers.map((p) => p.close().catch(() => undefined)));
+  }
+}
+
+async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog }) {
+  const ops = operations(payers, `b5_${Date.now()}`);
   await admin.call('resetCircuitBreakers', {});
   // The emulator runs one worker process per concurrent request of a function
   // and a cold worker takes seconds: start maxC of each first, a few at a time
@@ -152,7 +171,7 @@ export async function runEndToEnd({ user, admin, quick, smoke = false, log, emul
     ],
     notes: [
       ...phases.notes,
-      `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as the seeded user (every measured call) and admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
+      `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as ${payers.length} bench payers (bench-payer-<k>@example.com; the closed loop's k-th concurrent caller is payer k for every callable, so each payer pays one payment after the other and the per-user limits of scripts/emulator-config.mjs refuse none) and as admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
       `Baseline: benchTrivialWrite (bench/trivial-callable), a 2nd-gen callable that checks the caller is signed in and adds one Firestore document. It is not in functions/src (it would be deployed): the bench serves it from its own emulator config, the project's firebase.json plus this extra codebase, so it runs in the same emulator, on the same Node and SDKs, as processPayment. It has no defineCallable wrapper, so the ratio also contains the project's per-call housekeeping (stats publication when due, CloudWatch log flush within CLOUDWATCH_FLUSH_BUDGET_MS). The third row, processPayment answered invalid-argument by payload validation, is the floor of the emulator + SDK + auth round trip through the project's wrapper, with no Firestore or provider work.`,
       `processPayment does: one batched write claiming payments/{transactionId} with the user's limits (after one read of userLimits/{uid} on the instance's first call of that user), the fleet breaker (its Firestore document read at most once a second per instance), one POST /charge to the simulator over the keep-alive pool, and one conditional batched write recording the result (section 7 counts them). The baseline does one write, so a ratio near 2x is what two sequential round trips cost.`,
       `Warm-up: the emulator starts one worker process per concurrent request of a function and a cold one takes seconds, so ${maxC} workers of each callable were started ${WARM_STEP} at a time and then called ${maxC} at once before measuring (${warmS} s).`,

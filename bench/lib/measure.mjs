@@ -50,7 +50,8 @@ export function codeOf(err) {
 
 /**
  * Runs `n` operations with `concurrency` workers, each starting the next
- * operation as soon as its previous one settled. `op(i)` rejects on failure.
+ * operation as soon as its previous one settled. `op(i, worker)` (worker:
+ * 0..concurrency-1, which of them runs it) rejects on failure.
  */
 export async function closedLoop({ n, concurrency, op }) {
   const lat = new Latencies();
@@ -60,12 +61,12 @@ export async function closedLoop({ n, concurrency, op }) {
   collectGarbage();
   const cpu0 = process.cpuUsage();
   const started = performance.now();
-  const worker = async () => {
+  const worker = async (w) => {
     while (next < n) {
       const i = next++;
       const t0 = performance.now();
       try {
-        await op(i);
+        await op(i, w);
       } catch (err) {
         failures++;
         const code = codeOf(err);
@@ -74,7 +75,7 @@ export async function closedLoop({ n, concurrency, op }) {
       lat.record(performance.now() - t0);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, (_, w) => worker(w)));
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   // Client CPU per operation (this process only: user + system), steadier than wall time under outside load.
