@@ -21,3 +21,9 @@ export function parseRef(ref: string): { transactionId: string; endpoint: string
     ? { transactionId: ref, endpoint: null }
     : { transactionId: ref.slice(0, at), endpoint: ref.slice(at + 1) };
 }
+
+/** The endpoint `ref` is pinned to, or null when it is a bare transactionId (no object built: read on every attempt). */
+export function pinnedEndpoint(ref: string): string | null {
+  const at = ref.indexOf('@');
+  return at === -1 ? null : ref.slice(at + 1);
+}

@@ -11,7 +11,7 @@ import {
   type HealthResult,
   type HttpPoolManager,
 } from '../../resilience/http/index.js';
-import { parseRef, pinnedRef } from './endpointRef.js';
+import { parseRef, pinnedEndpoint, pinnedRef } from './endpointRef.js';
 import {
   PAYMENT_SERVICE,
   type CancelAnswer,
@@ -171,7 +171,7 @@ export class GenericProvider implements PaymentProvider {
    * configured: nothing may be sent elsewhere for it.
    */
   private endpointFor(ref: string): number {
-    const { endpoint } = parseRef(ref);
+    const endpoint = pinnedEndpoint(ref);
     if (endpoint !== null) return this.endpoints.names.indexOf(endpoint);
     return this.shareKeys ? this.endpoints.pick() : 0;
   }
@@ -201,11 +201,13 @@ export class GenericProvider implements PaymentProvider {
     return { res, err, isolated, stalledMs };
   }
 
-  async charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
+  charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     const i = this.endpointFor(ref);
-    if (i === -1) return { kind: 'no-answer', sent: false, reason: 'endpoint-not-configured', local: true };
-    const answer = await this.chargeAt(i, req, timeoutMs);
-    return this.endpoints.names.length > 1 ? { ...answer, endpoint: endpointLabel(i) } : answer;
+    if (i === -1)
+      return Promise.resolve({ kind: 'no-answer', sent: false, reason: 'endpoint-not-configured', local: true });
+    const answer = this.chargeAt(i, req, timeoutMs);
+    if (this.endpoints.names.length < 2) return answer;
+    return answer.then((a) => ({ ...a, endpoint: endpointLabel(i) }));
   }
 
   private async chargeAt(i: number, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {

@@ -16,6 +16,9 @@ export type { BreakerTransition, TransitionListener } from './breakerEvents.js';
 export type Verdict = 'success' | 'failure' | 'ignored';
 /** The result of one attempt, as handed to the classifier. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** One attempt under the breaker; `probe` when it is a half-open probe. */
+type Attempt<T> = (ctx: { probe: boolean }) => Promise<T>;
+type Classify<T> = (outcome: Outcome<T>) => Verdict;
 
 /** Local view of one breaker, as of its last sync with the store. */
 export interface BreakerSnapshot {
@@ -78,10 +81,15 @@ export class FleetCircuitBreaker {
    * {@link BreakerOpenError} without calling it). `classify` judges the outcome;
    * it must not throw (if it does, the outcome counts as ignored and its error propagates).
    */
-  async execute<T>(
-    fn: (ctx: { probe: boolean }) => Promise<T>,
-    classify: (outcome: Outcome<T>) => Verdict,
-  ): Promise<T> {
+  execute<T>(fn: Attempt<T>, classify: Classify<T>): Promise<T> {
+    // The common call (fresh copy, closed) goes straight to the attempt, without the slow path's extra promise.
+    if (this.now() - this.checkedAt < this.options.refreshMs && this.local.state === BreakerState.closed)
+      return this.run(fn, classify, this.local.generation, null);
+    return this.decide(fn, classify);
+  }
+
+  /** `execute` when the copy is due for a refresh or the breaker is not closed. */
+  private async decide<T>(fn: Attempt<T>, classify: Classify<T>): Promise<T> {
     // A failed or slow refresh keeps the last copy: the store being down or slow must not fail or stall calls.
     if (this.now() - this.checkedAt >= this.options.refreshMs) await this.refreshWithin(this.options.refreshWaitMs);
     for (;;) {
@@ -155,12 +163,7 @@ export class FleetCircuitBreaker {
    * it has store work to do (opening, finishing a probe): a closed-breaker
    * success costs no extra promise.
    */
-  private async run<T>(
-    fn: (ctx: { probe: boolean }) => Promise<T>,
-    classify: (outcome: Outcome<T>) => Verdict,
-    generation: number,
-    leaseId: string | null,
-  ): Promise<T> {
+  private async run<T>(fn: Attempt<T>, classify: Classify<T>, generation: number, leaseId: string | null): Promise<T> {
     let outcome: Outcome<T>;
     try {
       outcome = { ok: true, value: await fn(leaseId === null ? NOT_A_PROBE : A_PROBE) };

@@ -70,6 +70,7 @@ export class EndpointSet {
       ejectedUntil: null,
       lastEjectionEndedAt: null,
     }));
+    this.names = Object.freeze([...names]);
     this.threshold = options.consecutiveFailures ?? 3;
     this.baseMs = options.baseEjectionMs ?? 30_000;
     this.maxMs = options.maxEjectionMs ?? 300_000;
@@ -78,10 +79,8 @@ export class EndpointSet {
     this.random = options.random ?? Math.random;
   }
 
-  /** Endpoint names, in configuration order. */
-  get names(): string[] {
-    return this.states.map((s) => s.name);
-  }
+  /** Endpoint names, in configuration order (one frozen array: callers read it on every request). */
+  readonly names: readonly string[];
 
   /** Subscribes to ejections and returns. */
   onEvent(listener: (e: EndpointEvent) => void): void {

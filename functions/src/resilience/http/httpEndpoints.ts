@@ -61,9 +61,9 @@ export function createEndpointPool(
       service,
       client,
       agent,
-      socketAssigned: (socket) => {
-        instrumentation?.socketAssigned(socket);
-        return serviceStats().socketAssigned(socket);
+      socketAssigned: (socket, fromFreeList) => {
+        instrumentation?.socketAssigned(socket, fromFreeList);
+        return serviceStats().socketAssigned(socket, fromFreeList);
       },
       reusedSocketRetried: () => {
         instrumentation?.reusedSocketRetried();

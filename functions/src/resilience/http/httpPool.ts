@@ -194,13 +194,14 @@ export class HttpPoolManager {
     if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
       throw new HttpPoolConfigError(serviceName, `timeoutMs must be a positive number, got ${timeoutMs}`);
     }
-    const counters = endpoint.instrumentation
-      ? [service.instrumentation, endpoint.instrumentation]
-      : [service.instrumentation];
-    for (const c of counters) c.requestStarted();
+    const own = endpoint.instrumentation;
+    service.instrumentation.requestStarted();
+    own?.requestStarted();
     const started = performance.now();
     const ended = (outcome: RequestOutcome) => {
-      for (const c of counters) c.requestEnded(outcome, performance.now() - started);
+      const ms = performance.now() - started;
+      service.instrumentation.requestEnded(outcome, ms);
+      own?.requestEnded(outcome, ms);
     };
     const slot = limiter ? await limiter.acquire(timeoutMs) : null;
     const waitedMs = performance.now() - started;

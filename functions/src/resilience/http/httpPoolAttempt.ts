@@ -25,8 +25,11 @@ export interface AttemptTarget {
   service: string;
   client: AxiosInstance;
   agent: http.Agent;
-  /** Registers a socket handed to a request; true when it served an earlier request. */
-  socketAssigned(socket: Duplex): boolean;
+  /**
+   * Registers a socket handed to a request (`fromFreeList`: the request's
+   * `reusedSocket`, see PoolInstrumentation.socketAssigned); true when it served an earlier request.
+   */
+  socketAssigned(socket: Duplex, fromFreeList: boolean): boolean;
   /** Called just before the single reused-socket retry. */
   reusedSocketRetried(): void;
 }
@@ -110,7 +113,7 @@ class Try {
       this.socketAt = performance.now();
       // Node sets req.reusedSocket only for sockets taken from the free list,
       // not for sockets handed straight to a queued request; count ourselves.
-      this.reusedSocket = target.socketAssigned(socket) || req.reusedSocket;
+      this.reusedSocket = target.socketAssigned(socket, req.reusedSocket) || req.reusedSocket;
       if (!socket.connecting) {
         this.phase = REQUEST_PHASE.connected;
         return;

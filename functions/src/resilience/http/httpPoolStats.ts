@@ -39,7 +39,7 @@ function total<T>(
   let n = 0;
   for (const agent of agents) {
     const lists = map(agent);
-    // A for-in over the per-origin map allocates nothing: this runs on every request (socketAssigned).
+    // A for-in over the per-origin map: no Object.values array (it runs on socket assignments).
     for (const origin in lists) {
       const list = lists[origin];
       if (list === undefined) continue;
@@ -91,11 +91,18 @@ export class PoolInstrumentation {
    * Notes that `socket` was handed to a request. Returns true when it had
    * already served an earlier request (a reused keep-alive socket). Tracks
    * sockets a custom createConnection returned asynchronously, too.
+   * `fromFreeList` is the request's `reusedSocket` when the caller knows it:
+   * false for a socket that served before means the agent handed it straight
+   * from a finished request to a queued one, which leaves the number of active
+   * sockets as it was, so the peak is not recounted (most assignments under
+   * load are such hand-offs).
    */
-  socketAssigned(socket: Duplex): boolean {
+  socketAssigned(socket: Duplex, fromFreeList?: boolean): boolean {
     this.track(socket);
-    this.peakActiveSockets = Math.max(this.peakActiveSockets, total(this.agents, socketsOf));
     const before = this.served.get(socket) ?? 0;
+    if (before === 0 || fromFreeList !== false) {
+      this.peakActiveSockets = Math.max(this.peakActiveSockets, total(this.agents, socketsOf));
+    }
     this.served.set(socket, before + 1);
     return before > 0;
   }
