@@ -27,6 +27,8 @@ export interface PaymentGuard {
    * guards without one are judged on their copy.
    */
   syncWithin?(): Promise<void>;
+  /** Starts the refresh the next `execute` would wait for, without waiting (FleetCircuitBreaker.prefetch). */
+  prefetch?(): void;
 }
 
 /** The call's claim on its ledger record, as the attempt loop must respect it. */

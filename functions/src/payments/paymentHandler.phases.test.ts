@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { MemoryBreakerStore, type BreakerStore } from '../resilience/breaker/breakerStore.js';
+import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
 import { PaymentPhase } from './paymentEvents.js';
 import type { ChargeAnswer } from './provider/paymentProvider.js';
 import { found, ok, pay, paymentWorld, timeout } from './testing/handlerKit.js';
@@ -70,5 +72,20 @@ describe('PaymentHandler phases', () => {
     const phases = new PhaseTimer(w.now);
     await expect(handler.processPayment(pay({ amount: -1 }), 'u1', phases)).rejects.toThrow();
     expect(Object.keys(phases.snapshot())).toEqual([PaymentPhase.events]);
+  });
+
+  it("reads the breaker's due refresh while the claim is written, not after it, and only once", async () => {
+    const order: string[] = [];
+    const memory = new MemoryBreakerStore();
+    const store: BreakerStore = {
+      read: (service) => (order.push('breaker read'), memory.read(service)),
+      transact: (service, fn) => memory.transact(service, fn),
+    };
+    const claim = w.ledger.claim.bind(w.ledger);
+    w.ledger.claim = (...args) => (order.push('claim'), claim(...args));
+    const breaker = new FleetCircuitBreaker('payment-service', store, { minCalls: 5 }, w.now);
+    const { handler } = w.handlerWith([ok], [], breaker);
+    await expect(handler.processPayment(pay(), 'u1')).resolves.toMatchObject({ status: 'succeeded' });
+    expect(order).toEqual(['breaker read', 'claim']);
   });
 });

@@ -123,6 +123,8 @@ export class PaymentHandler {
     const openFor = this.breakerOpenFor();
     phases.add(PaymentPhase.breaker, breakerChecked());
     if (openFor > 0) return this.rejectWhileOpen(req, openFor, phases);
+    // A copy due for its once-a-second refresh is read while the claim is written, not after it.
+    this.deps.breaker.prefetch?.();
     const claim = await phases.time(PaymentPhase.claim, () =>
       ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000),
     );

@@ -23,4 +23,40 @@ describe('breaker refresh never blocks a call', () => {
     expect(reads).toBe(1);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('prefetch starts the due refresh without waiting, and execute then waits only for what is left of it', async () => {
+    const memory = new MemoryBreakerStore();
+    let reads = 0;
+    let answer: (() => void) | undefined;
+    const held: BreakerStore = {
+      read: (service) => {
+        reads++;
+        return new Promise((resolve) => (answer = () => resolve(memory.read(service))));
+      },
+      transact: (service, fn) => memory.transact(service, fn),
+    };
+    let now = 10_000;
+    const breaker = new FleetCircuitBreaker('payment-service', held, { refreshMs: 1_000 }, () => now);
+    breaker.prefetch();
+    expect(reads).toBe(1);
+    breaker.prefetch(); // one read at a time
+    expect(reads).toBe(1);
+    let ran = false;
+    const call = breaker.execute(
+      () => ((ran = true), Promise.resolve('charged')),
+      () => 'success',
+    );
+    await Promise.resolve();
+    expect(ran).toBe(false); // waits for the prefetched read, sends no second one
+    expect(reads).toBe(1);
+    answer!();
+    await expect(call).resolves.toBe('charged');
+    expect(reads).toBe(1);
+    now += 500;
+    breaker.prefetch(); // fresh copy: nothing to read
+    expect(reads).toBe(1);
+    now += 600;
+    breaker.prefetch();
+    expect(reads).toBe(2);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BreakerOpenError } from './breakerErrors.js';
 import { DEFAULT_BREAKER_OPTIONS, validBreakerOptions, type BreakerOptions } from './breakerOptions.js';
-import { BreakerState } from './breakerTypes.js';
+import { BreakerState, type BreakerSnapshot } from './breakerTypes.js';
 import type { BreakerStore, FleetBreakerState } from './breakerStore.js';
 import { closedRecord, Transitions, type TransitionReason } from './stateMachine.js';
 import { RollingWindow } from './breakerWindow.js';
@@ -11,6 +11,7 @@ export { BreakerConfigError, BreakerOpenError } from './breakerErrors.js';
 export { DEFAULT_BREAKER_OPTIONS, type BreakerOptions } from './breakerOptions.js';
 export { TransitionReasons, type TransitionReason } from './stateMachine.js';
 export type { BreakerTransition, TransitionListener } from './breakerEvents.js';
+export type { BreakerSnapshot } from './breakerTypes.js';
 
 /** How the caller judges one attempt: business answers (declines, 4xx) are `success` for the breaker. */
 export type Verdict = 'success' | 'failure' | 'ignored';
@@ -19,28 +20,6 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 /** One attempt under the breaker; `probe` when it is a half-open probe. */
 type Attempt<T> = (ctx: { probe: boolean }) => Promise<T>;
 type Classify<T> = (outcome: Outcome<T>) => Verdict;
-
-/** Local view of one breaker, as of its last sync with the store. */
-export interface BreakerSnapshot {
-  /** Fleet state as this instance last saw it. */
-  state: BreakerState;
-  /** Failure rate in percent (0..100) of the window that last opened the breaker; 0 after close/reset. */
-  failureRate: number;
-  /** Calls in that window. */
-  calls: number;
-  /** Epoch ms the breaker last opened; null while closed. */
-  openedAt: number | null;
-  /** Epoch ms from which a probe may run; null while closed. */
-  nextProbeAt: number | null;
-  /** Fleet generation (bumped by every close and reset). */
-  generation: number;
-  /** Epoch ms of the last successful read or write of the store; null before the first. */
-  syncedAt: number | null;
-  /** Calls this instance made in its current window. */
-  windowCalls: number;
-  /** Failure rate in percent of this instance's current window (0 when empty). */
-  windowFailureRate: number;
-}
 
 /** The context handed to the attempt; shared frozen objects, as there is nothing per call in them. */
 const NOT_A_PROBE: { readonly probe: boolean } = Object.freeze({ probe: false });
@@ -129,6 +108,19 @@ export class FleetCircuitBreaker {
       windowCalls: w.calls,
       windowFailureRate: w.failureRate,
     };
+  }
+
+  /**
+   * Starts the refresh `execute` would wait for when the copy is due (older
+   * than refreshMs), without waiting for it: a caller with other I/O to do
+   * first (a payment's claim) overlaps the read with it, and the next
+   * `execute` waits only for what is left of the read (within refreshWaitMs).
+   * Nothing happens while the copy is fresh or a refresh is running; a failed
+   * read keeps the copy, as in `execute`.
+   */
+  prefetch(): void {
+    if (this.refreshing === null && this.now() - this.checkedAt >= this.options.refreshMs)
+      this.refresh().catch(() => undefined);
   }
 
   /** Refreshes the local copy from the store now (errors propagate). */
