@@ -2,10 +2,11 @@
 // scripts/emulator-config.mjs generates), and FirestoreLedger's one-write path with limits.
 import { describe, expect, it } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
+import { settle, type UserLimitState } from '../../functions/src/payments/limits/userLimiter.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
 import { session } from './client.js';
-import { ledger as simulatorLedger } from './simulator.js';
+import { setFaults, ledger as simulatorLedger } from './simulator.js';
 
 describe('per-user limits', () => {
   it('over a limit: resource-exhausted with reason and retryAfterMs, nothing written or sent; other users unaffected', async () => {
@@ -65,6 +66,63 @@ describe('per-user limits', () => {
     expect((await db.doc(`payments/${id}`).get()).data()).toMatchObject({ uid: owner.uid, status: 'succeeded' });
     await limits.delete();
     await Promise.all([owner.close(), prober.close()]);
+  });
+
+  it("replays of the caller's own final payment spend: with the bucket empty, all 40 resource-exhausted", async () => {
+    const payer = await session('new');
+    const db = adminDb();
+    const id = `lim_replay_${Date.now()}`;
+    const call = { amount: 3, paymentMethod: 'credit_card' as const, transactionId: id };
+    const first = await payer.call<{ status: string }>('processPayment', call);
+    expect(first).toMatchObject({ status: 'succeeded' });
+    const limits = db.doc(`userLimits/${payer.uid}`);
+    // Within the budget the replay is answered, after spending exactly one token (no refill: refilledAt is ahead).
+    await limits.set({ tokens: 2, refilledAt: Date.now() + 60_000, inFlight: {} });
+    expect(await payer.call('processPayment', call)).toMatchObject({ status: 'succeeded', replayed: true });
+    expect((await limits.get()).data()).toMatchObject({ tokens: 1, inFlight: {} });
+    // Past it: never the replay.
+    await limits.set({ tokens: 0, refilledAt: Date.now() + 60_000, inFlight: {} });
+    const codes: string[] = [];
+    for (let i = 0; i < 40; i++) codes.push(await payer.codeOf('processPayment', call));
+    expect(codes).toEqual(Array<string>(40).fill('resource-exhausted'));
+    expect((await simulatorLedger()).chargeRequests[id]).toBe(1);
+    await limits.delete();
+    await payer.close();
+  });
+
+  it('20 concurrent calls on one id: none unavailable or limited, and every one spent one token', async () => {
+    const payer = await session('new');
+    const db = adminDb();
+    // Warm 20 workers first: the emulator starts one process per concurrent request (invalid: nothing spent).
+    await Promise.all(
+      Array.from({ length: 20 }, () => payer.codeOf('processPayment', { amount: -1, paymentMethod: 'credit_card' })),
+    );
+    const limits = db.doc(`userLimits/${payer.uid}`);
+    await limits.set({ tokens: 100, refilledAt: Date.now() + 60_000, inFlight: {} });
+    await setFaults({ mode: 'latency', latencyMs: 300 }); // the first charge stays in flight while the others arrive
+    const id = `lim_concurrent_${Date.now()}`;
+    const call = { amount: 4, paymentMethod: 'credit_card' as const, transactionId: id };
+    const started = Date.now();
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        payer.call('processPayment', call).then(
+          () => 'ok',
+          (e: { code?: string }) => String(e.code),
+        ),
+      ),
+    );
+    const ended = Date.now();
+    await setFaults({ mode: 'none' });
+    expect(codes.filter((c) => c !== 'ok' && c !== 'functions/aborted')).toEqual([]);
+    expect((await simulatorLedger()).chargeRequests[id]).toBe(1);
+    // 20 spends, those written blind under contention included (settle folds them). The first write restarts
+    // the refill (600 per minute here, scripts/emulator-config.mjs), so at most the run's duration refilled.
+    const state = (await limits.get()).data() as UserLimitState;
+    const settled = settle(state, { burst: 200, ratePerMin: 600, maxInFlight: 20 }, ended);
+    expect(settled.tokens).toBeGreaterThanOrEqual(80);
+    expect(settled.tokens).toBeLessThanOrEqual(80 + ((ended - started) * 600) / 60_000);
+    await limits.delete();
+    await payer.close();
   });
 
   it('with a warm cache, a claim and its outcome are one batched write each, limits included', async () => {

@@ -34,6 +34,25 @@ describe('per-user limits', () => {
     await expect(handler.processPayment(pay(), 'u1')).rejects.toMatchObject({ details: { reason: 'user-rate' } });
   });
 
+  it("the caller's own conflicts and repeats of a call in progress spend too", async () => {
+    const w = limitedWorld();
+    const codes: string[] = [];
+    const { handler, provider } = w.handlerWith([
+      async () => {
+        // While the first call is at the provider: a repeat (in progress), then other parameters (conflict).
+        for (const input of [pay(), pay({ amount: 1 }), pay()]) {
+          const err = await handler.processPayment(input, 'u1').catch((e: unknown) => e);
+          codes.push((err as { code: string }).code);
+        }
+        return ok;
+      },
+    ]);
+    await handler.processPayment(pay(), 'u1');
+    // Burst 3: the claim and two refusals spent it, so the third refusal is limited.
+    expect(codes).toEqual(['PAYMENT_IN_PROGRESS', 'PAYMENT_CONFLICT', 'PAYMENT_USER_LIMITED']);
+    expect(provider.count('charge')).toBe(1);
+  });
+
   it("calls with another user's transactionId spend too: past the burst they are limited, never forbidden", async () => {
     const w = limitedWorld();
     const { handler, provider } = w.handlerWith([ok, ok]);

@@ -100,16 +100,15 @@ export class FirestoreLedger extends RuleLedger {
 
   /**
    * With per-user limits: one batched write (the payment's create and the user's limits, preconditioned on
-   * the copy they were computed from). An existing payment is decided from a plain read; another user's is
-   * refused only after the caller spent (OptimisticClaims.refuseOtherUser), so ids cannot be probed without limit.
-   * Anything else falls back to the transaction that reads both.
+   * the copy they were computed from). An existing payment is decided from a plain read and answered only
+   * after the call spent from its caller's limits (OptimisticClaims.answerExisting), whatever it is: a replay,
+   * another user's id, other parameters, a call in progress. A record to claim again takes the transaction.
    */
   private async limitedClaim(req: PaymentRequest, leaseMs: number, claimId: string, optimistic: OptimisticClaims) {
     const claimed = await optimistic.claim(req, leaseMs, claimId);
     if (claimed && 'exists' in claimed) {
-      if (claimed.exists.uid !== req.uid) return optimistic.refuseOtherUser(req, claimId);
-      const seen = claimStep(claimed.exists, req, claimId, this.clock(), leaseMs);
-      if (seen.write.kind === 'none') return seen.result;
+      const answered = await optimistic.answerExisting(claimed.exists, req, claimId, leaseMs);
+      if (answered) return answered;
     } else if (claimed) return claimed;
     const claim = await super.claim(req, leaseMs, claimId);
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;

@@ -2,7 +2,12 @@ import type { Firestore, Timestamp } from 'firebase-admin/firestore';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
-import { PaymentForbiddenError, PaymentUserLimitedError } from '../paymentErrors.js';
+import {
+  PaymentConflictError,
+  PaymentForbiddenError,
+  PaymentInProgressError,
+  PaymentUserLimitedError,
+} from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
 import type { Claim, PaymentRecord } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
@@ -16,6 +21,14 @@ export interface ClaimDocs {
 /** Rounds of read-then-conditional-write before falling back to a transaction. */
 const ROUNDS = 6;
 
+/** Conditional rounds of a spend before it is written blind (see {@link OptimisticClaims.spend}). */
+const SPEND_ROUNDS = 2;
+
+/** Most users (and transactionIds) an instance remembers; the memory is cleared when full. */
+const REMEMBERED = 10_000;
+
+type Known = { state: UserLimitState | undefined; version: Timestamp | null };
+
 /**
  * Claims a new payment under per-user limits without a transaction: the
  * user's limits are read (or taken from this instance's cached copy) and the
@@ -26,10 +39,14 @@ const ROUNDS = 6;
  * stored record when the payment already exists (one refused create and one
  * read) and null when it needs the transaction (a re-claim); refuses
  * (PAYMENT_USER_LIMITED, user-in-flight) when every round was lost.
+ * A transactionId this instance has seen exist (payments are never deleted)
+ * is read first instead: a repeat costs that read and its spend.
  */
 export class OptimisticClaims {
   /** Last known limits of each user and their update time; per instance, bounded. */
-  private readonly cache = new Map<string, { state: UserLimitState | undefined; version: Timestamp | null }>();
+  private readonly cache = new Map<string, Known>();
+  /** transactionIds this instance has created or read; per instance, bounded. */
+  private readonly existing = new Set<string>();
 
   constructor(
     private readonly runQuery: RunQuery,
@@ -45,7 +62,7 @@ export class OptimisticClaims {
 
   /** Stores a user's limits as written at `version`. */
   remember(uid: string, state: UserLimitState, version: Timestamp): void {
-    if (this.cache.size >= 10_000) this.cache.clear();
+    if (this.cache.size >= REMEMBERED) this.cache.clear();
     this.cache.set(uid, { state, version });
   }
 
@@ -58,6 +75,11 @@ export class OptimisticClaims {
     leaseMs: number,
     claimId: string,
   ): Promise<Claim | { exists: PaymentRecord } | null> {
+    if (this.existing.has(req.transactionId)) {
+      const seen = await this.readPayment(req.transactionId);
+      if (seen) return { exists: seen };
+      this.existing.delete(req.transactionId);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       const known = this.cache.get(req.uid) ?? (await this.read(req.uid));
       // Throws PAYMENT_USER_LIMITED (nothing written) when over a limit; a stale copy is re-read first.
@@ -75,7 +97,7 @@ export class OptimisticClaims {
       const outcome = await this.runQuery(async (db) => {
         const batch = db.batch();
         batch.create(this.docs.payment(db, req.transactionId), record);
-        if (known.version) batch.update(this.docs.user(db, req.uid), { ...next }, { lastUpdateTime: known.version });
+        if (known.version) batch.update(this.docs.user(db, req.uid), userFields(known, next), precondition(known));
         else batch.create(this.docs.user(db, req.uid), next);
         try {
           return await batch.commit();
@@ -86,6 +108,7 @@ export class OptimisticClaims {
         }
       }, 'payments.create');
       if (Array.isArray(outcome)) {
+        this.sawPayment(req.transactionId);
         this.remember(req.uid, next, outcome[1]!.writeTime);
         return { ...step.result, version: outcome[0]!.writeTime } as Claim;
       }
@@ -105,52 +128,97 @@ export class OptimisticClaims {
 
   /**
    * Spends one call from `req.uid`'s limits without claiming anything (its
-   * in-flight slot ends at once): one write of the user's limits,
-   * preconditioned on the copy the decision was made from, in rounds like
-   * {@link claim}. Throws PAYMENT_USER_LIMITED (nothing written) when over a
-   * limit or when every round was lost to the same user's other calls.
+   * in-flight slot ends with its answer). First as one write of the user's
+   * limits preconditioned on the copy the decision was made from, which keeps
+   * this instance's copy exact; when that loses {@link SPEND_ROUNDS} times to
+   * other writes of the same user (concurrent repeats of one id), the spend is
+   * written blind as its own key under `spent`, decided on the last fresh
+   * copy: it cannot fail or wait on the others, and the next conditional
+   * write folds it into the bucket (userLimiter.settle). Throws
+   * PAYMENT_USER_LIMITED (nothing written) when over a limit, after re-reading
+   * a cached copy once.
    */
   async spend(req: PaymentRequest, claimId: string): Promise<void> {
-    for (let round = 0; round < ROUNDS; round++) {
-      const cached = this.cache.get(req.uid);
-      const known = cached ?? (await this.read(req.uid));
+    const { uid } = req;
+    const cached = this.cache.get(uid);
+    let known = cached ?? (await this.read(uid));
+    let fresh = !cached;
+    for (let round = 0; ; round++) {
       const now = this.clock();
       const decision = admit(known.state, this.limits, claimId, now, now);
       if (!decision.ok) {
-        if (cached && round === 0) {
-          this.cache.delete(req.uid); // a stale copy is re-read once before refusing
-          continue;
-        }
-        throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+        if (fresh) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+        known = await this.read(uid); // a stale copy is re-read once before refusing
+        fresh = true;
+        continue;
       }
       const next = release(decision.next, claimId)!;
-      const written = await this.runQuery(async (db) => {
-        const batch = db.batch();
-        const ref = this.docs.user(db, req.uid);
-        if (known.version) batch.update(ref, { ...next }, { lastUpdateTime: known.version });
-        else batch.create(ref, next);
-        try {
-          return (await batch.commit())[0]!;
-        } catch (err) {
-          const status = grpcStatusOf(err);
-          if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return null;
-          throw err;
-        }
-      }, 'ledger.userSpend');
-      if (written) {
-        this.remember(req.uid, next, written.writeTime);
-        return;
-      }
-      this.cache.delete(req.uid);
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * (round + 1)));
+      if (round >= SPEND_ROUNDS) return this.spendBlind(uid, claimId, now);
+      const written = await this.writeUser(uid, known, next);
+      if (written) return this.remember(uid, next, written);
+      known = await this.read(uid);
+      fresh = true;
     }
-    throw new PaymentUserLimitedError(req.transactionId, 'user-in-flight', 250);
   }
 
-  /** Another user's payment: refused (permission-denied) only after the call has spent from its caller's limits. */
-  async refuseOtherUser(req: PaymentRequest, claimId: string): Promise<never> {
+  /**
+   * Answers a call whose payment already exists, after it spent from its
+   * caller's limits: a replay of a final payment, or the refusal of another
+   * user's id, other parameters or a call in progress (the claim rule decides,
+   * as in the transaction). Null when the record may be claimed again (failed,
+   * unknown, a dead call's): the transaction claims it and spends there.
+   */
+  async answerExisting(existing: PaymentRecord, req: PaymentRequest, claimId: string, leaseMs: number) {
+    let answer: Claim | Error;
+    try {
+      const seen = claimStep(existing, req, claimId, this.clock(), leaseMs);
+      if (seen.write.kind !== 'none') return null;
+      // Our own create, whose answer was lost and retried: it spent with the create.
+      if (seen.result.kind === 'claimed') return seen.result;
+      answer = seen.result;
+    } catch (err) {
+      const refused =
+        err instanceof PaymentForbiddenError ||
+        err instanceof PaymentConflictError ||
+        err instanceof PaymentInProgressError;
+      if (!refused) throw err;
+      answer = err;
+    }
     await this.spend(req, claimId);
-    throw new PaymentForbiddenError(req.transactionId);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+
+  /** One write of the user's limits preconditioned on `known`; its write time, or null when the copy was stale. */
+  private writeUser(uid: string, known: Known, next: UserLimitState): Promise<Timestamp | null> {
+    return this.runQuery(async (db) => {
+      const batch = db.batch();
+      const ref = this.docs.user(db, uid);
+      if (known.version) batch.update(ref, userFields(known, next), precondition(known));
+      else batch.create(ref, next);
+      try {
+        return (await batch.commit())[0]!.writeTime;
+      } catch (err) {
+        const status = grpcStatusOf(err);
+        if (status === 'ALREADY_EXISTS' || status === 'FAILED_PRECONDITION' || status === 'NOT_FOUND') return null;
+        throw err;
+      }
+    }, 'ledger.userSpend');
+  }
+
+  /** The spend as its own key, merged into the user's document (created if missing); this instance's copy is dropped. */
+  private async spendBlind(uid: string, claimId: string, now: number): Promise<void> {
+    this.cache.delete(uid);
+    await this.runQuery(async (db) => {
+      const batch = db.batch();
+      batch.set(this.docs.user(db, uid), { spent: { [claimId]: now } }, { merge: true });
+      await batch.commit();
+    }, 'ledger.userSpendBlind');
+  }
+
+  private sawPayment(transactionId: string): void {
+    if (this.existing.size >= REMEMBERED) this.existing.clear();
+    this.existing.add(transactionId);
   }
 
   private async read(uid: string): Promise<{ state: UserLimitState | undefined; version: Timestamp | null }> {
@@ -168,8 +236,19 @@ export class OptimisticClaims {
     const snap = await this.runQuery((db) => this.docs.payment(db, transactionId).get(), 'payments.get', {
       readOnly: true,
     });
-    return snap.exists ? (snap.data() as PaymentRecord) : null;
+    if (!snap.exists) return null;
+    this.sawPayment(transactionId);
+    return snap.data() as PaymentRecord;
   }
+}
+
+/** The update of a user's limits to `next`: blind spends in the copy are folded into it, so they are cleared. */
+function userFields(known: Known, next: UserLimitState): Partial<UserLimitState> {
+  return known.state?.spent ? { ...next, spent: {} } : { ...next };
+}
+
+function precondition(known: Known): { lastUpdateTime: Timestamp } {
+  return { lastUpdateTime: known.version! };
 }
 
 /** The plain-read decision for an existing payment (replay, in progress, other user, other parameters). */

@@ -13,7 +13,8 @@ type Ref = { path: string };
  * Just enough of Firestore for OptimisticClaims, with its semantics: a batch
  * commits all or nothing; `create` fails ALREADY_EXISTS (gRPC 6) on an existing
  * document; `update` fails NOT_FOUND (5) on a missing one and
- * FAILED_PRECONDITION (9) when the document changed since `lastUpdateTime`.
+ * FAILED_PRECONDITION (9) when the document changed since `lastUpdateTime`;
+ * `set` with `merge` merges maps one level deep (the blind spend's shape) and never fails.
  * `beforeCommit` lets a test change the store under a claim (another call of the user).
  */
 export class FakeStore {
@@ -47,6 +48,19 @@ export class FakeStore {
             return doc.version.seq === pre.lastUpdateTime.seq ? null : 9;
           });
           ops.push(() => void this.put(ref.path, { ...this.docs.get(ref.path)!.data, ...data }));
+          return batch;
+        },
+        set: (ref: Ref, data: Record<string, unknown>, _opts: { merge: true }) => {
+          ops.push(() => {
+            const prior = this.docs.get(ref.path)?.data ?? {};
+            const merged: Record<string, unknown> = { ...prior };
+            for (const [k, v] of Object.entries(data)) {
+              const was = prior[k];
+              const nested = typeof v === 'object' && v !== null && typeof was === 'object' && was !== null;
+              merged[k] = nested ? { ...was, ...v } : v;
+            }
+            this.put(ref.path, merged);
+          });
           return batch;
         },
         commit: () => {
