@@ -1,0 +1,37 @@
+// Section 7's guard against regressions: the most Firestore round trips each
+// payment path may take, as measured when it was last changed on purpose. A
+// path over its ceiling fails the section, whatever its target says (targets
+// are what the path should cost; several are not met yet). Lower a ceiling
+// when a change makes its path cheaper; raise one only with a reason in
+// docs/benchmarks.md.
+
+/** Path key -> most round trips one call of that path may take. */
+export const CEILINGS = {
+  happyCached: 2,
+  happyFirst: 3,
+  replay: 2,
+  replayElsewhere: 4,
+  limited: 1,
+  retried: 2,
+  unknown: 2,
+  breakerFresh: 1,
+  breakerStale: 1,
+};
+
+/**
+ * The paths whose largest per-call count is over their ceiling, as
+ * `name: measured > ceiling`; `rows` are section 7's path rows (`key`, `name`,
+ * `range` = [min, max] or null when no call of the path was measured). A path
+ * without a ceiling, or not measured, is reported too: nothing goes unguarded.
+ */
+export function grownPaths(rows, ceilings = CEILINGS) {
+  const grown = [];
+  for (const row of rows) {
+    const ceiling = ceilings[row.key];
+    if (ceiling === undefined) grown.push(`${row.name}: no ceiling`);
+    else if (!row.range) grown.push(`${row.name}: not measured`);
+    else if (row.range[1] > ceiling) grown.push(`${row.name}: ${row.range[1]} > ${ceiling}`);
+  }
+  for (const key of Object.keys(ceilings)) if (!rows.some((r) => r.key === key)) grown.push(`${key}: no path measured`);
+  return grown;
+}
