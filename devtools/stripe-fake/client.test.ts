@@ -66,6 +66,58 @@ describe('stripeFakeControl against a running fake', () => {
     expect(moved).toBeLessThan(61_000);
   });
 
+  it('creates and confirms PaymentIntents outside the product, with any metadata, and lists them apart', async () => {
+    const control = stripeFakeControl(fake.url);
+    const ours = await confirmed('tx-ours', 'pm_card_visa');
+    const named = await control.createOutside({
+      amount: 1250,
+      currency: 'usd',
+      metadata: { transactionId: 'tx-ours' },
+    });
+    expect(named).toMatchObject({
+      status: 'succeeded',
+      amount: 1250,
+      amount_received: 1250,
+      currency: 'usd',
+      metadata: { transactionId: 'tx-ours' },
+      payment_method: 'pm_card_visa',
+    });
+    expect(named.id).not.toBe(ours);
+    const bare = await control.createOutside({ amount: 500, currency: 'eur' });
+    expect(bare.metadata).toEqual({});
+    const declined = await control.createOutside({
+      amount: 700,
+      currency: 'usd',
+      metadata: { transactionId: 'tx-ours', uid: 'u1' },
+      paymentMethod: 'pm_card_chargeDeclined',
+    });
+    expect(declined).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined' },
+    });
+    const ledger = await control.ledger();
+    expect(ledger.outsidePaymentIntents).toEqual([named.id, bare.id, declined.id]);
+    expect(ledger.charges.filter((c) => c.payment_intent === named.id).map((c) => c.status)).toEqual(['succeeded']);
+    expect(ledger.requestsByEndpoint).toEqual({ create: 1, confirm: 1 });
+    await control.reset();
+    expect((await control.ledger()).outsidePaymentIntents).toEqual([]);
+  });
+
+  it('refuses an outside PaymentIntent Stripe would refuse, or a malformed one, and creates nothing', async () => {
+    const control = stripeFakeControl(fake.url);
+    const refused = await rejection(control.createOutside({ amount: 1234, currency: 'kwd' }));
+    expect(refused).toMatchObject({ status: 400, code: 'parameter_invalid_integer' });
+    const bad = [
+      { amount: 0, currency: 'usd' },
+      { amount: 1.5, currency: 'usd' },
+      { amount: 100, currency: 'usd', metadata: { n: 1 } },
+      { amount: 100, currency: 'usd', paymentMethod: 'pm_nope' },
+    ] as unknown as Parameters<typeof control.createOutside>[0][];
+    for (const body of bad) expect(await rejection(control.createOutside(body))).toMatchObject({ status: 400 });
+    expect((await control.ledger()).paymentIntents).toEqual([]);
+    expect((await control.ledger()).outsidePaymentIntents).toEqual([]);
+  });
+
   it("rejects with the fake's status and message", async () => {
     const control = stripeFakeControl(fake.url);
     const err = await rejection(control.resendEvent('evt_nope'));

@@ -5,7 +5,7 @@
  */
 import { controlCaller } from '../shared/controlClient.ts';
 import type { ControlSend } from '../shared/controlClient.ts';
-import type { FakeLedger } from './control.ts';
+import type { FakeLedger, OutsideIntent } from './control.ts';
 import type { FaultConfig } from './faults.ts';
 import type { PaymentIntent } from './intents.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
@@ -27,6 +27,11 @@ export type StripeFakeControl = {
   completeAuthentication: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
   /** Settles a `processing` PaymentIntent (`succeed: false` declines it). */
   settle: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
+  /**
+   * Creates and confirms a PaymentIntent outside the product (as Checkout, Payment Links or the
+   * Dashboard would: any metadata); its webhooks go out like the fake's other transitions.
+   */
+  createOutside: (intent: OutsideIntent) => Promise<PaymentIntent>;
   /** Holds webhook deliveries (true) or lets new ones go out (false). */
   holdWebhooks: (hold: boolean) => Promise<{ hold: boolean }>;
   /** Delivers the held events, oldest first or in reverse. */
@@ -53,6 +58,7 @@ export function stripeFakeControl(baseUrl: string, send?: ControlSend): StripeFa
     events: () => call('GET', 'events'),
     completeAuthentication: (id, succeed) => intent(id, 'complete_authentication', succeed),
     settle: (id, succeed) => intent(id, 'settle', succeed),
+    createOutside: (outside) => call('POST', 'payment_intents', outside),
     holdWebhooks: (hold) => call('PUT', 'webhooks', { hold }),
     flushWebhooks: (order) => call('POST', 'webhooks/flush', { order }),
     resendEvent: (eventId) => call('POST', `events/${encodeURIComponent(eventId)}/resend`),

@@ -10,6 +10,7 @@
  * | `GET /__control/events` | events and delivery attempts |
  * | `POST /__control/payment_intents/{id}/complete_authentication` `{ "succeed"?: false }` | finish 3-D Secure |
  * | `POST /__control/payment_intents/{id}/settle` `{ "succeed"?: false }` | settle a `processing` payment |
+ * | `POST /__control/payment_intents` `{ "amount", "currency", "metadata"?, "paymentMethod"? }` | create and confirm a PaymentIntent outside the product |
  * | `POST /__control/clock` `{ "advanceMs": n }` | move the fake's clock (key retention) |
  * | `PUT /__control/webhooks` `{ "hold": true }` | hold deliveries |
  * | `POST /__control/webhooks/flush` `{ "order"?: "reverse" }` | deliver the held events |
@@ -28,6 +29,8 @@ import type { Reply } from './wire.ts';
 /** What the fake recorded, for tests to compare with the backend's ledger. */
 export type FakeLedger = {
   paymentIntents: PaymentIntent[];
+  /** Ids of the PaymentIntents created outside the product (the control API's, not the backend's). */
+  outsidePaymentIntents: string[];
   charges: Charge[];
   /** POST requests per idempotency key, whatever their outcome. */
   requestsByKey: Record<string, number>;
@@ -36,6 +39,21 @@ export type FakeLedger = {
 };
 
 /** What the control API reads and changes. */
+/**
+ * A PaymentIntent created outside the product, as Checkout, Payment Links, the
+ * Dashboard or another integration on the same account would: any metadata
+ * (naming one of the backend's transactionIds, with or without its uid, or
+ * nothing), confirmed at once with `paymentMethod` (default `pm_card_visa`).
+ */
+export type OutsideIntent = {
+  /** Minor units. */
+  amount: number;
+  /** Lower case, e.g. `usd`. */
+  currency: string;
+  metadata?: Record<string, string>;
+  paymentMethod?: string;
+};
+
 export type ControlTarget = {
   faults(): FaultConfig;
   setFaults(next: unknown): FaultConfig;
@@ -43,6 +61,8 @@ export type ControlTarget = {
   events(): { events: StripeEvent[]; deliveries: Delivery[] };
   completeAuthentication(piId: string, succeed: boolean): PaymentIntent | null;
   settle(piId: string, succeed: boolean): PaymentIntent | null;
+  /** Creates and confirms a PaymentIntent outside the product; its events go out; Stripe's refusal otherwise. */
+  createOutside(intent: OutsideIntent): Reply;
   advanceClock(ms: number): number;
   holdWebhooks(on: boolean): void;
   flushWebhooks(order: 'created' | 'reverse'): number;
@@ -99,6 +119,10 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
   if (name === 'POST /__control/webhooks/flush') {
     return ok({ delivered: t.flushWebhooks(body.order === 'reverse' ? 'reverse' : 'created') });
   }
+  if (name === 'POST /__control/payment_intents') {
+    const outside = outsideIntent(body);
+    return typeof outside === 'string' ? fail(400, outside) : t.createOutside(outside);
+  }
   const intent = /^\/__control\/payment_intents\/([^/]+)\/(complete_authentication|settle)$/.exec(path);
   if (intent && method === 'POST') {
     const succeed = body.succeed !== false;
@@ -109,6 +133,25 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
   const resend = /^\/__control\/events\/([^/]+)\/resend$/.exec(path);
   if (resend && method === 'POST') return t.resendEvent(resend[1]!) ? ok({ ok: true }) : fail(404, 'No such event.');
   return fail(404, `No control endpoint ${name}.`);
+}
+
+/** The body of an outside PaymentIntent, or what is wrong with it. */
+function outsideIntent(body: Record<string, unknown>): OutsideIntent | string {
+  const { amount, currency, metadata, paymentMethod } = body;
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1)
+    return '"amount" must be a positive integer (minor units).';
+  if (typeof currency !== 'string') return '"currency" must be a string.';
+  if (paymentMethod !== undefined && typeof paymentMethod !== 'string') return '"paymentMethod" must be a string.';
+  const meta = metadata ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    return '"metadata" must be an object of strings.';
+  if (Object.values(meta).some((v) => typeof v !== 'string')) return '"metadata" must be an object of strings.';
+  return {
+    amount,
+    currency,
+    metadata: meta as Record<string, string>,
+    ...(paymentMethod === undefined ? {} : { paymentMethod }),
+  };
 }
 
 /** Answers one control request, CORS preflights included. */

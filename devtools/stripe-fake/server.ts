@@ -14,7 +14,7 @@ import type { Socket } from 'node:net';
 import { trackedDelays } from '../shared/delays.ts';
 import { decodeSegment, listen } from '../shared/http.ts';
 import { handleControl, isControlPath } from './control.ts';
-import type { ControlTarget, FakeLedger } from './control.ts';
+import type { ControlTarget, FakeLedger, OutsideIntent } from './control.ts';
 import { Faults } from './faults.ts';
 import type { Endpoint } from './faults.ts';
 import { IdempotencyKeys } from './idempotency.ts';
@@ -27,7 +27,7 @@ import type { Reply } from './wire.ts';
 
 export { stripeSignature } from './webhooks.ts';
 export type { Delivery, StripeEvent, WebhookOptions } from './webhooks.ts';
-export type { FakeLedger } from './control.ts';
+export type { FakeLedger, OutsideIntent } from './control.ts';
 export type { FaultConfig } from './faults.ts';
 export type { PaymentIntent } from './intents.ts';
 
@@ -87,6 +87,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
   const keys = new IdempotencyKeys(now);
   const intents = new Intents(now);
   const webhooks = new WebhookSender(opts.webhook, now);
+  const outside = new Set<string>();
   const byEndpoint: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const { delay, cancelAll } = trackedDelays();
@@ -179,18 +180,21 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     setFaults: (next) => faults.set(next),
     ledger: (): FakeLedger => ({
       ...intents.snapshot(),
+      outsidePaymentIntents: [...outside],
       requestsByKey: keys.requestCounts(),
       requestsByEndpoint: { ...byEndpoint },
     }),
     events: () => ({ events: webhooks.list(), deliveries: webhooks.deliveries() }),
     completeAuthentication: (piId, succeed) => transition(intents.completeAuthentication(piId, succeed)),
     settle: (piId, succeed) => transition(intents.settle(piId, succeed)),
+    createOutside,
     advanceClock: (ms) => ((offset += ms), now()),
     holdWebhooks: (on) => webhooks.hold(on),
     flushWebhooks: (order) => webhooks.flush(order),
     resendEvent: (eventId) => webhooks.resend(eventId),
     reset: () => {
       intents.clear();
+      outside.clear();
       keys.clear();
       webhooks.clear();
       faults.set({ mode: 'none' });
@@ -205,6 +209,26 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     const pi = intents.get(op.piId)!;
     for (const type of op.events) webhooks.emit(type, pi, { apiVersion: null, idempotencyKey: null });
     return pi;
+  }
+
+  /**
+   * A PaymentIntent made and confirmed outside the product (control.ts OutsideIntent), through
+   * the same state machine as the API's and with the same events, sent without a request.
+   */
+  function createOutside(p: OutsideIntent): Reply {
+    const form = {
+      amount: String(p.amount),
+      currency: p.currency,
+      payment_method: p.paymentMethod ?? 'pm_card_visa',
+      automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
+      ...(p.metadata && Object.keys(p.metadata).length > 0 ? { metadata: p.metadata } : {}),
+    };
+    const created = intents.create(form);
+    if (!created.piId) return created.reply;
+    outside.add(created.piId);
+    transition(created);
+    transition(intents.confirm(created.piId, {}));
+    return { status: 200, body: intents.get(created.piId) };
   }
 
   const server = createServer((req, res) => {

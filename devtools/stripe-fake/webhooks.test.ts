@@ -79,6 +79,27 @@ describe('webhook delivery', () => {
     expect(fake.events().events.map((e) => e.type)).toEqual(received.map((r) => r.event.type));
   });
 
+  it('sends the events of a PaymentIntent created outside the product, without a request', async () => {
+    const outside = await control<{ id: string }>('POST', '/payment_intents', {
+      amount: 900,
+      currency: 'usd',
+      metadata: { transactionId: 'tx-ours', uid: 'u1' },
+    });
+    expect(outside.status).toBe(200);
+    await until(() => received.length === 2);
+    expect(received.map((r) => [r.event.type, r.event.data.object.status, r.verified])).toEqual([
+      ['payment_intent.created', 'requires_confirmation', true],
+      ['payment_intent.succeeded', 'succeeded', true],
+    ]);
+    for (const { event } of received) {
+      expect(event.request).toEqual({ id: null, idempotency_key: null });
+      expect(event.data.object).toMatchObject({
+        id: outside.body.id,
+        metadata: { transactionId: 'tx-ours', uid: 'u1' },
+      });
+    }
+  });
+
   it('retries a delivery answered with a non-2xx status', async () => {
     statuses.push(500, 503);
     await create('tx-r');
