@@ -47,6 +47,13 @@ export interface LedgerHealth {
   lostClaims: number;
   /** Lookups that found a charge with another amount or currency than the ledger's. */
   mismatches: number;
+  /**
+   * Succeeded PaymentIntents that belong to no record: they name none, a record that does not exist,
+   * or one whose PaymentIntent they are not (money nobody recorded: refund or link by hand).
+   */
+  orphanCharges: number;
+  /** Webhook events of PaymentIntents that name a record but are not its own (another id, another or no uid). */
+  foreignIntents: number;
   /** The last reconciliation pass; null before the first. */
   lastRun: ReconcileReport | null;
 }

@@ -12,6 +12,7 @@ import {
   limitChangeSink,
   paymentEventSink,
   subscribeBreakers,
+  webhookEventSink,
 } from './subscriptions.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -221,5 +222,56 @@ describe('appCheckEventSink logs', () => {
     s.clock.t += 60_000;
     sink('appcheck.rejected', { callable: 'processPayment', reason: 'app-check-missing' });
     expect(lines[1]?.fields).toMatchObject({ count: 500 });
+  });
+});
+
+describe('webhookEventSink', () => {
+  it('logs each event under its type, throttles refusals, and meters the ledger incidents it counts', () => {
+    const s = setup();
+    const seen: StructuredEvent[] = [];
+    const refusals: string[] = [];
+    const detach = addLogSink((e) => seen.push(e));
+    try {
+      const sink = webhookEventSink(s.metrics, new ThrottledLog((event) => refusals.push(event), 60_000, s.now));
+      const orphan = { paymentIntent: 'pi_9', amount: 500, currency: 'usd', eventId: 'evt_1' } as const;
+      sink({
+        type: 'stripe_webhook.orphan_charge',
+        severity: 'ERROR',
+        ...orphan,
+        transactionId: undefined,
+        reason: 'no-transaction',
+      });
+      sink({
+        type: 'stripe_webhook.orphan_charge',
+        severity: 'ERROR',
+        ...orphan,
+        transactionId: 't1',
+        reason: 'other-intent',
+      });
+      const foreign = { transactionId: 't1', paymentIntent: 'pi_9', reason: 'other-intent', eventId: 'evt_1' } as const;
+      sink({ type: 'stripe_webhook.foreign_intent', severity: 'ERROR', ...foreign });
+      const mismatch = { transactionId: 't2', chargeId: 'ch_2', expected: {}, found: {} } as const;
+      sink({ type: 'payment.charge_mismatch', severity: 'ERROR', ...mismatch, source: 'webhook' });
+      for (let i = 0; i < 3; i++)
+        sink({ type: 'stripe_webhook.rejected', severity: 'WARNING', reason: 'no signature' });
+      sink({ type: 'stripe_webhook.misconfigured', severity: 'ERROR', errorMessage: 'no secret' });
+    } finally {
+      detach();
+    }
+    expect(seen.map((e) => [e.event, e.severity])).toEqual([
+      ['stripe_webhook.orphan_charge', 'ERROR'],
+      ['stripe_webhook.orphan_charge', 'ERROR'],
+      ['stripe_webhook.foreign_intent', 'ERROR'],
+      ['payment.charge_mismatch', 'ERROR'],
+      ['stripe_webhook.misconfigured', 'ERROR'],
+    ]);
+    expect(seen[0]).toMatchObject({ paymentIntent: 'pi_9', amount: 500, currency: 'usd', reason: 'no-transaction' });
+    expect(refusals).toEqual(['stripe_webhook.rejected']);
+    const incidents = s.metrics.drain(T0 + 60_000).filter((e) => 'LedgerIncidents' in e);
+    expect(incidents.map((e) => [e.Incident, e.LedgerIncidents])).toEqual([
+      ['orphanCharges', 2],
+      ['foreignIntents', 1],
+      ['mismatches', 1],
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import type { BreakerRegistry } from '../resilience/breaker/index.js';
 import type { IncidentLog } from '../stats/incidentLog.js';
 import type { RejectionCounter } from '../stats/rejections.js';
 import type { StatsPublisher } from '../stats/instanceStats.js';
+import type { WebhookEvents } from '../webhooks/webhookEvents.js';
 
 /** The sinks events go to. */
 export interface Sinks {
@@ -133,9 +134,44 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent
   };
 }
 
+/**
+ * The Stripe webhook's events: each logged under its `type`, refused deliveries
+ * through `refusals` (unsigned requests may come in floods: one line per
+ * interval with their count); the ledger incidents it counts (orphan charges,
+ * foreign PaymentIntents, amount mismatches) are metrics too.
+ */
+export function webhookEventSink(metrics: MetricsAggregator, refusals: ThrottledLog): WebhookEvents {
+  return (e) => {
+    const { type, severity, ...fields } = e;
+    if (e.type === 'stripe_webhook.rejected') {
+      refusals.record(type, type, fields, severity);
+      return;
+    }
+    logEvent(type, fields, severity);
+    switch (e.type) {
+      case 'stripe_webhook.orphan_charge':
+        metrics.recordLedgerIncident({ kind: 'orphanCharges' });
+        return;
+      case 'stripe_webhook.foreign_intent':
+        metrics.recordLedgerIncident({ kind: 'foreignIntents' });
+        return;
+      case 'payment.charge_mismatch':
+        metrics.recordLedgerIncident({ kind: 'mismatches' });
+        return;
+      case 'stripe_webhook.misconfigured':
+      case 'stripe_webhook.handled':
+      case 'stripe_webhook.failed':
+      case 'stripe_webhook.final_conflict':
+        return; // logged only
+      default:
+        return unreachable(e);
+    }
+  };
+}
+
 /** Compile-time exhaustiveness: an event type without a case above does not compile. */
 function unreachable(e: never): never {
-  throw new Error(`unhandled payment event ${JSON.stringify(e)}`);
+  throw new Error(`unhandled event ${JSON.stringify(e)}`);
 }
 
 /** An endpoint balancer event, structurally (resilience/endpoints publishes these). */

@@ -14,6 +14,8 @@ const ledger: LedgerHealth = {
   expiredPending: 0,
   lostClaims: 0,
   mismatches: 0,
+  orphanCharges: 0,
+  foreignIntents: 0,
   lastRun: null,
 };
 const db = { max: 10, active: 0, idle: 10 } as DbPoolNumbers;

@@ -2,6 +2,7 @@
  * The webhook's settlement racing the payment call it settles, in the memory
  * ledger: Stripe has charged and its `payment_intent.succeeded` event is
  * settled before the call's own finalize (as the emulator test once saw).
+ * The call's prepare stores the PaymentIntent's id (`pi_1`) as Stripe's does.
  */
 import type Stripe from 'stripe';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,12 +13,13 @@ let w: ReturnType<typeof paymentWorld>;
 let logged: { event: string; severity: string | undefined }[];
 beforeEach(() => {
   w = paymentWorld();
+  w.providerRef = () => 'pi_1';
   logged = [];
 });
 
 /** The PaymentIntent of `pay()` (txn_1 of u1, 25.99 USD) as Stripe's event carries it once `ok` charged it. */
 const succeededIntent = {
-  id: 'txn_1',
+  id: 'pi_1',
   object: 'payment_intent',
   status: 'succeeded',
   amount: 2599,
@@ -30,7 +32,7 @@ const succeededIntent = {
 /** Settles the event through the webhook's code, as a delivery would. */
 const deliver = (pi: Stripe.PaymentIntent): Promise<SettleOutcome> =>
   settleFromIntent(
-    { ledger: w.ledger, now: w.now, emit: (event, _fields, severity) => logged.push({ event, severity }) },
+    { ledger: w.ledger, now: w.now, emit: ({ type, severity }) => logged.push({ event: type, severity }) },
     'txn_1',
     pi,
     'evt_1',

@@ -2,6 +2,8 @@
  * What a Stripe PaymentIntent event does to the ledger record its metadata
  * names, decided from the PaymentIntent's state in the event (a snapshot of
  * when the event happened) and the record, through the PaymentLedger port:
+ * - only the record's own PaymentIntent settles it (intentLinking.ts): any
+ *   other is foreign, and a succeeded one no record holds is an orphan charge;
  * - a final state (succeeded; declined: a failed attempt or canceled) is
  *   written whatever the record's claim, as the ledger's rules allow for the
  *   truth, and never over another final status (logged: it needs a person);
@@ -17,13 +19,8 @@ import { PaymentStatus } from '../api/index.js';
 import { FINAL_STATUSES, type PaymentLedger, type PaymentOutcome } from '../payments/ledger/paymentLedger.js';
 import { settle } from '../payments/settlement.js';
 import { lookupAnswerOf } from '../payments/provider/stripeAnswers.js';
-
-/** Where the webhook's events go (logged as they are: stripe_webhook.*). */
-export type WebhookEvents = (
-  event: string,
-  fields: Record<string, unknown>,
-  severity?: 'INFO' | 'WARNING' | 'ERROR',
-) => void;
+import { linkIntent } from './intentLinking.js';
+import type { WebhookEvents } from './webhookEvents.js';
 
 /** Lease of the webhook's claim on a record: a claim and a write. */
 const LEASE_MS = 10_000;
@@ -40,6 +37,7 @@ export type SettleOutcome =
   | 'busy'
   | 'not-charged'
   | 'mismatch'
+  | 'no-transaction'
   | 'unknown-transaction'
   | 'foreign-intent';
 
@@ -50,33 +48,36 @@ export interface SettleDeps {
   now: () => number;
 }
 
-/** Applies the PaymentIntent of event `eventId` (created at `createdSec`) to the record of `transactionId`. */
+/**
+ * Applies the PaymentIntent of event `eventId` (created at `createdSec`) to the
+ * record its metadata names (`named`: `metadata.transactionId`, or null).
+ */
 export async function settleFromIntent(
   deps: SettleDeps,
-  transactionId: string,
+  named: string | null,
   pi: Stripe.PaymentIntent,
   eventId: string,
   createdSec: number,
 ): Promise<SettleOutcome> {
   const { ledger, emit } = deps;
-  const record = await ledger.get(transactionId);
-  if (!record) return 'unknown-transaction';
-  // Another user's record, or another PaymentIntent than the one the payment stored: never its outcome.
-  const foreignUser = pi.metadata.uid !== undefined && pi.metadata.uid !== record.uid;
-  if (foreignUser || (record.providerRef !== undefined && record.providerRef !== pi.id)) {
-    emit('stripe_webhook.foreign_intent', { transactionId, paymentIntent: pi.id, eventId }, 'ERROR');
-    return 'foreign-intent';
-  }
+  const link = await linkIntent(deps, named, pi, eventId);
+  if (link.kind !== 'linked') return link.outcome;
+  const { transactionId, record } = link;
   const s = settle(lookupAnswerOf(pi), record, null, deps.now());
   if (s.kind === 'not-charged' || s.kind === 'settling' || s.kind === 'unanswered') return 'not-charged';
   if (s.kind === 'mismatch') {
     const found = { amount: s.charge.amount, currency: s.charge.currency };
     const expected = { amount: record.amount, currency: record.currency };
-    emit(
-      'payment.charge_mismatch',
-      { transactionId, chargeId: s.charge.chargeId, expected, found, source: 'webhook' },
-      'ERROR',
-    );
+    const chargeId = s.charge.chargeId;
+    emit({
+      type: 'payment.charge_mismatch',
+      severity: 'ERROR',
+      transactionId,
+      chargeId,
+      expected,
+      found,
+      source: 'webhook',
+    });
     await ledger.countIncident('mismatches');
     return 'mismatch';
   }
@@ -117,6 +118,6 @@ function finalConflict(
   eventId: string,
 ): SettleOutcome {
   if (stored === stripeSays) return 'unchanged';
-  deps.emit('stripe_webhook.final_conflict', { transactionId, stored, stripeSays, eventId }, 'ERROR');
+  deps.emit({ type: 'stripe_webhook.final_conflict', severity: 'ERROR', transactionId, stored, stripeSays, eventId });
   return 'final-conflict';
 }

@@ -32,7 +32,7 @@ beforeEach(() => {
     ledger,
     events,
     now: () => clock,
-    emit: (event, fields, severity) => logged.push({ event, fields, ...(severity ? { severity } : {}) }),
+    emit: ({ type, severity, ...fields }) => logged.push({ event: type, fields, severity }),
   };
 });
 
@@ -212,6 +212,54 @@ describe('settling the ledger', () => {
     expect(
       (await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded', metadata: {} }))).body.outcome,
     ).toBe('no-transaction');
+  });
+
+  it('a PaymentIntent made outside the product never settles a record that holds none (a failed prepare)', async () => {
+    ledger.put('tx1', record(PaymentStatus.failed, { providerRef: undefined }));
+    const before = await ledger.get('tx1');
+    const withUid = eventOf('payment_intent.succeeded', { id: 'pi_outside', status: 'succeeded' });
+    const noUid = eventOf('payment_intent.succeeded', {
+      id: 'pi_outside2',
+      status: 'succeeded',
+      metadata: { transactionId: 'tx1' },
+    });
+    expect((await deliver(withUid)).body.outcome).toBe('foreign-intent');
+    expect((await deliver(noUid)).body.outcome).toBe('foreign-intent');
+    expect(await ledger.get('tx1')).toEqual(before);
+    expect(await ledger.health(clock)).toMatchObject({ foreignIntents: 2, orphanCharges: 2 });
+    const orphans = logged.filter((e) => e.event === 'stripe_webhook.orphan_charge');
+    expect(orphans.map((e) => [e.fields.paymentIntent, e.fields.reason, e.severity])).toEqual([
+      ['pi_outside', 'no-intent-stored', 'ERROR'],
+      ['pi_outside2', 'no-intent-stored', 'ERROR'],
+    ]);
+    expect(events.events.get(withUid.id)).toMatchObject({ transactionId: 'tx1', outcome: 'foreign-intent' });
+  });
+
+  it('an orphan charge is counted once however often its event is delivered', async () => {
+    const orphan = eventOf('payment_intent.succeeded', { id: 'pi_orphan', status: 'succeeded', metadata: {} });
+    expect((await deliver(orphan)).body.outcome).toBe('no-transaction');
+    expect((await deliver(orphan)).body.outcome).toBe('duplicate');
+    expect((await ledger.health(clock)).orphanCharges).toBe(1);
+    expect(logged.find((e) => e.event === 'stripe_webhook.orphan_charge')?.fields).toMatchObject({
+      paymentIntent: 'pi_orphan',
+      amount: 1999,
+      currency: 'usd',
+    });
+  });
+
+  it('payment_intent.created settles, counts and remembers nothing, for our PaymentIntent or another', async () => {
+    ledger.put(
+      'tx1',
+      record(PaymentStatus.pending, { providerRef: undefined, claimId: 'call-1', leaseUntil: T0 + 20_000 }),
+    );
+    const before = await ledger.get('tx1');
+    for (const id of ['pi_1', 'pi_outside']) {
+      const created = eventOf('payment_intent.created', { id, status: 'requires_confirmation' });
+      expect((await deliver(created)).body).toEqual({ received: true, outcome: 'ignored' });
+    }
+    expect(await ledger.get('tx1')).toEqual(before);
+    expect(await ledger.health(clock)).toMatchObject({ foreignIntents: 0, orphanCharges: 0 });
+    expect(events.events.size).toBe(0);
   });
 
   it('answers 500 and remembers nothing when the ledger fails, so Stripe delivers again', async () => {

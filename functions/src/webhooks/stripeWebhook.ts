@@ -6,14 +6,18 @@
  * the endpoint's secret (`stripe.webhooks.constructEvent`, Stripe's default
  * 300 s tolerance), answers 400 and writes nothing when the signature is
  * missing, wrong or too old, skips event ids it handled already, settles the
- * ledger record named by a PaymentIntent event's `metadata.transactionId`
- * (stripeSettlement.ts), and acknowledges other event types with 200. A 500
+ * ledger record named by a PaymentIntent event's `metadata.transactionId` when
+ * the PaymentIntent is that record's own (stripeSettlement.ts, intentLinking.ts:
+ * any other is foreign, a succeeded one no record holds an orphan charge), and
+ * acknowledges other event types (`payment_intent.created` among them: nothing
+ * is settled before the record holds the PaymentIntent's id) with 200. A 500
  * (ledger unreachable) makes Stripe deliver the event again later.
  */
 import Stripe from 'stripe';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
-import { settleFromIntent, type WebhookEvents } from './stripeSettlement.js';
+import { settleFromIntent } from './stripeSettlement.js';
+import type { WebhookEvents } from './webhookEvents.js';
 
 /** The PaymentIntent events that settle payments. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -57,11 +61,11 @@ export async function handleStripeWebhook(
   const now = deps.now ?? Date.now;
   // An empty secret would verify anything signed with an empty key: refuse to work without one.
   if (!deps.secret) {
-    emit('stripe_webhook.misconfigured', { errorMessage: 'STRIPE_WEBHOOK_SECRET is not set' }, 'ERROR');
+    emit({ type: 'stripe_webhook.misconfigured', severity: 'ERROR', errorMessage: 'STRIPE_WEBHOOK_SECRET is not set' });
     return { status: 500, body: { received: false, error: 'webhook not configured' } };
   }
   if (req.rawBody === undefined || req.rawBody.length === 0 || !req.signature) {
-    emit('stripe_webhook.rejected', { reason: 'missing body or Stripe-Signature' }, 'WARNING');
+    emit({ type: 'stripe_webhook.rejected', severity: 'WARNING', reason: 'missing body or Stripe-Signature' });
     return { status: 400, body: { received: false, error: 'missing Stripe-Signature or body' } };
   }
   let event: Stripe.Event;
@@ -70,7 +74,7 @@ export async function handleStripeWebhook(
   } catch (err) {
     // The SDK's words name what failed (no signature match, timestamp outside the tolerance), never the secret.
     const reason = err instanceof Error ? err.message : 'unverifiable';
-    emit('stripe_webhook.rejected', { reason }, 'WARNING');
+    emit({ type: 'stripe_webhook.rejected', severity: 'WARNING', reason });
     return { status: 400, body: { received: false, error: 'signature verification failed' } };
   }
   const fields = { eventId: event.id, eventType: event.type };
@@ -79,19 +83,37 @@ export async function handleStripeWebhook(
   const transactionId = pi.metadata?.transactionId ?? null;
   try {
     if (await deps.events.seen(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
-    const outcome = transactionId
-      ? await settleFromIntent({ ledger: deps.ledger, emit, now }, transactionId, pi, event.id, event.created)
-      : 'no-transaction';
+    const outcome = await settleFromIntent(
+      { ledger: deps.ledger, emit, now },
+      transactionId,
+      pi,
+      event.id,
+      event.created,
+    );
     await deps.events.remember(event.id, {
       type: event.type,
       transactionId,
       outcome,
       expiresAt: now() + EVENT_RETENTION_MS,
     });
-    emit('stripe_webhook.handled', { ...fields, transactionId, paymentIntent: pi.id, outcome });
+    const named = transactionId ?? undefined;
+    emit({
+      type: 'stripe_webhook.handled',
+      severity: 'INFO',
+      ...fields,
+      transactionId: named,
+      paymentIntent: pi.id,
+      outcome,
+    });
     return { status: 200, body: { received: true, outcome } };
   } catch (err) {
-    emit('stripe_webhook.failed', { ...fields, transactionId, error: err }, 'ERROR');
+    emit({
+      type: 'stripe_webhook.failed',
+      severity: 'ERROR',
+      ...fields,
+      transactionId: transactionId ?? undefined,
+      error: err,
+    });
     return { status: 500, body: { received: false, error: 'could not record the event; deliver it again' } };
   }
 }

@@ -9,10 +9,10 @@
  */
 import { defineSecret } from 'firebase-functions/params';
 import { config, sharedFunctionOptions } from '../config/index.js';
-import { logEvent } from '../observability/logs/logger.js';
 import { registerSecret } from '../observability/logs/redact.js';
 import { logShippingSecrets } from '../config/secrets.js';
 import { defineHttpFunction } from '../lifecycle/defineHttpFunction.js';
+import { webhookEventSink } from '../app/subscriptions.js';
 import { FirestoreProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook } from './stripeWebhook.js';
 
@@ -41,11 +41,7 @@ export const stripeWebhook = defineHttpFunction(
         secret,
         ledger: rt.ledger,
         events: new FirestoreProcessedEvents(rt.runQuery),
-        emit: (event, fields, severity = 'INFO') => {
-          // Unsigned requests may come in floods: one line per interval, with their count.
-          if (event === 'stripe_webhook.rejected') rt.refusalLog.record(event, event, fields, severity);
-          else logEvent(event, fields, severity);
-        },
+        emit: webhookEventSink(rt.metrics, rt.refusalLog),
       },
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );

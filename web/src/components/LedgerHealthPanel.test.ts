@@ -57,7 +57,10 @@ describe('LedgerHealthPanel', () => {
     expect(byId(w, 'ledger-expired').text()).toContain('0 expired claims');
     expect(byId(w, 'ledger-lost-claims').text()).toContain('0 lost claims');
     expect(byId(w, 'ledger-mismatches').text()).toContain('0 amount mismatches');
-    for (const id of ['ledger-unknown', 'ledger-expired', 'ledger-lost-claims', 'ledger-mismatches']) {
+    expect(byId(w, 'ledger-orphan-charges').text()).toMatch(/^\S+ 0 orphan charges$/);
+    expect(byId(w, 'ledger-foreign-intents').text()).toMatch(/^\S+ 0 events of foreign PaymentIntents$/);
+    const ids = ['ledger-unknown', 'ledger-expired', 'ledger-lost-claims', 'ledger-mismatches'];
+    for (const id of [...ids, 'ledger-orphan-charges', 'ledger-foreign-intents']) {
       expect(tone(w, id)).toBe('ok');
     }
     expect(byId(w, 'ledger-last-run').text()).toBe('Last reconciliation: none yet.');
@@ -95,6 +98,7 @@ describe('LedgerHealthPanel', () => {
   it.each<[string, Partial<LedgerHealth>, string]>([
     ['unknown payments', { unknown: 1, oldestUnknownAgeMs: 5000 }, 'ledger-unknown'],
     ['expired claims', { expiredPending: 2 }, 'ledger-expired'],
+    ['events of foreign PaymentIntents', { foreignIntents: 3 }, 'ledger-foreign-intents'],
   ])('warns on %s alone', async (_, ledger, id) => {
     const w = await mountWith(ledger);
     expect(tone(w, id)).toBe('warn');
@@ -104,6 +108,7 @@ describe('LedgerHealthPanel', () => {
   it.each<[string, Partial<LedgerHealth>]>([
     ['an amount mismatch', { mismatches: 1 }],
     ['a lost claim', { lostClaims: 1 }],
+    ['an orphan charge', { orphanCharges: 1 }],
     ['a last pass with errors', { lastRun: reconcileReport({ errors: 2 }) }],
     ['an incident beside undecided payments', { unknown: 4, oldestUnknownAgeMs: 1000, mismatches: 1 }],
   ])('says "problem" for %s', async (_, ledger) => {
@@ -121,6 +126,19 @@ describe('LedgerHealthPanel', () => {
     expect(byId(w, 'ledger-mismatches').text()).toContain('CHARGE_MISMATCH');
     expect(tone(w, 'ledger-mismatches')).toBe('bad');
     expect(tone(w, 'ledger-unknown')).toBe('ok');
+  });
+
+  it('names orphan charges (bad) and foreign PaymentIntents (a warning) and what to do', async () => {
+    const w = await mountWith({ orphanCharges: 1, foreignIntents: 2 });
+    const orphan = byId(w, 'ledger-orphan-charges').text();
+    expect(orphan).toContain('1 orphan charge —');
+    expect(orphan).toContain('stripe_webhook.orphan_charge');
+    expect(orphan).toContain('refund or link it by hand');
+    expect(tone(w, 'ledger-orphan-charges')).toBe('bad');
+    expect(byId(w, 'ledger-foreign-intents').text()).toContain('2 events of foreign PaymentIntents —');
+    expect(byId(w, 'ledger-foreign-intents').text()).toContain('left as it was');
+    expect(tone(w, 'ledger-foreign-intents')).toBe('warn');
+    expect(tone(w, 'ledger-status')).toBe('bad');
   });
 
   it('describes the last reconciliation: when, how long, what it settled, complete or not', async () => {

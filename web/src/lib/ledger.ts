@@ -6,7 +6,7 @@ import { TONE, type Tone } from './tones';
 /** One counted line of the panel: the number goes in a badge, the words after it. */
 export type LedgerLine = {
   /** Stable name, used in test ids (`ledger-<key>`). */
-  key: 'unknown' | 'waiting' | 'expired' | 'lost-claims' | 'mismatches';
+  key: 'unknown' | 'waiting' | 'expired' | 'lost-claims' | 'mismatches' | 'orphan-charges' | 'foreign-intents';
   count: number;
   text: string;
   tone: Tone;
@@ -26,11 +26,14 @@ function counted(n: number, one: string, many?: string): string {
 /**
  * The ledger's counters in words. Payments waiting at the provider
  * (requires_action, processing) are normal traffic. Undecided records (unknown, expired claims)
- * are warnings: reconciliation is meant to settle them. Lost claims and amount
- * mismatches are incidents someone must look into, so they are bad.
+ * are warnings: reconciliation is meant to settle them. Lost claims, amount
+ * mismatches and orphan charges (money no payment holds) are incidents someone
+ * must look into, so they are bad. Foreign PaymentIntents changed nothing, but
+ * something outside this product names its payments: a warning.
  */
 export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
   const { unknown, oldestUnknownAgeMs, waiting, expiredPending, lostClaims, mismatches } = ledger;
+  const { orphanCharges, foreignIntents } = ledger;
   const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
   const lines: LedgerLine[] = [
     {
@@ -68,6 +71,20 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
       text: plural(mismatches, 'amount mismatch', 'amount mismatches'),
       tone: mismatches > 0 ? TONE.bad : TONE.ok,
       hint: 'charges found with another amount or currency; see CHARGE_MISMATCH in the logs',
+    },
+    {
+      key: 'orphan-charges',
+      count: orphanCharges,
+      text: plural(orphanCharges, 'orphan charge'),
+      tone: orphanCharges > 0 ? TONE.bad : TONE.ok,
+      hint: 'money taken that no payment holds; see stripe_webhook.orphan_charge in the logs, refund or link it by hand',
+    },
+    {
+      key: 'foreign-intents',
+      count: foreignIntents,
+      text: `${plural(foreignIntents, 'event')} of foreign PaymentIntents`,
+      tone: foreignIntents > 0 ? TONE.warn : TONE.ok,
+      hint: 'PaymentIntents made outside this product named a payment, which was left as it was; see stripe_webhook.foreign_intent',
     },
   ];
   return lines.map((line) => (line.count > 0 ? line : { ...line, hint: undefined }));

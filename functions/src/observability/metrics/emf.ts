@@ -192,8 +192,11 @@ export class MetricsAggregator {
     if (p.waitMs !== undefined) this.add({ Pool: p.pool }, 'PoolWaitTime', EmfUnits.Milliseconds, p.waitMs, true);
   }
 
-  /** A ledger incident: a call that lost its claim, or a lookup that found another amount. */
-  recordLedgerIncident(p: { kind: 'lostClaims' | 'mismatches' }): void {
+  /**
+   * A ledger incident: a call that lost its claim, a lookup that found another amount, a charge no
+   * record holds, or a webhook event of a PaymentIntent that is not its record's.
+   */
+  recordLedgerIncident(p: { kind: 'lostClaims' | 'mismatches' | 'orphanCharges' | 'foreignIntents' }): void {
     this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
   }
 

@@ -10,6 +10,7 @@ import {
   scanOrderValue,
   type Claim,
   type FinalizeResult,
+  incidentCounts,
   type LedgerIncident,
   type LedgerVersion,
   type PaymentOutcome,
@@ -278,8 +279,7 @@ export class FirestoreLedger extends RuleLedger {
           oldestUnknownAgeMs: oldestRecord ? now - oldestRecord.createdAt : null,
           waiting: waiting.data().count,
           expiredPending: expired,
-          lostClaims: counters.lostClaims ?? 0,
-          mismatches: counters.mismatches ?? 0,
+          ...incidentCounts(counters),
           lastRun: lastRun.exists ? (lastRun.data() as ReconcileReport) : null,
         };
       },

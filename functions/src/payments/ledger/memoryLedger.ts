@@ -1,5 +1,6 @@
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
 import {
+  incidentCounts,
   scanOrderValue,
   type LedgerIncident,
   type PaymentRecord,
@@ -17,7 +18,7 @@ import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.j
 export class MemoryLedger extends RuleLedger {
   private readonly records = new Map<string, PaymentRecord>();
   private readonly users = new Map<string, UserLimitState>();
-  private readonly incidents: Record<LedgerIncident, number> = { lostClaims: 0, mismatches: 0 };
+  private readonly incidents: Record<LedgerIncident, number> = incidentCounts({});
   private lastRun: ReconcileReport | null = null;
 
   constructor(now: () => number = Date.now, limits?: UserLimitSettings) {

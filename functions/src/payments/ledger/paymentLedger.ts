@@ -123,8 +123,15 @@ export interface ScanQuery {
   limit: number;
 }
 
-/** Incidents counted fleet-wide for operators. */
-export type LedgerIncident = 'lostClaims' | 'mismatches';
+/** Incidents counted fleet-wide for operators (each a counter of LedgerHealth). */
+export const LEDGER_INCIDENTS = ['lostClaims', 'mismatches', 'orphanCharges', 'foreignIntents'] as const;
+/** One of {@link LEDGER_INCIDENTS}. */
+export type LedgerIncident = (typeof LEDGER_INCIDENTS)[number];
+
+/** Every incident counter, 0 where `counted` has none. */
+export function incidentCounts(counted: Partial<Record<LedgerIncident, number>>): Record<LedgerIncident, number> {
+  return Object.fromEntries(LEDGER_INCIDENTS.map((k) => [k, counted[k] ?? 0])) as Record<LedgerIncident, number>;
+}
 
 /** A record reconciliation may resolve, with its id. */
 export interface UnresolvedPayment {

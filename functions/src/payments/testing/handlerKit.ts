@@ -2,6 +2,7 @@ import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import type { ProcessPaymentRequest } from '../../api/index.js';
+import type { PaymentRequest } from '../paymentRequest.js';
 import { PaymentHandler, type PaymentGuard } from '../paymentHandler.js';
 import type { PaymentSettings } from '../settingsFromConfig.js';
 import type { ChargeAnswer, LookupAnswer } from '../provider/paymentProvider.js';
@@ -53,10 +54,12 @@ export function paymentWorld() {
     events: [] as SeenEvent[],
     store: new MemoryBreakerStore(),
     ledger: undefined as unknown as MemoryLedger,
+    /** The reference the scripted providers' `prepare` answers (default: the transactionId, stored nowhere). */
+    providerRef: undefined as ((req: PaymentRequest) => string) | undefined,
     now: () => world.clock,
     /** A handler over a fresh scripted provider (and, optionally, another guard than the breaker). */
     handlerWith(charges: ScriptedCharge[] = [], lookups: LookupAnswer[] = [], guard?: PaymentGuard) {
-      const provider = new ScriptedProvider(charges, lookups);
+      const provider = new ScriptedProvider(charges, lookups, world.providerRef);
       const breaker = guard ?? new FleetCircuitBreaker('payment-service', world.store, { minCalls: 5 }, world.now);
       const handler = new PaymentHandler({
         ledger: world.ledger,
