@@ -15,7 +15,9 @@ function expectedStatus(pi: PaymentIntent): PaymentRecord['status'] | null {
 }
 
 /**
- * Every PaymentIntent has at most one successful charge; each that names a
+ * Every PaymentIntent has at most one successful charge; one created outside
+ * the product (the fake's control API) never settles the record it names
+ * (the record holds neither its id nor its charge); each other that names a
  * transactionId (every one the backend creates) has a ledger record;
  * a record that names a PaymentIntent names this one; records and
  * PaymentIntents agree on the status (succeeded with the PaymentIntent's
@@ -26,7 +28,8 @@ function expectedStatus(pi: PaymentIntent): PaymentRecord['status'] | null {
  * Records still `unknown` / `pending` may be anything (that is what they mean).
  */
 export async function expectLedgersAgree(): Promise<void> {
-  const { paymentIntents, charges } = await fakeLedger();
+  const { paymentIntents, charges, outsidePaymentIntents } = await fakeLedger();
+  const outside = new Set(outsidePaymentIntents);
   const snap = await adminDb().collection('payments').get();
   const records = new Map(snap.docs.map((d) => [d.id, d.data() as PaymentRecord]));
   const intentById = new Map(paymentIntents.map((pi) => [pi.id, pi]));
@@ -34,6 +37,12 @@ export async function expectLedgersAgree(): Promise<void> {
     const paid = charges.filter((c) => c.payment_intent === pi.id && c.status === 'succeeded');
     expect(paid.length, `${pi.id} charged twice`).toBeLessThanOrEqual(1);
     const txn = pi.metadata.transactionId;
+    if (outside.has(pi.id)) {
+      const named = txn === undefined ? undefined : records.get(txn);
+      expect(named?.providerRef, `${txn} holds ${pi.id}, made outside the product`).not.toBe(pi.id);
+      if (named && pi.latest_charge) expect(named.chargeId, `${txn}: an outside charge`).not.toBe(pi.latest_charge);
+      continue;
+    }
     if (txn === undefined) continue; // another Stripe client's (the backend names every PaymentIntent it creates)
     const record = records.get(txn);
     expect(record, `${pi.id} (${txn}) has no ledger record`).toBeDefined();

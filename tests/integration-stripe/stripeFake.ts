@@ -29,6 +29,8 @@ export const flushWebhooks = control.flushWebhooks;
 export const resendEvent = control.resendEvent;
 export const completeAuthentication = (piId: string) => control.completeAuthentication(piId);
 export const settleProcessing = (piId: string) => control.settle(piId);
+/** A PaymentIntent created and confirmed outside the product (Checkout, Payment Links, the Dashboard). */
+export const createOutside = control.createOutside;
 
 /** Total Stripe API requests the fake has answered (control requests excluded). */
 export async function apiRequests(): Promise<number> {
