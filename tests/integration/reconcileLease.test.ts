@@ -1,5 +1,6 @@
 // Reconciliation is single-flight across the fleet: a lease in ledgerStats/reconcileLease, taken by
 // runReconciliation and by the scheduled reconcilePayments alike.
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../../functions/src/api/index.js';
 import { parseConfig } from '../../functions/src/config/index.js';
@@ -17,7 +18,7 @@ describe('runReconciliation lease', () => {
   it("while a pass holds the lease, a call answers aborted with that pass's runId; once free, it runs and reports its own", async () => {
     const admin = await session(USERS.admin);
     const lease = adminDb().doc('ledgerStats/reconcileLease');
-    const holder = `it-running-${Date.now()}`;
+    const holder = `it-running-${randomUUID()}`;
     await lease.set({ holder, until: Date.now() + 60_000 });
     const refused = await admin.call('runReconciliation', {}).catch((e: unknown) => e);
     expect(refused).toMatchObject({
@@ -77,7 +78,7 @@ describe('scheduled reconcilePayments and the lease', () => {
   });
 
   it("a tick while another pass holds the lease runs no pass, succeeds, and logs INFO with that pass's runId", async () => {
-    const holder = `it-admin-${Date.now()}`;
+    const holder = `it-admin-${randomUUID()}`;
     await lease().set({ holder, until: Date.now() + 60_000 });
     const logged: StructuredEvent[] = [];
     const detach = addLogSink((e) => logged.push(e));
