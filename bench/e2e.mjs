@@ -219,7 +219,7 @@ async function phaseTable({ emulatorLog, modes, results, windows, checks }) {
   return {
     tables: [{ headers: ['mode', 'phase', 'median', 'calls', 'vs baseline p50'], rows }],
     notes: [
-      `Phases: each measured processPayment logs \`call.completed\` with \`phasesMs\` (docs/operations.md); the bench reads those lines from the emulators' log file, keeps the ones logged while a measured processPayment run was going on, and gives each phase's median over the calls that ran it (attempts: their total per call). Phase medians do not add up to the p50: each is a median of its own, and the emulator's own routing, the SDK and auth are outside every phase.`,
+      `Phases: each measured processPayment logs \`call.completed\` with \`phasesMs\` (docs/operations.md); the bench reads those lines from the emulators' log file, keeps the ones logged while a measured processPayment run was going on, and gives each phase's median over the calls that ran it (attempts: their total per call). Phase medians do not add up to the p50: each is a median of its own, and the emulator's own routing, the SDK and auth are outside every phase. The CloudWatch flush that ends every call is not among them either: it ships the line that carries phasesMs, so its time is only in the CallPhaseLatency metric (Phase=flush) and here in the gap between the handler's durationMs and the client's p50.`,
     ],
   };
 }
