@@ -23,12 +23,14 @@ import { emulatorCsp, withCsp } from './hosting-csp.mjs';
  * What the emulator test suites (and the bench's emulator sections) run with on
  * top of functions/.env.local: per-user limits loose enough for 20 concurrent
  * calls from one user (the concurrency test); the limits test drives past the
- * in-flight cap. `npm start` runs with the product's defaults instead.
+ * in-flight cap; a payment waiting for the customer is abandoned after 8 s. `npm start` runs with the product's defaults instead.
  */
 export const TEST_FUNCTIONS_ENV = {
   PAYMENT_USER_RATE_PER_MIN: '600',
   PAYMENT_USER_BURST: '200',
   PAYMENT_USER_MAX_IN_FLIGHT: '20',
+  // Short, so the Stripe suite sees reconciliation cancel an abandoned 3-D Secure (only a runReconciliation call does).
+  PAYMENT_ACTION_TIMEOUT_MS: '8000',
 };
 
 /**

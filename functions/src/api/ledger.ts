@@ -12,11 +12,11 @@ export interface ReconcileReport {
   examined: number;
   /** Settled to succeeded/declined from the provider's answer. */
   charged: number;
-  /** Settled to failed: not found at the provider after the settle window. */
+  /** Settled not charged: failed (not found at the provider after the settle window), or canceled at the provider first (Stripe: an open outcome, or a payment abandoned past PAYMENT_ACTION_TIMEOUT_MS). */
   notCharged: number;
   /** Left unknown: still inside the settle window, the provider could not answer, or a mismatch. */
   stillUnknown: number;
-  /** Accepted by the provider and still waiting there (requires_action, processing). */
+  /** Accepted by the provider and still waiting there (requires_action, requires_payment_method, processing). */
   waiting: number;
   /** Found at the provider with another amount or currency (left unknown, logged at ERROR). */
   mismatches: number;
@@ -39,7 +39,7 @@ export interface LedgerHealth {
   unknown: number;
   /** Age of the oldest `unknown` record, ms; null when there is none. */
   oldestUnknownAgeMs: number | null;
-  /** Accepted by the provider and waiting there (requires_action, processing). */
+  /** Accepted by the provider and waiting there (requires_action, requires_payment_method, processing). */
   waiting: number;
   /** `pending` records whose lease ended: their call died or lost its claim. */
   expiredPending: number;
@@ -54,6 +54,8 @@ export interface LedgerHealth {
   orphanCharges: number;
   /** Webhook events of PaymentIntents that name a record but are not its own (another id, another or no uid). */
   foreignIntents: number;
+  /** Money wins: payments recorded not charged (failed, declined, canceled) that the provider then said succeeded. */
+  lateSuccesses: number;
   /** The last reconciliation pass; null before the first. */
   lastRun: ReconcileReport | null;
 }

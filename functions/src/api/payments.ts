@@ -93,14 +93,19 @@ export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;
 export interface ProcessPaymentResult {
   transactionId: string;
   /**
-   * Final (succeeded, declined; canceled, by `cancelPayment`, on a repeat call), or accepted and waiting at
-   * the provider (requires_action, processing).
+   * Final (succeeded, declined, canceled: the provider's payment was canceled,
+   * by `cancelPayment` or before recording it not charged, and can never be
+   * charged; pay again under a new transactionId), or
+   * accepted and waiting at the provider (requires_action; requires_payment_method:
+   * an attempt failed, confirm again with another method using `clientSecret`;
+   * processing). Always the ledger's record.
    */
   status:
     | typeof PaymentStatus.succeeded
     | typeof PaymentStatus.declined
     | typeof PaymentStatus.canceled
     | typeof PaymentStatus.requiresAction
+    | typeof PaymentStatus.requiresPaymentMethod
     | typeof PaymentStatus.processing;
   /** The provider's charge id; empty while the payment is waiting. */
   chargeId: string;
@@ -113,7 +118,7 @@ export interface ProcessPaymentResult {
   replayed: boolean;
   /** Present on declines only. */
   declineCode?: string;
-  /** With `requires_action`: what the client passes to Stripe.js to finish the payment. Never logged. */
+  /** With `requires_action` / `requires_payment_method`: what the client passes to Stripe.js to finish or re-confirm the payment. Never logged. */
   clientSecret?: string;
 }
 

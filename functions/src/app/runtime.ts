@@ -229,6 +229,7 @@ function build(cfg: Config): Runtime {
         ledger,
         provider: rt.provider(),
         settleMs: cfg.PAYMENT_SETTLE_MS,
+        actionTimeoutMs: cfg.PAYMENT_ACTION_TIMEOUT_MS,
         budgetMs,
         events: paymentEvents,
       });

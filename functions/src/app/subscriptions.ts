@@ -101,6 +101,9 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent
       case 'payment.charge_mismatch':
         metrics.recordLedgerIncident({ kind: 'mismatches' });
         return;
+      case 'payment.late_success':
+        metrics.recordLedgerIncident({ kind: 'lateSuccesses' });
+        return;
       case 'payment.attempt':
         if (e.outcome === 'breaker-open') rejected(sinks, 'breaker-open', now());
         if (e.durationMs !== undefined) {
@@ -138,7 +141,7 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent
  * The Stripe webhook's events: each logged under its `type`, refused deliveries
  * through `refusals` (unsigned requests may come in floods: one line per
  * interval with their count); the ledger incidents it counts (orphan charges,
- * foreign PaymentIntents, amount mismatches) are metrics too.
+ * foreign PaymentIntents, amount mismatches, late successes) are metrics too.
  */
 export function webhookEventSink(metrics: MetricsAggregator, refusals: ThrottledLog): WebhookEvents {
   return (e) => {
@@ -157,6 +160,9 @@ export function webhookEventSink(metrics: MetricsAggregator, refusals: Throttled
         return;
       case 'payment.charge_mismatch':
         metrics.recordLedgerIncident({ kind: 'mismatches' });
+        return;
+      case 'payment.late_success':
+        metrics.recordLedgerIncident({ kind: 'lateSuccesses' });
         return;
       case 'stripe_webhook.misconfigured':
       case 'stripe_webhook.handled':

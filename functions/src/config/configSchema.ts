@@ -155,6 +155,8 @@ export const schema = z.object({
     .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe test PaymentMethod id such as pm_card_visa')
     .optional(),
   PAYMENT_SETTLE_MS: positiveInt('milliseconds').default(60_000),
+  // Age after which reconciliation cancels a payment waiting for the customer (payments/reconcileRecord.ts).
+  PAYMENT_ACTION_TIMEOUT_MS: positiveInt('milliseconds').default(3_600_000),
   PAYMENT_USER_RATE_PER_MIN: positiveInt('payments per minute').default(30),
   PAYMENT_USER_BURST: positiveInt('payments').default(10),
   PAYMENT_USER_MAX_IN_FLIGHT: positiveInt('payments').default(3),

@@ -16,6 +16,7 @@ const ledger: LedgerHealth = {
   mismatches: 0,
   orphanCharges: 0,
   foreignIntents: 0,
+  lateSuccesses: 0,
   lastRun: null,
 };
 const db = { max: 10, active: 0, idle: 10 } as DbPoolNumbers;

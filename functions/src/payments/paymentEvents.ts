@@ -97,6 +97,22 @@ export interface PaymentCanceled {
   reason: string;
 }
 
+/**
+ * Money wins: the provider says `succeeded` for a payment the ledger recorded
+ * not charged (`stored`: failed, declined or canceled), e.g. a customer who
+ * confirmed the PaymentIntent again client-side. The record is made
+ * `succeeded`; counted as the ledger incident `lateSuccesses`.
+ */
+export interface LateSuccess {
+  type: 'payment.late_success';
+  severity: 'ERROR';
+  transactionId: string;
+  stored: PaymentStatus;
+  chargeId?: string | undefined;
+  /** Who found it: a call's charge or lookup, reconciliation, or a Stripe webhook. */
+  source: 'payment' | 'reconcile' | 'webhook';
+}
+
 /** The call's claim was taken over before its outcome was written. */
 export interface ClaimLost {
   type: 'payment.claim_lost';
@@ -150,12 +166,14 @@ export type PaymentEvent =
   | ChargeMismatch
   | ProviderAuthRejected
   | FinalConflict
+  | LateSuccess
   | ClaimLost
   | LedgerWriteFailed;
 
 /** Events of a reconciliation pass. */
 export type ReconcileEvent =
   | ReconcileMismatch
+  | LateSuccess
   | { type: 'payments.reconcile_record_failed'; severity: 'ERROR'; transactionId: string; error: unknown }
   | { type: 'payments.reconcile_report_failed'; severity: 'WARNING'; error: unknown };
 

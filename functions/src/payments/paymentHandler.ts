@@ -1,5 +1,6 @@
 import { ConfigError, PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
+import { cancelFirst } from './cancelFirst.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { LeaseFence } from './leaseFence.js';
 import { claimStep } from './ledger/ledgerRules.js';
@@ -263,7 +264,14 @@ export class PaymentHandler {
         };
         return finalize(phases, () => this.outcomes.conclude(hold, after, mismatch, false));
       }
-      return finalize(phases, () => this.outcomes.finish(hold, after, r.charge, false));
+      const decline = r.charge.kind === 'declined' ? r.charge : null;
+      if (!decline) return finalize(phases, () => this.outcomes.finish(hold, after, r.charge, false));
+      // Declined, but the PaymentIntent could still be confirmed client-side: "not charged" only once it is canceled.
+      const cancel = await phases.time(PaymentPhase.lookup, () =>
+        cancelFirst(provider, ref, req, 'decline', this.lookupTimeout(deadline, 1000)),
+      );
+      const declined = () => this.outcomes.finish(hold, after, decline, false);
+      return finalize(phases, () => this.outcomes.afterCancel(hold, after, cancel, declined, decline));
     }
     if (r.kind === 'rejected') return finalize(phases, () => this.outcomes.reject(hold, after, r.answer));
     if (r.kind === 'claim-lost') return finalize(phases, () => this.outcomes.claimLost(hold));
@@ -276,6 +284,12 @@ export class PaymentHandler {
       const s = settle(look, req, settleUntil, this.now());
       if (s.kind !== 'not-charged')
         return finalize(phases, () => this.outcomes.conclude(hold, after, s, false, r.reason.cause));
+      // Not found after the settle window: certain only once the provider's own payment is canceled.
+      const cancel = await phases.time(PaymentPhase.lookup, () =>
+        cancelFirst(provider, ref, req, 'unknown', this.lookupTimeout(deadline, 1000)),
+      );
+      const failed = () => this.outcomes.fail(hold, after, r.reason);
+      return finalize(phases, () => this.outcomes.afterCancel(hold, after, cancel, failed));
     }
     return finalize(phases, () => this.outcomes.fail(hold, after, r.reason));
   }

@@ -39,7 +39,6 @@ const unavailable: LookupAnswer = { kind: 'unavailable', reason: 'HTTP 503' };
 // [name, what lands during the first attempt, the call's attempts, lookups, the status the call would write,
 //  the record that lands, attempts the call sent]
 const table: [string, () => Promise<void>, ChargeAnswer[], LookupAnswer[], PaymentStatus, PaymentOutcome, number][] = [
-  ['succeeded, stored declined', settledBy(declinedElsewhere), [ok], [], 'succeeded', declinedElsewhere, 1],
   [
     'declined, stored succeeded',
     settledBy(succeededElsewhere),
@@ -83,15 +82,6 @@ const table: [string, () => Promise<void>, ChargeAnswer[], LookupAnswer[], Payme
     [],
     'processing',
     succeededElsewhere,
-    1,
-  ],
-  [
-    'claim lost to reconciliation, which settled it declined; the call got succeeded',
-    reconciledAs(declinedElsewhere),
-    [ok],
-    [],
-    'succeeded',
-    declinedElsewhere,
     1,
   ],
   [
@@ -148,6 +138,33 @@ describe('answers from the final record a write meets', () => {
     );
     const completed = w.events.filter((e) => e.event === 'payment.completed');
     expect(completed.map((e) => e.fields.outcome)).toEqual([stored.status, 'replayed']);
+  });
+
+  // Money wins: the call's success lands over a record another writer settled declined.
+  it.each([
+    ['a webhook settled it declined', settledBy(declinedElsewhere)],
+    ['reconciliation took the claim over and settled it declined', reconciledAs(declinedElsewhere)],
+  ])('succeeded over declined (%s): the record becomes succeeded, logged and counted', async (_name, landing) => {
+    const { handler } = w.handlerWith([
+      async () => {
+        await landing();
+        return ok;
+      },
+    ]);
+    const answer = await handler.processPayment(pay(), 'u1');
+    expect(answer).toMatchObject({ status: 'succeeded', chargeId: 'ch_1', attempts: 1, replayed: false });
+    expect(answer).not.toHaveProperty('declineCode');
+    expect(await w.record()).toMatchObject({ status: 'succeeded', chargeId: 'ch_1' });
+    expect(w.events.filter((e) => e.event === 'payment.late_success')).toEqual([
+      {
+        event: 'payment.late_success',
+        severity: 'ERROR',
+        fields: { transactionId: 'txn_1', stored: 'declined', chargeId: 'ch_1', source: 'payment' },
+      },
+    ]);
+    expect(w.events.map((e) => e.event)).not.toContain('payment.final_conflict');
+    expect((await w.ledger.health(w.clock)).lateSuccesses).toBe(1);
+    expect(await w.handlerWith().handler.processPayment(pay(), 'u1')).toEqual({ ...answer, replayed: true });
   });
 
   it('a call whose write fails is answered from its own outcome (nothing stored to answer from)', async () => {

@@ -1,7 +1,7 @@
 import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { GiveUp } from './chargeAttempts.js';
 import type { PaymentEventSink } from './paymentEvents.js';
-import type { PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
+import type { LedgerIncident, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import {
   PaymentInProgressError,
   PaymentKeyExpiredError,
@@ -13,7 +13,8 @@ import {
 import { answerFor, toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import type { Charge, ChargeAnswer, PendingState } from './provider/paymentProvider.js';
 import type { ProviderMoney } from './provider/providerMoney.js';
-import { unknownError, type Settlement } from './settlement.js';
+import { settleCharge, unknownError, type Settlement } from './settlement.js';
+import type { AfterCancel } from './cancelFirst.js';
 
 /** The code written for a failed payment, by why its attempts ended. */
 const FAILED_CODES: Record<GiveUp['kind'], string> = {
@@ -70,6 +71,7 @@ export class OutcomeRecorder {
     const { transactionId } = hold.req;
     if (s.kind === 'charged') return this.finish(hold, state, s.charge, replayed);
     if (s.kind === 'pending') return this.wait(hold, state, s, replayed);
+    if (s.kind === 'canceled') return this.canceled(hold, state, replayed);
     if (s.kind === 'mismatch') {
       this.emit({
         type: 'payment.charge_mismatch',
@@ -149,6 +151,45 @@ export class OutcomeRecorder {
     return answerFor(hold.req, outcome, replayed, this.money);
   }
 
+  /**
+   * Records what the cancel before "not charged" left (cancelFirst.ts): a
+   * certain "not charged" as its status (`declined` with the call's `decline`,
+   * `failed` through `fallback`), the charge the provider made first, a
+   * payment still waiting, or `unknown`. A provider that cannot cancel gets
+   * `fallback`, the rule it had before.
+   */
+  async afterCancel(
+    hold: ClaimHold,
+    state: CallState,
+    after: AfterCancel,
+    fallback: () => Promise<ProcessPaymentResult>,
+    decline?: Extract<Charge, { kind: 'declined' }>,
+  ): Promise<ProcessPaymentResult> {
+    switch (after.kind) {
+      case 'no-cancel':
+        return fallback();
+      case 'charged':
+        return this.conclude(hold, state, settleCharge(after.charge, hold.req), false);
+      case 'waiting':
+        return this.wait(hold, state, { state: after.status }, false);
+      case 'open':
+        return this.conclude(hold, state, { kind: 'unanswered', reason: after.reason }, false);
+      case 'not-charged':
+        if (after.status === PaymentStatus.canceled) return this.canceled(hold, state, false);
+        if (after.status === PaymentStatus.declined && decline) return this.finish(hold, state, decline, false);
+        return fallback();
+    }
+  }
+
+  /** Records a payment whose provider payment is canceled (never charged, never chargeable) and answers it. */
+  async canceled(hold: ClaimHold, state: CallState, replayed: boolean): Promise<ProcessPaymentResult> {
+    const outcome: PaymentOutcome = { status: PaymentStatus.canceled, attempts: attempts(hold, state) };
+    const r = await this.record(hold, state, outcome);
+    if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
+    if (r.kind === 'lost') return this.claimLost(hold);
+    return answerFor(hold.req, outcome, replayed, this.money);
+  }
+
   /** Records a payment the provider accepted and is still working on, and answers its state. */
   async wait(
     hold: ClaimHold,
@@ -156,8 +197,7 @@ export class OutcomeRecorder {
     p: { state: PendingState; clientSecret?: string | undefined },
     replayed: boolean,
   ): Promise<ProcessPaymentResult> {
-    const status = p.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
-    const outcome: PaymentOutcome = { status, attempts: attempts(hold, state) };
+    const outcome: PaymentOutcome = { status: p.state, attempts: attempts(hold, state) };
     const r = await this.record(hold, state, outcome);
     if (r.kind === 'final') return this.fromFinal(hold, state, r.record);
     if (r.kind === 'lost') return this.claimLost(hold);
@@ -195,6 +235,19 @@ export class OutcomeRecorder {
         const { conflict: stored } = r;
         this.emit({ type: 'payment.final_conflict', severity: 'ERROR', transactionId, stored, status: outcome.status });
       }
+      if (r.lateSuccessOver) {
+        const { lateSuccessOver: stored } = r;
+        const { chargeId } = outcome;
+        this.emit({
+          type: 'payment.late_success',
+          severity: 'ERROR',
+          transactionId,
+          stored,
+          chargeId,
+          source: 'payment',
+        });
+        await this.countIncident('lateSuccesses');
+      }
       if (r.claimLost) {
         const { written } = r;
         this.emit({ type: 'payment.claim_lost', severity: 'ERROR', transactionId, status: outcome.status, written });
@@ -215,7 +268,7 @@ export class OutcomeRecorder {
     }
   }
 
-  async countIncident(kind: 'lostClaims' | 'mismatches'): Promise<void> {
+  async countIncident(kind: LedgerIncident): Promise<void> {
     await this.ledger.countIncident(kind).catch(() => undefined);
   }
 }

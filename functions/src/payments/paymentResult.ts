@@ -34,6 +34,7 @@ const ANSWERED = [
   PaymentStatus.declined,
   PaymentStatus.canceled,
   PaymentStatus.requiresAction,
+  PaymentStatus.requiresPaymentMethod,
   PaymentStatus.processing,
 ] as const;
 const isAnswered = (s: PaymentStatus): s is (typeof ANSWERED)[number] => (ANSWERED as readonly string[]).includes(s);
@@ -76,7 +77,8 @@ export function toResult(
     currency: r.currency,
     attempts: r.attempts,
     replayed,
-    ...(r.declineCode ? { declineCode: r.declineCode } : {}),
+    // A late success over a decline keeps the record's decline code; the answer says it only for a decline.
+    ...(r.declineCode && status === PaymentStatus.declined ? { declineCode: r.declineCode } : {}),
     ...(clientSecret ? { clientSecret } : {}),
   };
 }

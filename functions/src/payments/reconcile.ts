@@ -1,7 +1,6 @@
 import { bulkhead } from 'cockatiel';
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
 import { PaymentStatus, type ReconcileReport } from '../api/index.js';
-import { settleFromOf } from './ledger/ledgerRules.js';
 import type { ReconcileEventSink } from './paymentEvents.js';
 import {
   scanOrderValue,
@@ -11,7 +10,7 @@ import {
   type UnresolvedPayment,
 } from './ledger/paymentLedger.js';
 import type { PaymentProvider } from './provider/paymentProvider.js';
-import { settle, unknownError } from './settlement.js';
+import { dueForCheck, settleRecord, type RecordDeps } from './reconcileRecord.js';
 
 export type { ReconcileReport } from '../api/index.js';
 
@@ -21,6 +20,8 @@ export interface ReconcileDeps {
   provider: PaymentProvider;
   /** [PAYMENT_SETTLE_MS] */
   settleMs: number;
+  /** Age after which a payment waiting for the customer is canceled, ms [PAYMENT_ACTION_TIMEOUT_MS]; default 1 h. */
+  actionTimeoutMs?: number;
   /** Time the pass may take, ms [RECONCILE_BUDGET_MS]; records not reached wait for the next pass. */
   budgetMs: number;
   /** Records settled at once (each is a claim, a lookup and a write). */
@@ -31,8 +32,11 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-/** Time one record may take: claim + lookup + write. */
-const RECORD_LEASE_MS = PAYMENT_LOOKUP_MS + 5000;
+/** Time one record may take: claim, two provider requests (a lookup or a cancel, then a cancel), write. */
+const RECORD_LEASE_MS = 2 * PAYMENT_LOOKUP_MS + 5000;
+
+/** PAYMENT_ACTION_TIMEOUT_MS's default. */
+const DEFAULT_ACTION_TIMEOUT_MS = 3_600_000;
 
 /** A pass's report before it has done anything: nothing counted, complete until the budget says otherwise. */
 export function emptyReport(at: number): ReconcileReport {
@@ -52,10 +56,14 @@ export function emptyReport(at: number): ReconcileReport {
 }
 
 /**
- * Settles `unknown`, `requires_action` and `processing` payments (oldest update first) and `pending` ones whose
- * lease ended (oldest lease first) from a verified lookup at the provider: found
- * -> succeeded/declined; not found after the settle window -> failed; otherwise
- * left unknown. Pages with a cursor over records untouched since the pass began,
+ * Settles `unknown` payments, `pending` ones whose lease ended (oldest lease
+ * first), then those waiting at the provider (`processing`, then the
+ * customer's `requires_action` and `requires_payment_method`, checked with
+ * backoff and canceled past PAYMENT_ACTION_TIMEOUT_MS), oldest update first,
+ * one record at a time by reconcileRecord.ts: found -> succeeded/declined;
+ * not found after the settle window -> canceled at the provider, then
+ * canceled (or failed where there is nothing to cancel); otherwise left as
+ * it was. Pages with a cursor over records untouched since the pass began,
  * so a record the pass itself writes is not seen twice; each record is claimed
  * first, so overlapping passes and live calls never act twice on one. Bounded
  * concurrency (cockatiel's bulkhead) inside a time budget; one record's error is
@@ -69,11 +77,18 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
   const stopAt = at + deps.budgetMs - RECORD_LEASE_MS;
   const pool = bulkhead(deps.concurrency ?? 8, Number.POSITIVE_INFINITY);
   const report = emptyReport(at);
+  const recordDeps: RecordDeps = {
+    ...{ ledger: deps.ledger, provider: deps.provider, settleMs: deps.settleMs, emit, now },
+    actionTimeoutMs: deps.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+    requestMs: PAYMENT_LOOKUP_MS,
+  };
   const settleOne = async ({ transactionId, record: scanned }: UnresolvedPayment) => {
     if (now() >= stopAt) {
       report.complete = false;
       return;
     }
+    // Waiting for the customer and not due yet: left for a later pass, unclaimed and uncounted.
+    if (!dueForCheck(scanned, now(), recordDeps.actionTimeoutMs)) return;
     try {
       const claim = await deps.ledger.claimForResolution(transactionId, RECORD_LEASE_MS, scanned.updatedAt);
       if (!claim) {
@@ -81,63 +96,19 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
         return;
       }
       report.examined++;
-      const { record, claimId } = claim;
-      const req = {
-        transactionId,
-        uid: record.uid,
-        amount: record.amount,
-        currency: record.currency,
-        paymentMethod: record.paymentMethod,
-      };
-      const settleFrom = settleFromOf(record);
-      const look = await deps.provider.lookup(record.providerRef ?? transactionId, req, PAYMENT_LOOKUP_MS);
-      const s = settle(look, req, settleFrom === null ? null : settleFrom + deps.settleMs, now());
-      // Records of older versions get the window they were judged by, so later writes do not move it.
-      const base = {
-        attempts: record.attempts,
-        openAttemptAt: record.openAttemptAt === undefined ? settleFrom : record.openAttemptAt,
-      };
-      if (s.kind === 'charged') {
-        const c = s.charge;
-        await deps.ledger.finalize(transactionId, claimId, {
-          ...base,
-          status: c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined,
-          chargeId: c.chargeId,
-          ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
-        });
-        report.charged++;
-      } else if (s.kind === 'pending') {
-        const status = s.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
-        await deps.ledger.finalize(transactionId, claimId, { ...base, status });
-        report.waiting++;
-      } else if (s.kind === 'not-charged') {
-        const error = { code: 'NOT_CHARGED', message: 'not found at the provider after the settle window' };
-        await deps.ledger.finalize(transactionId, claimId, { ...base, status: PaymentStatus.failed, error });
-        report.notCharged++;
-      } else {
-        if (s.kind === 'mismatch') {
-          report.mismatches++;
-          const { chargeId } = s.charge;
-          emit({ type: 'payment.charge_mismatch', severity: 'ERROR', transactionId, chargeId, source: 'reconcile' });
-          await deps.ledger.countIncident('mismatches');
-        }
-        await deps.ledger.finalize(transactionId, claimId, {
-          ...base,
-          status: PaymentStatus.unknown,
-          error: unknownError(s),
-        });
-        report.stillUnknown++;
-      }
+      await settleRecord(recordDeps, transactionId, claim.claimId, claim.record, report);
     } catch (err) {
       report.errors++;
       emit({ type: 'payments.reconcile_record_failed', severity: 'ERROR', transactionId, error: err });
     }
   };
+  // What may be charged first; then what waits at the provider, the customer's steps last.
   const scanned = [
     PaymentStatus.unknown,
-    PaymentStatus.requiresAction,
-    PaymentStatus.processing,
     PaymentStatus.pending,
+    PaymentStatus.processing,
+    PaymentStatus.requiresAction,
+    PaymentStatus.requiresPaymentMethod,
   ] as const;
   for (const status of scanned) {
     let after: ScanCursor | undefined;

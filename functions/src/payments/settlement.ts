@@ -9,6 +9,8 @@ export type Settlement =
   | { kind: 'mismatch'; charge: Charge; expected: Pick<PaymentRequest, 'amount' | 'currency'> }
   /** Accepted by the provider and waiting (for the customer, or for the network). */
   | { kind: 'pending'; state: PendingState; clientSecret?: string }
+  /** The provider's payment was canceled: never charged, and it never can be. */
+  | { kind: 'canceled' }
   /** Not found after the settle window: certainly not charged. */
   | { kind: 'not-charged' }
   /** Not found, but the provider may still charge until `until`. */
@@ -28,19 +30,25 @@ export function settle(
   settleUntil: number | null,
   now: number,
 ): Settlement {
-  if (look.kind === 'found') {
-    return chargeMismatch(look.charge, req)
-      ? { kind: 'mismatch', charge: look.charge, expected: { amount: req.amount, currency: req.currency } }
-      : { kind: 'charged', charge: look.charge };
-  }
+  if (look.kind === 'found') return settleCharge(look.charge, req);
   if (look.kind === 'unavailable') return { kind: 'unanswered', reason: look.reason };
-  if (look.kind === 'pending') return look;
+  if (look.kind === 'pending' || look.kind === 'canceled') return look;
   if (settleUntil !== null && now < settleUntil) return { kind: 'settling', until: settleUntil };
   return { kind: 'not-charged' };
 }
 
+/** A charge the provider answered, read against the payment it was asked about. */
+export function settleCharge(
+  charge: Charge,
+  req: Pick<PaymentRequest, 'amount' | 'currency'>,
+): Extract<Settlement, { kind: 'charged' | 'mismatch' }> {
+  return chargeMismatch(charge, req)
+    ? { kind: 'mismatch', charge, expected: { amount: req.amount, currency: req.currency } }
+    : { kind: 'charged', charge };
+}
+
 /** The ledger error of a settlement that leaves the payment unknown. */
-export function unknownError(s: Exclude<Settlement, { kind: 'charged' | 'not-charged' | 'pending' }>): {
+export function unknownError(s: Exclude<Settlement, { kind: 'charged' | 'not-charged' | 'pending' | 'canceled' }>): {
   code: string;
   message: string;
 } {

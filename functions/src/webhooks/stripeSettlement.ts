@@ -4,10 +4,16 @@
  * when the event happened) and the record, through the PaymentLedger port:
  * - only the record's own PaymentIntent settles it (intentLinking.ts): any
  *   other is foreign, and a succeeded one no record holds is an orphan charge;
- * - a final state (succeeded; declined: a failed attempt or canceled) is
- *   written whatever the record's claim, as the ledger's rules allow for the
- *   truth, and never over another final status (logged: it needs a person);
- * - a waiting state (requires_action, processing) is written only to a record
+ * - succeeded is written whatever the record's claim, as the ledger's rules
+ *   allow for the truth, and never over another final status (logged: it
+ *   needs a person), except that money wins: over a record that says not
+ *   charged (failed, declined, canceled) it is written, logged at ERROR as
+ *   `payment.late_success` and counted;
+ * - canceled is written only to a record nobody holds (a live call that
+ *   canceled it writes its own answer: `declined` after a decline) and never
+ *   over a final one;
+ * - a waiting state (requires_action; requires_payment_method: a failed
+ *   attempt the customer may retry; processing) is written only to a record
  *   reconciliation could claim, and never by an event older than the record's
  *   last write, so events delivered out of order cannot step a record back;
  * - a PaymentIntent whose amount or currency differ from the record is never
@@ -16,7 +22,12 @@
  */
 import type Stripe from 'stripe';
 import { PaymentStatus } from '../api/index.js';
-import { FINAL_STATUSES, type PaymentLedger, type PaymentOutcome } from '../payments/ledger/paymentLedger.js';
+import {
+  FINAL_STATUSES,
+  NOT_CHARGED_STATUSES,
+  type PaymentLedger,
+  type PaymentOutcome,
+} from '../payments/ledger/paymentLedger.js';
 import { settle } from '../payments/settlement.js';
 import { lookupAnswerOf } from '../payments/provider/stripeAnswers.js';
 import { linkIntent } from './intentLinking.js';
@@ -28,8 +39,11 @@ const LEASE_MS = 10_000;
 /** What settling one event did, in a word (logged, remembered with the event id). */
 export type SettleOutcome =
   | 'succeeded'
+  | 'late-success'
   | 'declined'
+  | 'canceled'
   | 'requires_action'
+  | 'requires_payment_method'
   | 'processing'
   | 'unchanged'
   | 'final-conflict'
@@ -84,7 +98,8 @@ export async function settleFromIntent(
   if (s.kind === 'charged') {
     const c = s.charge;
     const status = c.kind === 'succeeded' ? PaymentStatus.succeeded : PaymentStatus.declined;
-    if (FINAL_STATUSES.includes(record.status))
+    const late = status === PaymentStatus.succeeded && NOT_CHARGED_STATUSES.includes(record.status);
+    if (FINAL_STATUSES.includes(record.status) && !late)
       return finalConflict(deps, transactionId, record.status, status, eventId);
     const outcome: PaymentOutcome = {
       status,
@@ -96,9 +111,31 @@ export async function settleFromIntent(
     const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
     const r = await ledger.finalize(transactionId, claim?.claimId ?? `webhook:${eventId}`, outcome);
     if (r.conflict) return finalConflict(deps, transactionId, r.conflict, status, eventId);
+    if (r.lateSuccessOver) {
+      const stored = r.lateSuccessOver;
+      emit({
+        type: 'payment.late_success',
+        severity: 'ERROR',
+        transactionId,
+        stored,
+        chargeId: c.chargeId,
+        source: 'webhook',
+      });
+      await ledger.countIncident('lateSuccesses');
+      return 'late-success';
+    }
     return r.written ? status : 'unchanged';
   }
-  const status = s.state === 'requires_action' ? PaymentStatus.requiresAction : PaymentStatus.processing;
+  if (s.kind === 'canceled') {
+    if (record.status === PaymentStatus.succeeded)
+      return finalConflict(deps, transactionId, record.status, PaymentStatus.canceled, eventId);
+    if (FINAL_STATUSES.includes(record.status)) return 'unchanged';
+    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
+    if (!claim) return 'busy';
+    await ledger.finalize(transactionId, claim.claimId, { status: PaymentStatus.canceled, attempts: record.attempts });
+    return PaymentStatus.canceled;
+  }
+  const status = s.state;
   if (FINAL_STATUSES.includes(record.status)) return 'unchanged';
   if ((createdSec + 1) * 1000 <= record.updatedAt) return 'stale';
   if (record.status === status) return 'unchanged';

@@ -131,22 +131,29 @@ describe('settling the ledger', () => {
     expect((await ledger.get('tx1'))!.updatedAt).toBe(after.updatedAt);
   });
 
-  it('payment_failed and canceled: declined with the decline code', async () => {
+  it('payment_failed waits for another payment method (a failed 3-D Secure); canceled is canceled', async () => {
     ledger.put('tx1', record(PaymentStatus.requiresAction));
     const failed = {
       status: 'requires_payment_method',
-      last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' },
+      last_payment_error: { type: 'invalid_request_error', code: 'payment_intent_authentication_failure' },
     };
-    await deliver(eventOf('payment_intent.payment_failed', failed));
-    expect(await ledger.get('tx1')).toMatchObject({ status: 'declined', declineCode: 'insufficient_funds' });
+    expect((await deliver(eventOf('payment_intent.payment_failed', failed))).body.outcome).toBe(
+      'requires_payment_method',
+    );
+    expect((await ledger.get('tx1'))!.status).toBe('requires_payment_method');
     ledger.put('tx2', record(PaymentStatus.processing, { providerRef: 'pi_2' }));
     const canceled = eventOf('payment_intent.canceled', {
       id: 'pi_2',
       status: 'canceled',
       metadata: { transactionId: 'tx2', uid: 'u1' },
     });
-    await deliver(canceled);
-    expect(await ledger.get('tx2')).toMatchObject({ status: 'declined', declineCode: 'canceled' });
+    expect((await deliver(canceled)).body.outcome).toBe('canceled');
+    expect((await ledger.get('tx2'))!.status).toBe('canceled');
+    // Over a decline (the call canceled the PaymentIntent after it): nothing changes, no conflict.
+    ledger.put('tx3', record(PaymentStatus.declined, { providerRef: 'pi_3', declineCode: 'generic_decline' }));
+    const afterDecline = { id: 'pi_3', status: 'canceled', metadata: { transactionId: 'tx3', uid: 'u1' } };
+    expect((await deliver(eventOf('payment_intent.canceled', afterDecline))).body.outcome).toBe('unchanged');
+    expect(logged.map((l) => l.event)).not.toContain('stripe_webhook.final_conflict');
   });
 
   it('waiting states: written to an unsettled record, never over a final one, never from an older event', async () => {
@@ -180,15 +187,34 @@ describe('settling the ledger', () => {
   });
 
   it('never changes a final status: a contradiction is logged for a person', async () => {
-    ledger.put('tx1', record(PaymentStatus.declined, { declineCode: 'generic_decline' }));
-    expect((await deliver(eventOf('payment_intent.succeeded', { status: 'succeeded' }))).body.outcome).toBe(
+    ledger.put('tx1', record(PaymentStatus.succeeded, { chargeId: 'ch_1' }));
+    expect((await deliver(eventOf('payment_intent.canceled', { status: 'canceled' }))).body.outcome).toBe(
       'final-conflict',
     );
-    expect((await ledger.get('tx1'))!.status).toBe('declined');
+    expect((await ledger.get('tx1'))!.status).toBe('succeeded');
     expect(logged).toContainEqual(
       expect.objectContaining({ event: 'stripe_webhook.final_conflict', severity: 'ERROR' }),
     );
   });
+
+  it.each([PaymentStatus.declined, PaymentStatus.canceled, PaymentStatus.failed])(
+    'money wins: succeeded over a record that says %s makes it succeeded, logged at ERROR and counted',
+    async (status) => {
+      ledger.put('tx1', record(status, { declineCode: 'generic_decline' }));
+      const late = { status: 'succeeded', latest_charge: 'ch_late' };
+      expect((await deliver(eventOf('payment_intent.succeeded', late))).body.outcome).toBe('late-success');
+      expect(await ledger.get('tx1')).toMatchObject({ status: 'succeeded', chargeId: 'ch_late' });
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          event: 'payment.late_success',
+          severity: 'ERROR',
+          fields: expect.objectContaining({ transactionId: 'tx1', stored: status, chargeId: 'ch_late' }) as unknown,
+        }),
+      );
+      expect((await ledger.health(clock)).lateSuccesses).toBe(1);
+      expect(logged.map((l) => l.event)).not.toContain('stripe_webhook.final_conflict');
+    },
+  );
 
   it('another amount, another user or another PaymentIntent is never this payment', async () => {
     ledger.put('tx1', record(PaymentStatus.unknown));

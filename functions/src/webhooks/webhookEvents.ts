@@ -1,4 +1,4 @@
-import type { ChargeMismatch } from '../payments/paymentEvents.js';
+import type { ChargeMismatch, LateSuccess } from '../payments/paymentEvents.js';
 
 /**
  * What the Stripe webhook tells its listeners (logs, metrics:
@@ -100,7 +100,8 @@ export type WebhookEvent =
   | WebhookFinalConflict
   | ForeignIntent
   | OrphanCharge
-  | WebhookMismatch;
+  | WebhookMismatch
+  | LateSuccess;
 
 /** Where the webhook's events go. */
 export type WebhookEvents = (event: WebhookEvent) => void;

@@ -67,16 +67,16 @@ describe('LedgerHealthPanel', () => {
     expect(fetchStats).toHaveBeenCalledTimes(1);
   });
 
-  it('counts payments waiting at the provider (requires_action, processing) as normal traffic', async () => {
+  it('counts payments waiting at the provider (requires_action, requires_payment_method, processing) as normal traffic', async () => {
     const quiet = await mountWith();
     expect(byId(quiet, 'ledger-waiting').text()).toMatch(
-      /^\S+ 0 payments waiting at the provider \(requires_action, processing\)$/,
+      /^\S+ 0 payments waiting at the provider \(requires_action, requires_payment_method, processing\)$/,
     );
     expect(tone(quiet, 'ledger-waiting')).toBe('ok');
     quiet.unmount();
     const w = await mountWith({ waiting: 2 });
     expect(byId(w, 'ledger-waiting').text()).toContain(
-      '2 payments waiting at the provider (requires_action, processing)',
+      '2 payments waiting at the provider (requires_action, requires_payment_method, processing)',
     );
     expect(byId(w, 'ledger-waiting').text()).toContain('settled by its webhook');
     expect(tone(w, 'ledger-waiting')).toBe('neutral');
@@ -109,12 +109,20 @@ describe('LedgerHealthPanel', () => {
     ['an amount mismatch', { mismatches: 1 }],
     ['a lost claim', { lostClaims: 1 }],
     ['an orphan charge', { orphanCharges: 1 }],
+    ['a late success', { lateSuccesses: 1 }],
     ['a last pass with errors', { lastRun: reconcileReport({ errors: 2 }) }],
     ['an incident beside undecided payments', { unknown: 4, oldestUnknownAgeMs: 1000, mismatches: 1 }],
   ])('says "problem" for %s', async (_, ledger) => {
     const w = await mountWith(ledger);
     expect(byId(w, 'ledger-status').text()).toContain('problem');
     expect(tone(w, 'ledger-status')).toBe('bad');
+  });
+
+  it('counts late successes as an incident and says where to look', async () => {
+    const w = await mountWith({ lateSuccesses: 2 });
+    expect(byId(w, 'ledger-late-successes').text()).toContain('2 late successes');
+    expect(byId(w, 'ledger-late-successes').text()).toContain('payment.late_success');
+    expect(tone(w, 'ledger-late-successes')).toBe('bad');
   });
 
   it('marks the incident line itself bad and says where to look', async () => {

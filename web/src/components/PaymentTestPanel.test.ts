@@ -240,6 +240,20 @@ describe('PaymentTestPanel', () => {
     expect(byId(w, 'payment-complete-authentication').exists()).toBe(false);
   });
 
+  it.each<[ProcessPaymentResult['status'], string, string]>([
+    ['requires_payment_method', 'payment-requires-payment-method-hint', 'another card'],
+    ['canceled', 'payment-canceled-hint', 'never be charged'],
+  ])('%s: shown with what it means, no authentication action', async (status, hint, words) => {
+    succeed({ status, chargeId: '' });
+    const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });
+    await submit(w);
+    expect(byId(w, 'payment-status').text()).toContain(status);
+    expect(byId(w, 'payment-status').attributes('data-tone')).toBe('warn');
+    expect(byId(w, hint).text()).toContain(words);
+    expect(byId(w, 'payment-processing-hint').exists()).toBe(false);
+    expect(byId(w, 'payment-complete-authentication').exists()).toBe(false);
+  });
+
   it('requires_action without the Stripe fake (a production build): explained, no development action', async () => {
     succeed({ status: 'requires_action', chargeId: '', clientSecret: 'pi_abc123_secret_def456' });
     const w = mount(PaymentTestPanel, { props: { provider: 'stripe' } });

@@ -25,15 +25,16 @@ function counted(n: number, one: string, many?: string): string {
 
 /**
  * The ledger's counters in words. Payments waiting at the provider
- * (requires_action, processing) are normal traffic. Undecided records (unknown, expired claims)
+ * (requires_action, requires_payment_method, processing) are normal traffic. Undecided records (unknown, expired claims)
  * are warnings: reconciliation is meant to settle them. Lost claims, amount
- * mismatches and orphan charges (money no payment holds) are incidents someone
+ * mismatches, orphan charges (money no payment holds) and late successes
+ * (money taken after the ledger said "not charged") are incidents someone
  * must look into, so they are bad. Foreign PaymentIntents changed nothing, but
  * something outside this product names its payments: a warning.
  */
 export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
   const { unknown, oldestUnknownAgeMs, waiting, expiredPending, lostClaims, mismatches } = ledger;
-  const { orphanCharges, foreignIntents } = ledger;
+  const { orphanCharges, foreignIntents, lateSuccesses } = ledger;
   const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
   const lines: LedgerLine[] = [
     {
@@ -46,7 +47,7 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
     {
       key: 'waiting',
       count: waiting,
-      text: `${plural(waiting, 'payment')} waiting at the provider (requires_action, processing)`,
+      text: `${plural(waiting, 'payment')} waiting at the provider (requires_action, requires_payment_method, processing)`,
       // Normal traffic (a customer in 3-D Secure, a bank debit on its way), not a problem.
       tone: waiting > 0 ? TONE.neutral : TONE.ok,
       hint: 'accepted by the provider; settled by its webhook, a repeat call or reconciliation',
@@ -85,6 +86,13 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
       text: `${plural(foreignIntents, 'event')} of foreign PaymentIntents`,
       tone: foreignIntents > 0 ? TONE.warn : TONE.ok,
       hint: 'PaymentIntents made outside this product named a payment, which was left as it was; see stripe_webhook.foreign_intent',
+    },
+    {
+      key: 'late-successes',
+      count: lateSuccesses,
+      text: plural(lateSuccesses, 'late success', 'late successes'),
+      tone: lateSuccesses > 0 ? TONE.bad : TONE.ok,
+      hint: 'payments recorded not charged that the provider then charged; see payment.late_success in the logs',
     },
   ];
   return lines.map((line) => (line.count > 0 ? line : { ...line, hint: undefined }));

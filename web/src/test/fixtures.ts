@@ -90,6 +90,7 @@ export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealt
     waiting: 0,
     expiredPending: 0,
     lostClaims: 0,
+    lateSuccesses: 0,
     mismatches: 0,
     orphanCharges: 0,
     foreignIntents: 0,

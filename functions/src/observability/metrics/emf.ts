@@ -194,9 +194,11 @@ export class MetricsAggregator {
 
   /**
    * A ledger incident: a call that lost its claim, a lookup that found another amount, a charge no
-   * record holds, or a webhook event of a PaymentIntent that is not its record's.
+   * record holds, a webhook event of a PaymentIntent that is not its record's, or a late success (money wins).
    */
-  recordLedgerIncident(p: { kind: 'lostClaims' | 'mismatches' | 'orphanCharges' | 'foreignIntents' }): void {
+  recordLedgerIncident(p: {
+    kind: 'lostClaims' | 'mismatches' | 'orphanCharges' | 'foreignIntents' | 'lateSuccesses';
+  }): void {
     this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
   }
 

@@ -8,6 +8,7 @@ import { OptimisticClaims } from './optimisticClaim.js';
 import { compareIds, countShards, eachShard, mergeShards, shardedRecord, withShard } from './paymentShards.js';
 import {
   scanOrderValue,
+  WAITING_STATUSES,
   type Claim,
   type FinalizeResult,
   incidentCounts,
@@ -260,12 +261,10 @@ export class FirestoreLedger extends RuleLedger {
     return this.runQuery(
       async (db) => {
         const payments = db.collection(PAYMENTS);
-        const unknown = payments.where('status', '==', PaymentStatus.unknown);
-        const waitingStatuses = [PaymentStatus.requiresAction, PaymentStatus.processing];
         const sharded = (shard: number) => payments.where('shard', '==', shard);
         const [unknownCount, waiting, oldest, expired, incidents, lastRun] = await Promise.all([
-          unknown.count().get(),
-          payments.where('status', 'in', waitingStatuses).count().get(),
+          payments.where('status', '==', PaymentStatus.unknown).count().get(),
+          payments.where('status', 'in', WAITING_STATUSES).count().get(),
           eachShard((s) => sharded(s).where('status', '==', PaymentStatus.unknown).orderBy('createdAt').limit(1)),
           countShards((s) => sharded(s).where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now)),
           db.collection(LEDGER_STATS).doc('incidents').get(),

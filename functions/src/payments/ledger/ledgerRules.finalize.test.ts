@@ -9,6 +9,7 @@ import { NOW, record } from '../testing/ledgerRulesKit.js';
 describe('finalizeStep', () => {
   const release = { claimId: null, leaseUntil: null, updatedAt: NOW };
   const won: PaymentOutcome = { status: PaymentStatus.succeeded, attempts: 2, chargeId: 'ch_1' };
+  const lost: PaymentOutcome = { status: PaymentStatus.declined, attempts: 2, chargeId: 'ch_1', declineCode: 'x' };
 
   it('a vanished record is a bug, not a decision', () => {
     expect(() => finalizeStep(undefined, 'tx-1', 'c1', won, NOW)).toThrow('payment record tx-1 vanished');
@@ -39,10 +40,10 @@ describe('finalizeStep', () => {
     ],
     [
       'other final status, not the holder -> conflict, nothing written',
-      record({ claimId: 'c0', status: PaymentStatus.declined, attempts: 2 }),
-      won,
+      record({ claimId: 'c0', status: PaymentStatus.succeeded, chargeId: 'ch_0', attempts: 2 }),
+      lost,
       { kind: 'none' },
-      { written: false, claimLost: true, conflict: PaymentStatus.declined },
+      { written: false, claimLost: true, conflict: PaymentStatus.succeeded },
     ],
     [
       'same final status, not the holder -> nothing written',
@@ -60,10 +61,17 @@ describe('finalizeStep', () => {
     ],
     [
       'other final status, holder, fewer attempts stored -> conflict, status kept, tally raised',
-      record({ claimId: 'c1', status: PaymentStatus.declined, declineCode: 'card_declined', attempts: 1 }),
-      won,
+      record({ claimId: 'c1', status: PaymentStatus.succeeded, chargeId: 'ch_0', attempts: 1 }),
+      lost,
       { kind: 'update', fields: { ...release, attempts: 2 } },
-      { written: false, claimLost: false, conflict: PaymentStatus.declined },
+      { written: false, claimLost: false, conflict: PaymentStatus.succeeded },
+    ],
+    [
+      'canceled over succeeded (a cancel refused too late to matter) -> conflict, nothing written',
+      record({ claimId: null, status: PaymentStatus.succeeded, chargeId: 'ch_0', attempts: 2 }),
+      { status: PaymentStatus.canceled, attempts: 2 },
+      { kind: 'none' },
+      { written: false, claimLost: true, conflict: PaymentStatus.succeeded },
     ],
     [
       'same status, not the holder, fewer attempts stored -> only the tally raised',
@@ -88,16 +96,42 @@ describe('finalizeStep', () => {
     });
   });
 
-  it.each([PaymentStatus.unknown, PaymentStatus.failed, PaymentStatus.processing, PaymentStatus.requiresAction])(
-    'lost claim with an indefinite %s -> nothing written',
+  // Money wins: succeeded over a record that says not charged is written by anyone and reported.
+  it.each([PaymentStatus.declined, PaymentStatus.canceled, PaymentStatus.failed])(
+    'succeeded over %s (not the holder) -> written, lateSuccessOver says what it replaced',
     (status) => {
-      const outcome = { status, attempts: 1 } as PaymentOutcome;
-      expect(finalizeStep(record({ claimId: 'c0' }), 'tx-1', 'c1', outcome, NOW)).toEqual({
-        write: { kind: 'none' },
-        result: { written: false, claimLost: true, conflict: null },
+      const current = record({ claimId: null, status, declineCode: 'card_declined', attempts: 1, openAttemptAt: null });
+      expect(finalizeStep(current, 'tx-1', 'webhook:evt', { ...won, attempts: 0 }, NOW)).toEqual({
+        write: {
+          kind: 'update',
+          fields: { updatedAt: NOW, status: PaymentStatus.succeeded, attempts: 1, error: null, chargeId: 'ch_1' },
+        },
+        result: { written: true, claimLost: true, conflict: null, lateSuccessOver: status },
       });
     },
   );
+
+  it('declined or canceled over another not-charged final status stays a conflict (only money wins)', () => {
+    const current = record({ claimId: null, status: PaymentStatus.declined, attempts: 1 });
+    const step = finalizeStep(current, 'tx-1', 'c1', { status: PaymentStatus.canceled, attempts: 1 }, NOW);
+    expect(step.write).toEqual({ kind: 'none' });
+    expect(step.result).toMatchObject({ written: false, conflict: PaymentStatus.declined });
+  });
+
+  it.each([
+    PaymentStatus.unknown,
+    PaymentStatus.failed,
+    PaymentStatus.processing,
+    PaymentStatus.requiresAction,
+    PaymentStatus.requiresPaymentMethod,
+    PaymentStatus.canceled,
+  ])('lost claim with an indefinite %s -> nothing written', (status) => {
+    const outcome = { status, attempts: 1 } as PaymentOutcome;
+    expect(finalizeStep(record({ claimId: 'c0' }), 'tx-1', 'c1', outcome, NOW)).toEqual({
+      write: { kind: 'none' },
+      result: { written: false, claimLost: true, conflict: null },
+    });
+  });
 
   it('holder writes its outcome and releases the claim', () => {
     const outcome: PaymentOutcome = {

@@ -9,6 +9,7 @@ import {
 } from '../paymentErrors.js';
 import {
   FINAL_STATUSES,
+  NOT_CHARGED_STATUSES,
   requestHash,
   type Claim,
   type FinalizeResult,
@@ -132,17 +133,25 @@ export function attachStep(
   return { write: { kind: 'update', fields: { providerRef, updatedAt: now } }, result: undefined };
 }
 
+/**
+ * The provider's own answers, written even by a call that lost its claim.
+ * Not `canceled`: a cancel is ours, and the call that asked for it writes it.
+ */
 const DEFINITE: readonly PaymentStatus[] = [PaymentStatus.succeeded, PaymentStatus.declined];
 
 /** Not final and held by nobody: what reconciliation may claim at any time. */
 const UNSETTLED: readonly PaymentStatus[] = [
   PaymentStatus.unknown,
   PaymentStatus.requiresAction,
+  PaymentStatus.requiresPaymentMethod,
   PaymentStatus.processing,
 ];
 
 /**
- * Finalize rule. A final status never changes: a write that meets one leaves
+ * Finalize rule. A final status never changes, but money wins: `succeeded`
+ * over a record that says not charged (declined, canceled; failed is not
+ * final) is written whatever the claim, and reported (`lateSuccessOver`).
+ * Otherwise a write that meets a final status leaves
  * its status, charge, decline and error as they are, only releases the
  * writer's claim, and answers with the record (`final`) so the caller is told
  * what is stored. A call that still holds its claim writes its outcome and
@@ -166,7 +175,8 @@ export function finalizeStep(
   if (!current) throw new Error(`payment record ${transactionId} vanished`);
   const holds = current.claimId === claimId;
   const release = { claimId: null, leaseUntil: null, updatedAt: now };
-  if (FINAL_STATUSES.includes(current.status)) {
+  const lateSuccess = outcome.status === PaymentStatus.succeeded && NOT_CHARGED_STATUSES.includes(current.status);
+  if (FINAL_STATUSES.includes(current.status) && !lateSuccess) {
     const same = current.status === outcome.status && (!outcome.chargeId || outcome.chargeId === current.chargeId);
     const raised = outcome.attempts > current.attempts ? { attempts: outcome.attempts, updatedAt: now } : null;
     const fields = holds ? { ...release, ...raised } : raised;
@@ -188,7 +198,9 @@ export function finalizeStep(
   const open = [outcome.openAttemptAt, current.openAttemptAt].filter((t): t is number => typeof t === 'number');
   if (open.length) fields.openAttemptAt = Math.max(...open);
   else if (outcome.openAttemptAt === null && current.openAttemptAt === undefined) fields.openAttemptAt = null;
-  return { write: { kind: 'update', fields }, result: { written: true, claimLost: !holds, conflict: null } };
+  const result: FinalizeResult = { written: true, claimLost: !holds, conflict: null };
+  if (lateSuccess) result.lateSuccessOver = current.status;
+  return { write: { kind: 'update', fields }, result };
 }
 
 /**

@@ -2,6 +2,7 @@ import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../ap
 import {
   incidentCounts,
   scanOrderValue,
+  WAITING_STATUSES,
   type LedgerIncident,
   type PaymentRecord,
   type ScanQuery,
@@ -94,8 +95,7 @@ export class MemoryLedger extends RuleLedger {
     return Promise.resolve({
       unknown: unknown.length,
       oldestUnknownAgeMs: unknown.length ? now - oldest : null,
-      waiting: all.filter((r) => r.status === PaymentStatus.requiresAction || r.status === PaymentStatus.processing)
-        .length,
+      waiting: all.filter((r) => WAITING_STATUSES.includes(r.status)).length,
       expiredPending: all.filter((r) => r.status === PaymentStatus.pending && (r.leaseUntil ?? 0) < now).length,
       ...this.incidents,
       lastRun: this.lastRun,

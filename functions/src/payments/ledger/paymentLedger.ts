@@ -9,6 +9,20 @@ export const FINAL_STATUSES: readonly PaymentStatus[] = [
   PaymentStatus.canceled,
 ];
 
+/** Statuses that say "not charged": a `succeeded` written over one is a late success (money wins). */
+export const NOT_CHARGED_STATUSES: readonly PaymentStatus[] = [
+  PaymentStatus.failed,
+  PaymentStatus.declined,
+  PaymentStatus.canceled,
+];
+
+/** Accepted by the provider and waiting there (the ledger health's `waiting`). */
+export const WAITING_STATUSES: readonly PaymentStatus[] = [
+  PaymentStatus.requiresAction,
+  PaymentStatus.requiresPaymentMethod,
+  PaymentStatus.processing,
+];
+
 /** A ledger record (`payments/{transactionId}` in Firestore). Times are epoch milliseconds. */
 export interface PaymentRecord {
   uid: string;
@@ -102,6 +116,12 @@ export interface FinalizeResult {
    * Absent when the record was not final.
    */
   final?: PaymentRecord;
+  /**
+   * Money wins: set when this finalize wrote `succeeded` over a record that
+   * said not charged (this status: failed, declined or canceled). The writer
+   * logs `payment.late_success` and counts `lateSuccesses`.
+   */
+  lateSuccessOver?: PaymentStatus;
 }
 
 /** Where a reconciliation scan continues: after this record in the scan's order. */
@@ -113,8 +133,9 @@ export interface ScanCursor {
 /** One page of a reconciliation scan. */
 export interface ScanQuery {
   /**
-   * `unknown`, `requires_action` or `processing` records, oldest update first;
-   * or `pending` ones whose lease ended, oldest lease first.
+   * `unknown` or waiting (`requires_action`, `requires_payment_method`,
+   * `processing`) records, oldest update first; or `pending` ones whose lease
+   * ended, oldest lease first.
    */
   status: Exclude<PaymentStatus, 'succeeded' | 'declined' | 'canceled' | 'failed'>;
   /** Only records updated (unknown) or whose lease ended (pending) before this time: the start of the pass. */
@@ -124,7 +145,13 @@ export interface ScanQuery {
 }
 
 /** Incidents counted fleet-wide for operators (each a counter of LedgerHealth). */
-export const LEDGER_INCIDENTS = ['lostClaims', 'mismatches', 'orphanCharges', 'foreignIntents'] as const;
+export const LEDGER_INCIDENTS = [
+  'lostClaims',
+  'mismatches',
+  'orphanCharges',
+  'foreignIntents',
+  'lateSuccesses',
+] as const;
 /** One of {@link LEDGER_INCIDENTS}. */
 export type LedgerIncident = (typeof LEDGER_INCIDENTS)[number];
 

@@ -66,14 +66,21 @@ export type ChargeAnswer = (
  * failing, so the fleet breaker does not count it.
  */
 
-/** Why a payment accepted by the provider has no final outcome yet. */
-export type PendingState = 'requires_action' | 'processing';
+/**
+ * Why a payment accepted by the provider has no final outcome yet: the customer
+ * must act (`requires_action`, e.g. 3-D Secure), an attempt failed and the
+ * customer may confirm again with another method (`requires_payment_method`),
+ * or the network is working on it (`processing`).
+ */
+export type PendingState = 'requires_action' | 'requires_payment_method' | 'processing';
 
 /** What a lookup of a payment at the provider said. */
 export type LookupAnswer =
   | { kind: 'found'; charge: Charge }
   /** Known to the provider, not final yet. */
   | { kind: 'pending'; state: PendingState; clientSecret?: string }
+  /** The provider's payment was canceled: it can never be charged. */
+  | { kind: 'canceled' }
   | { kind: 'not-found' }
   | { kind: 'unavailable'; reason: string };
 

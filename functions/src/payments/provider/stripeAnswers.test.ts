@@ -41,7 +41,7 @@ describe('PaymentIntent states', () => {
     expect(chargeAnswerOf(pi({ status: 'succeeded' }), 202)).toEqual({ kind: 'indeterminate', httpStatus: 202 });
   });
 
-  it('reads an expanded latest charge and a decline settled after the confirmation', () => {
+  it('reads an expanded latest charge; a failed attempt waits for another method; canceled is canceled', () => {
     const charge = { id: 'ch_9' } as Stripe.Charge;
     expect(lookupAnswerOf(pi({ status: 'succeeded', latest_charge: charge }))).toMatchObject({
       charge: { chargeId: 'ch_9' },
@@ -51,10 +51,13 @@ describe('PaymentIntent states', () => {
       last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: 'do_not_honor' },
     });
     expect(chargeAnswerOf(failed, 200)).toMatchObject({ kind: 'declined', declineCode: 'do_not_honor' });
-    expect(lookupAnswerOf(pi({ status: 'requires_payment_method' }))).toEqual({ kind: 'not-found' });
-    expect(lookupAnswerOf(pi({ status: 'canceled' }))).toMatchObject({
-      charge: { kind: 'declined', declineCode: 'canceled' },
+    expect(lookupAnswerOf({ ...failed, client_secret: 'pi_1_secret_2' })).toEqual({
+      kind: 'pending',
+      state: 'requires_payment_method',
+      clientSecret: 'pi_1_secret_2',
     });
+    expect(lookupAnswerOf(pi({ status: 'requires_payment_method' }))).toEqual({ kind: 'not-found' });
+    expect(lookupAnswerOf(pi({ status: 'canceled' }))).toEqual({ kind: 'canceled' });
   });
 });
 

@@ -45,14 +45,17 @@ function declined(pi: Stripe.PaymentIntent, fallbackCode: string): Extract<Charg
   return { kind: 'declined', chargeId: latestChargeId(pi) ?? e?.charge ?? pi.id, declineCode, ...money(pi) };
 }
 
-/** The waiting states (not final at Stripe either), or null. `requires_capture`: authorized, captured later. */
+/**
+ * The waiting states (not final at Stripe either), or null. `requires_capture`:
+ * authorized, captured later. `requires_payment_method` after a failed
+ * confirmation (a failed 3-D Secure, a decline): the customer may confirm the
+ * same PaymentIntent again with another method, using its client secret.
+ */
 function waiting(pi: Stripe.PaymentIntent): Extract<ChargeAnswer, { kind: 'pending' }> | null {
-  if (pi.status === 'requires_action') {
-    return {
-      kind: 'pending',
-      state: 'requires_action',
-      ...(pi.client_secret ? { clientSecret: pi.client_secret } : {}),
-    };
+  const secret = pi.client_secret ? { clientSecret: pi.client_secret } : {};
+  if (pi.status === 'requires_action') return { kind: 'pending', state: 'requires_action', ...secret };
+  if (pi.status === 'requires_payment_method' && pi.last_payment_error) {
+    return { kind: 'pending', state: 'requires_payment_method', ...secret };
   }
   return pi.status === 'processing' || pi.status === 'requires_capture'
     ? { kind: 'pending', state: 'processing' }
@@ -80,15 +83,13 @@ export function chargeAnswerOf(pi: Stripe.PaymentIntent, httpStatus: number): Ch
  * `last_payment_error` (no confirmation ever failed) have charged nothing:
  * "not found" in the port's terms, since "not found" is what proves "not
  * charged" once the settle window of a confirm in flight has passed (the
- * handler and reconciliation apply that window). A `requires_payment_method`
- * with a failed attempt, and `canceled`, will never be charged: declined.
+ * handler and reconciliation apply that window, then cancel it). A
+ * `requires_payment_method` with a failed attempt is waiting (the customer may
+ * confirm it again); `canceled` can never be charged.
  */
 export function lookupAnswerOf(pi: Stripe.PaymentIntent): LookupAnswer {
   if (pi.status === 'succeeded') return { kind: 'found', charge: succeeded(pi) };
-  if (pi.status === 'canceled') return { kind: 'found', charge: declined(pi, 'canceled') };
-  if (pi.status === 'requires_payment_method' && pi.last_payment_error) {
-    return { kind: 'found', charge: declined(pi, 'declined') };
-  }
+  if (pi.status === 'canceled') return { kind: 'canceled' };
   return waiting(pi) ?? { kind: 'not-found' };
 }
 

@@ -147,7 +147,7 @@ describe('charge', () => {
 });
 
 describe('lookup', () => {
-  it('reads each state: found, pending, declined, and "not charged" before any confirmation', async () => {
+  it('reads each state: found, pending, a failed attempt waiting, canceled, and "not charged" before any confirmation', async () => {
     const prepared = request('tx-l0');
     const unconfirmed = await provider.prepare(prepared, 2000);
     expect(await provider.lookup(unconfirmed, prepared, 2000)).toEqual({ kind: 'not-found' });
@@ -155,11 +155,15 @@ describe('lookup', () => {
     const ok = await prepareAndCharge(request('tx-l1'));
     expect(await provider.lookup(ok.ref, request('tx-l1'), 2000)).toEqual({ kind: 'found', charge: ok.answer });
 
+    // A declined confirmation leaves the PaymentIntent confirmable with another card until it is canceled.
     const dec = await prepareAndCharge(request('tx-l2', 'pm_card_chargeDeclined'));
-    expect(await provider.lookup(dec.ref, request('tx-l2'), 2000)).toMatchObject({
-      kind: 'found',
-      charge: { kind: 'declined', declineCode: 'generic_decline' },
+    expect(await provider.lookup(dec.ref, request('tx-l2'), 2000)).toEqual({
+      kind: 'pending',
+      state: 'requires_payment_method',
+      clientSecret: expect.stringMatching(/^pi_\w+_secret_\w+$/) as string,
     });
+    expect(await provider.cancel(dec.ref, request('tx-l2'), 2000)).toEqual({ kind: 'canceled' });
+    expect(await provider.lookup(dec.ref, request('tx-l2'), 2000)).toEqual({ kind: 'canceled' });
 
     const auth = await prepareAndCharge(request('tx-l3', 'pm_card_authenticationRequired'));
     expect(await provider.lookup(auth.ref, request('tx-l3'), 2000)).toEqual(auth.answer);
@@ -169,16 +173,15 @@ describe('lookup', () => {
     const proc = await prepareAndCharge(request('tx-l4', 'pm_fake_processing'));
     expect(await provider.lookup(proc.ref, request('tx-l4'), 2000)).toEqual({ kind: 'pending', state: 'processing' });
     fake().settle(proc.ref, false);
-    expect(await provider.lookup(proc.ref, request('tx-l4'), 2000)).toMatchObject({
-      charge: { kind: 'declined', declineCode: 'generic_decline' },
-    });
+    expect(await provider.lookup(proc.ref, request('tx-l4'), 2000)).toMatchObject({ state: 'requires_payment_method' });
   });
 
-  it('a failed 3-D Secure is declined with its code; unknown PaymentIntents are not found', async () => {
+  it('a failed 3-D Secure waits for another payment method; unknown PaymentIntents are not found', async () => {
     const auth = await prepareAndCharge(request('tx-l5', 'pm_card_authenticationRequired'));
     fake().completeAuthentication(auth.ref, false);
     expect(await provider.lookup(auth.ref, request('tx-l5'), 2000)).toMatchObject({
-      charge: { kind: 'declined', declineCode: 'payment_intent_authentication_failure' },
+      kind: 'pending',
+      state: 'requires_payment_method',
     });
     expect(await provider.lookup('pi_unknown', request('tx-l6'), 2000)).toEqual({ kind: 'not-found' });
     expect(await provider.lookup('tx-l6', request('tx-l6'), 2000)).toEqual({ kind: 'not-found' });

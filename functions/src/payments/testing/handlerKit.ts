@@ -59,7 +59,10 @@ export function paymentWorld() {
     now: () => world.clock,
     /** A handler over a fresh scripted provider (and, optionally, another guard than the breaker). */
     handlerWith(charges: ScriptedCharge[] = [], lookups: LookupAnswer[] = [], guard?: PaymentGuard) {
-      const provider = new ScriptedProvider(charges, lookups, world.providerRef);
+      return world.handlerOn(new ScriptedProvider(charges, lookups, world.providerRef), guard);
+    },
+    /** A handler over `provider` (e.g. one with its own references, like Stripe's PaymentIntent ids). */
+    handlerOn<P extends ScriptedProvider>(provider: P, guard?: PaymentGuard) {
       const breaker = guard ?? new FleetCircuitBreaker('payment-service', world.store, { minCalls: 5 }, world.now);
       const handler = new PaymentHandler({
         ledger: world.ledger,
