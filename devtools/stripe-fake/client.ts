@@ -25,6 +25,12 @@ export type StripeFakeControl = {
   events: () => Promise<{ events: StripeEvent[]; deliveries: Delivery[] }>;
   /** Finishes the 3-D Secure step of a `requires_action` PaymentIntent (`succeed: false` fails it). */
   completeAuthentication: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
+  /**
+   * The customer confirms the PaymentIntent again client-side, as Stripe.js
+   * does with its client secret and another PaymentMethod; resolves to the
+   * PaymentIntent, rejects with Stripe's refusal (e.g. a canceled PaymentIntent).
+   */
+  clientConfirm: (paymentIntentId: string, clientSecret: string, paymentMethod: string) => Promise<PaymentIntent>;
   /** Settles a `processing` PaymentIntent (`succeed: false` declines it). */
   settle: (paymentIntentId: string, succeed?: boolean) => Promise<PaymentIntent>;
   /**
@@ -59,6 +65,8 @@ export function stripeFakeControl(baseUrl: string, send?: ControlSend): StripeFa
     completeAuthentication: (id, succeed) => intent(id, 'complete_authentication', succeed),
     settle: (id, succeed) => intent(id, 'settle', succeed),
     createOutside: (outside) => call('POST', 'payment_intents', outside),
+    clientConfirm: (id, clientSecret, paymentMethod) =>
+      call('POST', `payment_intents/${encodeURIComponent(id)}/client_confirm`, { clientSecret, paymentMethod }),
     holdWebhooks: (hold) => call('PUT', 'webhooks', { hold }),
     flushWebhooks: (order) => call('POST', 'webhooks/flush', { order }),
     resendEvent: (eventId) => call('POST', `events/${encodeURIComponent(eventId)}/resend`),

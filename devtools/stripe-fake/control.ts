@@ -11,6 +11,7 @@
  * | `POST /__control/payment_intents/{id}/complete_authentication` `{ "succeed"?: false }` | finish 3-D Secure |
  * | `POST /__control/payment_intents/{id}/settle` `{ "succeed"?: false }` | settle a `processing` payment |
  * | `POST /__control/payment_intents` `{ "amount", "currency", "metadata"?, "paymentMethod"? }` | create and confirm a PaymentIntent outside the product |
+ * | `POST /__control/payment_intents/{id}/client_confirm` `{ "clientSecret", "paymentMethod" }` | the customer confirms it again client-side (Stripe.js); Stripe's answer |
  * | `POST /__control/clock` `{ "advanceMs": n }` | move the fake's clock (key retention) |
  * | `PUT /__control/webhooks` `{ "hold": true }` | hold deliveries |
  * | `POST /__control/webhooks/flush` `{ "order"?: "reverse" }` | deliver the held events |
@@ -63,6 +64,8 @@ export type ControlTarget = {
   settle(piId: string, succeed: boolean): PaymentIntent | null;
   /** Creates and confirms a PaymentIntent outside the product; its events go out; Stripe's refusal otherwise. */
   createOutside(intent: OutsideIntent): Reply;
+  /** Stripe's answer to a client-side confirmation (the PaymentIntent, or Stripe's refusal). */
+  clientConfirm(piId: string, clientSecret: string, paymentMethod: string): Reply;
   advanceClock(ms: number): number;
   holdWebhooks(on: boolean): void;
   flushWebhooks(order: 'created' | 'reverse'): number;
@@ -122,6 +125,13 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
   if (name === 'POST /__control/payment_intents') {
     const outside = outsideIntent(body);
     return typeof outside === 'string' ? fail(400, outside) : t.createOutside(outside);
+  }
+  const confirm = /^\/__control\/payment_intents\/([^/]+)\/client_confirm$/.exec(path);
+  if (confirm && method === 'POST') {
+    const { clientSecret, paymentMethod } = body;
+    if (typeof clientSecret !== 'string' || typeof paymentMethod !== 'string')
+      return fail(400, '"clientSecret" and "paymentMethod" must be strings.');
+    return t.clientConfirm(confirm[1]!, clientSecret, paymentMethod);
   }
   const intent = /^\/__control\/payment_intents\/([^/]+)\/(complete_authentication|settle)$/.exec(path);
   if (intent && method === 'POST') {

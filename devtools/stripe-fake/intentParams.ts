@@ -146,3 +146,23 @@ function parseMethods(form: Form): Pick<CreateParams, 'paymentMethodTypes' | 'au
   }
   return { paymentMethodTypes: ['card'], automaticPaymentMethods: { enabled: true, allow_redirects: redirects } };
 }
+
+/** Stripe's 404 for an unknown PaymentIntent. */
+export function missing(piId: string): Reply {
+  return stripeError(404, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    param: 'intent',
+    message: `No such payment_intent: '${piId}'`,
+  });
+}
+
+/** Stripe's refusal of an operation the PaymentIntent's state does not allow; the error carries the PaymentIntent. */
+export function unexpectedState(pi: object, message: string): Reply {
+  return stripeError(400, {
+    type: 'invalid_request_error',
+    code: 'payment_intent_unexpected_state',
+    message,
+    payment_intent: structuredClone(pi),
+  });
+}

@@ -6,7 +6,15 @@
  * the reply to send and the events to deliver; the server decides when.
  */
 import { randomBytes } from 'node:crypto';
-import { noSuchPaymentMethod, parseCreate, str, TEST_PAYMENT_METHODS, unknownParam } from './intentParams.ts';
+import {
+  missing,
+  noSuchPaymentMethod,
+  parseCreate,
+  str,
+  TEST_PAYMENT_METHODS,
+  unexpectedState,
+  unknownParam,
+} from './intentParams.ts';
 import { invalidRequest, stripeError } from './wire.ts';
 import type { Form, Reply, StripeErrorObject } from './wire.ts';
 
@@ -127,8 +135,7 @@ export class Intents {
       return refused(
         unexpectedState(pi, "You cannot confirm this PaymentIntent because it's missing a payment method."),
       );
-    const outcome = TEST_PAYMENT_METHODS[pm];
-    if (!outcome) return refused(noSuchPaymentMethod(pm));
+    if (!TEST_PAYMENT_METHODS[pm]) return refused(noSuchPaymentMethod(pm));
     if (pi.automatic_payment_methods?.allow_redirects === 'always' && str(form.return_url) === undefined) {
       return refused(
         invalidRequest(
@@ -138,6 +145,35 @@ export class Intents {
         ),
       );
     }
+    return this.attempt(pi, pm);
+  }
+
+  /**
+   * Control: the customer confirms the PaymentIntent client-side, as Stripe.js
+   * does with its client secret and another PaymentMethod (after a failed 3-D
+   * Secure or a decline, or instead of finishing 3-D Secure). Refused as
+   * Stripe refuses it: a wrong secret, or a PaymentIntent that is canceled,
+   * succeeded or processing.
+   */
+  clientConfirm(piId: string, clientSecret: string, paymentMethod: string): Operation {
+    const pi = this.intents.get(piId);
+    if (!pi) return refused(missing(piId));
+    if (clientSecret !== pi.client_secret) {
+      const message = 'The client_secret provided does not match the client_secret associated with the PaymentIntent.';
+      return refused(invalidRequest(message, 'payment_intent_invalid_parameter', 'client_secret'));
+    }
+    if (!['requires_action', 'requires_payment_method', 'requires_confirmation'].includes(pi.status)) {
+      const message = `You cannot confirm this PaymentIntent because it has a status of ${pi.status}.`;
+      return refused(unexpectedState(pi, message));
+    }
+    if (!TEST_PAYMENT_METHODS[paymentMethod]) return refused(noSuchPaymentMethod(paymentMethod));
+    pi.next_action = null;
+    return this.attempt(pi, paymentMethod);
+  }
+
+  /** One confirmation of `pi` with the test PaymentMethod `pm` (known): its outcome and events. */
+  private attempt(pi: PaymentIntent, pm: string): Operation {
+    const outcome = TEST_PAYMENT_METHODS[pm]!;
     pi.payment_method = pm;
     pi.last_payment_error = null;
     if (outcome.kind === 'succeeded') return this.succeed(pi);
@@ -254,22 +290,4 @@ export class Intents {
     const pi = this.intents.get(piId);
     return pi ? structuredClone(pi) : undefined;
   }
-}
-
-function missing(piId: string): Reply {
-  return stripeError(404, {
-    type: 'invalid_request_error',
-    code: 'resource_missing',
-    param: 'intent',
-    message: `No such payment_intent: '${piId}'`,
-  });
-}
-
-function unexpectedState(pi: PaymentIntent, message: string): Reply {
-  return stripeError(400, {
-    type: 'invalid_request_error',
-    code: 'payment_intent_unexpected_state',
-    message,
-    payment_intent: structuredClone(pi),
-  });
 }

@@ -188,6 +188,11 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     completeAuthentication: (piId, succeed) => transition(intents.completeAuthentication(piId, succeed)),
     settle: (piId, succeed) => transition(intents.settle(piId, succeed)),
     createOutside,
+    clientConfirm: (piId, clientSecret, paymentMethod) => {
+      const op = intents.clientConfirm(piId, clientSecret, paymentMethod);
+      transition(op);
+      return op.reply;
+    },
     advanceClock: (ms) => ((offset += ms), now()),
     holdWebhooks: (on) => webhooks.hold(on),
     flushWebhooks: (order) => webhooks.flush(order),

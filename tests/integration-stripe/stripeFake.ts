@@ -28,6 +28,11 @@ export const holdWebhooks = control.holdWebhooks;
 export const flushWebhooks = control.flushWebhooks;
 export const resendEvent = control.resendEvent;
 export const completeAuthentication = (piId: string) => control.completeAuthentication(piId);
+/** Finishes (`succeed`) or fails 3-D Secure of a `requires_action` PaymentIntent. */
+export const completeAuthenticationAs = (piId: string, succeed: boolean) =>
+  control.completeAuthentication(piId, succeed);
+/** The customer confirms a PaymentIntent again client-side (Stripe.js) with its client secret and another card. */
+export const clientConfirm = control.clientConfirm;
 export const settleProcessing = (piId: string) => control.settle(piId);
 /** A PaymentIntent created and confirmed outside the product (Checkout, Payment Links, the Dashboard). */
 export const createOutside = control.createOutside;
