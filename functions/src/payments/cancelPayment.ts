@@ -117,6 +117,8 @@ async function withoutProviderCancel(h: Held): Promise<CancelPaymentResult> {
   switch (s.kind) {
     case 'not-charged':
       return canceled(h, 'not found at the provider after the settle window');
+    case 'canceled':
+      return canceled(h, 'already canceled at the provider');
     case 'charged':
     case 'mismatch':
       return refuseCharged(h, s.charge);
