@@ -117,6 +117,13 @@ describe('paymentEventSink logs', () => {
         chargeId: 'ch_2',
       } as const;
       sink({ ...mismatch, source: 'reconcile' });
+      sink({
+        type: 'payment.late_success',
+        severity: 'ERROR',
+        transactionId: 't3',
+        stored: 'declined',
+        source: 'reconcile',
+      });
       sink({ type: 'payments.reconcile_report_failed', severity: 'WARNING', error: new Error('down') });
     } finally {
       detach();
@@ -124,6 +131,7 @@ describe('paymentEventSink logs', () => {
     expect(seen.map((e) => [e.event, e.severity])).toEqual([
       ['payment.claim_lost', 'ERROR'],
       ['payment.charge_mismatch', 'ERROR'],
+      ['payment.late_success', 'ERROR'],
       ['payments.reconcile_report_failed', 'WARNING'],
     ]);
     expect(seen[0]).toMatchObject({
@@ -139,6 +147,7 @@ describe('paymentEventSink logs', () => {
     expect(incidents).toEqual([
       ['lostClaims', 1],
       ['mismatches', 1],
+      ['lateSuccesses', 1],
     ]);
   });
 });
