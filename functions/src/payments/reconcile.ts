@@ -32,8 +32,11 @@ export interface ReconcileDeps {
   now?: () => number;
 }
 
-/** Time one record may take: claim, two provider requests (a lookup or a cancel, then a cancel), write. */
-const RECORD_LEASE_MS = 2 * PAYMENT_LOOKUP_MS + 5000;
+/**
+ * Time one record may take: its provider requests (a lookup, then at most one cancel, each within
+ * PAYMENT_LOOKUP_MS: 6 s) with 2 s left for the claim and the write.
+ */
+const RECORD_LEASE_MS = PAYMENT_LOOKUP_MS + 5000;
 
 /** PAYMENT_ACTION_TIMEOUT_MS's default. */
 const DEFAULT_ACTION_TIMEOUT_MS = 3_600_000;
