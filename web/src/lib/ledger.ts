@@ -6,7 +6,15 @@ import { TONE, type Tone } from './tones';
 /** One counted line of the panel: the number goes in a badge, the words after it. */
 export type LedgerLine = {
   /** Stable name, used in test ids (`ledger-<key>`). */
-  key: 'unknown' | 'waiting' | 'expired' | 'lost-claims' | 'mismatches' | 'orphan-charges' | 'foreign-intents';
+  key:
+    | 'unknown'
+    | 'waiting'
+    | 'expired'
+    | 'lost-claims'
+    | 'mismatches'
+    | 'orphan-charges'
+    | 'foreign-intents'
+    | 'late-successes';
   count: number;
   text: string;
   tone: Tone;
