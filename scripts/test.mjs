@@ -23,6 +23,7 @@ const firebase = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
 const prettier = join(ROOT, 'node_modules/prettier/bin/prettier.cjs');
 const eslint = join(ROOT, 'node_modules/eslint/bin/eslint.js');
 const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+const vueTsc = join(ROOT, 'node_modules/vue-tsc/bin/vue-tsc.js');
 const vitestRun = (config) => `"${process.execPath}" "${vitest}" run -c ${config} ${fileFilters.join(' ')}`;
 
 // First, as it takes under a minute and the later stages several. Both checks run so one report shows every problem.
@@ -31,9 +32,11 @@ if (want('lint')) {
   for (const [name, args] of [
     ['prettier', [prettier, '--check', '.']],
     ['eslint', [eslint, '.']],
-    // ESLint does not report type errors, and vitest strips types: the functions' tests and the emulator tests are type-checked here.
+    // ESLint does not report type errors, and vitest strips types: the functions' tests, the emulator tests and the
+    // SPA (whose build would otherwise be the first to see a type error in it) are type-checked here.
     ['tsc (functions)', [tsc, '--noEmit', '-p', 'functions/tsconfig.json']],
     ['tsc (tests)', [tsc, '--noEmit', '-p', 'tests/tsconfig.json']],
+    ['vue-tsc (web)', [vueTsc, '--noEmit', '-p', 'web/tsconfig.json']],
   ]) {
     await run(process.execPath, args).catch(() => failed.push(name));
   }
