@@ -210,6 +210,13 @@ function build(cfg: Config): Runtime {
           endpoints.onEvent(endpointEventSink(sinks, PAYMENT_SERVICE));
           stats.watchEndpoints(PAYMENT_SERVICE, endpoints);
         },
+        // Its payments stay unknown until the URL is listed again (PAYMENT_RETIRED_URLS): docs/operations.md.
+        onUnknownEndpoint: (endpoint) =>
+          logEvent(
+            'payment.endpoint_unknown',
+            { service: PAYMENT_SERVICE, endpoint, fix: 'list its URL in PAYMENT_RETIRED_URLS' },
+            'ERROR',
+          ),
       });
       return provider;
     },

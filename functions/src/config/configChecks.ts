@@ -1,4 +1,4 @@
-import type { Config } from './configSchema.js';
+import { endpointKey, type Config } from './configSchema.js';
 import { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS } from './timeBudgets.js';
 
 /**
@@ -120,9 +120,32 @@ function appCheckFit(c: Config): ConfigProblem | null {
   };
 }
 
+/**
+ * Retired endpoints are the generic contract's (Stripe has one API URL) and
+ * are retired: an endpoint both configured and retired would be charged and
+ * looked up under two rules. Endpoint names only, never a URL, in the message.
+ */
+function retiredFit(c: Config): ConfigProblem | null {
+  const retired = c.PAYMENT_RETIRED_URLS ?? [];
+  if (retired.length === 0) return null;
+  if (c.PAYMENT_PROVIDER === 'stripe') {
+    return {
+      message: 'PAYMENT_RETIRED_URLS applies to the generic provider only: Stripe has one API URL',
+      variables: ['PAYMENT_RETIRED_URLS', 'PAYMENT_PROVIDER'],
+    };
+  }
+  const active = new Set(c.PAYMENT_SERVICE_URL.map(endpointKey));
+  const both = retired.filter((u) => active.has(endpointKey(u))).length;
+  if (both === 0) return null;
+  return {
+    message: `PAYMENT_RETIRED_URLS lists ${both} endpoint(s) that PAYMENT_SERVICE_URL still lists: an endpoint is either in rotation or retired`,
+    variables: ['PAYMENT_RETIRED_URLS', 'PAYMENT_SERVICE_URL'],
+  };
+}
+
 /** Every cross-variable rule `c` breaks, in a stable order; empty when the settings fit together. */
 export function configProblems(c: Config): ConfigProblem[] {
-  return [paymentFit(c), reconcileFit(c), warmFit(c), budgetFit(c), appCheckFit(c), memoryFit(c)].filter(
+  return [paymentFit(c), reconcileFit(c), warmFit(c), budgetFit(c), appCheckFit(c), memoryFit(c), retiredFit(c)].filter(
     (p): p is ConfigProblem => p !== null,
   );
 }

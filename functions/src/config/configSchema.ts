@@ -42,7 +42,8 @@ const httpUrl = z
 const optionalText = z.string().trim().min(1).optional();
 
 /** host and path of a base URL (an endpoint's name in stats and ledger records). */
-const endpointKey = (u: string) => (URL.canParse(u) ? new URL(u).host + new URL(u).pathname.replace(/\/+$/, '') : u);
+export const endpointKey = (u: string) =>
+  URL.canParse(u) ? new URL(u).host + new URL(u).pathname.replace(/\/+$/, '') : u;
 
 /**
  * One base URL or several of the same provider, comma-separated. No
@@ -143,6 +144,8 @@ export const schema = z.object({
   // Fleet-wide cap on requests in flight to the provider; each payment instance gets an equal share (configChecks.ts).
   PAYMENT_PROVIDER_MAX_CONCURRENCY: positiveInt('requests in flight').default(100),
   PAYMENT_SERVICE_URL: urlList.optional(),
+  // Endpoints removed from PAYMENT_SERVICE_URL: lookups of the payments pinned to them, never a charge.
+  PAYMENT_RETIRED_URLS: urlList.optional(),
   PAYMENT_ENDPOINTS_SHARE_KEYS: boolFlag.default(false),
   PAYMENT_ENDPOINT_EJECT_AFTER: positiveInt('failures in a row').default(3),
   PAYMENT_ENDPOINT_EJECT_MS: positiveInt('milliseconds').default(30_000),

@@ -67,3 +67,38 @@ describe('endpoint variables', () => {
     expect(mayPrintValue('VUE_APP_PAYMENT_TIMEOUT')).toBe(true);
   });
 });
+
+describe('PAYMENT_RETIRED_URLS', () => {
+  it('parses a comma list under the rules of PAYMENT_SERVICE_URL', () => {
+    const c = parseConfig({
+      PAYMENT_SERVICE_URL: 'https://pay-b.example.com',
+      PAYMENT_RETIRED_URLS: ' https://pay-a.example.com , http://127.0.0.1:8710/v1 ',
+    });
+    expect(c.PAYMENT_RETIRED_URLS).toEqual(['https://pay-a.example.com', 'http://127.0.0.1:8710/v1']);
+    expect(parseConfig({}).PAYMENT_RETIRED_URLS).toBeUndefined();
+    for (const bad of [
+      'https://user:pw@pay-a.example.com',
+      'https://a.example?k=1',
+      'https://a.example,https://a.example/',
+    ]) {
+      const err = rejection({ PAYMENT_RETIRED_URLS: bad });
+      expect(err.details).toEqual({ variables: ['PAYMENT_RETIRED_URLS'] });
+      expect(err.message).not.toMatch(/user|pw|a\.example/);
+    }
+  });
+
+  it('refuses an endpoint both in rotation and retired, whatever its scheme or trailing slash', () => {
+    const err = rejection({
+      PAYMENT_SERVICE_URL: 'https://pay-a.example.com/v1,https://pay-b.example.com',
+      PAYMENT_RETIRED_URLS: 'http://127.0.0.1:8710,https://pay-a.example.com:443/v1/',
+    });
+    expect(err.message).toContain('1 endpoint(s) that PAYMENT_SERVICE_URL still lists');
+    expect(err.message).not.toContain('pay-a');
+    expect(err.details).toEqual({ variables: ['PAYMENT_RETIRED_URLS', 'PAYMENT_SERVICE_URL'] });
+  });
+
+  it('refuses retired endpoints in Stripe mode, which has one API URL', () => {
+    const err = rejection({ PAYMENT_PROVIDER: 'stripe', PAYMENT_RETIRED_URLS: 'https://pay-a.example.com' });
+    expect(err.details).toEqual({ variables: ['PAYMENT_RETIRED_URLS', 'PAYMENT_PROVIDER'] });
+  });
+});

@@ -8,7 +8,12 @@ import type { Config } from './configSchema.js';
  * Their values are never printed in configuration errors: a mistyped URL may
  * carry credentials (`https://user:pass@host`).
  */
-export const ENDPOINT_VARIABLES = ['PAYMENT_SERVICE_URL', 'CLOUDWATCH_ENDPOINT', 'AWS_STS_ENDPOINT'] as const;
+export const ENDPOINT_VARIABLES = [
+  'PAYMENT_SERVICE_URL',
+  'PAYMENT_RETIRED_URLS',
+  'CLOUDWATCH_ENDPOINT',
+  'AWS_STS_ENDPOINT',
+] as const;
 
 /** True for localhost names, 127.0.0.0/8 and ::1 (a URL's `hostname`, IPv6 in brackets). */
 export function isLoopbackHost(hostname: string): boolean {

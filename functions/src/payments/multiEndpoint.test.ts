@@ -162,7 +162,9 @@ describe('several endpoints of one provider', () => {
     expect(failedOver.length).toBeGreaterThanOrEqual(1);
     expect(sims[0]!.ledger().charges).toEqual([]);
     expect(sims[1]!.ledger().charges).toHaveLength(ids.length);
-    expect((await ledger.get(ids[0]!))?.providerRef).toBeUndefined(); // nothing to pin
+    // Pinned where it was prepared, marked shared: a later lookup asks there first, and everywhere without shared keys.
+    const ref = (await ledger.get(ids[0]!))?.providerRef;
+    expect(sims.map((s) => `${ids[0]}@${new URL(s.url).host}#shared`)).toContain(ref);
     await expectLedgersMatch(ledger, ids);
   });
 });

@@ -11,7 +11,7 @@ import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
 import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
-import { newTransactionId, toPaymentRequest, type MoneyPolicy, type PaymentRequest } from './paymentRequest.js';
+import { newTransactionId, pinned, toPaymentRequest, type MoneyPolicy, type PaymentRequest } from './paymentRequest.js';
 import { chargeMismatch, PrepareRefusedError, type PaymentProvider } from './provider/paymentProvider.js';
 import { settle } from './settlement.js';
 import type { PaymentSettings } from './settingsFromConfig.js';
@@ -127,7 +127,7 @@ export class PaymentHandler {
     // A copy due for its once-a-second refresh is read while the claim is written, not after it.
     this.deps.breaker.prefetch?.();
     const claim = await phases.time(PaymentPhase.claim, () =>
-      ledger.claim(req, settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000),
+      ledger.claim(pinned(req, provider), settings.totalTimeoutMs + PAYMENT_LOOKUP_MS + 5000),
     );
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true, provider.money);
     const { record } = claim;

@@ -19,6 +19,23 @@ export interface PaymentRequest {
   paymentMethod: PaymentMethod;
   /** The provider's own payment method (Stripe: a PaymentMethod id `pm_...` made with Stripe.js), part of "the same request". */
   paymentMethodId?: string;
+  /**
+   * The provider's reference named before the claim (PaymentProvider.referenceAtClaim): a
+   * record the claim creates holds it from its first write, so nothing is written between the claim and
+   * the first attempt. Not part of "the same request".
+   */
+  providerRef?: string;
+}
+
+/**
+ * `req` with the reference `provider` names without I/O (PaymentProvider.referenceAtClaim), for the
+ * claim to write on a new record; `req` itself for providers that prepare one first.
+ */
+export function pinned(
+  req: PaymentRequest,
+  provider: { referenceAtClaim?(r: PaymentRequest): string },
+): PaymentRequest {
+  return provider.referenceAtClaim ? { ...req, providerRef: provider.referenceAtClaim(req) } : req;
 }
 
 /** A new transactionId for a payload that came without one. */

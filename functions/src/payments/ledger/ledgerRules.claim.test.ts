@@ -17,6 +17,20 @@ describe('newClaimId', () => {
 });
 
 describe('claimStep', () => {
+  it("creates a record with the reference the provider named before the claim, and leaves an existing record's alone", () => {
+    const pinned = { ...req, providerRef: `${req.transactionId}@pay-a.example.com` };
+    const created = claimStep(undefined, pinned, 'c1', NOW, LEASE);
+    expect(created.write).toMatchObject({ kind: 'create', record: { providerRef: pinned.providerRef } });
+    expect(created.result).toMatchObject({ kind: 'claimed', record: { providerRef: pinned.providerRef } });
+    // Not part of "the same request": the hash is the one without it.
+    expect(created.result.kind === 'claimed' && created.result.record.requestHash).toBe(requestHash(req));
+    const old = record({ status: PaymentStatus.unknown, leaseUntil: NOW - 1, providerRef: 'tx-1@old.example.com' });
+    const again = claimStep(old, pinned, 'c2', NOW, LEASE);
+    expect(again.write).toMatchObject({ kind: 'update' });
+    expect(again.write.kind === 'update' && 'providerRef' in again.write.fields).toBe(false);
+    expect(again.result.kind === 'claimed' && again.result.record.providerRef).toBe('tx-1@old.example.com');
+  });
+
   it('no record -> creates a pending record leased to the new claim', () => {
     const step = claimStep(undefined, req, 'c1', NOW, LEASE);
     const created: PaymentRecord = {

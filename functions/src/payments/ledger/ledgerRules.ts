@@ -60,6 +60,8 @@ export function claimStep(
       leaseUntil: now + leaseMs,
       createdAt: now,
       updatedAt: now,
+      // Pinned from its first write: a call that dies after sending still names where to look.
+      ...(req.providerRef ? { providerRef: req.providerRef } : {}),
     };
     return {
       write: { kind: 'create', record },

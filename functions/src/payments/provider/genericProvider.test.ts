@@ -55,8 +55,28 @@ beforeEach(() => {
 });
 
 describe('GenericProvider (documented contract over real HTTP)', () => {
-  it('needs no preparation: the reference is the transactionId', async () => {
-    expect(await provider.prepare(req)).toBe('txn_1');
+  it('sends nothing to prepare, and pins the payment to its one URL by host and port', async () => {
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ref = await provider.prepare(req);
+    expect(ref).toBe(`txn_1@${host}`);
+    expect(seen).toHaveLength(0);
+    // The pinned reference reaches the same URL, under the bare transactionId.
+    replies.push(
+      { status: 201, body: { id: 'ch_1', status: 'succeeded' } },
+      { status: 200, body: { id: 'ch_1', status: 'succeeded', amount: 1999, currency: 'USD' } },
+    );
+    expect(await provider.charge(ref, req, 1000)).toEqual({ kind: 'succeeded', chargeId: 'ch_1' });
+    expect(await provider.lookup(ref, req, 1000)).toMatchObject({ kind: 'found' });
+    expect(seen.map((s) => [s.method, s.url, s.key])).toEqual([
+      ['POST', '/charge', 'txn_1'],
+      ['GET', '/charge/txn_1', undefined],
+    ]);
+  });
+
+  it('answers for a payment pinned to an endpoint it does not know without sending anything', async () => {
+    const ref = 'txn_1@pay.example.com';
+    expect(await provider.charge(ref, req, 1000)).toMatchObject({ kind: 'no-answer', sent: false });
+    expect(await provider.lookup(ref, req, 1000)).toMatchObject({ kind: 'unavailable' });
     expect(seen).toHaveLength(0);
   });
 

@@ -2,26 +2,45 @@ import { performance } from 'node:perf_hooks';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { LimitChange } from '../../api/index.js';
 import { hasCode } from '../../resilience/appError.js';
-import { EndpointSet, type EjectionOptions, type EndpointOutcome } from '../../resilience/endpoints/endpointSet.js';
+import { EndpointSet, type EjectionOptions } from '../../resilience/endpoints/endpointSet.js';
 import {
   endpointName,
   HttpTimeoutError,
-  STALL_SHARE,
   StallWatch,
   type HealthResult,
   type HttpPoolManager,
 } from '../../resilience/http/index.js';
 import { parseRef, pinnedEndpoint, pinnedRef } from './endpointRef.js';
 import {
+  chargeRoute,
+  combineLookups,
+  lookupRoute,
+  settlesFirst,
+  type EndpointAt,
+  type EndpointDirectory,
+} from './endpointRoutes.js';
+import {
   PAYMENT_SERVICE,
   type CancelAnswer,
-  type Charge,
   type ChargeAnswer,
   type LookupAnswer,
   type PaymentProvider,
 } from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
+import {
+  endpointOutcome,
+  errorCodeOf,
+  localTimeout,
+  lookupAnswerOf,
+  mayHaveReached,
+  reasonOf,
+  parseCharge,
+  REJECTED_STATUSES,
+  retryAfterMs,
+} from './genericAnswers.js';
+
+export { mayHaveReached, NOT_FOUND_CODE, retryAfterMs } from './genericAnswers.js';
 
 /** Connection settings of the generic provider. */
 export interface GenericProviderOptions {
@@ -33,6 +52,16 @@ export interface GenericProviderOptions {
    * endpoint chosen for it, retries and lookups included.
    */
   shareKeys?: boolean;
+  /**
+   * Endpoints removed from `baseUrl` (PAYMENT_RETIRED_URLS): payments pinned
+   * to them are still looked up there, and nothing is charged there.
+   */
+  retiredUrls?: readonly string[];
+  /**
+   * Told once per endpoint name when a payment is pinned to an endpoint in
+   * neither list: its lookups answer "unavailable" until the URL is listed again.
+   */
+  onUnknownEndpoint?: (endpoint: string) => void;
   /** Outlier ejection of endpoints (several endpoints only). */
   ejection?: EjectionOptions;
   /** Adaptive concurrency limit from `min` to maxSockets (see HttpClientOptions.limit). */
@@ -45,81 +74,12 @@ export interface GenericProviderOptions {
   ca?: string;
 }
 
-/** Parses a charge object of the contract, or null when it is not one. */
-function parseCharge(body: unknown): Charge | null {
-  const b = body as {
-    id?: unknown;
-    status?: unknown;
-    declineCode?: unknown;
-    amount?: unknown;
-    currency?: unknown;
-  } | null;
-  if (!b || typeof b.id !== 'string') return null;
-  const money = {
-    ...(typeof b.amount === 'number' ? { amount: b.amount } : {}),
-    ...(typeof b.currency === 'string' ? { currency: b.currency } : {}),
-  };
-  if (b.status === 'succeeded') return { kind: 'succeeded', chargeId: b.id, ...money };
-  if (b.status === 'declined') {
-    const declineCode = typeof b.declineCode === 'string' ? b.declineCode : 'declined';
-    return { kind: 'declined', chargeId: b.id, declineCode, ...money };
-  }
-  return null;
-}
-
-/** The contract's error code of a lookup answering "no charge under this transactionId". */
-export const NOT_FOUND_CODE = 'NOT_FOUND';
-
-/** The `error.code` of a contract error body (`{ error: { code, message } }`), when it has one. */
-function errorCodeOf(body: unknown): string | undefined {
-  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Final refusals of the contract: nothing was charged. */
-const REJECTED_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422]);
-
-/** Parses Retry-After (seconds or an HTTP date) to milliseconds. */
-export function retryAfterMs(header: unknown, now = Date.now()): number | null {
-  if (typeof header !== 'string' || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
-
-/** True when a transport error means the request may have reached the provider (the pool knows when it never connected). */
-export function mayHaveReached(err: unknown): boolean {
-  const details = (err as { details?: { mayHaveReachedServer?: unknown } } | null)?.details;
-  return details?.mayHaveReachedServer !== false;
-}
-
-/**
- * True when a timeout is this instance's own doing: the request waited for a
- * socket of our own pool for most of its deadline (or all of it), or the
- * event loop stalled for most of it, so the provider never had a fair chance.
- */
-function localTimeout(err: unknown, timeoutMs: number, stalledMs: number): boolean {
-  if (!hasCode(err, HttpTimeoutError.code)) return false;
-  const d = err.details as { waitingForSocket?: unknown; queuedMs?: unknown };
-  const queuedMs = typeof d.queuedMs === 'number' ? d.queuedMs : 0;
-  return d.waitingForSocket === true || Math.max(queuedMs, stalledMs) >= STALL_SHARE * timeoutMs;
-}
+/** The pool of the endpoints in PAYMENT_RETIRED_URLS: lookups of payments pinned to them. */
+export const RETIRED_PAYMENT_SERVICE = `${PAYMENT_SERVICE}-retired`;
 
 /** The label of endpoint `i` in metrics and the public health answer: `endpoint-<n>`, in PAYMENT_SERVICE_URL order. */
 export function endpointLabel(i: number): string {
   return `endpoint-${i + 1}`;
-}
-
-/** How an attempt counts for outlier ejection: only the endpoint's own failures count against it. */
-function endpointOutcome(res: AxiosResponse | null, err: unknown, local: boolean): EndpointOutcome {
-  if (res) return res.status >= 500 ? 'failure' : res.status === 429 ? 'neutral' : 'success';
-  return local || !mayHaveReached(err) ? 'neutral' : 'failure';
-}
-
-function reasonOf(err: unknown): string {
-  if (hasCode(err, HttpTimeoutError.code)) return 'timeout';
-  return (err as { code?: string } | null)?.code ?? (err instanceof Error ? err.name : 'error');
 }
 
 /**
@@ -135,64 +95,75 @@ export class GenericProvider implements PaymentProvider {
   readonly money = ISO_4217_MONEY;
   /** The provider's endpoints: load balancing and outlier ejection. */
   readonly endpoints: EndpointSet;
-  private readonly shareKeys: boolean;
+  /** Configured and retired endpoints by name, for routing pinned payments (endpointRoutes.ts). */
+  private readonly directory: EndpointDirectory;
+  private readonly unknownReported = new Set<string>();
 
   constructor(
     private readonly http: HttpPoolManager,
-    options: GenericProviderOptions,
+    private readonly options: GenericProviderOptions,
   ) {
     const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : [...options.baseUrl];
-    http.createHttpClient(PAYMENT_SERVICE, urls, {
+    const retired = [...(options.retiredUrls ?? [])];
+    const pool = {
       maxSockets: options.maxSockets,
       attemptTimeoutMs: options.attemptTimeoutMs,
       ...(options.ca ? { ca: options.ca } : {}),
       headers: { Authorization: `Bearer ${options.apiKey}` },
-      ...(options.limit ? { limit: options.limit } : {}),
-    });
+    };
+    http.createHttpClient(PAYMENT_SERVICE, urls, { ...pool, ...(options.limit ? { limit: options.limit } : {}) });
+    // Lookups only, outside the service's rotation, stats and health; a pool of its own.
+    if (retired.length > 0) http.createHttpClient(RETIRED_PAYMENT_SERVICE, retired, pool);
     this.endpoints = new EndpointSet(urls.map(endpointName), options.ejection);
-    this.shareKeys = options.shareKeys ?? false;
+    this.directory = {
+      active: this.endpoints.names,
+      retired: retired.map(endpointName),
+      shareKeys: options.shareKeys ?? false,
+    };
   }
 
   /**
    * The contract needs nothing before a charge: the reference is the
-   * transactionId, pinned to the least loaded endpoint when there are several
-   * that do not share idempotency keys (endpointRef.ts).
+   * transactionId pinned to the least loaded endpoint, one URL included, and
+   * marked shared when the endpoints share idempotency keys (endpointRef.ts).
    */
   prepare(req: PaymentRequest): Promise<string> {
-    if (this.endpoints.names.length < 2 || this.shareKeys) return Promise.resolve(req.transactionId);
-    const i = this.endpoints.pick();
-    return Promise.resolve(pinnedRef(req.transactionId, this.endpoints.names[i]!));
+    return Promise.resolve(this.referenceAtClaim(req));
   }
 
-  /**
-   * The endpoint a request for `ref` goes to: the pinned one; else any (the
-   * least loaded) when keys are shared; else the first, where a payment of a
-   * single-URL configuration went. -1 when the pinned endpoint is no longer
-   * configured: nothing may be sent elsewhere for it.
-   */
-  private endpointFor(ref: string): number {
-    const endpoint = pinnedEndpoint(ref);
-    if (endpoint !== null) return this.endpoints.names.indexOf(endpoint);
-    return this.shareKeys ? this.endpoints.pick() : 0;
+  /** The pin of a new payment, named without I/O so the claim writes it (PaymentProvider.referenceAtClaim). */
+  referenceAtClaim(req: PaymentRequest): string {
+    const endpoint = this.directory.active[this.endpoints.pick()]!;
+    return pinnedRef(req.transactionId, endpoint, this.directory.shareKeys);
   }
 
-  /** One request to endpoint `i`, counted for its load and ejection state. */
+  /** Tells the wiring, once per name, that a payment is pinned to an endpoint the configuration no longer names. */
+  private unknownEndpoint(endpoint: string): void {
+    if (this.unknownReported.has(endpoint)) return;
+    this.unknownReported.add(endpoint);
+    this.options.onUnknownEndpoint?.(endpoint);
+  }
+
+  /** One request to endpoint `at`; a configured one's is counted for its load and ejection state. */
   private async send(
-    i: number,
+    at: EndpointAt,
     config: AxiosRequestConfig,
     timeoutMs: number,
   ): Promise<{ res: AxiosResponse | null; err: unknown; isolated: boolean; stalledMs: number }> {
     const watch = StallWatch.start();
     const started = performance.now();
-    this.endpoints.start(i);
+    const i = at.index;
+    if (!at.retired) this.endpoints.start(i);
     let res: AxiosResponse | null = null;
     let err: unknown = null;
     try {
-      res = await this.http.makeRequest(PAYMENT_SERVICE, config, { timeoutMs, endpoint: i });
+      const service = at.retired ? RETIRED_PAYMENT_SERVICE : PAYMENT_SERVICE;
+      res = await this.http.makeRequest(service, config, { timeoutMs, endpoint: i });
     } catch (e) {
       err = e;
     }
     const stalledMs = watch.stop(hasCode(err, HttpTimeoutError.code) ? timeoutMs : undefined);
+    if (at.retired) return { res, err, isolated: false, stalledMs };
     const local = err !== null && localTimeout(err, timeoutMs, stalledMs);
     const outcome = endpointOutcome(res, err, local);
     const ejected = this.endpoints.finish(i, outcome, performance.now() - started);
@@ -201,13 +172,26 @@ export class GenericProvider implements PaymentProvider {
     return { res, err, isolated, stalledMs };
   }
 
+  /**
+   * Charges at the payment's endpoint (endpointRoutes.ts chargeRoute): the pinned one, or with shared keys
+   * another once it failed; nothing is sent for a pin to a retired or unknown endpoint.
+   */
   charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
-    const i = this.endpointFor(ref);
-    if (i === -1)
-      return Promise.resolve({ kind: 'no-answer', sent: false, reason: 'endpoint-not-configured', local: true });
+    const route = chargeRoute(pinnedEndpoint(ref), this.directory);
+    if (route.kind === 'refused') {
+      if (route.reason === 'endpoint-not-configured') this.unknownEndpoint(route.endpoint!);
+      return Promise.resolve({ kind: 'no-answer', sent: false, reason: route.reason, local: true });
+    }
+    const i = route.kind === 'pinned' ? route.index : this.failover(route.prefer);
     const answer = this.chargeAt(i, req, timeoutMs);
-    if (this.endpoints.names.length < 2) return answer;
+    if (this.directory.active.length < 2) return answer;
     return answer.then((a) => ({ ...a, endpoint: endpointLabel(i) }));
+  }
+
+  /** Shared keys: the pinned endpoint unless it is failing (ejected, or its last request failed), else another. */
+  private failover(prefer: number | null): number {
+    if (prefer === null) return this.endpoints.pick();
+    return this.endpoints.failing(prefer) ? this.endpoints.pick(prefer) : prefer;
   }
 
   private async chargeAt(i: number, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
@@ -223,7 +207,7 @@ export class GenericProvider implements PaymentProvider {
       data: body,
       headers: { 'Idempotency-Key': req.transactionId, 'Content-Type': 'application/json' },
     };
-    const { res, err, isolated, stalledMs } = await this.send(i, config, timeoutMs);
+    const { res, err, isolated, stalledMs } = await this.send({ retired: false, index: i }, config, timeoutMs);
     if (!res) {
       const local = localTimeout(err, timeoutMs, stalledMs);
       return {
@@ -253,20 +237,49 @@ export class GenericProvider implements PaymentProvider {
     return { kind: 'rejected', httpStatus: res.status, ...(providerCode ? { providerCode } : {}) };
   }
 
+  /**
+   * Looks a payment up where it may be charged (endpointRoutes.ts
+   * lookupRoute): its pinned endpoint first, configured or retired; the
+   * others together when that answer settles nothing and the plan names them.
+   * A payment pinned to an endpoint in neither list is "unavailable": asking
+   * another endpoint could answer NOT_FOUND for a charge it never saw.
+   */
   async lookup(ref: string, _req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
-    const i = this.endpointFor(ref);
-    if (i === -1) return { kind: 'unavailable', reason: 'the endpoint of this payment is no longer configured' };
-    const id = parseRef(ref).transactionId;
-    const { res, err } = await this.send(i, { method: 'GET', url: `/charge/${encodeURIComponent(id)}` }, timeoutMs);
-    if (!res) return { kind: 'unavailable', reason: reasonOf(err) };
-    // Only the contract's own "no such charge" proves nothing was charged; a proxy's or gateway's 404 proves nothing.
-    if (res.status === 404) {
-      return errorCodeOf(res.data) === NOT_FOUND_CODE
-        ? { kind: 'not-found' }
-        : { kind: 'unavailable', reason: "HTTP 404 without the contract's NOT_FOUND" };
+    const parsed = parseRef(ref);
+    const route = lookupRoute(parsed, this.directory);
+    if (route.kind === 'unknown-endpoint') {
+      this.unknownEndpoint(route.endpoint);
+      return {
+        kind: 'unavailable',
+        reason: 'the endpoint of this payment is in neither PAYMENT_SERVICE_URL nor PAYMENT_RETIRED_URLS',
+      };
     }
-    const charge = res.status === 200 ? parseCharge(res.data) : null;
-    return charge ? { kind: 'found', charge } : { kind: 'unavailable', reason: `HTTP ${res.status}` };
+    const { plan } = route;
+    const id = parsed.transactionId;
+    const targets = [...(plan.first ? [plan.first] : []), ...plan.rest];
+    // Every answer is needed anyway: ask them all at once.
+    if (plan.notFound === 'all') {
+      return combineLookups(plan, await Promise.all(targets.map((at) => this.lookupAt(at, id, timeoutMs))));
+    }
+    const until = performance.now() + timeoutMs;
+    const answers: LookupAnswer[] = [];
+    if (plan.first) {
+      // Half the time when others may answer instead: a hung pinned endpoint must not use it all.
+      const first = await this.lookupAt(plan.first, id, plan.rest.length > 0 ? Math.ceil(timeoutMs / 2) : timeoutMs);
+      if (settlesFirst(plan, first)) return first;
+      answers.push(first);
+    }
+    const leftMs = Math.floor(until - performance.now());
+    if (plan.rest.length > 0 && leftMs > 0) {
+      answers.push(...(await Promise.all(plan.rest.map((at) => this.lookupAt(at, id, leftMs)))));
+    }
+    return combineLookups(plan, answers);
+  }
+
+  /** `GET /charge/<id>` at one endpoint. */
+  private async lookupAt(at: EndpointAt, id: string, timeoutMs: number): Promise<LookupAnswer> {
+    const { res, err } = await this.send(at, { method: 'GET', url: `/charge/${encodeURIComponent(id)}` }, timeoutMs);
+    return res ? lookupAnswerOf(res) : { kind: 'unavailable', reason: reasonOf(err) };
   }
 
   /** The generic contract has no cancel: a payment is "not charged" only when a lookup proves it. */

@@ -127,12 +127,21 @@ export interface PaymentProvider {
   readonly money: ProviderMoney;
   /**
    * Creates what the provider needs before money can move, without moving any,
-   * and returns the provider's reference for the payment. The reference must be
-   * the same for every call with the same transactionId. The generic contract
-   * needs nothing: its reference is the transactionId. Throws
-   * {@link PrepareRefusedError} when the provider refused the request.
+   * and returns the provider's reference for the payment; the caller stores it
+   * on the record before anything is sent, and uses the stored one from then on.
+   * The generic contract needs nothing: its reference is the transactionId
+   * pinned to an endpoint. Throws {@link PrepareRefusedError} when the provider
+   * refused the request.
    */
   prepare(req: PaymentRequest, timeoutMs: number): Promise<string>;
+  /**
+   * The reference of a new payment, when the provider can name it without any
+   * I/O (the generic contract's endpoint pin): the claim stores it on the new
+   * record, so nothing more is written before the first attempt and
+   * {@link prepare} is skipped. Absent for providers that create something
+   * first (Stripe's PaymentIntent).
+   */
+  referenceAtClaim?(req: PaymentRequest): string;
   /** One charge attempt; every attempt of a payment carries the same idempotency key. Never throws. */
   charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer>;
   /** Asks the provider what became of the payment. Never throws. */

@@ -11,6 +11,7 @@ export type ProviderSettings = Pick<
   Config,
   | 'PAYMENT_PROVIDER'
   | 'PAYMENT_SERVICE_URL'
+  | 'PAYMENT_RETIRED_URLS'
   | 'STRIPE_TEST_PAYMENT_METHOD'
   | 'VUE_APP_PAYMENT_TIMEOUT'
   | 'VUE_APP_MAX_CONNECTIONS'
@@ -29,6 +30,8 @@ export interface ProviderWiring {
   onLimitChange?: (change: LimitChange) => void;
   /** The endpoints' balancer and ejection state, once built. */
   onEndpoints?: (endpoints: EndpointSet) => void;
+  /** A payment pinned to an endpoint in neither PAYMENT_SERVICE_URL nor PAYMENT_RETIRED_URLS (once per name). */
+  onUnknownEndpoint?: (endpoint: string) => void;
 }
 
 /**
@@ -58,6 +61,8 @@ export function createPaymentProvider(
   const generic = new GenericProvider(http, {
     ...connection,
     baseUrl: cfg.PAYMENT_SERVICE_URL,
+    ...(cfg.PAYMENT_RETIRED_URLS ? { retiredUrls: cfg.PAYMENT_RETIRED_URLS } : {}),
+    ...(wiring.onUnknownEndpoint ? { onUnknownEndpoint: wiring.onUnknownEndpoint } : {}),
     attemptTimeoutMs: cfg.VUE_APP_PAYMENT_TIMEOUT,
     shareKeys: cfg.PAYMENT_ENDPOINTS_SHARE_KEYS,
     ejection: { consecutiveFailures: cfg.PAYMENT_ENDPOINT_EJECT_AFTER, baseEjectionMs: cfg.PAYMENT_ENDPOINT_EJECT_MS },

@@ -11,6 +11,8 @@ export interface SimFaults {
   latencyMs?: number;
   loadLatencyMs?: number;
   errorRate?: number;
+  /** What lookups get instead of the provider's answer: `gateway-404`, a 404 without the contract's code. */
+  lookupFault?: 'gateway-404';
 }
 
 /** The parts of devtools/payment-simulator/server.ts the tests use. */

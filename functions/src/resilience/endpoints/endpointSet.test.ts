@@ -106,3 +106,35 @@ describe('EndpointSet: outlier ejection', () => {
     expect(s.outstanding(0)).toBe(0);
   });
 });
+
+describe('EndpointSet: moving a retry away', () => {
+  it('picks another endpoint than the one to avoid while one is in rotation', () => {
+    const { s } = set(['a', 'b', 'c']);
+    for (let k = 0; k < 6; k++) expect(s.pick(1)).not.toBe(1);
+    const { s: one } = set(['a']);
+    expect(one.pick(0)).toBe(0);
+  });
+
+  it('reports an endpoint as failing after a failed request until one succeeds; neutral answers change nothing', () => {
+    const { s } = set(['a', 'b']);
+    expect(s.failing(0)).toBe(false);
+    fail(s, 0, 1);
+    expect(s.failing(0)).toBe(true);
+    s.start(0);
+    s.finish(0, 'neutral', 10);
+    expect(s.failing(0)).toBe(true);
+    s.start(0);
+    s.finish(0, 'success', 10);
+    expect(s.failing(0)).toBe(false);
+  });
+
+  it('reports an ejected endpoint as failing, and a returned one as clean', () => {
+    const { s, advance } = set(['a', 'b']);
+    fail(s, 0, 3);
+    expect(s.ejection(0).ejected).toBe(true);
+    expect(s.failing(0)).toBe(true);
+    advance(60_000);
+    expect(s.failing(0)).toBe(false);
+    expect(s.ejection(0).ejected).toBe(false);
+  });
+});

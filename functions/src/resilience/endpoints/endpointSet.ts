@@ -31,6 +31,8 @@ interface EndpointState {
   consecutiveFailures: number;
   ejections: number;
   ejectedUntil: number | null;
+  /** The last request that counted ended in a failure (a returned endpoint starts clean). */
+  lastFailed: boolean;
   /** When the last ejection ended: its multiplier decays after a quiet period. */
   lastEjectionEndedAt: number | null;
 }
@@ -68,6 +70,7 @@ export class EndpointSet {
       consecutiveFailures: 0,
       ejections: 0,
       ejectedUntil: null,
+      lastFailed: false,
       lastEjectionEndedAt: null,
     }));
     this.names = Object.freeze([...names]);
@@ -87,18 +90,23 @@ export class EndpointSet {
     this.listeners.push(listener);
   }
 
-  /** Index of the endpoint a new request should go to (never an ejected one while another is in rotation). */
-  pick(): number {
+  /**
+   * Index of the endpoint a new request should go to (never an ejected one
+   * while another is in rotation); `avoid` is chosen only when no other
+   * endpoint is in rotation (a retry moving away from the one that failed it).
+   */
+  pick(avoid?: number): number {
     this.expireEjections();
     let best = -1;
     for (let k = 0; k < this.states.length; k++) {
       const i = (this.cursor + k) % this.states.length;
       const s = this.states[i]!;
       if (s.ejectedUntil !== null) continue;
+      if (i === avoid) continue;
       if (best === -1 || this.better(s, this.states[best]!)) best = i;
     }
-    // Cannot happen while at most half are ejected; kept total so a caller always gets an endpoint.
-    if (best === -1) best = this.cursor % this.states.length;
+    // Only `avoid` is in rotation; with nothing avoided this cannot happen while at most half are ejected.
+    if (best === -1) best = avoid !== undefined && this.states[avoid] ? avoid : this.cursor % this.states.length;
     this.cursor = (best + 1) % this.states.length;
     return best;
   }
@@ -121,6 +129,7 @@ export class EndpointSet {
       s.latencyMs = s.latencyMs === null ? latencyMs : s.latencyMs + LATENCY_ALPHA * (latencyMs - s.latencyMs);
     }
     if (outcome === 'success') s.consecutiveFailures = 0;
+    if (outcome !== 'neutral') s.lastFailed = outcome === 'failure';
     if (outcome !== 'failure') return s.ejectedUntil !== null;
     s.consecutiveFailures++;
     if (s.ejectedUntil === null && s.consecutiveFailures >= this.threshold) this.eject(s);
@@ -137,6 +146,13 @@ export class EndpointSet {
       ejections: s.ejections,
       consecutiveFailures: s.consecutiveFailures,
     };
+  }
+
+  /** True when endpoint `i` is ejected or its last request failed: a retry that may go elsewhere should. */
+  failing(i: number): boolean {
+    this.expireEjections();
+    const s = this.state(i);
+    return s.ejectedUntil !== null || s.lastFailed;
   }
 
   /** Requests sent to endpoint `i` and not yet finished. */
@@ -177,6 +193,7 @@ export class EndpointSet {
     for (const s of this.states) {
       if (s.ejectedUntil === null || s.ejectedUntil > now) continue;
       s.ejectedUntil = null;
+      s.lastFailed = false;
       s.lastEjectionEndedAt = now;
       // Back on probation: one more failure in a row ejects it again (Envoy resets the count instead; stricter here).
       s.consecutiveFailures = Math.max(0, this.threshold - 1);
