@@ -176,14 +176,18 @@ describe('lookup', () => {
     expect(await provider.lookup(proc.ref, request('tx-l4'), 2000)).toMatchObject({ state: 'requires_payment_method' });
   });
 
-  it('a failed 3-D Secure waits for another payment method; unknown PaymentIntents are not found', async () => {
+  it('a failed 3-D Secure waits for another payment method; a PaymentIntent Stripe does not know proves nothing', async () => {
     const auth = await prepareAndCharge(request('tx-l5', 'pm_card_authenticationRequired'));
     fake().completeAuthentication(auth.ref, false);
     expect(await provider.lookup(auth.ref, request('tx-l5'), 2000)).toMatchObject({
       kind: 'pending',
       state: 'requires_payment_method',
     });
-    expect(await provider.lookup('pi_unknown', request('tx-l6'), 2000)).toEqual({ kind: 'not-found' });
+    // Only another account's key makes Stripe miss a PaymentIntent our create returned: "not found" would settle it failed.
+    expect(await provider.lookup('pi_unknown', request('tx-l6'), 2000)).toMatchObject({
+      kind: 'unavailable',
+      reason: expect.stringContaining('PAYMENT_API_KEY') as unknown,
+    });
     expect(await provider.lookup('tx-l6', request('tx-l6'), 2000)).toEqual({ kind: 'not-found' });
   });
 

@@ -171,6 +171,7 @@ export class StripeProvider implements PaymentProvider {
   /**
    * Retrieves the PaymentIntent `ref`. A reference that is no PaymentIntent id
    * (the transactionId: prepare never stored one) was never confirmed: not found.
+   * A PaymentIntent id Stripe does not know is no proof of anything (see below).
    */
   async lookup(ref: string, req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
     if (!ref.startsWith('pi_')) return { kind: 'not-found' };
@@ -178,7 +179,15 @@ export class StripeProvider implements PaymentProvider {
     try {
       pi = await this.stripe.paymentIntents.retrieve(ref, {}, { timeout: sdkTimeout(timeoutMs) });
     } catch (err) {
-      return lookupAnswerOfError(err);
+      const answer = lookupAnswerOfError(err);
+      // Every `pi_` reference came back from this account's create, and Stripe never deletes a PaymentIntent:
+      // its resource_missing means another account's key (PAYMENT_API_KEY changed), which proves nothing.
+      return answer.kind === 'not-found'
+        ? {
+            kind: 'unavailable',
+            reason: `PaymentIntent ${ref} is missing: is PAYMENT_API_KEY the account that made it?`,
+          }
+        : answer;
     }
     // Never read another payment's PaymentIntent as this one's outcome.
     if (pi.metadata.transactionId !== req.transactionId) {
