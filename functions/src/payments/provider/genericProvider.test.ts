@@ -183,6 +183,18 @@ describe('GenericProvider (documented contract over real HTTP)', () => {
     expect(await provider.lookup('txn_1', req, 1000)).toEqual({ kind: 'not-found' });
   });
 
+  it("reads a charge's 404 as a refusal only with the contract's error body; a gateway's page may hide a charge", async () => {
+    replies.push({ status: 404 }, { status: 404, body: { error: { code: 'NO_ROUTE', message: 'gone' } } });
+    const gateway = await provider.charge('txn_1', req, 1000);
+    expect(gateway).toEqual({ kind: 'indeterminate', httpStatus: 404 });
+    expect(holdsSettleWindow(gateway)).toBe(true);
+    expect(await provider.charge('txn_1', req, 1000)).toEqual({
+      kind: 'rejected',
+      httpStatus: 404,
+      providerCode: 'NO_ROUTE',
+    });
+  });
+
   it('checks health with GET /health', async () => {
     replies.push({ status: 200, body: { ok: true } });
     expect(await provider.checkHealth()).toMatchObject({ ok: true });

@@ -230,6 +230,8 @@ export class GenericProvider implements PaymentProvider {
     }
     if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
     const providerCode = errorCodeOf(res.data);
+    // A 404 without the contract's error body (a proxy's or gateway's page) proves nothing about the charge.
+    if (res.status === 404 && providerCode === undefined) return { kind: 'indeterminate', httpStatus: 404 };
     // The same key is still being processed: not a refusal, the charge may still happen.
     if (res.status === 409 && providerCode === 'IDEMPOTENCY_KEY_IN_USE') {
       return { kind: 'busy', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
