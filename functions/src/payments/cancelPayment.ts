@@ -5,7 +5,7 @@ import { settleFromOf } from './ledger/ledgerRules.js';
 import type { CancelCaller, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import { PaymentNotCancelableError } from './paymentErrors.js';
 import type { PaymentEventSink } from './paymentEvents.js';
-import type { PaymentRequest } from './paymentRequest.js';
+import { requestOfRecord, type PaymentRequest } from './paymentRequest.js';
 import type { Charge, PaymentProvider } from './provider/paymentProvider.js';
 import { settle, unknownError } from './settlement.js';
 
@@ -66,13 +66,7 @@ export async function cancelPayment(
   const claim = await deps.ledger.claimForCancel(transactionId, caller, CANCEL_LEASE_MS, deps.settleMs);
   if (claim.kind === 'canceled') return { transactionId, status: PaymentStatus.canceled };
   const { record, claimId } = claim;
-  const req: PaymentRequest = {
-    transactionId,
-    uid: record.uid,
-    amount: record.amount,
-    currency: record.currency,
-    paymentMethod: record.paymentMethod,
-  };
+  const req = requestOfRecord(transactionId, record);
   const held: Held = { deps, caller, transactionId, claimId, record, req, ref: record.providerRef ?? transactionId };
   try {
     return await decide(held);

@@ -38,6 +38,14 @@ export function pinned(
   return provider.referenceAtClaim ? { ...req, providerRef: provider.referenceAtClaim(req) } : req;
 }
 
+/** The request a stored payment was made with (its record's owner and money), for lookups and cancels after its call. */
+export function requestOfRecord(
+  transactionId: string,
+  r: Pick<PaymentRequest, 'uid' | 'amount' | 'currency' | 'paymentMethod'>,
+): PaymentRequest {
+  return { transactionId, uid: r.uid, amount: r.amount, currency: r.currency, paymentMethod: r.paymentMethod };
+}
+
 /** A new transactionId for a payload that came without one. */
 export function newTransactionId(): string {
   return `txn_${randomUUID().replace(/-/g, '')}`;

@@ -3,7 +3,7 @@ import { cancelFirst, type AfterCancel } from './cancelFirst.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import type { FinalizeResult, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import type { ReconcileEventSink } from './paymentEvents.js';
-import type { PaymentRequest } from './paymentRequest.js';
+import { requestOfRecord } from './paymentRequest.js';
 import type { Charge, PaymentProvider } from './provider/paymentProvider.js';
 import { settle, settleCharge, unknownError, type Settlement } from './settlement.js';
 
@@ -57,13 +57,7 @@ export async function settleRecord(
   report: Counts,
 ): Promise<void> {
   const { ledger, provider, now } = deps;
-  const req: PaymentRequest = {
-    transactionId,
-    uid: record.uid,
-    amount: record.amount,
-    currency: record.currency,
-    paymentMethod: record.paymentMethod,
-  };
+  const req = requestOfRecord(transactionId, record);
   const ref = record.providerRef ?? transactionId;
   const settleFrom = settleFromOf(record);
   // Records of older versions get the window they were judged by, so later writes do not move it.
