@@ -2,10 +2,9 @@
 // PAYMENT_PROVIDER=stripe and the Stripe fake, whose PaymentIntent must end canceled before the ledger says so.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CancelPaymentResult, ProcessPaymentResult } from '../../functions/src/api/index.js';
-import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
-import { adminDb } from '../integration/admin.js';
 import { USERS, errorOf, session, type Session } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
+import { txnIds, recordOf } from './records.js';
 import {
   apiRequests,
   completeAuthentication,
@@ -18,9 +17,7 @@ import {
   webhooksDelivered,
 } from './stripeFake.js';
 
-const txn = (tag: string) => `stc_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const recordOf = async (id: string) =>
-  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
+const txn = txnIds('stc');
 
 describe('cancelPayment with the Stripe provider, against the Stripe fake', () => {
   let user: Session, other: Session, admin: Session;

@@ -3,12 +3,11 @@
 // reconciliation, a customer's client-side re-confirm, and money winning over a
 // record that said not charged. The stage runs with PAYMENT_ACTION_TIMEOUT_MS=8000
 // (scripts/emulator-config.mjs).
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerHealth, ProcessPaymentResult, ReconcileReport } from '../../functions/src/api/index.js';
-import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
-import { adminDb } from '../integration/admin.js';
 import { USERS, errorOf, session, type Session } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
+import { txnIds, recordOf, recordBecomes } from './records.js';
 import {
   clientConfirm,
   completeAuthenticationAs,
@@ -23,21 +22,7 @@ import {
 /** PAYMENT_ACTION_TIMEOUT_MS of the test stage (scripts/emulator-config.mjs). */
 const ACTION_TIMEOUT_MS = 8000;
 
-const txn = (tag: string) => `sm_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const recordOf = async (id: string) =>
-  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
-
-/** Polls the ledger record until it has `status` (a webhook settles it shortly after the fake's transition). */
-async function recordBecomes(id: string, status: string, timeoutMs = 15_000): Promise<PaymentRecord> {
-  return vi.waitFor(
-    async () => {
-      const record = await recordOf(id);
-      expect(record?.status, `payments/${id}`).toBe(status);
-      return record!;
-    },
-    { timeout: timeoutMs, interval: 100 },
-  );
-}
+const txn = txnIds('sm');
 
 /** The one PaymentIntent of a transaction. */
 async function intentOf(id: string) {

@@ -1,12 +1,11 @@
 // processPayment in Stripe mode: the real callable through the Firebase web SDK,
 // the functions emulator with PAYMENT_PROVIDER=stripe, the Stripe fake as the
 // provider, and the fake's signed webhooks delivered to the emulated stripeWebhook.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
-import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
-import { adminDb } from '../integration/admin.js';
 import { USERS, session, type Session, errorOf } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
+import { txnIds, recordOf, recordBecomes } from './records.js';
 import {
   apiRequests,
   completeAuthentication,
@@ -20,21 +19,7 @@ import {
   webhooksDelivered,
 } from './stripeFake.js';
 
-const txn = (tag: string) => `st_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const recordOf = async (id: string) =>
-  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
-
-/** Polls the ledger record until it has `status` (a webhook settles it shortly after the fake's transition). */
-async function recordBecomes(id: string, status: string, timeoutMs = 15_000): Promise<PaymentRecord> {
-  return vi.waitFor(
-    async () => {
-      const record = await recordOf(id);
-      expect(record?.status, `payments/${id}`).toBe(status);
-      return record!;
-    },
-    { timeout: timeoutMs, interval: 100 },
-  );
-}
+const txn = txnIds('st');
 
 describe('processPayment with the Stripe provider, against the Stripe fake', () => {
   let user: Session, admin: Session;

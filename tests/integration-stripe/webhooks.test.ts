@@ -3,10 +3,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stripeSignature } from '../../devtools/stripe-fake/webhooks.ts';
 import type { LedgerHealth, ProcessPaymentResult } from '../../functions/src/api/index.js';
-import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from '../integration/admin.js';
 import { USERS, session, type Session } from '../integration/client.js';
 import { expectLedgersAgree } from './ledgerCheck.js';
+import { txnIds, recordOf } from './records.js';
 import {
   WEBHOOK_URL,
   completeAuthentication,
@@ -23,9 +23,7 @@ import {
   webhooksDelivered,
 } from './stripeFake.js';
 
-const txn = (tag: string) => `sw_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-const recordOf = async (id: string) =>
-  (await adminDb().doc(`payments/${id}`).get()).data() as PaymentRecord | undefined;
+const txn = txnIds('sw');
 const eventSeen = async (id: string) => (await adminDb().doc(`stripeEvents/${id}`).get()).exists;
 /** What the webhook remembered of the events of PaymentIntent `piId`: their outcomes, by event type. */
 async function outcomesOf(piId: string): Promise<Record<string, unknown>> {
