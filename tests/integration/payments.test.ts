@@ -2,23 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { resetBreakers } from './breakers.js';
-import { USERS, session, type Session } from './client.js';
+import { USERS, errorOf, session, type Session } from './client.js';
 import { eachTestFromACleanProvider } from './ledgerCheck.js';
 import { ledger, setFaults } from './simulator.js';
 
 const txn = (tag: string) => `it_${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-
-async function errorOf(
-  p: Promise<unknown>,
-): Promise<{ code: string; message: string; details: Record<string, unknown> | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code: string; message: string; details?: Record<string, unknown> };
-    return { code: e.code.replace(/^functions\//, ''), message: e.message, details: e.details };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('processPayment through the functions emulator and the payment simulator', () => {
   let user: Session, other: Session, admin: Session;
