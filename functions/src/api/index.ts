@@ -13,6 +13,7 @@
 export * from './breakers.js';
 export * from './errors.js';
 export * from './health.js';
+export * from './history.js';
 export * from './incidents.js';
 export * from './ledger.js';
 export * from './payments.js';
