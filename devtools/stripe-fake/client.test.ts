@@ -118,6 +118,34 @@ describe('stripeFakeControl against a running fake', () => {
     expect((await control.ledger()).outsidePaymentIntents).toEqual([]);
   });
 
+  it('makes Dashboard refunds, keeps the next refund pending and settles or fails refunds', async () => {
+    const control = stripeFakeControl(fake.url);
+    const pi = await confirmed('tx-refund', 'pm_card_visa');
+    expect(await control.pendRefunds()).toEqual({ pendingNext: 1 });
+    const pending = await control.createOutsideRefund({ paymentIntent: pi, amount: 500 });
+    expect(pending).toMatchObject({ status: 'pending', amount: 500, metadata: {} });
+    expect(await control.settleRefund(pending.id)).toMatchObject({ status: 'succeeded' });
+    const failed = await control.settleRefund(pending.id, false, 'lost_or_stolen_card');
+    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'lost_or_stolen_card' });
+    expect(await rejection(control.settleRefund(pending.id, false))).toMatchObject({ status: 409 });
+    const rest = await control.createOutsideRefund({ paymentIntent: pi, reason: 'fraudulent' });
+    expect(rest).toMatchObject({ amount: 1999, reason: 'fraudulent', status: 'succeeded' });
+    expect(await rejection(control.createOutsideRefund({ paymentIntent: pi }))).toMatchObject({
+      status: 400,
+      code: 'charge_already_refunded',
+    });
+    const ledger = await control.ledger();
+    expect(ledger.refunds.map((r) => [r.id, r.status])).toEqual([
+      [pending.id, 'failed'],
+      [rest.id, 'succeeded'],
+    ]);
+    expect(ledger.charges.find((c) => c.payment_intent === pi)).toMatchObject({
+      amount_refunded: 1999,
+      refunded: true,
+    });
+    expect(ledger.requestsByEndpoint.refund_create).toBeUndefined();
+  });
+
   it("rejects with the fake's status and message", async () => {
     const control = stripeFakeControl(fake.url);
     const err = await rejection(control.resendEvent('evt_nope'));

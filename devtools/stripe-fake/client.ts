@@ -5,9 +5,9 @@
  */
 import { controlCaller } from '../shared/controlClient.ts';
 import type { ControlSend } from '../shared/controlClient.ts';
-import type { FakeLedger, OutsideIntent } from './control.ts';
+import type { FakeLedger, OutsideIntent, OutsideRefund } from './control.ts';
 import type { FaultConfig } from './faults.ts';
-import type { PaymentIntent } from './intents.ts';
+import type { PaymentIntent, Refund } from './objects.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
 
 export { ControlError } from '../shared/controlClient.ts';
@@ -38,6 +38,15 @@ export type StripeFakeControl = {
    * Dashboard would: any metadata); its webhooks go out like the fake's other transitions.
    */
   createOutside: (intent: OutsideIntent) => Promise<PaymentIntent>;
+  /** A refund made in the Stripe Dashboard (no metadata: not the product's); its webhooks go out. */
+  createOutsideRefund: (refund: OutsideRefund) => Promise<Refund>;
+  /** The next `count` refunds (default 1) stay `pending` until {@link StripeFakeControl.settleRefund}. */
+  pendRefunds: (count?: number) => Promise<{ pendingNext: number }>;
+  /**
+   * A pending refund succeeds; `succeed: false` fails a pending or succeeded one
+   * (`failureReason`, default `expired_or_canceled_card`) and gives its amount back to the charge.
+   */
+  settleRefund: (refundId: string, succeed?: boolean, failureReason?: string) => Promise<Refund>;
   /** Holds webhook deliveries (true) or lets new ones go out (false). */
   holdWebhooks: (hold: boolean) => Promise<{ hold: boolean }>;
   /** Delivers the held events, oldest first or in reverse. */
@@ -67,6 +76,13 @@ export function stripeFakeControl(baseUrl: string, send?: ControlSend): StripeFa
     createOutside: (outside) => call('POST', 'payment_intents', outside),
     clientConfirm: (id, clientSecret, paymentMethod) =>
       call('POST', `payment_intents/${encodeURIComponent(id)}/client_confirm`, { clientSecret, paymentMethod }),
+    createOutsideRefund: (refund) => call('POST', 'refunds', refund),
+    pendRefunds: (count = 1) => call('POST', 'refunds/pend_next', { count }),
+    settleRefund: (id, succeed = true, failureReason) =>
+      call('POST', `refunds/${encodeURIComponent(id)}/settle`, {
+        succeed,
+        ...(failureReason === undefined ? {} : { failureReason }),
+      }),
     holdWebhooks: (hold) => call('PUT', 'webhooks', { hold }),
     flushWebhooks: (order) => call('POST', 'webhooks/flush', { order }),
     resendEvent: (eventId) => call('POST', `events/${encodeURIComponent(eventId)}/resend`),

@@ -12,6 +12,9 @@
  * | `POST /__control/payment_intents/{id}/settle` `{ "succeed"?: false }` | settle a `processing` payment |
  * | `POST /__control/payment_intents` `{ "amount", "currency", "metadata"?, "paymentMethod"? }` | create and confirm a PaymentIntent outside the product |
  * | `POST /__control/payment_intents/{id}/client_confirm` `{ "clientSecret", "paymentMethod" }` | the customer confirms it again client-side (Stripe.js); Stripe's answer |
+ * | `POST /__control/refunds` `{ "paymentIntent", "amount"?, "reason"? }` | a refund made in the Dashboard (no metadata); Stripe's answer |
+ * | `POST /__control/refunds/pend_next` `{ "count"?: 1 }` | the next `count` refunds stay `pending` (0: none) |
+ * | `POST /__control/refunds/{id}/settle` `{ "succeed"?: false, "failureReason"? }` | a pending refund succeeds, or a pending or succeeded one fails |
  * | `POST /__control/clock` `{ "advanceMs": n }` | move the fake's clock (key retention) |
  * | `PUT /__control/webhooks` `{ "hold": true }` | hold deliveries |
  * | `POST /__control/webhooks/flush` `{ "order"?: "reverse" }` | deliver the held events |
@@ -22,7 +25,9 @@ import type { IncomingMessage } from 'node:http';
 import { controlHandler } from '../shared/control.ts';
 import type { FaultConfig } from './faults.ts';
 import { FaultConfigError } from './faults.ts';
-import type { Charge, PaymentIntent } from './intents.ts';
+import type { Charge, PaymentIntent, Refund } from './objects.ts';
+import { REFUND_REASONS } from './refundParams.ts';
+import type { RefundReason } from './refundParams.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
 import { readBody } from './wire.ts';
 import type { Reply } from './wire.ts';
@@ -33,6 +38,8 @@ export type FakeLedger = {
   /** Ids of the PaymentIntents created outside the product (the control API's, not the backend's). */
   outsidePaymentIntents: string[];
   charges: Charge[];
+  /** Every refund, oldest first (the backend's and the Dashboard's). */
+  refunds: Refund[];
   /** POST requests per idempotency key, whatever their outcome. */
   requestsByKey: Record<string, number>;
   /** API requests per endpoint (control requests not counted). */
@@ -55,6 +62,9 @@ export type OutsideIntent = {
   paymentMethod?: string;
 };
 
+/** A refund made in the Stripe Dashboard: no metadata; `amount` defaults to what is left of the charge. */
+export type OutsideRefund = { paymentIntent: string; amount?: number; reason?: RefundReason };
+
 export type ControlTarget = {
   faults(): FaultConfig;
   setFaults(next: unknown): FaultConfig;
@@ -66,6 +76,12 @@ export type ControlTarget = {
   createOutside(intent: OutsideIntent): Reply;
   /** Stripe's answer to a client-side confirmation (the PaymentIntent, or Stripe's refusal). */
   clientConfirm(piId: string, clientSecret: string, paymentMethod: string): Reply;
+  /** The next `count` refunds stay `pending`. */
+  pendRefunds(count: number): number;
+  /** Settles (`succeed`) or fails a refund; null when its state does not allow it. */
+  settleRefund(refundId: string, succeed: boolean, failureReason?: string): Refund | null;
+  /** A refund made in the Dashboard; its events go out; Stripe's refusal otherwise. */
+  createOutsideRefund(refund: OutsideRefund): Reply;
   advanceClock(ms: number): number;
   holdWebhooks(on: boolean): void;
   flushWebhooks(order: 'created' | 'reverse'): number;
@@ -140,9 +156,44 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
     const waiting = intent[2] === 'settle' ? 'processing' : 'requires_action';
     return pi ? ok(pi) : fail(409, `No PaymentIntent ${intent[1]} in status ${waiting}.`);
   }
+  const refund = refundRoute(t, method, path, body);
+  if (refund) return refund;
   const resend = /^\/__control\/events\/([^/]+)\/resend$/.exec(path);
   if (resend && method === 'POST') return t.resendEvent(resend[1]!) ? ok({ ok: true }) : fail(404, 'No such event.');
   return fail(404, `No control endpoint ${name}.`);
+}
+
+/** The refund control routes' reply, or null for another path. */
+function refundRoute(t: ControlTarget, method: string, path: string, body: Record<string, unknown>): Reply | null {
+  if (method !== 'POST') return null;
+  if (path === '/__control/refunds') {
+    const { paymentIntent, amount, reason } = body;
+    if (typeof paymentIntent !== 'string') return fail(400, '"paymentIntent" must be a string.');
+    if (amount !== undefined && (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1))
+      return fail(400, '"amount" must be a positive integer (minor units).');
+    if (reason !== undefined && !REFUND_REASONS.includes(reason as RefundReason))
+      return fail(400, `"reason" must be one of ${REFUND_REASONS.join(', ')}.`);
+    return t.createOutsideRefund({
+      paymentIntent,
+      ...(amount === undefined ? {} : { amount }),
+      ...(reason === undefined ? {} : { reason: reason as RefundReason }),
+    });
+  }
+  if (path === '/__control/refunds/pend_next') {
+    const count = body.count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1000)
+      return fail(400, '"count" must be a whole number from 0 to 1000.');
+    return ok({ pendingNext: t.pendRefunds(count) });
+  }
+  const settle = /^\/__control\/refunds\/([^/]+)\/settle$/.exec(path);
+  if (!settle) return null;
+  const { failureReason } = body;
+  if (failureReason !== undefined && typeof failureReason !== 'string')
+    return fail(400, '"failureReason" must be a string.');
+  const refund = t.settleRefund(settle[1]!, body.succeed !== false, failureReason);
+  return refund
+    ? ok(refund)
+    : fail(409, `Refund ${settle[1]} cannot be ${body.succeed === false ? 'failed' : 'settled'}.`);
 }
 
 /** The body of an outside PaymentIntent, or what is wrong with it. */

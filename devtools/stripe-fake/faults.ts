@@ -32,8 +32,18 @@ export const FAULT_MODES = [
 /** One fault mode. */
 export type FaultMode = (typeof FAULT_MODES)[number];
 
-/** The API endpoints a fault can target. */
-export const ENDPOINTS = ['create', 'confirm', 'retrieve', 'cancel', 'balance', 'any'] as const;
+/** The API endpoints a fault can target (`create`...`cancel`: PaymentIntents'; `refund_*`: Refunds'). */
+export const ENDPOINTS = [
+  'create',
+  'confirm',
+  'retrieve',
+  'cancel',
+  'balance',
+  'refund_create',
+  'refund_retrieve',
+  'refund_list',
+  'any',
+] as const;
 /** An endpoint of the fake's Stripe API, or `any`. */
 export type FaultEndpoint = (typeof ENDPOINTS)[number];
 /** The endpoint a request hit (`other` for unknown paths). */

@@ -104,7 +104,7 @@ export function parseCreate(form: Form): CreateParams | Reply {
 }
 
 /** The metadata, or the refusal (a pair: metadata keys are the caller's, so no key can tag a refusal). */
-function parseMetadata(meta: FormValue | undefined): [Record<string, string>, null] | [null, Reply] {
+export function parseMetadata(meta: FormValue | undefined): [Record<string, string>, null] | [null, Reply] {
   if (meta === undefined) return [{}, null];
   if (typeof meta !== 'object' || Array.isArray(meta)) {
     return [null, invalidRequest('Invalid object: metadata.', 'parameter_invalid', 'metadata')];

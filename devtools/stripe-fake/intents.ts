@@ -17,46 +17,10 @@ import {
 } from './intentParams.ts';
 import { invalidRequest, stripeError } from './wire.ts';
 import type { Form, Reply, StripeErrorObject } from './wire.ts';
+import type { Charge, PaymentIntent } from './objects.ts';
 
 export { TEST_PAYMENT_METHODS } from './intentParams.ts';
-
-/** PaymentIntent statuses. */
-export type IntentStatus =
-  'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
-
-/** A PaymentIntent as the fake stores and returns it (the fields the backend reads, and a few more). */
-export type PaymentIntent = {
-  id: string;
-  object: 'payment_intent';
-  amount: number;
-  amount_received: number;
-  currency: string;
-  status: IntentStatus;
-  client_secret: string;
-  created: number;
-  livemode: false;
-  metadata: Record<string, string>;
-  payment_method: string | null;
-  payment_method_types: string[];
-  automatic_payment_methods: { enabled: boolean; allow_redirects: 'always' | 'never' } | null;
-  capture_method: 'automatic';
-  confirmation_method: 'automatic';
-  latest_charge: string | null;
-  last_payment_error: StripeErrorObject | null;
-  next_action: { type: 'use_stripe_sdk'; use_stripe_sdk: { type: 'three_d_secure_redirect' } } | null;
-  cancellation_reason: string | null;
-  canceled_at: number | null;
-};
-
-/** A charge the fake made: one per confirmation that reached the card network. */
-export type Charge = {
-  id: string;
-  payment_intent: string;
-  amount: number;
-  currency: string;
-  status: 'succeeded' | 'failed';
-  failure_code: string | null;
-};
+export type { Charge, IntentStatus, PaymentIntent } from './objects.ts';
 
 /** Event types the fake emits. */
 export type IntentEventType =
@@ -276,6 +240,8 @@ export class Intents {
       currency: pi.currency,
       status,
       failure_code: failureCode,
+      amount_refunded: 0,
+      refunded: false,
     };
     this.charges.push(charge);
     return charge;
@@ -283,6 +249,20 @@ export class Intents {
 
   private answer(pi: PaymentIntent, events: IntentEventType[]): Operation {
     return { reply: { status: 200, body: structuredClone(pi) }, piId: pi.id, events, saved: true };
+  }
+
+  /** A copy of the charge `chargeId`, or undefined. */
+  chargeOf(chargeId: string): Charge | undefined {
+    const charge = this.charges.find((c) => c.id === chargeId);
+    return charge ? structuredClone(charge) : undefined;
+  }
+
+  /** Records what the refunds of `chargeId` took back (minor units): its `amount_refunded` and `refunded`. */
+  setRefunded(chargeId: string, amountRefunded: number): void {
+    const charge = this.charges.find((c) => c.id === chargeId);
+    if (!charge) return;
+    charge.amount_refunded = amountRefunded;
+    charge.refunded = amountRefunded >= charge.amount;
   }
 
   /** The current state of a PaymentIntent (for events), or undefined. */

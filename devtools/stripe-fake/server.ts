@@ -1,7 +1,8 @@
 /**
- * An offline stand-in for the Stripe API's PaymentIntents subset
+ * An offline stand-in for the Stripe API's PaymentIntents and Refunds subset
  * (`POST /v1/payment_intents`, `.../{id}/confirm`, `.../{id}/cancel`,
- * `GET /v1/payment_intents/{id}`, `GET /v1/balance`) with Stripe's
+ * `GET /v1/payment_intents/{id}`, `POST /v1/refunds`, `GET /v1/refunds/{id}`,
+ * `GET /v1/refunds?payment_intent=`, `GET /v1/balance`; routes.ts) with Stripe's
  * authentication, error shapes and idempotency rules, signed webhook delivery,
  * runtime faults, and a control API (control.ts) for tests and the admin page.
  * The backend's StripeProvider is tested against it through the real `stripe`
@@ -12,24 +13,27 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { trackedDelays } from '../shared/delays.ts';
-import { decodeSegment, listen } from '../shared/http.ts';
+import { listen } from '../shared/http.ts';
 import { handleControl, isControlPath } from './control.ts';
-import type { ControlTarget, FakeLedger, OutsideIntent } from './control.ts';
+import type { ControlTarget, FakeLedger, OutsideIntent, OutsideRefund } from './control.ts';
 import { Faults } from './faults.ts';
-import type { Endpoint } from './faults.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { Intents } from './intents.ts';
 import type { Operation, PaymentIntent } from './intents.ts';
+import type { Refund } from './objects.ts';
+import { Refunds } from './refunds.ts';
+import { classify, executor, intentExecuted } from './routes.ts';
+import type { Executed } from './routes.ts';
 import { WebhookSender } from './webhooks.ts';
 import type { WebhookOptions } from './webhooks.ts';
-import { fingerprint, FormError, header, invalidRequest, parseForm, readBody, send, stripeError } from './wire.ts';
+import { fingerprint, header, invalidRequest, readBody, send, stripeError } from './wire.ts';
 import type { Reply } from './wire.ts';
 
 export { stripeSignature } from './webhooks.ts';
 export type { Delivery, StripeEvent, WebhookOptions } from './webhooks.ts';
-export type { FakeLedger, OutsideIntent } from './control.ts';
+export type { FakeLedger, OutsideIntent, OutsideRefund } from './control.ts';
 export type { FaultConfig } from './faults.ts';
-export type { PaymentIntent } from './intents.ts';
+export type { Charge, ChargeObject, PaymentIntent, Refund } from './objects.ts';
 
 /** Options of {@link startStripeFake}. */
 export type StripeFakeOptions = {
@@ -55,22 +59,6 @@ export type StripeFake = {
   webhooksIdle(): Promise<void>;
 } & ControlTarget;
 
-const ROUTES: [RegExp, string, Endpoint][] = [
-  [/^\/v1\/payment_intents$/, 'POST', 'create'],
-  [/^\/v1\/payment_intents\/([^/]+)\/confirm$/, 'POST', 'confirm'],
-  [/^\/v1\/payment_intents\/([^/]+)\/cancel$/, 'POST', 'cancel'],
-  [/^\/v1\/payment_intents\/([^/]+)$/, 'GET', 'retrieve'],
-  [/^\/v1\/balance$/, 'GET', 'balance'],
-];
-
-function classify(method: string, path: string): { endpoint: Endpoint; id: string } {
-  for (const [pattern, m, endpoint] of ROUTES) {
-    const match = pattern.exec(path);
-    if (match && m === method) return { endpoint, id: decodeSegment(match[1] ?? '') };
-  }
-  return { endpoint: 'other', id: '' };
-}
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Starts the fake and resolves once it listens. */
@@ -86,6 +74,8 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
   const faults = new Faults();
   const keys = new IdempotencyKeys(now);
   const intents = new Intents(now);
+  const refunds = new Refunds(intents, now);
+  const execute = executor(intents, refunds);
   const webhooks = new WebhookSender(opts.webhook, now);
   const outside = new Set<string>();
   const byEndpoint: Record<string, number> = {};
@@ -97,39 +87,16 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     return got !== undefined && accepted.some((a) => timingSafeEqual(digest(got), a));
   };
 
-  function execute(endpoint: Endpoint, id: string, body: string): Operation {
-    if (endpoint === 'balance') {
-      const balance = {
-        object: 'balance',
-        livemode: false,
-        available: [{ amount: 0, currency: 'usd' }],
-        pending: [{ amount: 0, currency: 'usd' }],
-      };
-      return { reply: { status: 200, body: balance }, piId: null, events: [], saved: true };
-    }
-    if (endpoint === 'retrieve') return { reply: intents.retrieve(id), piId: null, events: [], saved: true };
-    let form;
-    try {
-      form = parseForm(body);
-    } catch (err) {
-      if (!(err instanceof FormError)) throw err;
-      return { reply: invalidRequest(err.message), piId: null, events: [], saved: false };
-    }
-    if (endpoint === 'create') return intents.create(form);
-    return endpoint === 'confirm' ? intents.confirm(id, form) : intents.cancel(id, form);
-  }
-
-  function emit(op: Operation, req: IncomingMessage): void {
-    const pi = op.piId ? intents.get(op.piId) : undefined;
-    if (!pi) return;
+  function emit(op: Executed, req: IncomingMessage | null): void {
     const request = {
-      apiVersion: header(req, 'stripe-version') ?? null,
-      idempotencyKey: header(req, 'idempotency-key') ?? null,
+      apiVersion: req ? (header(req, 'stripe-version') ?? null) : null,
+      idempotencyKey: req ? (header(req, 'idempotency-key') ?? null) : null,
     };
-    for (const type of op.events) webhooks.emit(type, pi, request);
+    for (const { type, object } of op.events) webhooks.emit(type, object, request);
   }
 
-  async function api(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+  async function api(req: IncomingMessage, res: ServerResponse, method: string, url: URL): Promise<void> {
+    const path = url.pathname;
     const { endpoint, id } = classify(method, path);
     byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
     res.setHeader('Request-Id', `req_${randomBytes(7).toString('hex')}`);
@@ -155,7 +122,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     try {
       // The key stays in flight while the request "executes", so a concurrent repeat sees 409.
       await delay(plan.latencyMs);
-      const op = execute(endpoint, id, body);
+      const op = execute(endpoint, id, body, url.searchParams);
       if (!op.saved) {
         if (key !== undefined) keys.release(key);
         return send(res, op.reply);
@@ -180,6 +147,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     setFaults: (next) => faults.set(next),
     ledger: (): FakeLedger => ({
       ...intents.snapshot(),
+      refunds: refunds.snapshot(),
       outsidePaymentIntents: [...outside],
       requestsByKey: keys.requestCounts(),
       requestsByEndpoint: { ...byEndpoint },
@@ -188,6 +156,22 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     completeAuthentication: (piId, succeed) => transition(intents.completeAuthentication(piId, succeed)),
     settle: (piId, succeed) => transition(intents.settle(piId, succeed)),
     createOutside,
+    pendRefunds: (count) => refunds.pendNext(count),
+    settleRefund: (refundId, succeed, failureReason) => {
+      const op = refunds.settle(refundId, succeed, failureReason);
+      if (op) emit(op, null);
+      return op?.reply.body ? (op.reply.body as Refund) : null;
+    },
+    createOutsideRefund: (p: OutsideRefund) => {
+      const op = refunds.refund({
+        paymentIntent: p.paymentIntent,
+        amount: p.amount ?? null,
+        reason: p.reason ?? null,
+        metadata: {},
+      });
+      emit(op, null);
+      return op.reply;
+    },
     clientConfirm: (piId, clientSecret, paymentMethod) => {
       const op = intents.clientConfirm(piId, clientSecret, paymentMethod);
       transition(op);
@@ -199,6 +183,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     resendEvent: (eventId) => webhooks.resend(eventId),
     reset: () => {
       intents.clear();
+      refunds.clear();
       outside.clear();
       keys.clear();
       webhooks.clear();
@@ -211,9 +196,8 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
   /** A control-triggered change: its events go out like those of API requests (no request behind them). */
   function transition(op: Operation | null): PaymentIntent | null {
     if (!op?.piId) return null;
-    const pi = intents.get(op.piId)!;
-    for (const type of op.events) webhooks.emit(type, pi, { apiVersion: null, idempotencyKey: null });
-    return pi;
+    emit(intentExecuted(intents, op), null);
+    return intents.get(op.piId)!;
   }
 
   /**
@@ -238,8 +222,9 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
 
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const handled = isControlPath(path) ? handleControl(control, req, res, method, path) : api(req, res, method, path);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const handled = isControlPath(path) ? handleControl(control, req, res, method, path) : api(req, res, method, url);
     handled.catch((err: unknown) => {
       if (req.destroyed) return;
       send(

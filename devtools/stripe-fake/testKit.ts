@@ -3,7 +3,7 @@
  * way Stripe's wire format is spoken (form-encoded bodies, Bearer key,
  * Idempotency-Key), over real HTTP.
  */
-import type { PaymentIntent } from './intents.ts';
+import type { PaymentIntent, Refund } from './objects.ts';
 
 /** An error body in Stripe's shape. */
 export type ErrorBody = {
@@ -61,6 +61,20 @@ export function clientFor(baseUrl: () => string, apiKey: string) {
 
   const retrieve = (id: string) => call<PaymentIntent & ErrorBody>('GET', `/v1/payment_intents/${id}`);
 
+  /** A succeeded PaymentIntent of `amount` for `transactionId`: its id and its charge's. */
+  const paid = async (transactionId: string, amount = 1999) => {
+    const { body: pi } = await create(transactionId, 'pm_card_visa', amount);
+    const { body } = await confirm(pi.id, `${transactionId}:confirm`);
+    return { piId: pi.id, chargeId: body.latest_charge! };
+  };
+
+  /** Refunds `fields` (form parameters; `payment_intent` among them) with `key`. */
+  const refund = (fields: Record<string, string>, key?: string) =>
+    call<Refund & ErrorBody>('POST', '/v1/refunds', {
+      body: new URLSearchParams(fields).toString(),
+      ...(key === undefined ? {} : { key }),
+    });
+
   /** A control API request with a JSON body. */
   const control = async <T>(method: string, path: string, body?: unknown): Promise<Answer<T>> => {
     const res = await fetch(`${baseUrl()}/__control${path}`, {
@@ -71,5 +85,5 @@ export function clientFor(baseUrl: () => string, apiKey: string) {
     return { status: res.status, headers: res.headers, body: (await res.json()) as T };
   };
 
-  return { call, create, confirm, retrieve, control };
+  return { call, create, confirm, retrieve, paid, refund, control };
 }

@@ -7,7 +7,9 @@
  * in reverse order, and any event can be sent again.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { IntentEventType, PaymentIntent } from './intents.ts';
+import type { IntentEventType } from './intents.ts';
+import type { ChargeObject, PaymentIntent, Refund } from './objects.ts';
+import type { RefundEventType } from './refunds.ts';
 
 /** The `Stripe-Signature` header for `payload` signed with `secret` at `timestampSec`. */
 export function stripeSignature(payload: string, secret: string, timestampSec: number): string {
@@ -24,9 +26,12 @@ export type StripeEvent = {
   livemode: false;
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
-  type: IntentEventType;
-  data: { object: PaymentIntent };
+  type: IntentEventType | RefundEventType;
+  data: { object: EventObject };
 };
+
+/** What an event carries: a PaymentIntent, a refund, or a charge (`charge.refunded`). */
+export type EventObject = PaymentIntent | Refund | ChargeObject;
 
 /** One delivery attempt of an event. */
 export type Delivery = { eventId: string; type: string; attempt: number; at: number; status?: number; error?: string };
@@ -60,10 +65,10 @@ export class WebhookSender {
     this.now = now;
   }
 
-  /** Records an event for the PaymentIntent as it is now and delivers it (unless deliveries are held). */
+  /** Records an event with a snapshot of its object and delivers it (unless deliveries are held). */
   emit(
-    type: IntentEventType,
-    pi: PaymentIntent,
+    type: StripeEvent['type'],
+    object: EventObject,
     request: { apiVersion: string | null; idempotencyKey: string | null },
   ): StripeEvent {
     const event: StripeEvent = {
@@ -78,7 +83,7 @@ export class WebhookSender {
         idempotency_key: request.idempotencyKey,
       },
       type,
-      data: { object: pi },
+      data: { object },
     };
     this.events.push(event);
     if (this.holding) this.held.push(event);
