@@ -25,6 +25,20 @@ export const ProductErrorCode = {
   PAYMENT_NOT_FOUND: 'PAYMENT_NOT_FOUND',
   /** cancelPayment: the payment cannot be canceled in its status (details: status, and retryAfterMs when waiting helps). */
   PAYMENT_NOT_CANCELABLE: 'PAYMENT_NOT_CANCELABLE',
+  /** refundPayment: the payment is not `succeeded` (details: transactionId, status). */
+  REFUND_PAYMENT_NOT_SUCCEEDED: 'REFUND_PAYMENT_NOT_SUCCEEDED',
+  /** refundPayment: the amount is above what is left to refund (details: refundable, in major units). */
+  REFUND_EXCEEDS_REFUNDABLE: 'REFUND_EXCEEDS_REFUNDABLE',
+  /** refundPayment: the refundId was already used with other parameters. */
+  REFUND_CONFLICT: 'REFUND_CONFLICT',
+  /** refundPayment: another call holds this refund right now (details: retryAfterMs). */
+  REFUND_IN_PROGRESS: 'REFUND_IN_PROGRESS',
+  /** refundPayment: nothing was refunded and nothing is in flight (details: refundId, status 'failed'); retry with the same refundId. */
+  REFUND_UNAVAILABLE: 'REFUND_UNAVAILABLE',
+  /** refundPayment: no definite answer, maybe refunded (details: refundId, status 'unknown'); resolved by a repeat call or reconciliation. */
+  REFUND_UNKNOWN: 'REFUND_UNKNOWN',
+  /** refundPayment: the provider made the refund and then failed it (details: refundId, status 'failed'); use a new refundId. */
+  REFUND_FAILED: 'REFUND_FAILED',
   /** runReconciliation while another pass runs (details: its runId). */
   RECONCILE_RUNNING: 'RECONCILE_RUNNING',
   /** Internal to the charge loop: an attempt refused before sending; never reaches a caller. */

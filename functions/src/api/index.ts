@@ -18,5 +18,6 @@ export * from './incidents.js';
 export * from './ledger.js';
 export * from './payments.js';
 export * from './pools.js';
+export * from './refunds.js';
 export * from './refusals.js';
 export * from './stats.js';

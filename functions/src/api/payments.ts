@@ -39,10 +39,9 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 /**
  * The callables that move money. Where a replayed call costs money, they get
  * App Check replay protection (APP_CHECK_CONSUME, access/appCheck.ts), and the
- * SPA asks a limited-use App Check token for each of their calls. Add the
- * refund callable here when it exists.
+ * SPA asks a limited-use App Check token for each of their calls.
  */
-export const MONEY_MOVING_CALLABLES: readonly string[] = ['processPayment', 'cancelPayment'];
+export const MONEY_MOVING_CALLABLES: readonly string[] = ['processPayment', 'cancelPayment', 'refundPayment'];
 
 /**
  * An id of 1..`maxLength` letters, digits, `_` or `-` that Firestore accepts as a document id:

@@ -51,6 +51,13 @@ export interface PaymentRecord {
    * versions (then `updatedAt` counts).
    */
   openAttemptAt?: number | null;
+  /**
+   * Refunds (refunds/refundLedger.ts), integer minor units, absent = 0: the
+   * succeeded ones, and the `pending` and `unknown` ones. Written in the same
+   * commit as the refund status they follow; the payment's status stays.
+   */
+  refundedAmount?: number;
+  pendingRefundAmount?: number;
   createdAt: number;
   updatedAt: number;
 }
