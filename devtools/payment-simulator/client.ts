@@ -7,7 +7,7 @@
 import { controlCaller } from '../shared/controlClient.ts';
 import type { ControlSend } from '../shared/controlClient.ts';
 import type { FaultConfig } from './faults.ts';
-import type { LedgerSnapshot, SimulatorStats } from './shapes.ts';
+import type { LedgerSnapshot, RefundRecord, RefundSnapshot, SimulatorStats } from './shapes.ts';
 
 export { ControlError } from '../shared/controlClient.ts';
 export type { ControlResponse, ControlSend } from '../shared/controlClient.ts';
@@ -22,6 +22,10 @@ export type SimulatorControl = {
   setFaults: (config: FaultConfig) => Promise<FaultConfig>;
   /** What the simulator recorded. */
   ledger: () => Promise<LedgerSnapshot>;
+  /** The refunds the simulator recorded. */
+  refunds: () => Promise<RefundSnapshot>;
+  /** Settles a pending refund (made pending by the fault `refundStatus`); resolves to the refund. */
+  settleRefund: (refundId: string, status: 'succeeded' | 'failed', failureReason?: string) => Promise<RefundRecord>;
   /** Traffic counters (a control request counts as a connection, not as a provider request). */
   stats: () => Promise<SimulatorStats>;
   /** Clears ledger, counters and faults. */
@@ -37,6 +41,9 @@ export function simulatorControl(baseUrl: string, send?: ControlSend): Simulator
     faults: () => call<FaultConfig>('GET', 'faults'),
     setFaults: (config) => call<FaultConfig>('PUT', 'faults', config),
     ledger: () => call<LedgerSnapshot>('GET', 'ledger'),
+    refunds: () => call<RefundSnapshot>('GET', 'refunds'),
+    settleRefund: (refundId, status, failureReason) =>
+      call<RefundRecord>('POST', 'refunds/settle', { refundId, status, ...(failureReason ? { failureReason } : {}) }),
     stats: () => call<SimulatorStats>('GET', 'stats'),
     reset: () => call<{ ok: true }>('POST', 'reset'),
   };

@@ -8,8 +8,10 @@ import { controlHandler } from '../shared/control.ts';
 import { FaultConfigError } from './faults.ts';
 import type { FaultConfig } from './faults.ts';
 import type { LedgerSnapshot } from './ledger.ts';
+import type { SettledStatus } from './refunds.ts';
 import { error, readJson } from './replies.ts';
 import type { Reply } from './replies.ts';
+import type { RefundSnapshot } from './shapes.ts';
 import type { SimulatorStats } from './traffic.ts';
 
 /** What the control API reads and changes. */
@@ -18,6 +20,9 @@ export type ControlTarget = {
   /** Validates and stores; throws FaultConfigError. */
   setFaults(next: FaultConfig): FaultConfig;
   ledger(): LedgerSnapshot;
+  refunds(): RefundSnapshot;
+  /** Settles a pending refund: 200 with it, 404 when unknown, 409 when already final. */
+  settleRefund(refundId: string, status: SettledStatus, failureReason?: string): Reply;
   stats(): SimulatorStats;
   reset(): void;
 };
@@ -38,6 +43,19 @@ async function route(target: ControlTarget, req: IncomingMessage, method: string
     }
   }
   if (name === 'GET /__control/ledger') return { status: 200, body: target.ledger() };
+  if (name === 'GET /__control/refunds') return { status: 200, body: target.refunds() };
+  if (name === 'POST /__control/refunds/settle') {
+    const body = await readJson(req);
+    if (!body.ok) return body.reply;
+    const { refundId, status, failureReason } = (body.value ?? {}) as Record<string, unknown>;
+    if (typeof refundId !== 'string' || (status !== 'succeeded' && status !== 'failed')) {
+      return error(400, 'INVALID_REQUEST', 'Send {"refundId": "...", "status": "succeeded" | "failed"}.');
+    }
+    if (failureReason !== undefined && typeof failureReason !== 'string') {
+      return error(400, 'INVALID_REQUEST', '"failureReason" must be a string.');
+    }
+    return target.settleRefund(refundId, status, failureReason);
+  }
   if (name === 'GET /__control/stats') return { status: 200, body: target.stats() };
   if (name === 'POST /__control/reset') {
     target.reset();

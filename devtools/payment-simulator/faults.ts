@@ -53,12 +53,23 @@ export type FaultConfig = {
    * the charge).
    */
   lookupFault?: LookupFault;
+  /**
+   * Any mode: the status new refunds are recorded with instead of `succeeded`.
+   * `pending`: the provider settles them later, through the control API
+   * (`POST /__control/refunds/settle`), as a bank that takes days would.
+   */
+  refundStatus?: RefundStatusFault;
 };
 
 /** The lookup faults (FaultConfig.lookupFault). */
 export const LOOKUP_FAULTS = ['gateway-404'] as const;
 /** One of {@link LOOKUP_FAULTS}. */
 export type LookupFault = (typeof LOOKUP_FAULTS)[number];
+
+/** The statuses new refunds can be made to take (FaultConfig.refundStatus). */
+export const REFUND_STATUS_FAULTS = ['pending'] as const;
+/** One of {@link REFUND_STATUS_FAULTS}. */
+export type RefundStatusFault = (typeof REFUND_STATUS_FAULTS)[number];
 
 /** Values used when a field of FaultConfig is absent. */
 export const FAULT_DEFAULTS = {
@@ -81,6 +92,10 @@ const LIMITS = {
   // A week: longer than any provider's retention worth simulating.
   keyTtlMs: 604_800_000,
 } as const;
+
+/** The fields that take one word of a list. */
+const WORDS = { lookupFault: LOOKUP_FAULTS, refundStatus: REFUND_STATUS_FAULTS } as const;
+const WORD_FIELDS = Object.keys(WORDS) as (keyof typeof WORDS)[];
 
 type NumericField = keyof typeof LIMITS;
 const NUMERIC_FIELDS = Object.keys(LIMITS) as NumericField[];
@@ -111,10 +126,10 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     throw new FaultConfigError('The fault config must be a JSON object such as {"mode":"none"}.');
   }
   const record = input as Record<string, unknown>;
-  const known = new Set<string>(['mode', 'lookupFault', ...NUMERIC_FIELDS]);
+  const known = new Set<string>(['mode', ...WORD_FIELDS, ...NUMERIC_FIELDS]);
   const unknown = Object.keys(record).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    const allowed = ['mode', 'lookupFault', ...NUMERIC_FIELDS].join(', ');
+    const allowed = ['mode', ...WORD_FIELDS, ...NUMERIC_FIELDS].join(', ');
     throw new FaultConfigError(`Unknown field(s) ${unknown.join(', ')}; allowed: ${allowed}.`);
   }
   const mode = record.mode;
@@ -122,12 +137,14 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     throw new FaultConfigError(`"mode" must be one of ${MODE_VALUES.join(', ')}.`);
   }
   const config: FaultConfig = { mode: mode as FaultMode };
-  const lookupFault = record.lookupFault;
-  if (lookupFault !== undefined) {
-    if (typeof lookupFault !== 'string' || !(LOOKUP_FAULTS as readonly string[]).includes(lookupFault)) {
-      throw new FaultConfigError(`"lookupFault" must be one of ${LOOKUP_FAULTS.join(', ')}.`);
+  for (const field of WORD_FIELDS) {
+    const value = record[field];
+    if (value === undefined) continue;
+    const allowed: readonly string[] = WORDS[field];
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      throw new FaultConfigError(`"${field}" must be one of ${allowed.join(', ')}.`);
     }
-    config.lookupFault = lookupFault as LookupFault;
+    Object.assign(config, { [field]: value });
   }
   for (const field of NUMERIC_FIELDS) {
     const value = record[field];
@@ -141,7 +158,7 @@ export function parseFaultConfig(input: unknown): FaultConfig {
 }
 
 /** Provider endpoint a request hits, used for fault decisions and stats. */
-export type Endpoint = 'charge' | 'lookup' | 'health' | 'other';
+export type Endpoint = 'charge' | 'lookup' | 'refund' | 'refundLookup' | 'health' | 'other';
 
 /** What the fault does to a request: carry on, never answer, reset the socket, or answer with an error. */
 export type FaultAction =
@@ -175,6 +192,16 @@ export function faultBeforeAuth(config: FaultConfig): FaultAction {
 
 /** Faults that hit an authenticated `POST /charge` before anything is charged. */
 export function faultOnCharge(config: FaultConfig, random: () => number = Math.random): FaultAction {
+  return faultOnMoney(config, random, 'charged');
+}
+
+/** Faults that hit an authenticated `POST /refund` before anything is refunded: the same as a charge's. */
+export function faultOnRefund(config: FaultConfig, random: () => number = Math.random): FaultAction {
+  return faultOnMoney(config, random, 'refunded');
+}
+
+/** Reset, rate limit and errors, before a request moves money; `moved` names what did not happen. */
+function faultOnMoney(config: FaultConfig, random: () => number, moved: 'charged' | 'refunded'): FaultAction {
   if (config.mode === FAULT_MODES.reset) return { kind: 'reset' };
   if (config.mode === FAULT_MODES.rateLimit) {
     // Retry-After takes whole seconds.
@@ -193,13 +220,13 @@ export function faultOnCharge(config: FaultConfig, random: () => number = Math.r
           kind: 'reply',
           status: 500,
           code: 'INTERNAL_ERROR',
-          message: 'Simulated provider error; nothing was charged.',
+          message: `Simulated provider error; nothing was ${moved}.`,
         }
       : {
           kind: 'reply',
           status: 503,
           code: 'SERVICE_UNAVAILABLE',
-          message: 'Simulated provider overload; nothing was charged.',
+          message: `Simulated provider overload; nothing was ${moved}.`,
         };
   }
   return PROCEED;

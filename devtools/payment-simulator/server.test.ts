@@ -96,7 +96,7 @@ describe('charging', () => {
     expect((await get('/charge/never-seen')).status).toBe(404);
     expect((await get('/charge/%E0%A4%A')).status).toBe(404);
     expect((await get('/nowhere')).status).toBe(404);
-    expect(sim.stats().requests).toEqual({ charge: 1, lookup: 3, health: 0, other: 1 });
+    expect(sim.stats().requests).toEqual({ charge: 1, lookup: 3, refund: 0, refundLookup: 0, health: 0, other: 1 });
   });
 });
 
@@ -264,7 +264,7 @@ describe('control API', () => {
     const ledger = await json<LedgerSnapshot>(await fetch(`${sim.url}/__control/ledger`));
     expect(ledger).toEqual({ charges: [], chargeRequests: {}, pendingCommits: {} });
     const stats = await json<SimulatorStats>(await fetch(`${sim.url}/__control/stats`));
-    expect(stats.requests).toEqual({ charge: 0, lookup: 0, health: 0, other: 0 });
+    expect(stats.requests).toEqual({ charge: 0, lookup: 0, refund: 0, refundLookup: 0, health: 0, other: 0 });
     expect(stats.connectionsOpened).toBe(0);
     expect(await (await fetch(`${sim.url}/__control/faults`)).json()).toEqual({ mode: 'none' });
     expect((await get('/health')).status).toBe(200);

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the card payment provider (contract: docs/payment-provider.md).
  * It charges at most once per remembered idempotency key, declines amounts ending
- * in 402 minor units, and injects failures (latency, 5xx, outage, 429, resets,
+ * in 402 minor units, refunds succeeded charges (never above their amount), and injects failures (latency, 5xx, outage, 429, resets,
  * hangs, answers that come too late or never, commits that come late, forgotten
  * keys) switched at runtime through an unauthenticated, CORS-enabled control API
  * under /__control for the admin SPA.
@@ -13,10 +13,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trackedDelays } from '../shared/delays.ts';
 import { decodeSegment, listen } from '../shared/http.ts';
 import { handleControl, isControlPath } from './control.ts';
+import { deliver, moneyBody, sendGateway404 } from './delivery.ts';
 import {
   chargePlanFor,
   faultBeforeAuth,
   faultOnCharge,
+  faultOnRefund,
   keyTtlFor,
   latencyFor,
   noFaults,
@@ -25,11 +27,17 @@ import {
 import type { FaultAction, FaultConfig } from './faults.ts';
 import { Ledger, validateCharge } from './ledger.ts';
 import type { LedgerSnapshot } from './ledger.ts';
-import { error, header, readJson, send } from './replies.ts';
+import { refundRoutes } from './refundRoutes.ts';
+import { RefundBook } from './refunds.ts';
+import type { SettledStatus } from './refunds.ts';
+import { error, header, send } from './replies.ts';
+import type { Reply } from './replies.ts';
+import type { RefundSnapshot } from './shapes.ts';
 import { classify, Traffic } from './traffic.ts';
 import type { SimulatorStats } from './traffic.ts';
 
 export type { ChargeRecord, LedgerSnapshot } from './ledger.ts';
+export type { RefundRecord, RefundSnapshot } from './shapes.ts';
 export type { SimulatorStats } from './traffic.ts';
 
 /** A running simulator. */
@@ -44,9 +52,13 @@ export type PaymentSimulator = {
   setFaults(faults: FaultConfig): FaultConfig;
   /** Current ledger. */
   ledger(): LedgerSnapshot;
+  /** Current refunds. */
+  refunds(): RefundSnapshot;
+  /** Settles a pending refund (the reply `POST /__control/refunds/settle` sends). */
+  settleRefund(refundId: string, status: SettledStatus, failureReason?: string): Reply;
   /** Current traffic counters. */
   stats(): SimulatorStats;
-  /** Clears ledger (pending commits included), counters and faults. */
+  /** Clears ledger and refunds (pending commits included), counters and faults. */
   reset(): void;
 };
 
@@ -68,13 +80,6 @@ function hashKey(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** A proxy's or gateway's 404: an HTML page, none of the contract's error body. */
-function sendGateway404(res: ServerResponse): void {
-  const page = '<html><body><h1>404 Not Found</h1></body></html>';
-  res.writeHead(404, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page) });
-  res.end(page);
-}
-
 const isChargeAnswer = (status: number) => status === 200 || status === 201 || status === 402;
 
 /** Starts the simulator and resolves once it listens. */
@@ -84,8 +89,10 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
   let faults: FaultConfig = noFaults();
   const clock = opts.now ?? Date.now;
   const ledger = new Ledger(clock);
+  const book = new RefundBook((transactionId) => ledger.find(transactionId), clock);
   const traffic = new Traffic();
   const { delay, cancelAll } = trackedDelays();
+  const refunds = refundRoutes({ faults: () => faults, book, delay });
   /** Provider requests inside their latency delay right now (loadLatencyMs). */
   let working = 0;
 
@@ -107,10 +114,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
    * charge as the mode plans it; a deferred commit counts from `arrivedAt`.
    */
   async function charge(req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
-    if (!(header(req, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
-      return send(res, error(400, 'INVALID_CONTENT_TYPE', 'Send the body with Content-Type: application/json.'));
-    }
-    const body = await readJson(req);
+    const body = await moneyBody(req);
     if (!body.ok) return send(res, body.reply);
     const input = validateCharge(body.value, header(req, 'idempotency-key'));
     if ('status' in input) return send(res, input);
@@ -121,16 +125,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       input,
       plan.commit === 'later' ? { keyTtlMs, commitAt: arrivedAt + plan.delayMs } : { keyTtlMs },
     );
-    if (result.kind === 'scheduled') {
-      // late-commit holds the socket (the body is read) until the client gives up; accepted-then-commit says so at once.
-      if (plan.answer === 'accepted') send(res, { status: 202, body: { status: 'processing' } });
-      return;
-    }
-    // lost-response: whatever the ledger did stands; the answer never leaves.
-    if (plan.answer === 'reset') return void req.socket.resetAndDestroy();
-    // commit-then-timeout: the charge is already recorded; only its answer comes late.
-    if (plan.answer === 'send' && isChargeAnswer(result.reply.status)) await delay(plan.holdMs);
-    send(res, result.reply);
+    return deliver(req, res, plan, result, isChargeAnswer, delay);
   }
 
   async function provider(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
@@ -139,6 +134,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     traffic.request(endpoint, res);
     const key = header(req, 'idempotency-key');
     if (endpoint === 'charge' && key !== undefined) ledger.countRequest(key);
+    if (endpoint === 'refund' && key !== undefined) book.countRequest(key);
     // Counted until its delay is over, whether or not the client still waits (real providers keep working).
     const others = working++;
     try {
@@ -163,8 +159,9 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
           : error(404, 'NOT_FOUND', 'No charge is recorded under this transactionId (yet).'),
       );
     }
+    if (endpoint === 'refundLookup') return refunds.lookup(res, path);
     if (endpoint === 'other') {
-      const known = path === '/charge' || path === '/health' || path.startsWith('/charge/');
+      const known = ['/charge', '/refund', '/health'].includes(path) || /^\/(charge|refund)\//.test(path);
       return send(
         res,
         known
@@ -172,18 +169,22 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
           : error(404, 'NOT_FOUND', `No endpoint ${path}.`),
       );
     }
-    const fault = faultOnCharge(faults);
+    const fault = endpoint === 'refund' ? faultOnRefund(faults) : faultOnCharge(faults);
     if (fault.kind !== 'proceed') return applyFault(req, res, fault);
-    return charge(req, res, arrivedAt);
+    return endpoint === 'refund' ? refunds.refund(req, res, arrivedAt) : charge(req, res, arrivedAt);
   }
 
   const control = {
     faults: () => faults,
     setFaults: (next: FaultConfig) => (faults = parseFaultConfig(next)),
     ledger: (): LedgerSnapshot => ledger.snapshot(),
+    refunds: (): RefundSnapshot => book.snapshot(),
+    settleRefund: (refundId: string, status: SettledStatus, failureReason?: string) =>
+      book.settle(refundId, status, failureReason),
     stats: (): SimulatorStats => traffic.snapshot(),
     reset: () => {
       ledger.clear();
+      book.clear();
       traffic.reset();
       faults = noFaults();
     },
@@ -218,6 +219,8 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
       }),
     setFaults: control.setFaults,
     ledger: control.ledger,
+    refunds: control.refunds,
+    settleRefund: control.settleRefund,
     stats: control.stats,
     reset: control.reset,
   };

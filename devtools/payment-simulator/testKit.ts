@@ -16,6 +16,17 @@ export const body = (transactionId: string, amount = 1999): Body => ({
   transactionId,
 });
 
+/** A `POST /refund` body; fields are `unknown` so tests can send invalid ones. */
+export type RefundBody = { transactionId: unknown; refundId: unknown; amount: unknown; currency: unknown };
+
+/** A valid refund body of `amount` (default 500) from `transactionId`'s charge. */
+export const refundBody = (refundId: string, transactionId: string, amount = 500): RefundBody => ({
+  transactionId,
+  refundId,
+  amount,
+  currency: 'USD',
+});
+
 /** The JSON body of `res`, in the shape the simulator documents for it. */
 export const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 /** The provider error code of an error answer. */
@@ -54,6 +65,22 @@ export function clientFor(baseUrl: () => string, apiKey: string) {
     if (key) headers['Idempotency-Key'] = key;
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
     return fetch(`${baseUrl()}/charge`, { method: 'POST', headers, body: text, signal: init.signal });
+  }
+
+  /** `POST /refund`; the Idempotency-Key defaults to the body's refundId (`null` leaves it out). */
+  function refund(payload: RefundBody, init: { key?: string | null; signal?: AbortSignal } = {}) {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${apiKey}`,
+    };
+    const key = init.key === undefined ? String(payload.refundId) : init.key;
+    if (key) headers['Idempotency-Key'] = key;
+    return fetch(`${baseUrl()}/refund`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(payload),
+      signal: init.signal,
+    });
   }
 
   /** An authenticated GET of a provider path. */
@@ -100,5 +127,11 @@ export function clientFor(baseUrl: () => string, apiKey: string) {
       (e: NodeJS.ErrnoException) => e,
     );
 
-  return { charge, get, putFaults, rawRequest, rawCharge };
+  /** `POST /refund` through node:http, resolving with the socket error instead of rejecting. */
+  const rawRefund = (payload: RefundBody): Promise<RawResult> =>
+    rawRequest('/refund', false, 'POST', JSON.stringify(payload), String(payload.refundId)).catch(
+      (e: NodeJS.ErrnoException) => e,
+    );
+
+  return { charge, refund, get, putFaults, rawRequest, rawCharge, rawRefund };
 }

@@ -15,6 +15,8 @@ export type { SimulatorStats } from './shapes.ts';
 export function classify(method: string, path: string): Endpoint {
   if (path === '/charge' && method === 'POST') return 'charge';
   if (path.startsWith('/charge/') && method === 'GET') return 'lookup';
+  if (path === '/refund' && method === 'POST') return 'refund';
+  if (path.startsWith('/refund/') && method === 'GET') return 'refundLookup';
   if (path === '/health' && method === 'GET') return 'health';
   return 'other';
 }
@@ -23,7 +25,14 @@ export function classify(method: string, path: string): Endpoint {
 export class Traffic {
   /** Every open TCP connection. */
   readonly sockets = new Set<Socket>();
-  private readonly requests: Record<Endpoint, number> = { charge: 0, lookup: 0, health: 0, other: 0 };
+  private readonly requests: Record<Endpoint, number> = {
+    charge: 0,
+    lookup: 0,
+    refund: 0,
+    refundLookup: 0,
+    health: 0,
+    other: 0,
+  };
   private connectionsOpened = 0;
   private inFlight = 0;
   private peakInFlight = 0;
