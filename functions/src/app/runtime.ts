@@ -18,8 +18,9 @@ import { cancelPayment } from '../payments/cancelPayment.js';
 import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
-import { createPaymentProvider } from '../payments/provider/providerFromConfig.js';
+import { createPaymentProvider, createRefundProvider } from '../payments/provider/providerFromConfig.js';
 import type { PaymentProvider } from '../payments/provider/paymentProvider.js';
+import type { RefundProvider } from '../payments/refunds/refundProvider.js';
 import { BreakerRegistry, FirestoreBreakerStore, type Verdict } from '../resilience/breaker/index.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
 import { FirestoreLease, type Lease } from '../resilience/lease/lease.js';
@@ -73,6 +74,11 @@ export interface Runtime {
   hasProviderKey(): boolean;
   /** The payment provider; built on first use because it needs the PAYMENT_API_KEY secret. */
   provider(): PaymentProvider;
+  /**
+   * The provider's refunds, on the payment provider's pools and endpoints; null while its adapter has
+   * none (`refundPayment` then answers `unimplemented`). Built on first use, with the provider.
+   */
+  refunds(): RefundProvider | null;
   /** The payment handler (ledger + provider + breaker). */
   payments(): PaymentHandler;
   /** The fleet-wide lease every reconciliation pass takes (app/reconcileOnce.ts). */
@@ -175,6 +181,7 @@ function build(cfg: Config): Runtime {
     maxInFlight: cfg.PAYMENT_USER_MAX_IN_FLIGHT,
   });
   let provider: PaymentProvider | undefined;
+  let refunds: RefundProvider | null | undefined;
   let handler: PaymentHandler | undefined;
   const rt: Runtime = {
     cfg,
@@ -219,6 +226,10 @@ function build(cfg: Config): Runtime {
           ),
       });
       return provider;
+    },
+    refunds() {
+      if (refunds === undefined) refunds = createRefundProvider(rt.provider());
+      return refunds;
     },
     payments() {
       handler ??= new PaymentHandler({

@@ -1,5 +1,4 @@
 import type { ParsedRef } from './endpointRef.js';
-import type { LookupAnswer } from './paymentProvider.js';
 
 /**
  * Which endpoint of the generic provider a request for a payment may go to,
@@ -44,6 +43,17 @@ export interface LookupPlan {
   /** Whose NOT_FOUND proves "not charged": the first endpoint's alone, any one's, or only every asked endpoint's. */
   notFound: 'first' | 'any' | 'all';
 }
+
+/**
+ * The readings of a lookup the plan combines, whatever is looked up (a
+ * charge: LookupAnswer; a refund: RefundLookupAnswer): found or pending
+ * settle it, not-found may prove absence, unavailable says why not.
+ */
+export type LookupReading =
+  { kind: 'found' | 'pending' | 'canceled' | 'not-found' } | { kind: 'unavailable'; reason: string };
+
+/** What combining lookups may answer besides one endpoint's answer. */
+export type CombinedMiss = { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
 
 /** A lookup's route: a plan, or a pinned endpoint the configuration no longer names. */
 export type LookupRoute = { kind: 'plan'; plan: LookupPlan } | { kind: 'unknown-endpoint'; endpoint: string };
@@ -101,7 +111,7 @@ export function lookupRoute(ref: ParsedRef, dir: EndpointDirectory): LookupRoute
 }
 
 /** True when `answer`, given first, settles the lookup without asking the rest. */
-export function settlesFirst(plan: LookupPlan, answer: LookupAnswer): boolean {
+export function settlesFirst(plan: LookupPlan, answer: LookupReading): boolean {
   return (
     answer.kind === 'found' || answer.kind === 'pending' || (answer.kind === 'not-found' && plan.notFound !== 'all')
   );
@@ -113,7 +123,7 @@ export function settlesFirst(plan: LookupPlan, answer: LookupAnswer): boolean {
  * charge found anywhere; "not found" where the plan says it proves it;
  * otherwise "the provider could not answer".
  */
-export function combineLookups(plan: LookupPlan, answers: readonly LookupAnswer[]): LookupAnswer {
+export function combineLookups<A extends LookupReading>(plan: LookupPlan, answers: readonly A[]): A | CombinedMiss {
   const found = answers.find((a) => a.kind === 'found') ?? answers.find((a) => a.kind === 'pending');
   if (found) return found;
   const notFound = answers.filter((a) => a.kind === 'not-found').length;
@@ -125,7 +135,7 @@ export function combineLookups(plan: LookupPlan, answers: readonly LookupAnswer[
         ? notFound > 0
         : notFound === planned && planned > 0;
   if (proves) return { kind: 'not-found' };
-  const reasons = answers.flatMap((a) => (a.kind === 'unavailable' ? [a.reason] : []));
+  const reasons = answers.flatMap((a: LookupReading) => (a.kind === 'unavailable' ? [a.reason] : []));
   if (answers.length < planned) reasons.push(`${planned - answers.length} endpoint(s) not asked in time`);
   if (notFound > 0) reasons.push(`not found at ${notFound} of ${planned} endpoint(s), which does not prove it`);
   return { kind: 'unavailable', reason: reasons.join('; ') || 'no endpoint answered' };

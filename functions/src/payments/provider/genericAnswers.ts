@@ -44,6 +44,33 @@ export function errorCodeOf(body: unknown): string | undefined {
 /** Final refusals of the contract: nothing was charged. */
 export const REJECTED_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422]);
 
+/** The readings of an answer to a request that moves money (a charge, a refund) other than its success. */
+export type OtherAnswer =
+  | { kind: 'rejected'; httpStatus: number; providerCode?: string }
+  | { kind: 'rate-limited'; retryAfterMs: number | null }
+  | { kind: 'busy'; retryAfterMs: number | null }
+  | { kind: 'server-error'; httpStatus: number }
+  | { kind: 'indeterminate'; httpStatus: number };
+
+/**
+ * Reads an answer to `POST /charge` or `POST /refund` that is not its success
+ * (the caller reads those first: 200/201, and a charge's 402). Only the
+ * contract's statuses are definite; anything else may be money moving.
+ */
+export function otherAnswerOf(res: AxiosResponse): OtherAnswer {
+  if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
+  if (res.status >= 500 && res.status <= 599) return { kind: 'server-error', httpStatus: res.status };
+  if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
+  const providerCode = errorCodeOf(res.data);
+  // A 404 without the contract's error body (a proxy's or gateway's page) proves nothing about the money.
+  if (res.status === 404 && providerCode === undefined) return { kind: 'indeterminate', httpStatus: 404 };
+  // The same key is still being processed: not a refusal, the money may still move.
+  if (res.status === 409 && providerCode === 'IDEMPOTENCY_KEY_IN_USE') {
+    return { kind: 'busy', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
+  }
+  return { kind: 'rejected', httpStatus: res.status, ...(providerCode ? { providerCode } : {}) };
+}
+
 /** Parses Retry-After (seconds or an HTTP date) to milliseconds. */
 export function retryAfterMs(header: unknown, now = Date.now()): number | null {
   if (typeof header !== 'string' || header.trim() === '') return null;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosRequestConfig } from 'axios';
 import type { LimitChange } from '../../api/index.js';
 import { hasCode } from '../../resilience/appError.js';
 import { EndpointSet, type EjectionOptions } from '../../resilience/endpoints/endpointSet.js';
@@ -13,12 +13,15 @@ import {
 import { parseRef, pinnedEndpoint, pinnedRef } from './endpointRef.js';
 import {
   chargeRoute,
-  combineLookups,
+  locate,
   lookupRoute,
-  settlesFirst,
+  type CombinedMiss,
   type EndpointAt,
   type EndpointDirectory,
+  type LookupReading,
 } from './endpointRoutes.js';
+import type { GenericChannel, SendResult, WriteTarget } from './genericChannel.js';
+import { lookupAlong } from './lookupAlong.js';
 import {
   PAYMENT_SERVICE,
   type CancelAnswer,
@@ -30,14 +33,12 @@ import type { PaymentRequest } from '../paymentRequest.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
 import {
   endpointOutcome,
-  errorCodeOf,
   localTimeout,
   lookupAnswerOf,
   mayHaveReached,
+  otherAnswerOf,
   reasonOf,
   parseCharge,
-  REJECTED_STATUSES,
-  retryAfterMs,
 } from './genericAnswers.js';
 
 export { mayHaveReached, NOT_FOUND_CODE, retryAfterMs } from './genericAnswers.js';
@@ -144,17 +145,20 @@ export class GenericProvider implements PaymentProvider {
     this.options.onUnknownEndpoint?.(endpoint);
   }
 
+  /** The transport the refund adapter shares (genericRefunds.ts): these pools, endpoints and pins. */
+  readonly channel: GenericChannel = {
+    writeTarget: (ref, followRetired) => this.writeTarget(ref, followRetired),
+    send: (at, config, timeoutMs) => this.send(at, config, timeoutMs),
+    lookup: (ref, timeoutMs, askAt) => this.lookupPinned(ref, timeoutMs, askAt),
+  };
+
   /** One request to endpoint `at`; a configured one's is counted for its load and ejection state. */
-  private async send(
-    at: EndpointAt,
-    config: AxiosRequestConfig,
-    timeoutMs: number,
-  ): Promise<{ res: AxiosResponse | null; err: unknown; isolated: boolean; stalledMs: number }> {
+  private async send(at: EndpointAt, config: AxiosRequestConfig, timeoutMs: number): Promise<SendResult> {
     const watch = StallWatch.start();
     const started = performance.now();
     const i = at.index;
     if (!at.retired) this.endpoints.start(i);
-    let res: AxiosResponse | null = null;
+    let res: SendResult['res'] = null;
     let err: unknown = null;
     try {
       const service = at.retired ? RETIRED_PAYMENT_SERVICE : PAYMENT_SERVICE;
@@ -177,15 +181,26 @@ export class GenericProvider implements PaymentProvider {
    * another once it failed; nothing is sent for a pin to a retired or unknown endpoint.
    */
   charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
-    const route = chargeRoute(pinnedEndpoint(ref), this.directory);
-    if (route.kind === 'refused') {
-      if (route.reason === 'endpoint-not-configured') this.unknownEndpoint(route.endpoint!);
-      return Promise.resolve({ kind: 'no-answer', sent: false, reason: route.reason, local: true });
+    const target = this.writeTarget(ref, false);
+    if (target.kind === 'refused') {
+      return Promise.resolve({ kind: 'no-answer', sent: false, reason: target.reason, local: true });
     }
-    const i = route.kind === 'pinned' ? route.index : this.failover(route.prefer);
-    const answer = this.chargeAt(i, req, timeoutMs);
-    if (this.directory.active.length < 2) return answer;
-    return answer.then((a) => ({ ...a, endpoint: endpointLabel(i) }));
+    const answer = this.chargeAt(target.at.index, req, timeoutMs);
+    return target.label ? answer.then((a) => ({ ...a, endpoint: target.label })) : answer;
+  }
+
+  /** GenericChannel.writeTarget. */
+  private writeTarget(ref: string, followRetired: boolean): WriteTarget {
+    const route = chargeRoute(pinnedEndpoint(ref), this.directory);
+    const retired = route.kind === 'refused' && route.endpoint ? locate(this.directory, route.endpoint) : null;
+    if (route.kind === 'refused') {
+      if (followRetired && retired) return { kind: 'endpoint', at: retired };
+      if (route.reason === 'endpoint-not-configured') this.unknownEndpoint(route.endpoint!);
+      return { kind: 'refused', reason: route.reason };
+    }
+    const index = route.kind === 'pinned' ? route.index : this.failover(route.prefer);
+    const label = this.directory.active.length > 1 ? { label: endpointLabel(index) } : {};
+    return { kind: 'endpoint', at: { retired: false, index }, ...label };
   }
 
   /** Shared keys: the pinned endpoint unless it is failing (ejected, or its last request failed), else another. */
@@ -224,19 +239,8 @@ export class GenericProvider implements PaymentProvider {
       return parseCharge(res.data) ?? { kind: 'indeterminate', httpStatus: res.status };
     }
     if (res.status === 402) return parseCharge(res.data) ?? { kind: 'declined', chargeId: '', declineCode: 'declined' };
-    if (res.status === 429) return { kind: 'rate-limited', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
-    if (res.status >= 500 && res.status <= 599) {
-      return { kind: 'server-error', httpStatus: res.status, ...(isolated ? { isolated } : {}) };
-    }
-    if (!REJECTED_STATUSES.has(res.status)) return { kind: 'indeterminate', httpStatus: res.status };
-    const providerCode = errorCodeOf(res.data);
-    // A 404 without the contract's error body (a proxy's or gateway's page) proves nothing about the charge.
-    if (res.status === 404 && providerCode === undefined) return { kind: 'indeterminate', httpStatus: 404 };
-    // The same key is still being processed: not a refusal, the charge may still happen.
-    if (res.status === 409 && providerCode === 'IDEMPOTENCY_KEY_IN_USE') {
-      return { kind: 'busy', retryAfterMs: retryAfterMs(res.headers['retry-after']) };
-    }
-    return { kind: 'rejected', httpStatus: res.status, ...(providerCode ? { providerCode } : {}) };
+    const other = otherAnswerOf(res);
+    return other.kind === 'server-error' && isolated ? { ...other, isolated } : other;
   }
 
   /**
@@ -246,36 +250,22 @@ export class GenericProvider implements PaymentProvider {
    * A payment pinned to an endpoint in neither list is "unavailable": asking
    * another endpoint could answer NOT_FOUND for a charge it never saw.
    */
-  async lookup(ref: string, _req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
-    const parsed = parseRef(ref);
-    const route = lookupRoute(parsed, this.directory);
-    if (route.kind === 'unknown-endpoint') {
-      this.unknownEndpoint(route.endpoint);
-      return {
-        kind: 'unavailable',
-        reason: 'the endpoint of this payment is in neither PAYMENT_SERVICE_URL nor PAYMENT_RETIRED_URLS',
-      };
-    }
-    const { plan } = route;
-    const id = parsed.transactionId;
-    const targets = [...(plan.first ? [plan.first] : []), ...plan.rest];
-    // Every answer is needed anyway: ask them all at once.
-    if (plan.notFound === 'all') {
-      return combineLookups(plan, await Promise.all(targets.map((at) => this.lookupAt(at, id, timeoutMs))));
-    }
-    const until = performance.now() + timeoutMs;
-    const answers: LookupAnswer[] = [];
-    if (plan.first) {
-      // Half the time when others may answer instead: a hung pinned endpoint must not use it all.
-      const first = await this.lookupAt(plan.first, id, plan.rest.length > 0 ? Math.ceil(timeoutMs / 2) : timeoutMs);
-      if (settlesFirst(plan, first)) return first;
-      answers.push(first);
-    }
-    const leftMs = Math.floor(until - performance.now());
-    if (plan.rest.length > 0 && leftMs > 0) {
-      answers.push(...(await Promise.all(plan.rest.map((at) => this.lookupAt(at, id, leftMs)))));
-    }
-    return combineLookups(plan, answers);
+  lookup(ref: string, _req: PaymentRequest, timeoutMs: number): Promise<LookupAnswer> {
+    const id = parseRef(ref).transactionId;
+    return this.lookupPinned(ref, timeoutMs, (at, ms) => this.lookupAt(at, id, ms));
+  }
+
+  /** GenericChannel.lookup: along the plan of `ref`'s pin, never at a guessed endpoint. */
+  private lookupPinned<A extends LookupReading>(
+    ref: string,
+    timeoutMs: number,
+    askAt: (at: EndpointAt, timeoutMs: number) => Promise<A>,
+  ): Promise<A | CombinedMiss> {
+    const route = lookupRoute(parseRef(ref), this.directory);
+    if (route.kind === 'plan') return lookupAlong(route.plan, timeoutMs, askAt);
+    this.unknownEndpoint(route.endpoint);
+    const reason = 'the endpoint of this payment is in neither PAYMENT_SERVICE_URL nor PAYMENT_RETIRED_URLS';
+    return Promise.resolve({ kind: 'unavailable', reason });
   }
 
   /** `GET /charge/<id>` at one endpoint. */

@@ -2,7 +2,9 @@ import type { LimitChange } from '../../api/index.js';
 import { providerSocketCap, type Config } from '../../config/index.js';
 import type { EndpointSet } from '../../resilience/endpoints/endpointSet.js';
 import type { HttpPoolManager } from '../../resilience/http/index.js';
+import type { RefundProvider } from '../refunds/refundProvider.js';
 import { GenericProvider } from './genericProvider.js';
+import { GenericRefunds } from './genericRefunds.js';
 import type { PaymentProvider } from './paymentProvider.js';
 import { StripeProvider } from './stripeProvider.js';
 
@@ -74,4 +76,12 @@ export function createPaymentProvider(
   });
   wiring.onEndpoints?.(generic.endpoints);
   return generic;
+}
+
+/**
+ * The refunds of `provider`, on its pools, endpoints and pins; null while its
+ * adapter has none (then `refundPayment` answers `unimplemented`).
+ */
+export function createRefundProvider(provider: PaymentProvider): RefundProvider | null {
+  return provider instanceof GenericProvider ? new GenericRefunds(provider.channel) : null;
 }

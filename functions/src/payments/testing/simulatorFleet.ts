@@ -7,12 +7,16 @@ import path from 'node:path';
 
 /** Fault settings of the simulator the tests use. */
 export interface SimFaults {
-  mode: 'none' | 'latency' | 'outage' | 'errors' | 'lost-response' | 'hang';
+  mode: 'none' | 'latency' | 'outage' | 'errors' | 'lost-response' | 'hang' | 'commit-then-timeout';
   latencyMs?: number;
   loadLatencyMs?: number;
   errorRate?: number;
   /** What lookups get instead of the provider's answer: `gateway-404`, a 404 without the contract's code. */
   lookupFault?: 'gateway-404';
+  /** Mode commit-then-timeout: how long the answer is held after the money moved. */
+  commitDelayMs?: number;
+  /** New refunds are recorded `pending`, settled later through the control API. */
+  refundStatus?: 'pending';
 }
 
 /** The parts of devtools/payment-simulator/server.ts the tests use. */
@@ -24,9 +28,14 @@ export interface Simulator {
     charges: { id: string; transactionId: string; amount: number; status: string }[];
     chargeRequests: Record<string, number>;
   };
+  /** The refunds it recorded. */
+  refunds(): {
+    refunds: { id: string; refundId: string; transactionId: string; amount: number; status: string }[];
+    refundRequests: Record<string, number>;
+  };
   /** Traffic counters: provider requests by endpoint, and in flight now and at the peak. */
   stats(): {
-    requests: Record<'charge' | 'lookup' | 'health' | 'other', number>;
+    requests: Record<'charge' | 'lookup' | 'refund' | 'refundLookup' | 'health' | 'other', number>;
     inFlight: number;
     peakInFlight: number;
   };
