@@ -56,6 +56,17 @@ export class MemoryLedger extends RuleLedger {
     }
   };
 
+  /** Stores a user's limit state (the refund ledger's steps share these limits). */
+  putUserLimits(uid: string, state: UserLimitState): void {
+    this.users.set(uid, structuredClone(state));
+  }
+
+  /** A copy of a record, read synchronously (the refund ledger's atomic steps). */
+  peek(transactionId: string): PaymentRecord | undefined {
+    const r = this.records.get(transactionId);
+    return r ? structuredClone(r) : undefined;
+  }
+
   /** Stores a record as is (test setup, e.g. a record written by an older version). */
   put(transactionId: string, record: PaymentRecord): void {
     this.records.set(transactionId, structuredClone(record));

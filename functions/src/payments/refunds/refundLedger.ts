@@ -103,6 +103,8 @@ export type RefundClaim =
       settleFrom: number | null;
       /** The adapter's version of the refund as claimed, so the outcome can be one conditional write; null when unknown. */
       version: LedgerVersion | null;
+      /** True when this claim wrote a new request (a new refundId, or a failed one asked again): `refund.requested`. */
+      fresh: boolean;
     };
 
 /** The outcome a call (or reconciliation) writes under its claim. */

@@ -1,0 +1,116 @@
+import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { admit } from '../limits/userLimiter.js';
+import { newClaimId } from '../ledger/ledgerRules.js';
+import type { LedgerVersion, PaymentRecord } from '../ledger/paymentLedger.js';
+import { PaymentUserLimitedError } from '../paymentErrors.js';
+import {
+  totalsOf,
+  type ProviderRefundResult,
+  type RefundClaim,
+  type RefundClaimRequest,
+  type RefundFinalizeResult,
+  type RefundHealth,
+  type RefundLedger,
+  type RefundOutcome,
+  type RefundRecord,
+  type RefundScanQuery,
+  type UnresolvedRefund,
+} from './refundLedger.js';
+import type { RefundSource } from '../../api/index.js';
+import type { ProviderRefund } from './refundProvider.js';
+import { providerRefundStep } from './providerRefundRules.js';
+import { claimRefundStep, finalizeRefundStep, refundResolutionStep, type RefundStep } from './refundRules.js';
+
+/**
+ * One atomic read-modify-write of a payment, one of its refunds and
+ * (with `uid`) that user's limits: reads them, applies `step`, and writes the
+ * refund, the payment's totals moved by the step's `totals` and the user's
+ * limits (`user: undefined` leaves them) in one commit.
+ */
+export type RefundTransact = <T>(
+  transactionId: string,
+  refundId: string,
+  uid: string | null,
+  name: string,
+  step: (
+    payment: PaymentRecord | undefined,
+    refund: RefundRecord | undefined,
+    user: UserLimitState | undefined,
+  ) => RefundStep<T> & { user?: UserLimitState | undefined },
+) => Promise<T>;
+
+/**
+ * A RefundLedger built from the shared rules (refundRules.ts) and one atomic
+ * `transact` of the storage; adapters add `transact` and their queries, so no
+ * adapter can apply the rules differently.
+ */
+export abstract class RuleRefundLedger implements RefundLedger {
+  protected constructor(
+    protected readonly clock: () => number,
+    /** Per-user limits the asking admin spends from with every claim (as cancelPayment); none when undefined. */
+    protected readonly limits?: UserLimitSettings,
+  ) {}
+
+  protected abstract transact: RefundTransact;
+
+  abstract scanRefunds(query: RefundScanQuery): Promise<UnresolvedRefund[]>;
+  abstract getRefund(transactionId: string, refundId: string): Promise<RefundRecord | null>;
+  abstract listRefunds(transactionId: string): Promise<RefundRecord[]>;
+  abstract refundHealth(now: number): Promise<RefundHealth>;
+
+  async claimRefund(req: RefundClaimRequest, leaseMs: number, claimId = newClaimId()): Promise<RefundClaim> {
+    const { limits } = this;
+    const uid = limits ? req.requestedBy : null;
+    const claim = await this.transact(
+      req.transactionId,
+      req.refundId,
+      uid,
+      'refunds.claim',
+      (payment, refund, user) => {
+        const now = this.clock();
+        const step = claimRefundStep(payment, refund, req, claimId, now, leaseMs);
+        if (!limits) return step;
+        // Every claim spends, a refusal included (written with it); no in-flight slot outlives the step.
+        const decision = admit(user, limits, claimId, now, now);
+        if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+        return { ...step, user: decision.next };
+      },
+    );
+    if (claim.kind === 'refused') throw claim.error;
+    return claim;
+  }
+
+  finalizeRefund(
+    transactionId: string,
+    refundId: string,
+    claimId: string,
+    outcome: RefundOutcome,
+    _expected?: { refund: RefundRecord; version: LedgerVersion | null },
+  ): Promise<RefundFinalizeResult> {
+    return this.transact(transactionId, refundId, null, 'refunds.finalize', (payment, refund) =>
+      finalizeRefundStep(refund, transactionId, refundId, claimId, outcome, this.clock(), totalsOf(payment ?? {})),
+    );
+  }
+
+  recordProviderRefund(
+    transactionId: string,
+    refund: ProviderRefund & { refundId: string },
+    source: RefundSource,
+  ): Promise<ProviderRefundResult> {
+    return this.transact(transactionId, refund.refundId, null, 'refunds.recordProvider', (payment, current) =>
+      providerRefundStep(payment, current, transactionId, refund, source, this.clock()),
+    );
+  }
+
+  claimRefundForResolution(
+    transactionId: string,
+    refundId: string,
+    leaseMs: number,
+    expectedUpdatedAt?: number,
+  ): Promise<{ claimId: string; refund: RefundRecord } | null> {
+    const claimId = newClaimId();
+    return this.transact(transactionId, refundId, null, 'refunds.claimForResolution', (_payment, refund) =>
+      refundResolutionStep(refund, claimId, this.clock(), leaseMs, expectedUpdatedAt),
+    );
+  }
+}
