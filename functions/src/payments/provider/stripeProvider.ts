@@ -7,6 +7,7 @@
  * its own retries off (the payment handler decides retries) over the HTTP pool
  * manager's keep-alive agent for `payment-service` (PooledStripeHttpClient), so
  * pool stats, health checks and the circuit breaker cover Stripe.
+ * Refunds (the refund port) are stripeRefunds.ts's, on the same client.
  * The mapping of answers is in stripeAnswers.ts; docs/stripe.md has the table.
  */
 import Stripe from 'stripe';
@@ -22,6 +23,7 @@ import {
   type PaymentProvider,
 } from './paymentProvider.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import type { RefundAnswer, RefundLookupAnswer, RefundProvider, RefundRequest } from '../refunds/refundProvider.js';
 import {
   cancelAnswerOf,
   cancelAnswerOfError,
@@ -35,6 +37,7 @@ import {
 } from './stripeAnswers.js';
 import { STRIPE_MONEY } from './stripeCurrencies.js';
 import { PooledStripeHttpClient } from './stripeHttpClient.js';
+import { StripeRefunds } from './stripeRefunds.js';
 
 /** Connection settings of the Stripe provider. */
 export interface StripeProviderOptions {
@@ -72,12 +75,13 @@ export class StripePrepareError extends Error {
 const sdkTimeout = (ms: number) => Math.max(1, Math.floor(ms));
 
 /** Stripe PaymentIntents behind the provider port (see the module comment). */
-export class StripeProvider implements PaymentProvider {
+export class StripeProvider implements PaymentProvider, RefundProvider {
   readonly service = PAYMENT_SERVICE;
   /** Stripe's minor units and amount rules (stripeCurrencies.ts): requests carry amounts in them. */
   readonly money = STRIPE_MONEY;
   private readonly stripe: Stripe;
   private readonly testPaymentMethodId: string | undefined;
+  private readonly refunds: StripeRefunds;
 
   constructor(
     private readonly http: HttpPoolManager,
@@ -114,6 +118,7 @@ export class StripeProvider implements PaymentProvider {
       // Request metrics go to our pool's stats, not into headers to Stripe.
       telemetry: false,
     });
+    this.refunds = new StripeRefunds(this.stripe);
   }
 
   /**
@@ -214,6 +219,21 @@ export class StripeProvider implements PaymentProvider {
       return { kind: 'unavailable', reason: `PaymentIntent ${pi.id} belongs to another transaction` };
     }
     return cancelAnswerOf(pi);
+  }
+
+  /** One refund attempt of the PaymentIntent `paymentRef` (stripeRefunds.ts). Never throws. */
+  refund(paymentRef: string, req: RefundRequest, timeoutMs: number): Promise<RefundAnswer> {
+    return this.refunds.refund(paymentRef, req, timeoutMs);
+  }
+
+  /** What became of a refund: by its `re_` id, else by our refundId in the PaymentIntent's refunds. Never throws. */
+  lookupRefund(
+    paymentRef: string,
+    req: RefundRequest,
+    providerRefundId: string | undefined,
+    timeoutMs: number,
+  ): Promise<RefundLookupAnswer> {
+    return this.refunds.lookupRefund(paymentRef, req, providerRefundId, timeoutMs);
   }
 
   /** `GET /v1/balance` (authenticated, moves nothing), recorded as the pool's health. */

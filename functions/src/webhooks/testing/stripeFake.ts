@@ -24,6 +24,17 @@ export interface FakeIntent {
   last_payment_error: { code?: string; decline_code?: string } | null;
 }
 
+/** A refund as the fake stores it (the fields the tests read). */
+export interface FakeRefund {
+  id: string;
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  status: string;
+  metadata: Record<string, string>;
+  failure_reason: string | null;
+}
+
 /** The parts of devtools/stripe-fake/server.ts the tests use. */
 export interface StripeFake {
   url: string;
@@ -31,8 +42,17 @@ export interface StripeFake {
   close(): Promise<void>;
   reset(): void;
   setFaults(f: {
-    mode: 'none' | 'error-before' | 'error-after' | 'rate-limit' | 'hang' | 'commit-then-hang';
-    endpoint?: 'create' | 'confirm' | 'retrieve' | 'cancel' | 'balance' | 'any';
+    mode: 'none' | 'error-before' | 'error-after' | 'rate-limit' | 'hang' | 'commit-then-hang' | 'key-in-use';
+    endpoint?:
+      | 'create'
+      | 'confirm'
+      | 'retrieve'
+      | 'cancel'
+      | 'balance'
+      | 'refund_create'
+      | 'refund_retrieve'
+      | 'refund_list'
+      | 'any';
     count?: number;
     latencyMs?: number;
     retryAfterSec?: number;
@@ -40,11 +60,18 @@ export interface StripeFake {
   }): unknown;
   ledger(): {
     paymentIntents: FakeIntent[];
-    charges: { id: string; payment_intent: string; status: string }[];
+    charges: { id: string; payment_intent: string; status: string; amount_refunded: number }[];
+    refunds: FakeRefund[];
     requestsByKey: Record<string, number>;
     requestsByEndpoint: Record<string, number>;
   };
   completeAuthentication(piId: string, succeed: boolean): FakeIntent | null;
+  /** The next `count` refunds stay pending. */
+  pendRefunds(count: number): number;
+  /** Settles (`succeed`) or fails a refund; null when its state does not allow it. */
+  settleRefund(refundId: string, succeed: boolean, failureReason?: string): FakeRefund | null;
+  /** A refund made in the Dashboard (no metadata): Stripe's answer. */
+  createOutsideRefund(r: { paymentIntent: string; amount?: number }): { status: number; body: unknown };
   settle(piId: string, succeed: boolean): FakeIntent | null;
   advanceClock(ms: number): number;
   /** Events so far and their delivery attempts. */
