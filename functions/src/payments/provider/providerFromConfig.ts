@@ -83,5 +83,7 @@ export function createPaymentProvider(
  * adapter has none (then `refundPayment` answers `unimplemented`).
  */
 export function createRefundProvider(provider: PaymentProvider): RefundProvider | null {
+  // Stripe's refunds are the StripeProvider's own (stripeRefunds.ts, on its SDK client and pool).
+  if (provider instanceof StripeProvider) return provider;
   return provider instanceof GenericProvider ? new GenericRefunds(provider.channel) : null;
 }

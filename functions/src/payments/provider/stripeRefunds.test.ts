@@ -4,10 +4,12 @@
  * our refundId, and Stripe's failures and transport faults.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/index.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { stripeRequest, useStripeFake, useStripeProvider } from '../../webhooks/testing/stripeFake.js';
 import { holdsRefundSettleWindow, mayBeRefunded, type RefundRequest } from '../refunds/refundProvider.js';
 import { PAYMENT_SERVICE } from './paymentProvider.js';
+import { createPaymentProvider, createRefundProvider } from './providerFromConfig.js';
 import type { StripeProvider } from './stripeProvider.js';
 import { refundKey } from './stripeRefunds.js';
 
@@ -47,6 +49,15 @@ async function otherRefund(pi: string, amount: number, metadata: Record<string, 
 }
 
 describe('refund', () => {
+  it('is what Stripe mode builds: the StripeProvider is its own refund provider', async () => {
+    const cfg = parseConfig({ PAYMENT_PROVIDER: 'stripe', PAYMENT_SERVICE_URL: fake().url });
+    const payments = createPaymentProvider(http, cfg, KEY);
+    const refunds = createRefundProvider(payments);
+    expect(refunds).toBe(payments);
+    const pi = await paid('tx-r0');
+    expect(await refunds!.refund(pi, refundOf('tx-r0', 'rf-0', 100), 2000)).toMatchObject({ kind: 'refund' });
+  });
+
   it('creates one refund with our metadata, reason and key, and answers it', async () => {
     const pi = await paid('tx-r1');
     const req = { ...refundOf('tx-r1', 'rf-1', 500), reason: 'requested_by_customer' as const };
