@@ -60,10 +60,14 @@ export class RefundBook {
   >();
   private readonly refundRequests = new Map<string, number>();
 
-  constructor(
-    private readonly chargeOf: (transactionId: string) => ChargeRecord | undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly chargeOf: (transactionId: string) => ChargeRecord | undefined;
+  private readonly now: () => number;
+
+  // Plain fields, not parameter properties: the simulator runs under Node's type stripping, which refuses them.
+  constructor(chargeOf: (transactionId: string) => ChargeRecord | undefined, now: () => number = Date.now) {
+    this.chargeOf = chargeOf;
+    this.now = now;
+  }
 
   /** Counts one `POST /refund` that carried this Idempotency-Key, whatever its outcome. */
   countRequest(key: string): void {
