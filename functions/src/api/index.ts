@@ -12,6 +12,7 @@
  */
 export * from './breakers.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './health.js';
 export * from './history.js';
 export * from './incidents.js';

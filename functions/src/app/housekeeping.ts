@@ -8,6 +8,8 @@ export interface CallRuntime {
   shipper: Pick<NonNullable<Runtime['shipper']>, 'enqueue' | 'flush'> | null;
   metrics: Runtime['metrics'];
   cfg: Pick<Runtime['cfg'], 'CLOUDWATCH_FLUSH_BUDGET_MS'>;
+  /** The call's event publishes for other systems (absent or null: none). */
+  events?: Pick<NonNullable<Runtime['events']>, 'settle'> | null;
 }
 
 /** Phases of the end-of-call work, measured into the call's PhaseTimer (`call.completed`'s `phasesMs`). */
@@ -16,6 +18,8 @@ export const HousekeepingPhase = {
   publish: 'publish',
   /** Handing metrics to the CloudWatch shipper and flushing it (only with a shipper). */
   flush: 'flush',
+  /** Waiting for the call's Eventarc publishes, beside the stats publish (only when it started one). */
+  eventarc: 'eventarc',
 } as const;
 
 /** Publishes this instance's stats snapshot when due, timed into `phases` when one was written. */
@@ -23,6 +27,20 @@ async function publishStats(rt: CallRuntime, phases: PhaseTimer | undefined): Pr
   const publishing = phases?.start();
   if ((await rt.stats.publishIfDue()) && publishing) phases?.add(HousekeepingPhase.publish, publishing());
 }
+
+/**
+ * Waits for the Eventarc publishes the call started (each bounded by EVENTARC_PUBLISH_MS), timed into
+ * `phases` when there was one: after the answer the CPU is throttled, so they cannot be left to run.
+ */
+async function settleEvents(rt: CallRuntime, phases: PhaseTimer | undefined): Promise<void> {
+  if (!rt.events) return;
+  const waiting = phases?.start();
+  if ((await rt.events.settle()) && waiting) phases?.add(HousekeepingPhase.eventarc, waiting());
+}
+
+/** The end-of-call work that runs before the logs are written and shipped: stats and events, side by side. */
+const beforeShipping = (rt: CallRuntime, phases: PhaseTimer | undefined) =>
+  Promise.all([publishStats(rt, phases), settleEvents(rt, phases)]);
 
 /**
  * Hands the metrics to the shipper and flushes it within the budget; returns
@@ -39,14 +57,14 @@ async function shipLogs(rt: CallRuntime, ship: boolean | undefined, phases?: Pha
 /**
  * End-of-call housekeeping for every function (run by lifecycle/lifecycle.ts):
  * the work that cannot be left to background timers, since Cloud Functions
- * throttles CPU after the response. Publishes this instance's stats when due,
- * hands metrics to the shipper and flushes logs within
+ * throttles CPU after the response. Publishes this instance's stats when due
+ * while the call's Eventarc publishes end, hands metrics to the shipper and flushes logs within
  * CLOUDWATCH_FLUSH_BUDGET_MS (`ship: false` skips the shipper: a refused
  * request that logged nothing of its own). Never throws, never changes a result.
  */
 export async function afterCall(rt: CallRuntime, opts: { ship?: boolean } = {}): Promise<void> {
   try {
-    await publishStats(rt, undefined);
+    await beforeShipping(rt, undefined);
     await shipLogs(rt, opts.ship);
   } catch (err) {
     logEvent('call.housekeeping_failed', { error: err }, 'WARNING');
@@ -64,7 +82,7 @@ export interface CallCompleted {
 }
 
 /**
- * Ends a call: publishes the stats when due (timed), logs the one
+ * Ends a call: publishes the stats when due and waits for its Eventarc publishes (each timed), logs the one
  * `call.completed` event with `phasesMs` and records the phases as
  * CallPhaseLatency samples, then flushes, so the event reaches CloudWatch with
  * this call's own flush (an instance may get no next call to carry it). The
@@ -74,7 +92,7 @@ export interface CallCompleted {
  */
 export async function completeCall(rt: CallRuntime, phases: PhaseTimer, call: CallCompleted): Promise<void> {
   try {
-    await publishStats(rt, phases);
+    await beforeShipping(rt, phases);
     const phasesMs = phases.snapshot();
     rt.metrics.recordPhases(phasesMs);
     logEvent('call.completed', { ...call, phasesMs }, call.outcome === 'ok' ? 'INFO' : 'WARNING');

@@ -13,6 +13,7 @@ import { ThrottledLog } from '../observability/logs/throttledLog.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { PaymentHandler } from '../payments/paymentHandler.js';
+import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
 import { cancelPayment } from '../payments/cancelPayment.js';
 import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
@@ -42,6 +43,9 @@ import {
 } from './subscriptions.js';
 import { RECONCILE_LEASE } from './reconcileOnce.js';
 import { instanceId } from '../observability/logs/instance.js';
+import { eventPublishing } from '../events/eventsFromConfig.js';
+import type { EventPublisher } from '../events/eventPublisher.js';
+import type { DomainEvent } from '../events/publishedEvents.js';
 
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
@@ -87,6 +91,10 @@ export interface Runtime {
   reconcile(budgetMs: number, runId: string): Promise<ReconcileReport>;
   /** Cancels a payment for its owner or an admin (payments/cancelPayment.ts). */
   cancel(transactionId: string, caller: CancelCaller): Promise<CancelPaymentResult>;
+  /** Publishes events for other systems (EVENTARC_CHANNEL); the end-of-call work waits for it. Null when unset. */
+  events: EventPublisher | null;
+  /** The events' subscriber, for the sinks built per call (the webhook's); a no-op without EVENTARC_CHANNEL. */
+  publishEvents: (e: DomainEvent) => void;
 }
 
 let current: Runtime | undefined;
@@ -172,7 +180,12 @@ function build(cfg: Config): Runtime {
   const sinks = { metrics, incidents, stats, rejections };
   subscribeBreakers(breakers, sinks);
   queryLimitChanged = limitChangeSink(sinks, 'firestore');
-  const paymentEvents = paymentEventSink(sinks);
+  const published = eventPublishing(app, cfg, metrics);
+  const logged = paymentEventSink(sinks);
+  const paymentEvents = (e: PaymentEvent | ReconcileEvent) => {
+    logged(e);
+    published.subscriber(e);
+  };
   const refusalLog = new ThrottledLog(logEvent, REFUSAL_LOG_INTERVAL_MS);
   const appCheckEvents: AppCheckEvents = appCheckEventSink(sinks, refusalLog);
   const ledger = new FirestoreLedger(runQuery, Date.now, {
@@ -241,6 +254,8 @@ function build(cfg: Config): Runtime {
       });
       return handler;
     },
+    events: published.publisher,
+    publishEvents: published.subscriber,
     reconcileLease: new FirestoreLease(runQuery, RECONCILE_LEASE),
     async reconcile(budgetMs, runId) {
       const report = await reconcilePayments({

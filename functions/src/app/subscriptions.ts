@@ -92,6 +92,8 @@ function rejected(sinks: Sinks, reason: string, at: number, what = 'payments'): 
 export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent | ReconcileEvent) => void {
   const { metrics } = sinks;
   return (e) => {
+    // The writer's own lines (payment.completed, the webhook's, reconciliation's) say it: for the Eventarc publisher.
+    if (e.type === 'payment.settled') return;
     const { type, severity, ...fields } = e;
     logEvent(type, { service: PAYMENT_SERVICE, ...fields }, severity);
     switch (e.type) {
@@ -145,6 +147,7 @@ export function paymentEventSink(sinks: Sinks, now = Date.now): (e: PaymentEvent
  */
 export function webhookEventSink(metrics: MetricsAggregator, refusals: ThrottledLog): WebhookEvents {
   return (e) => {
+    if (e.type === 'payment.settled') return; // stripe_webhook.handled says it: for the Eventarc publisher
     const { type, severity, ...fields } = e;
     if (e.type === 'stripe_webhook.rejected') {
       refusals.record(type, type, fields, severity);

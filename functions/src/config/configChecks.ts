@@ -1,5 +1,5 @@
 import { endpointKey, type Config } from './configSchema.js';
-import { PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS } from './timeBudgets.js';
+import { EVENTARC_PUBLISH_MS, PAYMENT_LOOKUP_MS, RUN_RECONCILIATION_BUDGET_MS } from './timeBudgets.js';
 
 /**
  * Cross-variable rules of the configuration: settings that are each valid but
@@ -44,16 +44,27 @@ const MEMORY_MIB_PER_CPU: Record<number, [min: number, max: number]> = {
 };
 const mebibytes = (size: string) => (size.endsWith('GiB') ? parseFloat(size) * 1024 : parseFloat(size));
 
-/** A payment (attempts, one lookup, the claim and the final ledger write, then the log flush) must fit the callable. */
+/** With EVENTARC_CHANNEL, the end-of-call wait for the call's event publishes (each bounded by EVENTARC_PUBLISH_MS). */
+const eventarcWait = (c: Config) =>
+  c.EVENTARC_CHANNEL
+    ? { ms: EVENTARC_PUBLISH_MS, text: ` + Eventarc publish (${EVENTARC_PUBLISH_MS})` }
+    : { ms: 0, text: '' };
+
+/** A payment (attempts, one lookup, the claim and the final ledger write, its events, then the log flush) must fit the callable. */
 function paymentFit(c: Config): ConfigProblem | null {
   const timeoutMs = c.CALLABLE_TIMEOUT_SECONDS * 1000;
+  const events = eventarcWait(c);
   const payment =
-    c.PAYMENT_TOTAL_TIMEOUT_MS + PAYMENT_LOOKUP_MS + 2 * c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+    c.PAYMENT_TOTAL_TIMEOUT_MS +
+    PAYMENT_LOOKUP_MS +
+    2 * c.VUE_APP_DATABASE_TIMEOUT +
+    c.CLOUDWATCH_FLUSH_BUDGET_MS +
+    events.ms;
   if (payment <= timeoutMs) return null;
   return {
     message:
       `the payment path's worst case, PAYMENT_TOTAL_TIMEOUT_MS (${c.PAYMENT_TOTAL_TIMEOUT_MS}) + provider lookup (${PAYMENT_LOOKUP_MS}) ` +
-      `+ 2 × VUE_APP_DATABASE_TIMEOUT (2 × ${c.VUE_APP_DATABASE_TIMEOUT}) + CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) ` +
+      `+ 2 × VUE_APP_DATABASE_TIMEOUT (2 × ${c.VUE_APP_DATABASE_TIMEOUT}) + CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS})${events.text} ` +
       `= ${payment} ms, does not fit ${callableTimeout(c)}: raise CALLABLE_TIMEOUT_SECONDS or lower the others`,
     variables: [
       'CALLABLE_TIMEOUT_SECONDS',
@@ -64,14 +75,16 @@ function paymentFit(c: Config): ConfigProblem | null {
   };
 }
 
-/** runReconciliation (its pass, the ledger health query after it, then the log flush) must fit the callable. */
+/** runReconciliation (its pass, the ledger health query after it, its events, then the log flush) must fit the callable. */
 function reconcileFit(c: Config): ConfigProblem | null {
-  const reconcile = RUN_RECONCILIATION_BUDGET_MS + c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS;
+  const events = eventarcWait(c);
+  const reconcile =
+    RUN_RECONCILIATION_BUDGET_MS + c.VUE_APP_DATABASE_TIMEOUT + c.CLOUDWATCH_FLUSH_BUDGET_MS + events.ms;
   if (reconcile <= c.CALLABLE_TIMEOUT_SECONDS * 1000) return null;
   return {
     message:
       `runReconciliation's worst case, its ${RUN_RECONCILIATION_BUDGET_MS} ms pass + VUE_APP_DATABASE_TIMEOUT (${c.VUE_APP_DATABASE_TIMEOUT}) ` +
-      `+ CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS}) = ${reconcile} ms, does not fit ${callableTimeout(c)}`,
+      `+ CLOUDWATCH_FLUSH_BUDGET_MS (${c.CLOUDWATCH_FLUSH_BUDGET_MS})${events.text} = ${reconcile} ms, does not fit ${callableTimeout(c)}`,
     variables: ['CALLABLE_TIMEOUT_SECONDS', 'VUE_APP_DATABASE_TIMEOUT', 'CLOUDWATCH_FLUSH_BUDGET_MS'],
   };
 }

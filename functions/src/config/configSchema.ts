@@ -193,6 +193,15 @@ export const schema = z.object({
   HEALTH_CACHE_MS: positiveInt('milliseconds')
     .refine((n) => n >= 1000 && n <= 60_000, 'must be from 1000 to 60000 ms')
     .default(5000),
+  // Events for other systems (events/): unset publishes nothing. The forms firebase-admin's channel() takes.
+  EVENTARC_CHANNEL: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:(?:projects\/[^/\s]+\/)?locations\/[^/\s]+\/channels\/)?[^/\s]+$/,
+      'must be an Eventarc channel: an id (firebase), locations/<region>/channels/<id> or projects/<project>/locations/<region>/channels/<id>',
+    )
+    .optional(),
   CLOUDWATCH_LOG_GROUP: optionalText,
   CLOUDWATCH_LOG_STREAM: optionalText,
   CLOUDWATCH_ENDPOINT: httpUrl.optional(),

@@ -10,3 +10,9 @@ export const PAYMENT_LOOKUP_MS = 3000;
 export const RUN_RECONCILIATION_BUDGET_MS = 45_000;
 /** Timeout of the scheduled reconciliation; RECONCILE_BUDGET_MS must leave a tenth of it for the rest. */
 export const SCHEDULE_TIMEOUT_SECONDS = 300;
+/**
+ * Longest wait for one Eventarc publish (events/eventPublisher.ts) before the
+ * call answers without it (logged and counted): a slow Eventarc delays an
+ * answer by at most this much (ms).
+ */
+export const EVENTARC_PUBLISH_MS = 1000;

@@ -71,6 +71,7 @@ describe('cancelPayment with a provider that cancels (Stripe)', () => {
     expect(p.calls.map((c) => [c.op, c.ref])).toEqual([['cancel', 'pi_1']]);
     expect(await stored()).toMatchObject({ status: 'canceled', claimId: null, leaseUntil: null, attempts: 1 });
     expect(events).toEqual([
+      expect.objectContaining({ type: 'payment.settled', status: 'canceled', settledBy: 'cancel', uid: 'u1' }),
       expect.objectContaining({ type: 'payment.canceled', transactionId: 'txn_1', uid: 'u1', canceledBy: 'u1' }),
     ]);
   });
@@ -159,7 +160,10 @@ describe('cancelPayment with the generic contract (no provider cancel)', () => {
     const p = provider();
     expect(await cancel(p)).toMatchObject({ status: 'canceled' });
     expect(p.calls.map((c) => c.op)).toEqual(['cancel']);
-    expect(events).toEqual([expect.objectContaining({ reason: 'never sent to the provider' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'payment.settled', status: 'canceled', amount: 2599, currency: 'USD' }),
+      expect.objectContaining({ reason: 'never sent to the provider' }),
+    ]);
   });
 
   it('sent: canceled only when a lookup finds nothing after the settle window', async () => {

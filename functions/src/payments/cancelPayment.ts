@@ -1,11 +1,12 @@
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
-import { ProductErrorCode, PaymentStatus, type CancelPaymentResult, type ErrorCode } from '../api/index.js';
+import { ProductErrorCode, PaymentStatus, SettledBy, type CancelPaymentResult, type ErrorCode } from '../api/index.js';
 import { AppError } from '../resilience/appError.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import type { CancelCaller, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import { PaymentNotCancelableError } from './paymentErrors.js';
 import type { PaymentEventSink } from './paymentEvents.js';
 import { requestOfRecord, type PaymentRequest } from './paymentRequest.js';
+import { settledEvent } from './paymentSettled.js';
 import type { Charge, PaymentProvider } from './provider/paymentProvider.js';
 import { settle, unknownError } from './settlement.js';
 
@@ -211,11 +212,21 @@ function restore(h: Held) {
   return write(h, { status: restoredStatus(record), ...(record.error ? { error: record.error } : {}) });
 }
 
-/** Writes an outcome under the cancel's claim, keeping the record's attempts and the start of its settle window. */
-function write(h: Held, outcome: Omit<PaymentOutcome, 'attempts' | 'openAttemptAt'>) {
-  const { record } = h;
+/**
+ * Writes an outcome under the cancel's claim, keeping the record's attempts and the start of its settle window;
+ * a status other systems hear of, written over another, is told as `payment.settled`.
+ */
+async function write(h: Held, outcome: Omit<PaymentOutcome, 'attempts' | 'openAttemptAt'>) {
+  const { record, transactionId } = h;
   // A dead call's lease (pending) and records of older versions (no openAttemptAt) keep the window they were judged by.
   const keepWindow = record.status === PaymentStatus.pending || record.openAttemptAt === undefined;
   const openAttemptAt = keepWindow ? settleFromOf(record) : record.openAttemptAt;
-  return h.deps.ledger.finalize(h.transactionId, h.claimId, { ...outcome, attempts: record.attempts, openAttemptAt });
+  const r = await h.deps.ledger.finalize(transactionId, h.claimId, {
+    ...outcome,
+    attempts: record.attempts,
+    openAttemptAt,
+  });
+  const settled = settledEvent(transactionId, record, outcome, r, SettledBy.cancel, record.status);
+  if (settled) h.deps.events?.(settled);
+  return r;
 }

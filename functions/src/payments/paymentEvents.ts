@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../api/index.js';
+import type { PaymentStatus, PublishedPaymentStatus, SettledBy } from '../api/index.js';
 
 /**
  * What the payment path and reconciliation tell their listeners (logs,
@@ -113,6 +113,27 @@ export interface LateSuccess {
   source: 'payment' | 'reconcile' | 'webhook';
 }
 
+/**
+ * A ledger commit wrote one of the statuses other systems hear of
+ * (succeeded, declined, failed, canceled) over another status; emitted after
+ * the commit by whoever wrote it (payments/paymentSettled.ts). Not logged (the
+ * writer's own lines say it): the Eventarc publisher subscribes to it.
+ */
+export interface PaymentSettled {
+  type: 'payment.settled';
+  severity: 'INFO';
+  transactionId: string;
+  uid: string;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  status: PublishedPaymentStatus;
+  chargeId: string | null;
+  declineCode: string | null;
+  errorCode: string | null;
+  settledBy: SettledBy;
+}
+
 /** The call's claim was taken over before its outcome was written. */
 export interface ClaimLost {
   type: 'payment.claim_lost';
@@ -168,12 +189,14 @@ export type PaymentEvent =
   | FinalConflict
   | LateSuccess
   | ClaimLost
-  | LedgerWriteFailed;
+  | LedgerWriteFailed
+  | PaymentSettled;
 
 /** Events of a reconciliation pass. */
 export type ReconcileEvent =
   | ReconcileMismatch
   | LateSuccess
+  | PaymentSettled
   | { type: 'payments.reconcile_record_failed'; severity: 'ERROR'; transactionId: string; error: unknown }
   | { type: 'payments.reconcile_report_failed'; severity: 'WARNING'; error: unknown };
 

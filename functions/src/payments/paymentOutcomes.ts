@@ -1,4 +1,4 @@
-import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
+import { PaymentStatus, SettledBy, type ProcessPaymentResult } from '../api/index.js';
 import type { GiveUp } from './chargeAttempts.js';
 import type { PaymentEventSink } from './paymentEvents.js';
 import type { LedgerIncident, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
@@ -15,6 +15,7 @@ import type { Charge, ChargeAnswer, PendingState } from './provider/paymentProvi
 import type { ProviderMoney } from './provider/providerMoney.js';
 import { settleCharge, unknownError, type Settlement } from './settlement.js';
 import type { AfterCancel } from './cancelFirst.js';
+import { settledEvent } from './paymentSettled.js';
 
 /** The code written for a failed payment, by why its attempts ended. */
 const FAILED_CODES: Record<GiveUp['kind'], string> = {
@@ -231,6 +232,8 @@ export class OutcomeRecorder {
     try {
       const expected = { record: hold.record, version: state.version };
       const r = await this.ledger.finalize(transactionId, hold.claimId, full, expected);
+      const settled = settledEvent(transactionId, hold.req, outcome, r, SettledBy.payment, PaymentStatus.pending);
+      if (settled) this.emit(settled);
       if (r.conflict) {
         const { conflict: stored } = r;
         this.emit({ type: 'payment.final_conflict', severity: 'ERROR', transactionId, stored, status: outcome.status });

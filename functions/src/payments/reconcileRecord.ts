@@ -1,8 +1,9 @@
-import { PaymentStatus, type ReconcileReport } from '../api/index.js';
+import { PaymentStatus, SettledBy, type ReconcileReport } from '../api/index.js';
 import { cancelFirst, type AfterCancel } from './cancelFirst.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import type { FinalizeResult, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
 import type { ReconcileEventSink } from './paymentEvents.js';
+import { settledEvent } from './paymentSettled.js';
 import { requestOfRecord } from './paymentRequest.js';
 import type { Charge, PaymentProvider } from './provider/paymentProvider.js';
 import { settle, settleCharge, unknownError, type Settlement } from './settlement.js';
@@ -67,6 +68,8 @@ export async function settleRecord(
   };
   const write = async (outcome: Omit<PaymentOutcome, 'attempts' | 'openAttemptAt'>) => {
     const r = await ledger.finalize(transactionId, claimId, { ...base, ...outcome });
+    const settled = settledEvent(transactionId, record, outcome, r, SettledBy.reconcile, record.status);
+    if (settled) deps.emit(settled);
     await lateSuccess(deps, transactionId, r, outcome.chargeId);
   };
   const abandoned = CUSTOMER_WAITING.includes(record.status) && now() - record.createdAt >= deps.actionTimeoutMs;

@@ -21,7 +21,7 @@
  * Nothing here calls Stripe: the webhook answers within one ledger round trip or two.
  */
 import type Stripe from 'stripe';
-import { PaymentStatus } from '../api/index.js';
+import { PaymentStatus, SettledBy } from '../api/index.js';
 import {
   FINAL_STATUSES,
   NOT_CHARGED_STATUSES,
@@ -29,6 +29,7 @@ import {
   type PaymentOutcome,
 } from '../payments/ledger/paymentLedger.js';
 import { settle } from '../payments/settlement.js';
+import { settledEvent } from '../payments/paymentSettled.js';
 import { lookupAnswerOf } from '../payments/provider/stripeAnswers.js';
 import { linkIntent } from './intentLinking.js';
 import type { WebhookEvents } from './webhookEvents.js';
@@ -110,6 +111,8 @@ export async function settleFromIntent(
     // With a claim when one can be had; without one the ledger still writes a definite answer (never over a final one).
     const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
     const r = await ledger.finalize(transactionId, claim?.claimId ?? `webhook:${eventId}`, outcome);
+    const settled = settledEvent(transactionId, record, outcome, r, SettledBy.webhook, record.status);
+    if (settled) emit(settled);
     if (r.conflict) return finalConflict(deps, transactionId, r.conflict, status, eventId);
     if (r.lateSuccessOver) {
       const stored = r.lateSuccessOver;
@@ -132,7 +135,10 @@ export async function settleFromIntent(
     if (FINAL_STATUSES.includes(record.status)) return 'unchanged';
     const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
     if (!claim) return 'busy';
-    await ledger.finalize(transactionId, claim.claimId, { status: PaymentStatus.canceled, attempts: record.attempts });
+    const outcome = { status: PaymentStatus.canceled, attempts: record.attempts };
+    const r = await ledger.finalize(transactionId, claim.claimId, outcome);
+    const settled = settledEvent(transactionId, record, outcome, r, SettledBy.webhook, record.status);
+    if (settled) emit(settled);
     return PaymentStatus.canceled;
   }
   const status = s.state;

@@ -34,6 +34,7 @@ export const stripeWebhook = defineHttpFunction(
       return { status: 405, headers: { Allow: 'POST' }, body: { received: false, error: 'POST only' } };
     }
     const refusalLines = rt.refusalLog.lines;
+    const logged = webhookEventSink(rt.metrics, rt.refusalLog);
     const secret = stripeWebhookSecret.value();
     registerSecret(secret);
     const reply = await handleStripeWebhook(
@@ -41,7 +42,10 @@ export const stripeWebhook = defineHttpFunction(
         secret,
         ledger: rt.ledger,
         events: new FirestoreProcessedEvents(rt.runQuery),
-        emit: webhookEventSink(rt.metrics, rt.refusalLog),
+        emit: (e) => {
+          logged(e);
+          rt.publishEvents(e);
+        },
       },
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );

@@ -1,4 +1,4 @@
-import type { ChargeMismatch, LateSuccess } from '../payments/paymentEvents.js';
+import type { ChargeMismatch, LateSuccess, PaymentSettled } from '../payments/paymentEvents.js';
 
 /**
  * What the Stripe webhook tells its listeners (logs, metrics:
@@ -101,7 +101,8 @@ export type WebhookEvent =
   | ForeignIntent
   | OrphanCharge
   | WebhookMismatch
-  | LateSuccess;
+  | LateSuccess
+  | PaymentSettled;
 
 /** Where the webhook's events go. */
 export type WebhookEvents = (event: WebhookEvent) => void;

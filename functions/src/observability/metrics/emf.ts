@@ -202,6 +202,12 @@ export class MetricsAggregator {
     this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
   }
 
+  /** One publish of an event for other systems (Eventarc): counted by type and outcome, its time sampled. */
+  recordEventPublish(p: { eventType: string; outcome: string; latencyMs: number }): void {
+    this.add({ EventType: p.eventType, Outcome: p.outcome }, 'PublishedEvents', EmfUnits.Count, 1, false);
+    this.add({ Outcome: p.outcome }, 'EventPublishLatency', EmfUnits.Milliseconds, p.latencyMs, true);
+  }
+
   /** What one reconciliation pass settled, and the ledger's undecided records after it. */
   recordReconciliation(p: {
     charged: number;

@@ -3,9 +3,12 @@ import { providerSocketCap, type Config } from '../../config/index.js';
 import type { EndpointSet } from '../../resilience/endpoints/endpointSet.js';
 import type { HttpPoolManager } from '../../resilience/http/index.js';
 import type { RefundProvider } from '../refunds/refundProvider.js';
+import { ISO_4217_MONEY } from '../iso4217.js';
 import { GenericProvider } from './genericProvider.js';
 import { GenericRefunds } from './genericRefunds.js';
 import type { PaymentProvider } from './paymentProvider.js';
+import type { ProviderMoney } from './providerMoney.js';
+import { STRIPE_MONEY } from './stripeCurrencies.js';
 import { StripeProvider } from './stripeProvider.js';
 
 /** The settings a provider is built from. */
@@ -87,3 +90,7 @@ export function createRefundProvider(provider: PaymentProvider): RefundProvider 
   if (provider instanceof StripeProvider) return provider;
   return provider instanceof GenericProvider ? new GenericRefunds(provider.channel) : null;
 }
+
+/** How the configured provider reads money (what its `money` is), known without its key: for readers of the ledger. */
+export const providerMoneyOf = (cfg: Pick<Config, 'PAYMENT_PROVIDER'>): ProviderMoney =>
+  cfg.PAYMENT_PROVIDER === 'stripe' ? STRIPE_MONEY : ISO_4217_MONEY;
