@@ -1,11 +1,12 @@
 // Per-user limits: through the callable (the suites' limits are set in the config
 // scripts/emulator-config.mjs generates), and FirestoreLedger's one-write path with limits.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FirestoreLedger } from '../../functions/src/payments/ledger/firestoreLedger.js';
 import { settle, type UserLimitState } from '../../functions/src/payments/limits/userLimiter.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
-import { session } from './client.js';
+import { resetBreakers } from './breakers.js';
+import { session, USERS } from './client.js';
 import { setFaults, ledger as simulatorLedger } from './simulator.js';
 
 describe('per-user limits', () => {
@@ -123,6 +124,65 @@ describe('per-user limits', () => {
     expect(settled.tokens).toBeLessThanOrEqual(80 + ((ended - started) * 600) / 60_000);
     await limits.delete();
     await payer.close();
+  });
+
+  it('while the breaker is open every call spends: past the budget all resource-exhausted, nothing else written', async () => {
+    const [owner, prober, learner, admin] = await Promise.all([
+      session('new'),
+      session('new'),
+      session('new'),
+      session(USERS.admin),
+    ]);
+    const db = adminDb();
+    const t = Date.now();
+    const owned = `lim_open_owned_${t}`;
+    await owner.call('processPayment', { amount: 3, paymentMethod: 'credit_card', transactionId: owned });
+    const breaker = db.doc('breakers/payment-service');
+    const generation = Number((await breaker.get()).data()?.generation ?? 0);
+    const opened = Date.now();
+    await breaker.set({
+      ...{ state: 'open', generation, openedAt: opened, nextProbeAt: opened + 120_000 },
+      ...{ probeLeases: [], failureRate: 100, calls: 5, updatedAt: opened },
+    });
+    try {
+      // Once the instance's copy of the breaker (refreshed at most once a second) is older than a second, its next
+      // call re-reads it and learns that it is open (sequential calls go to the emulator's first idle worker).
+      await vi.waitFor(
+        () => {
+          if (Date.now() - opened < 1100) throw new Error('the copy may still be fresh');
+        },
+        { timeout: 5000, interval: 100 },
+      );
+      for (let i = 0; i < 3; i++) {
+        const learn = { amount: 3, paymentMethod: 'credit_card', transactionId: `${owned}_l${i}` };
+        expect(await learner.codeOf('processPayment', learn)).toBe('unavailable');
+      }
+      const limits = db.doc(`userLimits/${prober.uid}`);
+      const ids = Array.from({ length: 13 }, (_, i) => `lim_open_${t}_${i}`);
+      const pay = (transactionId: string) =>
+        prober.codeOf('processPayment', { amount: 3, paymentMethod: 'credit_card', transactionId });
+      // Within the budget: refused by the breaker after spending exactly one token (no refill: refilledAt is ahead).
+      await limits.set({ tokens: 2, refilledAt: Date.now() + 60_000, inFlight: {} });
+      expect(await pay(ids[0]!)).toBe('unavailable');
+      expect((await limits.get()).data()).toMatchObject({ tokens: 1, inFlight: {} });
+      // Past it (a refused call writes nothing, so the empty bucket stays empty): all limited, another user's id too.
+      await limits.set({ tokens: 0, refilledAt: Date.now() + 60_000, inFlight: {} });
+      const codes: string[] = [];
+      for (const id of [...ids.slice(1), owned]) codes.push(await pay(id));
+      expect(codes).toEqual(Array<string>(13).fill('resource-exhausted'));
+      expect((await limits.get()).data()).toMatchObject({ tokens: 0, inFlight: {} });
+      expect(Object.keys((await limits.get()).data()!).sort()).toEqual(['inFlight', 'refilledAt', 'tokens']);
+      // Nothing written but the spend: no payment record, no charge.
+      const records = await Promise.all(ids.map((id) => db.doc(`payments/${id}`).get()));
+      expect(records.filter((r) => r.exists)).toEqual([]);
+      const charges = (await simulatorLedger()).chargeRequests;
+      expect(ids.filter((id) => charges[id] !== undefined)).toEqual([]);
+      expect((await db.doc(`payments/${owned}`).get()).data()).toMatchObject({ uid: owner.uid, status: 'succeeded' });
+      await limits.delete();
+    } finally {
+      await resetBreakers(admin, 'payment-service');
+      await Promise.all([owner.close(), prober.close(), learner.close(), admin.close()]);
+    }
   });
 
   it('with a warm cache, a claim and its outcome are one batched write each, limits included', async () => {

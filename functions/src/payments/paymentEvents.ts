@@ -171,7 +171,7 @@ export const PaymentPhase = {
   attempts: 'attempts',
   /** Claim lease extensions before an attempt. */
   lease: 'lease',
-  /** Provider lookups resolving an open outcome, or the ledger read while the breaker is open. */
+  /** Provider lookups resolving an open outcome, or the ledger read and the caller's spend while the breaker is open. */
   lookup: 'lookup',
   /** Writing the outcome to the ledger. */
   finalize: 'finalize',

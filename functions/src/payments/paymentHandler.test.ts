@@ -158,7 +158,7 @@ describe('PaymentHandler decision table', () => {
     });
     expect(await w.ledger.get('txn_new')).toBeNull();
     expect(await handler.processPayment(pay({ transactionId: 'txn_done' }), 'u1')).toMatchObject({ replayed: true });
-    // Another user's id is answered like an unknown one: nothing is spent here, so nothing may be learnt.
+    // Another user's id is answered like an unknown one (the spends with limits: breakerOpen.test.ts).
     await expect(handler.processPayment(pay({ transactionId: 'txn_done' }), 'u2')).rejects.toMatchObject({
       code: 'PAYMENT_UNAVAILABLE',
       details: { status: 'failed' },

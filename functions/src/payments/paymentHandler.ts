@@ -1,12 +1,12 @@
 import { ConfigError, PAYMENT_LOOKUP_MS } from '../config/index.js';
-import { BreakerState, PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
+import { PaymentStatus, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/index.js';
+import { breakerOpenFor, rejectWhileOpen, staleOpenCopy } from './breakerOpen.js';
 import { cancelFirst } from './cancelFirst.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { LeaseFence } from './leaseFence.js';
-import { claimStep } from './ledger/ledgerRules.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
 import { isAppError } from '../resilience/appError.js';
-import { PaymentUnavailableError, PaymentUnknownError, PaymentUserLimitedError } from './paymentErrors.js';
+import { PaymentUnavailableError, PaymentUserLimitedError } from './paymentErrors.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
@@ -27,14 +27,6 @@ export interface PaymentHandlerDeps {
   events?: PaymentEventSink;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** Age up to which the breaker's local copy may refuse a payment without asking the fleet. */
-const FRESH_BREAKER_MS = 1000;
-
-/** Time left before the next probe of an open breaker's copy; 0 when it is not open. */
-function openRemaining(b: { state: BreakerState; nextProbeAt: number | null }, now: number): number {
-  return b.state === BreakerState.open && b.nextProbeAt !== null ? Math.max(0, b.nextProbeAt - now) : 0;
 }
 
 /** Runs one of the OutcomeRecorder's steps (the ledger write and what it tells) as the finalize phase. */
@@ -120,10 +112,13 @@ export class PaymentHandler {
     const { transactionId } = req;
     const deadline = started + settings.totalTimeoutMs;
     const breakerChecked = phases.start();
-    if (this.staleOpenCopy()) await this.deps.breaker.syncWithin!();
-    const openFor = this.breakerOpenFor();
+    if (staleOpenCopy(this.deps.breaker, this.now())) await this.deps.breaker.syncWithin!();
+    const openFor = breakerOpenFor(this.deps.breaker, this.now());
     phases.add(PaymentPhase.breaker, breakerChecked());
-    if (openFor > 0) return this.rejectWhileOpen(req, openFor, phases);
+    if (openFor > 0) {
+      const open = { ledger, emit: this.emit, now: this.now, money: provider.money };
+      return rejectWhileOpen(open, req, openFor, phases);
+    }
     // A copy due for its once-a-second refresh is read while the claim is written, not after it.
     this.deps.breaker.prefetch?.();
     const claim = await phases.time(PaymentPhase.claim, () =>
@@ -150,56 +145,6 @@ export class PaymentHandler {
       : await phases.time(PaymentPhase.prepare, () => this.prepare(hold, claimed, deadline));
     if ('answer' in prepared) return prepared.answer;
     return this.charge(hold, prepared.state, prepared.ref, deadline, phases);
-  }
-
-  /**
-   * How long the breaker stays open, from a copy read in the last second; 0 when
-   * it may be called or the copy is older (then the breaker refreshes it on the
-   * call, so a fleet-wide reset reaches this instance within about a second).
-   */
-  private breakerOpenFor(): number {
-    const b = this.deps.breaker.snapshot();
-    const now = this.now();
-    const fresh = b.syncedAt !== null && now - b.syncedAt < FRESH_BREAKER_MS;
-    return fresh ? openRemaining(b, now) : 0;
-  }
-
-  /**
-   * An older copy that says open is re-read before the call goes on (one read,
-   * waited for at most the breaker's refresh cap): during an outage the call that finds it
-   * old would otherwise claim and record a payment only to be refused by the
-   * breaker. False (nothing to wait for) in every other case.
-   */
-  private staleOpenCopy(): boolean {
-    const b = this.deps.breaker.snapshot();
-    const now = this.now();
-    const fresh = b.syncedAt !== null && now - b.syncedAt < FRESH_BREAKER_MS;
-    return !fresh && openRemaining(b, now) > 0 && this.deps.breaker.syncWithin !== undefined;
-  }
-
-  /**
-   * While the breaker is open nothing is claimed or written: one plain read
-   * still answers the caller's own replay (final records never change) and
-   * parameter check; everything else is refused as not charged. Another
-   * user's record is answered like no record: nothing is spent from the
-   * caller's limits here, so the answer must not tell that the id exists.
-   */
-  private async rejectWhileOpen(
-    req: PaymentRequest,
-    openFor: number,
-    phases: PhaseTimer,
-  ): Promise<ProcessPaymentResult> {
-    const existing = await phases.time(PaymentPhase.lookup, () => this.deps.ledger.get(req.transactionId));
-    if (existing && existing.uid === req.uid) {
-      const seen = claimStep(existing, req, 'read-only', this.now(), 0);
-      if (seen.result.kind === 'replay') return toResult(req.transactionId, seen.result.record, true, this.money.money);
-      // It may be charged (unknown, waiting, or a call that died): never answer "not charged" for it.
-      if (existing.status !== PaymentStatus.failed)
-        throw new PaymentUnknownError(req.transactionId, undefined, openFor);
-    }
-    const { transactionId } = req;
-    this.emit({ type: 'payment.attempt', severity: 'WARNING', transactionId, attempt: 0, outcome: 'breaker-open' });
-    throw new PaymentUnavailableError(req.transactionId, Math.max(1000, openFor), 'circuit open');
   }
 
   /**

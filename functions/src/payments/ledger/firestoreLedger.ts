@@ -2,9 +2,10 @@ import { FieldPath, FieldValue, type DocumentData, type Firestore, type Timestam
 import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
-import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
+import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
-import { OptimisticClaims } from './optimisticClaim.js';
+import { OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';
+import { writeOutcomeFast } from './outcomeWrite.js';
 import { compareIds, countShards, eachShard, mergeShards, shardedRecord, withShard } from './paymentShards.js';
 import {
   scanOrderValue,
@@ -42,7 +43,7 @@ export class FirestoreLedger extends RuleLedger {
     limits?: UserLimitSettings,
   ) {
     super(now, limits);
-    this.optimistic = limits && new OptimisticClaims(runQuery, { payment: docRef, user: userRef }, limits, now);
+    this.optimistic = limits && new OptimisticClaims(runQuery, DOCS, limits, now);
   }
 
   /** Claims under per-user limits without a transaction (see optimisticClaim.ts); undefined without limits. */
@@ -116,6 +117,11 @@ export class FirestoreLedger extends RuleLedger {
     return claim.kind === 'claimed' ? this.warm(req, claim) : claim;
   }
 
+  /** Spends with one write of the user's limits, conditional on the instance's copy (OptimisticClaims.spend). */
+  override spend(req: PaymentRequest): Promise<void> {
+    return this.optimistic ? this.optimistic.spend(req, newClaimId()) : super.spend(req);
+  }
+
   /**
    * After a transactional claim (whose commit time Firestore does not report
    * per document), one read learns the versions of the claimed record and the
@@ -152,43 +158,9 @@ export class FirestoreLedger extends RuleLedger {
       const step = finalizeStep(expected.record, transactionId, claimId, outcome, this.clock());
       const { write } = step;
       if (write.kind === 'update') {
-        const written = await this.runQuery(async (db) => {
-          try {
-            if (this.limits) {
-              // One batch: the outcome, and the call's in-flight slot freed (as the cached state, when warm).
-              const { uid } = expected.record;
-              const cached = this.optimistic?.cached(uid);
-              const batch = db.batch();
-              batch.update(docRef(db, transactionId), write.fields, { lastUpdateTime: version as Timestamp });
-              const userVersion = cached?.version;
-              const released = userVersion ? release(cached.state, claimId) : undefined;
-              if (userVersion && released) {
-                batch.update(userRef(db, uid), { ...released }, { lastUpdateTime: userVersion });
-              } else {
-                batch.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
-              }
-              const results = await batch.commit().catch(async (err: unknown) => {
-                if (!released || grpcStatusOf(err) !== 'FAILED_PRECONDITION') throw err;
-                // The user's limits changed meanwhile (another call of the same user): free the slot without
-                // the precondition instead of queueing on a transaction; the payment's own precondition stays.
-                this.optimistic?.forget(uid);
-                const retry = db.batch();
-                retry.update(docRef(db, transactionId), write.fields, { lastUpdateTime: version as Timestamp });
-                retry.update(userRef(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
-                await retry.commit();
-                return null;
-              });
-              if (released && results) this.optimistic?.remember(uid, released, results[1]!.writeTime);
-              else this.optimistic?.forget(uid);
-              return true;
-            }
-            await docRef(db, transactionId).update(write.fields, { lastUpdateTime: version as Timestamp });
-            return true;
-          } catch (err) {
-            if (grpcStatusOf(err) === 'FAILED_PRECONDITION') return false;
-            throw err;
-          }
-        }, 'payments.finalizeFast');
+        const deps = { runQuery: this.runQuery, docs: DOCS, optimistic: this.optimistic };
+        const { uid } = expected.record;
+        const written = await writeOutcomeFast(deps, transactionId, claimId, write.fields, version as Timestamp, uid);
         if (written) return step.result;
       }
     }
@@ -296,3 +268,5 @@ function docRef(db: Firestore, transactionId: string) {
 function userRef(db: Firestore, uid: string) {
   return db.collection(USER_LIMITS).doc(uid);
 }
+
+const DOCS: ClaimDocs = { payment: docRef, user: userRef };

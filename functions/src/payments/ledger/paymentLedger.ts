@@ -190,6 +190,13 @@ export interface PaymentLedger {
    * (PAYMENT_USER_LIMITED, nothing written); finalize frees the in-flight slot.
    */
   claim(req: PaymentRequest, leaseMs: number): Promise<Claim>;
+  /**
+   * Spends one call of `req.uid` from its per-user limits without claiming
+   * anything, for a call answered without a claim (while the breaker is
+   * open); its in-flight slot ends with the spend. Throws PAYMENT_USER_LIMITED
+   * (nothing written) when over a limit; does nothing without limits.
+   */
+  spend(req: PaymentRequest): Promise<void>;
   /** Stores the provider's reference of a claimed payment (before any money moves). */
   attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import type { LedgerHealth, ReconcileReport } from '../../api/index.js';
-import { release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
+import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
+import { PaymentUserLimitedError } from '../paymentErrors.js';
 import {
   attachStep,
   claimStep,
@@ -85,6 +86,19 @@ export abstract class RuleLedger implements PaymentLedger {
     );
     if (claim.kind === 'refused') throw claim.error;
     return claim;
+  }
+
+  async spend(req: PaymentRequest): Promise<void> {
+    const { limits } = this;
+    if (!limits) return;
+    const claimId = newClaimId();
+    // The payment record is read with the user's limits and left as it is.
+    await this.transactWithUser(req.transactionId, req.uid, 'ledger.userSpend', (_cur, user) => {
+      const now = this.clock();
+      const decision = admit(user, limits, claimId, now, now);
+      if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
+      return { write: { kind: 'none' }, result: undefined, user: release(decision.next, claimId) };
+    });
   }
 
   attachProviderRef(transactionId: string, claimId: string, providerRef: string): Promise<void> {
