@@ -14,8 +14,8 @@ export const CEILINGS = {
   limited: 1,
   retried: 2,
   unknown: 2,
-  breakerFresh: 1,
-  breakerStale: 1,
+  breakerFresh: 2,
+  breakerStale: 2,
 };
 
 /**
