@@ -73,6 +73,7 @@ describe('functions/ is self-contained for deploy', () => {
       'getDatabasePoolStatus',
       'getIncidentTimeline',
       'processPayment',
+      'refundPayment',
       'resetCircuitBreakers',
       'runReconciliation',
     ]);

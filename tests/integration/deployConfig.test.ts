@@ -37,6 +37,7 @@ const FUNCTION_NAMES = [
   'health',
   'processPayment',
   'reconcilePayments',
+  'refundPayment',
   'resetCircuitBreakers',
   'runReconciliation',
 ];
@@ -118,7 +119,14 @@ function discover(extraFiles: Record<string, string> = {}) {
 const mebibytes = (size: string) => (size.endsWith('GiB') ? Number.parseFloat(size) * 1024 : Number.parseFloat(size));
 
 /** The functions that call the payment provider, the only ones that mount PAYMENT_API_KEY. */
-const PROVIDER_FUNCTIONS = ['cancelPayment', 'health', 'processPayment', 'reconcilePayments', 'runReconciliation'];
+const PROVIDER_FUNCTIONS = [
+  'cancelPayment',
+  'health',
+  'processPayment',
+  'reconcilePayments',
+  'refundPayment',
+  'runReconciliation',
+];
 /** The stats callables: they read Firestore and ship logs, never call the provider. */
 const STATS_CALLABLES = [
   'getConnectionPoolStats',

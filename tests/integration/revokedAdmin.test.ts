@@ -19,6 +19,7 @@ const ADMIN_CALLABLES = [
   'getIncidentTimeline',
   'resetCircuitBreakers',
   'runReconciliation',
+  'refundPayment',
 ] as const;
 /** Refused by payload validation, which runs after the session check: nothing is done for anyone. */
 const BAD_PAYLOAD = { notAField: 1 };

@@ -29,7 +29,6 @@ function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper
   const flushed: unknown[] = [];
   const shipper = {
     enabled: true,
-    prepare: () => undefined,
     enqueue: (e: unknown) => void shipped.push(e),
     flush: () => {
       w.clock += 9;

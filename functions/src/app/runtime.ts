@@ -42,6 +42,7 @@ import {
   subscribeBreakers,
 } from './subscriptions.js';
 import { RECONCILE_LEASE } from './reconcileOnce.js';
+import { refundRuntime, type RefundRuntime } from './refundRuntime.js';
 import { instanceId } from '../observability/logs/instance.js';
 import { eventPublishing } from '../events/eventsFromConfig.js';
 import type { EventPublisher } from '../events/eventPublisher.js';
@@ -91,6 +92,10 @@ export interface Runtime {
   reconcile(budgetMs: number, runId: string): Promise<ReconcileReport>;
   /** Cancels a payment for its owner or an admin (payments/cancelPayment.ts). */
   cancel(transactionId: string, caller: CancelCaller): Promise<CancelPaymentResult>;
+  /** The refund ledger, its events and the refund call (app/refundRuntime.ts). */
+  refundLedger: RefundRuntime['refundLedger'];
+  refundEvents: RefundRuntime['refundEvents'];
+  refund: RefundRuntime['refund'];
   /** Publishes events for other systems (EVENTARC_CHANNEL); the end-of-call work waits for it. Null when unset. */
   events: EventPublisher | null;
   /** The events' subscriber, for the sinks built per call (the webhook's); a no-op without EVENTARC_CHANNEL. */
@@ -155,8 +160,6 @@ function build(cfg: Config): Runtime {
       flushBudgetMs: cfg.CLOUDWATCH_FLUSH_BUDGET_MS,
       guard: {
         execute: (fn) => cloudwatchBreaker.execute(() => fn(new AbortController().signal), cwVerdict),
-        // A copy older than a second is read before the flush can send: started when a call begins (housekeeping.ts).
-        prefetch: () => cloudwatchBreaker.prefetch(),
       },
       // Its requests go over this pool's agent, measured and health-checked like payment-service's.
       httpPool: http,
@@ -199,6 +202,15 @@ function build(cfg: Config): Runtime {
   let refunds: RefundProvider | null | undefined;
   let handler: PaymentHandler | undefined;
   const rt: Runtime = {
+    ...refundRuntime({
+      cfg,
+      runQuery,
+      ledger,
+      breaker: paymentBreaker,
+      metrics,
+      provider: () => rt.provider(),
+      refunds: () => rt.refunds(),
+    }),
     cfg,
     queryPool,
     runQuery,

@@ -198,14 +198,15 @@ export interface RefundLedger {
   /**
    * Writes an outcome under `claimId` with the payment's totals moved in the
    * same commit. Without the claim (lost to reconciliation), nothing is written.
-   * `expected` (the refund as claimed, and its version) lets an adapter write with one conditional commit.
+   * `expected` (the refund as claimed, its version and the totals the claim left) lets an adapter write with
+   * one conditional commit.
    */
   finalizeRefund(
     transactionId: string,
     refundId: string,
     claimId: string,
     outcome: RefundOutcome,
-    expected?: { refund: RefundRecord; version: LedgerVersion | null },
+    expected?: { refund: RefundRecord; version: LedgerVersion | null; totals?: RefundTotals },
   ): Promise<RefundFinalizeResult>;
   /**
    * The provider's truth about one of the payment's refunds (Stripe webhooks;

@@ -1,6 +1,6 @@
 import type { LedgerIncident } from '../ledger/paymentLedger.js';
 import type { RefundEventSink, RefundSettled } from './refundEvents.js';
-import type { RefundFinalizeResult, RefundLedger, RefundOutcome, RefundRecord } from './refundLedger.js';
+import type { RefundFinalizeResult, RefundLedger, RefundOutcome, RefundRecord, RefundTotals } from './refundLedger.js';
 import type { ProviderRefund } from './refundProvider.js';
 
 /** What writing a refund's outcome needs. */
@@ -11,12 +11,13 @@ export interface RefundWriter {
   emit: RefundEventSink;
 }
 
-/** A claimed refund: the record as claimed, the status it had before, its claim and version. */
+/** A claimed refund: the record as claimed, the status it had before, its claim, version and the totals it left. */
 export interface HeldRefund {
   refund: RefundRecord;
   before: RefundRecord['status'];
   claimId: string;
   version: object | null;
+  totals?: RefundTotals;
 }
 
 /** `refund.settled` for a written status. */
@@ -58,7 +59,7 @@ export async function writeRefundOutcome(
   definite?: ProviderRefund,
 ): Promise<RefundFinalizeResult> {
   const { refund } = held;
-  const expected = { refund, version: held.version };
+  const expected = { refund, version: held.version, ...(held.totals ? { totals: held.totals } : {}) };
   const r = await w.ledger.finalizeRefund(refund.transactionId, refund.refundId, held.claimId, outcome, expected);
   if (r.written) {
     w.emit(settledEvent(r.refund, held.before, r.totals, by));

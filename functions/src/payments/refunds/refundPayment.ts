@@ -115,7 +115,7 @@ async function run(
   }
   // Claimed open (unknown, or a dead call's pending) or new.
   const before = claim.resolveFirst ? RefundStatus.unknown : RefundStatus.pending;
-  const held = { refund, before, claimId: claim.claimId, version: claim.version };
+  const held = { refund, before, claimId: claim.claimId, version: claim.version, totals: claim.totals };
   const req: RefundRequest = {
     transactionId: refund.transactionId,
     refundId: refund.refundId,

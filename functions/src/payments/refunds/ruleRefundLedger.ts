@@ -14,6 +14,7 @@ import {
   type RefundOutcome,
   type RefundRecord,
   type RefundScanQuery,
+  type RefundTotals,
   type UnresolvedRefund,
 } from './refundLedger.js';
 import type { RefundSource } from '../../api/index.js';
@@ -85,7 +86,7 @@ export abstract class RuleRefundLedger implements RefundLedger {
     refundId: string,
     claimId: string,
     outcome: RefundOutcome,
-    _expected?: { refund: RefundRecord; version: LedgerVersion | null },
+    _expected?: { refund: RefundRecord; version: LedgerVersion | null; totals?: RefundTotals },
   ): Promise<RefundFinalizeResult> {
     return this.transact(transactionId, refundId, null, 'refunds.finalize', (payment, refund) =>
       finalizeRefundStep(refund, transactionId, refundId, claimId, outcome, this.clock(), totalsOf(payment ?? {})),

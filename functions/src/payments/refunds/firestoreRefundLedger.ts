@@ -1,0 +1,206 @@
+import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { RefundStatus, type ErrorCode } from '../../api/index.js';
+import { AppError } from '../../resilience/appError.js';
+import type { RunQuery } from '../../resilience/query/runQuery.js';
+import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
+import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
+import { PAYMENTS, USER_LIMITS } from '../ledger/firestoreLedger.js';
+import type { LedgerVersion, PaymentRecord } from '../ledger/paymentLedger.js';
+import type {
+  RefundFinalizeResult,
+  RefundHealth,
+  RefundOutcome,
+  RefundRecord,
+  RefundScanQuery,
+  RefundTotals,
+  UnresolvedRefund,
+} from './refundLedger.js';
+import { finalizeRefundStep } from './refundRules.js';
+import { RuleRefundLedger, type RefundTransact } from './ruleRefundLedger.js';
+
+/** A payment's refunds: `payments/{transactionId}/refunds/{refundId}`. */
+export const REFUNDS = 'refunds';
+
+/** Rounds of read-then-conditional-commit before a step gives up (the documents kept changing). */
+const ROUNDS = 5;
+
+/**
+ * The refund ledger in Firestore. Each step is one read of the payment, the
+ * refund (and the admin's limits) with `getAll`, then one batched commit
+ * preconditioned on what was read (each document's update time, or its
+ * absence): the refund, the payment's totals (increments, so they stay
+ * right whatever else commits on the payment) and the limits together. A
+ * precondition that fails means another writer got there first: the round
+ * repeats from a fresh read. No transaction is used, so the commit reports
+ * the refund's update time, and the outcome of a claim can be one
+ * conditional commit ({@link finalizeRefund}). Happy path of a refund: read,
+ * write-ahead commit, outcome commit: three round trips.
+ */
+export class FirestoreRefundLedger extends RuleRefundLedger {
+  constructor(
+    private readonly runQuery: RunQuery,
+    now: () => number = Date.now,
+    limits?: UserLimitSettings,
+  ) {
+    super(now, limits);
+  }
+
+  protected transact: RefundTransact = async (transactionId, refundId, uid, name, step) => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const [payment, refund, user] = await this.runQuery(
+        (db) => db.getAll(...docs(db, transactionId, refundId, uid)),
+        'refunds.read',
+        { readOnly: true },
+      );
+      const r = step(
+        payment!.exists ? (payment!.data() as PaymentRecord) : undefined,
+        refund!.exists ? (refund!.data() as RefundRecord) : undefined,
+        user?.exists ? (user.data() as UserLimitState) : undefined,
+      );
+      const writesUser = r.user !== undefined && uid !== null;
+      if (r.write.kind === 'none' && !r.totals && !writesUser) return r.result;
+      const committed = await this.runQuery(async (db) => {
+        const [pRef, rRef, uRef] = docs(db, transactionId, refundId, uid);
+        const batch = db.batch();
+        if (r.write.kind === 'create') batch.create(rRef!, r.write.record);
+        else if (r.write.kind === 'update') batch.update(rRef!, r.write.fields, at(refund!.updateTime));
+        if (r.totals && payment!.exists) batch.update(pRef!, increments(r.totals), at(payment!.updateTime));
+        if (writesUser) {
+          const prior = user?.exists ? (user.data() as UserLimitState) : undefined;
+          const next = prior?.spent ? { ...r.user!, spent: {} } : { ...r.user! };
+          if (user?.exists) batch.update(uRef!, next, at(user.updateTime));
+          else batch.create(uRef!, next);
+        }
+        try {
+          return await batch.commit();
+        } catch (err) {
+          const status = grpcStatusOf(err);
+          if (status === 'FAILED_PRECONDITION' || status === 'ALREADY_EXISTS' || status === 'NOT_FOUND') return null;
+          throw err;
+        }
+      }, name);
+      if (!committed) continue;
+      // The refund's write is the batch's first when the step wrote it: its update time is the claim's version.
+      const result = r.result as { kind?: string; version?: LedgerVersion | null };
+      if (r.write.kind !== 'none' && result?.kind === 'claimed') result.version = committed[0]!.writeTime;
+      return r.result;
+    }
+    throw new AppError<ErrorCode>(
+      'REFUND_IN_PROGRESS',
+      `Refund ${refundId} of transaction ${transactionId} kept changing while it was written; retry with the same refundId.`,
+      { details: { transactionId, refundId, retryAfterMs: 500 } },
+    );
+  };
+
+  /**
+   * The outcome of a claim as one conditional commit when the refund is still
+   * exactly as claimed (its update time unchanged): the refund and the
+   * payment's totals (increments, no read). Otherwise, or when the
+   * precondition fails, through the read-then-commit step.
+   */
+  override async finalizeRefund(
+    transactionId: string,
+    refundId: string,
+    claimId: string,
+    outcome: RefundOutcome,
+    expected?: { refund: RefundRecord; version: LedgerVersion | null; totals?: RefundTotals },
+  ): Promise<RefundFinalizeResult> {
+    const version = expected?.version as Timestamp | null | undefined;
+    if (expected && version) {
+      const totals = expected.totals ?? { refundedAmount: 0, pendingRefundAmount: 0 };
+      const step = finalizeRefundStep(expected.refund, transactionId, refundId, claimId, outcome, this.clock(), totals);
+      if (step.write.kind === 'update') {
+        const fields = step.write.fields;
+        const written = await this.runQuery(async (db) => {
+          const [pRef, rRef] = docs(db, transactionId, refundId, null);
+          const batch = db.batch().update(rRef!, fields, { lastUpdateTime: version });
+          if (step.totals) batch.update(pRef!, increments(step.totals));
+          try {
+            await batch.commit();
+            return true;
+          } catch (err) {
+            if (grpcStatusOf(err) === 'FAILED_PRECONDITION') return false;
+            throw err;
+          }
+        }, 'refunds.finalizeFast');
+        if (written) return step.result;
+      }
+    }
+    return super.finalizeRefund(transactionId, refundId, claimId, outcome, expected);
+  }
+
+  async scanRefunds(q: RefundScanQuery): Promise<UnresolvedRefund[]> {
+    const field = q.status === RefundStatus.pending ? 'leaseUntil' : 'updatedAt';
+    const snap = await this.runQuery(
+      (db) => {
+        let query = db
+          .collectionGroup(REFUNDS)
+          .where('status', '==', q.status)
+          .where(field, '<', q.before)
+          .orderBy(field)
+          .orderBy(FieldPath.documentId());
+        if (q.after) {
+          const path = `${PAYMENTS}/${q.after.transactionId}/${REFUNDS}/${q.after.refundId}`;
+          query = query.startAfter(q.after.orderValue, path);
+        }
+        return query.limit(q.limit).get();
+      },
+      'refunds.scan',
+      { readOnly: true },
+    );
+    return snap.docs.map((d) => {
+      const refund = d.data() as RefundRecord;
+      return { transactionId: refund.transactionId, refundId: refund.refundId, refund };
+    });
+  }
+
+  async getRefund(transactionId: string, refundId: string): Promise<RefundRecord | null> {
+    const snap = await this.runQuery((db) => refundDoc(db, transactionId, refundId).get(), 'refunds.get', {
+      readOnly: true,
+    });
+    return snap.exists ? (snap.data() as RefundRecord) : null;
+  }
+
+  async listRefunds(transactionId: string): Promise<RefundRecord[]> {
+    const snap = await this.runQuery(
+      (db) => db.collection(PAYMENTS).doc(transactionId).collection(REFUNDS).orderBy('createdAt').get(),
+      'refunds.list',
+      { readOnly: true },
+    );
+    return snap.docs.map((d) => d.data() as RefundRecord);
+  }
+
+  refundHealth(_now: number): Promise<RefundHealth> {
+    return this.runQuery(
+      async (db) => {
+        const count = (status: RefundStatus) => db.collectionGroup(REFUNDS).where('status', '==', status).count().get();
+        const [pending, unknown] = await Promise.all([count(RefundStatus.pending), count(RefundStatus.unknown)]);
+        return { pendingRefunds: pending.data().count, unknownRefunds: unknown.data().count };
+      },
+      'refunds.health',
+      { readOnly: true },
+    );
+  }
+}
+
+function refundDoc(db: Firestore, transactionId: string, refundId: string) {
+  return db.collection(PAYMENTS).doc(transactionId).collection(REFUNDS).doc(refundId);
+}
+
+/** The payment, the refund and (with `uid`) the user's limits. */
+function docs(db: Firestore, transactionId: string, refundId: string, uid: string | null) {
+  const refs = [db.collection(PAYMENTS).doc(transactionId), refundDoc(db, transactionId, refundId)];
+  if (uid !== null) refs.push(db.collection(USER_LIMITS).doc(uid));
+  return refs;
+}
+
+/** A precondition on a document as read: unchanged since. */
+const at = (updateTime: Timestamp | undefined) => ({ lastUpdateTime: updateTime! });
+
+/** A payment's totals moved by `d`, without reading them. */
+function increments(d: RefundTotals) {
+  return {
+    refundedAmount: FieldValue.increment(d.refundedAmount),
+    pendingRefundAmount: FieldValue.increment(d.pendingRefundAmount),
+  };
+}
