@@ -3,7 +3,8 @@
 // on the project's emulator config plus the bench-only baseline callable.
 // The emulators' own output goes to a log file; "[bench]" lines are shown.
 // The functions run with the test suites' loose per-user limits (one user
-// drives the load test) from a generated dotenv folder (scripts/emulator-config.mjs).
+// drives the load test) and the shipped stats interval from a generated dotenv
+// folder (scripts/emulator-config.mjs).
 // Provider 'stripe': the Stripe fake instead of the simulator and the
 // functions' dotenv from scripts/stripe-env.mjs (PAYMENT_PROVIDER=stripe).
 import { spawn } from 'node:child_process';
@@ -17,6 +18,25 @@ import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from '../scripts/emulator-con
 import { writeStripeEmulatorConfig } from '../scripts/stripe-env.mjs';
 
 const FIREBASE = join(ROOT, 'node_modules/firebase-tools/lib/bin/firebase.js');
+
+/** A setting's shipped value: its line in functions/.env (the deployed defaults; .env.local overrides it locally). */
+function shippedSetting(name) {
+  const line = readFileSync(join(ROOT, 'functions', '.env'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`functions/.env has no ${name}`);
+  return line.slice(name.length + 1).trim();
+}
+
+/**
+ * The suites' settings, plus the shipped stats and metrics interval: functions/.env.local shortens it to
+ * 5 s so the dev SPA sees fresh numbers, which would make every few calls of a worker publish its stats
+ * snapshot and drain its metrics; the bench measures them as often as a deployed instance does them.
+ */
+const BENCH_FUNCTIONS_ENV = {
+  ...TEST_FUNCTIONS_ENV,
+  VUE_APP_METRICS_INTERVAL: shippedSetting('VUE_APP_METRICS_INTERVAL'),
+};
 
 /** Runs a command with its output in `logFile`, echoing the lines that start with "[bench]". */
 function runLogged(cmd, args, opts, logFile) {
@@ -98,8 +118,8 @@ export async function runEmulatorSections({ ids, quick, smoke = false, log, prov
   log(`sections ${ids.join(', ')}: starting the dev servers and the Firebase emulators (their log: ${logFile})`);
   const generated =
     provider === 'stripe'
-      ? writeStripeEmulatorConfig(ROOT, TEST_FUNCTIONS_ENV)
-      : writeEmulatorConfig({ name: 'bench', label: 'Bench (bench/emulator.mjs)', functionsEnv: TEST_FUNCTIONS_ENV });
+      ? writeStripeEmulatorConfig(ROOT, BENCH_FUNCTIONS_ENV)
+      : writeEmulatorConfig({ name: 'bench', label: 'Bench (bench/emulator.mjs)', functionsEnv: BENCH_FUNCTIONS_ENV });
   const servers = await startDevServers({ quiet: true, provider }).catch((err) => {
     generated.remove();
     throw err;

@@ -29,6 +29,7 @@ function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper
   const flushed: unknown[] = [];
   const shipper = {
     enabled: true,
+    prepare: () => undefined,
     enqueue: (e: unknown) => void shipped.push(e),
     flush: () => {
       w.clock += 9;

@@ -5,7 +5,7 @@ import type { Runtime } from './runtime.js';
 /** What the end-of-call work uses of the runtime. */
 export interface CallRuntime {
   stats: Pick<Runtime['stats'], 'publishIfDue'>;
-  shipper: Pick<NonNullable<Runtime['shipper']>, 'enqueue' | 'flush'> | null;
+  shipper: Pick<NonNullable<Runtime['shipper']>, 'enqueue' | 'flush' | 'prepare'> | null;
   metrics: Runtime['metrics'];
   cfg: Pick<Runtime['cfg'], 'CLOUDWATCH_FLUSH_BUDGET_MS'>;
   /** The call's event publishes for other systems (absent or null: none). */
@@ -21,6 +21,16 @@ export const HousekeepingPhase = {
   /** Waiting for the call's Eventarc publishes, beside the stats publish (only when it started one). */
   eventarc: 'eventarc',
 } as const;
+
+/**
+ * Start of a call's own work (once its caller is known, so refused floods
+ * cause no reads): starts what the end-of-call flush would otherwise wait for
+ * (the CloudWatch breaker's refresh when its copy is due, one Firestore read at
+ * most once a second), so it runs while the call works. Never throws.
+ */
+export function beginCall(rt: Pick<CallRuntime, 'shipper'>): void {
+  rt.shipper?.prepare();
+}
 
 /** Publishes this instance's stats snapshot when due, timed into `phases` when one was written. */
 async function publishStats(rt: CallRuntime, phases: PhaseTimer | undefined): Promise<void> {

@@ -160,6 +160,8 @@ function build(cfg: Config): Runtime {
       flushBudgetMs: cfg.CLOUDWATCH_FLUSH_BUDGET_MS,
       guard: {
         execute: (fn) => cloudwatchBreaker.execute(() => fn(new AbortController().signal), cwVerdict),
+        // A copy older than a second is read before the flush can send: started when a call begins (housekeeping.ts).
+        prefetch: () => cloudwatchBreaker.prefetch(),
       },
       // Its requests go over this pool's agent, measured and health-checked like payment-service's.
       httpPool: http,

@@ -92,6 +92,26 @@ describe('callableHandler', () => {
     }
   });
 
+  it("begins the end-of-call work's reads once the caller is admitted, before the work; never for a refused caller", async () => {
+    const steps: string[] = [];
+    const lifecycle = { ...recordingLifecycle(runtime({}, steps), steps), begin: () => void steps.push('begin') };
+    const handler = callableHandler(
+      'someCallable',
+      Access.user,
+      ENFORCE,
+      () => (steps.push('work'), Promise.resolve('done')),
+      lifecycle,
+    );
+    await expect(handler(request({ uid: 'u', admin: false }))).resolves.toBe('done');
+    expect(steps).toEqual(['begin', 'work', 'afterCall']);
+    steps.length = 0;
+    await expect(handler(request(null))).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(handler(request({ uid: 'u', admin: false }, { appCheck: false }))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    expect(steps.filter((s) => s !== 'appcheck.rejected')).toEqual(['afterCall', 'afterCall']);
+  });
+
   it('ships no logs at the end of an App Check refusal that logged no line of its own (a flood)', async () => {
     const steps: string[] = [];
     const handler = callableHandler(

@@ -75,6 +75,7 @@ export function callableHandler<T, R extends CallableRuntime>(
         throw err;
       }
       const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
+      lifecycle.begin?.(rt);
       const started = Date.now();
       const phases = new PhaseTimer();
       let code = 'ok';

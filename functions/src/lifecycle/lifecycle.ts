@@ -1,4 +1,4 @@
-import { afterCall, completeCall, type CallCompleted } from '../app/housekeeping.js';
+import { afterCall, beginCall, completeCall, type CallCompleted } from '../app/housekeeping.js';
 import { runtime, type Runtime } from '../app/runtime.js';
 import type { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 
@@ -12,6 +12,11 @@ import type { PhaseTimer } from '../observability/metrics/phaseTimer.js';
  */
 export interface Lifecycle<R = Runtime> {
   runtime(): R;
+  /**
+   * Once the call is admitted (its caller checked): starts, without waiting,
+   * what the end-of-call work would wait for, so it overlaps the work.
+   */
+  begin?(rt: R): void;
   /** The end-of-call work, as the work left `call`. */
   end(rt: R, call: CallControl): Promise<void>;
 }
@@ -31,6 +36,7 @@ export interface CallControl {
 /** The deployed functions' lifecycle: app/runtime.ts and app/housekeeping.ts. */
 export const appLifecycle: Lifecycle = {
   runtime,
+  begin: beginCall,
   end: (rt, call) =>
     call.completed
       ? completeCall(rt, call.completed.phases, call.completed.fields)

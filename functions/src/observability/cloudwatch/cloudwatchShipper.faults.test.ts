@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudWatchShipper, type CallGuard, type CloudWatchShipperOptions } from './cloudwatchShipper.js';
 import { TestShippers, useCloudWatchLocal } from '../testing/cloudwatchLocal.js';
+import { FleetCircuitBreaker, MemoryBreakerStore, type BreakerStore } from '../../resilience/breaker/index.js';
 
 const endpoint = useCloudWatchLocal();
 
@@ -188,6 +189,35 @@ describe('guard (circuit breaker hook)', () => {
     expect(endpoint().requests()).toHaveLength(0);
     expect(s.stats().lastError?.code).toBe('CLOUDWATCH_GUARD_REJECTED');
     expect(s.stats().lastError?.message).toContain('BREAKER_OPEN');
+  });
+
+  it("prepare starts a fleet breaker's due refresh, so the flush sends without reading it again; nothing when off", async () => {
+    const memory = new MemoryBreakerStore();
+    let reads = 0;
+    const counted: BreakerStore = {
+      read: (service) => (reads++, memory.read(service)),
+      transact: (service, fn) => memory.transact(service, fn),
+    };
+    // Wired as app/runtime.ts wires the shipper's breaker.
+    const breaker = new FleetCircuitBreaker('cloudwatch-logs', counted, { refreshMs: 1_000 });
+    const guard: CallGuard = {
+      execute: (fn) =>
+        breaker.execute(
+          () => fn(new AbortController().signal),
+          () => 'success',
+        ),
+      prefetch: () => breaker.prefetch(),
+    };
+    shipper({ guard, enabled: false }).prepare();
+    expect(reads).toBe(0);
+    const s = shipper({ guard });
+    s.prepare();
+    expect(reads).toBe(1);
+    fill(s, 1);
+    expect(await s.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    // Every attempt (the first put, refused until the stream is created, and the second) used the prefetched copy.
+    expect(puts().length).toBeGreaterThan(0);
+    expect(reads).toBe(1);
   });
 
   it('aborts the attempt when the guard aborts its signal', async () => {

@@ -143,6 +143,21 @@ export class CloudWatchShipper {
     return this.flushing;
   }
 
+  /**
+   * Starts what the next flush would otherwise wait for before sending (the
+   * guard's breaker refresh, when due) without waiting for it: a call does this
+   * as it begins, so that read overlaps the call's own work instead of
+   * delaying its end. Never throws; nothing when shipping is off.
+   */
+  prepare(): void {
+    if (!this.settings.enabled) return;
+    try {
+      this.target.guard?.prefetch?.();
+    } catch {
+      // A guard that cannot start its refresh now is asked again by the flush itself.
+    }
+  }
+
   /** Counters snapshot. */
   stats(): ShipperCounters {
     return {

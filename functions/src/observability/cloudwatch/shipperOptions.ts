@@ -10,6 +10,11 @@ export const CLOUDWATCH_LOGS_SERVICE = 'cloudwatch-logs';
 /** Optional circuit-breaker hook: runs `fn`, may refuse (throw) without running it. */
 export interface CallGuard {
   execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * Starts, without waiting, what `execute` would otherwise wait for first (a
+   * fleet breaker's refresh of a copy that is due), so that wait overlaps other work.
+   */
+  prefetch?(): void;
 }
 
 /** Shipper settings; the app's config keys are in brackets. */
