@@ -1,4 +1,4 @@
-import { doc, getDoc, setDoc, collection, addDoc } from 'firebase/firestore';
+import { doc, getDoc, getDocs, setDoc, collection, addDoc } from 'firebase/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminDb } from './admin.js';
 import { session, type Session } from './client.js';
@@ -19,6 +19,9 @@ describe('Firestore security rules (emulator)', () => {
     [owner, other, anon] = await Promise.all([session('new'), session('new'), session()]);
     await adminDb().doc(`payments/${txn}`).set({ uid: owner.uid, amount: 100, currency: 'USD', status: 'succeeded' });
     await adminDb().doc('breakers/payment-service').set({ state: 'closed' }, { merge: true });
+    await adminDb()
+      .doc(`payments/${txn}/events/e1`)
+      .set({ type: 'claimed', at: 1, actor: { kind: 'user', uid: owner.uid } });
   });
   afterAll(async () => Promise.all([owner, other, anon].map((s) => s?.close())));
 
@@ -38,6 +41,18 @@ describe('Firestore security rules (emulator)', () => {
     );
     expect(await codeOf(setDoc(doc(owner.db, 'payments', 'new_one'), { uid: owner.uid }))).toBe('permission-denied');
     expect(await codeOf(addDoc(collection(owner.db, 'anything'), { a: 1 }))).toBe('permission-denied');
+  });
+
+  it("denies every client a payment's history, the owner's included: no read, list, write or addition", async () => {
+    const events = (s: Session) => collection(s.db, 'payments', txn, 'events');
+    for (const s of [owner, other, anon]) {
+      expect(await codeOf(getDoc(doc(events(s), 'e1')))).toBe('permission-denied');
+      expect(await codeOf(getDocs(events(s)))).toBe('permission-denied');
+      expect(await codeOf(setDoc(doc(events(s), 'e1'), { type: 'claimed' }))).toBe('permission-denied');
+      expect(await codeOf(addDoc(events(s), { type: 'claimed' }))).toBe('permission-denied');
+    }
+    // The admin's copy is as written.
+    expect((await adminDb().doc(`payments/${txn}/events/e1`).get()).get('type')).toBe('claimed');
   });
 
   it('denies reads of internal collections', async () => {

@@ -24,7 +24,9 @@ export const PaymentHistoryEventType = {
   lookupAnswered: 'lookup.answered',
   /** The outcome a `processPayment` call wrote (reason: its error or decline code). */
   outcomeRecorded: 'outcome.recorded',
-  /** A Stripe event changed the record (details: `eventId`, `eventType`). */
+  /** The Stripe webhook claimed the payment to write what an event said (details: `eventId`). */
+  webhookClaimed: 'webhook.claimed',
+  /** A Stripe event changed the record (details: `eventId`). */
   webhookApplied: 'webhook.applied',
   /** A Stripe event that names the payment changed nothing (reason: why, e.g. `stale`, `final-conflict`). */
   webhookIgnored: 'webhook.ignored',

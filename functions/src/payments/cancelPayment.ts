@@ -1,5 +1,13 @@
 import { PAYMENT_LOOKUP_MS } from '../config/index.js';
-import { ProductErrorCode, PaymentStatus, SettledBy, type CancelPaymentResult, type ErrorCode } from '../api/index.js';
+import {
+  PaymentHistoryEventType,
+  ProductErrorCode,
+  PaymentStatus,
+  SettledBy,
+  type CancelPaymentResult,
+  type ErrorCode,
+} from '../api/index.js';
+import { userActor } from './history/historyEvents.js';
 import { AppError } from '../resilience/appError.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import type { CancelCaller, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
@@ -221,10 +229,10 @@ async function write(h: Held, outcome: Omit<PaymentOutcome, 'attempts' | 'openAt
   // A dead call's lease (pending) and records of older versions (no openAttemptAt) keep the window they were judged by.
   const keepWindow = record.status === PaymentStatus.pending || record.openAttemptAt === undefined;
   const openAttemptAt = keepWindow ? settleFromOf(record) : record.openAttemptAt;
+  const history = { actor: userActor(h.caller.uid), type: PaymentHistoryEventType.cancelDecided };
   const r = await h.deps.ledger.finalize(transactionId, h.claimId, {
-    ...outcome,
-    attempts: record.attempts,
-    openAttemptAt,
+    ...{ ...outcome, attempts: record.attempts, openAttemptAt },
+    history,
   });
   const settled = settledEvent(transactionId, record, outcome, r, SettledBy.cancel, record.status);
   if (settled) h.deps.events?.(settled);

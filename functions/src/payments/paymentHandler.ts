@@ -10,6 +10,7 @@ import { PaymentUnavailableError, PaymentUserLimitedError } from './paymentError
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase, type PaymentEventSink } from './paymentEvents.js';
 import { OutcomeRecorder } from './paymentOutcomes.js';
+import { CallHistory } from './history/callHistory.js';
 import { toResult, type CallState, type ClaimHold } from './paymentResult.js';
 import { newTransactionId, pinned, toPaymentRequest, type MoneyPolicy, type PaymentRequest } from './paymentRequest.js';
 import { chargeMismatch, PrepareRefusedError, type PaymentProvider } from './provider/paymentProvider.js';
@@ -127,12 +128,12 @@ export class PaymentHandler {
     if (claim.kind === 'replay') return toResult(transactionId, claim.record, true, provider.money);
     const { record } = claim;
     const keyUsableUntil = record.createdAt + KEY_SAFE_SHARE * settings.idempotencyTtlMs;
-    const hold: ClaimHold = { req, claimId: claim.claimId, record, keyUsableUntil };
+    const hold: ClaimHold = { req, claimId: claim.claimId, record, keyUsableUntil, history: new CallHistory(this.now) };
     const claimed: CallState = { sent: 0, version: claim.version, openAttemptAt: record.openAttemptAt };
     if (claim.resolveFirst) {
       const ref = record.providerRef ?? transactionId;
       const look = await phases.time(PaymentPhase.lookup, () =>
-        provider.lookup(ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS)),
+        hold.history.lookup(provider.lookup(ref, req, this.lookupTimeout(deadline, MIN_ATTEMPT_MS))),
       );
       const settleUntil = claim.settleFrom === null ? null : claim.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());
@@ -190,7 +191,7 @@ export class PaymentHandler {
     const fence = new LeaseFence(this.deps.ledger, hold);
     const attemptDeps = {
       ...{ provider, breaker, fence, ...settings, phases },
-      ...{ emit: this.emit, now: this.now, sleep: this.sleep },
+      ...{ emit: hold.history.tap(this.emit), now: this.now, sleep: this.sleep },
     };
     const r = await chargeWithRetries(attemptDeps, ref, req, deadline);
     const earlierOpen = typeof before.openAttemptAt === 'number' ? before.openAttemptAt : null;
@@ -223,7 +224,7 @@ export class PaymentHandler {
     if (r.kind === 'waiting') return finalize(phases, () => this.outcomes.wait(hold, after, r, false));
     if (r.maybeCharged) {
       const look = await phases.time(PaymentPhase.lookup, () =>
-        provider.lookup(ref, req, this.lookupTimeout(deadline, 1000)),
+        hold.history.lookup(provider.lookup(ref, req, this.lookupTimeout(deadline, 1000))),
       );
       const settleUntil = r.settleFrom === null ? null : r.settleFrom + settings.settleMs;
       const s = settle(look, req, settleUntil, this.now());

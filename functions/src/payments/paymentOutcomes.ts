@@ -16,6 +16,7 @@ import type { ProviderMoney } from './provider/providerMoney.js';
 import { settleCharge, unknownError, type Settlement } from './settlement.js';
 import type { AfterCancel } from './cancelFirst.js';
 import { settledEvent } from './paymentSettled.js';
+import { userActor } from './history/historyEvents.js';
 
 /** The code written for a failed payment, by why its attempts ended. */
 const FAILED_CODES: Record<GiveUp['kind'], string> = {
@@ -228,7 +229,8 @@ export class OutcomeRecorder {
   async record(hold: ClaimHold, state: CallState, outcome: PaymentOutcome): Promise<Recorded> {
     const { transactionId } = hold.req;
     const { openAttemptAt } = state;
-    const full = openAttemptAt === undefined ? outcome : { ...outcome, openAttemptAt };
+    const history = { actor: userActor(hold.req.uid), drafts: hold.history.drafts };
+    const full = { ...outcome, ...(openAttemptAt === undefined ? {} : { openAttemptAt }), history };
     try {
       const expected = { record: hold.record, version: state.version };
       const r = await this.ledger.finalize(transactionId, hold.claimId, full, expected);

@@ -2,6 +2,7 @@ import { PaymentStatus, type ProcessPaymentResult } from '../api/index.js';
 import type { LedgerVersion, PaymentRecord } from './ledger/paymentLedger.js';
 import { toMajorUnits } from './money.js';
 import type { PaymentRequest } from './paymentRequest.js';
+import type { CallHistory } from './history/callHistory.js';
 import type { ProviderMoney } from './provider/providerMoney.js';
 
 /** A call's hold on its payment, fixed when the claim was taken. */
@@ -13,6 +14,8 @@ export interface ClaimHold {
   readonly record: PaymentRecord;
   /** The last moment an attempt may run with this idempotency key. */
   readonly keyUsableUntil: number;
+  /** What the call did at the provider, recorded in the payment's history with its outcome. */
+  readonly history: CallHistory;
 }
 
 /**

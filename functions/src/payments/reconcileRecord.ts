@@ -1,4 +1,6 @@
-import { PaymentStatus, SettledBy, type ReconcileReport } from '../api/index.js';
+import { PaymentHistoryEventType, PaymentStatus, SettledBy, type ReconcileReport } from '../api/index.js';
+import { lookupDraft } from './history/callHistory.js';
+import type { HistoryDraft } from './history/historyEvents.js';
 import { cancelFirst, type AfterCancel } from './cancelFirst.js';
 import { settleFromOf } from './ledger/ledgerRules.js';
 import type { FinalizeResult, PaymentLedger, PaymentOutcome, PaymentRecord } from './ledger/paymentLedger.js';
@@ -66,8 +68,11 @@ export async function settleRecord(
     attempts: record.attempts,
     openAttemptAt: record.openAttemptAt === undefined ? settleFrom : record.openAttemptAt,
   };
+  // The lookup's answer goes into the history with the decision it led to.
+  const drafts: HistoryDraft[] = [];
   const write = async (outcome: Omit<PaymentOutcome, 'attempts' | 'openAttemptAt'>) => {
-    const r = await ledger.finalize(transactionId, claimId, { ...base, ...outcome });
+    const history = { type: PaymentHistoryEventType.reconcileDecided, drafts };
+    const r = await ledger.finalize(transactionId, claimId, { ...base, ...outcome, history });
     const settled = settledEvent(transactionId, record, outcome, r, SettledBy.reconcile, record.status);
     if (settled) deps.emit(settled);
     await lateSuccess(deps, transactionId, r, outcome.chargeId);
@@ -82,6 +87,7 @@ export async function settleRecord(
     if (after.kind !== 'no-cancel') return writeAfterCancel(after, waiting, write, report);
   }
   const look = await provider.lookup(ref, req, deps.requestMs);
+  drafts.push(lookupDraft(look, now()));
   const s = settle(look, req, settleFrom === null ? null : settleFrom + deps.settleMs, now());
   if (s.kind === 'not-charged') {
     const after = await cancelFirst(provider, ref, req, 'unknown', deps.requestMs);

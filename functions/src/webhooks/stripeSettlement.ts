@@ -21,7 +21,8 @@
  * Nothing here calls Stripe: the webhook answers within one ledger round trip or two.
  */
 import type Stripe from 'stripe';
-import { PaymentStatus, SettledBy } from '../api/index.js';
+import { PaymentHistoryEventType, PaymentStatus, SettledBy } from '../api/index.js';
+import type { HistoryNote } from '../payments/history/historyEvents.js';
 import {
   FINAL_STATUSES,
   NOT_CHARGED_STATUSES,
@@ -109,8 +110,8 @@ export async function settleFromIntent(
       ...(c.kind === 'declined' ? { declineCode: c.declineCode } : {}),
     };
     // With a claim when one can be had; without one the ledger still writes a definite answer (never over a final one).
-    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
-    const r = await ledger.finalize(transactionId, claim?.claimId ?? `webhook:${eventId}`, outcome);
+    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt, claimNote(eventId));
+    const r = await ledger.finalize(transactionId, claim?.claimId ?? `webhook:${eventId}`, applied(outcome, eventId));
     const settled = settledEvent(transactionId, record, outcome, r, SettledBy.webhook, record.status);
     if (settled) emit(settled);
     if (r.conflict) return finalConflict(deps, transactionId, r.conflict, status, eventId);
@@ -133,10 +134,10 @@ export async function settleFromIntent(
     if (record.status === PaymentStatus.succeeded)
       return finalConflict(deps, transactionId, record.status, PaymentStatus.canceled, eventId);
     if (FINAL_STATUSES.includes(record.status)) return 'unchanged';
-    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
+    const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt, claimNote(eventId));
     if (!claim) return 'busy';
     const outcome = { status: PaymentStatus.canceled, attempts: record.attempts };
-    const r = await ledger.finalize(transactionId, claim.claimId, outcome);
+    const r = await ledger.finalize(transactionId, claim.claimId, applied(outcome, eventId));
     const settled = settledEvent(transactionId, record, outcome, r, SettledBy.webhook, record.status);
     if (settled) emit(settled);
     return PaymentStatus.canceled;
@@ -146,11 +147,23 @@ export async function settleFromIntent(
   if ((createdSec + 1) * 1000 <= record.updatedAt) return 'stale';
   if (record.status === status) return 'unchanged';
   // Held by a live call (or failed: certainly not charged by our own reading): that call, or a later event, decides.
-  const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt);
+  const claim = await ledger.claimForResolution(transactionId, LEASE_MS, record.updatedAt, claimNote(eventId));
   if (!claim) return 'busy';
-  await ledger.finalize(transactionId, claim.claimId, { status, attempts: record.attempts });
+  await ledger.finalize(transactionId, claim.claimId, applied({ status, attempts: record.attempts }, eventId));
   return status;
 }
+
+/** The history of the webhook's claim of a record for event `eventId`. */
+const claimNote = (eventId: string): HistoryNote => ({
+  type: PaymentHistoryEventType.webhookClaimed,
+  details: { eventId },
+});
+
+/** `outcome` as written for event `eventId` (`webhook.applied` in the history). */
+const applied = (outcome: PaymentOutcome, eventId: string): PaymentOutcome => ({
+  ...outcome,
+  history: { type: PaymentHistoryEventType.webhookApplied, details: { eventId } },
+});
 
 /** A final status contradicted by Stripe: the ledger keeps it; a person must look (money may have moved). */
 function finalConflict(

@@ -18,6 +18,7 @@ import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
 import { settleFromIntent } from './stripeSettlement.js';
 import type { WebhookEvents } from './webhookEvents.js';
+import { recordIgnored } from './webhookHistory.js';
 
 /** The PaymentIntent events that settle payments. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -90,6 +91,7 @@ export async function handleStripeWebhook(
       event.id,
       event.created,
     );
+    await recordIgnored(deps.ledger, transactionId, outcome, event.id, event.type);
     await deps.events.remember(event.id, {
       type: event.type,
       transactionId,

@@ -1,14 +1,15 @@
-import { FieldPath, FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
-import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
+import { FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { PaymentStatus, type LedgerHealth, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
+import { appendEvents, listEvents } from '../history/historyStore.js';
+import { claimWithEvents, finalizeWithEvents } from '../history/ledgerEvents.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
 import { claimStep, finalizeStep, newClaimId } from './ledgerRules.js';
 import { OptimisticClaims, type ClaimDocs } from './optimisticClaim.js';
 import { writeOutcomeFast } from './outcomeWrite.js';
-import { compareIds, countShards, eachShard, mergeShards, shardedRecord, withShard } from './paymentShards.js';
+import { countShards, eachShard, mergeShards, shardedRecord, withShard } from './paymentShards.js';
 import {
-  scanOrderValue,
   WAITING_STATUSES,
   type Claim,
   type FinalizeResult,
@@ -21,6 +22,7 @@ import {
   type UnresolvedPayment,
 } from './paymentLedger.js';
 import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
+import { scanUnresolved } from './firestoreScan.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 
 /** The ledger collection: one document per transactionId. */
@@ -62,9 +64,10 @@ export class FirestoreLedger extends RuleLedger {
           const userId = uid ?? current?.uid;
           if (userId && !userSnap) userSnap = await tx.get(userRef(db, userId));
           const user = userSnap?.exists ? (userSnap.data() as UserLimitState) : undefined;
-          const { write, result, user: nextUser } = step(current, user);
+          const { write, result, user: nextUser, events } = step(current, user);
           if (write.kind === 'create') tx.create(ref, write.record);
           else if (write.kind === 'update') tx.update(ref, withShard(transactionId, current, write.fields));
+          appendEvents(tx, ref, events);
           if (nextUser !== undefined && userId) tx.set(userRef(db, userId), nextUser);
           if (userId) this.optimistic?.forget(userId);
           return result;
@@ -80,12 +83,16 @@ export class FirestoreLedger extends RuleLedger {
   override async claim(req: PaymentRequest, leaseMs: number): Promise<Claim> {
     const claimId = newClaimId();
     if (this.optimistic) return this.limitedClaim(req, leaseMs, claimId, this.optimistic);
-    const fresh = claimStep(undefined, req, claimId, this.clock(), leaseMs);
+    const now = this.clock();
+    const fresh = claimWithEvents(claimStep(undefined, req, claimId, now, leaseMs), undefined, req.uid, claimId, now);
     if (fresh.write.kind === 'create') {
       const record = fresh.write.record;
       const writeTime = await this.runQuery(async (db) => {
         try {
-          return (await docRef(db, req.transactionId).create(record)).writeTime;
+          // One commit: the record and its history's first event.
+          const batch = db.batch().create(docRef(db, req.transactionId), record);
+          appendEvents(batch, docRef(db, req.transactionId), fresh.events);
+          return (await batch.commit())[0]!.writeTime;
         } catch (err) {
           if (grpcStatusOf(err) === 'ALREADY_EXISTS') return null;
           throw err;
@@ -155,12 +162,28 @@ export class FirestoreLedger extends RuleLedger {
   ): Promise<FinalizeResult> {
     if (expected?.version) {
       const version = expected.version;
-      const step = finalizeStep(expected.record, transactionId, claimId, outcome, this.clock());
+      const [now, before] = [this.clock(), expected.record];
+      const step = finalizeWithEvents(
+        finalizeStep(before, transactionId, claimId, outcome, now),
+        before,
+        claimId,
+        outcome,
+        now,
+      );
       const { write } = step;
       if (write.kind === 'update') {
         const deps = { runQuery: this.runQuery, docs: DOCS, optimistic: this.optimistic };
         const { uid } = expected.record;
-        const written = await writeOutcomeFast(deps, transactionId, claimId, write.fields, version as Timestamp, uid);
+        const fields = write.fields;
+        const written = await writeOutcomeFast(
+          deps,
+          transactionId,
+          claimId,
+          fields,
+          version as Timestamp,
+          uid,
+          step.events,
+        );
         if (written) return step.result;
       }
     }
@@ -173,41 +196,26 @@ export class FirestoreLedger extends RuleLedger {
         db.runTransaction(async (tx) => {
           const ref = docRef(db, transactionId);
           const snap = await tx.get(ref);
-          const { write, result } = step(snap.exists ? (snap.data() as PaymentRecord) : undefined);
+          const { write, result, events } = step(snap.exists ? (snap.data() as PaymentRecord) : undefined);
           if (write.kind === 'create') tx.create(ref, write.record);
           else if (write.kind === 'update') tx.update(ref, withShard(transactionId, snap.data(), write.fields));
+          appendEvents(tx, ref, events);
           return result;
         }),
       name,
     );
 
-  async scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
-    const field = q.status === PaymentStatus.pending ? 'leaseUntil' : 'updatedAt';
-    // Per shard (paymentShards.ts), each from the same cursor: merged, the first `limit` are the collection's.
-    const pages = await this.runQuery(
-      (db) =>
-        eachShard((shard) => {
-          let query = db
-            .collection(PAYMENTS)
-            .where('shard', '==', shard)
-            .where('status', '==', q.status)
-            .where(field, '<', q.before)
-            .orderBy(field)
-            .orderBy(FieldPath.documentId());
-          if (q.after) query = query.startAfter(q.after.orderValue, q.after.transactionId);
-          return query.limit(q.limit);
-        }),
-      'payments.reconcileScan',
-      { readOnly: true },
-    );
-    const rows = pages.map((docs) => docs.map((d) => ({ transactionId: d.id, record: d.data() as PaymentRecord })));
-    const order = (r: UnresolvedPayment) => scanOrderValue(q.status, r.record);
-    return mergeShards(rows, (a, b) => order(a) - order(b) || compareIds(a.transactionId, b.transactionId), q.limit);
+  scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
+    return scanUnresolved(this.runQuery, q);
   }
 
   async get(transactionId: string): Promise<PaymentRecord | null> {
     const snap = await this.runQuery((db) => docRef(db, transactionId).get(), 'payments.get', { readOnly: true });
     return snap.exists ? (snap.data() as PaymentRecord) : null;
+  }
+
+  listEvents(transactionId: string): Promise<PaymentHistoryEvent[]> {
+    return listEvents(this.runQuery, transactionId);
   }
 
   async countIncident(kind: LedgerIncident): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PaymentStatus } from '../../api/index.js';
+import { PaymentStatus, type PaymentHistoryEvent } from '../../api/index.js';
 import { admit, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import {
   PaymentConflictError,
@@ -29,10 +29,14 @@ import type { PaymentRequest } from '../paymentRequest.js';
 export type LedgerWrite =
   { kind: 'create'; record: PaymentRecord } | { kind: 'update'; fields: Partial<PaymentRecord> } | { kind: 'none' };
 
-/** A step's write and its answer. */
+/**
+ * A step's write and its answer; `events`: the history events (api/history.ts)
+ * appended in the same commit, added by the ledger around the step (history/ledgerEvents.ts).
+ */
 export interface LedgerStep<T> {
   write: LedgerWrite;
   result: T;
+  events?: readonly PaymentHistoryEvent[];
 }
 
 /** A fresh claim id for one call. */

@@ -1,4 +1,5 @@
-import { PaymentStatus, type LedgerHealth, type ReconcileReport } from '../../api/index.js';
+import { PaymentStatus, type LedgerHealth, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
+import { byHistoryOrder } from '../history/historyEvents.js';
 import {
   incidentCounts,
   scanOrderValue,
@@ -21,6 +22,9 @@ export class MemoryLedger extends RuleLedger {
   private readonly users = new Map<string, UserLimitState>();
   private readonly incidents: Record<LedgerIncident, number> = incidentCounts({});
   private lastRun: ReconcileReport | null = null;
+  /** Each payment's events with the number of the commit that wrote them. */
+  private readonly events = new Map<string, { event: PaymentHistoryEvent; commit: number }[]>();
+  private commits = 0;
 
   constructor(now: () => number = Date.now, limits?: UserLimitSettings) {
     super(now, limits);
@@ -45,11 +49,12 @@ export class MemoryLedger extends RuleLedger {
   protected transact: Transact = (transactionId, _name, step) => {
     try {
       const current = this.records.get(transactionId);
-      const { write, result } = step(current ? structuredClone(current) : undefined);
+      const { write, result, events } = step(current ? structuredClone(current) : undefined);
       if (write.kind === 'create') this.records.set(transactionId, structuredClone(write.record));
       else if (write.kind === 'update' && current) {
         this.records.set(transactionId, { ...current, ...structuredClone(write.fields) });
       }
+      this.append(transactionId, events);
       return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -82,6 +87,20 @@ export class MemoryLedger extends RuleLedger {
       .slice(0, q.limit)
       .map(([transactionId, r]) => ({ transactionId, record: structuredClone(r) }));
     return Promise.resolve(found);
+  }
+
+  /** Appends one commit's events (never changed afterwards). */
+  private append(transactionId: string, events: readonly PaymentHistoryEvent[] | undefined): void {
+    if (!events?.length) return;
+    const commit = ++this.commits;
+    const list = this.events.get(transactionId) ?? [];
+    list.push(...events.map((e) => ({ event: structuredClone(e), commit })));
+    this.events.set(transactionId, list);
+  }
+
+  listEvents(transactionId: string): Promise<PaymentHistoryEvent[]> {
+    const list = [...(this.events.get(transactionId) ?? [])].sort(byHistoryOrder);
+    return Promise.resolve(list.map((e) => structuredClone(e.event)));
   }
 
   get(transactionId: string): Promise<PaymentRecord | null> {

@@ -5,11 +5,16 @@ import { FakeStore } from '../testing/fakeClaimStore.js';
 import { asVersion, LEASE, LIMITS, NOW, req, stored } from '../testing/claimFixtures.js';
 
 describe('OptimisticClaims.claim', () => {
-  it('a first payment of a new user: one read, one batch creating both documents', async () => {
+  it('a first payment of a new user: one read, one batch creating both documents and the history event', async () => {
     const store = new FakeStore();
     const claim = await store.claims(LIMITS, () => NOW).claim(req, LEASE, 'c1');
     expect(claim).toMatchObject({ kind: 'claimed', claimId: 'c1', resolveFirst: false, settleFrom: null });
-    expect(claim && 'kind' in claim && claim.kind === 'claimed' && claim.version).toEqual({ seq: 2 });
+    // The fake's write time is its counter after the batch's three writes.
+    expect(claim && 'kind' in claim && claim.kind === 'claimed' && claim.version).toEqual({ seq: 3 });
+    const events = [...store.docs].filter(([path]) => path.startsWith('payments/tx-1/events/'));
+    expect(events.map(([, d]) => d.data)).toMatchObject([
+      { type: 'claimed', statusBefore: null, statusAfter: 'pending' },
+    ]);
     expect(store.reads).toEqual(['userLimits/u1']);
     expect(store.commits).toBe(1);
     expect(store.docs.get('payments/tx-1')?.data).toMatchObject({ status: 'pending', claimId: 'c1' });

@@ -9,6 +9,8 @@ import {
   PaymentUserLimitedError,
 } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
+import { appendEvents } from '../history/historyStore.js';
+import { claimWithEvents } from '../history/ledgerEvents.js';
 import type { Claim, PaymentRecord } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 
@@ -85,7 +87,9 @@ export class OptimisticClaims {
       // Throws PAYMENT_USER_LIMITED (nothing written) when over a limit; a stale copy is re-read first.
       let step;
       try {
-        step = limitedClaimStep(undefined, known.state, req, claimId, this.clock(), leaseMs, this.limits);
+        const now = this.clock();
+        const fresh = limitedClaimStep(undefined, known.state, req, claimId, now, leaseMs, this.limits);
+        step = claimWithEvents(fresh, undefined, req.uid, claimId, now);
       } catch (err) {
         if (!this.cache.has(req.uid) || round > 0) throw err;
         this.cache.delete(req.uid);
@@ -97,6 +101,7 @@ export class OptimisticClaims {
       const outcome = await this.runQuery(async (db) => {
         const batch = db.batch();
         batch.create(this.docs.payment(db, req.transactionId), record);
+        appendEvents(batch, this.docs.payment(db, req.transactionId), step.events);
         if (known.version) batch.update(this.docs.user(db, req.uid), userFields(known, next), precondition(known));
         else batch.create(this.docs.user(db, req.uid), next);
         try {

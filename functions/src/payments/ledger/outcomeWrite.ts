@@ -4,6 +4,8 @@ import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import { release } from '../limits/userLimiter.js';
 import type { ClaimDocs, OptimisticClaims } from './optimisticClaim.js';
 import type { PaymentRecord } from './paymentLedger.js';
+import type { PaymentHistoryEvent } from '../../api/index.js';
+import { appendEvents } from '../history/historyStore.js';
 
 /** What the one-write outcome needs of FirestoreLedger. */
 export interface OutcomeWriteDeps {
@@ -18,7 +20,7 @@ export interface OutcomeWriteDeps {
  * the payment record's update time as claimed (`version`); with per-user
  * limits the same batch frees the call's in-flight slot of `uid`'s limits
  * (conditional on the instance's copy when it has one, so the copy stays
- * exact). False when the record changed since it was claimed: the caller
+ * exact). `events`: the history events of the outcome, in the same batch. False when the record changed since it was claimed: the caller
  * falls back to the transaction.
  */
 export function writeOutcomeFast(
@@ -28,6 +30,7 @@ export function writeOutcomeFast(
   fields: Partial<PaymentRecord>,
   version: Timestamp,
   uid: string,
+  events?: readonly PaymentHistoryEvent[],
 ): Promise<boolean> {
   const { docs, optimistic } = deps;
   return deps.runQuery(async (db) => {
@@ -37,6 +40,7 @@ export function writeOutcomeFast(
         const cached = optimistic.cached(uid);
         const batch = db.batch();
         batch.update(docs.payment(db, transactionId), fields, { lastUpdateTime: version });
+        appendEvents(batch, docs.payment(db, transactionId), events);
         const userVersion = cached?.version;
         const released = userVersion ? release(cached.state, claimId) : undefined;
         if (userVersion && released) {
@@ -51,6 +55,7 @@ export function writeOutcomeFast(
           optimistic.forget(uid);
           const retry = db.batch();
           retry.update(docs.payment(db, transactionId), fields, { lastUpdateTime: version });
+          appendEvents(retry, docs.payment(db, transactionId), events);
           retry.update(docs.user(db, uid), new FieldPath('inFlight', claimId), FieldValue.delete());
           await retry.commit();
           return null;
@@ -59,7 +64,9 @@ export function writeOutcomeFast(
         else optimistic.forget(uid);
         return true;
       }
-      await docs.payment(db, transactionId).update(fields, { lastUpdateTime: version });
+      const batch = db.batch().update(docs.payment(db, transactionId), fields, { lastUpdateTime: version });
+      appendEvents(batch, docs.payment(db, transactionId), events);
+      await batch.commit();
       return true;
     } catch (err) {
       if (grpcStatusOf(err) === 'FAILED_PRECONDITION') return false;

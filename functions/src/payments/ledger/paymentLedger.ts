@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { PaymentStatus, type LedgerHealth, type PaymentMethod, type ReconcileReport } from '../../api/index.js';
+import {
+  PaymentStatus,
+  type LedgerHealth,
+  type PaymentHistoryEvent,
+  type PaymentMethod,
+  type ReconcileReport,
+} from '../../api/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
+import type { HistoryDraft, HistoryNote } from '../history/historyEvents.js';
 
 /** Final statuses a repeat call simply replays. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = [
@@ -108,6 +115,8 @@ export interface PaymentOutcome {
   error?: { code: string; message: string };
   /** Send time of the call's last open attempt (see PaymentRecord.openAttemptAt); null when none was left open. */
   openAttemptAt?: number | null;
+  /** Who writes it and the history events recorded with it (default: this function, `outcome.recorded`). */
+  history?: HistoryNote;
 }
 
 /** What a finalize did. */
@@ -219,11 +228,13 @@ export interface PaymentLedger {
   /**
    * Claims an `unknown` or stale `pending` record for reconciliation; null when
    * it is not resolvable now or (with `expectedUpdatedAt`) changed since it was scanned.
+   * `note`: who claims it and the history event's type (default: this function, `reconcile.claimed`).
    */
   claimForResolution(
     transactionId: string,
     leaseMs: number,
     expectedUpdatedAt?: number,
+    note?: HistoryNote,
   ): Promise<{ claimId: string; record: PaymentRecord } | null>;
   /**
    * Claims a record for `cancelPayment` by `caller` (its owner, or an admin), or
@@ -238,6 +249,14 @@ export interface PaymentLedger {
   scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   /** One record, or null (operators, tests). */
   get(transactionId: string): Promise<PaymentRecord | null>;
+  /** The history of a payment (api/history.ts), oldest first; empty when there is none. */
+  listEvents(transactionId: string): Promise<PaymentHistoryEvent[]>;
+  /**
+   * Appends events that change nothing on the record (a webhook ignored, and
+   * why): one commit of their own, the record's status as before and after.
+   * Nothing is written when the record does not exist.
+   */
+  recordHistory(transactionId: string, drafts: readonly HistoryDraft[], note?: HistoryNote): Promise<void>;
   /** Counts an incident fleet-wide. */
   countIncident(kind: LedgerIncident): Promise<void>;
   /** Stores the report of the last reconciliation pass. */

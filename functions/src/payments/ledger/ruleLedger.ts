@@ -1,4 +1,5 @@
-import type { LedgerHealth, ReconcileReport } from '../../api/index.js';
+import type { LedgerHealth, PaymentHistoryEvent, ReconcileReport } from '../../api/index.js';
+import { functionActor, historyEvents, type HistoryDraft, type HistoryNote } from '../history/historyEvents.js';
 import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { PaymentUserLimitedError } from '../paymentErrors.js';
 import {
@@ -26,6 +27,12 @@ import type {
 } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { cancelClaimStep, limitedCancelStep } from './cancelRules.js';
+import {
+  cancelWithEvents,
+  claimWithEvents,
+  finalizeWithEvents,
+  resolutionWithEvents,
+} from '../history/ledgerEvents.js';
 
 /** One atomic read-modify-write of a record: reads it, applies `step`, writes what the step says. */
 export type Transact = <T>(
@@ -69,6 +76,7 @@ export abstract class RuleLedger implements PaymentLedger {
 
   abstract scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   abstract get(transactionId: string): Promise<PaymentRecord | null>;
+  abstract listEvents(transactionId: string): Promise<PaymentHistoryEvent[]>;
   abstract countIncident(kind: LedgerIncident): Promise<void>;
   abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
   abstract health(now: number): Promise<LedgerHealth>;
@@ -76,14 +84,21 @@ export abstract class RuleLedger implements PaymentLedger {
   async claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
     const { limits } = this;
     if (!limits) {
-      return this.transact(req.transactionId, 'payments.claim', (cur) =>
-        claimStep(cur, req, claimId, this.clock(), leaseMs),
+      return this.transact(req.transactionId, 'payments.claim', (cur, now = this.clock()) =>
+        claimWithEvents(claimStep(cur, req, claimId, now, leaseMs), cur, req.uid, claimId, now),
       );
     }
     // A refusal is answered after the transaction has written the call's spend (limitedClaimStep).
-    const claim = await this.transactWithUser(req.transactionId, req.uid, 'payments.claim', (cur, user) =>
-      limitedClaimStep(cur, user, req, claimId, this.clock(), leaseMs, limits),
-    );
+    const claim = await this.transactWithUser(req.transactionId, req.uid, 'payments.claim', (cur, user) => {
+      const now = this.clock();
+      return claimWithEvents(
+        limitedClaimStep(cur, user, req, claimId, now, leaseMs, limits),
+        cur,
+        req.uid,
+        claimId,
+        now,
+      );
+    });
     if (claim.kind === 'refused') throw claim.error;
     return claim;
   }
@@ -115,8 +130,9 @@ export abstract class RuleLedger implements PaymentLedger {
   ): Promise<FinalizeResult> {
     const step = (cur: PaymentRecord | undefined, user?: UserLimitState) => {
       const released = release(user, claimId);
+      const now = this.clock();
       return {
-        ...finalizeStep(cur, transactionId, claimId, outcome, this.clock()),
+        ...finalizeWithEvents(finalizeStep(cur, transactionId, claimId, outcome, now), cur, claimId, outcome, now),
         user: released === user ? undefined : released,
       };
     };
@@ -137,11 +153,22 @@ export abstract class RuleLedger implements PaymentLedger {
     transactionId: string,
     leaseMs: number,
     expectedUpdatedAt?: number,
+    note: HistoryNote = {},
   ): Promise<{ claimId: string; record: PaymentRecord } | null> {
     const claimId = newClaimId();
-    return this.transact(transactionId, 'payments.claimForResolution', (cur) =>
-      resolutionStep(cur, claimId, this.clock(), leaseMs, expectedUpdatedAt),
+    return this.transact(transactionId, 'payments.claimForResolution', (cur, now = this.clock()) =>
+      resolutionWithEvents(resolutionStep(cur, claimId, now, leaseMs, expectedUpdatedAt), cur, claimId, note, now),
     );
+  }
+
+  recordHistory(transactionId: string, drafts: readonly HistoryDraft[], note: HistoryNote = {}): Promise<void> {
+    const writer = `history:${newClaimId()}`;
+    return this.transact(transactionId, 'payments.recordHistory', (cur) => {
+      if (!cur) return { write: { kind: 'none' }, result: undefined };
+      const actor = note.actor ?? functionActor();
+      const events = historyEvents(writer, actor, drafts, [], cur.status, cur.status, this.clock());
+      return { write: { kind: 'none' }, result: undefined, events };
+    });
   }
 
   async claimForCancel(
@@ -151,8 +178,14 @@ export abstract class RuleLedger implements PaymentLedger {
     settleMs: number,
   ): Promise<CancelClaim> {
     const claimId = newClaimId();
-    const step = (cur: PaymentRecord | undefined) =>
-      cancelClaimStep(cur, transactionId, caller, claimId, this.clock(), leaseMs, settleMs);
+    const step = (cur: PaymentRecord | undefined, now = this.clock()) =>
+      cancelWithEvents(
+        cancelClaimStep(cur, transactionId, caller, claimId, now, leaseMs, settleMs),
+        cur,
+        caller,
+        claimId,
+        now,
+      );
     const { limits } = this;
     // A refusal is answered after the transaction has written the caller's spend (limitedCancelStep).
     const claim = limits

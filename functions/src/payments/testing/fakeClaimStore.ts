@@ -88,7 +88,8 @@ export class FakeStore {
       const doc = this.docs.get(path);
       return Promise.resolve({ exists: !!doc, data: () => doc?.data, updateTime: doc?.version });
     };
-    return { path, get } as unknown as FirebaseFirestore.DocumentReference;
+    const collection = (name: string) => ({ doc: (id: string) => this.ref(`${path}/${name}/${id}`) });
+    return { path, get, collection } as unknown as FirebaseFirestore.DocumentReference;
   }
 
   readonly runQuery: RunQuery = (fn) => fn(this.db as unknown as Firestore);
