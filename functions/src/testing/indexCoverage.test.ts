@@ -5,6 +5,7 @@ import { PaymentStatus } from '../api/index.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { ScanQuery } from '../payments/ledger/paymentLedger.js';
 import { backfillShards } from '../payments/ledger/shardBackfill.js';
+import { FirestoreRefundLedger } from '../payments/refunds/firestoreRefundLedger.js';
 import { freshSnapshots } from '../stats/fleetStats.js';
 import { incidentTimeline } from '../stats/incidentTimeline.js';
 import { listSources } from './importGraph.js';
@@ -24,6 +25,7 @@ const COVERED = [
   'payments/ledger/firestoreLedger.ts',
   'payments/ledger/paymentShards.ts',
   'payments/ledger/shardBackfill.ts',
+  'payments/refunds/firestoreRefundLedger.ts',
   'stats/fleetStats.ts',
   'stats/incidentTimeline.ts',
 ];
@@ -46,6 +48,14 @@ async function everyQuery(): Promise<RecordedQuery[]> {
     await ledger.scanUnresolved({ status, before: now, limit: 100, after: { orderValue: 1, transactionId: 't' } });
   }
   await ledger.health(now);
+  const refunds = new FirestoreRefundLedger(runQuery, () => now);
+  for (const status of ['pending', 'unknown'] as const) {
+    await refunds.scanRefunds({ status, before: now, limit: 100 });
+    const after = { orderValue: 1, transactionId: 't', refundId: 'r' };
+    await refunds.scanRefunds({ status, before: now, limit: 100, after });
+  }
+  await refunds.listRefunds('t');
+  await refunds.refundHealth(now);
   await incidentTimeline(runQuery, now);
   await freshSnapshots(runQuery, 60_000, now);
   await backfillShards(db, { maxPages: 1 });
@@ -55,6 +65,8 @@ async function everyQuery(): Promise<RecordedQuery[]> {
 /** Time fields that grow with the clock, by collection group: each keeps only the single-field indexes queries read. */
 const SEQUENTIAL: Record<string, string[]> = {
   payments: ['createdAt', 'updatedAt', 'leaseUntil', 'openAttemptAt'],
+  refunds: ['createdAt', 'updatedAt', 'leaseUntil', 'openAttemptAt'],
+  events: ['at', 'committedAt'],
   userLimits: ['refilledAt', 'inFlight'],
   instances: ['expiresAt'],
   breakers: ['openedAt', 'nextProbeAt'],
@@ -109,7 +121,9 @@ describe('firestore.indexes.json and the queries of functions/src', () => {
     const queries = await everyQuery();
     const withoutLease = {
       ...declared,
-      indexes: declared.indexes.filter((i) => !i.fields.some((f) => f.fieldPath === 'leaseUntil')),
+      indexes: declared.indexes.filter(
+        (i) => !(i.collectionGroup === 'payments' && i.fields.some((f) => f.fieldPath === 'leaseUntil')),
+      ),
     };
     expect(unservedNeeds(withoutLease, queries)).toEqual([
       'payments (COLLECTION, composite): shard ==, status ==, leaseUntil ASCENDING',
@@ -119,6 +133,13 @@ describe('firestore.indexes.json and the queries of functions/src', () => {
       fieldOverrides: [...declared.fieldOverrides, { collectionGroup: 'payments', fieldPath: 'status', indexes: [] }],
     };
     expect(unservedNeeds(statusExempt, queries)).toEqual(['payments (COLLECTION, single): status ANY']);
+    const refundTimesExempt = {
+      ...declared,
+      fieldOverrides: declared.fieldOverrides.map((o) =>
+        o.collectionGroup === 'refunds' && o.fieldPath === 'createdAt' ? { ...o, indexes: [] } : o,
+      ),
+    };
+    expect(unservedNeeds(refundTimesExempt, queries)).toEqual(['refunds (COLLECTION, single): createdAt ASCENDING']);
   });
 });
 
