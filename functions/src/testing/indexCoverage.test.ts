@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { ScanQuery } from '../payments/ledger/paymentLedger.js';
+import { listEvents } from '../payments/history/historyStore.js';
 import { backfillShards } from '../payments/ledger/shardBackfill.js';
 import { FirestoreRefundLedger } from '../payments/refunds/firestoreRefundLedger.js';
 import { freshSnapshots } from '../stats/fleetStats.js';
@@ -23,6 +24,7 @@ const declared = JSON.parse(readFileSync(path.join(REPO, 'firestore.indexes.json
 /** The source files that build queries, each exercised below. A new one fails the first test until it is added. */
 const COVERED = [
   'payments/ledger/firestoreLedger.ts',
+  'payments/ledger/firestoreScan.ts',
   'payments/ledger/paymentShards.ts',
   'payments/ledger/shardBackfill.ts',
   'payments/refunds/firestoreRefundLedger.ts',
@@ -56,6 +58,7 @@ async function everyQuery(): Promise<RecordedQuery[]> {
   }
   await refunds.listRefunds('t');
   await refunds.refundHealth(now);
+  await listEvents(runQuery, 't');
   await incidentTimeline(runQuery, now);
   await freshSnapshots(runQuery, 60_000, now);
   await backfillShards(db, { maxPages: 1 });
