@@ -7,4 +7,6 @@ const control = simulatorControl(SIMULATOR_URL);
 
 export const setFaults = control.setFaults;
 export const ledger = control.ledger;
+export const refunds = control.refunds;
+export const settleRefund = control.settleRefund;
 export const stats = control.stats;
