@@ -21,6 +21,8 @@ export const PublishedEventType = {
   paymentDeclined: `${EVENT_TYPE_PREFIX}payment.declined`,
   paymentFailed: `${EVENT_TYPE_PREFIX}payment.failed`,
   paymentCanceled: `${EVENT_TYPE_PREFIX}payment.canceled`,
+  refundSucceeded: `${EVENT_TYPE_PREFIX}refund.succeeded`,
+  refundFailed: `${EVENT_TYPE_PREFIX}refund.failed`,
 } as const;
 export type PublishedEventType = (typeof PublishedEventType)[keyof typeof PublishedEventType];
 
@@ -76,3 +78,39 @@ export const PaymentEventData = z.strictObject({
   settledBy: z.enum(SettledBy),
 });
 export type PaymentEventData = z.infer<typeof PaymentEventData>;
+
+/** Refund statuses that are published, each as `refund.<status>`. */
+export const PublishedRefundStatus = z.enum(['succeeded', 'failed']);
+export type PublishedRefundStatus = z.infer<typeof PublishedRefundStatus>;
+
+/**
+ * `data` of a `refund.*` event (CloudEvent `subject`: the transactionId): a
+ * refund's final status as a ledger commit wrote it. A Stripe refund may go
+ * from `succeeded` to `failed` later (a second event); nothing follows `failed`.
+ */
+export const RefundEventData = z.strictObject({
+  transactionId: z.string(),
+  /** Ours, chosen by the caller of `refundPayment` (or derived from the provider's id for a refund made outside the product). */
+  refundId: z.string(),
+  /** The payer of the refunded payment. */
+  uid: z.string(),
+  status: PublishedRefundStatus,
+  /** This refund, major units. */
+  amount: z.number().positive(),
+  /** This refund, integer minor units. */
+  amountMinor: z.number().int().positive(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  /** The payment's succeeded refunds in total after this commit, major units. */
+  refundedAmount: z.number().nonnegative(),
+  /** The same total, integer minor units. */
+  refundedAmountMinor: z.number().int().nonnegative(),
+  /** The provider's id of the refund; null when it gave none. */
+  providerRefundId: z.string().nullable(),
+  /** Why the provider failed it (`failed`); null otherwise. */
+  failureReason: z.string().nullable(),
+  /** Where the refund was made: `refundPayment`, or outside the product (e.g. the Stripe Dashboard). */
+  source: z.enum(['callable', 'provider']),
+  /** Who wrote the status: the `refundPayment` call, reconciliation, or a provider webhook. */
+  settledBy: z.enum(['call', 'reconcile', 'webhook']),
+});
+export type RefundEventData = z.infer<typeof RefundEventData>;

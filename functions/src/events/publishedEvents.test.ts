@@ -4,7 +4,8 @@ import { ISO_4217_MONEY } from '../payments/iso4217.js';
 import type { PaymentSettled } from '../payments/paymentEvents.js';
 import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
 import type { OutgoingEvent } from './eventPublisher.js';
-import { paymentCloudEvent, publishingSink, toCloudEvent } from './publishedEvents.js';
+import type { RefundSettled } from '../payments/refunds/refundEvents.js';
+import { paymentCloudEvent, publishingSink, refundCloudEvent, toCloudEvent } from './publishedEvents.js';
 
 const settled = (over: Partial<PaymentSettled> = {}): PaymentSettled => ({
   type: 'payment.settled',
@@ -100,5 +101,67 @@ describe('toCloudEvent and publishingSink', () => {
     expect(() => sink(settled({ amount: 0 }))).not.toThrow();
     expect(published).toEqual([]);
     expect(refused).toEqual([['payment.settled', 'txn_1']]);
+  });
+});
+
+const refund = (over: Partial<RefundSettled> = {}): RefundSettled => ({
+  type: 'refund.settled',
+  severity: 'INFO',
+  transactionId: 'txn_1',
+  refundId: 'rf_1',
+  uid: 'u1',
+  status: 'succeeded',
+  previous: 'pending',
+  amount: 1000,
+  currency: 'USD',
+  providerRefundId: 're_1',
+  source: 'callable',
+  by: 'call',
+  refundedAmount: 1500,
+  pendingRefundAmount: 0,
+  ...over,
+});
+
+describe('refundCloudEvent', () => {
+  it('a refund written succeeded is refund.succeeded, with the payment`s refunded total, both in both units', () => {
+    expect(refundCloudEvent(refund(), ISO_4217_MONEY)).toEqual({
+      type: 'resilient-payments.v1.refund.succeeded',
+      source: 'resilient-payments',
+      subject: 'txn_1',
+      data: {
+        transactionId: 'txn_1',
+        refundId: 'rf_1',
+        uid: 'u1',
+        status: 'succeeded',
+        amount: 10,
+        amountMinor: 1000,
+        currency: 'USD',
+        refundedAmount: 15,
+        refundedAmountMinor: 1500,
+        providerRefundId: 're_1',
+        failureReason: null,
+        source: 'callable',
+        settledBy: 'call',
+      },
+    });
+  });
+
+  it('a Stripe refund failing after it succeeded is refund.failed with its reason', () => {
+    const e = refundCloudEvent(
+      refund({ status: 'failed', previous: 'succeeded', failureReason: 'expired_or_canceled_card', by: 'webhook' }),
+      ISO_4217_MONEY,
+    );
+    expect(e).toMatchObject({
+      type: PublishedEventType.refundFailed,
+      data: { status: 'failed', failureReason: 'expired_or_canceled_card', settledBy: 'webhook' },
+    });
+  });
+
+  it('tells nothing of a refund pending or unknown, nor of a status written again', () => {
+    expect(refundCloudEvent(refund({ status: 'pending', previous: null }), ISO_4217_MONEY)).toBeNull();
+    expect(refundCloudEvent(refund({ status: 'unknown' }), ISO_4217_MONEY)).toBeNull();
+    expect(refundCloudEvent(refund({ previous: 'succeeded' }), ISO_4217_MONEY)).toBeNull();
+    expect(toCloudEvent(refund({ status: 'pending' }), ISO_4217_MONEY)).toBeNull();
+    expect(toCloudEvent(refund(), ISO_4217_MONEY)?.type).toBe(PublishedEventType.refundSucceeded);
   });
 });

@@ -1,19 +1,27 @@
-import { EVENT_SOURCE, PaymentEventData, PublishedEventType, type PublishedPaymentStatus } from '../api/index.js';
+import {
+  EVENT_SOURCE,
+  PaymentEventData,
+  PublishedEventType,
+  PublishedRefundStatus,
+  RefundEventData,
+  type PublishedPaymentStatus,
+} from '../api/index.js';
 import { toMajorUnits } from '../payments/money.js';
 import type { PaymentEvent, PaymentSettled, ReconcileEvent } from '../payments/paymentEvents.js';
 import type { ProviderMoney } from '../payments/provider/providerMoney.js';
+import type { RefundEvent, RefundSettled } from '../payments/refunds/refundEvents.js';
 import type { WebhookEvent } from '../webhooks/webhookEvents.js';
 import type { EventPublisher, OutgoingEvent } from './eventPublisher.js';
 
 /**
  * What other systems hear of: the domain events (payments/paymentEvents.ts,
- * webhooks/webhookEvents.ts) that become CloudEvents (api/events.ts), and the
+ * webhooks/webhookEvents.ts, payments/refunds/refundEvents.ts) that become CloudEvents (api/events.ts), and the
  * subscriber that hands them to the publisher. The mechanisms only emit; this
  * maps, after the ledger commit the event tells of.
  */
 
-/** Every event a subscriber may be handed: the payment path's, reconciliation's and the webhook's. */
-export type DomainEvent = PaymentEvent | ReconcileEvent | WebhookEvent;
+/** Every event a subscriber may be handed: the payment path's, reconciliation's, the webhook's and the refunds'. */
+export type DomainEvent = PaymentEvent | ReconcileEvent | WebhookEvent | RefundEvent;
 
 const PAYMENT_TYPES: Record<PublishedPaymentStatus, PublishedEventType> = {
   succeeded: PublishedEventType.paymentSucceeded,
@@ -39,9 +47,43 @@ export function paymentCloudEvent(e: PaymentSettled, money: Pick<ProviderMoney, 
   return { type: PAYMENT_TYPES[e.status], source: EVENT_SOURCE, subject: e.transactionId, data };
 }
 
+const REFUND_TYPES: Record<PublishedRefundStatus, PublishedEventType> = {
+  succeeded: PublishedEventType.refundSucceeded,
+  failed: PublishedEventType.refundFailed,
+};
+
+/**
+ * The `refund.<status>` CloudEvent of a refund written succeeded or failed
+ * (from another status); null for the others (pending, unknown, a status
+ * written again).
+ */
+export function refundCloudEvent(e: RefundSettled, money: Pick<ProviderMoney, 'minorDigits'>): OutgoingEvent | null {
+  const status = PublishedRefundStatus.safeParse(e.status);
+  if (!status.success || e.previous === e.status) return null;
+  const major = (minor: number) => toMajorUnits(minor, money.minorDigits(e.currency));
+  const data = RefundEventData.parse({
+    transactionId: e.transactionId,
+    refundId: e.refundId,
+    uid: e.uid,
+    status: status.data,
+    amount: major(e.amount),
+    amountMinor: e.amount,
+    currency: e.currency,
+    refundedAmount: major(e.refundedAmount),
+    refundedAmountMinor: e.refundedAmount,
+    providerRefundId: e.providerRefundId,
+    failureReason: e.failureReason ?? null,
+    source: e.source,
+    settledBy: e.by,
+  });
+  return { type: REFUND_TYPES[status.data], source: EVENT_SOURCE, subject: e.transactionId, data };
+}
+
 /** The CloudEvent a domain event becomes; null for the events other systems do not hear of. */
 export function toCloudEvent(e: DomainEvent, money: Pick<ProviderMoney, 'minorDigits'>): OutgoingEvent | null {
-  return e.type === 'payment.settled' ? paymentCloudEvent(e, money) : null;
+  if (e.type === 'payment.settled') return paymentCloudEvent(e, money);
+  if (e.type === 'refund.settled') return refundCloudEvent(e, money);
+  return null;
 }
 
 /**

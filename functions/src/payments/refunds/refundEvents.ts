@@ -34,6 +34,8 @@ export interface RefundSettled {
   severity: 'INFO' | 'WARNING';
   transactionId: string;
   refundId: string;
+  /** The refunded payment's owner. */
+  uid: string;
   status: RefundStatus;
   /** The status before this write; null when the write created the refund (a refund made outside the product). */
   previous: RefundStatus | null;

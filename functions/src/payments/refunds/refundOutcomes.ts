@@ -33,6 +33,7 @@ export function settledEvent(
     severity: warn ? 'WARNING' : 'INFO',
     transactionId: r.transactionId,
     refundId: r.refundId,
+    uid: r.uid,
     status: r.status,
     previous,
     amount: r.amount,
