@@ -34,15 +34,43 @@ export const TEST_FUNCTIONS_ENV = {
 };
 
 /**
+ * The integration stage's events for other systems (docs/events.md): the
+ * functions publish to the default channel, which the Eventarc emulator
+ * delivers to the test-only consumer below. Only that stage runs the Eventarc
+ * emulator, so only it sets the channel (elsewhere each publish would wait out
+ * its bound against the real Eventarc).
+ */
+export const EVENTARC_TEST_ENV = { EVENTARC_CHANNEL: 'locations/us-central1/channels/firebase' };
+
+/**
+ * The test-only codebase that consumes those events (tests/eventarc-consumer):
+ * added to a generated emulator config only (`extraCodebases`), never to
+ * firebase.json, so no deploy ever sees it.
+ */
+export const EVENTARC_CONSUMER_CODEBASE = {
+  source: 'tests/eventarc-consumer',
+  codebase: 'eventarc-consumer',
+  runtime: 'nodejs24',
+};
+
+/**
  * Writes `.cache/functions-env-<name>` (the functions' dotenv files, with
  * `functionsEnv` appended to .env.local under a `# <label>` line, so they win)
  * and `firebase.<name>.json` (firebase.json naming that folder as every
  * codebase's configDir, its Hosting CSP the emulators' policy, also allowing
- * `connect`) under `root`.
+ * `connect`) under `root`; `extraCodebases` are added as they are (test-only
+ * functions, such as EVENTARC_CONSUMER_CODEBASE).
  * Returns `{ configPath, envDir, remove() }`: pass `configPath` to firebase as
  * `--config` (or name `envDir` as the codebase's configDir in a config of your own).
  */
-export function writeEmulatorConfig({ name, label, functionsEnv = {}, connect = [], root = ROOT }) {
+export function writeEmulatorConfig({
+  name,
+  label,
+  functionsEnv = {},
+  connect = [],
+  extraCodebases = [],
+  root = ROOT,
+}) {
   const functionsDir = join(root, 'functions');
   const envDirName = join('.cache', `functions-env-${name}`);
   const envDir = join(root, envDirName);
@@ -59,7 +87,7 @@ export function writeEmulatorConfig({ name, label, functionsEnv = {}, connect = 
     writeFileSync(localPath, `${local}${separator}# ${label}\n${lines.join('')}`);
   }
   const firebase = JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8'));
-  const codebases = [firebase.functions].flat().map((f) => ({ ...f, configDir: envDirName }));
+  const codebases = [...[firebase.functions].flat().map((f) => ({ ...f, configDir: envDirName })), ...extraCodebases];
   const configPath = join(root, `firebase.${name}.json`);
   const config = {
     ...firebase,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './emulator-env.mjs';
-import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from './emulator-config.mjs';
+import { EVENTARC_CONSUMER_CODEBASE, TEST_FUNCTIONS_ENV, writeEmulatorConfig } from './emulator-config.mjs';
 
 const LIMITS = ['PAYMENT_USER_RATE_PER_MIN', 'PAYMENT_USER_BURST', 'PAYMENT_USER_MAX_IN_FLIGHT'];
 
@@ -41,5 +41,25 @@ describe('emulator configs', () => {
     expect(readFileSync(join(root, 'functions', '.env.local'), 'utf8')).toBe('PAYMENT_USER_BURST=11');
     remove();
     expect(existsSync(configPath) || existsSync(envDir)).toBe(false);
+  });
+
+  it('the Eventarc test consumer is in the generated test config only: firebase.json, which deploys read, never names it', () => {
+    const deployed = [JSON.parse(readFileSync(join(ROOT, 'firebase.json'), 'utf8')).functions].flat();
+    expect(deployed.map((f) => f.source)).toEqual(['functions']);
+    expect(existsSync(join(ROOT, EVENTARC_CONSUMER_CODEBASE.source, 'index.js'))).toBe(true);
+    const root = mkdtempSync(join(tmpdir(), 'emulator-config-'));
+    mkdirSync(join(root, 'functions'));
+    writeFileSync(join(root, 'firebase.json'), JSON.stringify({ functions: [{ source: 'functions' }] }));
+    const { configPath, remove } = writeEmulatorConfig({
+      name: 'test',
+      label: 'test suites',
+      extraCodebases: [EVENTARC_CONSUMER_CODEBASE],
+      root,
+    });
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).functions).toEqual([
+      { source: 'functions', configDir: join('.cache', 'functions-env-test') },
+      EVENTARC_CONSUMER_CODEBASE,
+    ]);
+    remove();
   });
 });

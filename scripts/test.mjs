@@ -11,7 +11,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, emulatorEnv } from './emulator-env.mjs';
 import { LOCAL_WEB_ENV, PROJECT_ID, ensureDevSecret, run, startDevServers } from './local-env.mjs';
-import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from './emulator-config.mjs';
+import {
+  EVENTARC_CONSUMER_CODEBASE,
+  EVENTARC_TEST_ENV,
+  TEST_FUNCTIONS_ENV,
+  writeEmulatorConfig,
+} from './emulator-config.mjs';
 import { writeStripeEmulatorConfig } from './stripe-env.mjs';
 
 const stages = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -59,7 +64,8 @@ if (want('unit')) {
 
 if (want('integration') || want('e2e')) {
   const env = emulatorEnv();
-  const only = ['auth', 'firestore', 'functions'];
+  // Eventarc: the functions publish their events for other systems to its emulator, which hands them to the test consumer.
+  const only = ['auth', 'firestore', 'functions', 'eventarc'];
   const suites = [];
   if (want('integration')) suites.push('vitest.integration.config.ts');
   if (want('e2e') && existsSync(join(ROOT, 'vitest.e2e.config.ts'))) {
@@ -72,7 +78,8 @@ if (want('integration') || want('e2e')) {
   const testConfig = writeEmulatorConfig({
     name: 'test',
     label: 'Emulator test suites (scripts/emulator-config.mjs)',
-    functionsEnv: TEST_FUNCTIONS_ENV,
+    functionsEnv: { ...TEST_FUNCTIONS_ENV, ...EVENTARC_TEST_ENV },
+    extraCodebases: [EVENTARC_CONSUMER_CODEBASE],
   });
   try {
     const servers = await startDevServers({ quiet: true });
