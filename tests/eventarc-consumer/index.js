@@ -19,3 +19,4 @@ const recording = (eventType) =>
 
 export const testConsumerPaymentSucceeded = recording('resilient-payments.v1.payment.succeeded');
 export const testConsumerPaymentDeclined = recording('resilient-payments.v1.payment.declined');
+export const testConsumerRefundSucceeded = recording('resilient-payments.v1.refund.succeeded');

@@ -1,5 +1,6 @@
 // Events for other systems end to end (docs/events.md): a payment through
-// processPayment is published through the Eventarc emulator (the functions run
+// processPayment, and a refund through refundPayment (the generic adapter
+// against the simulator), is published through the Eventarc emulator (the functions run
 // with EVENTARC_CHANNEL, scripts/emulator-config.mjs) and reaches the test-only
 // consumer (tests/eventarc-consumer, onCustomEventPublished), which records
 // each CloudEvent it receives in `eventarcReceived`.
@@ -8,7 +9,9 @@ import {
   EVENT_SOURCE,
   PaymentEventData,
   PublishedEventType,
+  RefundEventData,
   type ProcessPaymentResult,
+  type RefundPaymentResult,
 } from '../../functions/src/api/index.js';
 import { adminDb } from './admin.js';
 import { USERS, session, type Session } from './client.js';
@@ -82,5 +85,35 @@ describe('events for other systems through the Eventarc emulator', () => {
     expect(events.map((e) => [e.type, (e.data as PaymentEventData).declineCode])).toEqual([
       [PublishedEventType.paymentDeclined, 'insufficient_funds'],
     ]);
+  });
+
+  it('a refund through refundPayment: the consumer receives refund.succeeded with both amounts and the payer', async () => {
+    const id = txn('refund');
+    await user.call('processPayment', { amount: 25.99, paymentMethod: 'credit_card', transactionId: id });
+    const refund = await admin.call<RefundPaymentResult>('refundPayment', {
+      transactionId: id,
+      refundId: `${id}_r1`,
+      amount: 10,
+    });
+    expect(refund).toMatchObject({ status: 'succeeded', amount: 10, refundedAmount: 10, replayed: false });
+    const events = await receivedAbout(id, 2);
+    const received = events.find((e) => e.type === PublishedEventType.refundSucceeded);
+    expect(received).toMatchObject({ source: EVENT_SOURCE, subject: id });
+    expect(RefundEventData.parse(received!.data)).toMatchObject({
+      transactionId: id,
+      refundId: `${id}_r1`,
+      uid: user.uid,
+      status: 'succeeded',
+      amount: 10,
+      amountMinor: 1000,
+      currency: 'USD',
+      refundedAmount: 10,
+      refundedAmountMinor: 1000,
+      source: 'callable',
+      settledBy: 'call',
+    });
+    expect(events.map((e) => e.type).sort()).toEqual(
+      [PublishedEventType.paymentSucceeded, PublishedEventType.refundSucceeded].sort(),
+    );
   });
 });

@@ -212,6 +212,7 @@ function build(cfg: Config): Runtime {
       metrics,
       provider: () => rt.provider(),
       refunds: () => rt.refunds(),
+      also: published.subscriber,
     }),
     cfg,
     queryPool,
