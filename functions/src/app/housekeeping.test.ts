@@ -4,7 +4,7 @@ import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { PaymentPhase } from '../payments/paymentEvents.js';
 import { ok, pay, paymentWorld, T0 } from '../payments/testing/handlerKit.js';
-import { completeCall, HousekeepingPhase, type CallRuntime } from './housekeeping.js';
+import { afterCall, completeCall, HousekeepingPhase, type CallRuntime } from './housekeeping.js';
 
 // A payment through the in-memory ledger and a scripted provider, ended the
 // way defineCallable ends every call: one call.completed event with the
@@ -106,5 +106,24 @@ describe('completeCall', () => {
     });
     expect(completed()).toHaveLength(1);
     expect(completed()[0]).toMatchObject({ severity: 'WARNING', phasesMs: {} });
+  });
+});
+
+describe('afterCall', () => {
+  it('waits for the Eventarc publishes a webhook delivery or a scheduled run started, and ships after them', async () => {
+    const w = paymentWorld();
+    const { rt } = endOfCall(w, false, true);
+    const steps: string[] = [];
+    const events = {
+      settle: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        steps.push('settled');
+        return true;
+      },
+    };
+    const flush = rt.shipper!.flush.bind(rt.shipper);
+    const shipper = { ...rt.shipper!, flush: () => (steps.push('flushed'), flush()) };
+    await afterCall({ ...rt, shipper, events });
+    expect(steps).toEqual(['settled', 'flushed']);
   });
 });
