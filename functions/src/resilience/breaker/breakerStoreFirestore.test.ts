@@ -18,6 +18,47 @@ describe('parseBreakerDoc', () => {
   });
 });
 
+describe('FirestoreBreakerStore.read', () => {
+  /** A database answering getAll from `docs` (or failing with `fail`), recording each getAll's document ids. */
+  function fakeDb(docs: Record<string, unknown>, fail?: Error) {
+    const getAlls: string[][] = [];
+    const db = {
+      collection: () => ({ doc: (id: string) => ({ id }) }),
+      getAll: (...refs: { id: string }[]) => {
+        getAlls.push(refs.map((r) => r.id));
+        if (fail) return Promise.reject(fail);
+        return Promise.resolve(refs.map((r) => ({ id: r.id, data: () => docs[r.id] })));
+      },
+    };
+    const runQuery = ((fn: (d: unknown) => Promise<unknown>) => fn(db)) as unknown as RunQuery;
+    return { store: new FirestoreBreakerStore({ runQuery }), getAlls };
+  }
+
+  it('sends the reads asked for in one turn as one getAll, each caller getting its own record', async () => {
+    const open = { ...closedRecord(3, 5), state: 'open', openedAt: 5, nextProbeAt: 30_005 };
+    const { store, getAlls } = fakeDb({ 'payment-service': open, 'cloudwatch-logs': closedRecord(1, 5) });
+    const reads = [store.read('payment-service'), store.read('cloudwatch-logs'), store.read('payment-service')];
+    const [a, b, again] = await Promise.all(reads);
+    expect(getAlls).toEqual([['payment-service', 'cloudwatch-logs']]);
+    expect(a).toEqual(open);
+    expect(again).toEqual(open);
+    expect(b).toMatchObject({ state: 'closed', generation: 1 });
+    expect(await store.read('other')).toBeNull();
+    expect(getAlls).toHaveLength(2);
+  });
+
+  it('fails every read of a batch whose getAll failed', async () => {
+    const { store } = fakeDb({}, new Error('UNAVAILABLE'));
+    const reads = [store.read('a'), store.read('b')].map((r) =>
+      r.then(
+        () => 'read',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(await Promise.all(reads)).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
+  });
+});
+
 describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (emulator)', () => {
   let app: App;
   let db: Firestore;
@@ -57,6 +98,18 @@ describe.skipIf(!process.env.FIRESTORE_EMULATOR_HOST)('FirestoreBreakerStore (em
     expect((await doc.get()).data()).toMatchObject({ state: 'closed', generation: 1, openedAt: null, probeLeases: [] });
     await breaker.reset();
     expect((await doc.get()).data()).toMatchObject({ state: 'closed', generation: 2 });
+  });
+
+  it('reads breakers due in the same turn with one getAll, a missing document as no record', async () => {
+    const open = `svc-${randomUUID()}`;
+    const missing = `svc-${randomUUID()}`;
+    await store.transact(open, Transitions.open(now, 0, 30_000, 5, 100));
+    const sent: string[] = [];
+    const counted = new FirestoreBreakerStore({ runQuery: (fn, name) => (sent.push(name), fn(db)) });
+    const [a, b] = await Promise.all([counted.read(open), counted.read(missing)]);
+    expect(sent).toEqual(['breaker.read']);
+    expect(a).toMatchObject({ state: 'open', generation: 0, openedAt: now });
+    expect(b).toBeNull();
   });
 
   it('makes two breakers on one store converge', async () => {
