@@ -1,5 +1,5 @@
 /**
- * Cloud Functions entry point: exports only the deployed functions (the eight
+ * Cloud Functions entry point: exports only the deployed functions (the ten
  * callables, the payment reconciliation schedule, the `health` endpoint and,
  * with the Stripe provider, the `stripeWebhook` endpoint). Configuration is
  * parsed here, at cold start and at deploy discovery, so a malformed variable
@@ -16,6 +16,8 @@ const cfg = config();
 export { processPayment } from './callables/processPayment.js';
 export { cancelPayment } from './callables/cancelPayment.js';
 export { refundPayment } from './callables/refundPayment.js';
+export { getPayment } from './callables/getPayment.js';
+export { listPayments } from './callables/listPayments.js';
 export { getDatabasePoolStatus } from './callables/getDatabasePoolStatus.js';
 export { getConnectionPoolStats } from './callables/getConnectionPoolStats.js';
 export { resetCircuitBreakers } from './callables/resetCircuitBreakers.js';

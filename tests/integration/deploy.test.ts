@@ -72,6 +72,8 @@ describe('functions/ is self-contained for deploy', () => {
       'getConnectionPoolStats',
       'getDatabasePoolStatus',
       'getIncidentTimeline',
+      'getPayment',
+      'listPayments',
       'processPayment',
       'refundPayment',
       'resetCircuitBreakers',

@@ -34,7 +34,9 @@ const FUNCTION_NAMES = [
   'getConnectionPoolStats',
   'getDatabasePoolStatus',
   'getIncidentTimeline',
+  'getPayment',
   'health',
+  'listPayments',
   'processPayment',
   'reconcilePayments',
   'refundPayment',
@@ -127,11 +129,13 @@ const PROVIDER_FUNCTIONS = [
   'refundPayment',
   'runReconciliation',
 ];
-/** The stats callables: they read Firestore and ship logs, never call the provider. */
+/** The stats and explorer callables: they read Firestore and ship logs, never call the provider. */
 const STATS_CALLABLES = [
   'getConnectionPoolStats',
   'getDatabasePoolStatus',
   'getIncidentTimeline',
+  'getPayment',
+  'listPayments',
   'resetCircuitBreakers',
 ];
 

@@ -20,6 +20,9 @@ const ADMIN_CALLABLES = [
   'resetCircuitBreakers',
   'runReconciliation',
   'refundPayment',
+  'listPayments',
+  // Any signed-in user may call it, but an admin's session is checked before the payload, as here.
+  'getPayment',
 ] as const;
 /** Refused by payload validation, which runs after the session check: nothing is done for anyone. */
 const BAD_PAYLOAD = { notAField: 1 };

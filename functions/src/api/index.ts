@@ -13,6 +13,7 @@
 export * from './breakers.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './explorer.js';
 export * from './health.js';
 export * from './history.js';
 export * from './incidents.js';

@@ -143,6 +143,56 @@ export interface CancelPaymentResult {
   status: typeof PaymentStatus.canceled;
 }
 
+/**
+ * Payload of `getPayment` (the payment's owner, or an admin), as the callable validates it.
+ * `transactionId`: the payment to show ({@link TRANSACTION_ID_PATTERN}).
+ */
+export const GetPaymentRequest = /* @__PURE__ */ cancelPaymentRequest();
+export type GetPaymentRequest = z.infer<typeof GetPaymentRequest>;
+
+/** Most payments one `listPayments` page holds, and how many when `limit` is absent. */
+export const LIST_PAYMENTS_LIMIT = { max: 100, default: 25 } as const;
+
+/**
+ * Payload of `listPayments` (admins only), as the callable validates it; the filters combine.
+ * `status`: one ledger status. `uid`: the payer. `from` (inclusive) and `to` (exclusive): creation
+ * time, epoch ms. `limit`: 1..{@link LIST_PAYMENTS_LIMIT}.max, default {@link LIST_PAYMENTS_LIMIT}.default.
+ * `cursor`: the previous page's `nextCursor`, with the same filters.
+ */
+export const ListPaymentsRequest = /* @__PURE__ */ listPaymentsRequest();
+
+function listPaymentsRequest() {
+  const time = 'must be a time in epoch milliseconds';
+  const statuses = Object.values(PaymentStatus).join(', ');
+  const { max } = LIST_PAYMENTS_LIMIT;
+  return z
+    .strictObject({
+      status: z.enum(PaymentStatus, { error: `must be one of ${statuses}` }).optional(),
+      uid: z
+        .string({ error: 'must be a user id' })
+        .min(1, 'must be a user id')
+        .max(128, 'must be a user id')
+        .optional(),
+      from: z.number({ error: time }).int(time).nonnegative(time).optional(),
+      to: z.number({ error: time }).int(time).nonnegative(time).optional(),
+      limit: z
+        .number({ error: `must be 1 to ${max}` })
+        .int(`must be 1 to ${max}`)
+        .min(1, `must be 1 to ${max}`)
+        .max(max, `must be 1 to ${max}`)
+        .optional(),
+      cursor: z
+        .string({ error: 'must be a nextCursor from listPayments' })
+        .max(512, 'must be a nextCursor from listPayments')
+        .optional(),
+    })
+    .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, {
+      path: ['to'],
+      message: 'must be after from',
+    });
+}
+export type ListPaymentsRequest = z.infer<typeof ListPaymentsRequest>;
+
 /** The payment providers the functions can be configured with (PAYMENT_PROVIDER). */
 export const PaymentProviderName = { generic: 'generic', stripe: 'stripe' } as const;
 export type PaymentProviderName = (typeof PaymentProviderName)[keyof typeof PaymentProviderName];

@@ -16,6 +16,10 @@ import { PaymentHandler } from '../payments/paymentHandler.js';
 import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
 import { cancelPayment } from '../payments/cancelPayment.js';
+import type { ExplorerDeps } from '../payments/explorer/explorer.js';
+import { FirestorePaymentReader } from '../payments/explorer/firestorePaymentReader.js';
+import { ISO_4217_MONEY } from '../payments/iso4217.js';
+import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
 import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
@@ -100,6 +104,8 @@ export interface Runtime {
   events: EventPublisher | null;
   /** The events' subscriber, for the sinks built per call (the webhook's); a no-op without EVENTARC_CHANNEL. */
   publishEvents: (e: DomainEvent) => void;
+  /** The payments explorer's reads (`getPayment`, `listPayments`): no provider, no writes. */
+  explorer: ExplorerDeps;
 }
 
 let current: Runtime | undefined;
@@ -288,6 +294,14 @@ function build(cfg: Config): Runtime {
       const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
       logEvent('payments.reconciled', { ...report, runId }, severity);
       return report;
+    },
+    explorer: {
+      ledger,
+      reader: new FirestorePaymentReader(runQuery),
+      // No refund ledger adapter exists yet (issue 22 lands FirestoreRefundLedger), so no refund is recorded anywhere.
+      refunds: { listRefunds: () => Promise.resolve([]) },
+      // The configured provider's minor units, without building the provider (these callables mount no provider key).
+      money: cfg.PAYMENT_PROVIDER === 'stripe' ? STRIPE_MONEY : ISO_4217_MONEY,
     },
     cancel(transactionId, caller) {
       const deps = { ledger, provider: rt.provider(), settleMs: cfg.PAYMENT_SETTLE_MS, events: paymentEvents };

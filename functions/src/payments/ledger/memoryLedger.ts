@@ -77,6 +77,11 @@ export class MemoryLedger extends RuleLedger {
     this.records.set(transactionId, structuredClone(record));
   }
 
+  /** Every record with its transactionId, as stored (the explorer's MemoryPaymentReader reads them). */
+  entries(): IterableIterator<[string, PaymentRecord]> {
+    return this.records.entries();
+  }
+
   scanUnresolved(q: ScanQuery): Promise<UnresolvedPayment[]> {
     const key = (id: string, r: PaymentRecord) => [scanOrderValue(q.status, r), id] as const;
     const after = q.after ? ([q.after.orderValue, q.after.transactionId] as const) : null;
