@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RouteLocationNormalized } from 'vue-router';
 
 vi.mock('./composables/useSession', () => ({ useSession: vi.fn(), whenSessionReady: vi.fn() }));
-const { guard } = await import('./router');
+const { guard, router } = await import('./router');
 
 const adminRoute = { meta: { admin: true }, fullPath: '/test-cloudwatch' } as unknown as RouteLocationNormalized;
 const openRoute = { meta: {}, fullPath: '/sign-in' } as unknown as RouteLocationNormalized;
@@ -20,5 +20,12 @@ describe('admin guard', () => {
   it('lets admins in and leaves open pages open', () => {
     expect(guard(adminRoute, { signedIn: true, admin: true })).toBe(true);
     expect(guard(openRoute, { signedIn: false, admin: false })).toBe(true);
+  });
+  it('keeps the payments explorer for admins, with or without a payment in its path', () => {
+    expect(router.resolve('/payments').name).toBe('payments');
+    const detail = router.resolve('/payments/txn_1');
+    expect(detail.name).toBe('payments');
+    expect(detail.params.transactionId).toBe('txn_1');
+    expect(detail.meta.admin).toBe(true);
   });
 });

@@ -21,6 +21,12 @@ export const router = createRouter({
       component: () => import('./pages/TestCloudWatchPage.vue'),
       meta: { admin: true },
     },
+    {
+      path: '/payments/:transactionId?',
+      name: 'payments',
+      component: () => import('./pages/PaymentsExplorerPage.vue'),
+      meta: { admin: true },
+    },
     { path: '/:rest(.*)*', redirect: '/test-cloudwatch' },
   ],
 });

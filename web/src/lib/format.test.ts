@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatPercent, formatRelative, formatSpan, formatValue, NONE } from './format';
+import { formatDateTime, formatMs, formatPercent, formatRelative, formatSpan, formatValue, NONE } from './format';
 
 describe('format', () => {
   it('formats milliseconds, with a placeholder for missing percentiles', () => {
@@ -16,6 +16,11 @@ describe('format', () => {
     expect(formatSpan(7_300_000)).toBe('2 h');
     expect(formatRelative(1000, 4000)).toBe('3 s ago');
     expect(formatRelative(24_000, 4000)).toBe('in 20 s');
+  });
+
+  it('formats a local date and time', () => {
+    expect(formatDateTime(new Date(2026, 11, 7, 9, 5, 3).getTime())).toBe('2026-12-07 09:05:03');
+    expect(formatDateTime(null)).toBe(NONE);
   });
 
   it('formats ratios and detail values', () => {

@@ -16,6 +16,15 @@ export function formatTime(at: number | null | undefined): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** Local date and time of an epoch-ms timestamp, e.g. "2026-12-07 14:03:07". */
+export function formatDateTime(at: number | null | undefined): string {
+  if (at === null || at === undefined) return NONE;
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  return `${date} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 /** Coarse human duration of a non-negative span: "3 s", "4 min", "2 h". */
 export function formatSpan(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
