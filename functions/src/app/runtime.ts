@@ -17,9 +17,7 @@ import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js'
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
 import { cancelPayment } from '../payments/cancelPayment.js';
 import type { ExplorerDeps } from '../payments/explorer/explorer.js';
-import { FirestorePaymentReader } from '../payments/explorer/firestorePaymentReader.js';
-import { ISO_4217_MONEY } from '../payments/iso4217.js';
-import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
+import { explorerFromConfig } from '../payments/explorer/explorerFromConfig.js';
 import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
@@ -295,14 +293,7 @@ function build(cfg: Config): Runtime {
       logEvent('payments.reconciled', { ...report, runId }, severity);
       return report;
     },
-    explorer: {
-      ledger,
-      reader: new FirestorePaymentReader(runQuery),
-      // No refund ledger adapter exists yet (issue 22 lands FirestoreRefundLedger), so no refund is recorded anywhere.
-      refunds: { listRefunds: () => Promise.resolve([]) },
-      // The configured provider's minor units, without building the provider (these callables mount no provider key).
-      money: cfg.PAYMENT_PROVIDER === 'stripe' ? STRIPE_MONEY : ISO_4217_MONEY,
-    },
+    explorer: explorerFromConfig(cfg, ledger, runQuery),
     cancel(transactionId, caller) {
       const deps = { ledger, provider: rt.provider(), settleMs: cfg.PAYMENT_SETTLE_MS, events: paymentEvents };
       return cancelPayment(deps, transactionId, caller);
