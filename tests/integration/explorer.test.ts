@@ -90,8 +90,11 @@ describe('getPayment and listPayments through the functions emulator', () => {
     });
     expect(detail.internals).toHaveProperty('leaseUntil');
     expect(detail.refunds).toEqual([]);
-    expect(Array.isArray(detail.events)).toBe(true);
-    expect(detail.eventsTruncated).toBe(false);
+    // The call's history, written with its claim and its outcome (the attempt's events ride with the outcome).
+    const types = detail.events.map((e) => e.type);
+    expect(types[0]).toBe('claimed');
+    expect(types).toEqual(expect.arrayContaining(['attempt.sent', 'provider.answered', 'outcome.recorded']));
+    expect(detail.events.find((e) => e.type === 'outcome.recorded')).toMatchObject({ statusAfter: 'succeeded' });
   });
 
   it('shows the owner the payment and its refunds: no history, no internals', async () => {

@@ -59,16 +59,11 @@ export interface PaymentDetail {
   refunds: RefundView[];
 }
 
-/** Most history events `getPayment` answers (the oldest; `eventsTruncated` says when newer ones were left out). */
-export const PAYMENT_EVENTS_LIMIT = 500;
-
 /** Answer of `getPayment` to an admin: the owner's view, the ledger's internals and the payment's history. */
 export interface AdminPaymentDetail extends PaymentDetail {
   internals: PaymentInternals;
-  /** The payment's history, oldest first (its first {@link PAYMENT_EVENTS_LIMIT} events). */
+  /** The payment's history, oldest first. */
   events: PaymentHistoryEvent[];
-  /** True when the payment has more events than `events` holds. */
-  eventsTruncated: boolean;
 }
 
 /** Answer of `getPayment`: {@link AdminPaymentDetail} for an admin, {@link PaymentDetail} for the owner. */

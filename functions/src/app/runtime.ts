@@ -16,8 +16,6 @@ import { PaymentHandler } from '../payments/paymentHandler.js';
 import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
 import { reconcilePayments, type ReconcileReport } from '../payments/reconcile.js';
 import { cancelPayment } from '../payments/cancelPayment.js';
-import type { ExplorerDeps } from '../payments/explorer/explorer.js';
-import { explorerFromConfig } from '../payments/explorer/explorerFromConfig.js';
 import type { CancelCaller } from '../payments/ledger/paymentLedger.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { PAYMENT_SERVICE } from '../payments/provider/paymentProvider.js';
@@ -102,8 +100,6 @@ export interface Runtime {
   events: EventPublisher | null;
   /** The events' subscriber, for the sinks built per call (the webhook's); a no-op without EVENTARC_CHANNEL. */
   publishEvents: (e: DomainEvent) => void;
-  /** The payments explorer's reads (`getPayment`, `listPayments`): no provider, no writes. */
-  explorer: ExplorerDeps;
 }
 
 let current: Runtime | undefined;
@@ -293,7 +289,6 @@ function build(cfg: Config): Runtime {
       logEvent('payments.reconciled', { ...report, runId }, severity);
       return report;
     },
-    explorer: explorerFromConfig(cfg, ledger, runQuery),
     cancel(transactionId, caller) {
       const deps = { ledger, provider: rt.provider(), settleMs: cfg.PAYMENT_SETTLE_MS, events: paymentEvents };
       return cancelPayment(deps, transactionId, caller);

@@ -1,4 +1,5 @@
 import { GetPaymentRequest, type GetPaymentResult } from '../api/index.js';
+import { explorerOf } from '../app/explorerRuntime.js';
 import { getPayment as readPayment } from '../payments/explorer/explorer.js';
 import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
@@ -17,6 +18,6 @@ export const getPayment = defineCallable(
     // The session first, so a revoked admin learns nothing, not even whether the payload was well formed.
     if (caller.admin) await rt.sessions.require(caller.uid, Number(request.auth?.token.auth_time) || 0);
     const { transactionId } = parsePayload(GetPaymentRequest, data);
-    return readPayment(rt.explorer, transactionId, caller);
+    return readPayment(explorerOf(rt), transactionId, caller);
   },
 );

@@ -1,4 +1,5 @@
 import { ListPaymentsRequest, type ListPaymentsResult } from '../api/index.js';
+import { explorerOf } from '../app/explorerRuntime.js';
 import { listPayments as listLedger } from '../payments/explorer/explorer.js';
 import { Access, defineCallable } from '../lifecycle/defineCallable.js';
 import { parsePayload } from './validate.js';
@@ -11,5 +12,6 @@ import { parsePayload } from './validate.js';
 export const listPayments = defineCallable(
   'listPayments',
   Access.admin,
-  (data, _caller, rt): Promise<ListPaymentsResult> => listLedger(rt.explorer, parsePayload(ListPaymentsRequest, data)),
+  (data, _caller, rt): Promise<ListPaymentsResult> =>
+    listLedger(explorerOf(rt), parsePayload(ListPaymentsRequest, data)),
 );

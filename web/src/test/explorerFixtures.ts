@@ -58,7 +58,6 @@ export function adminDetail(overrides: Partial<AdminPaymentDetail> = {}): AdminP
     refunds: [],
     internals: { providerRef: null, leaseUntil: null, openAttemptAt: null },
     events: [historyEvent()],
-    eventsTruncated: false,
     ...overrides,
   };
 }

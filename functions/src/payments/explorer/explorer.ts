@@ -1,6 +1,5 @@
 import {
   LIST_PAYMENTS_LIMIT,
-  PAYMENT_EVENTS_LIMIT,
   type GetPaymentResult,
   type ListPaymentsRequest,
   type ListPaymentsResult,
@@ -18,7 +17,7 @@ import { paymentInternals, paymentView, refundView } from './paymentView.js';
  * ledger's ports. Nothing here writes, and no payment path calls it.
  */
 export interface ExplorerDeps {
-  ledger: Pick<PaymentLedger, 'get'>;
+  ledger: Pick<PaymentLedger, 'get' | 'listEvents'>;
   reader: PaymentReader;
   refunds: Pick<RefundLedger, 'listRefunds'>;
   /** The configured provider's minor units, to answer amounts in major units as processPayment does. */
@@ -43,20 +42,18 @@ export async function getPayment(
   const [record, refundRecords, events] = await Promise.all([
     deps.ledger.get(transactionId),
     deps.refunds.listRefunds(transactionId),
-    caller.admin ? deps.reader.events(transactionId, PAYMENT_EVENTS_LIMIT + 1) : [],
+    caller.admin ? deps.ledger.listEvents(transactionId) : [],
   ]);
   if (!record) throw new PaymentNotFoundError(transactionId);
   if (!caller.admin && record.uid !== caller.uid) throw new PaymentForbiddenError(transactionId);
   const payment = paymentView(transactionId, record, deps.money);
   const refunds = refundRecords.map((r) => refundView(r, deps.money));
   if (!caller.admin) return { payment, refunds };
-  const eventsTruncated = events.length > PAYMENT_EVENTS_LIMIT;
   return {
     payment,
     refunds,
     internals: paymentInternals(record),
-    events: events.slice(0, PAYMENT_EVENTS_LIMIT),
-    eventsTruncated,
+    events,
   };
 }
 

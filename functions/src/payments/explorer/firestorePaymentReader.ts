@@ -1,5 +1,4 @@
-import { FieldPath, type DocumentData, type Query } from 'firebase-admin/firestore';
-import type { HistoryActor, PaymentHistoryEvent } from '../../api/index.js';
+import { FieldPath, type Query } from 'firebase-admin/firestore';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { PAYMENTS } from '../ledger/firestoreLedger.js';
 import type { PaymentRecord } from '../ledger/paymentLedger.js';
@@ -47,38 +46,4 @@ export class FirestorePaymentReader implements PaymentReader {
     const position = (r: PaymentRow) => ({ createdAt: r.record.createdAt, transactionId: r.transactionId });
     return mergeShards(pages, (a, b) => compareRows(position(a), position(b)), q.limit);
   }
-
-  async events(transactionId: string, limit: number): Promise<PaymentHistoryEvent[]> {
-    const snap = await this.runQuery(
-      (db) =>
-        db
-          .collection(PAYMENTS)
-          .doc(transactionId)
-          .collection(EVENTS)
-          .orderBy(FieldPath.documentId())
-          .limit(limit)
-          .get(),
-      'payments.events',
-      { readOnly: true },
-    );
-    return snap.docs.map((d) => historyEvent(d.id, d.data()));
-  }
-}
-
-/** A payment's history: `payments/{transactionId}/events/{id}`, ids in the order the events happened. */
-const EVENTS = 'events';
-
-/** An event as stored, on the wire: its id is the document's, and a Firestore time becomes epoch ms. */
-function historyEvent(id: string, data: DocumentData): PaymentHistoryEvent {
-  const at = data.at as number | { toMillis(): number };
-  return {
-    id,
-    at: typeof at === 'number' ? at : at.toMillis(),
-    type: data.type as PaymentHistoryEvent['type'],
-    actor: data.actor as HistoryActor,
-    statusBefore: (data.statusBefore ?? null) as PaymentHistoryEvent['statusBefore'],
-    statusAfter: data.statusAfter as PaymentHistoryEvent['statusAfter'],
-    reason: (data.reason ?? null) as string | null,
-    details: (data.details ?? {}) as PaymentHistoryEvent['details'],
-  };
 }

@@ -1,4 +1,3 @@
-import type { PaymentHistoryEvent } from '../../api/index.js';
 import type { PaymentRecord } from '../ledger/paymentLedger.js';
 import {
   compareRows,
@@ -8,22 +7,9 @@ import {
   type PaymentRow,
 } from './paymentReader.js';
 
-/**
- * The payments explorer's reader over an in-memory ledger's records
- * (MemoryLedger.entries) and a payment's history events in any order (unit tests).
- */
+/** The payments explorer's reader over an in-memory ledger's records (unit tests; MemoryLedger.entries). */
 export class MemoryPaymentReader implements PaymentReader {
-  constructor(
-    private readonly entries: () => Iterable<[string, PaymentRecord]>,
-    private readonly history: (transactionId: string) => readonly PaymentHistoryEvent[] = () => [],
-  ) {}
-
-  events(transactionId: string, limit: number): Promise<PaymentHistoryEvent[]> {
-    const sorted = structuredClone([...this.history(transactionId)]).sort((a, b) =>
-      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-    );
-    return Promise.resolve(sorted.slice(0, limit));
-  }
+  constructor(private readonly entries: () => Iterable<[string, PaymentRecord]>) {}
 
   list(q: PaymentListQuery): Promise<PaymentRow[]> {
     const position = (r: PaymentRow) => ({ createdAt: r.record.createdAt, transactionId: r.transactionId });

@@ -1,4 +1,4 @@
-import type { PaymentHistoryEvent, PaymentStatus } from '../../api/index.js';
+import type { PaymentStatus } from '../../api/index.js';
 import type { PaymentRecord } from '../ledger/paymentLedger.js';
 
 /** Where a listing continues: after this payment in the listing's order. */
@@ -24,8 +24,8 @@ export interface PaymentRow {
 }
 
 /**
- * The ledger read for the payments explorer (the single payment is the
- * ledger's own `get`). Reads only: no payment path calls it.
+ * The ledger read for the payments explorer (a single payment and its
+ * history are the ledger's own `get` and `listEvents`). Reads only: no payment path calls it.
  * Implementations: FirestorePaymentReader and MemoryPaymentReader.
  */
 export interface PaymentReader {
@@ -35,12 +35,6 @@ export interface PaymentReader {
    * descending), after `after` when given.
    */
   list(query: PaymentListQuery): Promise<PaymentRow[]>;
-  /**
-   * The first `limit` events of a payment's history, oldest first (none for an
-   * unknown payment). Oldest first because a descending read of document ids
-   * needs an index of its own (the emulator refuses it without one).
-   */
-  events(transactionId: string, limit: number): Promise<PaymentHistoryEvent[]>;
 }
 
 /** The listing's order: newest first, then transactionId descending (Firestore's byte order of ids). */
