@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
+import { FirestorePaymentReader } from '../payments/explorer/firestorePaymentReader.js';
+import type { PaymentListQuery } from '../payments/explorer/paymentReader.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
 import type { ScanQuery } from '../payments/ledger/paymentLedger.js';
 import { listEvents } from '../payments/history/historyStore.js';
@@ -23,6 +25,7 @@ const declared = JSON.parse(readFileSync(path.join(REPO, 'firestore.indexes.json
 
 /** The source files that build queries, each exercised below. A new one fails the first test until it is added. */
 const COVERED = [
+  'payments/explorer/firestorePaymentReader.ts',
   'payments/ledger/firestoreLedger.ts',
   'payments/ledger/firestoreScan.ts',
   'payments/ledger/paymentShards.ts',
@@ -39,6 +42,18 @@ const SCANNED: ScanQuery['status'][] = [
   PaymentStatus.requiresAction,
   PaymentStatus.requiresPaymentMethod,
 ];
+
+/** Every listing `listPayments` can ask for: each filter present or absent, from the start or after a position. */
+function everyListing(): PaymentListQuery[] {
+  return Array.from({ length: 32 }, (_, mask) => ({
+    limit: 26,
+    ...(mask & 1 ? { status: PaymentStatus.succeeded } : {}),
+    ...(mask & 2 ? { uid: 'u1' } : {}),
+    ...(mask & 4 ? { from: 1000 } : {}),
+    ...(mask & 8 ? { to: 2000 } : {}),
+    ...(mask & 16 ? { after: { createdAt: 1500, transactionId: 't' } } : {}),
+  }));
+}
 
 /** Every query of the covered files, from the code that runs them. */
 async function everyQuery(): Promise<RecordedQuery[]> {
@@ -62,6 +77,8 @@ async function everyQuery(): Promise<RecordedQuery[]> {
   await incidentTimeline(runQuery, now);
   await freshSnapshots(runQuery, 60_000, now);
   await backfillShards(db, { maxPages: 1 });
+  const reader = new FirestorePaymentReader(runQuery);
+  for (const listing of everyListing()) await reader.list(listing);
   return queries;
 }
 

@@ -13,7 +13,7 @@ import { compareRows, type PaymentListQuery, type PaymentReader, type PaymentRow
  * with the clock, so an index led by it or by `status` alone would take every
  * new payment at one end), each from the same position; merged, the first
  * `limit` are the collection's. Every shape has its composite index in
- * firestore.indexes.json (firestorePaymentReader.test.ts checks each one).
+ * firestore.indexes.json (testing/indexCoverage.test.ts runs every shape against it).
  */
 export function listQueries(payments: Query, q: PaymentListQuery): Query[] {
   const build = (shard: number | null) => {
