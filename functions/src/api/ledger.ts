@@ -26,11 +26,31 @@ export interface ReconcileReport {
   errors: number;
   /** False when the time budget ran out before every candidate was reached. */
   complete: boolean;
+  /** What the pass did with refunds (`unknown`, and `pending` whose lease or next check ended); absent before refunds existed. */
+  refunds?: RefundReconcileCounts;
   /**
    * The pass's id, its holder name in the fleet-wide reconciliation lease (scheduled and runReconciliation passes
    * alike); the `runId` a call refused with RECONCILE_RUNNING names. Absent from `ledgerStats/lastReconciliation`.
    */
   runId?: string;
+}
+
+/** What one reconciliation pass did with refunds. */
+export interface RefundReconcileCounts {
+  /** Refunds claimed and looked up. */
+  examined: number;
+  /** Settled succeeded from the provider's answer. */
+  refunded: number;
+  /** Settled failed: the provider failed them, or made none (not found after the settle window). */
+  notRefunded: number;
+  /** Left open: waiting at the provider, inside the settle window, unanswered. */
+  stillOpen: number;
+  /** Found with another amount or currency (left unknown, logged at ERROR). */
+  mismatches: number;
+  /** Not acted on: held by a live call, or changed since the scan. */
+  skipped: number;
+  /** Refunds whose settlement failed with an error (left for the next pass). */
+  errors: number;
 }
 
 /** The ledger as operators watch it: what is undecided, and the incidents counted fleet-wide. */
@@ -56,6 +76,10 @@ export interface LedgerHealth {
   foreignIntents: number;
   /** Money wins: payments recorded not charged (failed, declined, canceled) that the provider then said succeeded. */
   lateSuccesses: number;
+  /** Refunds `pending`: in flight, or accepted by the provider and settled later. */
+  pendingRefunds: number;
+  /** Refunds `unknown`: maybe refunded, resolved by lookup and reconciliation. */
+  unknownRefunds: number;
   /** The last reconciliation pass; null before the first. */
   lastRun: ReconcileReport | null;
 }

@@ -1,5 +1,7 @@
 import type { Config } from '../config/index.js';
-import type { ErrorCode, RefundPaymentRequest, RefundPaymentResult } from '../api/index.js';
+import type { ErrorCode, LedgerHealth, RefundPaymentRequest, RefundPaymentResult } from '../api/index.js';
+import { PAYMENT_LOOKUP_MS } from '../config/index.js';
+import type { RefundReconcileDeps } from '../payments/refunds/reconcileRefunds.js';
 import { logEvent } from '../observability/logs/logger.js';
 import type { MetricsAggregator } from '../observability/metrics/emf.js';
 import type { PaymentGuard } from '../payments/chargeAttempts.js';
@@ -23,6 +25,10 @@ export interface RefundRuntime {
   refundEvents: RefundEventSink;
   /** Refunds a payment for an admin (payments/refunds/refundPayment.ts); NOT_IMPLEMENTED without a refund adapter. */
   refund(input: RefundPaymentRequest, caller: { uid: string }): Promise<RefundPaymentResult>;
+  /** The ledger health: the payments' numbers and the refunds' counts. */
+  ledgerHealth(now: number): Promise<LedgerHealth>;
+  /** What reconciliation needs to settle refunds; null without a refund adapter. */
+  refundReconcile(): RefundReconcileDeps | null;
 }
 
 /** What the refund parts are built from: the runtime's own parts. */
@@ -72,6 +78,17 @@ export function refundRuntime(w: RefundWiring): RefundRuntime {
         emit: refundEvents,
       };
       return refundPayment(deps, input, caller);
+    },
+    async ledgerHealth(now) {
+      const [payments, refunds] = await Promise.all([w.ledger.health(now), refundLedger.refundHealth(now)]);
+      return { ...payments, ...refunds };
+    },
+    refundReconcile() {
+      const provider = w.refunds();
+      if (!provider) return null;
+      const { ledger: incidents } = w;
+      const settleMs = cfg.PAYMENT_SETTLE_MS;
+      return { ledger: refundLedger, incidents, provider, settleMs, requestMs: PAYMENT_LOOKUP_MS, emit: refundEvents };
     },
   };
 }

@@ -51,9 +51,10 @@ import type { DomainEvent } from '../events/publishedEvents.js';
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
  * here is shared with other functions or instances: fleet-wide state (breakers,
- * stats snapshots, the ledger) lives in Firestore.
+ * stats snapshots, the ledger) lives in Firestore. The refund parts are
+ * app/refundRuntime.ts's.
  */
-export interface Runtime {
+export interface Runtime extends RefundRuntime {
   cfg: Config;
   queryPool: QueryPool;
   /** All of the project's own Firestore access goes through the query pool. */
@@ -92,10 +93,6 @@ export interface Runtime {
   reconcile(budgetMs: number, runId: string): Promise<ReconcileReport>;
   /** Cancels a payment for its owner or an admin (payments/cancelPayment.ts). */
   cancel(transactionId: string, caller: CancelCaller): Promise<CancelPaymentResult>;
-  /** The refund ledger, its events and the refund call (app/refundRuntime.ts). */
-  refundLedger: RefundRuntime['refundLedger'];
-  refundEvents: RefundRuntime['refundEvents'];
-  refund: RefundRuntime['refund'];
   /** Publishes events for other systems (EVENTARC_CHANNEL); the end-of-call work waits for it. Null when unset. */
   events: EventPublisher | null;
   /** The events' subscriber, for the sinks built per call (the webhook's); a no-op without EVENTARC_CHANNEL. */
@@ -282,8 +279,9 @@ function build(cfg: Config): Runtime {
         actionTimeoutMs: cfg.PAYMENT_ACTION_TIMEOUT_MS,
         budgetMs,
         events: paymentEvents,
+        refunds: rt.refundReconcile(),
       });
-      const health = await ledger.health(Date.now()).catch(() => null);
+      const health = await rt.ledgerHealth(Date.now()).catch(() => null);
       if (health) metrics.recordReconciliation({ ...report, ...health });
       const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
       logEvent('payments.reconciled', { ...report, runId }, severity);

@@ -17,6 +17,8 @@ const ledger: LedgerHealth = {
   orphanCharges: 0,
   foreignIntents: 0,
   lateSuccesses: 0,
+  pendingRefunds: 0,
+  unknownRefunds: 0,
   lastRun: null,
 };
 const db = { max: 10, active: 0, idle: 10 } as DbPoolNumbers;

@@ -36,7 +36,7 @@ export function healthSources(rt: Runtime): HealthSources {
       await Promise.allSettled(rt.breakers.names().map((n) => rt.breakers.get(n).sync()));
       return Object.fromEntries(rt.breakers.names().map((n) => [n, rt.stats.serviceView(n).breaker]));
     },
-    ledger: (now) => rt.ledger.health(now),
+    ledger: (now) => rt.ledgerHealth(now),
     local: () => {
       const { queued: _q, peakActive: _p, ...firestore } = rt.queryPool.stats();
       return {

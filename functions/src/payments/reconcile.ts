@@ -11,6 +11,7 @@ import {
 } from './ledger/paymentLedger.js';
 import type { PaymentProvider } from './provider/paymentProvider.js';
 import { dueForCheck, settleRecord, type RecordDeps } from './reconcileRecord.js';
+import { reconcileRefunds, type RefundReconcileDeps } from './refunds/reconcileRefunds.js';
 
 export type { ReconcileReport } from '../api/index.js';
 
@@ -29,6 +30,8 @@ export interface ReconcileDeps {
   /** Records per scan page. */
   pageSize?: number;
   events?: ReconcileEventSink;
+  /** Refunds to settle in the same pass, after the payments; none when null or absent. */
+  refunds?: RefundReconcileDeps | null;
   now?: () => number;
 }
 
@@ -71,7 +74,8 @@ export function emptyReport(at: number): ReconcileReport {
  * first, so overlapping passes and live calls never act twice on one. Bounded
  * concurrency (cockatiel's bulkhead) inside a time budget; one record's error is
  * logged and does not stop the pass. Run by `reconcilePayments` (schedule) and
- * `runReconciliation` (admins).
+ * `runReconciliation` (admins). Then, with `refunds`, the refunds the same way
+ * (refunds/reconcileRefunds.ts), in the same budget and lease.
  */
 export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileReport> {
   const now = deps.now ?? Date.now;
@@ -127,6 +131,10 @@ export async function reconcilePayments(deps: ReconcileDeps): Promise<ReconcileR
       const last = page[page.length - 1]!;
       after = { orderValue: scanOrderValue(status, last.record), transactionId: last.transactionId };
     }
+  }
+  if (deps.refunds) {
+    const more = () => now() < stopAt || (report.complete = false);
+    report.refunds = await reconcileRefunds(deps.refunds, at, RECORD_LEASE_MS, (w) => pool.execute(w), more, now);
   }
   report.durationMs = now() - at;
   await deps.ledger.saveReconcileReport(report).catch((err: unknown) => {

@@ -37,7 +37,7 @@ export async function connectionPoolStats(rt: Runtime, opts: { check?: boolean }
   await rt.stats.publishIfDue({ force: true });
   const [snapshots, ledger] = await Promise.all([
     freshSnapshots(rt.runQuery, rt.cfg.VUE_APP_METRICS_INTERVAL),
-    rt.ledger.health(Date.now()),
+    rt.ledgerHealth(Date.now()),
   ]);
   const services = Object.fromEntries(
     rt.breakers.names().map((name) => [

@@ -99,6 +99,7 @@ describe('LedgerHealthPanel', () => {
     ['unknown payments', { unknown: 1, oldestUnknownAgeMs: 5000 }, 'ledger-unknown'],
     ['expired claims', { expiredPending: 2 }, 'ledger-expired'],
     ['events of foreign PaymentIntents', { foreignIntents: 3 }, 'ledger-foreign-intents'],
+    ['refunds with unknown outcome', { unknownRefunds: 2 }, 'ledger-unknown-refunds'],
   ])('warns on %s alone', async (_, ledger, id) => {
     const w = await mountWith(ledger);
     expect(tone(w, id)).toBe('warn');
@@ -116,6 +117,14 @@ describe('LedgerHealthPanel', () => {
     const w = await mountWith(ledger);
     expect(byId(w, 'ledger-status').text()).toContain('problem');
     expect(tone(w, 'ledger-status')).toBe('bad');
+  });
+
+  it('shows pending refunds as normal traffic and unknown refunds as a warning', async () => {
+    const w = await mountWith({ pendingRefunds: 3, unknownRefunds: 1 });
+    expect(byId(w, 'ledger-pending-refunds').text()).toContain('3 refunds pending');
+    expect(tone(w, 'ledger-pending-refunds')).toBe('neutral');
+    expect(byId(w, 'ledger-unknown-refunds').text()).toContain('1 refund with unknown outcome');
+    expect(tone(w, 'ledger-unknown-refunds')).toBe('warn');
   });
 
   it('counts late successes as an incident and says where to look', async () => {

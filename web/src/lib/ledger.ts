@@ -14,7 +14,9 @@ export type LedgerLine = {
     | 'mismatches'
     | 'orphan-charges'
     | 'foreign-intents'
-    | 'late-successes';
+    | 'late-successes'
+    | 'pending-refunds'
+    | 'unknown-refunds';
   count: number;
   text: string;
   tone: Tone;
@@ -42,7 +44,7 @@ function counted(n: number, one: string, many?: string): string {
  */
 export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
   const { unknown, oldestUnknownAgeMs, waiting, expiredPending, lostClaims, mismatches } = ledger;
-  const { orphanCharges, foreignIntents, lateSuccesses } = ledger;
+  const { orphanCharges, foreignIntents, lateSuccesses, pendingRefunds, unknownRefunds } = ledger;
   const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
   const lines: LedgerLine[] = [
     {
@@ -101,6 +103,21 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
       text: plural(lateSuccesses, 'late success', 'late successes'),
       tone: lateSuccesses > 0 ? TONE.bad : TONE.ok,
       hint: 'payments recorded not charged that the provider then charged; see payment.late_success in the logs',
+    },
+    {
+      key: 'pending-refunds',
+      count: pendingRefunds,
+      text: `${plural(pendingRefunds, 'refund')} pending`,
+      // In flight, or accepted by the provider and settled later (Stripe refunds can take days): normal traffic.
+      tone: pendingRefunds > 0 ? TONE.neutral : TONE.ok,
+      hint: 'in flight, or accepted by the provider; settled by its webhook or reconciliation',
+    },
+    {
+      key: 'unknown-refunds',
+      count: unknownRefunds,
+      text: `${plural(unknownRefunds, 'refund')} with unknown outcome`,
+      tone: unknownRefunds > 0 ? TONE.warn : TONE.ok,
+      hint: 'maybe refunded; reconciliation asks the provider',
     },
   ];
   return lines.map((line) => (line.count > 0 ? line : { ...line, hint: undefined }));

@@ -94,6 +94,8 @@ export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealt
     mismatches: 0,
     orphanCharges: 0,
     foreignIntents: 0,
+    pendingRefunds: 0,
+    unknownRefunds: 0,
     lastRun: null,
     ...overrides,
   };

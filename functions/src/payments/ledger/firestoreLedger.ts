@@ -1,5 +1,5 @@
 import { FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
-import { PaymentStatus, type LedgerHealth, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
+import { PaymentStatus, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
 import { appendEvents, listEvents } from '../history/historyStore.js';
 import { claimWithEvents, finalizeWithEvents } from '../history/ledgerEvents.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
@@ -16,6 +16,7 @@ import {
   incidentCounts,
   type LedgerIncident,
   type LedgerVersion,
+  type PaymentLedgerHealth,
   type PaymentOutcome,
   type PaymentRecord,
   type ScanQuery,
@@ -237,7 +238,7 @@ export class FirestoreLedger extends RuleLedger {
     );
   }
 
-  health(now: number): Promise<LedgerHealth> {
+  health(now: number): Promise<PaymentLedgerHealth> {
     return this.runQuery(
       async (db) => {
         const payments = db.collection(PAYMENTS);

@@ -1,10 +1,11 @@
-import { PaymentStatus, type LedgerHealth, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
+import { PaymentStatus, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
 import { byHistoryOrder } from '../history/historyEvents.js';
 import {
   incidentCounts,
   scanOrderValue,
   WAITING_STATUSES,
   type LedgerIncident,
+  type PaymentLedgerHealth,
   type PaymentRecord,
   type ScanQuery,
   type UnresolvedPayment,
@@ -123,7 +124,7 @@ export class MemoryLedger extends RuleLedger {
     return Promise.resolve();
   }
 
-  health(now: number): Promise<LedgerHealth> {
+  health(now: number): Promise<PaymentLedgerHealth> {
     const all = [...this.records.values()];
     const unknown = all.filter((r) => r.status === PaymentStatus.unknown);
     const oldest = Math.min(...unknown.map((r) => r.createdAt));

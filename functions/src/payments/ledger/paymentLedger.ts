@@ -9,6 +9,9 @@ import {
 import type { PaymentRequest } from '../paymentRequest.js';
 import type { HistoryDraft, HistoryNote } from '../history/historyEvents.js';
 
+/** The ledger health as the payments know it; the refund ledger adds its counts (app/refundRuntime.ts). */
+export type PaymentLedgerHealth = Omit<LedgerHealth, 'pendingRefunds' | 'unknownRefunds'>;
+
 /** Final statuses a repeat call simply replays. */
 export const FINAL_STATUSES: readonly PaymentStatus[] = [
   PaymentStatus.succeeded,
@@ -262,7 +265,7 @@ export interface PaymentLedger {
   /** Stores the report of the last reconciliation pass. */
   saveReconcileReport(report: ReconcileReport): Promise<void>;
   /** What is undecided now and the incident counters. */
-  health(now: number): Promise<LedgerHealth>;
+  health(now: number): Promise<PaymentLedgerHealth>;
 }
 
 /** The order value of a record in a scan of `status`. */

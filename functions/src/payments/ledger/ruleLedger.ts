@@ -1,4 +1,4 @@
-import type { LedgerHealth, PaymentHistoryEvent, ReconcileReport } from '../../api/index.js';
+import type { PaymentHistoryEvent, ReconcileReport } from '../../api/index.js';
 import { functionActor, historyEvents, type HistoryDraft, type HistoryNote } from '../history/historyEvents.js';
 import { admit, release, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import { PaymentUserLimitedError } from '../paymentErrors.js';
@@ -20,6 +20,7 @@ import type {
   LedgerIncident,
   LedgerVersion,
   PaymentLedger,
+  PaymentLedgerHealth,
   PaymentOutcome,
   PaymentRecord,
   ScanQuery,
@@ -79,7 +80,7 @@ export abstract class RuleLedger implements PaymentLedger {
   abstract listEvents(transactionId: string): Promise<PaymentHistoryEvent[]>;
   abstract countIncident(kind: LedgerIncident): Promise<void>;
   abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
-  abstract health(now: number): Promise<LedgerHealth>;
+  abstract health(now: number): Promise<PaymentLedgerHealth>;
 
   async claim(req: PaymentRequest, leaseMs: number, claimId = newClaimId()): Promise<Claim> {
     const { limits } = this;

@@ -99,9 +99,24 @@ export interface RefundClaimLost {
   status: RefundStatus;
 }
 
+/** Reconciliation could not settle a refund (left for the next pass). */
+export interface RefundReconcileFailed {
+  type: 'refund.reconcile_failed';
+  severity: 'ERROR';
+  transactionId: string;
+  refundId: string;
+  error: unknown;
+}
+
 /** Events of refunds. */
 export type RefundEvent =
-  RefundRequested | RefundSettled | RefundAttempt | RefundMismatch | RefundCompleted | RefundClaimLost;
+  | RefundRequested
+  | RefundSettled
+  | RefundAttempt
+  | RefundMismatch
+  | RefundCompleted
+  | RefundClaimLost
+  | RefundReconcileFailed;
 
 /** Where refund events go. */
 export type RefundEventSink = (event: RefundEvent) => void;
