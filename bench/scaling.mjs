@@ -86,8 +86,11 @@ export async function runScaling({ sim, projectId, apiKey, quick, smoke = false,
   // per VUE_APP_METRICS_INTERVAL (60 s: here once each, on its first call).
   const pairs = new Set(plan.map((p) => `${p.inst}/${p.user}`)).size;
   const perInst = RATE / K;
+  // History (payments/{id}/events, in the same commits): the claim's `claimed`, then the outcome's `attempt.sent`,
+  // `provider.answered` and `outcome.recorded` for a payment answered on its first attempt.
   const predicted = {
     payments: { reads: 0, writes: 2 * plan.length },
+    'payments/events': { reads: 0, writes: 4 * plan.length },
     userLimits: { reads: pairs, writes: 2 * plan.length },
     // A refresh happens on the first call at least 1 s after the last one: every 1 s + 1/perInst on average.
     breakers: { reads: Math.round((K * SECONDS) / (1 + 1 / perInst)), writes: 0 },

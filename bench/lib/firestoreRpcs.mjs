@@ -52,8 +52,15 @@ export function countRpcs(db) {
   return log;
 }
 
-/** The collection of a document path (`payments/x` -> `payments`). */
-export const collectionOf = (path) => path.split('/')[0];
+/**
+ * The collection of a document path without its document ids (`payments/x` -> `payments`,
+ * `payments/x/events/y` -> `payments/events`): a subcollection is counted apart from its parent.
+ */
+export const collectionOf = (path) =>
+  path
+    .split('/')
+    .filter((_, i) => i % 2 === 0)
+    .join('/');
 
 /** Totals of a list of RPCs: round trips, document reads/writes, transactions, by collection. */
 export function tally(rpcs) {
