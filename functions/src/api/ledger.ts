@@ -80,6 +80,10 @@ export interface LedgerHealth {
   pendingRefunds: number;
   /** Refunds `unknown`: maybe refunded, resolved by lookup and reconciliation. */
   unknownRefunds: number;
+  /** Payments whose dispute (chargeback) is open: evidence may be due (Stripe; 0 with the generic provider). */
+  openDisputes: number;
+  /** The earliest evidence deadline of an open dispute, epoch ms; null when none has one. */
+  nextEvidenceDueAt: number | null;
   /** The last reconciliation pass; null before the first. */
   lastRun: ReconcileReport | null;
 }

@@ -47,6 +47,7 @@ import { instanceId } from '../observability/logs/instance.js';
 import { eventPublishing } from '../events/eventsFromConfig.js';
 import type { EventPublisher } from '../events/eventPublisher.js';
 import type { DomainEvent } from '../events/publishedEvents.js';
+import { disputeNumbers } from '../payments/ledger/disputeHealth.js';
 
 /**
  * The per-instance mechanisms, built once per process on first use. Nothing in
@@ -282,7 +283,7 @@ function build(cfg: Config): Runtime {
         refunds: rt.refundReconcile(),
       });
       const health = await rt.ledgerHealth(Date.now()).catch(() => null);
-      if (health) metrics.recordReconciliation({ ...report, ...health });
+      if (health) metrics.recordReconciliation({ ...report, ...health, disputes: disputeNumbers(health, Date.now()) });
       const severity = report.stillUnknown > 0 || report.errors > 0 ? 'WARNING' : 'INFO';
       logEvent('payments.reconciled', { ...report, runId }, severity);
       return report;

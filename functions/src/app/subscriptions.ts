@@ -167,6 +167,12 @@ export function webhookEventSink(metrics: MetricsAggregator, refusals: Throttled
       case 'payment.late_success':
         metrics.recordLedgerIncident({ kind: 'lateSuccesses' });
         return;
+      case 'dispute.opened':
+        metrics.recordDisputeOpened();
+        return;
+      case 'dispute.updated':
+      case 'dispute.closed':
+      case 'dispute.unmatched':
       case 'stripe_webhook.misconfigured':
       case 'stripe_webhook.handled':
       case 'stripe_webhook.failed':

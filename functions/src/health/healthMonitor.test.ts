@@ -19,6 +19,8 @@ const ledger: LedgerHealth = {
   lateSuccesses: 0,
   pendingRefunds: 0,
   unknownRefunds: 0,
+  openDisputes: 0,
+  nextEvidenceDueAt: null,
   lastRun: null,
 };
 const db = { max: 10, active: 0, idle: 10 } as DbPoolNumbers;

@@ -19,6 +19,7 @@ import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
 import { settleFromIntent } from './stripeSettlement.js';
 import type { WebhookEvents } from './webhookEvents.js';
 import { recordIgnored } from './webhookHistory.js';
+import { DISPUTE_EVENTS, disputeReply } from './disputeWebhook.js';
 
 /** The PaymentIntent events that settle payments. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -79,6 +80,8 @@ export async function handleStripeWebhook(
     return { status: 400, body: { received: false, error: 'signature verification failed' } };
   }
   const fields = { eventId: event.id, eventType: event.type };
+  if (DISPUTE_EVENTS.has(event.type))
+    return disputeReply({ ledger: deps.ledger, events: deps.events, emit, now }, event);
   if (!HANDLED_EVENTS.has(event.type)) return { status: 200, body: { received: true, outcome: 'ignored' } };
   const pi = event.data.object as Stripe.PaymentIntent;
   const transactionId = pi.metadata?.transactionId ?? null;

@@ -1,4 +1,5 @@
 import type { ChargeMismatch, LateSuccess, PaymentSettled } from '../payments/paymentEvents.js';
+import type { DisputeEvent } from './disputeEvents.js';
 
 /**
  * What the Stripe webhook tells its listeners (logs, metrics:
@@ -102,7 +103,8 @@ export type WebhookEvent =
   | OrphanCharge
   | WebhookMismatch
   | LateSuccess
-  | PaymentSettled;
+  | PaymentSettled
+  | DisputeEvent;
 
 /** Where the webhook's events go. */
 export type WebhookEvents = (event: WebhookEvent) => void;

@@ -91,6 +91,8 @@ export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealt
     expiredPending: 0,
     lostClaims: 0,
     lateSuccesses: 0,
+    openDisputes: 0,
+    nextEvidenceDueAt: null,
     mismatches: 0,
     orphanCharges: 0,
     foreignIntents: 0,

@@ -202,6 +202,11 @@ export class MetricsAggregator {
     this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
   }
 
+  /** A dispute (chargeback) opened on a payment (alarm: docs/operations.md). */
+  recordDisputeOpened(): void {
+    this.add({}, 'DisputesOpened', EmfUnits.Count, 1, false);
+  }
+
   /** One publish of an event for other systems (Eventarc): counted by type and outcome, its time sampled. */
   recordEventPublish(p: { eventType: string; outcome: string; latencyMs: number }): void {
     this.add({ EventType: p.eventType, Outcome: p.outcome }, 'PublishedEvents', EmfUnits.Count, 1, false);
@@ -217,19 +222,18 @@ export class MetricsAggregator {
     unknown: number;
     oldestUnknownAgeMs: number | null;
     expiredPending: number;
+    /** Open disputes, and the time left to the earliest evidence deadline (null: none has one). */
+    disputes?: { openDisputes: number; evidenceDueInMs: number | null };
   }): void {
-    for (const [outcome, n] of Object.entries({
-      charged: p.charged,
-      notCharged: p.notCharged,
-      stillUnknown: p.stillUnknown,
-      errors: p.errors,
-    })) {
-      this.add({ Outcome: outcome }, 'ReconciledPayments', EmfUnits.Count, n, false);
-    }
+    for (const outcome of ['charged', 'notCharged', 'stillUnknown', 'errors'] as const)
+      this.add({ Outcome: outcome }, 'ReconciledPayments', EmfUnits.Count, p[outcome], false);
     this.add({}, 'UnknownPayments', EmfUnits.Count, p.unknown, true);
     this.add({}, 'ExpiredPendingPayments', EmfUnits.Count, p.expiredPending, true);
     if (p.oldestUnknownAgeMs !== null)
       this.add({}, 'OldestUnknownAge', EmfUnits.Milliseconds, p.oldestUnknownAgeMs, true);
+    if (p.disputes) this.add({}, 'OpenDisputes', EmfUnits.Count, p.disputes.openDisputes, true);
+    const dueIn = p.disputes?.evidenceDueInMs ?? null;
+    if (dueIn !== null) this.add({}, 'DisputeEvidenceDueIn', EmfUnits.Milliseconds, dueIn, true);
   }
 
   /**

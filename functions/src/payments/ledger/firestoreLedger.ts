@@ -24,6 +24,7 @@ import {
 } from './paymentLedger.js';
 import { RuleLedger, type Transact, type TransactWithUser } from './ruleLedger.js';
 import { scanUnresolved } from './firestoreScan.js';
+import { firestoreDisputeHealth } from './disputeHealth.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 
 /** The ledger collection: one document per transactionId. */
@@ -215,6 +216,12 @@ export class FirestoreLedger extends RuleLedger {
     return snap.exists ? (snap.data() as PaymentRecord) : null;
   }
 
+  async findByProviderRef(providerRef: string): Promise<string | null> {
+    const q = (db: Firestore) => db.collection(PAYMENTS).where('providerRef', '==', providerRef).limit(1).get();
+    const snap = await this.runQuery(q, 'payments.byProviderRef', { readOnly: true });
+    return snap.docs[0]?.id ?? null;
+  }
+
   listEvents(transactionId: string): Promise<PaymentHistoryEvent[]> {
     return listEvents(this.runQuery, transactionId);
   }
@@ -243,13 +250,14 @@ export class FirestoreLedger extends RuleLedger {
       async (db) => {
         const payments = db.collection(PAYMENTS);
         const sharded = (shard: number) => payments.where('shard', '==', shard);
-        const [unknownCount, waiting, oldest, expired, incidents, lastRun] = await Promise.all([
+        const [unknownCount, waiting, oldest, expired, incidents, lastRun, disputes] = await Promise.all([
           payments.where('status', '==', PaymentStatus.unknown).count().get(),
           payments.where('status', 'in', WAITING_STATUSES).count().get(),
           eachShard((s) => sharded(s).where('status', '==', PaymentStatus.unknown).orderBy('createdAt').limit(1)),
           countShards((s) => sharded(s).where('status', '==', PaymentStatus.pending).where('leaseUntil', '<', now)),
           db.collection(LEDGER_STATS).doc('incidents').get(),
           db.collection(LEDGER_STATS).doc('lastReconciliation').get(),
+          firestoreDisputeHealth(payments),
         ]);
         const counters = (incidents.data() ?? {}) as Partial<Record<LedgerIncident, number>>;
         const firsts = oldest.map((docs) => docs.map((d) => d.data() as PaymentRecord));
@@ -260,6 +268,7 @@ export class FirestoreLedger extends RuleLedger {
           waiting: waiting.data().count,
           expiredPending: expired,
           ...incidentCounts(counters),
+          ...disputes,
           lastRun: lastRun.exists ? (lastRun.data() as ReconcileReport) : null,
         };
       },

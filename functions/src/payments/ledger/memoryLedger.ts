@@ -1,5 +1,6 @@
 import { PaymentStatus, type PaymentHistoryEvent, type ReconcileReport } from '../../api/index.js';
 import { byHistoryOrder } from '../history/historyEvents.js';
+import { disputeHealth } from './disputeHealth.js';
 import {
   incidentCounts,
   scanOrderValue,
@@ -109,6 +110,11 @@ export class MemoryLedger extends RuleLedger {
     return Promise.resolve(list.map((e) => structuredClone(e.event)));
   }
 
+  findByProviderRef(providerRef: string): Promise<string | null> {
+    const found = [...this.records].find(([, r]) => r.providerRef === providerRef);
+    return Promise.resolve(found ? found[0] : null);
+  }
+
   get(transactionId: string): Promise<PaymentRecord | null> {
     const r = this.records.get(transactionId);
     return Promise.resolve(r ? structuredClone(r) : null);
@@ -133,6 +139,7 @@ export class MemoryLedger extends RuleLedger {
       oldestUnknownAgeMs: unknown.length ? now - oldest : null,
       waiting: all.filter((r) => WAITING_STATUSES.includes(r.status)).length,
       expiredPending: all.filter((r) => r.status === PaymentStatus.pending && (r.leaseUntil ?? 0) < now).length,
+      ...disputeHealth(all.map((r) => r.openDisputeDueBy)),
       ...this.incidents,
       lastRun: this.lastRun,
     });

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   PaymentStatus,
   type LedgerHealth,
+  type PaymentDispute,
   type PaymentHistoryEvent,
   type PaymentMethod,
   type ReconcileReport,
 } from '../../api/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import type { HistoryDraft, HistoryNote } from '../history/historyEvents.js';
+import type { DisputeApplied, DisputeChange } from './disputeRules.js';
 
 /** The ledger health as the payments know it; the refund ledger adds its counts (app/refundRuntime.ts). */
 export type PaymentLedgerHealth = Omit<LedgerHealth, 'pendingRefunds' | 'unknownRefunds'>;
@@ -70,6 +72,15 @@ export interface PaymentRecord {
   pendingRefundAmount?: number;
   createdAt: number;
   updatedAt: number;
+  /** The payment's dispute (chargeback), when its charge has one (ledger/disputeRules.ts). */
+  dispute?: PaymentDispute;
+  /** When the Stripe event that last changed `dispute` happened: older events change nothing. */
+  disputeEventAt?: number;
+  /**
+   * While the dispute is open: its evidence deadline (NO_EVIDENCE_DEADLINE when it has none), so the
+   * ledger health counts open disputes and finds the next deadline with one single-field query; null once closed.
+   */
+  openDisputeDueBy?: number | null;
 }
 
 /** What claiming a transactionId produced. */
@@ -260,6 +271,14 @@ export interface PaymentLedger {
    * Nothing is written when the record does not exist.
    */
   recordHistory(transactionId: string, drafts: readonly HistoryDraft[], note?: HistoryNote): Promise<void>;
+  /**
+   * Applies what a Stripe dispute event says to the payment (ledger/disputeRules.ts): sets `dispute` and
+   * appends `dispute.opened`/`updated`/`closed` in the same commit; an older event, or one that would
+   * reopen a closed dispute, changes nothing.
+   */
+  applyDispute(transactionId: string, change: DisputeChange): Promise<DisputeApplied>;
+  /** The transactionId of the payment whose provider reference is `providerRef` (a PaymentIntent id), or null. */
+  findByProviderRef(providerRef: string): Promise<string | null>;
   /** Counts an incident fleet-wide. */
   countIncident(kind: LedgerIncident): Promise<void>;
   /** Stores the report of the last reconciliation pass. */

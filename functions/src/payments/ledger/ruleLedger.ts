@@ -28,6 +28,7 @@ import type {
 } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { cancelClaimStep, limitedCancelStep } from './cancelRules.js';
+import { disputeStep, type DisputeApplied, type DisputeChange } from './disputeRules.js';
 import {
   cancelWithEvents,
   claimWithEvents,
@@ -77,6 +78,7 @@ export abstract class RuleLedger implements PaymentLedger {
 
   abstract scanUnresolved(query: ScanQuery): Promise<UnresolvedPayment[]>;
   abstract get(transactionId: string): Promise<PaymentRecord | null>;
+  abstract findByProviderRef(providerRef: string): Promise<string | null>;
   abstract listEvents(transactionId: string): Promise<PaymentHistoryEvent[]>;
   abstract countIncident(kind: LedgerIncident): Promise<void>;
   abstract saveReconcileReport(report: ReconcileReport): Promise<void>;
@@ -170,6 +172,10 @@ export abstract class RuleLedger implements PaymentLedger {
       const events = historyEvents(writer, actor, drafts, [], cur.status, cur.status, this.clock());
       return { write: { kind: 'none' }, result: undefined, events };
     });
+  }
+
+  applyDispute(transactionId: string, change: DisputeChange): Promise<DisputeApplied> {
+    return this.transact(transactionId, 'payments.applyDispute', (cur) => disputeStep(cur, change, this.clock()));
   }
 
   async claimForCancel(
