@@ -9,6 +9,7 @@ import type { FakeLedger, OutsideIntent, OutsideRefund } from './control.ts';
 import type { FaultConfig } from './faults.ts';
 import type { PaymentIntent, Refund } from './objects.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
+import type { Dispute, DisputeChange, DisputeOpen } from './disputes.ts';
 
 export { ControlError } from '../shared/controlClient.ts';
 
@@ -47,6 +48,10 @@ export type StripeFakeControl = {
    * (`failureReason`, default `expired_or_canceled_card`) and gives its amount back to the charge.
    */
   settleRefund: (refundId: string, succeed?: boolean, failureReason?: string) => Promise<Refund>;
+  /** The cardholder disputes a succeeded PaymentIntent's charge (`charge.dispute.created`, `.funds_withdrawn` go out). */
+  openDispute: (dispute: DisputeOpen) => Promise<Dispute>;
+  /** A dispute changes (`.updated`) or closes with won/lost/warning_closed (`.closed`, then `.funds_reinstated` when won). */
+  changeDispute: (disputeId: string, change: DisputeChange) => Promise<Dispute>;
   /** Holds webhook deliveries (true) or lets new ones go out (false). */
   holdWebhooks: (hold: boolean) => Promise<{ hold: boolean }>;
   /** Delivers the held events, oldest first or in reverse. */
@@ -83,6 +88,8 @@ export function stripeFakeControl(baseUrl: string, send?: ControlSend): StripeFa
         succeed,
         ...(failureReason === undefined ? {} : { failureReason }),
       }),
+    openDispute: (dispute) => call('POST', 'disputes', dispute),
+    changeDispute: (id, change) => call('POST', `disputes/${encodeURIComponent(id)}`, change),
     holdWebhooks: (hold) => call('PUT', 'webhooks', { hold }),
     flushWebhooks: (order) => call('POST', 'webhooks/flush', { order }),
     resendEvent: (eventId) => call('POST', `events/${encodeURIComponent(eventId)}/resend`),

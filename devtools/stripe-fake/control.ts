@@ -15,6 +15,8 @@
  * | `POST /__control/refunds` `{ "paymentIntent", "amount"?, "reason"? }` | a refund made in the Dashboard (no metadata); Stripe's answer |
  * | `POST /__control/refunds/pend_next` `{ "count"?: 1 }` | the next `count` refunds stay `pending` (0: none) |
  * | `POST /__control/refunds/{id}/settle` `{ "succeed"?: false, "failureReason"? }` | a pending refund succeeds, or a pending or succeeded one fails |
+ * | `POST /__control/disputes` `{ "paymentIntent", "reason"?, "amount"?, "evidenceDueBy"? }` | the cardholder disputes the charge (`charge.dispute.created`, `.funds_withdrawn`) |
+ * | `POST /__control/disputes/{id}` `{ "status"?, "evidenceDueBy"? }` | the dispute changes (`.updated`) or closes (`.closed`; `.funds_reinstated` when won) |
  * | `POST /__control/clock` `{ "advanceMs": n }` | move the fake's clock (key retention) |
  * | `PUT /__control/webhooks` `{ "hold": true }` | hold deliveries |
  * | `POST /__control/webhooks/flush` `{ "order"?: "reverse" }` | deliver the held events |
@@ -30,6 +32,8 @@ import { REFUND_REASONS } from './refundParams.ts';
 import type { RefundReason } from './refundParams.ts';
 import type { Delivery, StripeEvent } from './webhooks.ts';
 import { readBody } from './wire.ts';
+import { disputeRoute } from './disputeRoutes.ts';
+import type { DisputeChange, DisputeOpen } from './disputes.ts';
 import type { Reply } from './wire.ts';
 
 /** What the fake recorded, for tests to compare with the backend's ledger. */
@@ -82,6 +86,9 @@ export type ControlTarget = {
   settleRefund(refundId: string, succeed: boolean, failureReason?: string): Refund | null;
   /** A refund made in the Dashboard; its events go out; Stripe's refusal otherwise. */
   createOutsideRefund(refund: OutsideRefund): Reply;
+  /** Opens a dispute on a PaymentIntent's charge or changes one; its events go out; Stripe-like refusal otherwise. */
+  openDispute(p: DisputeOpen): Reply;
+  changeDispute(id: string, p: DisputeChange): Reply;
   advanceClock(ms: number): number;
   holdWebhooks(on: boolean): void;
   flushWebhooks(order: 'created' | 'reverse'): number;
@@ -156,7 +163,7 @@ async function route(t: ControlTarget, req: IncomingMessage, method: string, pat
     const waiting = intent[2] === 'settle' ? 'processing' : 'requires_action';
     return pi ? ok(pi) : fail(409, `No PaymentIntent ${intent[1]} in status ${waiting}.`);
   }
-  const refund = refundRoute(t, method, path, body);
+  const refund = refundRoute(t, method, path, body) ?? disputeRoute(t, method, path, body);
   if (refund) return refund;
   const resend = /^\/__control\/events\/([^/]+)\/resend$/.exec(path);
   if (resend && method === 'POST') return t.resendEvent(resend[1]!) ? ok({ ok: true }) : fail(404, 'No such event.');

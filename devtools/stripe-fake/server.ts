@@ -28,6 +28,8 @@ import { WebhookSender } from './webhooks.ts';
 import type { WebhookOptions } from './webhooks.ts';
 import { fingerprint, header, invalidRequest, readBody, send, stripeError } from './wire.ts';
 import type { Reply } from './wire.ts';
+import { Disputes } from './disputes.ts';
+import type { DisputeOperation } from './disputes.ts';
 
 export { stripeSignature } from './webhooks.ts';
 export type { Delivery, StripeEvent, WebhookOptions } from './webhooks.ts';
@@ -75,6 +77,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
   const keys = new IdempotencyKeys(now);
   const intents = new Intents(now);
   const refunds = new Refunds(intents, now);
+  const disputes = new Disputes(intents, now);
   const execute = executor(intents, refunds);
   const webhooks = new WebhookSender(opts.webhook, now);
   const outside = new Set<string>();
@@ -177,6 +180,8 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
       transition(op);
       return op.reply;
     },
+    openDispute: (p) => disputeSent(disputes.open(p)),
+    changeDispute: (id, p) => disputeSent(disputes.change(id, p)),
     advanceClock: (ms) => ((offset += ms), now()),
     holdWebhooks: (on) => webhooks.hold(on),
     flushWebhooks: (order) => webhooks.flush(order),
@@ -184,6 +189,7 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
     reset: () => {
       intents.clear();
       refunds.clear();
+      disputes.clear();
       outside.clear();
       keys.clear();
       webhooks.clear();
@@ -192,6 +198,12 @@ export async function startStripeFake(opts: StripeFakeOptions): Promise<StripeFa
       offset = 0;
     },
   };
+
+  /** A dispute's events go out (no request behind them); the reply is the dispute or Stripe's refusal. */
+  function disputeSent(op: DisputeOperation): Reply {
+    for (const { type, object } of op.events) webhooks.emit(type, object, { apiVersion: null, idempotencyKey: null });
+    return op.reply;
+  }
 
   /** A control-triggered change: its events go out like those of API requests (no request behind them). */
   function transition(op: Operation | null): PaymentIntent | null {

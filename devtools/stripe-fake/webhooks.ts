@@ -10,6 +10,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { IntentEventType } from './intents.ts';
 import type { ChargeObject, PaymentIntent, Refund } from './objects.ts';
 import type { RefundEventType } from './refunds.ts';
+import type { Dispute, DisputeEventType } from './disputes.ts';
 
 /** The `Stripe-Signature` header for `payload` signed with `secret` at `timestampSec`. */
 export function stripeSignature(payload: string, secret: string, timestampSec: number): string {
@@ -26,12 +27,12 @@ export type StripeEvent = {
   livemode: false;
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
-  type: IntentEventType | RefundEventType;
+  type: IntentEventType | RefundEventType | DisputeEventType;
   data: { object: EventObject };
 };
 
 /** What an event carries: a PaymentIntent, a refund, or a charge (`charge.refunded`). */
-export type EventObject = PaymentIntent | Refund | ChargeObject;
+export type EventObject = PaymentIntent | Refund | ChargeObject | Dispute;
 
 /** One delivery attempt of an event. */
 export type Delivery = { eventId: string; type: string; attempt: number; at: number; status?: number; error?: string };

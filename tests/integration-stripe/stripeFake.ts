@@ -36,6 +36,9 @@ export const clientConfirm = control.clientConfirm;
 export const settleProcessing = (piId: string) => control.settle(piId);
 /** A PaymentIntent created and confirmed outside the product (Checkout, Payment Links, the Dashboard). */
 export const createOutside = control.createOutside;
+/** The cardholder disputes a charge; a dispute changes or closes (signed `charge.dispute.*` webhooks go out). */
+export const openDispute = control.openDispute;
+export const changeDispute = control.changeDispute;
 
 /** Total Stripe API requests the fake has answered (control requests excluded). */
 export async function apiRequests(): Promise<number> {

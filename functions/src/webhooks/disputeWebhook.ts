@@ -15,7 +15,7 @@ import type { DisputeChange } from '../payments/ledger/disputeRules.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
 import type { WebhookEvents } from './webhookEvents.js';
-import type { StripeWebhookReply } from './stripeWebhook.js';
+import type { StripeWebhookReply } from './webhookReply.js';
 
 /** The dispute events the webhook handles. */
 export const DISPUTE_EVENTS: ReadonlySet<string> = new Set([

@@ -20,6 +20,7 @@ import { settleFromIntent } from './stripeSettlement.js';
 import type { WebhookEvents } from './webhookEvents.js';
 import { recordIgnored } from './webhookHistory.js';
 import { DISPUTE_EVENTS, disputeReply } from './disputeWebhook.js';
+import type { StripeWebhookReply } from './webhookReply.js';
 
 /** The PaymentIntent events that settle payments. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -48,11 +49,7 @@ export interface StripeWebhookRequest {
   signature: string | undefined;
 }
 
-/** The answer to send: status and JSON body. */
-export interface StripeWebhookReply {
-  status: number;
-  body: { received: boolean; outcome?: string; error?: string };
-}
+export type { StripeWebhookReply } from './webhookReply.js';
 
 /** Handles one delivery (see the module comment). Never throws. */
 export async function handleStripeWebhook(

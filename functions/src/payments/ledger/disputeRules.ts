@@ -19,30 +19,12 @@ import {
 } from '../../api/index.js';
 import { functionActor, historyEvents } from '../history/historyEvents.js';
 import type { LedgerStep } from './ledgerRules.js';
-import type { PaymentRecord } from './paymentLedger.js';
+import type { DisputeApplied, DisputeChange, PaymentRecord } from './paymentLedger.js';
+
+export type { DisputeApplied, DisputeChange } from './paymentLedger.js';
 
 /** `openDisputeDueBy` of an open dispute without an evidence deadline: after every real one. */
 export const NO_EVIDENCE_DEADLINE = Number.MAX_SAFE_INTEGER;
-
-/** What one Stripe dispute event says. */
-export interface DisputeChange {
-  dispute: PaymentDispute;
-  /** Stripe's event id and type (`charge.dispute.created`...), for the history. */
-  eventId: string;
-  eventType: string;
-  /** When the event happened (Stripe's `created`), epoch ms. */
-  eventAt: number;
-  /** Set by `charge.dispute.funds_withdrawn` / `.funds_reinstated`. */
-  funds?: 'withdrawn' | 'reinstated';
-}
-
-/** What applying a dispute event did. */
-export type DisputeApplied =
-  /** `uid`: the payment's owner; `currency`: the payment's. */
-  | { kind: 'opened' | 'updated' | 'closed'; dispute: PaymentDispute; uid: string; currency: string }
-  /** Older than what the record holds, a closed dispute's reopening, or nothing new. */
-  | { kind: 'stale' | 'unchanged' }
-  | { kind: 'no-record' };
 
 /** True when Stripe's dispute status says it is over. */
 export const isClosed = (d: PaymentDispute): boolean => CLOSED_DISPUTE_STATUSES.includes(d.status);
@@ -68,7 +50,9 @@ export function disputeStep(
     held.reason === d.reason &&
     held.evidenceDueBy === d.evidenceDueBy;
   if (nothingNew) return none('unchanged');
-  const kind: 'opened' | 'updated' | 'closed' = isClosed(d) ? 'closed' : same ? 'updated' : 'opened';
+  // Closed once: a later event of a closed dispute (funds reinstated after a win) is an update.
+  const wasClosed = held !== undefined && isClosed(held);
+  const kind: 'opened' | 'updated' | 'closed' = isClosed(d) && !wasClosed ? 'closed' : same ? 'updated' : 'opened';
   const type: PaymentHistoryEventType =
     kind === 'opened' ? H.disputeOpened : kind === 'closed' ? H.disputeClosed : H.disputeUpdated;
   const fields: Partial<PaymentRecord> = {
