@@ -19,9 +19,10 @@ import {
 } from '../../api/index.js';
 import { functionActor, historyEvents } from '../history/historyEvents.js';
 import type { LedgerStep } from './ledgerRules.js';
-import type { DisputeApplied, DisputeChange, PaymentRecord } from './paymentLedger.js';
+import type { PaymentRecord } from './paymentLedger.js';
+import type { DisputeApplied, DisputeChange } from './disputeChange.js';
 
-export type { DisputeApplied, DisputeChange } from './paymentLedger.js';
+export type { DisputeApplied, DisputeChange } from './disputeChange.js';
 
 /** `openDisputeDueBy` of an open dispute without an evidence deadline: after every real one. */
 export const NO_EVIDENCE_DEADLINE = Number.MAX_SAFE_INTEGER;

@@ -9,6 +9,7 @@ import {
 } from '../../api/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import type { HistoryDraft, HistoryNote } from '../history/historyEvents.js';
+import type { DisputeApplied, DisputeChange } from './disputeChange.js';
 
 /** The ledger health as the payments know it; the refund ledger adds its counts (app/refundRuntime.ts). */
 export type PaymentLedgerHealth = Omit<LedgerHealth, 'pendingRefunds' | 'unknownRefunds'>;
@@ -81,26 +82,6 @@ export interface PaymentRecord {
    */
   openDisputeDueBy?: number | null;
 }
-
-/** What one Stripe dispute event says (applied by ledger/disputeRules.ts). */
-export interface DisputeChange {
-  dispute: PaymentDispute;
-  /** Stripe's event id and type (`charge.dispute.created`...), for the history. */
-  eventId: string;
-  eventType: string;
-  /** When the event happened (Stripe's `created`), epoch ms. */
-  eventAt: number;
-  /** Set by `charge.dispute.funds_withdrawn` / `.funds_reinstated`. */
-  funds?: 'withdrawn' | 'reinstated';
-}
-
-/** What applying a dispute event did. */
-export type DisputeApplied =
-  /** `uid`: the payment's owner; `currency`: the payment's. */
-  | { kind: 'opened' | 'updated' | 'closed'; dispute: PaymentDispute; uid: string; currency: string }
-  /** Older than what the record holds, a closed dispute's reopening, or nothing new. */
-  | { kind: 'stale' | 'unchanged' }
-  | { kind: 'no-record' };
 
 /** What claiming a transactionId produced. */
 export type Claim =
