@@ -26,6 +26,7 @@ const declared = JSON.parse(readFileSync(path.join(REPO, 'firestore.indexes.json
 /** The source files that build queries, each exercised below. A new one fails the first test until it is added. */
 const COVERED = [
   'payments/explorer/firestorePaymentReader.ts',
+  'payments/ledger/disputeHealth.ts',
   'payments/ledger/firestoreLedger.ts',
   'payments/ledger/firestoreScan.ts',
   'payments/ledger/paymentShards.ts',
@@ -65,6 +66,7 @@ async function everyQuery(): Promise<RecordedQuery[]> {
     await ledger.scanUnresolved({ status, before: now, limit: 100, after: { orderValue: 1, transactionId: 't' } });
   }
   await ledger.health(now);
+  await ledger.findByProviderRef('pi_1');
   const refunds = new FirestoreRefundLedger(runQuery, () => now);
   for (const status of ['pending', 'unknown'] as const) {
     await refunds.scanRefunds({ status, before: now, limit: 100 });

@@ -76,10 +76,7 @@ export interface PaymentRecord {
   dispute?: PaymentDispute;
   /** When the Stripe event that last changed `dispute` happened: older events change nothing. */
   disputeEventAt?: number;
-  /**
-   * While the dispute is open: its evidence deadline (NO_EVIDENCE_DEADLINE when it has none), so the
-   * ledger health counts open disputes and finds the next deadline with one single-field query; null once closed.
-   */
+  /** While the dispute is open, its deadline (or NO_EVIDENCE_DEADLINE), for the ledger health; null once closed. */
   openDisputeDueBy?: number | null;
 }
 
