@@ -1,6 +1,7 @@
 // Report of the load test (loadtest.mjs): outcome counts and latency by phase,
 // breaker transitions, and the reconciliation before and after resolution.
 import { Latencies } from './lib/measure.mjs';
+import { refundReport } from './loadtestRefunds.mjs';
 import { fmtMs, fmtNum } from './report.mjs';
 
 /** The bench section of a finished load test: checks, tables and notes. */
@@ -22,7 +23,9 @@ export function summarize({
   payers,
   provider = 'generic',
   requestsLabel,
+  refunds = null,
 }) {
+  const refunded = refunds ? refundReport(refunds, phaseNames) : null;
   const outcomes = [...new Set(calls.map((c) => c.outcome))].sort();
   const countRows = outcomes.map((o) => [
     o,
@@ -59,7 +62,7 @@ export function summarize({
   return {
     id: 6,
     title: provider === 'stripe' ? 'Load test with faults (Stripe fake)' : 'Load test with faults',
-    target: `${(phaseNames.length * phaseMs) / 1000} s at ${ratePerSec} calls/s through processPayment while the provider (${provider === 'stripe' ? 'the Stripe fake, PAYMENT_PROVIDER=stripe' : 'the payment simulator'}) cycles ${phaseNames.join(' -> ')} (${phaseMs / 1000} s each): every outcome counted, breaker transitions shown, and the provider's ledger reconciled exactly against Firestore payments (no double charge, no charged payment missing or mis-recorded) once unknown records are resolved.`,
+    target: `${(phaseNames.length * phaseMs) / 1000} s at ${ratePerSec} calls/s through processPayment while the provider (${provider === 'stripe' ? 'the Stripe fake, PAYMENT_PROVIDER=stripe' : 'the payment simulator'}) cycles ${phaseNames.join(' -> ')} (${phaseMs / 1000} s each): every outcome counted, breaker transitions shown, and the provider's ledger reconciled exactly against Firestore payments (no double charge, no charged payment missing or mis-recorded) once unknown records are resolved.${refunds ? " Then the succeeded payments are refunded (refundPayment, in full or in two parts) at the same rate under the same faults, and the provider's refunds reconciled exactly against the refund records and every payment's refundedAmount." : ''}`,
     checks: [
       { name: 'keys charged twice', target: '0', value: String(after.doubleCharges), pass: after.doubleCharges === 0 },
       {
@@ -75,6 +78,7 @@ export function summarize({
         pass: after.unresolved.length === 0,
       },
       { name: 'answers contradicted by the ledgers', target: '0', value: String(told.length), pass: told.length === 0 },
+      ...(refunded?.checks ?? []),
       {
         name: 'calls failed other than unavailable/unknown payment errors',
         target: '0',
@@ -128,6 +132,7 @@ export function summarize({
           ],
         ],
       },
+      ...(refunded ? [refunded.table] : []),
     ],
     notes: [
       `Functions emulator workers: it serves one request per worker process and starts a new one whenever none is idle (firebase-tools' RuntimeWorkerPool), and a cold worker takes seconds on this machine, so open-loop traffic against cold workers starts dozens at once and they starve each other (a cold run of this test started 53 workers, p50 39 s). ${warm ? `The test therefore first warmed ${workers.warmed - workers.before} processPayment workers (${fmtMs(warm.ms)}, ${warm.failures} warm-up call(s) failed), as min instances would in production;` : 'This run was cold (BENCH_LOADTEST_WARM=0);'} ${workers.after} workers had served calls by the end (${workers.before} before the test). Calls go round-robin over ${payers} signed-in user(s), so each user pays about ${fmtNum(ratePerSec / payers, 1)} times a second (per-user limits: the test settings of scripts/emulator-config.mjs, which the bench's emulator config uses).`,
@@ -154,6 +159,7 @@ export function summarize({
           ]
         : []),
       ...(told.length ? [`Contradicted answers: ${told.slice(0, 10).join('; ')}`] : []),
+      ...(refunded?.notes ?? []),
     ],
   };
 }

@@ -1,6 +1,7 @@
 // Item 6: a fixed-rate load test through processPayment while the provider
 // cycles healthy -> 50 % errors -> outage -> healthy, then an exact
-// reconciliation of the provider's ledger against Firestore `payments`.
+// reconciliation of the provider's ledger against Firestore `payments`; then
+// (generic contract) the same for refunds of the succeeded payments (loadtestRefunds.mjs).
 // `provider` 'stripe' (bench --stripe) runs it against the Stripe fake with the
 // phases, payment methods and reconciliation of ./lib/stripeLedger.mjs.
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import {
   stripePhases,
 } from './lib/stripeLedger.mjs';
 import { summarize } from './loadtest-report.mjs';
+import { runRefundPhase } from './loadtestRefunds.mjs';
 
 const RATE_PER_SEC = 5;
 // The functions emulator serves one request per worker process and starts a
@@ -254,7 +256,24 @@ export async function runLoadTest({ user, admin, simulator, quick, smoke = false
   const ledgers = await mode.fetchLedgers(db, simulator);
   const after = mode.reconcile(ledgers);
   const told = mode.contradictions(calls, ledgers);
+  // The refund phase (generic contract): the payments that succeeded, refunded under the same faults.
+  const succeeded = [...payloads.values()].filter((p) => ledgers.records.get(p.transactionId)?.status === 'succeeded');
+  const refunds =
+    provider === 'generic'
+      ? await runRefundPhase({
+          admin,
+          simulator,
+          db,
+          tag,
+          payments: succeeded,
+          phases,
+          phaseMs,
+          ratePerSec: RATE_PER_SEC,
+          log,
+        })
+      : null;
   return summarize({
+    refunds,
     calls,
     phaseMs,
     phaseAt,

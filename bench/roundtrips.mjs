@@ -13,14 +13,14 @@ import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 /** Limits loose enough that one user's calls are never refused (paths other than the limiter's). */
 const LOOSE = { ratePerMin: 600_000, burst: 100_000, maxInFlight: 100 };
 
-/** One call on `inst`, with the RPCs it sent; never throws. */
-async function traced(inst, input, uid) {
+/** One call (`op`: 'pay' or 'refund') on `inst`, with the RPCs it sent; never throws. */
+async function traced(inst, input, uid, op = 'pay') {
   const mark = inst.rpcs.rpcs.length;
   const t0 = performance.now();
   let result = null;
   let code = null;
   try {
-    result = await inst.pay(input, uid);
+    result = await inst[op](input, uid);
   } catch (err) {
     code = err?.code ?? err?.name ?? 'Error';
   }
@@ -128,6 +128,13 @@ async function measurePaths(ctx, tag) {
     } finally {
       await a2.stop();
     }
+    // Refunds in full of the first payments by one admin, after a first refund not counted (burst 10)..
+    const refunds = [];
+    const refundable = ids.filter((_, i) => i % 2 === 0).map(([input]) => input.transactionId);
+    for (const [k, transactionId] of refundable.slice(0, 9).entries()) {
+      const c = await traced(a, { transactionId, refundId: `${tag}_rf${k}` }, `${tag}_admin`, 'refund');
+      if (k > 0) refunds.push(c);
+    }
     // The user limiter: one user past PAYMENT_USER_BURST (10) within a second.
     const limited = [];
     for (let i = 0; i < APP.limits.burst + 10; i++) {
@@ -141,6 +148,7 @@ async function measurePaths(ctx, tag) {
       pathRow('replayElsewhere', 'replay of a final payment, on an instance new to the user', elsewhere, TARGETS.none),
     );
     rows.push(pathRow('limited', 'rejected by the user limiter', limited, TARGETS.cheap));
+    rows.push(pathRow('refund', 'refund in full (refundPayment by an admin)', refunds, TARGETS.happy));
   } finally {
     await a.stop();
   }
@@ -283,7 +291,7 @@ export async function runRoundTrips(ctx) {
     id: 7,
     title: 'Firestore round trips per path',
     target:
-      "Round trips counted on the project's own Firestore clients: happy path 2; a breaker-open or user-limit rejection at most one write and no transaction; a replay of a final payment one read. Plus the per-user limiter's cost: the happy path with it vs without it, same run.",
+      "Round trips counted on the project's own Firestore clients: happy path 2; a refund 2 (issue 22); a breaker-open or user-limit rejection at most one write and no transaction; a replay of a final payment one read. Plus the per-user limiter's cost: the happy path with it vs without it, same run.",
     checks,
     tables: [
       {
@@ -332,6 +340,7 @@ export async function runRoundTrips(ctx) {
       `Happy path and replay use the production limits (PAYMENT_USER_RATE_PER_MIN 30, burst 10, in flight 3); ${users} users pay twice each, so the first call of each user on the instance reads userLimits/{uid} (not cached yet) and the second runs on the cached copy. The limiter row is one user paying ${APP.limits.burst + 10} times in a row. The fault paths use loose limits, short deadlines (300 ms per attempt, 1.5 s in total) and a breaker that needs 1000 calls, so the breaker stays out of them; the breaker rows use the app's breaker settings after an outage opened it.`,
       'Payment round trips are the RPCs on payments/ and userLimits/ (and ledgerStats/); the breaker document (breakers/payment-service) is read at most once a second per instance, by the call that finds the local copy older, and instances/{id} is written once per VUE_APP_METRICS_INTERVAL: both show in "all RPCs" and by collection. Writes are counted as sent: the refused create of a replay names two documents (the payment and the user\'s limits, one batch) and writes neither.',
       "Every call spends from its caller's limits (#24), a replay included (and a call refused by the open breaker: its spend goes out beside its one read of the payment, 2 round trips): one write of userLimits/{uid}, conditional on the instance's copy (blind under contention: docs/security.md). A replay on the instance that made or saw the payment reads it first (payments are never deleted, so a seen id is a repeat): 1 read + the spend. On an instance new to the user it costs the user's read, the refused create, the payment's read and the spend (4). The house's wish of 1 round trip for a replay is out of reach while a replay spends: the answer needs the record (a read) and the spend is a write, and no Firestore RPC does both; answering from a per-instance copy of final records would be wrong whenever a late call raises their attempts.",
+      "A refund (refundPayment by an admin, in full, after a first refund that is not counted) reads the payment, the refund and the admin's limits in one batchGetDocuments, commits the refund ahead of the provider request (with the payment's pending total and the spend, one batch conditional on what was read), then commits the outcome (the refund and the payment's totals): 3 round trips against the target of 2. The outcome must be written after the provider answers, and the write ahead must be conditional on a read of the payment (its status and what is left to refund), so 2 would need the write ahead without that read.",
       "Why the first call stays at 3: the claim is one batched write conditional on the user's limits as last read (their update time), and Firestore's only preconditions are that update time and existence. An instance that has never seen the user has neither, so it must read userLimits/{uid} before it can write the claim atomically with the limits (a transaction is the same read plus a commit). A blind write needs no read but cannot refuse a user over the limit before the charge. Without per-user limits the happy path is 2 (see the limiter rows). The ceilings (bench/lib/roundTripCeilings.mjs) fail this section when any path takes more round trips than it does now.",
     ],
   };

@@ -1,7 +1,8 @@
-// One simulated Cloud Functions instance of processPayment, assembled from the
+// One simulated Cloud Functions instance of processPayment (and refundPayment), assembled from the
 // compiled project the way functions/src/app/runtime.ts assembles it (query pool,
 // fleet breaker on Firestore, keep-alive HTTP pool, FirestoreLedger with the
-// per-user limits, GenericProvider, PaymentHandler, StatsPublisher), on its own
+// per-user limits, GenericProvider, PaymentHandler, StatsPublisher; FirestoreRefundLedger,
+// GenericRefunds and refundPayment for refunds), on its own
 // firebase-admin app, so its own Firestore client, whose RPCs are counted.
 // Several of these in one process share no state except Firestore, like instances.
 import { countRpcs } from './firestoreRpcs.mjs';
@@ -14,6 +15,9 @@ const { BreakerRegistry, FirestoreBreakerStore } = lib('resilience/breaker/index
 const { HttpPoolManager } = lib('resilience/http/httpPool.js');
 const { FirestoreLedger } = lib('payments/ledger/firestoreLedger.js');
 const { GenericProvider } = lib('payments/provider/genericProvider.js');
+const { GenericRefunds } = lib('payments/provider/genericRefunds.js');
+const { FirestoreRefundLedger } = lib('payments/refunds/firestoreRefundLedger.js');
+const { refundPayment } = lib('payments/refunds/refundPayment.js');
 const { PAYMENT_SERVICE } = lib('payments/provider/paymentProvider.js');
 const { PaymentHandler } = lib('payments/paymentHandler.js');
 const { StatsPublisher } = lib('stats/instanceStats.js');
@@ -78,6 +82,15 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     breaker: paymentBreaker,
     settings: { ...APP.settings, ...settings },
   });
+  const refunds = {
+    ledger: new FirestoreRefundLedger(runQuery, Date.now, limits ?? undefined),
+    incidents: ledger,
+    provider: new GenericRefunds(provider.channel),
+    breaker: paymentBreaker,
+    settings: { ...APP.settings, ...settings },
+    money: provider.money,
+    emit: () => undefined,
+  };
   const metrics = { recordPoolUtilisation: () => undefined, recordPoolWait: () => undefined };
   const stats = new StatsPublisher({
     cfg: { VUE_APP_METRICS_INTERVAL: APP.metricsIntervalMs },
@@ -99,6 +112,14 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     async pay(input, uid) {
       try {
         return await handler.processPayment(input, uid);
+      } finally {
+        await stats.publishIfDue();
+      }
+    },
+    /** refundPayment's domain call by admin `uid`, plus the end-of-call stats publication. */
+    async refund(input, uid) {
+      try {
+        return await refundPayment(refunds, input, { uid });
       } finally {
         await stats.publishIfDue();
       }

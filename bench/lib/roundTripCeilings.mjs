@@ -16,6 +16,8 @@ export const CEILINGS = {
   unknown: 2,
   breakerFresh: 2,
   breakerStale: 2,
+  // Issue 22's target is 2: the refund's read (payment, refund, admin's limits), its write-ahead commit, its outcome's commit.
+  refund: 3,
 };
 
 /**
