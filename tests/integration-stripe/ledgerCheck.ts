@@ -1,7 +1,8 @@
 // Reconciles the Stripe fake's PaymentIntents against the Firestore ledger (Stripe mode).
 import { expect } from 'vitest';
-import type { PaymentIntent } from '../../devtools/stripe-fake/server.ts';
+import type { PaymentIntent, Refund } from '../../devtools/stripe-fake/server.ts';
 import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { RefundRecord } from '../../functions/src/payments/refunds/refundLedger.js';
 import { adminDb } from '../integration/admin.js';
 import { fakeLedger } from './stripeFake.js';
 
@@ -90,6 +91,72 @@ export async function expectLedgersAgree(): Promise<void> {
         r.providerRef && intentById.has(r.providerRef),
         `record ${id} says ${r.status} without a PaymentIntent`,
       ).toBe(true);
+    }
+  }
+}
+
+/** The ledger's id of a Stripe refund of `transactionId`'s payment: ours from its metadata, else derived from Stripe's. */
+function refundIdOf(re: Refund, transactionId: string): string {
+  const ours = re.metadata.transactionId === transactionId ? re.metadata.refundId : undefined;
+  return ours ?? `stripe-${re.id}`;
+}
+
+/**
+ * Refunds: every Stripe refund of a PaymentIntent a record holds is in that
+ * record's refunds (under our refundId, or one derived from Stripe's id) with
+ * its amount, its `re_` id and its status (after the webhooks: a refund still
+ * `unknown` in the ledger may be anything); no ledger refund says succeeded
+ * or pending without its Stripe refund; each payment's `refundedAmount` is
+ * the sum of its succeeded Stripe refunds, and Stripe's `amount_refunded`
+ * (pending and succeeded) is `refundedAmount` plus the pending ones.
+ */
+export async function expectRefundsAgree(): Promise<void> {
+  const { refunds, charges } = await fakeLedger();
+  const snap = await adminDb().collection('payments').get();
+  const byIntent = new Map<string, [string, PaymentRecord]>();
+  for (const d of snap.docs) {
+    const r = d.data() as PaymentRecord;
+    if (r.providerRef) byIntent.set(r.providerRef, [d.id, r]);
+  }
+  const stripeByPayment = new Map<string, Refund[]>();
+  for (const re of refunds) {
+    const held = byIntent.get(re.payment_intent);
+    if (!held) continue; // an orphan refund: the webhook records none
+    stripeByPayment.set(held[0], [...(stripeByPayment.get(held[0]) ?? []), re]);
+  }
+  const ledgerByPayment = new Map<string, RefundRecord[]>();
+  for (const d of (await adminDb().collectionGroup('refunds').get()).docs) {
+    const r = d.data() as RefundRecord;
+    ledgerByPayment.set(r.transactionId, [...(ledgerByPayment.get(r.transactionId) ?? []), r]);
+  }
+  for (const [txn, record] of byIntent.values()) {
+    const ledger = ledgerByPayment.get(txn) ?? [];
+    const stripe = stripeByPayment.get(txn) ?? [];
+    for (const re of stripe) {
+      const mine = ledger.find((r) => r.refundId === refundIdOf(re, txn));
+      expect(mine, `${txn}: Stripe refund ${re.id} has no ledger refund`).toBeDefined();
+      if (mine!.status === 'unknown') continue;
+      expect({ txn, re: re.id, amount: mine!.amount, status: mine!.status, id: mine!.providerRefundId }).toEqual({
+        txn,
+        re: re.id,
+        amount: re.amount,
+        status: re.status,
+        id: re.id,
+      });
+    }
+    for (const r of ledger.filter((l) => l.status === 'succeeded' || l.status === 'pending')) {
+      const at = stripe.find((re) => re.id === r.providerRefundId);
+      expect(at, `${txn}/${r.refundId} says ${r.status} without a Stripe refund`).toBeDefined();
+    }
+    const sum = (status: Refund['status']) =>
+      stripe.filter((re) => re.status === status).reduce((n, re) => n + re.amount, 0);
+    expect({ txn, refunded: record.refundedAmount ?? 0 }).toEqual({ txn, refunded: sum('succeeded') });
+    const charge = charges.find((c) => c.payment_intent === record.providerRef && c.status === 'succeeded');
+    if (charge) {
+      expect({ txn, amountRefunded: charge.amount_refunded }).toEqual({
+        txn,
+        amountRefunded: (record.refundedAmount ?? 0) + sum('pending'),
+      });
     }
   }
 }

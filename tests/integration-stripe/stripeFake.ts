@@ -39,6 +39,12 @@ export const createOutside = control.createOutside;
 /** The cardholder disputes a charge; a dispute changes or closes (signed `charge.dispute.*` webhooks go out). */
 export const openDispute = control.openDispute;
 export const changeDispute = control.changeDispute;
+/** A refund made in the Stripe Dashboard (no metadata of ours). */
+export const createOutsideRefund = control.createOutsideRefund;
+/** The next `count` refunds stay pending. */
+export const pendRefunds = control.pendRefunds;
+/** Settles a pending refund, or (`succeed: false`) fails a pending or succeeded one. */
+export const settleRefund = control.settleRefund;
 
 /** Total Stripe API requests the fake has answered (control requests excluded). */
 export async function apiRequests(): Promise<number> {

@@ -84,6 +84,8 @@ export interface LedgerHealth {
   openDisputes: number;
   /** The earliest evidence deadline of an open dispute, epoch ms; null when none has one. */
   nextEvidenceDueAt: number | null;
+  /** Stripe refunds of PaymentIntents no record holds (refunds of orphan charges or of payments made elsewhere). */
+  orphanRefunds: number;
   /** The last reconciliation pass; null before the first. */
   lastRun: ReconcileReport | null;
 }

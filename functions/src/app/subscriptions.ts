@@ -170,6 +170,13 @@ export function webhookEventSink(metrics: MetricsAggregator, refusals: Throttled
       case 'dispute.opened':
         metrics.recordDisputeOpened();
         return;
+      case 'stripe_webhook.orphan_refund':
+        metrics.recordLedgerIncident({ kind: 'orphanRefunds' });
+        return;
+      case 'refund.mismatch':
+        metrics.recordLedgerIncident({ kind: 'mismatches' });
+        return;
+      case 'refund.settled':
       case 'dispute.updated':
       case 'dispute.closed':
       case 'dispute.unmatched':

@@ -21,6 +21,7 @@ const ledger: LedgerHealth = {
   unknownRefunds: 0,
   openDisputes: 0,
   nextEvidenceDueAt: null,
+  orphanRefunds: 0,
   lastRun: null,
 };
 const db = { max: 10, active: 0, idle: 10 } as DbPoolNumbers;

@@ -11,6 +11,7 @@ import { backfillShards } from '../payments/ledger/shardBackfill.js';
 import { FirestoreRefundLedger } from '../payments/refunds/firestoreRefundLedger.js';
 import { freshSnapshots } from '../stats/fleetStats.js';
 import { incidentTimeline } from '../stats/incidentTimeline.js';
+import { FirestoreIntentRecords } from '../webhooks/intentRecords.js';
 import { listSources } from './importGraph.js';
 import { indexNeed, singleFieldIndexed, unservedNeeds, unusedComposites, type IndexFile } from './indexCoverage.js';
 import { recordingFirestore, type RecordedQuery } from './queryRecorder.js';
@@ -34,6 +35,7 @@ const COVERED = [
   'payments/refunds/firestoreRefundLedger.ts',
   'stats/fleetStats.ts',
   'stats/incidentTimeline.ts',
+  'webhooks/intentRecords.ts',
 ];
 
 const SCANNED: ScanQuery['status'][] = [
@@ -81,6 +83,7 @@ async function everyQuery(): Promise<RecordedQuery[]> {
   await backfillShards(db, { maxPages: 1 });
   const reader = new FirestorePaymentReader(runQuery);
   for (const listing of everyListing()) await reader.list(listing);
+  await new FirestoreIntentRecords(runQuery).transactionOf('pi_1');
   return queries;
 }
 

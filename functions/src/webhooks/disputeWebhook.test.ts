@@ -8,6 +8,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash } from '../payments/ledger/paymentLedger.js';
+import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
+import { MemoryIntentRecords } from './intentRecords.js';
 import { MemoryProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
@@ -32,6 +34,8 @@ beforeEach(() => {
   deps = {
     secret: SECRET,
     ledger,
+    refunds: new MemoryRefundLedger(ledger, () => clock),
+    intents: new MemoryIntentRecords(),
     events: new MemoryProcessedEvents(() => clock),
     now: () => clock,
     emit: ({ type, severity: _s, ...fields }) => told.push({ type, fields }),

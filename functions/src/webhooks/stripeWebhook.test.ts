@@ -1,11 +1,11 @@
-/**
- * The Stripe webhook's decisions with a MemoryLedger and events signed by the
- * Stripe fake's signer (Stripe's scheme), through stripe.webhooks.constructEvent.
- */
+// The Stripe webhook's decisions with a MemoryLedger and events signed by the Stripe fake's signer (Stripe's
+// scheme), through stripe.webhooks.constructEvent; refund events in stripeWebhook.refunds.test.ts.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash, type PaymentRecord } from '../payments/ledger/paymentLedger.js';
+import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
+import { MemoryIntentRecords } from './intentRecords.js';
 import { MemoryProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
@@ -30,6 +30,8 @@ beforeEach(() => {
   deps = {
     secret: SECRET,
     ledger,
+    refunds: new MemoryRefundLedger(ledger, () => clock),
+    intents: new MemoryIntentRecords(),
     events,
     now: () => clock,
     emit: ({ type, severity, ...fields }) => logged.push({ event: type, fields, severity }),

@@ -8,14 +8,20 @@
  * missing, wrong or too old, skips event ids it handled already, settles the
  * ledger record named by a PaymentIntent event's `metadata.transactionId` when
  * the PaymentIntent is that record's own (stripeSettlement.ts, intentLinking.ts:
- * any other is foreign, a succeeded one no record holds an orphan charge), and
- * acknowledges other event types (`payment_intent.created` among them: nothing
+ * any other is foreign, a succeeded one no record holds an orphan charge),
+ * writes the refunds of refund events (`refund.created`, `refund.updated`,
+ * `refund.failed`, `charge.refunded`) to the refund ledger as Stripe's truth
+ * (stripeRefundSettlement.ts), and acknowledges other event types (`payment_intent.created` among them: nothing
  * is settled before the record holds the PaymentIntent's id) with 200. A 500
  * (ledger unreachable) makes Stripe deliver the event again later.
  */
 import Stripe from 'stripe';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
+import type { RefundLedger } from '../payments/refunds/refundLedger.js';
+import type { IntentRecords } from './intentRecords.js';
+import { idOf } from './refundLinking.js';
 import { EVENT_RETENTION_MS, type ProcessedEvents } from './stripeEvents.js';
+import { REFUND_EVENTS, settleFromCharge, settleFromRefund } from './stripeRefundSettlement.js';
 import { settleFromIntent } from './stripeSettlement.js';
 import type { WebhookEvents } from './webhookEvents.js';
 import { recordIgnored } from './webhookHistory.js';
@@ -23,7 +29,7 @@ import { DISPUTE_EVENTS, disputeReply } from './disputeWebhook.js';
 import type { StripeWebhookReply } from './webhookReply.js';
 
 /** The PaymentIntent events that settle payments. */
-export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
+export const INTENT_EVENTS: ReadonlySet<string> = new Set([
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'payment_intent.processing',
@@ -31,11 +37,18 @@ export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
   'payment_intent.canceled',
 ]);
 
+/** Every event type the webhook acts on; others are acknowledged and ignored. */
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set([...INTENT_EVENTS, ...REFUND_EVENTS]);
+
 /** What the webhook needs. */
 export interface StripeWebhookDeps {
   /** The endpoint's signing secret (`whsec_...`, STRIPE_WEBHOOK_SECRET). Never logged. */
   secret: string;
   ledger: PaymentLedger;
+  /** The refund ledger refund events are written to. */
+  refunds: RefundLedger;
+  /** Which record holds a PaymentIntent (refunds made outside the product name none). */
+  intents: IntentRecords;
   events: ProcessedEvents;
   emit?: WebhookEvents;
   now?: () => number;
@@ -80,18 +93,25 @@ export async function handleStripeWebhook(
   if (DISPUTE_EVENTS.has(event.type))
     return disputeReply({ ledger: deps.ledger, events: deps.events, emit, now }, event);
   if (!HANDLED_EVENTS.has(event.type)) return { status: 200, body: { received: true, outcome: 'ignored' } };
-  const pi = event.data.object as Stripe.PaymentIntent;
-  const transactionId = pi.metadata?.transactionId ?? null;
+  const subject = event.data.object as Stripe.PaymentIntent | Stripe.Refund | Stripe.Charge;
+  const transactionId = subject.metadata?.transactionId ?? null;
+  const paymentIntent = subject.object === 'payment_intent' ? subject.id : (idOf(subject.payment_intent) ?? undefined);
   try {
     if (await deps.events.seen(event.id)) return { status: 200, body: { received: true, outcome: 'duplicate' } };
-    const outcome = await settleFromIntent(
-      { ledger: deps.ledger, emit, now },
-      transactionId,
-      pi,
-      event.id,
-      event.created,
-    );
-    await recordIgnored(deps.ledger, transactionId, outcome, event.id, event.type);
+    const refundDeps = { ledger: deps.ledger, refunds: deps.refunds, intents: deps.intents, emit };
+    let outcome: string;
+    if (subject.object === 'refund') outcome = await settleFromRefund(refundDeps, subject, event.id);
+    else if (subject.object === 'charge') outcome = await settleFromCharge(refundDeps, subject, event.id);
+    else {
+      outcome = await settleFromIntent(
+        { ledger: deps.ledger, emit, now },
+        transactionId,
+        subject,
+        event.id,
+        event.created,
+      );
+      await recordIgnored(deps.ledger, transactionId, outcome, event.id, event.type);
+    }
     await deps.events.remember(event.id, {
       type: event.type,
       transactionId,
@@ -104,7 +124,7 @@ export async function handleStripeWebhook(
       severity: 'INFO',
       ...fields,
       transactionId: named,
-      paymentIntent: pi.id,
+      paymentIntent,
       outcome,
     });
     return { status: 200, body: { received: true, outcome } };

@@ -13,6 +13,7 @@ import { registerSecret } from '../observability/logs/redact.js';
 import { logShippingSecrets } from '../config/secrets.js';
 import { defineHttpFunction } from '../lifecycle/defineHttpFunction.js';
 import { webhookEventSink } from '../app/subscriptions.js';
+import { FirestoreIntentRecords } from './intentRecords.js';
 import { FirestoreProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook } from './stripeWebhook.js';
 
@@ -41,8 +42,12 @@ export const stripeWebhook = defineHttpFunction(
       {
         secret,
         ledger: rt.ledger,
+        refunds: rt.refundLedger,
+        intents: new FirestoreIntentRecords(rt.runQuery),
         events: new FirestoreProcessedEvents(rt.runQuery),
         emit: (e) => {
+          // A refund's status change or mismatch is the refund path's event, wherever it was seen.
+          if (e.type === 'refund.settled' || e.type === 'refund.mismatch') return rt.refundEvents(e);
           logged(e);
           rt.publishEvents(e);
         },

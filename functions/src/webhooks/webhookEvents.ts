@@ -1,5 +1,6 @@
 import type { ChargeMismatch, LateSuccess, PaymentSettled } from '../payments/paymentEvents.js';
 import type { DisputeEvent } from './disputeEvents.js';
+import type { RefundMismatch, RefundSettled } from '../payments/refunds/refundEvents.js';
 
 /**
  * What the Stripe webhook tells its listeners (logs, metrics:
@@ -31,7 +32,8 @@ export interface WebhookHandled {
   eventType: string;
   /** The record the PaymentIntent names; undefined when it names none. */
   transactionId: string | undefined;
-  paymentIntent: string;
+  /** The PaymentIntent the event is about (undefined: a refund of a bare charge). */
+  paymentIntent: string | undefined;
   /** What the webhook did, in a word (remembered with the event id). */
   outcome: string;
 }
@@ -87,6 +89,26 @@ export interface OrphanCharge {
   eventId: string;
 }
 
+/**
+ * A Stripe refund of a PaymentIntent no record holds (a refund of an orphan
+ * charge, or of a payment made outside the product): nothing is recorded;
+ * counted `orphanRefunds`.
+ */
+export interface OrphanRefund {
+  type: 'stripe_webhook.orphan_refund';
+  severity: 'ERROR';
+  refund: string;
+  /** The refunded PaymentIntent; undefined for a refund of a bare charge. */
+  paymentIntent: string | undefined;
+  /** Minor units, as Stripe counts them. */
+  amount: number;
+  currency: string;
+  status: string | null;
+  /** The record its metadata names; undefined when it names none. */
+  transactionId: string | undefined;
+  eventId: string;
+}
+
 /** A PaymentIntent of this record whose amount or currency differ from the record's. */
 export interface WebhookMismatch extends ChargeMismatch {
   source: 'webhook';
@@ -104,7 +126,10 @@ export type WebhookEvent =
   | WebhookMismatch
   | LateSuccess
   | PaymentSettled
-  | DisputeEvent;
+  | DisputeEvent
+  | OrphanRefund
+  | RefundSettled
+  | RefundMismatch;
 
 /** Where the webhook's events go. */
 export type WebhookEvents = (event: WebhookEvent) => void;

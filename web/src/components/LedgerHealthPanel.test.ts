@@ -100,6 +100,7 @@ describe('LedgerHealthPanel', () => {
     ['expired claims', { expiredPending: 2 }, 'ledger-expired'],
     ['events of foreign PaymentIntents', { foreignIntents: 3 }, 'ledger-foreign-intents'],
     ['refunds with unknown outcome', { unknownRefunds: 2 }, 'ledger-unknown-refunds'],
+    ['orphan refunds', { orphanRefunds: 2 }, 'ledger-orphan-refunds'],
   ])('warns on %s alone', async (_, ledger, id) => {
     const w = await mountWith(ledger);
     expect(tone(w, id)).toBe('warn');

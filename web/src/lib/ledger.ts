@@ -16,7 +16,8 @@ export type LedgerLine = {
     | 'foreign-intents'
     | 'late-successes'
     | 'pending-refunds'
-    | 'unknown-refunds';
+    | 'unknown-refunds'
+    | 'orphan-refunds';
   count: number;
   text: string;
   tone: Tone;
@@ -40,11 +41,13 @@ function counted(n: number, one: string, many?: string): string {
  * mismatches, orphan charges (money no payment holds) and late successes
  * (money taken after the ledger said "not charged") are incidents someone
  * must look into, so they are bad. Foreign PaymentIntents changed nothing, but
- * something outside this product names its payments: a warning.
+ * something outside this product names its payments: a warning. So are
+ * orphan refunds (money given back that no payment holds: usually the fix of
+ * an orphan charge, done by hand in the Dashboard).
  */
 export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
   const { unknown, oldestUnknownAgeMs, waiting, expiredPending, lostClaims, mismatches } = ledger;
-  const { orphanCharges, foreignIntents, lateSuccesses, pendingRefunds, unknownRefunds } = ledger;
+  const { orphanCharges, foreignIntents, lateSuccesses, pendingRefunds, unknownRefunds, orphanRefunds } = ledger;
   const oldest = unknown > 0 && oldestUnknownAgeMs !== null ? `, oldest ${formatSpan(oldestUnknownAgeMs)}` : '';
   const lines: LedgerLine[] = [
     {
@@ -118,6 +121,13 @@ export function ledgerLines(ledger: LedgerHealth): LedgerLine[] {
       text: `${plural(unknownRefunds, 'refund')} with unknown outcome`,
       tone: unknownRefunds > 0 ? TONE.warn : TONE.ok,
       hint: 'maybe refunded; reconciliation asks the provider',
+    },
+    {
+      key: 'orphan-refunds',
+      count: orphanRefunds,
+      text: plural(orphanRefunds, 'orphan refund'),
+      tone: orphanRefunds > 0 ? TONE.warn : TONE.ok,
+      hint: 'Stripe refunds of PaymentIntents no payment holds (an orphan charge refunded by hand?); see stripe_webhook.orphan_refund',
     },
   ];
   return lines.map((line) => (line.count > 0 ? line : { ...line, hint: undefined }));

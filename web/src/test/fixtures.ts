@@ -93,6 +93,7 @@ export function ledgerHealth(overrides: Partial<LedgerHealth> = {}): LedgerHealt
     lateSuccesses: 0,
     openDisputes: 0,
     nextEvidenceDueAt: null,
+    orphanRefunds: 0,
     mismatches: 0,
     orphanCharges: 0,
     foreignIntents: 0,

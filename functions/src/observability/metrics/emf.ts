@@ -194,10 +194,11 @@ export class MetricsAggregator {
 
   /**
    * A ledger incident: a call that lost its claim, a lookup that found another amount, a charge no
-   * record holds, a webhook event of a PaymentIntent that is not its record's, or a late success (money wins).
+   * record holds, a webhook event of a PaymentIntent that is not its record's, a late success (money wins), or a
+   * refund of a PaymentIntent no record holds.
    */
   recordLedgerIncident(p: {
-    kind: 'lostClaims' | 'mismatches' | 'orphanCharges' | 'foreignIntents' | 'lateSuccesses';
+    kind: 'lostClaims' | 'mismatches' | 'orphanCharges' | 'foreignIntents' | 'lateSuccesses' | 'orphanRefunds';
   }): void {
     this.add({ Incident: p.kind }, 'LedgerIncidents', EmfUnits.Count, 1, false);
   }

@@ -178,6 +178,7 @@ export const LEDGER_INCIDENTS = [
   'orphanCharges',
   'foreignIntents',
   'lateSuccesses',
+  'orphanRefunds',
 ] as const;
 /** One of {@link LEDGER_INCIDENTS}. */
 export type LedgerIncident = (typeof LEDGER_INCIDENTS)[number];
