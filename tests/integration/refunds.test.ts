@@ -2,7 +2,7 @@
 // payment simulator's POST /refund and GET /refund/<refundId>. After every test the simulator's refunds and the
 // ledger's agree (ledgerCheck.ts expectRefundsAgree, run by eachTestFromACleanProvider).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessPaymentResult, RefundPaymentResult } from '../../functions/src/api/index.js';
+import type { AdminPaymentDetail, ProcessPaymentResult, RefundPaymentResult } from '../../functions/src/api/index.js';
 import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
 import type { RefundRecord } from '../../functions/src/payments/refunds/refundLedger.js';
@@ -111,6 +111,28 @@ describe('refundPayment through the functions emulator and the payment simulator
       providerRefundId: providerRefund!.id,
     });
     expect(await paymentOf(id)).toMatchObject({ status: 'succeeded', refundedAmount: 1234, pendingRefundAmount: 0 });
+  });
+
+  it("a refund appears in the payment's history (getPayment): requested by the admin, then settled", async () => {
+    const id = await paid(9.99);
+    const rf = unique('history');
+    expect(await refund(admin, id, rf, 4)).toMatchObject({ status: 'succeeded', refundedAmount: 4 });
+    const detail = await admin.call<AdminPaymentDetail>('getPayment', { transactionId: id });
+    const mine = detail.events.filter((e) => e.details.refundId === rf);
+    expect(mine.map((e) => [e.type, e.details.refundStatusBefore, e.details.refundStatus])).toEqual([
+      ['refund.requested', null, 'pending'],
+      ['refund.settled', 'pending', 'succeeded'],
+    ]);
+    expect(mine[0]!.actor).toEqual({ kind: 'user', uid: admin.uid });
+    const [providerRefund] = (await refunds()).refunds.filter((r) => r.refundId === rf);
+    expect(mine[1]).toMatchObject({
+      statusBefore: 'succeeded',
+      statusAfter: 'succeeded',
+      details: { amount: 400, currency: 'USD', source: 'callable', providerRefundId: providerRefund!.id },
+    });
+    // After the payment's own events, and nothing secret in them.
+    expect(detail.events.findIndex((e) => e.type === 'outcome.recorded')).toBeLessThan(detail.events.indexOf(mine[0]!));
+    expect(JSON.stringify(mine)).not.toMatch(/secret|Bearer|apiKey/i);
   });
 
   it('refunds in two parts, then the rest; nothing is left after that', async () => {

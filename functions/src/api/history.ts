@@ -40,10 +40,18 @@ export const PaymentHistoryEventType = {
   cancelDecided: 'cancel.decided',
   /** Money wins: `succeeded` written over a record that said not charged (statusBefore). */
   lateSuccess: 'late_success',
-  /** A refund was asked for (details: `refundId`, `amount` in minor units). */
+  /**
+   * A refundPayment call claimed a refund, written ahead of anything sent: a new one, or one asked again
+   * (details of every refund event: `refundId`, `amount` in minor units, `currency`, `refundStatusBefore`
+   * (null when new), `refundStatus`, `source`, `providerRefundId`; the payment's status is unchanged).
+   */
   refundRequested: 'refund.requested',
-  /** A refund's outcome is known (details: `refundId`, `amount`, `refundStatus`). */
+  /** A call or reconciliation wrote a refund's outcome under its claim (reason: its error or failure code). */
   refundSettled: 'refund.settled',
+  /** The provider's own word about a refund was recorded (a webhook, a Dashboard refund, a refund failed later). */
+  refundRecorded: 'refund.recorded',
+  /** Reconciliation claimed an unknown refund, or a pending one whose lease ended, to look it up. */
+  refundReconcileClaimed: 'refund.reconcile_claimed',
   /** A dispute (chargeback) was opened on the payment's charge (details: `disputeId`, `disputeStatus`, `amount`). */
   disputeOpened: 'dispute.opened',
   /** A dispute changed: its status, evidence deadline, or funds withdrawn or reinstated. */

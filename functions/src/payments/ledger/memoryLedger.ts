@@ -96,8 +96,8 @@ export class MemoryLedger extends RuleLedger {
     return Promise.resolve(found);
   }
 
-  /** Appends one commit's events (never changed afterwards). */
-  private append(transactionId: string, events: readonly PaymentHistoryEvent[] | undefined): void {
+  /** Appends one commit's events (never changed afterwards); the refund ledger's steps append theirs here. */
+  append(transactionId: string, events: readonly PaymentHistoryEvent[] | undefined): void {
     if (!events?.length) return;
     const commit = ++this.commits;
     const list = this.events.get(transactionId) ?? [];

@@ -1,5 +1,6 @@
 import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
-import { RefundStatus, type ErrorCode } from '../../api/index.js';
+import { PaymentStatus, RefundStatus, type ErrorCode } from '../../api/index.js';
+import { appendEvents } from '../history/historyStore.js';
 import { AppError } from '../../resilience/appError.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
@@ -16,7 +17,8 @@ import type {
   UnresolvedRefund,
 } from './refundLedger.js';
 import { finalizeRefundStep } from './refundRules.js';
-import { RuleRefundLedger, type RefundTransact } from './ruleRefundLedger.js';
+import { withRefundEvents } from './refundHistory.js';
+import { RuleRefundLedger, settledNote, type RefundTransact } from './ruleRefundLedger.js';
 
 /** A payment's refunds: `payments/{transactionId}/refunds/{refundId}`. */
 export const REFUNDS = 'refunds';
@@ -65,6 +67,7 @@ export class FirestoreRefundLedger extends RuleRefundLedger {
         if (r.write.kind === 'create') batch.create(rRef!, r.write.record);
         else if (r.write.kind === 'update') batch.update(rRef!, r.write.fields, at(refund!.updateTime));
         if (r.totals && payment!.exists) batch.update(pRef!, increments(r.totals), at(payment!.updateTime));
+        if (payment!.exists) appendEvents(batch, pRef!, r.events);
         if (writesUser) {
           const prior = user?.exists ? (user.data() as UserLimitState) : undefined;
           const next = prior?.spent ? { ...r.user!, spent: {} } : { ...r.user! };
@@ -108,13 +111,17 @@ export class FirestoreRefundLedger extends RuleRefundLedger {
     const version = expected?.version as Timestamp | null | undefined;
     if (expected && version) {
       const totals = expected.totals ?? { refundedAmount: 0, pendingRefundAmount: 0 };
-      const step = finalizeRefundStep(expected.refund, transactionId, refundId, claimId, outcome, this.clock(), totals);
+      const now = this.clock();
+      const settled = finalizeRefundStep(expected.refund, transactionId, refundId, claimId, outcome, now, totals);
+      // Only a succeeded payment's refund is claimed, and a succeeded payment stays succeeded.
+      const step = withRefundEvents(settled, PaymentStatus.succeeded, expected.refund, settledNote(claimId), now);
       if (step.write.kind === 'update') {
         const fields = step.write.fields;
         const written = await this.runQuery(async (db) => {
           const [pRef, rRef] = docs(db, transactionId, refundId, null);
           const batch = db.batch().update(rRef!, fields, { lastUpdateTime: version });
           if (step.totals) batch.update(pRef!, increments(step.totals));
+          appendEvents(batch, pRef!, step.events);
           try {
             await batch.commit();
             return true;

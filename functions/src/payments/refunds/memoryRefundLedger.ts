@@ -42,6 +42,7 @@ export class MemoryRefundLedger extends RuleRefundLedger {
       if (r.totals && payment)
         this.payments.put(transactionId, { ...payment, ...applyDelta(totalsOf(payment), r.totals) });
       if (r.user !== undefined && uid !== null) this.payments.putUserLimits(uid, r.user);
+      if (payment) this.payments.append(transactionId, r.events);
       return Promise.resolve(r.result);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));

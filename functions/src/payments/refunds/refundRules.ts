@@ -1,4 +1,4 @@
-import { PaymentStatus, RefundStatus, type ErrorCode } from '../../api/index.js';
+import { PaymentStatus, RefundStatus, type ErrorCode, type PaymentHistoryEvent } from '../../api/index.js';
 import type { AppError } from '../../resilience/appError.js';
 import { PaymentNotFoundError } from '../paymentErrors.js';
 import type { PaymentRecord } from '../ledger/paymentLedger.js';
@@ -39,6 +39,8 @@ export interface RefundStep<T> {
   write: RefundWrite;
   totals: RefundTotals | null;
   result: T;
+  /** The payment's history events recording the write (refundHistory.ts), appended in the same commit. */
+  events?: readonly PaymentHistoryEvent[];
 }
 
 /** A claim the ledger refuses, once the caller's spend is written. */

@@ -21,6 +21,9 @@ import type { RefundSource } from '../../api/index.js';
 import type { ProviderRefund } from './refundProvider.js';
 import { providerRefundStep } from './providerRefundRules.js';
 import { claimRefundStep, finalizeRefundStep, refundResolutionStep, type RefundStep } from './refundRules.js';
+import { PaymentHistoryEventType as H } from '../../api/index.js';
+import { functionActor, userActor } from '../history/historyEvents.js';
+import { withRefundEvents } from './refundHistory.js';
 
 /**
  * One atomic read-modify-write of a payment, one of its refunds and
@@ -69,7 +72,9 @@ export abstract class RuleRefundLedger implements RefundLedger {
       'refunds.claim',
       (payment, refund, user) => {
         const now = this.clock();
-        const step = claimRefundStep(payment, refund, req, claimId, now, leaseMs);
+        const note = { type: H.refundRequested, actor: userActor(req.requestedBy), writer: `refund-claim:${claimId}` };
+        const claimed = claimRefundStep(payment, refund, req, claimId, now, leaseMs);
+        const step = withRefundEvents(claimed, payment?.status, refund, note, now);
         if (!limits) return step;
         // Every claim spends, a refusal included (written with it); no in-flight slot outlives the step.
         const decision = admit(user, limits, claimId, now, now);
@@ -88,9 +93,11 @@ export abstract class RuleRefundLedger implements RefundLedger {
     outcome: RefundOutcome,
     _expected?: { refund: RefundRecord; version: LedgerVersion | null; totals?: RefundTotals },
   ): Promise<RefundFinalizeResult> {
-    return this.transact(transactionId, refundId, null, 'refunds.finalize', (payment, refund) =>
-      finalizeRefundStep(refund, transactionId, refundId, claimId, outcome, this.clock(), totalsOf(payment ?? {})),
-    );
+    return this.transact(transactionId, refundId, null, 'refunds.finalize', (payment, refund) => {
+      const now = this.clock();
+      const step = finalizeRefundStep(refund, transactionId, refundId, claimId, outcome, now, totalsOf(payment ?? {}));
+      return withRefundEvents(step, payment?.status, refund, settledNote(claimId), now);
+    });
   }
 
   recordProviderRefund(
@@ -98,9 +105,14 @@ export abstract class RuleRefundLedger implements RefundLedger {
     refund: ProviderRefund & { refundId: string },
     source: RefundSource,
   ): Promise<ProviderRefundResult> {
-    return this.transact(transactionId, refund.refundId, null, 'refunds.recordProvider', (payment, current) =>
-      providerRefundStep(payment, current, transactionId, refund, source, this.clock()),
-    );
+    return this.transact(transactionId, refund.refundId, null, 'refunds.recordProvider', (payment, current) => {
+      const now = this.clock();
+      const step = providerRefundStep(payment, current, transactionId, refund, source, now);
+      // One commit per change of the refund: what it was and what the provider said name it.
+      const change = `${refund.refundId}:${refund.providerRefundId}:${current?.status ?? 'new'}->${refund.status}`;
+      const note = { type: H.refundRecorded, actor: functionActor(), writer: `refund-provider:${change}` };
+      return withRefundEvents(step, payment?.status, current, note, now);
+    });
   }
 
   claimRefundForResolution(
@@ -110,8 +122,20 @@ export abstract class RuleRefundLedger implements RefundLedger {
     expectedUpdatedAt?: number,
   ): Promise<{ claimId: string; refund: RefundRecord } | null> {
     const claimId = newClaimId();
-    return this.transact(transactionId, refundId, null, 'refunds.claimForResolution', (_payment, refund) =>
-      refundResolutionStep(refund, claimId, this.clock(), leaseMs, expectedUpdatedAt),
-    );
+    return this.transact(transactionId, refundId, null, 'refunds.claimForResolution', (payment, refund) => {
+      const now = this.clock();
+      const step = refundResolutionStep(refund, claimId, now, leaseMs, expectedUpdatedAt);
+      const note = { type: H.refundReconcileClaimed, actor: functionActor(), writer: `refund-resolve:${claimId}` };
+      return withRefundEvents(step, payment?.status, refund, note, now);
+    });
   }
+}
+
+/**
+ * The history note of an outcome written under `claimId`: by this function
+ * (the refundPayment call's or reconciliation's instance; the claim's event
+ * names the admin who asked).
+ */
+export function settledNote(claimId: string) {
+  return { type: H.refundSettled, actor: functionActor(), writer: `refund-finalize:${claimId}` };
 }
