@@ -10,6 +10,7 @@
  * the payer's uid.
  */
 import { z } from 'zod';
+import { DisputeStatus } from './history.js';
 import type { PaymentStatus } from './payments.js';
 
 /** Prefix of every published type: the product and the version of the data shapes. */
@@ -23,6 +24,8 @@ export const PublishedEventType = {
   paymentCanceled: `${EVENT_TYPE_PREFIX}payment.canceled`,
   refundSucceeded: `${EVENT_TYPE_PREFIX}refund.succeeded`,
   refundFailed: `${EVENT_TYPE_PREFIX}refund.failed`,
+  disputeOpened: `${EVENT_TYPE_PREFIX}dispute.opened`,
+  disputeClosed: `${EVENT_TYPE_PREFIX}dispute.closed`,
 } as const;
 export type PublishedEventType = (typeof PublishedEventType)[keyof typeof PublishedEventType];
 
@@ -114,3 +117,26 @@ export const RefundEventData = z.strictObject({
   settledBy: z.enum(['call', 'reconcile', 'webhook']),
 });
 export type RefundEventData = z.infer<typeof RefundEventData>;
+
+/**
+ * `data` of a `dispute.*` event (CloudEvent `subject`: the transactionId): a
+ * chargeback opened on a payment's charge (`dispute.opened`) or closed
+ * (`dispute.closed`: `won`, `lost`, `warning_closed`, `prevented`), as the
+ * ledger commit that applied it wrote it. Changes in between publish nothing.
+ */
+export const DisputeEventData = z.strictObject({
+  transactionId: z.string(),
+  /** The payer of the disputed payment. */
+  uid: z.string(),
+  /** The provider's dispute id (Stripe: `dp_...`). */
+  disputeId: z.string(),
+  status: z.enum(DisputeStatus),
+  /** The provider's reason (`fraudulent`, `product_not_received`...). */
+  reason: z.string(),
+  /** The disputed amount, major units. */
+  amount: z.number().positive(),
+  /** The same amount, integer minor units. */
+  amountMinor: z.number().int().positive(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+export type DisputeEventData = z.infer<typeof DisputeEventData>;

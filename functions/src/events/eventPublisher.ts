@@ -1,6 +1,6 @@
 import { logEvent } from '../observability/logs/logger.js';
 import type { MetricsAggregator } from '../observability/metrics/emf.js';
-import type { PaymentEventData, PublishedEventType, RefundEventData } from '../api/index.js';
+import type { DisputeEventData, PaymentEventData, PublishedEventType, RefundEventData } from '../api/index.js';
 
 /** One CloudEvent as published: the fields set here (the SDK adds `id`, `time` and `specversion`). */
 export interface OutgoingEvent {
@@ -8,7 +8,7 @@ export interface OutgoingEvent {
   source: string;
   /** The transactionId: what the event is about. */
   subject: string;
-  data: PaymentEventData | RefundEventData;
+  data: PaymentEventData | RefundEventData | DisputeEventData;
 }
 
 /** Where events go: one CloudEvent per call (eventarcChannel.ts: an Eventarc channel; tests: a fake). */

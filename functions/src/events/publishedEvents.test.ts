@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { PaymentEventData, PublishedEventType, type PublishedPaymentStatus } from '../api/index.js';
+import { DisputeEventData, PaymentEventData, PublishedEventType, type PublishedPaymentStatus } from '../api/index.js';
 import { ISO_4217_MONEY } from '../payments/iso4217.js';
 import type { PaymentSettled } from '../payments/paymentEvents.js';
 import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
 import type { OutgoingEvent } from './eventPublisher.js';
 import type { RefundSettled } from '../payments/refunds/refundEvents.js';
-import { paymentCloudEvent, publishingSink, refundCloudEvent, toCloudEvent } from './publishedEvents.js';
+import type { DisputeClosed, DisputeEvent, DisputeOpened } from '../webhooks/disputeEvents.js';
+import {
+  disputeCloudEvent,
+  paymentCloudEvent,
+  publishingSink,
+  refundCloudEvent,
+  toCloudEvent,
+} from './publishedEvents.js';
 
 const settled = (over: Partial<PaymentSettled> = {}): PaymentSettled => ({
   type: 'payment.settled',
@@ -163,5 +170,94 @@ describe('refundCloudEvent', () => {
     expect(refundCloudEvent(refund({ previous: 'succeeded' }), ISO_4217_MONEY)).toBeNull();
     expect(toCloudEvent(refund({ status: 'pending' }), ISO_4217_MONEY)).toBeNull();
     expect(toCloudEvent(refund(), ISO_4217_MONEY)?.type).toBe(PublishedEventType.refundSucceeded);
+  });
+});
+
+const facts = {
+  transactionId: 'txn_1',
+  uid: 'u1',
+  disputeId: 'dp_1',
+  status: 'needs_response',
+  reason: 'fraudulent',
+  amount: 1999,
+  currency: 'USD',
+  evidenceDueBy: 1_800_000_000_000,
+  eventId: 'evt_1',
+} as const;
+const opened: DisputeOpened = { type: 'dispute.opened', severity: 'WARNING', ...facts };
+const closed = (status: DisputeClosed['status']): DisputeClosed => ({
+  type: 'dispute.closed',
+  severity: status === 'lost' ? 'WARNING' : 'INFO',
+  ...facts,
+  status,
+});
+
+describe('disputeCloudEvent', () => {
+  it('a dispute opened is dispute.opened about the transactionId, the amount in major and minor units', () => {
+    expect(disputeCloudEvent(opened, ISO_4217_MONEY)).toEqual({
+      type: 'resilient-payments.v1.dispute.opened',
+      source: 'resilient-payments',
+      subject: 'txn_1',
+      data: {
+        transactionId: 'txn_1',
+        uid: 'u1',
+        disputeId: 'dp_1',
+        status: 'needs_response',
+        reason: 'fraudulent',
+        amount: 19.99,
+        amountMinor: 1999,
+        currency: 'USD',
+      },
+    });
+  });
+
+  it('a dispute closed is dispute.closed with its final status', () => {
+    const types = (['won', 'lost', 'warning_closed'] as const).map((s) => disputeCloudEvent(closed(s), STRIPE_MONEY));
+    expect(types.map((e) => [e.type, (e.data as DisputeEventData).status])).toEqual([
+      [PublishedEventType.disputeClosed, 'won'],
+      [PublishedEventType.disputeClosed, 'lost'],
+      [PublishedEventType.disputeClosed, 'warning_closed'],
+    ]);
+    expect(disputeCloudEvent({ ...closed('lost'), amount: 50000, currency: 'ISK' }, STRIPE_MONEY).data).toMatchObject({
+      amount: 500,
+      amountMinor: 50000,
+    });
+  });
+
+  it('carries exactly the contract fields: no deadline, event id, card or secret reaches other systems', () => {
+    const withExtra = { ...opened, clientSecret: 'pi_1_secret_x', card: '4242' } as DisputeOpened;
+    const { data } = disputeCloudEvent(withExtra, ISO_4217_MONEY);
+    expect(Object.keys(data).sort()).toEqual(Object.keys(DisputeEventData.shape).sort());
+    expect(JSON.stringify(data)).not.toMatch(/secret|4242|evt_1|1800000000000/);
+  });
+
+  it('publishes opened and closed only: updates and unmatched disputes publish nothing', () => {
+    const published: OutgoingEvent[] = [];
+    const refused: unknown[] = [];
+    const sink = publishingSink(
+      { publish: (e) => void published.push(e), refused: (...args) => void refused.push(args) },
+      STRIPE_MONEY,
+    );
+    const updated: DisputeEvent = { type: 'dispute.updated', severity: 'INFO', ...facts, funds: 'withdrawn' };
+    const unmatched: DisputeEvent = {
+      ...{ type: 'dispute.unmatched', severity: 'ERROR', disputeId: 'dp_2', paymentIntent: 'pi_x' },
+      ...{ amount: 100, currency: 'USD', eventId: 'evt_2' },
+    };
+    for (const e of [opened, updated, unmatched, closed('won')]) sink(e);
+    expect(published.map((e) => e.type)).toEqual([PublishedEventType.disputeOpened, PublishedEventType.disputeClosed]);
+    expect(refused).toEqual([]);
+    expect(toCloudEvent(updated, STRIPE_MONEY)).toBeNull();
+  });
+
+  it('hands a dispute the contract refuses to the publisher to log and count, and publishes nothing', () => {
+    const published: OutgoingEvent[] = [];
+    const refused: [string, string | undefined][] = [];
+    const sink = publishingSink(
+      { publish: (e) => void published.push(e), refused: (type, id) => void refused.push([type, id]) },
+      STRIPE_MONEY,
+    );
+    sink({ ...opened, currency: 'usd' });
+    expect(published).toEqual([]);
+    expect(refused).toEqual([['dispute.opened', 'txn_1']]);
   });
 });

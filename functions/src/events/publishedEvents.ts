@@ -1,4 +1,5 @@
 import {
+  DisputeEventData,
   EVENT_SOURCE,
   PaymentEventData,
   PublishedEventType,
@@ -10,12 +11,13 @@ import { toMajorUnits } from '../payments/money.js';
 import type { PaymentEvent, PaymentSettled, ReconcileEvent } from '../payments/paymentEvents.js';
 import type { ProviderMoney } from '../payments/provider/providerMoney.js';
 import type { RefundEvent, RefundSettled } from '../payments/refunds/refundEvents.js';
+import type { DisputeClosed, DisputeOpened } from '../webhooks/disputeEvents.js';
 import type { WebhookEvent } from '../webhooks/webhookEvents.js';
 import type { EventPublisher, OutgoingEvent } from './eventPublisher.js';
 
 /**
  * What other systems hear of: the domain events (payments/paymentEvents.ts,
- * webhooks/webhookEvents.ts, payments/refunds/refundEvents.ts) that become CloudEvents (api/events.ts), and the
+ * webhooks/webhookEvents.ts with its disputes, payments/refunds/refundEvents.ts) that become CloudEvents (api/events.ts), and the
  * subscriber that hands them to the publisher. The mechanisms only emit; this
  * maps, after the ledger commit the event tells of.
  */
@@ -79,10 +81,30 @@ export function refundCloudEvent(e: RefundSettled, money: Pick<ProviderMoney, 'm
   return { type: REFUND_TYPES[status.data], source: EVENT_SOURCE, subject: e.transactionId, data };
 }
 
+/** The `dispute.opened` / `dispute.closed` CloudEvent of a dispute the webhook applied, amounts in both units. */
+export function disputeCloudEvent(
+  e: DisputeOpened | DisputeClosed,
+  money: Pick<ProviderMoney, 'minorDigits'>,
+): OutgoingEvent {
+  const data = DisputeEventData.parse({
+    transactionId: e.transactionId,
+    uid: e.uid,
+    disputeId: e.disputeId,
+    status: e.status,
+    reason: e.reason,
+    amount: toMajorUnits(e.amount, money.minorDigits(e.currency)),
+    amountMinor: e.amount,
+    currency: e.currency,
+  });
+  const type = e.type === 'dispute.opened' ? PublishedEventType.disputeOpened : PublishedEventType.disputeClosed;
+  return { type, source: EVENT_SOURCE, subject: e.transactionId, data };
+}
+
 /** The CloudEvent a domain event becomes; null for the events other systems do not hear of. */
 export function toCloudEvent(e: DomainEvent, money: Pick<ProviderMoney, 'minorDigits'>): OutgoingEvent | null {
   if (e.type === 'payment.settled') return paymentCloudEvent(e, money);
   if (e.type === 'refund.settled') return refundCloudEvent(e, money);
+  if (e.type === 'dispute.opened' || e.type === 'dispute.closed') return disputeCloudEvent(e, money);
   return null;
 }
 
