@@ -1,6 +1,7 @@
 /**
- * Disputes for other systems, as the Stripe webhook function wires them: its
- * events go to the publishing subscriber (`rt.publishEvents`), so a dispute
+ * Disputes for other systems, as the Stripe webhook function wires them
+ * (webhooks/webhookRouting.ts): its events go to the log sink and to the
+ * publishing subscriber (`rt.publishEvents`), so a dispute
  * the ledger applied is published in the delivery that applied it, which the
  * end-of-call work waits for before the answer leaves (`settle`). Signed
  * deliveries through handleStripeWebhook with a MemoryLedger and a fake
@@ -12,9 +13,12 @@ import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash } from '../payments/ledger/paymentLedger.js';
 import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
+import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
+import { MemoryIntentRecords } from '../webhooks/intentRecords.js';
 import { MemoryProcessedEvents } from '../webhooks/stripeEvents.js';
 import { handleStripeWebhook } from '../webhooks/stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from '../webhooks/testing/stripeFake.js';
+import { routeWebhookEvents } from '../webhooks/webhookRouting.js';
 import { EventPublisher, type OutgoingEvent, type PublishPort } from './eventPublisher.js';
 import { publishingSink } from './publishedEvents.js';
 
@@ -22,6 +26,7 @@ const SECRET = 'whsec_unit_secret';
 const T0 = 1_800_000_000_000;
 let sign: StripeFakeModule['stripeSignature'];
 let ledger: MemoryLedger;
+let logged: string[];
 let seq = 0;
 
 beforeAll(async () => {
@@ -29,6 +34,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   ledger = new MemoryLedger(() => T0);
+  logged = [];
   const base = { uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' as const };
   ledger.put('tx1', {
     ...{ ...base, status: PaymentStatus.succeeded, attempts: 1, requestHash: requestHash(base) },
@@ -36,16 +42,22 @@ beforeEach(() => {
   });
 });
 
-/** A webhook whose events reach `port` through the publisher, as stripeWebhookFunction.ts wires `rt.publishEvents`. */
+/** A webhook whose events are routed as stripeWebhookFunction.ts routes them, `rt.publishEvents` publishing to `port`. */
 function webhook(port: PublishPort) {
   const metrics = new MetricsAggregator({ enabled: true, intervalMs: 1 });
   const publisher = new EventPublisher({ port, timeoutMs: 1000, metrics });
   const deps = {
     secret: SECRET,
     ledger,
+    refunds: new MemoryRefundLedger(ledger, () => T0),
+    intents: new MemoryIntentRecords(),
     events: new MemoryProcessedEvents(() => T0),
     now: () => T0,
-    emit: publishingSink(publisher, STRIPE_MONEY),
+    emit: routeWebhookEvents({
+      logged: (e) => void logged.push(e.type),
+      refundEvents: (e) => void logged.push(`refund sink ${e.type}`),
+      publish: publishingSink(publisher, STRIPE_MONEY),
+    }),
   };
   /** One signed delivery of `type`, then what the end-of-call work waits for: the answer and whether it waited. */
   const deliver = async (type: string, dispute: Record<string, unknown> = {}, id = `evt_p${++seq}`) => {
@@ -104,6 +116,12 @@ describe('dispute events published from the Stripe webhook', () => {
     expect(sent.map((e) => [e.type, (e.data as { status: string }).status])).toEqual([
       [PublishedEventType.disputeOpened, 'needs_response'],
       [PublishedEventType.disputeClosed, 'lost'],
+    ]);
+    expect(logged.filter((t) => t.startsWith('dispute.'))).toEqual([
+      'dispute.opened',
+      'dispute.updated',
+      'dispute.updated',
+      'dispute.closed',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { webhookEventSink } from '../app/subscriptions.js';
 import { FirestoreIntentRecords } from './intentRecords.js';
 import { FirestoreProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook } from './stripeWebhook.js';
+import { routeWebhookEvents } from './webhookRouting.js';
 
 /** The webhook endpoint's signing secret (`whsec_...`): `firebase functions:secrets:set STRIPE_WEBHOOK_SECRET`. */
 export const stripeWebhookSecret = defineSecret('STRIPE_WEBHOOK_SECRET');
@@ -45,12 +46,7 @@ export const stripeWebhook = defineHttpFunction(
         refunds: rt.refundLedger,
         intents: new FirestoreIntentRecords(rt.runQuery),
         events: new FirestoreProcessedEvents(rt.runQuery),
-        emit: (e) => {
-          // A refund's status change or mismatch is the refund path's event, wherever it was seen.
-          if (e.type === 'refund.settled' || e.type === 'refund.mismatch') return rt.refundEvents(e);
-          logged(e);
-          rt.publishEvents(e);
-        },
+        emit: routeWebhookEvents({ logged, refundEvents: rt.refundEvents, publish: rt.publishEvents }),
       },
       { rawBody: req.rawBody, signature: req.get('stripe-signature') },
     );
