@@ -7,7 +7,9 @@
  * units (25.99), with the exact integer in minor units beside it
  * (`amountMinor`: 2599, in the provider's minor units of the currency). No
  * data carries a client secret, card data, a key or a person's data beyond
- * the payer's uid.
+ * the payer's uid. Each schema is built by a call marked pure, as in
+ * payments.ts, so the SPA (which re-exports this folder) bundles no zod: zod
+ * probes for `eval`, which the SPA's Content-Security-Policy refuses.
  */
 import { z } from 'zod';
 import { DisputeStatus } from './history.js';
@@ -46,12 +48,11 @@ export const SettledBy = {
 export type SettledBy = (typeof SettledBy)[keyof typeof SettledBy];
 
 /** Payment statuses that are published, each as `payment.<status>`. */
-export const PublishedPaymentStatus = z.enum([
-  'succeeded',
-  'declined',
-  'failed',
-  'canceled',
-] as const satisfies readonly PaymentStatus[]);
+export const PublishedPaymentStatus = /* @__PURE__ */ publishedPaymentStatus();
+
+function publishedPaymentStatus() {
+  return z.enum(['succeeded', 'declined', 'failed', 'canceled'] as const satisfies readonly PaymentStatus[]);
+}
 export type PublishedPaymentStatus = z.infer<typeof PublishedPaymentStatus>;
 
 /**
@@ -61,29 +62,37 @@ export type PublishedPaymentStatus = z.infer<typeof PublishedPaymentStatus>;
  * a late success: money wins), so a consumer keeps the latest status per
  * transactionId; `succeeded`, `declined` and `canceled` are final.
  */
-export const PaymentEventData = z.strictObject({
-  transactionId: z.string(),
-  /** The payer. */
-  uid: z.string(),
-  status: PublishedPaymentStatus,
-  /** Major units, as `processPayment` answers (25.99). */
-  amount: z.number().positive(),
-  /** The same amount in integer minor units of the currency (2599). */
-  amountMinor: z.number().int().positive(),
-  /** ISO 4217, upper case. */
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  /** The provider's id of the charge (succeeded, declined); null when there is none. */
-  chargeId: z.string().nullable(),
-  /** The issuer's decline code (declined); null otherwise. */
-  declineCode: z.string().nullable(),
-  /** Why a payment failed (e.g. `PROVIDER_UNAVAILABLE`, `HTTP_402`); null otherwise. */
-  errorCode: z.string().nullable(),
-  settledBy: z.enum(SettledBy),
-});
+export const PaymentEventData = /* @__PURE__ */ paymentEventData();
+
+function paymentEventData() {
+  return z.strictObject({
+    transactionId: z.string(),
+    /** The payer. */
+    uid: z.string(),
+    status: PublishedPaymentStatus,
+    /** Major units, as `processPayment` answers (25.99). */
+    amount: z.number().positive(),
+    /** The same amount in integer minor units of the currency (2599). */
+    amountMinor: z.number().int().positive(),
+    /** ISO 4217, upper case. */
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** The provider's id of the charge (succeeded, declined); null when there is none. */
+    chargeId: z.string().nullable(),
+    /** The issuer's decline code (declined); null otherwise. */
+    declineCode: z.string().nullable(),
+    /** Why a payment failed (e.g. `PROVIDER_UNAVAILABLE`, `HTTP_402`); null otherwise. */
+    errorCode: z.string().nullable(),
+    settledBy: z.enum(SettledBy),
+  });
+}
 export type PaymentEventData = z.infer<typeof PaymentEventData>;
 
 /** Refund statuses that are published, each as `refund.<status>`. */
-export const PublishedRefundStatus = z.enum(['succeeded', 'failed']);
+export const PublishedRefundStatus = /* @__PURE__ */ publishedRefundStatus();
+
+function publishedRefundStatus() {
+  return z.enum(['succeeded', 'failed']);
+}
 export type PublishedRefundStatus = z.infer<typeof PublishedRefundStatus>;
 
 /**
@@ -91,31 +100,35 @@ export type PublishedRefundStatus = z.infer<typeof PublishedRefundStatus>;
  * refund's final status as a ledger commit wrote it. A Stripe refund may go
  * from `succeeded` to `failed` later (a second event); nothing follows `failed`.
  */
-export const RefundEventData = z.strictObject({
-  transactionId: z.string(),
-  /** Ours, chosen by the caller of `refundPayment` (or derived from the provider's id for a refund made outside the product). */
-  refundId: z.string(),
-  /** The payer of the refunded payment. */
-  uid: z.string(),
-  status: PublishedRefundStatus,
-  /** This refund, major units. */
-  amount: z.number().positive(),
-  /** This refund, integer minor units. */
-  amountMinor: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  /** The payment's succeeded refunds in total after this commit, major units. */
-  refundedAmount: z.number().nonnegative(),
-  /** The same total, integer minor units. */
-  refundedAmountMinor: z.number().int().nonnegative(),
-  /** The provider's id of the refund; null when it gave none. */
-  providerRefundId: z.string().nullable(),
-  /** Why the provider failed it (`failed`); null otherwise. */
-  failureReason: z.string().nullable(),
-  /** Where the refund was made: `refundPayment`, or outside the product (e.g. the Stripe Dashboard). */
-  source: z.enum(['callable', 'provider']),
-  /** Who wrote the status: the `refundPayment` call, reconciliation, or a provider webhook. */
-  settledBy: z.enum(['call', 'reconcile', 'webhook']),
-});
+export const RefundEventData = /* @__PURE__ */ refundEventData();
+
+function refundEventData() {
+  return z.strictObject({
+    transactionId: z.string(),
+    /** Ours, chosen by the caller of `refundPayment` (or derived from the provider's id for a refund made outside the product). */
+    refundId: z.string(),
+    /** The payer of the refunded payment. */
+    uid: z.string(),
+    status: PublishedRefundStatus,
+    /** This refund, major units. */
+    amount: z.number().positive(),
+    /** This refund, integer minor units. */
+    amountMinor: z.number().int().positive(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** The payment's succeeded refunds in total after this commit, major units. */
+    refundedAmount: z.number().nonnegative(),
+    /** The same total, integer minor units. */
+    refundedAmountMinor: z.number().int().nonnegative(),
+    /** The provider's id of the refund; null when it gave none. */
+    providerRefundId: z.string().nullable(),
+    /** Why the provider failed it (`failed`); null otherwise. */
+    failureReason: z.string().nullable(),
+    /** Where the refund was made: `refundPayment`, or outside the product (e.g. the Stripe Dashboard). */
+    source: z.enum(['callable', 'provider']),
+    /** Who wrote the status: the `refundPayment` call, reconciliation, or a provider webhook. */
+    settledBy: z.enum(['call', 'reconcile', 'webhook']),
+  });
+}
 export type RefundEventData = z.infer<typeof RefundEventData>;
 
 /**
@@ -124,19 +137,23 @@ export type RefundEventData = z.infer<typeof RefundEventData>;
  * (`dispute.closed`: `won`, `lost`, `warning_closed`, `prevented`), as the
  * ledger commit that applied it wrote it. Changes in between publish nothing.
  */
-export const DisputeEventData = z.strictObject({
-  transactionId: z.string(),
-  /** The payer of the disputed payment. */
-  uid: z.string(),
-  /** The provider's dispute id (Stripe: `dp_...`). */
-  disputeId: z.string(),
-  status: z.enum(DisputeStatus),
-  /** The provider's reason (`fraudulent`, `product_not_received`...). */
-  reason: z.string(),
-  /** The disputed amount, major units. */
-  amount: z.number().positive(),
-  /** The same amount, integer minor units. */
-  amountMinor: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-});
+export const DisputeEventData = /* @__PURE__ */ disputeEventData();
+
+function disputeEventData() {
+  return z.strictObject({
+    transactionId: z.string(),
+    /** The payer of the disputed payment. */
+    uid: z.string(),
+    /** The provider's dispute id (Stripe: `dp_...`). */
+    disputeId: z.string(),
+    status: z.enum(DisputeStatus),
+    /** The provider's reason (`fraudulent`, `product_not_received`...). */
+    reason: z.string(),
+    /** The disputed amount, major units. */
+    amount: z.number().positive(),
+    /** The same amount, integer minor units. */
+    amountMinor: z.number().int().positive(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+  });
+}
 export type DisputeEventData = z.infer<typeof DisputeEventData>;
