@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DisputeEventData, PaymentEventData, PublishedEventType, type PublishedPaymentStatus } from '../api/index.js';
+import {
+  DisputeEventData,
+  DisputeStatus,
+  PaymentEventData,
+  PublishedEventType,
+  type PublishedPaymentStatus,
+} from '../api/index.js';
 import { ISO_4217_MONEY } from '../payments/iso4217.js';
 import type { PaymentSettled } from '../payments/paymentEvents.js';
 import { STRIPE_MONEY } from '../payments/provider/stripeCurrencies.js';
@@ -127,6 +133,12 @@ const refund = (over: Partial<RefundSettled> = {}): RefundSettled => ({
   refundedAmount: 1500,
   pendingRefundAmount: 0,
   ...over,
+});
+
+describe('DisputeEventData', () => {
+  it('accepts every dispute status of the history contract, and only those', () => {
+    expect([...DisputeEventData.shape.status.options].sort()).toEqual(Object.values(DisputeStatus).sort());
+  });
 });
 
 describe('refundCloudEvent', () => {
