@@ -2,7 +2,12 @@
 // payment simulator's POST /refund and GET /refund/<refundId>. After every test the simulator's refunds and the
 // ledger's agree (ledgerCheck.ts expectRefundsAgree, run by eachTestFromACleanProvider).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdminPaymentDetail, ProcessPaymentResult, RefundPaymentResult } from '../../functions/src/api/index.js';
+import type {
+  AdminPaymentDetail,
+  ProcessPaymentResult,
+  ReconcileReport,
+  RefundPaymentResult,
+} from '../../functions/src/api/index.js';
 import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
 import type { RefundRecord } from '../../functions/src/payments/refunds/refundLedger.js';
@@ -221,6 +226,24 @@ describe('refundPayment through the functions emulator and the payment simulator
     expect(await refundedAt(id)).toEqual([[rf, 300, 'succeeded']]);
     expect(await refundRecordOf(id, rf)).toMatchObject({ status: 'succeeded' });
     expect(await paymentOf(id)).toMatchObject({ refundedAmount: 300, pendingRefundAmount: 0 });
+  });
+
+  it('a lost answer is settled by runReconciliation (no repeat call): succeeded, one refund, totals moved', async () => {
+    const id = await paid(7);
+    const rf = unique('lostrec');
+    await setFaults({ mode: 'lost-response', latencyMs: 3200 });
+    expect(await errorOf(refund(admin, id, rf, 2))).toMatchObject({ code: 'deadline-exceeded' });
+    expect(await refundRecordOf(id, rf)).toMatchObject({ status: 'unknown', amount: 200 });
+    await setFaults({ mode: 'none' });
+    await resetBreakers(admin);
+    const sent = await requestsFor(rf);
+    const report = await admin.call<ReconcileReport>('runReconciliation', {});
+    expect(report.refunds!.refunded).toBeGreaterThanOrEqual(1);
+    expect(await refundRecordOf(id, rf)).toMatchObject({ status: 'succeeded' });
+    expect(await paymentOf(id)).toMatchObject({ refundedAmount: 200, pendingRefundAmount: 0 });
+    // Reconciliation only looks refunds up: nothing more was sent, and the provider made one refund.
+    expect(await requestsFor(rf)).toBe(sent);
+    expect(await refundedAt(id)).toEqual([[rf, 200, 'succeeded']]);
   });
 
   it('a 5xx, then success: one refund', async () => {
