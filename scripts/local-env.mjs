@@ -40,7 +40,8 @@ function addMissingSecrets(values) {
 }
 
 /**
- * Creates functions/.secret.local with a development API key when it is missing.
+ * Creates functions/.secret.local with a development API key when it is missing,
+ * and adds a development SEAL_KEY (sealed reads) when the file lacks one.
  * When functions/.env.local ships logs to CloudWatch with an access key (a log
  * group and a region, no AWS_ROLE_ARN), it also adds development
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY lines the file lacks: the functions
@@ -54,6 +55,9 @@ export function ensureDevSecret({ stripe = false } = {}) {
   if (!existsSync(SECRET_FILE)) {
     writeFileSync(SECRET_FILE, `PAYMENT_API_KEY=dev_${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
     console.log('created functions/.secret.local with a development PAYMENT_API_KEY');
+  }
+  if (addMissingSecrets({ SEAL_KEY: `dev_seal_${randomBytes(24).toString('hex')}` }).length > 0) {
+    console.log('added a development SEAL_KEY to functions/.secret.local (sealed reads)');
   }
   const envLocal = join(ROOT, 'functions', '.env.local');
   const local = existsSync(envLocal) ? readFileSync(envLocal, 'utf8') : '';

@@ -129,6 +129,8 @@ const PROVIDER_FUNCTIONS = [
   'refundPayment',
   'runReconciliation',
 ];
+/** The functions that seal or open sealed reads, the only ones that mount SEAL_KEY. */
+const SEAL_FUNCTIONS = ['getPayment', 'processPayment', 'refundPayment'];
 /** The stats and explorer callables: they read Firestore and ship logs, never call the provider. */
 const STATS_CALLABLES = [
   'getConnectionPoolStats',
@@ -142,7 +144,8 @@ const STATS_CALLABLES = [
 /**
  * Checks every function against the deploy settings in `env` (the loaded env
  * files) and the secrets it must mount: PAYMENT_API_KEY in the provider's
- * callers only, `logSecrets` (the AWS key secrets, when defined) in all.
+ * callers only, SEAL_KEY in the sealed reads' users only, `logSecrets` (the
+ * AWS key secrets, when defined) in all.
  */
 function expectConfigured(endpoints: Record<string, Endpoint>, env: Record<string, string>, logSecrets: string[] = []) {
   expect(Object.keys(endpoints).sort()).toEqual(FUNCTION_NAMES);
@@ -163,7 +166,11 @@ function expectConfigured(endpoints: Record<string, Endpoint>, env: Record<strin
       concurrency: payment ? Number(env.PAYMENT_CONCURRENCY) : 80,
       timeoutSeconds: scheduled ? 300 : http ? 30 : Number(env.CALLABLE_TIMEOUT_SECONDS),
     });
-    const secrets = PROVIDER_FUNCTIONS.includes(name) ? ['PAYMENT_API_KEY', ...logSecrets] : logSecrets;
+    const secrets = [
+      ...(PROVIDER_FUNCTIONS.includes(name) ? ['PAYMENT_API_KEY'] : []),
+      ...(SEAL_FUNCTIONS.includes(name) ? ['SEAL_KEY'] : []),
+      ...logSecrets,
+    ];
     expect({ name, secrets: (e.secretEnvironmentVariables ?? []).map((s) => s.key) }).toEqual({ name, secrets });
     if (scheduled) expect(e.scheduleTrigger?.schedule).toBe('every 5 minutes');
     else if (http) expect(e.httpsTrigger?.invoker).toEqual(['public']);
@@ -246,8 +253,22 @@ describe('deploy settings reach firebase-functions discovery', () => {
     expect(res.status).toBe(0);
     expect(Object.keys(res.endpoints)).toEqual(expect.arrayContaining([...PROVIDER_FUNCTIONS, ...STATS_CALLABLES]));
     const mounting = (name: string) => (res.endpoints[name]!.secretEnvironmentVariables ?? []).map((s) => s.key);
-    for (const name of STATS_CALLABLES) expect({ name, secrets: mounting(name) }).toEqual({ name, secrets: [] });
+    for (const name of STATS_CALLABLES) {
+      // getPayment hands out refund seals: SEAL_KEY, still no provider key.
+      const secrets = SEAL_FUNCTIONS.includes(name) ? ['SEAL_KEY'] : [];
+      expect({ name, secrets: mounting(name) }).toEqual({ name, secrets });
+    }
     for (const name of PROVIDER_FUNCTIONS) expect(mounting(name), name).toContain('PAYMENT_API_KEY');
+  });
+
+  it('mounts SEAL_KEY only in the functions that seal or open sealed reads', () => {
+    const res = discover();
+    expect(res.status).toBe(0);
+    const sealing = Object.entries(res.endpoints)
+      .filter(([, e]) => (e.secretEnvironmentVariables ?? []).some((s) => s.key === 'SEAL_KEY'))
+      .map(([name]) => name)
+      .sort();
+    expect(sealing).toEqual(SEAL_FUNCTIONS);
   });
 
   it('mounts the AWS key secrets in every function once CloudWatch ships with access keys, and not with a role', () => {

@@ -20,4 +20,5 @@ export const getPayment = defineCallable(
     const { transactionId } = parsePayload(GetPaymentRequest, data);
     return readPayment(explorerOf(rt), transactionId, caller);
   },
+  { seal: true },
 );

@@ -47,5 +47,5 @@ export const processPayment = defineCallable(
     }
     return rt.payments().processPayment(payload, caller.uid, phases);
   },
-  { provider: true },
+  { provider: true, seal: true },
 );

@@ -14,5 +14,5 @@ export const refundPayment = defineCallable(
   'refundPayment',
   Access.admin,
   (data, caller, rt): Promise<RefundPaymentResult> => rt.refund(parsePayload(RefundPaymentRequest, data), caller),
-  { provider: true },
+  { provider: true, seal: true },
 );

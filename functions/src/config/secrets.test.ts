@@ -50,6 +50,20 @@ describe('providerFunctionSecrets and logShippingSecrets', () => {
     expect(s.awsKeySecrets!.accessKeyId.value()).toBe('AKIAFROMSECRET');
   });
 
+  it('functionSecrets adds PAYMENT_API_KEY and SEAL_KEY only when asked, before the log shipping secrets', async () => {
+    const s = await loadWith(SHIPPING);
+    const names = (needs: { provider?: boolean; seal?: boolean }) => s.functionSecrets(needs).map((p) => p.name);
+    expect(names({})).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    expect(names({ seal: true })).toEqual(['SEAL_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    expect(names({ provider: true, seal: true })).toEqual([
+      'PAYMENT_API_KEY',
+      'SEAL_KEY',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
+    expect((await loadWith({})).functionSecrets({ provider: true }).map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);
+  });
+
   it('needs no AWS secret with AWS_ROLE_ARN (keyless)', async () => {
     const s = await loadWith({ ...SHIPPING, AWS_ROLE_ARN: ROLE });
     expect(s.providerFunctionSecrets.map((p) => p.name)).toEqual(['PAYMENT_API_KEY']);

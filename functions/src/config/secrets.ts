@@ -11,6 +11,17 @@ type SecretParam = ReturnType<typeof defineSecret>;
 export const paymentApiKey = defineSecret('PAYMENT_API_KEY');
 
 /**
+ * The key of sealed reads (access/sealedReads.ts): the cipher key that seals
+ * documents handed to callers is derived from it. A Secret Manager secret in
+ * production (`firebase functions:secrets:set SEAL_KEY`, any long random
+ * string); in the emulator a development value in `functions/.secret.local`.
+ * Mounted only by the functions that seal or open seals (CallableNeeds.seal).
+ * Changing it only makes outstanding seals unopenable: calls then read as
+ * they would without one.
+ */
+export const sealKey = defineSecret('SEAL_KEY');
+
+/**
  * True when the CloudWatch shipper signs with an AWS access key: shipping is
  * configured (CLOUDWATCH_LOG_GROUP and AWS_REGION set) and no AWS_ROLE_ARN
  * asks for keyless credentials instead. Empty values count as unset, as in
@@ -55,3 +66,11 @@ export const logShippingSecrets: SecretParam[] = awsKeySecrets
  * mounts every secret of `functions/.secret.local` into every function).
  */
 export const providerFunctionSecrets: SecretParam[] = [paymentApiKey, ...logShippingSecrets];
+
+/**
+ * The secrets a function declares: PAYMENT_API_KEY when it calls the provider,
+ * SEAL_KEY when it seals or opens sealed reads, and the log shipping secrets.
+ */
+export function functionSecrets(needs: { provider?: boolean; seal?: boolean }): SecretParam[] {
+  return [...(needs.provider ? [paymentApiKey] : []), ...(needs.seal ? [sealKey] : []), ...logShippingSecrets];
+}

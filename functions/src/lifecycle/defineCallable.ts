@@ -4,7 +4,7 @@ import { MONEY_MOVING_CALLABLES } from '../api/index.js';
 import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config/index.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import type { Runtime } from '../app/runtime.js';
-import { logShippingSecrets, providerFunctionSecrets } from '../config/secrets.js';
+import { functionSecrets } from '../config/secrets.js';
 import { requireAppCheck, type AppCheckPolicy } from '../access/appCheck.js';
 import { toHttpsError } from '../callables/toHttpsError.js';
 import { appLifecycle, withLifecycle, type Lifecycle } from './lifecycle.js';
@@ -17,6 +17,8 @@ export type Access = (typeof Access)[keyof typeof Access];
 export interface CallableNeeds {
   /** It calls the payment provider, so it mounts PAYMENT_API_KEY (config/secrets.ts). */
   provider?: boolean;
+  /** It seals or opens sealed reads (access/sealedReads.ts), so it mounts SEAL_KEY. */
+  seal?: boolean;
 }
 
 /** A callable's work: the payload, the checked caller and the runtime in, the answer out. */
@@ -99,7 +101,8 @@ export function callableHandler<T, R extends CallableRuntime>(
 /**
  * Defines a 2nd-gen callable (see callableHandler). The deploy options come
  * from config at definition time, which is when deploy discovery reads them;
- * the secrets are the log shipper's, plus PAYMENT_API_KEY when `needs.provider`.
+ * the secrets are the log shipper's, plus PAYMENT_API_KEY when `needs.provider`
+ * and SEAL_KEY when `needs.seal` (config/secrets.ts functionSecrets).
  */
 export function defineCallable<T>(name: string, access: Access, work: CallableWork<T>, needs: CallableNeeds = {}) {
   const cfg = config();
@@ -108,7 +111,7 @@ export function defineCallable<T>(name: string, access: Access, work: CallableWo
     ...sharedFunctionOptions(cfg),
     ...instanceOptions(name, cfg),
     timeoutSeconds: cfg.CALLABLE_TIMEOUT_SECONDS,
-    secrets: needs.provider ? providerFunctionSecrets : logShippingSecrets,
+    secrets: functionSecrets(needs),
     // enforceAppCheck stays off: it would refuse with a bare "Unauthenticated" before requireAppCheck can explain and count.
     consumeAppCheckToken: appCheck.consume,
   };
