@@ -38,14 +38,28 @@ function describe(method, req) {
 /** Wraps `db` (a firebase-admin Firestore) so every RPC it sends is recorded in the returned log. */
 export function countRpcs(db) {
   const log = { rpcs: [] };
-  const record = (method, req) => log.rpcs.push({ ...describe(method, req), at: Date.now() });
+  const record = (method, req) => {
+    const entry = { ...describe(method, req), at: Date.now(), code: null };
+    log.rpcs.push(entry);
+    return entry;
+  };
+  // A commit's outcome (its gRPC status code when refused, e.g. 9 FAILED_PRECONDITION, 6 ALREADY_EXISTS), recorded
+  // on the side: the caller still gets the RPC's own promise, its rejection included.
+  const outcome = (entry, promise) => {
+    if (entry.method === 'commit' && typeof promise?.then === 'function')
+      promise.then(
+        () => {},
+        (err) => (entry.code = err?.code ?? 'error'),
+      );
+    return promise;
+  };
   const request = db.request.bind(db);
   const requestStream = db.requestStream.bind(db);
   if (typeof request !== 'function' || typeof requestStream !== 'function')
     throw new Error(
       '@google-cloud/firestore no longer has request()/requestStream(): update bench/lib/firestoreRpcs.mjs',
     );
-  db.request = (method, req, ...rest) => (record(method, req), request(method, req, ...rest));
+  db.request = (method, req, ...rest) => outcome(record(method, req), request(method, req, ...rest));
   db.requestStream = (method, bidi, req, ...rest) => (record(method, req), requestStream(method, bidi, req, ...rest));
   /** RPCs recorded since `mark` (an index from `log.rpcs.length`). */
   log.since = (mark) => log.rpcs.slice(mark);
