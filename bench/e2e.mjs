@@ -138,6 +138,17 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
       value: `${fmtRatio(p50Ratio)} / ${fmtRatio(median(ratio(PAY, 'p99')))} (${fmtMs(median(byV[PAY].map((x) => x.p50)))} / ${fmtMs(median(byV[PAY].map((x) => x.p99)))})`,
       pass: p50Ratio !== null && p50Ratio <= limit,
     });
+    if (mode.concurrency === 1) {
+      // Issue 25's black-box target: a payment at most 2x what the emulator, the SDK and the project's wrapper
+      // cost a call that does no Firestore or provider work (the validation rejection, same run, same rounds).
+      const floorRatio = median(byV[PAY].map((x, r) => x.p50 / byV[FLOOR][r].p50));
+      checks.push({
+        name: `${mode.name}: processPayment p50 vs its invalid-argument rejection`,
+        target: 'p50 <= 2.00x',
+        value: `${fmtRatio(floorRatio)} (${fmtMs(median(byV[PAY].map((x) => x.p50)))} / ${fmtMs(median(byV[FLOOR].map((x) => x.p50)))})`,
+        pass: floorRatio !== null && floorRatio <= 2,
+      });
+    }
     checks.push({
       name: `${mode.name}: failed calls (payment and baseline)`,
       target: '0',
