@@ -2,10 +2,12 @@
  * What the payment provider simulator records: the charges (at most one per
  * idempotency key while the key is remembered), charges still to commit, the
  * validation of a charge request, and how many charge requests each key
- * received. server.ts decides when to call it; time comes from an injectable
- * clock, so commits and key expiry happen when the ledger is next looked at.
+ * received. server.ts decides when to call it; the idempotency keys, delayed
+ * commits and key expiry are keyBook.ts's.
  */
 import { randomUUID } from 'node:crypto';
+import { IdempotentKeyBook } from './keyBook.ts';
+import type { KeyBookOptions, KeyBookResult, KeyBookRules } from './keyBook.ts';
 import { error } from './replies.ts';
 import type { Reply } from './replies.ts';
 import type { ChargeRecord, LedgerSnapshot } from './shapes.ts';
@@ -46,40 +48,49 @@ function chargeReply(charge: ChargeRecord, created: boolean): Reply {
 }
 
 /** What `Ledger.charge` did: answered at once, or accepted a charge that commits at `commitAt`. */
-export type ChargeResult = { kind: 'answered'; reply: Reply } | { kind: 'scheduled'; commitAt: number };
+export type ChargeResult = KeyBookResult;
 
 /** How a charge is to be recorded: its key's retention and, for delayed commits, the delay. */
-export type ChargeOptions = {
-  /** How long keys are remembered after their charge was recorded (Infinity: forever). */
-  keyTtlMs: number;
-  /** When set, a new key commits at this time (epoch ms) instead of at once. */
-  commitAt?: number;
+export type ChargeOptions = KeyBookOptions;
+
+/** Charges as the key book records them: a repeat must keep the amount, currency and method. */
+const CHARGE_RULES: KeyBookRules<ChargeRequest, ChargeRecord> = {
+  record(input, at) {
+    const declined = input.amount % 1000 === DECLINE_REMAINDER;
+    return {
+      id: `ch_${randomUUID().replaceAll('-', '')}`,
+      status: declined ? 'declined' : 'succeeded',
+      ...input,
+      ...(declined ? { declineCode: 'insufficient_funds' } : {}),
+      createdAt: new Date(at).toISOString(),
+    };
+  },
+  same: (existing, input) =>
+    existing.amount === input.amount &&
+    existing.currency === input.currency &&
+    existing.paymentMethod === input.paymentMethod,
+  created: (charge) => chargeReply(charge, true),
+  replayed: (charge) => chargeReply(charge, false),
+  conflict: 'This Idempotency-Key was already used with a different amount, currency or payment method.',
 };
 
 /** The provider's records, in memory. */
 export class Ledger {
-  private readonly charges: ChargeRecord[] = [];
-  /** Remembered idempotency keys and the result stored under each. */
-  private readonly keys = new Map<string, { charge: ChargeRecord; storedAt: number }>();
-  /** The latest charge per transactionId, for lookups (which outlive key retention). */
-  private readonly latest = new Map<string, ChargeRecord>();
-  private readonly pending = new Map<string, { input: ChargeRequest; commitAt: number }>();
-  private readonly chargeRequests = new Map<string, number>();
-  private readonly now: () => number;
+  /** Charges under their idempotency key (the transactionId); lookups outlive key retention. */
+  private readonly book: IdempotentKeyBook<ChargeRequest, ChargeRecord>;
 
   constructor(now: () => number = Date.now) {
-    this.now = now;
+    this.book = new IdempotentKeyBook(CHARGE_RULES, now);
   }
 
   /** Counts one `POST /charge` that carried this Idempotency-Key, whatever its outcome. */
   countRequest(key: string): void {
-    this.chargeRequests.set(key, (this.chargeRequests.get(key) ?? 0) + 1);
+    this.book.countRequest(key);
   }
 
   /** The latest charge or decline recorded for this transaction id, if any (whether or not its key is remembered). */
   find(transactionId: string): ChargeRecord | undefined {
-    this.commitDue();
-    return this.latest.get(transactionId);
+    return this.book.find(transactionId);
   }
 
   /**
@@ -92,86 +103,17 @@ export class Ledger {
    * charges again.
    */
   charge(input: ChargeRequest, opts: ChargeOptions): ChargeResult {
-    this.commitDue();
-    const key = input.transactionId;
-    if (this.pending.has(key)) {
-      const message = 'A request with this Idempotency-Key is still being processed; retry later.';
-      return { kind: 'answered', reply: error(409, 'IDEMPOTENCY_KEY_IN_USE', message) };
-    }
-    const existing = this.remembered(key, opts.keyTtlMs);
-    if (existing) return { kind: 'answered', reply: replay(existing, input) };
-    if (opts.commitAt !== undefined) {
-      this.pending.set(key, { input, commitAt: opts.commitAt });
-      return { kind: 'scheduled', commitAt: opts.commitAt };
-    }
-    return { kind: 'answered', reply: chargeReply(this.record(input, this.now()), true) };
+    return this.book.submit(input.transactionId, input, opts);
   }
 
   /** A copy of everything recorded. */
   snapshot(): LedgerSnapshot {
-    this.commitDue();
-    const pendingCommits: Record<string, string> = {};
-    for (const [key, p] of this.pending) pendingCommits[key] = new Date(p.commitAt).toISOString();
-    return {
-      charges: this.charges.map((c) => ({ ...c })),
-      chargeRequests: Object.fromEntries(this.chargeRequests),
-      pendingCommits,
-    };
+    const { records, requests, pendingCommits } = this.book.snapshot();
+    return { charges: records, chargeRequests: requests, pendingCommits };
   }
 
   /** Forgets every charge, pending commit, key and request count. */
   clear(): void {
-    this.charges.length = 0;
-    this.keys.clear();
-    this.latest.clear();
-    this.pending.clear();
-    this.chargeRequests.clear();
+    this.book.clear();
   }
-
-  /** The result stored under `key`, unless it is older than `ttlMs`: then the key is forgotten for good. */
-  private remembered(key: string, ttlMs: number): ChargeRecord | undefined {
-    const entry = this.keys.get(key);
-    if (entry && this.now() - entry.storedAt < ttlMs) return entry.charge;
-    this.keys.delete(key);
-    return undefined;
-  }
-
-  /** Commits every pending charge whose time has come, in commit order. */
-  private commitDue(): void {
-    const now = this.now();
-    const due = [...this.pending].filter(([, p]) => p.commitAt <= now).sort(([, a], [, b]) => a.commitAt - b.commitAt);
-    for (const [key, p] of due) {
-      this.pending.delete(key);
-      this.record(p.input, p.commitAt);
-    }
-  }
-
-  private record(input: ChargeRequest, at: number): ChargeRecord {
-    const declined = input.amount % 1000 === DECLINE_REMAINDER;
-    const charge: ChargeRecord = {
-      id: `ch_${randomUUID().replaceAll('-', '')}`,
-      status: declined ? 'declined' : 'succeeded',
-      ...input,
-      ...(declined ? { declineCode: 'insufficient_funds' } : {}),
-      createdAt: new Date(at).toISOString(),
-    };
-    this.charges.push(charge);
-    this.keys.set(input.transactionId, { charge, storedAt: at });
-    this.latest.set(input.transactionId, charge);
-    return charge;
-  }
-}
-
-/** The answer to a repeat of a remembered key: the stored result, or 409 when the parameters differ. */
-function replay(existing: ChargeRecord, input: ChargeRequest): Reply {
-  const same =
-    existing.amount === input.amount &&
-    existing.currency === input.currency &&
-    existing.paymentMethod === input.paymentMethod;
-  if (same) return chargeReply(existing, false);
-  return error(
-    409,
-    'IDEMPOTENCY_CONFLICT',
-    'This Idempotency-Key was already used with a different amount, currency or payment method.',
-  );
 }

@@ -3,12 +3,13 @@
  * remembered idempotency key (the caller's refundId), only of a succeeded
  * charge, and never more in total per transactionId than that charge's
  * amount (succeeded, pending and still-to-commit refunds count; failed ones
- * do not). Refunds can be recorded `pending` and settled later. Like ledger.ts,
- * time comes from an injectable clock, so commits and key expiry happen when
- * the refunds are next looked at.
+ * do not). Refunds can be recorded `pending` and settled later. The
+ * idempotency keys, delayed commits and key expiry are keyBook.ts's, as for
+ * charges.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChargeOptions } from './ledger.ts';
+import { IdempotentKeyBook } from './keyBook.ts';
+import type { KeyBookOptions, KeyBookResult, KeyBookRules } from './keyBook.ts';
 import { error } from './replies.ts';
 import type { Reply } from './replies.ts';
 import type { ChargeRecord, RefundRecord, RefundSnapshot } from './shapes.ts';
@@ -17,10 +18,10 @@ import type { ChargeRecord, RefundRecord, RefundSnapshot } from './shapes.ts';
 export type RefundRequest = { transactionId: string; refundId: string; amount: number; currency: string };
 
 /** What `RefundBook.refund` did: answered at once, or accepted a refund that commits at `commitAt`. */
-export type RefundResult = { kind: 'answered'; reply: Reply } | { kind: 'scheduled'; commitAt: number };
+export type RefundResult = KeyBookResult;
 
 /** How a refund is to be recorded: key retention and delayed commit as for charges, and the status it takes. */
-export type RefundOptions = ChargeOptions & { status: 'succeeded' | 'pending' };
+export type RefundOptions = KeyBookOptions & { status: 'succeeded' | 'pending' };
 
 /** The statuses a pending refund can be settled to. */
 export type SettledStatus = 'succeeded' | 'failed';
@@ -47,37 +48,47 @@ export function validateRefund(body: unknown, key: string | undefined): RefundRe
   return { transactionId, refundId, amount, currency };
 }
 
+/** What the book holds under a refundId until it commits: the request and the status it takes. */
+type RefundEntry = { input: RefundRequest; status: RefundOptions['status'] };
+
+/** Refunds as the key book records them: a repeat must keep the transactionId, amount and currency. */
+const REFUND_RULES: KeyBookRules<RefundEntry, RefundRecord> = {
+  record: ({ input, status }, at) => ({
+    id: `re_${randomUUID().replaceAll('-', '')}`,
+    ...input,
+    status,
+    createdAt: new Date(at).toISOString(),
+  }),
+  same: (existing, { input }) =>
+    existing.transactionId === input.transactionId &&
+    existing.amount === input.amount &&
+    existing.currency === input.currency,
+  created: (refund) => ({ status: 201, body: refund }),
+  // The refund as it is now: a settle may have moved it since it was made.
+  replayed: (refund) => ({ status: 200, body: { ...refund } }),
+  conflict: 'This Idempotency-Key was already used with a different transactionId, amount or currency.',
+};
+
 /** The provider's refunds, in memory; `chargeOf` finds the charge a refund would give money back from. */
 export class RefundBook {
-  private readonly refunds: RefundRecord[] = [];
-  /** Remembered idempotency keys (refundIds) and the refund stored under each. */
-  private readonly keys = new Map<string, { refund: RefundRecord; storedAt: number }>();
-  /** The latest refund per refundId, for lookups (which outlive key retention). */
-  private readonly latest = new Map<string, RefundRecord>();
-  private readonly pending = new Map<
-    string,
-    { input: RefundRequest; status: RefundOptions['status']; commitAt: number }
-  >();
-  private readonly refundRequests = new Map<string, number>();
-
+  /** Refunds under their idempotency key (the refundId); lookups outlive key retention. */
+  private readonly book: IdempotentKeyBook<RefundEntry, RefundRecord>;
   private readonly chargeOf: (transactionId: string) => ChargeRecord | undefined;
-  private readonly now: () => number;
 
   // Plain fields, not parameter properties: the simulator runs under Node's type stripping, which refuses them.
   constructor(chargeOf: (transactionId: string) => ChargeRecord | undefined, now: () => number = Date.now) {
     this.chargeOf = chargeOf;
-    this.now = now;
+    this.book = new IdempotentKeyBook(REFUND_RULES, now);
   }
 
   /** Counts one `POST /refund` that carried this Idempotency-Key, whatever its outcome. */
   countRequest(key: string): void {
-    this.refundRequests.set(key, (this.refundRequests.get(key) ?? 0) + 1);
+    this.book.countRequest(key);
   }
 
   /** The latest refund recorded under this refundId, if any (whether or not its key is remembered). */
   find(refundId: string): RefundRecord | undefined {
-    this.commitDue();
-    return this.latest.get(refundId);
+    return this.book.find(refundId);
   }
 
   /**
@@ -92,32 +103,8 @@ export class RefundBook {
    * it refunds again if the charge has room.
    */
   refund(input: RefundRequest, opts: RefundOptions): RefundResult {
-    this.commitDue();
-    const answered = (reply: Reply): RefundResult => ({ kind: 'answered', reply });
-    const key = input.refundId;
-    if (this.pending.has(key)) {
-      const message = 'A request with this Idempotency-Key is still being processed; retry later.';
-      return answered(error(409, 'IDEMPOTENCY_KEY_IN_USE', message));
-    }
-    const existing = this.remembered(key, opts.keyTtlMs);
-    if (existing) return answered(replay(existing, input));
-    const charge = this.chargeOf(input.transactionId);
-    if (charge?.status !== 'succeeded') {
-      return answered(error(404, 'CHARGE_NOT_FOUND', 'No succeeded charge is recorded under this transactionId.'));
-    }
-    if (charge.currency !== input.currency) {
-      return answered(error(400, 'INVALID_REQUEST', `"currency" must be the charge's (${charge.currency}).`));
-    }
-    const left = charge.amount - this.taken(input.transactionId);
-    if (input.amount > left) {
-      const message = `The refund exceeds what is left of the charge (${left} minor units).`;
-      return answered(error(422, 'REFUND_EXCEEDS_CHARGE', message));
-    }
-    if (opts.commitAt !== undefined) {
-      this.pending.set(key, { input, status: opts.status, commitAt: opts.commitAt });
-      return { kind: 'scheduled', commitAt: opts.commitAt };
-    }
-    return answered({ status: 201, body: this.record(input, opts.status, this.now()) });
+    const { keyTtlMs, commitAt, status } = opts;
+    return this.book.submit(input.refundId, { input, status }, { keyTtlMs, commitAt }, () => this.refused(input));
   }
 
   /**
@@ -139,75 +126,38 @@ export class RefundBook {
 
   /** A copy of every refund, request count and pending commit. */
   snapshot(): RefundSnapshot {
-    this.commitDue();
-    const pendingCommits: Record<string, string> = {};
-    for (const [key, p] of this.pending) pendingCommits[key] = new Date(p.commitAt).toISOString();
-    return {
-      refunds: this.refunds.map((r) => ({ ...r })),
-      refundRequests: Object.fromEntries(this.refundRequests),
-      pendingCommits,
-    };
+    const { records, requests, pendingCommits } = this.book.snapshot();
+    return { refunds: records, refundRequests: requests, pendingCommits };
   }
 
   /** Forgets every refund, pending commit, key and request count. */
   clear(): void {
-    this.refunds.length = 0;
-    this.keys.clear();
-    this.latest.clear();
-    this.pending.clear();
-    this.refundRequests.clear();
+    this.book.clear();
+  }
+
+  /** Why a new refund of `input` is refused (no succeeded charge, another currency, no room left), if it is. */
+  private refused(input: RefundRequest): Reply | undefined {
+    const charge = this.chargeOf(input.transactionId);
+    if (charge?.status !== 'succeeded') {
+      return error(404, 'CHARGE_NOT_FOUND', 'No succeeded charge is recorded under this transactionId.');
+    }
+    if (charge.currency !== input.currency) {
+      return error(400, 'INVALID_REQUEST', `"currency" must be the charge's (${charge.currency}).`);
+    }
+    const left = charge.amount - this.taken(input.transactionId);
+    if (input.amount > left) {
+      const message = `The refund exceeds what is left of the charge (${left} minor units).`;
+      return error(422, 'REFUND_EXCEEDS_CHARGE', message);
+    }
+    return undefined;
   }
 
   /** What the refunds of `transactionId` hold of its charge: succeeded, pending and still to commit. */
   private taken(transactionId: string): number {
     let sum = 0;
-    for (const r of this.refunds) if (r.transactionId === transactionId && r.status !== 'failed') sum += r.amount;
-    for (const p of this.pending.values()) if (p.input.transactionId === transactionId) sum += p.input.amount;
+    for (const r of this.book.recorded())
+      if (r.transactionId === transactionId && r.status !== 'failed') sum += r.amount;
+    for (const { input } of this.book.pendingEntries()) if (input.transactionId === transactionId) sum += input.amount;
     return sum;
   }
-
-  /** The refund stored under `key`, unless it is older than `ttlMs`: then the key is forgotten for good. */
-  private remembered(key: string, ttlMs: number): RefundRecord | undefined {
-    const entry = this.keys.get(key);
-    if (entry && this.now() - entry.storedAt < ttlMs) return entry.refund;
-    this.keys.delete(key);
-    return undefined;
-  }
-
-  /** Commits every pending refund whose time has come, in commit order. */
-  private commitDue(): void {
-    const now = this.now();
-    const due = [...this.pending].filter(([, p]) => p.commitAt <= now).sort(([, a], [, b]) => a.commitAt - b.commitAt);
-    for (const [key, p] of due) {
-      this.pending.delete(key);
-      this.record(p.input, p.status, p.commitAt);
-    }
-  }
-
-  private record(input: RefundRequest, status: RefundOptions['status'], at: number): RefundRecord {
-    const refund: RefundRecord = {
-      id: `re_${randomUUID().replaceAll('-', '')}`,
-      ...input,
-      status,
-      createdAt: new Date(at).toISOString(),
-    };
-    this.refunds.push(refund);
-    this.keys.set(input.refundId, { refund, storedAt: at });
-    this.latest.set(input.refundId, refund);
-    return refund;
-  }
-}
-
-/** The answer to a repeat of a remembered key: the refund as it is now, or 409 when the parameters differ. */
-function replay(existing: RefundRecord, input: RefundRequest): Reply {
-  const same =
-    existing.transactionId === input.transactionId &&
-    existing.amount === input.amount &&
-    existing.currency === input.currency;
-  if (same) return { status: 200, body: { ...existing } };
-  return error(
-    409,
-    'IDEMPOTENCY_CONFLICT',
-    'This Idempotency-Key was already used with a different transactionId, amount or currency.',
-  );
 }
