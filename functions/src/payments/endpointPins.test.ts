@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
-import { endpointName, HttpPoolManager } from '../resilience/http/index.js';
+import { endpointName } from '../resilience/http/index.js';
 import { MemoryLedger } from './ledger/memoryLedger.js';
 import { PaymentHandler } from './paymentHandler.js';
 import type { PaymentRequest } from './paymentRequest.js';
@@ -10,25 +10,17 @@ import { parseRef } from './provider/endpointRef.js';
 import { PAYMENT_SERVICE, type PaymentProvider } from './provider/paymentProvider.js';
 import { createPaymentProvider } from './provider/providerFromConfig.js';
 import { reconcilePayments } from './reconcile.js';
-import { closeAll, startSimulators, type Simulator } from './testing/simulatorFleet.js';
+import { useHttpPools } from './testing/httpPools.js';
+import { usePaymentSimulators } from './testing/paymentSimulator.js';
+import type { Simulator } from './testing/simulatorFleet.js';
 
 // Endpoint pins across configuration changes: simulators are the endpoints of one provider that do NOT share
 // idempotency keys or charges (each answers NOT_FOUND for a charge another holds), so a lookup at the wrong one
 // would read a charged payment as not charged. Each "deploy" is a provider built from a parsed configuration.
 
 const KEY = 'endpoint-pins-key';
-let sims: Simulator[] = [];
-const pools: HttpPoolManager[] = [];
-beforeAll(async () => {
-  sims = await startSimulators(3, KEY);
-});
-afterAll(() => closeAll(sims));
-beforeEach(() => {
-  for (const s of sims) s.reset();
-});
-afterEach(() => {
-  for (const p of pools.splice(0)) p.destroy();
-});
+const sims = usePaymentSimulators(3, KEY);
+const newPool = useHttpPools();
 
 const url = (s: Simulator) => s.url;
 const lookups = (s: Simulator) => s.stats().requests.lookup;
@@ -39,8 +31,7 @@ function deploy(
   active: Simulator[],
   o: { retired?: Simulator[]; shareKeys?: boolean; unknown?: string[] } = {},
 ): PaymentProvider {
-  const http = new HttpPoolManager();
-  pools.push(http);
+  const http = newPool();
   const cfg = parseConfig({
     PAYMENT_SERVICE_URL: active.map(url).join(','),
     ...(o.retired ? { PAYMENT_RETIRED_URLS: o.retired.map(url).join(',') } : {}),

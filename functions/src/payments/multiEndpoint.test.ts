@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
 import { HttpPoolManager } from '../resilience/http/index.js';
@@ -7,21 +7,16 @@ import { PaymentHandler } from './paymentHandler.js';
 import { GenericProvider } from './provider/genericProvider.js';
 import { PAYMENT_SERVICE } from './provider/paymentProvider.js';
 import { reconcilePayments } from './reconcile.js';
-import { closeAll, startSimulators, type Simulator } from './testing/simulatorFleet.js';
+import { usePaymentSimulators, type PaymentSimulator } from './testing/paymentSimulator.js';
 
 // Two simulators are two endpoints of one provider (PAYMENT_SERVICE_URL=a,b)
 // that do NOT share idempotency keys: a key retried on the other one would be
 // charged twice. Real HTTP, the real pool, breaker, handler and MemoryLedger.
 
 const KEY = 'multi-endpoint-key';
-let sims: Simulator[] = [];
+const sims = usePaymentSimulators(2, KEY);
 let http: HttpPoolManager;
-beforeAll(async () => {
-  sims = await startSimulators(2, KEY);
-});
-afterAll(() => closeAll(sims));
 beforeEach(() => {
-  for (const s of sims) s.reset();
   http?.destroy();
 });
 
@@ -82,7 +77,7 @@ async function clockPast(t: number): Promise<void> {
   while (Date.now() <= t) await new Promise((r) => setTimeout(r, 1));
 }
 
-const sawKey = (s: Simulator, id: string) => (s.ledger().chargeRequests[id] ?? 0) > 0;
+const sawKey = (s: PaymentSimulator, id: string) => (s.ledger().chargeRequests[id] ?? 0) > 0;
 
 describe('several endpoints of one provider', () => {
   it('ejects a failing endpoint and moves new payments to the other, without opening the fleet breaker', async () => {

@@ -1,62 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpPoolManager } from '../../resilience/http/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useScriptedServer } from '../testing/scriptedServer.js';
 import { GenericProvider, mayHaveReached, retryAfterMs } from './genericProvider.js';
 import { chargeMismatch, holdsSettleWindow, mayBeCharged } from './paymentProvider.js';
 import { AppError } from '../../resilience/appError.js';
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
-const replies: Reply[] = [];
-const seen: { method: string; url: string; key: string | undefined; auth: string | undefined; body: unknown }[] = [];
-let server: Server;
-let http: HttpPoolManager;
+const scripted = useScriptedServer();
+const { replies, seen } = scripted;
 let provider: GenericProvider;
+beforeAll(() => {
+  provider = scripted.provider();
+});
 
 const req = { transactionId: 'txn_1', uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' as const };
 
-function handle(r: IncomingMessage, res: ServerResponse): void {
-  let text = '';
-  r.on('data', (c: Buffer) => (text += c.toString()));
-  r.on('end', () => {
-    seen.push({
-      method: r.method ?? '',
-      url: r.url ?? '',
-      key: r.headers['idempotency-key'] as string | undefined,
-      auth: r.headers.authorization,
-      body: text ? (JSON.parse(text) as unknown) : undefined,
-    });
-    const reply = replies.shift() ?? { status: 500 };
-    if (reply === 'hang') return;
-    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-  });
-}
-
-beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  http = new HttpPoolManager();
-  provider = new GenericProvider(http, {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    apiKey: 'sk_test_secret',
-    maxSockets: 2,
-    attemptTimeoutMs: 1000,
-  });
-});
-afterAll(async () => {
-  http.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-beforeEach(() => {
-  replies.length = 0;
-  seen.length = 0;
-});
-
 describe('GenericProvider (documented contract over real HTTP)', () => {
   it('sends nothing to prepare, and pins the payment to its one URL by host and port', async () => {
-    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const host = scripted.host();
     const ref = await provider.prepare(req);
     expect(ref).toBe(`txn_1@${host}`);
     expect(seen).toHaveLength(0);

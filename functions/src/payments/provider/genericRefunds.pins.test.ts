@@ -1,35 +1,25 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/index.js';
-import { HttpPoolManager } from '../../resilience/http/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import type { RefundProvider, RefundRequest } from '../refunds/refundProvider.js';
-import { closeAll, startSimulators, type Simulator } from '../testing/simulatorFleet.js';
+import { useHttpPools } from '../testing/httpPools.js';
+import { usePaymentSimulators } from '../testing/paymentSimulator.js';
+import type { Simulator } from '../testing/simulatorFleet.js';
 import type { PaymentProvider } from './paymentProvider.js';
 import { createPaymentProvider, createRefundProvider } from './providerFromConfig.js';
 
 // Refunds against simulators that are endpoints of one provider NOT sharing keys or charges: a refund must go
 // to the endpoint its payment is pinned to (elsewhere it is CHARGE_NOT_FOUND, and its lookup NOT_FOUND).
 const KEY = 'refund-pins-key';
-let sims: Simulator[] = [];
-const pools: HttpPoolManager[] = [];
-beforeAll(async () => {
-  sims = await startSimulators(3, KEY);
-});
-afterAll(() => closeAll(sims));
-beforeEach(() => {
-  for (const s of sims) s.reset();
-});
-afterEach(() => {
-  for (const p of pools.splice(0)) p.destroy();
-});
+const sims = usePaymentSimulators(3, KEY);
+const newPool = useHttpPools();
 
 /** The payment and refund providers a deploy with these settings builds (config parse included). */
 function deploy(
   active: Simulator[],
   retired: Simulator[] = [],
 ): { payments: PaymentProvider; refunds: RefundProvider } {
-  const http = new HttpPoolManager();
-  pools.push(http);
+  const http = newPool();
   const cfg = parseConfig({
     PAYMENT_SERVICE_URL: active.map((s) => s.url).join(','),
     ...(retired.length ? { PAYMENT_RETIRED_URLS: retired.map((s) => s.url).join(',') } : {}),

@@ -1,19 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpPoolManager } from '../../resilience/http/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { holdsRefundSettleWindow, mayBeRefunded, type RefundRequest } from '../refunds/refundProvider.js';
-import { GenericProvider } from './genericProvider.js';
+import { useScriptedServer } from '../testing/scriptedServer.js';
 import { GenericRefunds } from './genericRefunds.js';
 
 // The refund adapter of the generic contract against a real HTTP server that answers what each test scripts.
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
-const replies: Reply[] = [];
-const seen: { method: string; url: string; key: string | undefined; auth: string | undefined; body: unknown }[] = [];
-let server: Server;
-let http: HttpPoolManager;
+const scripted = useScriptedServer();
+const { replies, seen } = scripted;
 let refunds: GenericRefunds;
 let host: string;
+beforeAll(() => {
+  refunds = new GenericRefunds(scripted.provider().channel);
+  host = scripted.host();
+});
 
 const req: RefundRequest = { transactionId: 'txn_1', refundId: 'rf_1', uid: 'u1', amount: 500, currency: 'USD' };
 const object = (status = 'succeeded', extra: Record<string, unknown> = {}) => ({
@@ -27,47 +25,6 @@ const object = (status = 'succeeded', extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const error = (code: string) => ({ error: { code, message: code } });
-
-function handle(r: IncomingMessage, res: ServerResponse): void {
-  let text = '';
-  r.on('data', (c: Buffer) => (text += c.toString()));
-  r.on('end', () => {
-    seen.push({
-      method: r.method ?? '',
-      url: r.url ?? '',
-      key: r.headers['idempotency-key'] as string | undefined,
-      auth: r.headers.authorization,
-      body: text ? (JSON.parse(text) as unknown) : undefined,
-    });
-    const reply = replies.shift() ?? { status: 500 };
-    if (reply === 'hang') return;
-    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-  });
-}
-
-beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  http = new HttpPoolManager();
-  const provider = new GenericProvider(http, {
-    baseUrl: `http://${host}`,
-    apiKey: 'sk_test_secret',
-    maxSockets: 2,
-    attemptTimeoutMs: 1000,
-  });
-  refunds = new GenericRefunds(provider.channel);
-});
-afterAll(async () => {
-  http.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-beforeEach(() => {
-  replies.length = 0;
-  seen.length = 0;
-});
 
 describe('GenericRefunds (documented contract over real HTTP)', () => {
   it("sends POST /refund with the refundId as Idempotency-Key to the payment's pinned endpoint and reads the refund", async () => {
