@@ -6,13 +6,11 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
-import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
+import type { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash } from '../payments/ledger/paymentLedger.js';
-import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
-import { MemoryIntentRecords } from './intentRecords.js';
-import { MemoryProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
+import { webhookWorld, type LoggedEvent } from './testing/webhookWorld.js';
 
 const SECRET = 'whsec_unit_secret';
 const T0 = 1_800_000_000_000;
@@ -20,7 +18,7 @@ const DUE_SEC = T0 / 1000 + 7 * 86_400;
 let sign: StripeFakeModule['stripeSignature'];
 let clock: number;
 let ledger: MemoryLedger;
-let told: { type: string; fields: Record<string, unknown> }[];
+let logged: LoggedEvent[];
 let deps: StripeWebhookDeps;
 let seq = 0;
 
@@ -29,17 +27,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   clock = T0;
-  ledger = new MemoryLedger(() => clock);
-  told = [];
-  deps = {
-    secret: SECRET,
-    ledger,
-    refunds: new MemoryRefundLedger(ledger, () => clock),
-    intents: new MemoryIntentRecords(),
-    events: new MemoryProcessedEvents(() => clock),
-    now: () => clock,
-    emit: ({ type, severity: _s, ...fields }) => told.push({ type, fields }),
-  };
+  ({ ledger, logged, deps } = webhookWorld(SECRET, () => clock));
   const base = { uid: 'u1', amount: 1999, currency: 'USD', paymentMethod: 'credit_card' as const };
   const at = T0 - 86_400_000;
   ledger.put('tx1', {
@@ -83,7 +71,7 @@ describe('dispute events', () => {
       dispute: { ...dispute, evidenceDueBy: DUE_SEC * 1000 },
     });
     expect(await ledger.health(clock)).toMatchObject({ openDisputes: 1, nextEvidenceDueAt: DUE_SEC * 1000 });
-    expect(told.find((t) => t.type === 'dispute.opened')?.fields).toMatchObject({
+    expect(logged.find((t) => t.event === 'dispute.opened')?.fields).toMatchObject({
       ...{ transactionId: 'tx1', uid: 'u1', disputeId: 'dp_1', amount: 1999, currency: 'USD' },
       evidenceDueBy: DUE_SEC * 1000,
     });
@@ -102,7 +90,7 @@ describe('dispute events', () => {
     const last = (await ledger.listEvents('tx1')).at(-1)!;
     expect(last).toMatchObject({ statusBefore: 'succeeded', statusAfter: 'succeeded', reason: 'won' });
     expect(last.actor.kind).toBe('function');
-    expect(told.map((t) => t.type).filter((t) => t.startsWith('dispute.'))).toEqual([
+    expect(logged.map((t) => t.event).filter((t) => t.startsWith('dispute.'))).toEqual([
       'dispute.opened',
       'dispute.updated',
       'dispute.closed',
@@ -134,7 +122,7 @@ describe('dispute events', () => {
   it('a dispute on a PaymentIntent no record holds is told as unmatched and changes no payment', async () => {
     const r = await deliver(disputeEvent('charge.dispute.created', { payment_intent: 'pi_other' }));
     expect(r).toEqual({ status: 200, body: { received: true, outcome: 'unknown-transaction' } });
-    expect(told.find((t) => t.type === 'dispute.unmatched')?.fields).toMatchObject({ paymentIntent: 'pi_other' });
+    expect(logged.find((t) => t.event === 'dispute.unmatched')?.fields).toMatchObject({ paymentIntent: 'pi_other' });
     expect((await ledger.get('tx1'))!.dispute).toBeUndefined();
     expect(await ledger.health(clock)).toMatchObject({ openDisputes: 0 });
   });

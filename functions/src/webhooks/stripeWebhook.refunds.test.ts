@@ -7,11 +7,11 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash, type PaymentRecord } from '../payments/ledger/paymentLedger.js';
-import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
-import { MemoryIntentRecords } from './intentRecords.js';
-import { MemoryProcessedEvents } from './stripeEvents.js';
+import type { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
+import type { MemoryIntentRecords } from './intentRecords.js';
 import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
+import { webhookWorld, type LoggedEvent } from './testing/webhookWorld.js';
 
 const SECRET = 'whsec_refund_secret';
 const T0 = 1_800_000_000_000;
@@ -20,7 +20,7 @@ let clock: number;
 let ledger: MemoryLedger;
 let refunds: MemoryRefundLedger;
 let intents: MemoryIntentRecords;
-let logged: { event: string; fields: Record<string, unknown>; severity?: string }[];
+let logged: LoggedEvent[];
 let deps: StripeWebhookDeps;
 
 beforeAll(async () => {
@@ -28,19 +28,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   clock = T0;
-  ledger = new MemoryLedger(() => clock);
-  refunds = new MemoryRefundLedger(ledger, () => clock);
-  intents = new MemoryIntentRecords();
-  logged = [];
-  deps = {
-    secret: SECRET,
-    ledger,
-    refunds,
-    intents,
-    events: new MemoryProcessedEvents(() => clock),
-    now: () => clock,
-    emit: ({ type, severity, ...fields }) => logged.push({ event: type, fields, severity }),
-  };
+  ({ ledger, refunds, intents, logged, deps } = webhookWorld(SECRET, () => clock));
   paid('tx1', 'pi_1');
 });
 

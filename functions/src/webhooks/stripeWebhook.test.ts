@@ -4,11 +4,10 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PaymentStatus } from '../api/index.js';
 import { MemoryLedger } from '../payments/ledger/memoryLedger.js';
 import { requestHash, type PaymentRecord } from '../payments/ledger/paymentLedger.js';
-import { MemoryRefundLedger } from '../payments/refunds/memoryRefundLedger.js';
-import { MemoryIntentRecords } from './intentRecords.js';
-import { MemoryProcessedEvents } from './stripeEvents.js';
+import type { MemoryProcessedEvents } from './stripeEvents.js';
 import { handleStripeWebhook, type StripeWebhookDeps } from './stripeWebhook.js';
 import { loadStripeFake, type StripeFakeModule } from './testing/stripeFake.js';
+import { webhookWorld, type LoggedEvent } from './testing/webhookWorld.js';
 
 const SECRET = 'whsec_unit_secret';
 const T0 = 1_800_000_000_000;
@@ -16,7 +15,7 @@ let sign: StripeFakeModule['stripeSignature'];
 let clock: number;
 let ledger: MemoryLedger;
 let events: MemoryProcessedEvents;
-let logged: { event: string; fields: Record<string, unknown>; severity?: string }[];
+let logged: LoggedEvent[];
 let deps: StripeWebhookDeps;
 
 beforeAll(async () => {
@@ -24,18 +23,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   clock = T0;
-  ledger = new MemoryLedger(() => clock);
-  events = new MemoryProcessedEvents(() => clock);
-  logged = [];
-  deps = {
-    secret: SECRET,
-    ledger,
-    refunds: new MemoryRefundLedger(ledger, () => clock),
-    intents: new MemoryIntentRecords(),
-    events,
-    now: () => clock,
-    emit: ({ type, severity, ...fields }) => logged.push({ event: type, fields, severity }),
-  };
+  ({ ledger, events, logged, deps } = webhookWorld(SECRET, () => clock));
 });
 
 function record(status: PaymentRecord['status'], over: Partial<PaymentRecord> = {}): PaymentRecord {
