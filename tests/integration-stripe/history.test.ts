@@ -2,14 +2,14 @@
 // fake's signed webhooks: a confirm whose answer never came (a timeout), its retry with the same key answered
 // processing, a webhook that met the call's claim, and the late webhook that settled it, read in the order they
 // happened. (Lookups are in tests/integration/history.test.ts: the generic provider's lost answers.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentHistoryEvent, ProcessPaymentResult } from '../../functions/src/api/index.js';
 import { FirestoreLedger } from '../../functions/src/payments/index.js';
 import { adminDb } from '../integration/admin.js';
-import { USERS, session, type Session } from '../integration/client.js';
-import { expectLedgersAgree } from './ledgerCheck.js';
+import type { Session } from '../integration/client.js';
 import { recordBecomes, recordOf, txnIds } from './records.js';
-import { holdWebhooks, intentsOf, setFaults, settleProcessing, warmWebhook, webhooksDelivered } from './stripeFake.js';
+import { intentsOf, setFaults, settleProcessing } from './stripeFake.js';
+import { useStripeSuite } from './suite.js';
 
 const txn = txnIds('sh');
 
@@ -29,19 +29,9 @@ const inOrder = (seen: string[], want: string[]) => {
 const lines = (history: PaymentHistoryEvent[]) => history.map((e) => `${e.type} ${e.statusBefore}->${e.statusAfter}`);
 
 describe('payment history against the Stripe fake', () => {
-  let user: Session, admin: Session;
-  beforeAll(async () => {
-    [user, admin] = await Promise.all([session('new'), session(USERS.admin), warmWebhook()]);
-    await admin.call('resetCircuitBreakers', {});
-  });
-  afterEach(async () => {
-    await setFaults({ mode: 'none' });
-    await admin.call('resetCircuitBreakers', {});
-    await holdWebhooks(false);
-    await webhooksDelivered();
-    await expectLedgersAgree();
-  });
-  afterAll(async () => Promise.all([user, admin].map((s) => s?.close())));
+  const suite = useStripeSuite({ resetBreakersAfterEach: true });
+  let user: Session;
+  beforeAll(() => ({ user } = suite));
 
   it('a timeout, a retry answered processing and a late webhook: each step in order, nothing secret', async () => {
     const id = txn('late');

@@ -3,21 +3,19 @@
 // reconciliation, a customer's client-side re-confirm, and money winning over a
 // record that said not charged. The stage runs with PAYMENT_ACTION_TIMEOUT_MS=8000
 // (scripts/emulator-config.mjs).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerHealth, ProcessPaymentResult, ReconcileReport } from '../../functions/src/api/index.js';
-import { USERS, errorOf, session, type Session } from '../integration/client.js';
-import { expectLedgersAgree } from './ledgerCheck.js';
+import { errorOf, type Session } from '../integration/client.js';
 import { txnIds, recordOf, recordBecomes } from './records.js';
 import {
   clientConfirm,
   completeAuthenticationAs,
   fakeEvents,
-  holdWebhooks,
   intentsOf,
   setFaults,
-  warmWebhook,
   webhooksDelivered,
 } from './stripeFake.js';
+import { useStripeSuite } from './suite.js';
 
 /** PAYMENT_ACTION_TIMEOUT_MS of the test stage (scripts/emulator-config.mjs). */
 const ACTION_TIMEOUT_MS = 8000;
@@ -32,6 +30,7 @@ async function intentOf(id: string) {
 }
 
 describe('money truth against the Stripe fake', () => {
+  const suite = useStripeSuite({ resetBreakersAfterEach: true });
   let user: Session, admin: Session;
   const pay = (transactionId: string, paymentMethodId: string) =>
     user.call<ProcessPaymentResult>('processPayment', {
@@ -43,19 +42,7 @@ describe('money truth against the Stripe fake', () => {
   const reconcile = () => admin.call<ReconcileReport>('runReconciliation', {});
   const ledgerHealth = async () => (await admin.call<{ ledger: LedgerHealth }>('getConnectionPoolStats', {})).ledger;
 
-  beforeAll(async () => {
-    [user, admin] = await Promise.all([session('new'), session(USERS.admin), warmWebhook()]);
-    await admin.call('resetCircuitBreakers', {});
-  });
-  afterEach(async () => {
-    await setFaults({ mode: 'none' });
-    // The 500s of one test may open the payment breaker: the next test starts with it closed.
-    await admin.call('resetCircuitBreakers', {});
-    await holdWebhooks(false);
-    await webhooksDelivered();
-    await expectLedgersAgree();
-  });
-  afterAll(async () => Promise.all([user, admin].map((s) => s?.close())));
+  beforeAll(() => ({ user, admin } = suite));
 
   it('a decline is canceled at Stripe before it is recorded declined', async () => {
     const id = txn('decline');

@@ -1,27 +1,25 @@
 // processPayment in Stripe mode: the real callable through the Firebase web SDK,
 // the functions emulator with PAYMENT_PROVIDER=stripe, the Stripe fake as the
 // provider, and the fake's signed webhooks delivered to the emulated stripeWebhook.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessPaymentResult } from '../../functions/src/api/index.js';
-import { USERS, session, type Session, errorOf } from '../integration/client.js';
-import { expectLedgersAgree } from './ledgerCheck.js';
+import { type Session, errorOf } from '../integration/client.js';
 import { txnIds, recordOf, recordBecomes } from './records.js';
 import {
   apiRequests,
   completeAuthentication,
   fakeLedger,
-  holdWebhooks,
   intentsOf,
   setFaults,
   settleProcessing,
   stripeApi,
-  warmWebhook,
-  webhooksDelivered,
 } from './stripeFake.js';
+import { useStripeSuite } from './suite.js';
 
 const txn = txnIds('st');
 
 describe('processPayment with the Stripe provider, against the Stripe fake', () => {
+  const suite = useStripeSuite({ resetBreakersAfterEach: false });
   let user: Session, admin: Session;
   const pay = (transactionId: string, paymentMethodId: string, amount = 25.99) =>
     user.call<ProcessPaymentResult>('processPayment', {
@@ -31,17 +29,7 @@ describe('processPayment with the Stripe provider, against the Stripe fake', () 
       paymentMethodId,
     });
 
-  beforeAll(async () => {
-    [user, admin] = await Promise.all([session('new'), session(USERS.admin), warmWebhook()]);
-    await admin.call('resetCircuitBreakers', {});
-  });
-  afterEach(async () => {
-    await setFaults({ mode: 'none' });
-    await holdWebhooks(false);
-    await webhooksDelivered();
-    await expectLedgersAgree();
-  });
-  afterAll(async () => Promise.all([user, admin].map((s) => s?.close())));
+  beforeAll(() => ({ user, admin } = suite));
 
   it('succeeds: one PaymentIntent created with its metadata, confirmed once, recorded with its charge', async () => {
     const id = txn('ok');
