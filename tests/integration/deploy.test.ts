@@ -52,7 +52,7 @@ describe('functions/ is self-contained for deploy', () => {
     expect(firebaseJson.functions[0]?.predeploy.join(' ')).toContain('run build');
   });
 
-  it('loads alone and firebase-functions discovery lists the six callables', () => {
+  it('loads alone and firebase-functions discovery lists exactly the callables index.ts exports', () => {
     const res = discover(
       Object.fromEntries(
         readFileSync(join(dir, '.env'), 'utf8')

@@ -71,7 +71,7 @@ describe('TestCloudWatchPage', () => {
     expect(byId(w, 'error-simulation-panel').exists()).toBe(false);
   });
 
-  it('polls connection stats once per interval for the three panels that show them', async () => {
+  it('polls connection stats once per interval for all the panels that show them (one shared poller)', async () => {
     const w = mountPage();
     await flushPromises();
     expect(byId(w, 'ledger-status').text()).toContain('healthy');
