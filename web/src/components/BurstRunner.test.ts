@@ -4,12 +4,10 @@ import { processPayment } from '../api/payments';
 import type { ProcessPaymentRequest, ProcessPaymentResult } from '../api/types';
 import { deferred, flushPromises } from '../test/clock';
 import BurstRunner from './BurstRunner.vue';
+import { byId } from '../test/componentTest';
 
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
 const pay = vi.mocked(processPayment);
-
-type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 
 /** Holds every payment until the test settles it, to observe concurrency and progress. */
 let inFlight: { request: ProcessPaymentRequest; settle: ReturnType<typeof deferred<ProcessPaymentResult>> }[] = [];

@@ -1,22 +1,15 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { getConnectionPoolStats } from '../api/pools';
-import { advance, deferred, flushPromises, useFakeClock } from '../test/clock';
+import { advance, deferred, flushPromises } from '../test/clock';
 import { connectionStats, shipper, T0 } from '../test/fixtures';
 import CloudWatchPanel from './CloudWatchPanel.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({ getConnectionPoolStats: vi.fn() }));
 const fetchStats = vi.mocked(getConnectionPoolStats);
 
-type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
-
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  fetchStats.mockReset();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => fetchStats.mockReset());
 
 describe('CloudWatchPanel', () => {
   it('shows loading until the first answer', async () => {

@@ -4,13 +4,13 @@ import { getConnectionPoolStats, resetCircuitBreakers } from '../api/pools';
 import { advance, deferred, flushPromises, useFakeClock } from '../test/clock';
 import { connectionStats, serviceStats, T0 } from '../test/fixtures';
 import ConnectionPoolsPanel from './ConnectionPoolsPanel.vue';
+import { byId } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({ getConnectionPoolStats: vi.fn(), resetCircuitBreakers: vi.fn() }));
 const fetchStats = vi.mocked(getConnectionPoolStats);
 const reset = vi.mocked(resetCircuitBreakers);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 
 async function mountLoaded(stats = connectionStats()): Promise<Wrapper> {
   fetchStats.mockResolvedValue(stats);

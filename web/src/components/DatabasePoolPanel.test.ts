@@ -1,10 +1,11 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { getDatabasePoolStatus } from '../api/pools';
-import { advance, deferred, flushPromises, useFakeClock } from '../test/clock';
+import { advance, deferred, flushPromises } from '../test/clock';
 import { dbStatus, poolNumbers, T0 } from '../test/fixtures';
 import DatabasePoolPanel from './DatabasePoolPanel.vue';
 import PoolChart from './PoolChart.vue';
+import { useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({ getDatabasePoolStatus: vi.fn() }));
 const fetchStatus = vi.mocked(getDatabasePoolStatus);
@@ -13,12 +14,7 @@ const fetchStatus = vi.mocked(getDatabasePoolStatus);
 const mountPanel = () => mount(DatabasePoolPanel, { global: { stubs: { PoolChart: true } } });
 const byId = (w: ReturnType<typeof mountPanel>, id: string) => w.find(`[data-testid="${id}"]`);
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  fetchStatus.mockReset();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => fetchStatus.mockReset());
 
 describe('DatabasePoolPanel', () => {
   it('shows a loading state until the first answer', async () => {

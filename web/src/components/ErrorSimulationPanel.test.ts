@@ -1,9 +1,10 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/errors';
 import { getFaults, setFaults } from '../api/simulator';
-import { advance, deferred, flushPromises, useFakeClock } from '../test/clock';
+import { advance, deferred, flushPromises } from '../test/clock';
 import ErrorSimulationPanel from './ErrorSimulationPanel.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/simulator', () => ({ getFaults: vi.fn(), setFaults: vi.fn() }));
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
@@ -11,17 +12,11 @@ const get = vi.mocked(getFaults);
 const put = vi.mocked(setFaults);
 const URL = 'http://127.0.0.1:8710';
 
-type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
-
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
+useComponentTest(() => {
   get.mockReset();
   put.mockReset();
   put.mockImplementation((_url, config) => Promise.resolve(config));
 });
-afterEach(() => vi.useRealTimers());
 
 describe('ErrorSimulationPanel', () => {
   it('loads the current fault config from the simulator into the form', async () => {

@@ -1,21 +1,17 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { getHealth } from '../api/health';
 import { ApiError } from '../api/errors';
-import { flushPromises, useFakeClock } from '../test/clock';
+import { flushPromises } from '../test/clock';
 import { healthReport } from '../test/fixtures';
 import HealthPanel from './HealthPanel.vue';
+import { useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/health', () => ({ getHealth: vi.fn() }));
 const fetchHealth = vi.mocked(getHealth);
 const byId = (w: ReturnType<typeof mount>, id: string) => w.find(`[data-testid="${id}"]`);
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  vi.clearAllMocks();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => vi.clearAllMocks());
 
 describe('HealthPanel', () => {
   it('shows the uptime answer and each component with its round trip', async () => {

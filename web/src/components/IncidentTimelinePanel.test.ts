@@ -1,10 +1,11 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { getIncidentTimeline } from '../api/incidents';
 import type { IncidentTimeline } from '../api/types';
-import { flushPromises, useFakeClock } from '../test/clock';
+import { flushPromises } from '../test/clock';
 import { T0 } from '../test/fixtures';
 import IncidentTimelinePanel from './IncidentTimelinePanel.vue';
+import { useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/incidents', () => ({ getIncidentTimeline: vi.fn() }));
 const fetchTimeline = vi.mocked(getIncidentTimeline);
@@ -17,12 +18,7 @@ const timeline = (events: IncidentTimeline['events'], truncated = false): Incide
   truncated,
 });
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  vi.clearAllMocks();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => vi.clearAllMocks());
 
 describe('IncidentTimelinePanel', () => {
   it('lists the events newest first with their kind, subject, summary and count', async () => {

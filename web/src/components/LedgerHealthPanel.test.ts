@@ -6,6 +6,7 @@ import type { LedgerHealth } from '../api/types';
 import { deferred, flushPromises, useFakeClock } from '../test/clock';
 import { connectionStats, ledgerHealth, reconcileReport, T0 } from '../test/fixtures';
 import LedgerHealthPanel from './LedgerHealthPanel.vue';
+import { byId } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({ getConnectionPoolStats: vi.fn() }));
 vi.mock('../api/ledger', () => ({ runReconciliation: vi.fn() }));
@@ -13,7 +14,6 @@ const fetchStats = vi.mocked(getConnectionPoolStats);
 const reconcile = vi.mocked(runReconciliation);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 const tone = (w: Wrapper, id: string) => byId(w, id).attributes('data-tone');
 
 async function mountWith(ledger: Partial<LedgerHealth> = {}): Promise<Wrapper> {

@@ -1,17 +1,17 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/errors';
 import { cancelPayment, processPayment } from '../api/payments';
 import type { ProcessPaymentRequest, ProcessPaymentResult } from '../api/types';
-import { advance, useFakeClock } from '../test/clock';
+import { advance } from '../test/clock';
 import PaymentTestPanel from './PaymentTestPanel.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/payments', () => ({ processPayment: vi.fn(), cancelPayment: vi.fn() }));
 const pay = vi.mocked(processPayment);
 const cancel = vi.mocked(cancelPayment);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 
 /** processPayment answers `status` for each call, in order. */
 function answers(...statuses: ProcessPaymentResult['status'][]) {
@@ -35,13 +35,10 @@ async function submit(w: Wrapper): Promise<void> {
   await advance(100);
 }
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
+useComponentTest(() => {
   pay.mockReset();
   cancel.mockReset();
 });
-afterEach(() => vi.useRealTimers());
 
 describe('PaymentTestPanel: canceling a waiting payment', () => {
   it('offers Cancel beside a requires_action result only', async () => {

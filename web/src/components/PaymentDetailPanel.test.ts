@@ -1,13 +1,14 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/errors';
 import { getPayment } from '../api/explorer';
 import { cancelPayment } from '../api/payments';
 import { refundPayment } from '../api/refunds';
-import { advance, useFakeClock } from '../test/clock';
+import { advance } from '../test/clock';
 import { adminDetail, historyEvent, paymentView, refundView } from '../test/explorerFixtures';
 import { T0 } from '../test/fixtures';
 import PaymentDetailPanel from './PaymentDetailPanel.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/explorer', () => ({ getPayment: vi.fn() }));
 vi.mock('../api/refunds', () => ({ refundPayment: vi.fn() }));
@@ -17,7 +18,6 @@ const refund = vi.mocked(refundPayment);
 const cancel = vi.mocked(cancelPayment);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 
 async function open(id = 'txn_1'): Promise<Wrapper> {
   const w = mount(PaymentDetailPanel, { props: { transactionId: id } });
@@ -34,12 +34,7 @@ async function confirmRefund(w: Wrapper, amount: string): Promise<string> {
   return prompt;
 }
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  vi.clearAllMocks();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => vi.clearAllMocks());
 
 describe('PaymentDetailPanel', () => {
   it('shows the payment, its refunds with the refunded total, and its history as a timeline', async () => {

@@ -1,16 +1,16 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { listPayments } from '../api/explorer';
 import type { ListPaymentsRequest } from '../api/types';
-import { advance, useFakeClock } from '../test/clock';
+import { advance } from '../test/clock';
 import { paymentView } from '../test/explorerFixtures';
 import PaymentListPanel from './PaymentListPanel.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/explorer', () => ({ listPayments: vi.fn(), getPayment: vi.fn() }));
 const list = vi.mocked(listPayments);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 const rows = (w: Wrapper) => w.findAll('[data-testid="explorer-row"]').map((r) => r.find('code').text());
 
 /** listPayments answers pages of `ids`, 2 a page, cursors `c<n>`. */
@@ -26,12 +26,7 @@ function pages(ids: string[]) {
   });
 }
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
-  vi.clearAllMocks();
-});
-afterEach(() => vi.useRealTimers());
+useComponentTest(() => vi.clearAllMocks());
 
 describe('PaymentListPanel', () => {
   it('lists the first page, pages forward and back by cursor, and ends on the last page', async () => {

@@ -6,6 +6,7 @@ import { completeAuthentication } from '../api/stripeFake';
 import { TRANSACTION_ID_RULE, type ProcessPaymentRequest, type ProcessPaymentResult } from '../api/types';
 import { advance, useFakeClock } from '../test/clock';
 import PaymentTestPanel from './PaymentTestPanel.vue';
+import { byId } from '../test/componentTest';
 
 vi.mock('../api/payments', () => ({ processPayment: vi.fn() }));
 const pay = vi.mocked(processPayment);
@@ -17,7 +18,6 @@ vi.mock('../api/stripeFake', async (importOriginal) => ({
 const complete = vi.mocked(completeAuthentication);
 
 type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 
 function succeed(overrides: Partial<ProcessPaymentResult> = {}, delayMs = 120) {
   pay.mockImplementation(

@@ -1,13 +1,14 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import type { Component } from 'vue';
 import { getConnectionPoolStats, getDatabasePoolStatus } from '../api/pools';
-import { advance, flushPromises, useFakeClock } from '../test/clock';
+import { advance, flushPromises } from '../test/clock';
 import { connectionStats, dbStatus } from '../test/fixtures';
 import CloudWatchPanel from './CloudWatchPanel.vue';
 import ConnectionPoolsPanel from './ConnectionPoolsPanel.vue';
 import DatabasePoolPanel from './DatabasePoolPanel.vue';
 import LedgerHealthPanel from './LedgerHealthPanel.vue';
+import { useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({
   getConnectionPoolStats: vi.fn(),
@@ -51,13 +52,10 @@ const panels: Panel[] = [
 /** What the Firebase SDK throws when the request gets no answer of the callable's own. */
 const sdkFallback = (code: string, status: number) => ({ code: `functions/${code}`, message: `${code} [${status}]` });
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
+useComponentTest(() => {
   // Reset, not clear: answers queued with mock*Once by a failed test must not leak into the next.
   vi.resetAllMocks();
 });
-afterEach(() => vi.useRealTimers());
 
 describe.each(panels)('$name while the functions cannot be reached', ({ component, testid, fetch, answer }) => {
   it('says so in words, keeps polling, and shows the data once they answer', async () => {

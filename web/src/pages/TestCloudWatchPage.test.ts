@@ -1,12 +1,13 @@
-import { enableAutoUnmount, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { getConnectionPoolStats, getDatabasePoolStatus } from '../api/pools';
 import { processPayment } from '../api/payments';
 import { getFaults, simulatorUrl } from '../api/simulator';
 import { getIncidentTimeline } from '../api/incidents';
-import { advance, flushPromises, useFakeClock } from '../test/clock';
+import { advance, flushPromises } from '../test/clock';
 import { connectionStats, dbStatus } from '../test/fixtures';
 import TestCloudWatchPage from './TestCloudWatchPage.vue';
+import { byId, useComponentTest } from '../test/componentTest';
 
 vi.mock('../api/pools', () => ({
   getConnectionPoolStats: vi.fn(),
@@ -21,20 +22,15 @@ vi.mock('../api/simulator', () => ({ simulatorUrl: vi.fn(), getFaults: vi.fn(), 
 const fetchConnections = vi.mocked(getConnectionPoolStats);
 const fetchDb = vi.mocked(getDatabasePoolStatus);
 
-type Wrapper = ReturnType<typeof mount>;
-const byId = (w: Wrapper, id: string) => w.find(`[data-testid="${id}"]`);
 const mountPage = () => mount(TestCloudWatchPage, { global: { stubs: { PoolChart: true } } });
 
-enableAutoUnmount(afterEach);
-beforeEach(() => {
-  useFakeClock();
+useComponentTest(() => {
   vi.clearAllMocks();
   fetchConnections.mockResolvedValue(connectionStats());
   fetchDb.mockResolvedValue(dbStatus());
   vi.mocked(getFaults).mockResolvedValue({ mode: 'none' });
   vi.mocked(simulatorUrl).mockReturnValue(null);
 });
-afterEach(() => vi.useRealTimers());
 
 describe('TestCloudWatchPage', () => {
   it('lays out every panel; error simulation only when the simulator URL is set', async () => {
