@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, paymentFunctionOptions, parseConfig, providerSocketCap, sharedFunctionOptions } from './index.js';
-
-/** The ConfigError parseConfig throws for `env`, or a failure when it parses. */
-function rejection(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
-}
+import { paymentFunctionOptions, parseConfig, providerSocketCap, sharedFunctionOptions } from './index.js';
+import { rejection } from './testing/rejection.js';
 
 describe('parseConfig', () => {
   it('applies the documented defaults when nothing is set', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './index.js';
 import { ENDPOINT_VARIABLES, isLoopbackHost, mayPrintValue } from './endpoints.js';
-
-/** The ConfigError parseConfig throws for `env`, or a failure when it parses. */
-function rejection(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('parseConfig accepted the configuration');
-}
+import { rejection } from './testing/rejection.js';
 
 describe('endpoint variables', () => {
   it.each(ENDPOINT_VARIABLES)('%s: plain http to a remote host is refused at parse, naming the variable', (name) => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EVENTARC_PUBLISH_MS, parseConfig } from './index.js';
-
-/** The ConfigError parseConfig throws for `env`. */
-function rejection(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
-}
+import { EVENTARC_PUBLISH_MS, parseConfig } from './index.js';
+import { rejection } from './testing/rejection.js';
 
 describe('EVENTARC_CHANNEL', () => {
   it('is unset by default: nothing is published', () => {
