@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../api/index.js';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { memoryLease } from '../resilience/lease/testing.js';
 import { emptyReport } from '../payments/reconcile.js';
 import { reconcileOnce, reconcileOnSchedule } from './reconcileOnce.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 
 const report = (at: number): ReconcileReport => ({ ...emptyReport(at), durationMs: 5 });
 
@@ -57,13 +57,7 @@ function heldPass(at: number) {
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('reconcileOnSchedule', () => {
-  let logged: StructuredEvent[] = [];
-  let detach: () => void = () => undefined;
-  beforeEach(() => {
-    logged = [];
-    detach = addLogSink((e) => logged.push(e));
-  });
-  afterEach(() => detach());
+  const logged = useLogCapture();
 
   it('runs a pass under the lease for leaseMs; its report carries the runId the pass was given', async () => {
     const now = () => 1000;

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PublishedEventType } from '../api/index.js';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { EventPublisher, type OutgoingEvent, type PublishPort } from './eventPublisher.js';
 import { event, publishCounts } from './testing/publishKit.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 
-let logged: StructuredEvent[];
-let detach: () => void;
-beforeEach(() => {
-  logged = [];
-  detach = addLogSink((e) => logged.push(e));
-});
-afterEach(() => detach());
+const logged = useLogCapture();
 
 const publisher = (port: PublishPort, timeoutMs = 1000) => {
   const metrics = new MetricsAggregator({ enabled: true, intervalMs: 1 });

@@ -5,10 +5,9 @@
  * the answer leaves. A publish that fails or hangs changes neither the
  * payment nor its answer, and delays the call by at most its bound.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PublishedEventType } from '../api/index.js';
 import { completeCall, HousekeepingPhase } from '../app/housekeeping.js';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
 import { ISO_4217_MONEY } from '../payments/iso4217.js';
@@ -19,14 +18,9 @@ import { ScriptedProvider } from '../payments/testing/scriptedProvider.js';
 import { publishCounts } from './testing/publishKit.js';
 import { EventPublisher, type OutgoingEvent, type PublishPort } from './eventPublisher.js';
 import { publishingSink } from './publishedEvents.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 
-let logged: StructuredEvent[];
-let detach: () => void;
-beforeEach(() => {
-  logged = [];
-  detach = addLogSink((e) => logged.push(e));
-});
-afterEach(() => detach());
+const logged = useLogCapture();
 
 /** One payment of `pay()` through a handler whose events are published through `port`, ended like every call. */
 async function payThrough(port: PublishPort, timeoutMs = 1000) {

@@ -1,12 +1,12 @@
 import type { ScheduledEvent } from 'firebase-functions/v2/scheduler';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
 import { scheduledHandler } from '../lifecycle/defineScheduled.js';
 import { recordingLifecycle } from '../lifecycle/testing.js';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { emptyReport } from '../payments/reconcile.js';
 import { memoryLease } from '../resilience/lease/testing.js';
 import { reconcileOnScheduleWork, type ReconcileScheduleRuntime } from './reconcilePayments.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 
 const EVENT: ScheduledEvent = { scheduleTime: '2026-12-06T22:00:00Z' };
 
@@ -28,13 +28,7 @@ function scheduleRuntime(holder?: string) {
 }
 
 describe('reconcilePayments (scheduled)', () => {
-  let logged: StructuredEvent[] = [];
-  let detach: () => void = () => undefined;
-  beforeEach(() => {
-    logged = [];
-    detach = addLogSink((e) => logged.push(e));
-  });
-  afterEach(() => detach());
+  const logged = useLogCapture();
 
   it('runs one pass of RECONCILE_BUDGET_MS under the lease (held for the 300 s timeout) and gives it back', async () => {
     const { rt, lease, passes, now } = scheduleRuntime();
