@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CancelPaymentResult, ProcessPaymentResult } from '../../functions/src/api/index.js';
-import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
-import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { adminDb } from './admin.js';
 import { USERS, errorOf, session, type Session } from './client.js';
 import { eachTestFromACleanProvider } from './ledgerCheck.js';
+import { writeUnsettledRecord } from './paymentRecords.js';
 import { SIMULATOR_URL, ledger, stats } from './simulator.js';
 
 const PREFIX = 'cx_';
@@ -26,25 +26,8 @@ const SETTLE_MS = Number(
  * the state a call that lost its answer, or one refused before sending, leaves behind.
  */
 async function fixture(id: string, uid: string, over: Partial<PaymentRecord>): Promise<void> {
-  const base = { amount: 1234, currency: 'USD', paymentMethod: 'credit_card' as const };
-  const long = Date.now() - 10 * SETTLE_MS;
   written.push(id);
-  await adminDb()
-    .doc(`payments/${id}`)
-    .set({
-      uid,
-      ...base,
-      status: 'unknown',
-      attempts: 1,
-      requestHash: requestHash(base),
-      claimId: null,
-      leaseUntil: null,
-      openAttemptAt: long,
-      createdAt: long,
-      updatedAt: long,
-      shard: shardOf(id),
-      ...over,
-    });
+  await writeUnsettledRecord(id, uid, 1234, Date.now() - 10 * SETTLE_MS, over);
 }
 
 describe('cancelPayment through the functions emulator and the payment simulator', () => {

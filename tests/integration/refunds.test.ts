@@ -8,13 +8,13 @@ import type {
   ReconcileReport,
   RefundPaymentResult,
 } from '../../functions/src/api/index.js';
-import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
-import { shardOf } from '../../functions/src/payments/ledger/paymentShards.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import type { RefundRecord } from '../../functions/src/payments/refunds/refundLedger.js';
 import { adminDb } from './admin.js';
 import { resetBreakers } from './breakers.js';
 import { USERS, errorOf, session, type Session } from './client.js';
 import { eachTestFromACleanProvider } from './ledgerCheck.js';
+import { writeUnsettledRecord } from './paymentRecords.js';
 import { refunds, setFaults } from './simulator.js';
 
 const PREFIX = 'rf_';
@@ -32,23 +32,7 @@ const requestsFor = async (refundId: string) => (await refunds()).refundRequests
 
 /** An `unknown` record of 3.00 USD for `uid`, as a call that lost its answer leaves it; no charge stands behind it. */
 async function unknownFixture(id: string, uid: string): Promise<void> {
-  const base = { amount: 300, currency: 'USD', paymentMethod: 'credit_card' as const };
-  const now = Date.now();
-  await adminDb()
-    .doc(`payments/${id}`)
-    .set({
-      uid,
-      ...base,
-      status: 'unknown',
-      attempts: 1,
-      requestHash: requestHash(base),
-      claimId: null,
-      leaseUntil: null,
-      openAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
-      shard: shardOf(id),
-    });
+  await writeUnsettledRecord(id, uid, 300, Date.now());
 }
 
 /** Polls `check` every 100 ms until it is truthy (about `ms`), then resolves with its value. */
