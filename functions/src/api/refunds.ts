@@ -40,6 +40,9 @@ export const REFUND_ID_PATTERN = /^(?!__.*__$)[A-Za-z0-9_-]{1,64}$/;
 /** The rule of {@link REFUND_ID_PATTERN} in words. */
 export const REFUND_ID_RULE = '1-64 letters, digits, "_" or "-", not both starting and ending with "__"';
 
+/** Longest `seal` refundPayment accepts; getPayment hands out no longer one (the payload cap is 4096 characters). */
+export const REFUND_SEAL_MAX_LENGTH = 2048;
+
 /**
  * Payload of `refundPayment` (admins only), as the callable validates it
  * (unknown fields are refused).
@@ -50,6 +53,11 @@ export const REFUND_ID_RULE = '1-64 letters, digits, "_" or "-", not both starti
  * `amount`: major units in the payment's currency, e.g. 10.5; default: all
  * that is left (the payment's amount minus its succeeded and pending refunds).
  * `reason`: one of {@link RefundReason}.
+ * `seal`: the `refundSeal` of the `getPayment` answer that showed this
+ * payment to this admin (opaque, at most {@link REFUND_SEAL_MAX_LENGTH}
+ * characters). It only saves the server a read: a seal that does not open
+ * (another admin's, altered, expired) or is stale (the payment or the admin's
+ * limits changed since) is ignored and the refund decides exactly as without.
  */
 export const RefundPaymentRequest = /* @__PURE__ */ refundPaymentRequest();
 
@@ -61,6 +69,11 @@ function refundPaymentRequest() {
     refundId: z.string({ error: rule }).regex(REFUND_ID_PATTERN, rule),
     amount: z.number({ error: 'must be a number in major units, e.g. 10.5' }).optional(),
     reason: z.enum(RefundReason, { error: `must be one of ${reasons}` }).optional(),
+    seal: z
+      .string({ error: 'must be the refundSeal of a getPayment answer' })
+      .min(1, 'must be the refundSeal of a getPayment answer')
+      .max(REFUND_SEAL_MAX_LENGTH, `must be at most ${REFUND_SEAL_MAX_LENGTH} characters`)
+      .optional(),
   });
 }
 export type RefundPaymentRequest = z.infer<typeof RefundPaymentRequest>;

@@ -13,6 +13,7 @@ import type { RefundEventSink } from '../payments/refunds/refundEvents.js';
 import type { RefundLedger } from '../payments/refunds/refundLedger.js';
 import { refundPayment } from '../payments/refunds/refundPayment.js';
 import type { RefundProvider } from '../payments/refunds/refundProvider.js';
+import { sealKeyValue } from '../access/sealKey.js';
 import { paymentSettings } from '../payments/settingsFromConfig.js';
 import { AppError } from '../resilience/appError.js';
 import type { RunQuery } from '../resilience/query/runQuery.js';
@@ -48,11 +49,16 @@ export interface RefundWiring {
 /** Builds the refund ledger, its event sink and the refund call over the runtime's parts. */
 export function refundRuntime(w: RefundWiring): RefundRuntime {
   const { cfg, metrics } = w;
-  const refundLedger = new FirestoreRefundLedger(w.runQuery, Date.now, {
-    ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
-    burst: cfg.PAYMENT_USER_BURST,
-    maxInFlight: cfg.PAYMENT_USER_MAX_IN_FLIGHT,
-  });
+  const refundLedger = new FirestoreRefundLedger(
+    w.runQuery,
+    Date.now,
+    {
+      ratePerMin: cfg.PAYMENT_USER_RATE_PER_MIN,
+      burst: cfg.PAYMENT_USER_BURST,
+      maxInFlight: cfg.PAYMENT_USER_MAX_IN_FLIGHT,
+    },
+    sealKeyValue,
+  );
   const refundEvents: RefundEventSink = (e) => {
     const { type, severity, ...fields } = e;
     logEvent(type, { service: PAYMENT_SERVICE, ...fields }, severity);

@@ -161,6 +161,35 @@ describe('getPayment', () => {
     expect(await codeOf(getPayment(deps, 't1', { uid: 'mallory', admin: false }))).toBe('PAYMENT_FORBIDDEN');
     expect(await codeOf(getPayment(deps, 'nope', { uid: 'root', admin: true }))).toBe('PAYMENT_NOT_FOUND');
   });
+
+  it("reads an admin's payment through the refund seal reader (instead of the ledger's get) and answers its seal", async () => {
+    const reads: string[] = [];
+    const sealing: ExplorerDeps = {
+      ...deps,
+      ledger: { ...deps.ledger, get: (id) => (reads.push(`get:${id}`), deps.ledger.get(id)) },
+      refundSeals: {
+        readWithSeal: async (id, uid) => {
+          reads.push(`sealed:${id}:${uid}`);
+          const record = await deps.ledger.get(id);
+          return { record, refundSeal: record ? `seal-of-${id}-for-${uid}` : null };
+        },
+      },
+    };
+    const detail = await getPayment(sealing, 't2', { uid: 'root', admin: true });
+    expect('refundSeal' in detail && detail.refundSeal).toBe('seal-of-t2-for-root');
+    expect(detail.payment).toEqual((await getPayment(deps, 't2', { uid: 'root', admin: true })).payment);
+    // The owner is no admin: no seal, the ledger's own read.
+    const owner = await getPayment(sealing, 't2', { uid: 'alice', admin: false });
+    expect('refundSeal' in owner).toBe(false);
+    expect(reads).toEqual(['sealed:t2:root', 'get:t2']);
+    expect(await codeOf(getPayment(sealing, 'nope', { uid: 'root', admin: true }))).toBe('PAYMENT_NOT_FOUND');
+    // Without a seal to give (none answered), the answer has no refundSeal field.
+    const none: ExplorerDeps = {
+      ...deps,
+      refundSeals: { readWithSeal: async (id) => ({ record: await deps.ledger.get(id), refundSeal: null }) },
+    };
+    expect('refundSeal' in (await getPayment(none, 't2', { uid: 'root', admin: true }))).toBe(false);
+  });
 });
 
 describe('listPayments', () => {

@@ -9,6 +9,7 @@ import { PaymentForbiddenError, PaymentNotFoundError } from '../paymentErrors.js
 import type { ProviderMoney } from '../provider/providerMoney.js';
 import { decodeCursor, encodeCursor } from './listCursor.js';
 import type { RefundLedger } from '../refunds/refundLedger.js';
+import type { RefundSealReader, SealedPaymentRead } from '../refunds/refundSeal.js';
 import type { PaymentReader } from './paymentReader.js';
 import { paymentInternals, paymentView, refundView } from './paymentView.js';
 
@@ -22,6 +23,8 @@ export interface ExplorerDeps {
   refunds: Pick<RefundLedger, 'listRefunds'>;
   /** The configured provider's minor units, to answer amounts in major units as processPayment does. */
   money: Pick<ProviderMoney, 'minorDigits'>;
+  /** Reads an admin's payment with its refund seal (same round trips as `ledger.get`); no seals when absent. */
+  refundSeals?: RefundSealReader;
 }
 
 /** Who asks: an admin sees any payment and its internals; anyone else only their own payments. */
@@ -31,16 +34,24 @@ export type ExplorerCaller = CancelCaller;
  * One payment for `caller`: an admin gets the view, its refunds, the
  * ledger's internals and the history; the payment's owner the view and its
  * refunds. The record, its refunds and its history are read at once (one
- * round trip). Throws PAYMENT_NOT_FOUND for an unknown id and
- * PAYMENT_FORBIDDEN for another user's payment.
+ * round trip). An admin's read also brings the refund seal
+ * (`refundSeal`, refunds/refundSeal.ts) when `refundSeals` is wired: the
+ * payment is then read with the admin's limits in the same round trip.
+ * Throws PAYMENT_NOT_FOUND for an unknown id and PAYMENT_FORBIDDEN for
+ * another user's payment.
  */
 export async function getPayment(
   deps: ExplorerDeps,
   transactionId: string,
   caller: ExplorerCaller,
 ): Promise<GetPaymentResult> {
-  const [record, refundRecords, events] = await Promise.all([
-    deps.ledger.get(transactionId),
+  const sealer = caller.admin ? deps.refundSeals : undefined;
+  const read = (): Promise<SealedPaymentRead> =>
+    sealer
+      ? sealer.readWithSeal(transactionId, caller.uid)
+      : deps.ledger.get(transactionId).then((record) => ({ record, refundSeal: null }));
+  const [{ record, refundSeal }, refundRecords, events] = await Promise.all([
+    read(),
     deps.refunds.listRefunds(transactionId),
     caller.admin ? deps.ledger.listEvents(transactionId) : [],
   ]);
@@ -54,6 +65,7 @@ export async function getPayment(
     refunds,
     internals: paymentInternals(record),
     events,
+    ...(refundSeal === null ? {} : { refundSeal }),
   };
 }
 

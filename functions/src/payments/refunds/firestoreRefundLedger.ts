@@ -1,11 +1,11 @@
-import { FieldPath, FieldValue, type Firestore, type Timestamp } from 'firebase-admin/firestore';
+import { FieldPath, type DocumentSnapshot, type Timestamp } from 'firebase-admin/firestore';
 import { PaymentStatus, RefundStatus, type ErrorCode } from '../../api/index.js';
 import { appendEvents } from '../history/historyStore.js';
 import { AppError } from '../../resilience/appError.js';
 import type { RunQuery } from '../../resilience/query/runQuery.js';
 import { grpcStatusOf } from '../../resilience/query/queryPoolErrors.js';
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
-import { PAYMENTS, USER_LIMITS } from '../ledger/firestoreLedger.js';
+import { PAYMENTS } from '../ledger/firestoreLedger.js';
 import type { LedgerVersion, PaymentRecord } from '../ledger/paymentLedger.js';
 import type {
   RefundFinalizeResult,
@@ -19,9 +19,18 @@ import type {
 import { finalizeRefundStep } from './refundRules.js';
 import { withRefundEvents } from './refundHistory.js';
 import { RuleRefundLedger, settledNote, type RefundTransact } from './ruleRefundLedger.js';
+import {
+  commitStep,
+  increments,
+  REFUNDS,
+  refundDoc,
+  sealedRound,
+  stepDocs,
+  type Seen,
+  type SeenDocs,
+} from './refundCommit.js';
 
-/** A payment's refunds: `payments/{transactionId}/refunds/{refundId}`. */
-export const REFUNDS = 'refunds';
+export { REFUNDS } from './refundCommit.js';
 
 /** Rounds of read-then-conditional-commit before a step gives up (the documents kept changing). */
 const ROUNDS = 5;
@@ -36,57 +45,48 @@ const ROUNDS = 5;
  * repeats from a fresh read. No transaction is used, so the commit reports
  * the refund's update time, and the outcome of a claim can be one
  * conditional commit ({@link finalizeRefund}). Happy path of a refund: read,
- * write-ahead commit, outcome commit: three round trips.
+ * write-ahead commit, outcome commit: three round trips. With the admin's
+ * refund seal from `getPayment` (refundSeal.ts) the claim's first round runs
+ * on the sealed copies instead of the read (refundCommit.ts sealedRound):
+ * two round trips; a seal that does not open, or is stale, falls back to the
+ * read rounds.
  */
 export class FirestoreRefundLedger extends RuleRefundLedger {
   constructor(
     private readonly runQuery: RunQuery,
     now: () => number = Date.now,
     limits?: UserLimitSettings,
+    /** The SEAL_KEY (access/sealKey.ts), null without one: refund seals are then ignored. */
+    private readonly sealKey: () => string | null = () => null,
   ) {
     super(now, limits);
   }
 
-  protected transact: RefundTransact = async (transactionId, refundId, uid, name, step) => {
+  protected transact: RefundTransact = async (transactionId, refundId, uid, name, step, seal) => {
+    const ids = { transactionId, refundId, uid };
+    const key = seal ? this.sealKey() : null;
+    if (seal && key !== null) {
+      const presented = { token: seal.token, requestedBy: seal.requestedBy, key, now: this.clock() };
+      const done = await sealedRound(this.runQuery, ids, name, presented, step);
+      if (done) return done.result;
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      const [payment, refund, user] = await this.runQuery(
-        (db) => db.getAll(...docs(db, transactionId, refundId, uid)),
-        'refunds.read',
-        { readOnly: true },
-      );
-      const r = step(
-        payment!.exists ? (payment!.data() as PaymentRecord) : undefined,
-        refund!.exists ? (refund!.data() as RefundRecord) : undefined,
-        user?.exists ? (user.data() as UserLimitState) : undefined,
-      );
-      const writesUser = r.user !== undefined && uid !== null;
-      if (r.write.kind === 'none' && !r.totals && !writesUser) return r.result;
-      const committed = await this.runQuery(async (db) => {
-        const [pRef, rRef, uRef] = docs(db, transactionId, refundId, uid);
-        const batch = db.batch();
-        if (r.write.kind === 'create') batch.create(rRef!, r.write.record);
-        else if (r.write.kind === 'update') batch.update(rRef!, r.write.fields, at(refund!.updateTime));
-        if (r.totals && payment!.exists) batch.update(pRef!, increments(r.totals), at(payment!.updateTime));
-        if (payment!.exists) appendEvents(batch, pRef!, r.events);
-        if (writesUser) {
-          const prior = user?.exists ? (user.data() as UserLimitState) : undefined;
-          const next = prior?.spent ? { ...r.user!, spent: {} } : { ...r.user! };
-          if (user?.exists) batch.update(uRef!, next, at(user.updateTime));
-          else batch.create(uRef!, next);
-        }
-        try {
-          return await batch.commit();
-        } catch (err) {
-          const status = grpcStatusOf(err);
-          if (status === 'FAILED_PRECONDITION' || status === 'ALREADY_EXISTS' || status === 'NOT_FOUND') return null;
-          throw err;
-        }
-      }, name);
-      if (!committed) continue;
-      // The refund's write is the batch's first when the step wrote it: its update time is the claim's version.
-      const result = r.result as { kind?: string; version?: LedgerVersion | null };
-      if (r.write.kind !== 'none' && result?.kind === 'claimed') result.version = committed[0]!.writeTime;
-      return r.result;
+      const [payment, refund, user] = await this.runQuery((db) => db.getAll(...stepDocs(db, ids)), 'refunds.read', {
+        readOnly: true,
+      });
+      const seen = <T>(snap: DocumentSnapshot | undefined): Seen<T> => ({
+        exists: snap?.exists ?? false,
+        updateTime: snap?.updateTime,
+        data: snap?.exists ? (snap.data() as T) : undefined,
+      });
+      const docs: SeenDocs = {
+        payment: seen<PaymentRecord>(payment),
+        refund: seen<RefundRecord>(refund),
+        user: user ? seen<UserLimitState>(user) : undefined,
+      };
+      const r = step(docs.payment.data, docs.refund.data, docs.user?.data);
+      const done = await commitStep(this.runQuery, ids, name, r, docs);
+      if (done) return done.result;
     }
     throw new AppError<ErrorCode>(
       'REFUND_IN_PROGRESS',
@@ -118,7 +118,7 @@ export class FirestoreRefundLedger extends RuleRefundLedger {
       if (step.write.kind === 'update') {
         const fields = step.write.fields;
         const written = await this.runQuery(async (db) => {
-          const [pRef, rRef] = docs(db, transactionId, refundId, null);
+          const [pRef, rRef] = stepDocs(db, { transactionId, refundId, uid: null });
           const batch = db.batch().update(rRef!, fields, { lastUpdateTime: version });
           if (step.totals) batch.update(pRef!, increments(step.totals));
           appendEvents(batch, pRef!, step.events);
@@ -188,26 +188,4 @@ export class FirestoreRefundLedger extends RuleRefundLedger {
       { readOnly: true },
     );
   }
-}
-
-function refundDoc(db: Firestore, transactionId: string, refundId: string) {
-  return db.collection(PAYMENTS).doc(transactionId).collection(REFUNDS).doc(refundId);
-}
-
-/** The payment, the refund and (with `uid`) the user's limits. */
-function docs(db: Firestore, transactionId: string, refundId: string, uid: string | null) {
-  const refs = [db.collection(PAYMENTS).doc(transactionId), refundDoc(db, transactionId, refundId)];
-  if (uid !== null) refs.push(db.collection(USER_LIMITS).doc(uid));
-  return refs;
-}
-
-/** A precondition on a document as read: unchanged since. */
-const at = (updateTime: Timestamp | undefined) => ({ lastUpdateTime: updateTime! });
-
-/** A payment's totals moved by `d`, without reading them. */
-function increments(d: RefundTotals) {
-  return {
-    refundedAmount: FieldValue.increment(d.refundedAmount),
-    pendingRefundAmount: FieldValue.increment(d.pendingRefundAmount),
-  };
 }

@@ -15,7 +15,9 @@ import { RuleRefundLedger, type RefundTransact } from './ruleRefundLedger.js';
  * An in-process refund ledger with the same rules as FirestoreRefundLedger,
  * over a MemoryLedger's payments (whose totals it keeps) and user limits, for
  * unit tests. Each step runs synchronously in one turn of the event loop, so
- * it is atomic like a commit.
+ * it is atomic like a commit. It ignores refund seals (RefundClaimRequest.seal):
+ * a seal saves a remote read, and this ledger reads nothing remote, so with or
+ * without one it decides the same.
  */
 export class MemoryRefundLedger extends RuleRefundLedger {
   /** `${transactionId}/${refundId}` -> record. */

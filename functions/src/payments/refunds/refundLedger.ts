@@ -84,6 +84,12 @@ export interface RefundClaimRequest {
   /** The admin asking. Admins refund any user's payment: the payment's uid is not checked. */
   requestedBy: string;
   money: RefundMoney;
+  /**
+   * The admin's refund seal from `getPayment` (refundSeal.ts), opaque here: a
+   * ledger may use it instead of reading the payment and the limits, never to
+   * decide differently. The memory ledger ignores it (it reads nothing remote).
+   */
+  seal?: string | undefined;
 }
 
 /** What claiming a refund produced. */

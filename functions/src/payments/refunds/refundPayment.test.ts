@@ -92,6 +92,30 @@ describe('refundPayment: answers', () => {
   });
 });
 
+describe('refundPayment: the refund seal', () => {
+  it('hands the seal to the ledger claim as given, and the memory ledger decides the same with or without one', async () => {
+    const w = refundWorld();
+    const claims: (string | undefined)[] = [];
+    const claim = w.refunds.claimRefund.bind(w.refunds);
+    w.refunds.claimRefund = (req, leaseMs, claimId) => {
+      claims.push(req.seal);
+      return claim(req, leaseMs, claimId);
+    };
+    const sealed = await w.call({ amount: 30, seal: 'opaque-seal' }, [refunded(3000)]);
+    const second: RefundAnswer = {
+      kind: 'refund',
+      refund: { providerRefundId: 're_2', refundId: 'r2', status: 'succeeded', amount: 3000, currency: 'USD' },
+    };
+    const plain = await w.call({ refundId: 'r2', amount: 30 }, [second]);
+    expect(claims).toEqual(['opaque-seal', undefined]);
+    expect(sealed.ok).toMatchObject({ status: 'succeeded', amount: 30, refundedAmount: 30, replayed: false });
+    expect(plain.ok).toMatchObject({ status: 'succeeded', amount: 30, refundedAmount: 60, replayed: false });
+    const tooMuch = await w.call({ refundId: 'r3', amount: 41, seal: 'opaque-seal' });
+    expect(tooMuch.error?.code).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(tooMuch.provider.calls).toEqual([]);
+  });
+});
+
 describe('refundPayment: faults follow the charge rules', () => {
   it('5xx then success: one refund, every attempt with the same refundId', async () => {
     const w = refundWorld();

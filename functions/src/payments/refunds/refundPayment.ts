@@ -96,6 +96,7 @@ async function run(
       reason: input.reason ?? null,
       requestedBy: caller.uid,
       money,
+      seal: input.seal,
     },
     settings.totalTimeoutMs + REFUND_LEASE_MARGIN_MS,
   );

@@ -29,7 +29,9 @@ import { withRefundEvents } from './refundHistory.js';
  * One atomic read-modify-write of a payment, one of its refunds and
  * (with `uid`) that user's limits: reads them, applies `step`, and writes the
  * refund, the payment's totals moved by the step's `totals` and the user's
- * limits (`user: undefined` leaves them) in one commit.
+ * limits (`user: undefined` leaves them) in one commit. `seal`: the asking
+ * admin's refund seal (refundSeal.ts), which an adapter may use instead of
+ * its first read (only a claim passes one); adapters may ignore it.
  */
 export type RefundTransact = <T>(
   transactionId: string,
@@ -41,6 +43,7 @@ export type RefundTransact = <T>(
     refund: RefundRecord | undefined,
     user: UserLimitState | undefined,
   ) => RefundStep<T> & { user?: UserLimitState | undefined },
+  seal?: { token: string; requestedBy: string },
 ) => Promise<T>;
 
 /**
@@ -81,6 +84,7 @@ export abstract class RuleRefundLedger implements RefundLedger {
         if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
         return { ...step, user: decision.next };
       },
+      req.seal === undefined ? undefined : { token: req.seal, requestedBy: req.requestedBy },
     );
     if (claim.kind === 'refused') throw claim.error;
     return claim;
