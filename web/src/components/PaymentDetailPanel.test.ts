@@ -84,6 +84,28 @@ describe('PaymentDetailPanel', () => {
     expect(byId(w, 'payment-detail-refunded').text()).toBe('15 USD');
   });
 
+  it("passes the refundSeal of the detail it shows, then the next detail's; none when the answer had none", async () => {
+    read.mockResolvedValueOnce(adminDetail({ refundSeal: 'seal-1' }));
+    read.mockResolvedValueOnce(adminDetail({ refundSeal: 'seal-2' }));
+    read.mockResolvedValueOnce(adminDetail());
+    refund.mockImplementation((req) =>
+      Promise.resolve({
+        ...req,
+        amount: req.amount!,
+        status: 'succeeded',
+        currency: 'USD',
+        refundedAmount: 1,
+        replayed: false,
+      }),
+    );
+    const w = await open();
+    await confirmRefund(w, '1');
+    await confirmRefund(w, '2');
+    await confirmRefund(w, '3');
+    expect(refund.mock.calls.map(([req]) => req.seal)).toEqual(['seal-1', 'seal-2', undefined]);
+    expect('seal' in refund.mock.calls[2]![0]).toBe(false);
+  });
+
   it('refuses an amount above what is left without calling, and names a full refund as such', async () => {
     read.mockResolvedValue(adminDetail({ payment: paymentView({ refundedAmount: 20, pendingRefundAmount: 0.99 }) }));
     const w = await open();

@@ -17,8 +17,15 @@ const ANSWER_LOST = ['deadline-exceeded', 'aborted', 'internal', 'unavailable', 
  * again, so its refunds and history show what the action did). A refund's
  * refundId is chosen here; when its answer was lost, asking for the same
  * refund again repeats the refundId, so it is replayed rather than made twice.
+ * `refundSeal` gives the `refundSeal` of the getPayment answer shown for that
+ * payment, if any: passed along, it saves the refund a server read (a stale or
+ * missing one only costs that read).
  */
-export function usePaymentActions(transactionId: () => string, afterChange: () => Promise<void>) {
+export function usePaymentActions(
+  transactionId: () => string,
+  afterChange: () => Promise<void>,
+  refundSeal: (transactionId: string) => string | undefined = () => undefined,
+) {
   const refunding = ref(false);
   const refundError = ref<ApiError | null>(null);
   const refunded = ref<RefundPaymentResult | null>(null);
@@ -37,7 +44,14 @@ export function usePaymentActions(transactionId: () => string, afterChange: () =
     refundError.value = null;
     refunded.value = null;
     try {
-      const result = await refundPayment({ transactionId: id, refundId, amount: ask.amount, reason: ask.reason });
+      const seal = refundSeal(id);
+      const result = await refundPayment({
+        transactionId: id,
+        refundId,
+        amount: ask.amount,
+        reason: ask.reason,
+        ...(seal === undefined ? {} : { seal }),
+      });
       unanswered = null;
       if (disposed) return;
       refunded.value = result;
