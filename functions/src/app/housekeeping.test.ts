@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addLogSink, setLogShipper, type StructuredEvent } from '../observability/logs/logger.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLogShipper } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 import { PaymentPhase } from '../payments/paymentEvents.js';
 import { ok, pay, paymentWorld, T0 } from '../payments/testing/handlerKit.js';
 import { afterCall, completeCall, HousekeepingPhase, type CallRuntime } from './housekeeping.js';
@@ -10,16 +11,8 @@ import { afterCall, completeCall, HousekeepingPhase, type CallRuntime } from './
 // way defineCallable ends every call: one call.completed event with the
 // phases that ran, the end-of-call work included, and their metric samples.
 
-let logged: StructuredEvent[];
-let detach: () => void;
-beforeEach(() => {
-  logged = [];
-  detach = addLogSink((e) => logged.push(e));
-});
-afterEach(() => {
-  detach();
-  setLogShipper(null);
-});
+const logged = useLogCapture();
+afterEach(() => setLogShipper(null));
 
 /** End-of-call parts on the world's clock: a publisher that takes 6 ms when due, a shipper whose flush takes 9 ms. */
 function endOfCall(w: ReturnType<typeof paymentWorld>, due: boolean, withShipper: boolean) {
