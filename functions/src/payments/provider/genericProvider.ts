@@ -199,8 +199,9 @@ export class GenericProvider implements PaymentProvider {
       return { kind: 'refused', reason: route.reason };
     }
     const index = route.kind === 'pinned' ? route.index : this.failover(route.prefer);
-    const label = this.directory.active.length > 1 ? { label: endpointLabel(index) } : {};
-    return { kind: 'endpoint', at: { retired: false, index }, ...label };
+    const target: WriteTarget = { kind: 'endpoint', at: { retired: false, index } };
+    if (this.directory.active.length > 1) target.label = endpointLabel(index);
+    return target;
   }
 
   /** Shared keys: the pinned endpoint unless it is failing (ejected, or its last request failed), else another. */
@@ -220,7 +221,8 @@ export class GenericProvider implements PaymentProvider {
       method: 'POST',
       url: '/charge',
       data: body,
-      headers: { 'Idempotency-Key': req.transactionId, 'Content-Type': 'application/json' },
+      // No Content-Type: axios sends an object body as JSON, with `Content-Type: application/json`.
+      headers: { 'Idempotency-Key': req.transactionId },
     };
     const { res, err, isolated, stalledMs } = await this.send({ retired: false, index: i }, config, timeoutMs);
     if (!res) {

@@ -3,7 +3,7 @@ import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { hasCode } from '../appError.js';
 import { createKeepAliveAgent, protocolOf, type AgentSettings } from './httpAgent.js';
 import { runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
-import { attempt, type AttemptTarget } from './httpPoolAttempt.js';
+import { anyStatus, attempt, type AttemptTarget } from './httpPoolAttempt.js';
 import { HttpConnectionError, HttpTimeoutError } from './httpPoolErrors.js';
 import { PoolInstrumentation } from './httpPoolStats.js';
 
@@ -49,7 +49,8 @@ export function createEndpointPool(
     // agent must carry the traffic for its limits and stats to be real.
     proxy: false,
     maxRedirects: 0,
-    validateStatus: () => true,
+    validateStatus: anyStatus,
+    timeout: 0,
   });
   const instrumentation = own ? new PoolInstrumentation(agent) : undefined;
   return {

@@ -3,24 +3,19 @@ import { performance } from 'node:perf_hooks';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { ConcurrencyLimitView, LimitChange } from '../limit/limitTypes.js';
 import { hasCode } from '../appError.js';
-import { ConcurrencyLimiter } from '../limit/concurrencyLimiter.js';
+import { ConcurrencyLimiter, type LimitSlot } from '../limit/concurrencyLimiter.js';
 import { createKeepAliveAgent, positiveInt, type AgentSettings } from './httpAgent.js';
 import { checkEndpoints, createEndpointPool, probePath, send, type EndpointPool } from './httpEndpoints.js';
 import { boundedProbe, runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
-import {
-  HttpAbortedError,
-  HttpConnectionError,
-  HttpPoolConfigError,
-  HttpTimeoutError,
-  UnknownServiceError,
-} from './httpPoolErrors.js';
+import { HttpAbortedError, HttpPoolConfigError, HttpTimeoutError, UnknownServiceError } from './httpPoolErrors.js';
 import { pooledAgent, type AgentRegistration, type PooledAgent } from './pooledAgent.js';
 import {
   PoolInstrumentation,
   REQUEST_OUTCOME,
   isFailureStatus,
+  outcomeOf,
+  requestEnded as ended,
   type HttpPoolStats,
-  type RequestOutcome,
 } from './httpPoolStats.js';
 
 export * from './httpPoolErrors.js';
@@ -78,12 +73,6 @@ interface Service {
 }
 
 const DEFAULTS = { attemptTimeoutMs: 5000, healthPath: '/health', healthTimeoutMs: 2000 } as const;
-
-function outcomeOf(err: unknown): RequestOutcome {
-  if (hasCode(err, HttpTimeoutError.code)) return REQUEST_OUTCOME.timeout;
-  if (hasCode(err, HttpConnectionError.code)) return REQUEST_OUTCOME.connection;
-  return REQUEST_OUTCOME.aborted;
-}
 
 /**
  * One keep-alive connection pool per outside service (payment provider,
@@ -194,36 +183,39 @@ export class HttpPoolManager {
     if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) {
       throw new HttpPoolConfigError(serviceName, `timeoutMs must be a positive number, got ${timeoutMs}`);
     }
+    const stats = service.instrumentation;
     const own = endpoint.instrumentation;
-    service.instrumentation.requestStarted();
+    stats.requestStarted();
     own?.requestStarted();
     const started = performance.now();
-    const ended = (outcome: RequestOutcome) => {
-      const ms = performance.now() - started;
-      service.instrumentation.requestEnded(outcome, ms);
-      own?.requestEnded(outcome, ms);
-    };
-    const slot = limiter ? await limiter.acquire(timeoutMs) : null;
-    const waitedMs = performance.now() - started;
-    if (limiter && !slot) {
-      ended(REQUEST_OUTCOME.timeout);
-      // Never sent: it waited for a slot of the concurrency limit, as for a socket over maxSockets.
-      const details = { timeoutMs, waitingForSocket: true, queuedMs: Math.round(waitedMs) };
-      throw new HttpTimeoutError({ service: serviceName, ...details, mayHaveReachedServer: false });
+    let slot: LimitSlot | null = null;
+    let remainingMs = timeoutMs;
+    if (limiter) {
+      slot = await limiter.acquire(timeoutMs);
+      const waitedMs = performance.now() - started;
+      if (!slot) {
+        ended(stats, own, REQUEST_OUTCOME.timeout, waitedMs);
+        // Never sent: it waited for a slot of the concurrency limit, as for a socket over maxSockets.
+        const details = { timeoutMs, waitingForSocket: true, queuedMs: Math.round(waitedMs) };
+        throw new HttpTimeoutError({ service: serviceName, ...details, mayHaveReachedServer: false });
+      }
+      // What is left of the deadline after the wait for a slot (all of it when there was none).
+      if (waitedMs >= 1) remainingMs = Math.max(1, Math.round(timeoutMs - waitedMs));
     }
-    const sentAt = performance.now();
-    // What is left of the deadline after the wait for a slot (all of it when there was none).
-    const remainingMs = waitedMs < 1 ? timeoutMs : Math.max(1, Math.round(timeoutMs - waitedMs));
+    const sentAt = slot ? performance.now() : started;
     try {
       if (opts.signal?.aborted) throw new HttpAbortedError({ service: serviceName, mayHaveReachedServer: false });
       const response = await send(endpoint.target, config, remainingMs, opts.signal);
-      slot?.release({ latencyMs: performance.now() - sentAt, outcome: response.status === 429 ? 'dropped' : 'ok' });
-      ended(isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok);
+      const now = performance.now();
+      slot?.release({ latencyMs: now - sentAt, outcome: response.status === 429 ? 'dropped' : 'ok' });
+      const outcome = isFailureStatus(response.status) ? REQUEST_OUTCOME.failedStatus : REQUEST_OUTCOME.ok;
+      ended(stats, own, outcome, now - started);
       return response as AxiosResponse<T>;
     } catch (err) {
+      const now = performance.now();
       const timedOut = hasCode(err, HttpTimeoutError.code) && err.details?.mayHaveReachedServer === true;
-      slot?.release(timedOut ? { latencyMs: performance.now() - sentAt, outcome: 'dropped' } : undefined);
-      ended(outcomeOf(err));
+      slot?.release(timedOut ? { latencyMs: now - sentAt, outcome: 'dropped' } : undefined);
+      ended(stats, own, outcomeOf(err), now - started);
       throw err;
     }
   }

@@ -45,8 +45,8 @@ export interface AttemptLimits {
 const reached = (phase: RequestPhase): boolean =>
   phase === REQUEST_PHASE.connected || phase === REQUEST_PHASE.responded;
 
-/** axios `validateStatus`: every response is returned, the caller classifies it. */
-const anyStatus = (): boolean => true;
+/** axios `validateStatus`: every response is returned, the caller classifies it (the pool's clients' default). */
+export const anyStatus = (): boolean => true;
 
 /** Rejection value of a stopped call; never leaves this module (the typed error is built from the Call). */
 const STOPPED: unique symbol = Symbol('attempt stopped');
@@ -193,13 +193,14 @@ export async function attempt(
     for (;;) {
       const current = new Try(call);
       call.current = current;
-      const request: AxiosRequestConfig = {
-        ...config,
-        transport: current,
-        timeout: 0,
-        maxRedirects: 0,
-        validateStatus: anyStatus,
-      };
+      const request: AxiosRequestConfig = { ...config, transport: current };
+      // axios must neither time out nor reject a status on its own (the call does both) and follows no
+      // redirect through a transport of its caller's. The pool's clients default to that
+      // (createEndpointPool), so a key is set only against a config or client saying otherwise:
+      // each key costs axios's config merge work on every request.
+      const defaults = target.client.defaults;
+      if (config.timeout || defaults.timeout) request.timeout = 0;
+      if ('validateStatus' in config || defaults.validateStatus !== anyStatus) request.validateStatus = anyStatus;
       // The caller's signal is watched above; axios must not act on it on its own.
       if (config.signal !== undefined) request.signal = undefined;
       try {

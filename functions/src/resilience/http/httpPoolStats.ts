@@ -2,6 +2,8 @@ import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HttpPoolNumbers } from './httpTypes.js';
 import { LatencyWindow, type LatencyPercentiles } from '../window/latency.js';
+import { hasCode } from '../appError.js';
+import { HttpConnectionError, HttpTimeoutError } from './httpPoolErrors.js';
 
 /** Snapshot of one service's HTTP pool: the published numbers (each defined in httpTypes.ts) plus two more. */
 export type HttpPoolStats = HttpPoolNumbers & {
@@ -154,4 +156,22 @@ export class PoolInstrumentation {
     socket.once('close', () => this.socketsClosed++);
     socket.on('error', () => this.socketErrors++);
   }
+}
+
+/** Counts the end of a `makeRequest` call for the service and, with several endpoints, for its endpoint. */
+export function requestEnded(
+  stats: PoolInstrumentation,
+  own: PoolInstrumentation | undefined,
+  outcome: RequestOutcome,
+  ms: number,
+): void {
+  stats.requestEnded(outcome, ms);
+  own?.requestEnded(outcome, ms);
+}
+
+/** The outcome a failed `makeRequest` call is counted as. */
+export function outcomeOf(err: unknown): RequestOutcome {
+  if (hasCode(err, HttpTimeoutError.code)) return REQUEST_OUTCOME.timeout;
+  if (hasCode(err, HttpConnectionError.code)) return REQUEST_OUTCOME.connection;
+  return REQUEST_OUTCOME.aborted;
 }
