@@ -2,9 +2,12 @@
 // compiled project the way functions/src/app/runtime.ts assembles it (query pool,
 // fleet breaker on Firestore, keep-alive HTTP pool, FirestoreLedger with the
 // per-user limits, GenericProvider, PaymentHandler, StatsPublisher; FirestoreRefundLedger,
-// GenericRefunds and refundPayment for refunds), on its own
+// GenericRefunds and refundPayment for refunds; the explorer's getPayment with
+// FirestoreRefundSeals for the admin's refund seal), on its own
 // firebase-admin app, so its own Firestore client, whose RPCs are counted.
+// Every instance holds the same SEAL_KEY, as every function of a deploy does.
 // Several of these in one process share no state except Firestore, like instances.
+import { randomBytes } from 'node:crypto';
 import { countRpcs } from './firestoreRpcs.mjs';
 import { dep, lib } from './project.mjs';
 
@@ -18,6 +21,9 @@ const { GenericProvider } = lib('payments/provider/genericProvider.js');
 const { GenericRefunds } = lib('payments/provider/genericRefunds.js');
 const { FirestoreRefundLedger } = lib('payments/refunds/firestoreRefundLedger.js');
 const { refundPayment } = lib('payments/refunds/refundPayment.js');
+const { FirestoreRefundSeals } = lib('payments/refunds/firestoreRefundSeals.js');
+const { FirestorePaymentReader } = lib('payments/explorer/firestorePaymentReader.js');
+const { getPayment } = lib('payments/explorer/explorer.js');
 const { PAYMENT_SERVICE } = lib('payments/provider/paymentProvider.js');
 const { PaymentHandler } = lib('payments/paymentHandler.js');
 const { StatsPublisher } = lib('stats/instanceStats.js');
@@ -43,6 +49,8 @@ export const APP = {
 };
 
 let seq = 0;
+/** This process's SEAL_KEY (random: seals are only opened by instances of the same run). */
+const SEAL_KEY = `bench_seal_${randomBytes(24).toString('hex')}`;
 
 /**
  * Builds an instance against the Firestore emulator named by FIRESTORE_EMULATOR_HOST.
@@ -83,13 +91,20 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     settings: { ...APP.settings, ...settings },
   });
   const refunds = {
-    ledger: new FirestoreRefundLedger(runQuery, Date.now, limits ?? undefined),
+    ledger: new FirestoreRefundLedger(runQuery, Date.now, limits ?? undefined, () => SEAL_KEY),
     incidents: ledger,
     provider: new GenericRefunds(provider.channel),
     breaker: paymentBreaker,
     settings: { ...APP.settings, ...settings },
     money: provider.money,
     emit: () => undefined,
+  };
+  const explorer = {
+    ledger,
+    reader: new FirestorePaymentReader(runQuery),
+    refunds: refunds.ledger,
+    money: provider.money,
+    refundSeals: new FirestoreRefundSeals(runQuery, () => SEAL_KEY),
   };
   const metrics = { recordPoolUtilisation: () => undefined, recordPoolWait: () => undefined };
   const stats = new StatsPublisher({
@@ -112,6 +127,14 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     async pay(input, uid) {
       try {
         return await handler.processPayment(input, uid);
+      } finally {
+        await stats.publishIfDue();
+      }
+    },
+    /** getPayment's domain call by admin `uid` (its answer carries the refund seal), plus the stats publication. */
+    async getPayment(input, uid) {
+      try {
+        return await getPayment(explorer, input.transactionId, { uid, admin: true });
       } finally {
         await stats.publishIfDue();
       }

@@ -16,8 +16,12 @@ export const CEILINGS = {
   unknown: 2,
   breakerFresh: 2,
   breakerStale: 2,
-  // Issue 22's target is 2: the refund's read (payment, refund, admin's limits), its write-ahead commit, its outcome's commit.
-  refund: 3,
+  // getPayment's three reads at once (the payment with the admin's limits in one getAll, the refunds, the history).
+  getPayment: 3,
+  // Issue 22: with getPayment's refund seal, the write-ahead commit (no read) and the outcome's commit.
+  refund: 2,
+  // Without a seal: the read (payment, refund, admin's limits), the write-ahead commit, the outcome's commit.
+  refundUnsealed: 3,
 };
 
 /**

@@ -9,7 +9,7 @@ import { fmtNum } from '../report.mjs';
 /** Limits loose enough that one user's calls are never refused (paths other than the limiter's). */
 export const LOOSE = { ratePerMin: 600_000, burst: 100_000, maxInFlight: 100 };
 
-/** One call (`op`: 'pay' or 'refund') on `inst`, with the RPCs it sent; never throws. */
+/** One call (`op`: 'pay', 'refund' or 'getPayment') on `inst`, with the RPCs it sent; never throws. */
 async function traced(inst, input, uid, op = 'pay') {
   const mark = inst.rpcs.rpcs.length;
   const t0 = performance.now();
@@ -77,7 +77,7 @@ const TARGETS = {
 export async function measurePaths(ctx, tag) {
   const { sim, projectId, apiKey, smoke = false } = ctx;
   // Smoke: each path measured a few times only.
-  const size = { users: smoke ? 4 : 10, retried: smoke ? 3 : 10, unknown: smoke ? 1 : 3 };
+  const size = { users: smoke ? 4 : 10, retried: smoke ? 3 : 10, unknown: smoke ? 1 : 3, refunds: smoke ? 4 : 8 };
   const rows = [];
   const base = { projectId, simUrl: sim.url, apiKey };
   const pay = (i, extra = {}) => ({
@@ -114,12 +114,28 @@ export async function measurePaths(ctx, tag) {
     } finally {
       await a2.stop();
     }
-    // Refunds in full of the first payments by one admin, after a first refund not counted (burst 10)..
+    // Refunds in full by one admin, as the explorer makes them: getPayment (its own row), then refundPayment with
+    // the answer's refundSeal; after a first one not counted. Then refunds without a seal (a client that passes
+    // none, or a stale seal's fallback), on other payments, each with its own admin (burst 10).
     const refunds = [];
-    const refundable = ids.filter((_, i) => i % 2 === 0).map(([input]) => input.transactionId);
-    for (const [k, transactionId] of refundable.slice(0, 9).entries()) {
-      const c = await traced(a, { transactionId, refundId: `${tag}_rf${k}` }, `${tag}_admin`, 'refund');
+    const readRefunds = [];
+    const reads = [];
+    const refundable = [];
+    for (let k = 0; k < 2 * size.refunds; k++) {
+      const input = pay(seq++);
+      if ((await traced(a, input, `${tag}_rp${k}`)).result?.status === 'succeeded')
+        refundable.push(input.transactionId);
+    }
+    for (const [k, transactionId] of refundable.slice(0, size.refunds).entries()) {
+      const shown = await traced(a, { transactionId }, `${tag}_admin`, 'getPayment');
+      const seal = shown.result?.refundSeal;
+      const c = await traced(a, { transactionId, refundId: `${tag}_rf${k}`, seal }, `${tag}_admin`, 'refund');
       if (k > 0) refunds.push(c);
+      if (k > 0) reads.push(shown);
+    }
+    for (const [k, transactionId] of refundable.slice(size.refunds).entries()) {
+      const c = await traced(a, { transactionId, refundId: `${tag}_rn${k}` }, `${tag}_admin2`, 'refund');
+      if (k > 0) readRefunds.push(c);
     }
     // The user limiter: one user past PAYMENT_USER_BURST (10) within a second.
     const limited = [];
@@ -134,7 +150,11 @@ export async function measurePaths(ctx, tag) {
       pathRow('replayElsewhere', 'replay of a final payment, on an instance new to the user', elsewhere, TARGETS.none),
     );
     rows.push(pathRow('limited', 'rejected by the user limiter', limited, TARGETS.cheap));
-    rows.push(pathRow('refund', 'refund in full (refundPayment by an admin)', refunds, TARGETS.happy));
+    rows.push(pathRow('getPayment', 'getPayment by an admin (with the refund seal)', reads, TARGETS.none));
+    rows.push(pathRow('refund', "refund in full with getPayment's refund seal", refunds, TARGETS.happy));
+    rows.push(
+      pathRow('refundUnsealed', 'refund in full without a seal (refundPayment reads)', readRefunds, TARGETS.none),
+    );
   } finally {
     await a.stop();
   }
