@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../resilience/appError.js';
 import { LEASE, NOW, record } from '../testing/ledgerRulesKit.js';
-import { cancelClaimStep, limitedCancelStep } from './cancelRules.js';
+import { cancelClaimStep } from './cancelRules.js';
 import type { PaymentRecord } from './paymentLedger.js';
 
 const SETTLE = 60_000;
@@ -71,29 +70,5 @@ describe('cancelClaimStep', () => {
     expect(outcome(r, { uid: 'admin-1', admin: true })).toBe('claimed');
     expect(outcome(r, { uid: 'u2', admin: false })).toMatchObject({ code: 'PAYMENT_FORBIDDEN' });
     expect(outcome(undefined)).toMatchObject({ code: 'PAYMENT_NOT_FOUND' });
-  });
-});
-
-describe('limitedCancelStep', () => {
-  const limits = { ratePerMin: 60, burst: 2, maxInFlight: 5 };
-
-  it('spends a token for a refusal too, and holds no in-flight slot', () => {
-    const refused = step(undefined, owner);
-    const { user } = limitedCancelStep(refused, undefined, 'tx-1', 'k1', NOW, limits);
-    expect(user.tokens).toBe(1);
-    expect(Object.values(user.inFlight).filter((until) => until > NOW)).toEqual([]);
-  });
-
-  it('over the limit: PAYMENT_USER_LIMITED and nothing written', () => {
-    const empty = { tokens: 0, refilledAt: NOW, inFlight: {} };
-    const claimed = step(record({ status: 'requires_action', claimId: null }));
-    let thrown: unknown;
-    try {
-      limitedCancelStep(claimed, empty, 'tx-1', 'k1', NOW, limits);
-    } catch (err) {
-      thrown = err;
-    }
-    expect(thrown).toBeInstanceOf(AppError);
-    expect(thrown).toMatchObject({ code: 'PAYMENT_USER_LIMITED', details: { reason: 'user-rate' } });
   });
 });

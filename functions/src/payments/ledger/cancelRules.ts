@@ -1,11 +1,9 @@
 import { PaymentStatus } from '../../api/index.js';
-import { admit, type UserLimitSettings, type UserLimitState } from '../limits/userLimiter.js';
 import {
   PaymentForbiddenError,
   PaymentInProgressError,
   PaymentNotCancelableError,
   PaymentNotFoundError,
-  PaymentUserLimitedError,
 } from '../paymentErrors.js';
 import { settleFromOf, type LedgerStep } from './ledgerRules.js';
 import type { CancelCaller, CancelClaim, PaymentRecord } from './paymentLedger.js';
@@ -76,24 +74,4 @@ export function cancelClaimStep(
   }
   const fields = { status: PaymentStatus.pending, claimId, leaseUntil: now + leaseMs, updatedAt: now };
   return { write: { kind: 'update', fields }, result: { kind: 'claimed', claimId, record } };
-}
-
-/**
- * {@link cancelClaimStep} under the caller's per-user limits (state of
- * `userLimits/{caller.uid}`): every cancel spends a token, whatever the record
- * says, so a refusal cannot be used to probe transactionIds without limit. A
- * cancel holds no in-flight slot past the step (it sends one request, not a
- * charge). Over a limit: PAYMENT_USER_LIMITED, nothing written.
- */
-export function limitedCancelStep(
-  step: LedgerStep<CancelClaim | RefusedCancel>,
-  user: UserLimitState | undefined,
-  transactionId: string,
-  claimId: string,
-  now: number,
-  limits: UserLimitSettings,
-): LedgerStep<CancelClaim | RefusedCancel> & { user: UserLimitState } {
-  const decision = admit(user, limits, claimId, now, now);
-  if (!decision.ok) throw new PaymentUserLimitedError(transactionId, decision.reason, decision.retryAfterMs);
-  return { ...step, user: decision.next };
 }

@@ -27,7 +27,8 @@ import type {
   UnresolvedPayment,
 } from './paymentLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
-import { cancelClaimStep, limitedCancelStep } from './cancelRules.js';
+import { cancelClaimStep } from './cancelRules.js';
+import { withSpend } from '../limits/spendStep.js';
 import { disputeStep, type DisputeApplied, type DisputeChange } from './disputeRules.js';
 import {
   cancelWithEvents,
@@ -194,10 +195,10 @@ export abstract class RuleLedger implements PaymentLedger {
         now,
       );
     const { limits } = this;
-    // A refusal is answered after the transaction has written the caller's spend (limitedCancelStep).
+    // A refusal is answered after the transaction has written the caller's spend (withSpend).
     const claim = limits
       ? await this.transactWithUser(transactionId, caller.uid, 'payments.claimForCancel', (cur, user) =>
-          limitedCancelStep(step(cur), user, transactionId, claimId, this.clock(), limits),
+          withSpend(step(cur), user, transactionId, claimId, this.clock(), limits),
         )
       : await this.transact(transactionId, 'payments.claimForCancel', step);
     if (claim.kind === 'refused') throw claim.error;

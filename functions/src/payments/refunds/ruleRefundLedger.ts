@@ -1,8 +1,7 @@
 import type { UserLimitSettings, UserLimitState } from '../limits/userLimiter.js';
-import { admit } from '../limits/userLimiter.js';
+import { withSpend } from '../limits/spendStep.js';
 import { newClaimId } from '../ledger/ledgerRules.js';
 import type { LedgerVersion, PaymentRecord } from '../ledger/paymentLedger.js';
-import { PaymentUserLimitedError } from '../paymentErrors.js';
 import {
   totalsOf,
   type ProviderRefundResult,
@@ -80,9 +79,7 @@ export abstract class RuleRefundLedger implements RefundLedger {
         const step = withRefundEvents(claimed, payment?.status, refund, note, now);
         if (!limits) return step;
         // Every claim spends, a refusal included (written with it); no in-flight slot outlives the step.
-        const decision = admit(user, limits, claimId, now, now);
-        if (!decision.ok) throw new PaymentUserLimitedError(req.transactionId, decision.reason, decision.retryAfterMs);
-        return { ...step, user: decision.next };
+        return withSpend(step, user, req.transactionId, claimId, now, limits);
       },
       req.seal === undefined ? undefined : { token: req.seal, requestedBy: req.requestedBy },
     );
