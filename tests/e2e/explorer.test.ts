@@ -30,6 +30,23 @@ describe('the payments explorer in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The refund seals getPayment answered, and the seal the refund sent (the explorer passes the one it shows).
+    const sealsShown: string[] = [];
+    const sealsSent: unknown[] = [];
+    page.on('response', (r) => {
+      if (!r.url().endsWith('/getPayment') || r.request().method() !== 'POST') return;
+      void r
+        .json()
+        .then(
+          (body: { result?: { refundSeal?: string } }) =>
+            body.result?.refundSeal && sealsShown.push(body.result.refundSeal),
+        )
+        .catch(() => undefined);
+    });
+    page.on('request', (r) => {
+      if (r.url().endsWith('/refundPayment') && r.method() === 'POST')
+        sealsSent.push((r.postDataJSON() as { data?: { seal?: unknown } }).data?.seal);
+    });
     await signIn(page, 'admin@example.com', 'admin-password');
     await page.waitForURL(`${APP_URL}/test-cloudwatch`);
     await byTestId(page, 'nav-payments').click();
@@ -51,6 +68,9 @@ describe('the payments explorer in a real browser', () => {
     await expect
       .poll(() => byTestId(page, 'refund-result').textContent(), { timeout: 60_000 })
       .toMatch(/10\.5 USD: succeeded/);
+    expect(sealsSent).toHaveLength(1);
+    expect(typeof sealsSent[0]).toBe('string');
+    expect(sealsShown).toContain(sealsSent[0]);
     // The detail is read again after the refund: its refunds, the refunded total, what is left and the history.
     await expect
       .poll(() => byTestId(page, 'payment-detail-refunded').textContent(), { timeout: 30_000 })
