@@ -55,13 +55,21 @@ describe('CloudWatch shipping from the functions', () => {
     await user?.close();
   });
 
-  it("puts a payment's events and an EMF record in the log group, without secrets", async () => {
-    const res = await user.call<{ transactionId: string }>('processPayment', {
+  it("puts a payment's events and an EMF record in the log group, without secrets or seals", async () => {
+    const res = await user.call<{ transactionId: string; seal?: string }>('processPayment', {
       amount: 9.99,
       paymentMethod: 'digital_wallet',
     });
+    // Each answer's seal goes with the next call: neither the answered nor the presented ones may be logged.
+    const seals = [res.seal!];
+    expect(seals[0]).toEqual(expect.any(String));
     const { messages, mine } = await vi.waitFor(async () => {
-      await user.call('processPayment', { amount: 1.25, paymentMethod: 'digital_wallet' });
+      const next = await user.call<{ seal?: string }>('processPayment', {
+        amount: 1.25,
+        paymentMethod: 'digital_wallet',
+        seal: seals.at(-1),
+      });
+      if (next.seal) seals.push(next.seal);
       const all = await allMessages();
       const own = all.filter((m) => m.transactionId === res.transactionId);
       expect(own.map((m) => m.event)).toEqual(expect.arrayContaining(['payment.attempt', 'payment.completed']));
@@ -77,6 +85,7 @@ describe('CloudWatch shipping from the functions', () => {
     expect(emf.length).toBeGreaterThan(0);
     expect(JSON.stringify(emf)).toContain('CloudWatchMetrics');
     expect(JSON.stringify(messages)).not.toContain(apiKey);
+    for (const seal of seals) expect(JSON.stringify(messages)).not.toContain(seal);
   });
 
   it('keeps payment results when the CloudWatch endpoint hangs, bounded by the flush budget', async () => {

@@ -60,6 +60,9 @@ export const TRANSACTION_ID_PATTERN = documentIdPattern(64);
 /** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
 export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-", not both starting and ending with "__"';
 
+/** Longest `seal` processPayment accepts (and hands out): declared before the schema built from it. */
+export const PAYMENT_SEAL_MAX_LENGTH = 2048;
+
 /**
  * Payload of `processPayment`, as the callable validates it (unknown fields are refused).
  * `amount`: major units, e.g. 25.99; converted once, exactly, to minor units.
@@ -68,11 +71,13 @@ export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-", not both s
  * should send one so a lost answer can be retried.
  * `paymentMethodId`: Stripe provider only, and required there: the Stripe PaymentMethod (`pm_...`, made
  * with Stripe.js). Refused with the generic provider.
+ * `seal`: optional, the `seal` of the same user's last answer, passed back as is (see ProcessPaymentResult.seal).
  */
 // Built by a call marked pure, so a bundle that uses only the type (the SPA today) leaves zod out.
 export const ProcessPaymentRequest = /* @__PURE__ */ processPaymentRequest();
 
 function processPaymentRequest() {
+  const sealRule = `must be the seal of an earlier processPayment answer (at most ${PAYMENT_SEAL_MAX_LENGTH} characters)`;
   const methods = Object.values(PaymentMethod).join(', ');
   const currencyRule = 'must be an ISO 4217 code such as USD';
   return z.strictObject({
@@ -83,6 +88,11 @@ function processPaymentRequest() {
     paymentMethodId: z
       .string()
       .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe PaymentMethod id (pm_...) created with Stripe.js')
+      .optional(),
+    seal: z
+      .string({ error: sealRule })
+      .min(1, sealRule)
+      .max(PAYMENT_SEAL_MAX_LENGTH, sealRule)
       .optional(),
   });
 }
@@ -119,6 +129,14 @@ export interface ProcessPaymentResult {
   declineCode?: string;
   /** With `requires_action` / `requires_payment_method`: what the client passes to Stripe.js to finish or re-confirm the payment. Never logged. */
   clientSecret?: string;
+  /**
+   * Opaque (encrypted, bound to the caller, valid 15 minutes): the caller's per-user limits as this call
+   * left them. Passed back as `seal` in the same user's next call, it saves that call a Firestore read
+   * when it lands on an instance that has not served the user yet; an expired, altered or out-of-date seal
+   * is ignored (the call reads instead), so limits are enforced as without it. Absent when the instance
+   * has no copy to seal. Never logged or shown.
+   */
+  seal?: string;
 }
 
 /**

@@ -11,6 +11,8 @@ import { logEvent, setLogShipper } from '../observability/logs/logger.js';
 import { registerSecret } from '../observability/logs/redact.js';
 import { ThrottledLog } from '../observability/logs/throttledLog.js';
 import { FirestoreLedger } from '../payments/ledger/firestoreLedger.js';
+import { LimitSeals } from '../payments/ledger/limitSeals.js';
+import { sealKeyValue } from '../access/sealKey.js';
 import type { PaymentLedger } from '../payments/ledger/paymentLedger.js';
 import { PaymentHandler } from '../payments/paymentHandler.js';
 import type { PaymentEvent, ReconcileEvent } from '../payments/paymentEvents.js';
@@ -266,6 +268,7 @@ function build(cfg: Config): Runtime {
         breaker: paymentBreaker,
         settings: paymentSettings(cfg),
         events: paymentEvents,
+        seals: ledger.limitCopies && new LimitSeals(() => sealKeyValue(), ledger.limitCopies),
       });
       return handler;
     },

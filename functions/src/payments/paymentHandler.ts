@@ -5,6 +5,7 @@ import { cancelFirst } from './cancelFirst.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { LeaseFence } from './leaseFence.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
+import type { PaymentSeals } from './paymentSeals.js';
 import { isAppError } from '../resilience/appError.js';
 import { PaymentUnavailableError, PaymentUserLimitedError } from './paymentErrors.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
@@ -25,6 +26,8 @@ export interface PaymentHandlerDeps {
   provider: PaymentProvider;
   breaker: PaymentGuard;
   settings: PaymentSettings;
+  /** Sealed reads of the caller's limits (the payload's and the answer's `seal`); none without. */
+  seals?: PaymentSeals;
   events?: PaymentEventSink;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -70,7 +73,8 @@ export class PaymentHandler {
 
   /**
    * Charges the payment once for its transactionId, or replays its recorded result; emits `payment.completed`.
-   * The duration of each phase it runs goes to `phases` (PaymentPhase).
+   * The duration of each phase it runs goes to `phases` (PaymentPhase). A `seal` in `input` that opens for
+   * `uid` stands in for the ledger's read of the caller's limits, and the answer carries the next one.
    */
   async processPayment(
     input: ProcessPaymentRequest,
@@ -81,7 +85,8 @@ export class PaymentHandler {
     const started = this.now();
     try {
       const req = toPaymentRequest(input, transactionId, uid, this.money);
-      const result = await this.decide(req, started, phases);
+      if (input.seal) this.deps.seals?.open(uid, input.seal);
+      const result = this.sealed(await this.decide(req, started, phases), uid);
       const outcome = result.replayed ? 'replayed' : result.status;
       const emitted = phases.start();
       this.emit({
@@ -106,6 +111,12 @@ export class PaymentHandler {
       phases.add(PaymentPhase.events, emitted());
       throw err;
     }
+  }
+
+  /** The answer with a seal of the caller's limits as this call left them, when there is one to give. */
+  private sealed(result: ProcessPaymentResult, uid: string): ProcessPaymentResult {
+    const seal = this.deps.seals?.issue(uid);
+    return seal ? { ...result, seal } : result;
   }
 
   private async decide(req: PaymentRequest, started: number, phases: PhaseTimer) {

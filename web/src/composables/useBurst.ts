@@ -1,8 +1,8 @@
 import { getCurrentScope, onScopeDispose, ref } from 'vue';
 import { toApiError } from '../api/errors';
-import { processPayment } from '../api/payments';
 import { PaymentMethod, type ProcessPaymentRequest } from '../api/types';
 import { newTransactionId } from '../lib/transactionId';
+import { usePaymentSeal } from './usePaymentSeal';
 import { useRefreshControl } from './useRefreshControl';
 
 /** Payments in flight at once during a burst. */
@@ -36,6 +36,7 @@ export function useBurst() {
   let stopRequested = false;
   // The fleet panels refresh once the burst is over (each payment's instance published its numbers before answering).
   const control = useRefreshControl();
+  const { pay } = usePaymentSeal();
 
   async function run(count: number, concurrency = BURST_CONCURRENCY): Promise<void> {
     if (running.value || count < 1) return;
@@ -52,7 +53,7 @@ export function useBurst() {
         next += 1;
         let outcome: string;
         try {
-          outcome = (await processPayment(burstRequest())).status;
+          outcome = (await pay(burstRequest())).status;
         } catch (err) {
           outcome = toApiError(err).code;
         }

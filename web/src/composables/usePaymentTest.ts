@@ -1,6 +1,6 @@
 import { reactive, ref } from 'vue';
 import { toApiError, type ApiError } from '../api/errors';
-import { cancelPayment, processPayment } from '../api/payments';
+import { cancelPayment } from '../api/payments';
 import { completeAuthentication, stripeFakeUrl } from '../api/stripeFake';
 import {
   PaymentMethod,
@@ -11,6 +11,7 @@ import {
 } from '../api/types';
 import { STRIPE_TEST_METHODS, paymentIntentIdOf } from '../lib/stripeTest';
 import { newTransactionId, transactionIdProblem } from '../lib/transactionId';
+import { usePaymentSeal } from './usePaymentSeal';
 import { useRefreshControl } from './useRefreshControl';
 
 /** How many of this session's attempts the history keeps. */
@@ -86,6 +87,7 @@ export function canCancel(attempt: PaymentAttempt): boolean {
  * session's history. `provider` says which provider the functions use (null
  * while unknown: sent as for the generic one). Each answer refreshes the
  * page's fleet panels: the paying instance published its numbers before answering.
+ * Payments go with the signed-in user's last seal (usePaymentSeal).
  */
 export function usePaymentTest(provider: () => PaymentProviderName | null = () => null) {
   const form = reactive<PaymentForm>({
@@ -105,6 +107,7 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
   const canceling = ref(false);
   const cancelError = ref<ApiError | null>(null);
   const control = useRefreshControl();
+  const { pay } = usePaymentSeal();
 
   /** Sends the form as is; the id is kept so pressing submit again tries a replay. */
   async function submit(): Promise<void> {
@@ -121,7 +124,7 @@ export function usePaymentTest(provider: () => PaymentProviderName | null = () =
     const started = performance.now();
     let attempt: PaymentAttempt;
     try {
-      const result = await processPayment(request);
+      const result = await pay(request);
       attempt = { request, at, durationMs: performance.now() - started, outcome: result.status, result };
     } catch (err) {
       const error = toApiError(err);

@@ -53,6 +53,11 @@ export class FirestoreLedger extends RuleLedger {
   /** Claims under per-user limits without a transaction (see optimisticClaim.ts); undefined without limits. */
   private readonly optimistic: OptimisticClaims | undefined;
 
+  /** This instance's copies of users' limits, which sealed reads carry between instances (limitSeals.ts). */
+  get limitCopies(): OptimisticClaims | undefined {
+    return this.optimistic;
+  }
+
   protected transactWithUser: TransactWithUser = (transactionId, uid, name, step) =>
     this.runQuery(
       (db) =>

@@ -68,6 +68,17 @@ export class OptimisticClaims {
     this.cache.set(uid, { state, version });
   }
 
+  /**
+   * Takes `state` at `version` as `uid`'s copy when this instance has none:
+   * a copy the caller brought back sealed (ledger/limitSeals.ts). The next
+   * claim or spend starts from it instead of reading and writes
+   * preconditioned on `version`, so a copy that is stale fails there and is
+   * read again, as a stale cached copy is: it saves a read, never changes a decision.
+   */
+  adopt(uid: string, state: UserLimitState, version: Timestamp): void {
+    if (!this.cache.has(uid)) this.remember(uid, state, version);
+  }
+
   forget(uid: string): void {
     this.cache.delete(uid);
   }

@@ -4,6 +4,7 @@ import { MemoryLedger } from '../ledger/memoryLedger.js';
 import type { ProcessPaymentRequest } from '../../api/index.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { PaymentHandler, type PaymentGuard } from '../paymentHandler.js';
+import type { PaymentSeals } from '../paymentSeals.js';
 import type { PaymentSettings } from '../settingsFromConfig.js';
 import type { ChargeAnswer, LookupAnswer } from '../provider/paymentProvider.js';
 import { ScriptedProvider, type ScriptedCharge } from './scriptedProvider.js';
@@ -54,6 +55,8 @@ export function paymentWorld() {
     events: [] as SeenEvent[],
     store: new MemoryBreakerStore(),
     ledger: undefined as unknown as MemoryLedger,
+    /** The handlers' sealed reads of users' limits; none unless a test sets them. */
+    seals: undefined as PaymentSeals | undefined,
     /** The reference the scripted providers' `prepare` answers (default: the transactionId, stored nowhere). */
     providerRef: undefined as ((req: PaymentRequest) => string) | undefined,
     now: () => world.clock,
@@ -69,6 +72,7 @@ export function paymentWorld() {
         provider,
         breaker,
         settings: SETTINGS,
+        seals: world.seals,
         now: world.now,
         sleep: (ms) => {
           world.sleeps.push(ms);
