@@ -1,7 +1,7 @@
 // One simulated Cloud Functions instance of processPayment (and refundPayment), assembled from the
 // compiled project the way functions/src/app/runtime.ts assembles it (query pool,
 // fleet breaker on Firestore, keep-alive HTTP pool, FirestoreLedger with the
-// per-user limits, GenericProvider, PaymentHandler, StatsPublisher; FirestoreRefundLedger,
+// per-user limits and their seals, GenericProvider, PaymentHandler, StatsPublisher; FirestoreRefundLedger,
 // GenericRefunds and refundPayment for refunds; the explorer's getPayment with
 // FirestoreRefundSeals for the admin's refund seal), on its own
 // firebase-admin app, so its own Firestore client, whose RPCs are counted.
@@ -17,6 +17,7 @@ const { QueryPool } = lib('resilience/query/queryPool.js');
 const { BreakerRegistry, FirestoreBreakerStore } = lib('resilience/breaker/index.js');
 const { HttpPoolManager } = lib('resilience/http/httpPool.js');
 const { FirestoreLedger } = lib('payments/ledger/firestoreLedger.js');
+const { LimitSeals } = lib('payments/ledger/limitSeals.js');
 const { GenericProvider } = lib('payments/provider/genericProvider.js');
 const { GenericRefunds } = lib('payments/provider/genericRefunds.js');
 const { FirestoreRefundLedger } = lib('payments/refunds/firestoreRefundLedger.js');
@@ -89,6 +90,7 @@ export function paymentInstance({ projectId, simUrl, apiKey, limits = APP.limits
     provider,
     breaker: paymentBreaker,
     settings: { ...APP.settings, ...settings },
+    seals: ledger.limitCopies && new LimitSeals(() => SEAL_KEY, ledger.limitCopies),
   });
   const refunds = {
     ledger: new FirestoreRefundLedger(runQuery, Date.now, limits ?? undefined, () => SEAL_KEY),

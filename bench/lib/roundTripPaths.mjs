@@ -68,6 +68,7 @@ function pathRow(key, name, calls, target) {
 /** What each path is held to in the report (the ceilings that fail the section are in roundTripCeilings.mjs). */
 const TARGETS = {
   happy: { text: '2 round trips', test: (r) => r.range[1] <= 2 },
+  unsealed: { text: '3 round trips (the read a seal saves)', test: (r) => r.range[1] <= 3 },
   replay: { text: '1 round trip', test: (r) => r.range[1] <= 1 },
   cheap: { text: '<= 1 write, no transaction', test: (r) => r.maxWrites <= 1 && r.maxTx === 0 },
   none: { text: 'reported', test: () => null },
@@ -87,6 +88,13 @@ export async function measurePaths(ctx, tag) {
     ...extra,
   });
   let seq = 0;
+  // Each user's last answered seal, whichever instance answered, as a frontend keeps it (web usePaymentSeal).
+  const lastSeal = new Map();
+  const payAs = async (inst, input, uid) => {
+    const c = await traced(inst, input, uid);
+    if (c.result?.seal) lastSeal.set(uid, c.result.seal);
+    return c;
+  };
 
   // Happy path and replay with the production limits (functions/.env): users pay twice each.
   await sim.setFaults({ mode: 'none' });
@@ -100,19 +108,31 @@ export async function measurePaths(ctx, tag) {
       for (const list of [first, again]) {
         const input = pay(seq++);
         ids.push([input, `${tag}_u${u}`]);
-        list.push(await traced(a, input, `${tag}_u${u}`));
+        list.push(await payAs(a, input, `${tag}_u${u}`));
       }
     }
     const replays = [];
-    for (const [input, uid] of ids) replays.push(await traced(a, input, uid));
+    for (const [input, uid] of ids) replays.push(await payAs(a, input, uid));
     // The same replays on an instance that has seen neither the users nor the payments.
     const elsewhere = [];
     const a2 = paymentInstance(base);
     try {
       await traced(a2, pay(seq++), `${tag}_warmup2`);
-      for (const [input, uid] of ids.filter((_, i) => i % 2 === 0)) elsewhere.push(await traced(a2, input, uid));
+      for (const [input, uid] of ids.filter((_, i) => i % 2 === 0)) elsewhere.push(await payAs(a2, input, uid));
     } finally {
       await a2.stop();
+    }
+    // Each user's next payment on a third instance, new to them all, carrying the seal of their last answer.
+    const sealed = [];
+    const a3 = paymentInstance(base);
+    try {
+      await traced(a3, pay(seq++), `${tag}_warmup3`);
+      for (let u = 0; u < size.users; u++) {
+        const uid = `${tag}_u${u}`;
+        sealed.push(await payAs(a3, pay(seq++, { seal: lastSeal.get(uid) }), uid));
+      }
+    } finally {
+      await a3.stop();
     }
     // Refunds in full by one admin, as the explorer makes them: getPayment (its own row), then refundPayment with
     // the answer's refundSeal; after a first one not counted. Then refunds without a seal (a client that passes
@@ -144,7 +164,10 @@ export async function measurePaths(ctx, tag) {
       if (c.code === 'PAYMENT_USER_LIMITED') limited.push(c);
     }
     rows.push(pathRow('happyCached', "happy, user's limits cached on the instance", again, TARGETS.happy));
-    rows.push(pathRow('happyFirst', 'happy, first call of the user on the instance', first, TARGETS.happy));
+    const sealedName = "happy, first call of the user on the instance, with the seal of the user's last answer";
+    rows.push(pathRow('happyFirst', sealedName, sealed, TARGETS.happy));
+    const unsealedName = 'happy, first call of the user on the instance, without a seal';
+    rows.push(pathRow('happyFirstUnsealed', unsealedName, first, TARGETS.unsealed));
     rows.push(pathRow('replay', 'replay of a final payment, on the instance that made it', replays, TARGETS.replay));
     rows.push(
       pathRow('replayElsewhere', 'replay of a final payment, on an instance new to the user', elsewhere, TARGETS.none),
