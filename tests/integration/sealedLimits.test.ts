@@ -86,7 +86,13 @@ describe('sealed reads of the user limits, on FirestoreLedger', () => {
     expect(err).toMatchObject({ code: 'PAYMENT_USER_LIMITED', details: { reason: 'user-rate' } });
     // The claim on the sealed copy failed its precondition; the fresh read refused.
     expect(b.calls).toEqual(['payments.create', 'ledger.userLimits']);
-    expect((await adminDb().doc(`payments/${request(uid, 3).transactionId}`).get()).exists).toBe(false);
+    expect(
+      (
+        await adminDb()
+          .doc(`payments/${request(uid, 3).transactionId}`)
+          .get()
+      ).exists,
+    ).toBe(false);
   });
 
   it("a seal of another user, or an altered one, is ignored: the instance reads the user's limits", async () => {
@@ -118,10 +124,12 @@ describe('processPayment seals', () => {
         ...(seal === undefined ? {} : { seal }),
       });
     const first = await pay(1);
-    expect(first).toMatchObject({ status: 'succeeded', seal: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    expect(first.status).toBe('succeeded');
+    expect(first.seal).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(first.seal).not.toContain(user.uid!);
     const second = await pay(2, first.seal);
-    expect(second).toMatchObject({ status: 'succeeded', seal: expect.any(String) });
+    expect(second.status).toBe('succeeded');
+    expect(second.seal).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(second.seal).not.toBe(first.seal);
     expect(await pay(3, altered(second.seal!))).toMatchObject({ status: 'succeeded' });
     const oversized = { amount: 2, paymentMethod: 'credit_card', seal: 'x'.repeat(PAYMENT_SEAL_MAX_LENGTH + 1) };

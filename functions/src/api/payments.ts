@@ -89,11 +89,7 @@ function processPaymentRequest() {
       .string()
       .regex(/^pm_[A-Za-z0-9_]{1,255}$/, 'must be a Stripe PaymentMethod id (pm_...) created with Stripe.js')
       .optional(),
-    seal: z
-      .string({ error: sealRule })
-      .min(1, sealRule)
-      .max(PAYMENT_SEAL_MAX_LENGTH, sealRule)
-      .optional(),
+    seal: z.string({ error: sealRule }).min(1, sealRule).max(PAYMENT_SEAL_MAX_LENGTH, sealRule).optional(),
   });
 }
 export type ProcessPaymentRequest = z.infer<typeof ProcessPaymentRequest>;

@@ -64,7 +64,7 @@ describe('PaymentHandler sealed reads', () => {
     expect(asked).toEqual(['open u1 s (no record)']);
   });
 
-  it('nothing it logs carries a seal (its events through the runtime's log sink)', async () => {
+  it("nothing it logs carries a seal (its events through the runtime's log sink)", async () => {
     const logged: StructuredEvent[] = [];
     const detach = addLogSink((e) => logged.push(e));
     vi.spyOn(logger, 'write').mockImplementation(() => {});
@@ -91,7 +91,12 @@ describe('PaymentHandler sealed reads', () => {
       detach();
       vi.restoreAllMocks();
     }
-    expect(logged.map((e) => e.event)).toEqual(['payment.attempt', 'payment.attempt', 'payment.completed', 'payment.completed']);
+    expect(logged.map((e) => e.event)).toEqual([
+      'payment.attempt',
+      'payment.attempt',
+      'payment.completed',
+      'payment.completed',
+    ]);
     expect(JSON.stringify(logged)).not.toMatch(/seal-/);
   });
 

@@ -146,7 +146,10 @@ describe('LimitSeals', () => {
     const b = instance(store);
     b.claims.remember('u1', { tokens: 1, refilledAt: NOW, inFlight: {} }, asVersion({ seq: 99 }));
     b.seals.open('u1', token);
-    expect(b.claims.cached('u1')).toEqual({ state: { tokens: 1, refilledAt: NOW, inFlight: {} }, version: { seq: 99 } });
+    expect(b.claims.cached('u1')).toEqual({
+      state: { tokens: 1, refilledAt: NOW, inFlight: {} },
+      version: { seq: 99 },
+    });
   });
 
   it('issues nothing without a copy, for a user who has no limits document, or without a key', async () => {
