@@ -56,9 +56,12 @@ describe('processPayment with the Stripe provider, against the Stripe fake', () 
 
   it('replays the same transactionId without a Stripe request', async () => {
     const id = txn('replay');
-    const first = await pay(id, 'pm_card_visa', 10);
+    const { seal: firstSeal, ...first } = await pay(id, 'pm_card_visa', 10);
     const before = await apiRequests();
-    expect(await pay(id, 'pm_card_visa', 10)).toEqual({ ...first, replayed: true });
+    // Each answer carries a fresh seal of the caller's limits (docs/callables.md); the recorded result replays.
+    const { seal: againSeal, ...again } = await pay(id, 'pm_card_visa', 10);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect([typeof firstSeal, typeof againSeal]).toEqual(['string', 'string']);
     expect(await apiRequests()).toBe(before);
   });
 

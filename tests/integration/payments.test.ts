@@ -54,7 +54,11 @@ describe('processPayment through the functions emulator and the payment simulato
       transactionId: id,
       currency: 'EUR',
     });
-    expect(again).toEqual({ ...first, replayed: true });
+    // Each answer carries a fresh seal of the caller's limits (docs/callables.md); the recorded result replays.
+    const { seal: firstSeal, ...recorded } = first;
+    const { seal: againSeal, ...replayed } = again;
+    expect(replayed).toEqual({ ...recorded, replayed: true });
+    expect([typeof firstSeal, typeof againSeal]).toEqual(['string', 'string']);
     expect((await ledger()).chargeRequests[id]).toBe(1);
   });
 
