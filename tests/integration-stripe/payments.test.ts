@@ -58,10 +58,12 @@ describe('processPayment with the Stripe provider, against the Stripe fake', () 
     const id = txn('replay');
     const { seal: firstSeal, ...first } = await pay(id, 'pm_card_visa', 10);
     const before = await apiRequests();
-    // Each answer carries a fresh seal of the caller's limits (docs/callables.md); the recorded result replays.
     const { seal: againSeal, ...again } = await pay(id, 'pm_card_visa', 10);
     expect(again).toEqual({ ...first, replayed: true });
-    expect([typeof firstSeal, typeof againSeal]).toEqual(['string', 'string']);
+    // A seal of the caller's limits comes with an answer whose instance holds a copy of them (docs/callables.md):
+    // the replay's spend leaves one; the charge's outcome, written through the transaction once the PaymentIntent's
+    // id was stored, does not (its commit time is not known per document).
+    expect([typeof firstSeal, typeof againSeal]).toEqual(['undefined', 'string']);
     expect(await apiRequests()).toBe(before);
   });
 
