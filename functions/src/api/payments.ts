@@ -60,7 +60,7 @@ export const TRANSACTION_ID_PATTERN = documentIdPattern(64);
 /** The rule of {@link TRANSACTION_ID_PATTERN} in words. */
 export const TRANSACTION_ID_RULE = '1-64 letters, digits, "_" or "-", not both starting and ending with "__"';
 
-/** Longest `seal` processPayment accepts (and hands out): declared before the schema built from it. */
+/** Longest `seal` processPayment accepts and hands out (one user's limits seal to about 310 characters; the payload cap is 4096). */
 export const PAYMENT_SEAL_MAX_LENGTH = 2048;
 
 /**

@@ -1,8 +1,7 @@
-import { logger } from 'firebase-functions';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { paymentEventSink } from '../app/subscriptions.js';
-import { addLogSink, type StructuredEvent } from '../observability/logs/logger.js';
 import { MetricsAggregator } from '../observability/metrics/emf.js';
+import { useLogCapture } from '../observability/testing/logCapture.js';
 import { MemoryBreakerStore } from '../resilience/breaker/breakerStore.js';
 import { FleetCircuitBreaker } from '../resilience/breaker/circuitBreaker.js';
 import { IncidentLog } from '../stats/incidentLog.js';
@@ -18,6 +17,7 @@ import { ScriptedProvider } from './testing/scriptedProvider.js';
 // anything reads the limits and answers with the next one, and nothing it emits carries either.
 
 let w: ReturnType<typeof paymentWorld>;
+const logged = useLogCapture();
 /** What the handler asked of the seals, in order, with the payment's status in the ledger at that moment. */
 let asked: string[];
 
@@ -65,9 +65,6 @@ describe('PaymentHandler sealed reads', () => {
   });
 
   it("nothing it logs carries a seal (its events through the runtime's log sink)", async () => {
-    const logged: StructuredEvent[] = [];
-    const detach = addLogSink((e) => logged.push(e));
-    vi.spyOn(logger, 'write').mockImplementation(() => {});
     const sinks = {
       metrics: new MetricsAggregator({ enabled: true, intervalMs: 60_000 }),
       incidents: new IncidentLog('i-1'),
@@ -84,13 +81,8 @@ describe('PaymentHandler sealed reads', () => {
       now: w.now,
       sleep: () => Promise.resolve(),
     });
-    try {
-      await handler.processPayment(pay({ seal: 'seal-from-before' }), 'u1');
-      await handler.processPayment(pay({ seal: 'seal-from-before' }), 'u1');
-    } finally {
-      detach();
-      vi.restoreAllMocks();
-    }
+    await handler.processPayment(pay({ seal: 'seal-from-before' }), 'u1');
+    await handler.processPayment(pay({ seal: 'seal-from-before' }), 'u1');
     expect(logged.map((e) => e.event)).toEqual([
       'payment.attempt',
       'payment.attempt',
