@@ -11,7 +11,7 @@ export const CEILINGS = {
   // With the seal of the user's last answer (from another instance); without one the read of userLimits/{uid} stays.
   happyFirst: 2,
   happyFirstUnsealed: 3,
-  replay: 2,
+  replay: 1,
   replayElsewhere: 4,
   limited: 1,
   retried: 2,

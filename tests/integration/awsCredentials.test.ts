@@ -95,20 +95,20 @@ describe('deploy discovery and the AWS secrets', () => {
     );
   const SHIPPING = { CLOUDWATCH_LOG_GROUP: '/payments', AWS_REGION: 'eu-west-1' };
 
-  it('without CloudWatch: only PAYMENT_API_KEY, so such a deploy needs no AWS secret', () => {
+  it('without CloudWatch: only PAYMENT_API_KEY and SEAL_KEY, so such a deploy needs no AWS secret', () => {
     const m = discover('none', {});
-    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY']);
+    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY', 'SEAL_KEY']);
     expect(declaredAws(m)).toEqual([]);
   });
 
   it('CloudWatch with AWS_ROLE_ARN (keyless): no AWS secret either', () => {
     const m = discover('role', { ...SHIPPING, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/payments-cloudwatch' });
-    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY']);
+    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY', 'SEAL_KEY']);
     expect(declaredAws(m)).toEqual([]);
   });
 
   it('CloudWatch with keys: the deploy asks for AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', () => {
     const m = discover('keys', SHIPPING);
-    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    expect(secretParams(m)).toEqual(['PAYMENT_API_KEY', 'SEAL_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
   });
 });

@@ -74,6 +74,24 @@ describe('sealed reads of the user limits, on FirestoreLedger', () => {
     expect(limits!.tokens as number).toBeLessThan(1);
   });
 
+  it('a replay of a success this instance made: one round trip (the spend), the stored record answered', async () => {
+    const uid = `${RUN}_replay`;
+    const a = instance();
+    await pay(a, uid, 1);
+    const mark = a.calls.length;
+    const replay = await a.ledger.claim(request(uid, 1), 30_000);
+    expect(replay).toMatchObject({ kind: 'replay', record: { status: 'succeeded', chargeId: 'ch_1' } });
+    expect(a.calls.slice(mark)).toEqual(['ledger.userSpend']);
+    // What it answered is what is stored.
+    const stored = (
+      await adminDb()
+        .doc(`payments/${request(uid, 1).transactionId}`)
+        .get()
+    ).data() as Record<string, unknown>;
+    const { status, chargeId, attempts, amount } = stored;
+    expect((replay as { record: unknown }).record).toMatchObject({ status, chargeId, attempts, amount });
+  });
+
   it('a seal from before the user ran out: refused after one re-read, nothing written', async () => {
     const uid = `${RUN}_spent`;
     const a = instance();

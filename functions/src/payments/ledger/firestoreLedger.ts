@@ -191,7 +191,10 @@ export class FirestoreLedger extends RuleLedger {
           uid,
           step.events,
         );
-        if (written) return step.result;
+        if (written) {
+          this.optimistic?.settled.settle(transactionId, claimId, { ...before, ...fields });
+          return step.result;
+        }
       }
     }
     return super.finalize(transactionId, claimId, outcome, expected);

@@ -183,6 +183,39 @@ describe('OptimisticClaims.claim on a transactionId this instance has seen', () 
     expect(store.commits).toBe(commits);
   });
 
+  it('a payment it created and settled succeeded itself: a replay reads nothing and spends once', async () => {
+    const store = new FakeStore();
+    const claims = store.claims(LIMITS, () => NOW);
+    const claim = await claims.claim(req, LEASE, 'c1');
+    const record = {
+      ...(claim as { record: PaymentRecord }).record,
+      status: PaymentStatus.succeeded,
+      chargeId: 'ch_1',
+    };
+    claims.settled.settle(req.transactionId, 'c1', record);
+    store.reads = [];
+    const seen = await claims.claim(req, LEASE, 'c2');
+    expect(seen).toEqual({ exists: record });
+    expect(store.reads).toEqual([]);
+    const commits = store.commits;
+    expect(await claims.answerExisting(record, req, 'c2', LEASE)).toMatchObject({ kind: 'replay' });
+    expect(store.commits).toBe(commits + 1);
+    expect(store.reads).toEqual([]);
+  });
+
+  it('a payment it created but settled declined is read on a repeat (a late success may follow)', async () => {
+    const store = new FakeStore();
+    const claims = store.claims(LIMITS, () => NOW);
+    const claim = await claims.claim(req, LEASE, 'c1');
+    claims.settled.settle(req.transactionId, 'c1', {
+      ...(claim as { record: PaymentRecord }).record,
+      status: PaymentStatus.declined,
+    });
+    store.reads = [];
+    await claims.claim(req, LEASE, 'c2');
+    expect(store.reads).toEqual(['payments/tx-1']);
+  });
+
   it('a seen id whose record is gone (deleted by an operator) is created again', async () => {
     const store = new FakeStore();
     const claims = store.claims(LIMITS, () => NOW);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Timestamp } from 'firebase-admin/firestore';
 import type { AppError } from '../../resilience/appError.js';
 import type { UserLimitState } from '../limits/userLimiter.js';
 import { FakeStore } from '../testing/fakeClaimStore.js';
@@ -170,5 +171,21 @@ describe('OptimisticClaims cache', () => {
     expect(claims.cached('u0')).toBeUndefined();
     expect(claims.cached('u9999')).toBeUndefined();
     expect(claims.cached('u-new')).toEqual({ state, version: { seq: 1 } });
+  });
+});
+
+describe('OptimisticClaims.adopt (a sealed copy the caller brought back)', () => {
+  const copy = (tokens: number) => ({ tokens, refilledAt: NOW, inFlight: {} }) as UserLimitState;
+
+  it('takes the later of its own copy and the sealed one: update times of one document only grow', () => {
+    const claims = new FakeStore().claims(LIMITS, () => NOW);
+    claims.adopt('u1', copy(5), new Timestamp(100, 5));
+    expect(claims.cached('u1')?.state).toEqual(copy(5));
+    claims.adopt('u1', copy(9), new Timestamp(100, 4));
+    expect(claims.cached('u1')?.state).toEqual(copy(5));
+    claims.adopt('u1', copy(3), new Timestamp(100, 6));
+    expect(claims.cached('u1')).toEqual({ state: copy(3), version: new Timestamp(100, 6) });
+    claims.adopt('u1', copy(1), new Timestamp(101, 0));
+    expect(claims.cached('u1')?.state).toEqual(copy(1));
   });
 });

@@ -9,6 +9,7 @@ import {
   PaymentUserLimitedError,
 } from '../paymentErrors.js';
 import { claimStep, limitedClaimStep } from './ledgerRules.js';
+import { SettledPayments } from './settledPayments.js';
 import { appendEvents } from '../history/historyStore.js';
 import { claimWithEvents } from '../history/ledgerEvents.js';
 import type { Claim, PaymentRecord } from './paymentLedger.js';
@@ -49,6 +50,8 @@ export class OptimisticClaims {
   private readonly cache = new Map<string, Known>();
   /** transactionIds this instance has created or read; per instance, bounded. */
   private readonly existing = new Set<string>();
+  /** Succeeded payments this instance created and settled itself: a replay of one reads nothing. */
+  readonly settled = new SettledPayments();
 
   constructor(
     private readonly runQuery: RunQuery,
@@ -76,7 +79,9 @@ export class OptimisticClaims {
    * read again, as a stale cached copy is: it saves a read, never changes a decision.
    */
   adopt(uid: string, state: UserLimitState, version: Timestamp): void {
-    if (!this.cache.has(uid)) this.remember(uid, state, version);
+    const mine = this.cache.get(uid)?.version;
+    // A document's update times only grow: the later copy is the one a precondition can still match.
+    if (!mine || version.valueOf() > mine.valueOf()) this.remember(uid, state, version);
   }
 
   forget(uid: string): void {
@@ -88,6 +93,8 @@ export class OptimisticClaims {
     leaseMs: number,
     claimId: string,
   ): Promise<Claim | { exists: PaymentRecord } | null> {
+    const settled = this.settled.get(req.transactionId);
+    if (settled) return { exists: settled };
     if (this.existing.has(req.transactionId)) {
       const seen = await this.readPayment(req.transactionId);
       if (seen) return { exists: seen };
@@ -125,6 +132,7 @@ export class OptimisticClaims {
       }, 'payments.create');
       if (Array.isArray(outcome)) {
         this.sawPayment(req.transactionId);
+        this.settled.markCreated(req.transactionId, claimId);
         this.remember(req.uid, next, outcome[1]!.writeTime);
         return { ...step.result, version: outcome[0]!.writeTime } as Claim;
       }
