@@ -154,7 +154,7 @@ export class GenericProvider implements PaymentProvider {
 
   /** One request to endpoint `at`; a configured one's is counted for its load and ejection state. */
   private async send(at: EndpointAt, config: AxiosRequestConfig, timeoutMs: number): Promise<SendResult> {
-    const watch = StallWatch.start();
+    const watch = StallWatch.start(timeoutMs);
     const started = performance.now();
     const i = at.index;
     if (!at.retired) this.endpoints.start(i);

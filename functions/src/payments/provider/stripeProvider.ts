@@ -158,7 +158,7 @@ export class StripeProvider implements PaymentProvider, RefundProvider {
   async charge(ref: string, req: PaymentRequest, timeoutMs: number): Promise<ChargeAnswer> {
     // Nothing to confirm without a PaymentIntent: a refusal, and nothing is sent.
     if (!ref.startsWith('pi_')) return { kind: 'rejected', httpStatus: 400, providerCode: 'no_payment_intent' };
-    const watch = StallWatch.start();
+    const watch = StallWatch.start(timeoutMs);
     try {
       const pi = await this.stripe.paymentIntents.confirm(
         ref,

@@ -45,7 +45,7 @@ export class StripeRefunds {
   async refund(paymentRef: string, req: RefundRequest, timeoutMs: number): Promise<RefundAnswer> {
     // A payment whose record holds no PaymentIntent was never charged at Stripe: refused, nothing sent.
     if (!paymentRef.startsWith('pi_')) return { kind: 'rejected', httpStatus: 400, providerCode: 'no_payment_intent' };
-    const watch = StallWatch.start();
+    const watch = StallWatch.start(timeoutMs);
     try {
       const re = await this.stripe.refunds.create(
         {

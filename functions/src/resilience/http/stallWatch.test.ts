@@ -75,3 +75,53 @@ describe('StallWatch', () => {
     expect(stopped).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('StallWatch period', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.spyOn(performance, 'now').mockImplementation(() => Date.now());
+  });
+  afterEach(() => {
+    sleep(600);
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  it('ticks a fifth of the stall that matters (half the deadline), within 20-250 ms', () => {
+    const started = vi.spyOn(globalThis, 'setInterval');
+    StallWatch.start(5_000).stop();
+    sleep(600);
+    StallWatch.start(400).stop();
+    sleep(600);
+    StallWatch.start(40).stop();
+    expect(started.mock.calls.map((c) => c[1])).toEqual([250, 40, 20]);
+  });
+
+  it('a watch that needs a shorter period restarts the timer faster; a longer one joins it', () => {
+    const started = vi.spyOn(globalThis, 'setInterval');
+    const slow = StallWatch.start(5_000);
+    const fast = StallWatch.start(100);
+    const slower = StallWatch.start(10_000);
+    expect(started.mock.calls.map((c) => c[1])).toEqual([250, 20]);
+    for (const w of [slow, fast, slower]) w.stop();
+  });
+
+  it('sizes a stall as well with a long period: a 3 s stall within a 5 s deadline', () => {
+    const watch = StallWatch.start(5_000);
+    sleep(300);
+    block(3_000);
+    sleep(500);
+    const stalled = watch.stop();
+    expect(stalled).toBeGreaterThanOrEqual(2_700);
+    expect(stalled).toBeLessThanOrEqual(3_000);
+  });
+
+  it('a stall seen by the slower timer before a faster one started is still charged', () => {
+    const watch = StallWatch.start(5_000);
+    sleep(100);
+    block(2_600);
+    StallWatch.start(50).stop();
+    // Sized to within one period of the slower timer (the part before its tick was due is not lateness).
+    expect(watch.stop()).toBeGreaterThanOrEqual(2_600 - 250);
+  });
+});

@@ -1,32 +1,58 @@
 import { performance } from 'node:perf_hooks';
 
-/** Period of the process's stall monitor, ms: how often the event loop is asked to run a tick. */
-const TICK_MS = 20;
+/** Shortest and longest period of the process's stall monitor, ms: how often the event loop is asked to run a tick. */
+const TICK_MIN_MS = 20;
+const TICK_MAX_MS = 250;
+
+/** Share of an attempt's deadline a single event-loop stall must reach to count as the instance's own fault. */
+export const STALL_SHARE = 0.5;
+
+/** Ticks per shortest stall a watch must see (its deadline's {@link STALL_SHARE}): enough to size that stall. */
+const TICKS_PER_STALL = 5;
+
+/**
+ * The monitor's period for a watch of a deadline of `deadlineMs`: a stall
+ * matters once it reaches half the deadline, so a tick a fifth of that is
+ * enough; no deadline (or a short one) gets the shortest period.
+ */
+function periodFor(deadlineMs: number | undefined): number {
+  if (deadlineMs === undefined) return TICK_MIN_MS;
+  return Math.min(TICK_MAX_MS, Math.max(TICK_MIN_MS, (deadlineMs * STALL_SHARE) / TICKS_PER_STALL));
+}
 
 /**
  * The one event-loop monitor of the process: a timer that should fire every
- * {@link TICK_MS}; how late a tick comes is how long the loop stalled before
+ * `period` ms; how late a tick comes is how long the loop stalled before
  * it. Each tick charges that stall to the watches open at the time. The timer
  * runs while watches are open and stops at the first tick that finds none, so
  * a steady stream of calls keeps one timer instead of making one per call.
- * Unref'd: it never keeps the process alive.
+ * Its period is the shortest any open watch needs (periodFor): provider
+ * deadlines of seconds need a few ticks a second, not fifty, so a process
+ * with calls in flight wakes far less often. Unref'd: it never keeps the
+ * process alive.
  */
 const monitor = {
   open: new Set<StallWatch>(),
   timer: undefined as NodeJS.Timeout | undefined,
+  period: TICK_MIN_MS,
   lastTick: 0,
 
-  add(watch: StallWatch): void {
+  add(watch: StallWatch, period: number): void {
     this.open.add(watch);
-    if (this.timer !== undefined) return;
-    this.lastTick = performance.now();
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    if (this.timer !== undefined && period >= this.period) return;
+    if (this.timer !== undefined) {
+      // A shorter period than the running one: charge what the old one saw so far, then tick faster.
+      this.tick();
+      clearInterval(this.timer);
+    } else this.lastTick = performance.now();
+    this.period = period;
+    this.timer = setInterval(() => this.tick(), period);
     this.timer.unref();
   },
 
   tick(): void {
     const now = performance.now();
-    const late = now - this.lastTick - TICK_MS;
+    const late = now - this.lastTick - this.period;
     this.lastTick = now;
     if (late > 0) for (const watch of this.open) watch.stalled(late, now);
     if (this.open.size === 0) {
@@ -37,7 +63,7 @@ const monitor = {
 
   /** The stall in progress as of `now`: how overdue the next tick is. */
   pending(now: number): number {
-    return this.timer === undefined ? 0 : now - this.lastTick - TICK_MS;
+    return this.timer === undefined ? 0 : now - this.lastTick - this.period;
   },
 };
 
@@ -52,13 +78,13 @@ export class StallWatch {
   private readonly startedAt = performance.now();
   private maxStallMs = 0;
 
-  private constructor() {
-    monitor.add(this);
+  private constructor(deadlineMs: number | undefined) {
+    monitor.add(this, periodFor(deadlineMs));
   }
 
-  /** Starts watching. */
-  static start(): StallWatch {
-    return new StallWatch();
+  /** Starts watching a request whose deadline is `deadlineMs` (it sets how often the monitor ticks). */
+  static start(deadlineMs?: number): StallWatch {
+    return new StallWatch(deadlineMs);
   }
 
   /**
@@ -83,6 +109,3 @@ export class StallWatch {
     return Math.max(this.maxStallMs, late);
   }
 }
-
-/** Share of an attempt's deadline a single event-loop stall must reach to count as the instance's own fault. */
-export const STALL_SHARE = 0.5;
