@@ -2,13 +2,14 @@
 // refund ledger, the payment's totals in the same commit as the refund's status,
 // and the round trips of a refund's happy path.
 import { afterAll, describe, expect, it } from 'vitest';
-import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { ISO_4217_MONEY } from '../../functions/src/payments/iso4217.js';
 import { FirestoreRefundLedger } from '../../functions/src/payments/refunds/firestoreRefundLedger.js';
 import type { RefundClaimRequest } from '../../functions/src/payments/refunds/refundLedger.js';
 import { refundMoney } from '../../functions/src/payments/refunds/refundMoney.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
+import { writeSucceededRecord } from './paymentRecords.js';
 
 const UID = 'refund-ledger-test';
 const LEASE = 30_000;
@@ -25,23 +26,7 @@ function countingLedger(limits?: { ratePerMin: number; burst: number; maxInFligh
 }
 
 /** A succeeded payment of 100.00 USD, written as the payment path would leave it. */
-async function succeededPayment(id: string): Promise<string> {
-  const base = { uid: UID, amount: 10_000, currency: 'USD', paymentMethod: 'credit_card' as const };
-  const now = Date.now();
-  const record: PaymentRecord = {
-    ...base,
-    status: 'succeeded',
-    attempts: 1,
-    chargeId: `ch_${id}`,
-    requestHash: requestHash(base),
-    claimId: null,
-    leaseUntil: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await adminDb().doc(`payments/${id}`).set(record);
-  return id;
-}
+const succeededPayment = (id: string) => writeSucceededRecord(id, UID);
 
 const ask = (transactionId: string, refundId: string, amount?: number): RefundClaimRequest => ({
   transactionId,

@@ -33,3 +33,28 @@ export async function writeUnsettledRecord(
       ...over,
     });
 }
+
+/**
+ * Writes payments/{id} with the admin SDK as a happy payment leaves it: 100.00 USD by credit card for `uid`,
+ * succeeded on its first attempt with charge `ch_<id>`, no claim, index shard included. Resolves `id`.
+ */
+export async function writeSucceededRecord(id: string, uid: string): Promise<string> {
+  const base = { amount: 10_000, currency: 'USD', paymentMethod: 'credit_card' as const };
+  const now = Date.now();
+  const record: PaymentRecord = {
+    uid,
+    ...base,
+    status: 'succeeded',
+    attempts: 1,
+    chargeId: `ch_${id}`,
+    requestHash: requestHash(base),
+    claimId: null,
+    leaseUntil: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await adminDb()
+    .doc(`payments/${id}`)
+    .set({ ...record, shard: shardOf(id) });
+  return id;
+}

@@ -3,7 +3,7 @@
 // FirestoreRefundLedger's sealed first round: a refund in two round trips, and
 // a seal that is stale, reused, forged or another admin's never changes a decision.
 import { afterAll, describe, expect, it } from 'vitest';
-import { requestHash, type PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
+import type { PaymentRecord } from '../../functions/src/payments/ledger/paymentLedger.js';
 import { ISO_4217_MONEY } from '../../functions/src/payments/iso4217.js';
 import { FirestoreRefundLedger } from '../../functions/src/payments/refunds/firestoreRefundLedger.js';
 import { FirestoreRefundSeals } from '../../functions/src/payments/refunds/firestoreRefundSeals.js';
@@ -11,6 +11,7 @@ import type { RefundClaimRequest } from '../../functions/src/payments/refunds/re
 import { refundMoney } from '../../functions/src/payments/refunds/refundMoney.js';
 import type { RunQuery } from '../../functions/src/resilience/query/runQuery.js';
 import { adminDb } from './admin.js';
+import { writeSucceededRecord } from './paymentRecords.js';
 
 const OWNER = 'sealed-refund-ledger-test';
 const ADMIN = `seal-admin-${Date.now()}`;
@@ -33,23 +34,7 @@ function counting(key: string = KEY) {
 }
 
 /** A succeeded payment of 100.00 USD, written as the payment path would leave it. */
-async function succeededPayment(id: string): Promise<string> {
-  const base = { uid: OWNER, amount: 10_000, currency: 'USD', paymentMethod: 'credit_card' as const };
-  const now = Date.now();
-  const record: PaymentRecord = {
-    ...base,
-    status: 'succeeded',
-    attempts: 1,
-    chargeId: `ch_${id}`,
-    requestHash: requestHash(base),
-    claimId: null,
-    leaseUntil: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await adminDb().doc(`payments/${id}`).set(record);
-  return id;
-}
+const succeededPayment = (id: string) => writeSucceededRecord(id, OWNER);
 
 const ask = (transactionId: string, refundId: string, amount: number, seal?: string, by = ADMIN) =>
   ({
