@@ -1,17 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
-import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { HttpPoolManager } from '../../resilience/http/index.js';
 import { ISO_4217_MONEY } from '../iso4217.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import type { PaymentRequest } from '../paymentRequest.js';
 import { GenericProvider } from '../provider/genericProvider.js';
 import { GenericRefunds } from '../provider/genericRefunds.js';
-import { SETTINGS } from '../testing/handlerKit.js';
 import { usePaymentSimulator } from '../testing/paymentSimulator.js';
-import { payment } from '../testing/refundKit.js';
+import { adminRefundCall, payment, refundFailure } from '../testing/refundKit.js';
 import { MemoryRefundLedger } from './memoryRefundLedger.js';
-import { refundPayment } from './refundPayment.js';
 
 // The refund domain over the generic refund adapter and the real payment simulator (over HTTP): what the provider
 // refunded and what the ledger says must agree after every case, faults included.
@@ -40,29 +36,17 @@ async function charged(transactionId: string, amount: number): Promise<void> {
   payments.put(transactionId, payment({ amount, providerRef: ref, chargeId: answer.chargeId }));
 }
 
-function call(transactionId: string, refundId: string, amount?: number) {
-  return refundPayment(
-    {
-      ledger: refunds,
-      incidents: payments,
-      provider: new GenericRefunds(provider.channel),
-      breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore(), { minCalls: 100 }),
-      settings: { ...SETTINGS, attemptTimeoutMs: 500, totalTimeoutMs: 4000, settleMs: 1000 },
-      money: ISO_4217_MONEY,
-      sleep: (ms) => sleep(ms),
-      emit: () => undefined,
-    },
-    { transactionId, refundId, ...(amount === undefined ? {} : { amount }) },
-    { uid: 'admin' },
-  );
-}
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the refund to fail');
-    },
-    (err: { code: string; details?: Record<string, unknown> }) => err,
-  );
+const call = adminRefundCall(
+  () => ({
+    ledger: refunds,
+    incidents: payments,
+    provider: new GenericRefunds(provider.channel),
+    money: ISO_4217_MONEY,
+    sleep: (ms) => sleep(ms),
+  }),
+  { attemptTimeoutMs: 500, totalTimeoutMs: 4000, settleMs: 1000 },
+);
+const failure = refundFailure;
 
 /** The simulator's refunds and the ledger's agree: each refund once, recorded with its amount, status and id. */
 async function expectAgree(transactionId: string): Promise<void> {

@@ -1,6 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
-import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
 import { MemoryIntentRecords } from '../../webhooks/intentRecords.js';
 import { MemoryProcessedEvents } from '../../webhooks/stripeEvents.js';
 import { handleStripeWebhook } from '../../webhooks/stripeWebhook.js';
@@ -13,10 +11,8 @@ import {
 } from '../../webhooks/testing/stripeFake.js';
 import { MemoryLedger } from '../ledger/memoryLedger.js';
 import type { StripeProvider } from '../provider/stripeProvider.js';
-import { SETTINGS } from '../testing/handlerKit.js';
-import { payment } from '../testing/refundKit.js';
+import { adminRefundCall, payment, refundFailure } from '../testing/refundKit.js';
 import { MemoryRefundLedger } from './memoryRefundLedger.js';
-import { refundPayment } from './refundPayment.js';
 
 // The refund domain over the StripeProvider, the real stripe SDK and the Stripe fake (over HTTP), and the webhook
 // fed the fake's own signed events: what Stripe refunded and what the ledger says agree after every case.
@@ -55,29 +51,17 @@ async function charged(transactionId: string, amount = 2000): Promise<string> {
   return pi;
 }
 
-function call(transactionId: string, refundId: string, amount?: number) {
-  return refundPayment(
-    {
-      ledger: refunds,
-      incidents: payments,
-      provider,
-      breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore(), { minCalls: 100 }),
-      settings: { ...SETTINGS, attemptTimeoutMs: 400, totalTimeoutMs: 3000, settleMs: 1000 },
-      money: provider.money,
-      sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
-      emit: () => undefined,
-    },
-    { transactionId, refundId, ...(amount === undefined ? {} : { amount }) },
-    { uid: 'admin' },
-  );
-}
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the refund to fail');
-    },
-    (err: { code: string; details?: Record<string, unknown> }) => err,
-  );
+const call = adminRefundCall(
+  () => ({
+    ledger: refunds,
+    incidents: payments,
+    provider,
+    money: provider.money,
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+  }),
+  { attemptTimeoutMs: 400, totalTimeoutMs: 3000, settleMs: 1000 },
+);
+const failure = refundFailure;
 
 /** Delivers the fake's events not delivered yet to the webhook, signed as Stripe signs them; their outcomes. */
 async function deliverEvents(): Promise<string[]> {

@@ -6,6 +6,11 @@ import type { UserLimitSettings } from '../limits/userLimiter.js';
 import { MemoryRefundLedger } from '../refunds/memoryRefundLedger.js';
 import type { RefundClaimRequest } from '../refunds/refundLedger.js';
 import { refundMoney } from '../refunds/refundMoney.js';
+import { refundPayment, type RefundDeps } from '../refunds/refundPayment.js';
+import { MemoryBreakerStore } from '../../resilience/breaker/breakerStore.js';
+import { FleetCircuitBreaker } from '../../resilience/breaker/circuitBreaker.js';
+import type { PaymentSettings } from '../settingsFromConfig.js';
+import { SETTINGS } from './handlerKit.js';
 
 /** The refund tests' clock start and claim lease. */
 export const NOW = 1_000_000;
@@ -49,3 +54,36 @@ function totalsNow(payments: MemoryLedger) {
 export function ask(refundId: string, amount?: number, reason: RefundReason | null = null): RefundClaimRequest {
   return { transactionId: 'tx-1', refundId, amount, reason, requestedBy: 'a1', money: MONEY };
 }
+
+/** What a refund flow test supplies to {@link adminRefundCall}: its ledgers, provider and money, read per call. */
+export type RefundFlowDeps = Pick<RefundDeps, 'ledger' | 'incidents' | 'provider' | 'money' | 'sleep'>;
+
+/**
+ * `refundPayment` as an admin (`admin`) with the deps `deps()` returns at each call (tests make new ledgers
+ * before each test), a breaker that never opens in a test and the base settings with `timeouts`.
+ */
+export function adminRefundCall(
+  deps: () => RefundFlowDeps,
+  timeouts: Pick<PaymentSettings, 'attemptTimeoutMs' | 'totalTimeoutMs' | 'settleMs'>,
+) {
+  return (transactionId: string, refundId: string, amount?: number) =>
+    refundPayment(
+      {
+        ...deps(),
+        breaker: new FleetCircuitBreaker('payment-service', new MemoryBreakerStore(), { minCalls: 100 }),
+        settings: { ...SETTINGS, ...timeouts },
+        emit: () => undefined,
+      },
+      { transactionId, refundId, ...(amount === undefined ? {} : { amount }) },
+      { uid: 'admin' },
+    );
+}
+
+/** The error a refund call failed with; throws when it succeeded. */
+export const refundFailure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the refund to fail');
+    },
+    (err: { code: string; details?: Record<string, unknown> }) => err,
+  );
