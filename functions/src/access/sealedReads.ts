@@ -32,8 +32,22 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
+/** Derived cipher keys by purpose and secret: a process has one secret and a few purposes, so this stays tiny. */
+const derived = new Map<string, Buffer>();
+
+/**
+ * The AES key of `purpose` under `key`, derived (HKDF-SHA256) once per process: every processPayment answer
+ * carries a seal, and the derivation would otherwise run on each. A rotated secret derives anew.
+ */
 function cipherKey(key: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', key, 'sealed-reads/v1', `purpose:${purpose}`, 32));
+  const id = `${purpose}\u0000${key}`;
+  let k = derived.get(id);
+  if (!k) {
+    if (derived.size >= 8) derived.clear();
+    k = Buffer.from(hkdfSync('sha256', key, 'sealed-reads/v1', `purpose:${purpose}`, 32));
+    derived.set(id, k);
+  }
+  return k;
 }
 
 function additionalData(purpose: string, uid: string): Buffer {
