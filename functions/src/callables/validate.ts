@@ -6,6 +6,17 @@ import type { ErrorCode } from '../api/index.js';
 export const MAX_PAYLOAD_CHARS = 4096;
 
 /**
+ * The payload without its top-level `null` fields. The Firebase web SDK sends an
+ * `undefined` field as `null` (`{ seal: undefined }` arrives as `{ seal: null }`),
+ * and no request gives `null` a meaning of its own, so a null field is an absent one.
+ */
+function withoutNulls(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  if (!Object.values(data).includes(null)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null));
+}
+
+/**
  * Parses a callable payload with a zod schema, turning problems into one
  * `INVALID_ARGUMENT` error whose message lists every bad field.
  */
@@ -21,7 +32,7 @@ export function parsePayload<S extends z.ZodType>(schema: S, data: unknown): z.o
       },
     );
   }
-  const result = schema.safeParse(data ?? {});
+  const result = schema.safeParse(withoutNulls(data ?? {}));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join('.') : 'payload';
