@@ -5,7 +5,7 @@
 // GenericProvider.charge through the project's pool (cap 10 sockets, 1 s
 // attempt deadline): healthy, then slow, then healthy again; once with the
 // fixed cap (ADAPTIVE_LIMITS=false), once with the adaptive limit.
-// Section 7 of scripts/bench.mjs (`npm run bench -- --only=7`).
+// Section 9 of scripts/bench.mjs (`npm run bench -- --only=9`).
 import { lib } from './lib/project.mjs';
 import { sleep } from './lib/measure.mjs';
 import { fmtNum } from './report.mjs';

@@ -15,7 +15,7 @@
 // and 8 a standalone Firestore emulator on a port of their own.
 // Sections: 1 overhead, 2 keep-alive (HTTPS), 3 fail-fast, 4 query pool,
 // 5 end to end, 6 load test, 7 Firestore round trips per path and the
-// limiter's cost, 8 the docs/scaling.md model check. Load-test knobs for
+// limiter's cost, 8 the docs/scaling.md model check, 9 the adaptive concurrency limit. Load-test knobs for
 // investigations: BENCH_LOADTEST_WARM (workers warmed, 0 = cold) and
 // BENCH_LOADTEST_PAYERS (users the calls are spread over).
 import { randomBytes } from 'node:crypto';
@@ -92,7 +92,7 @@ async function section(id, title, fn) {
   log(`section ${id} took ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
-if ([1, 2, 3, 7].some(want)) {
+if ([1, 2, 3, 9].some(want)) {
   const { startSimulator } = await import('../bench/lib/simulator.mjs');
   const apiKey = `bench_${randomBytes(12).toString('hex')}`;
   const sim = await startSimulator(apiKey);
@@ -112,8 +112,8 @@ if ([1, 2, 3, 7].some(want)) {
       }
     }
     if (want(3)) await section(3, 'Fail-fast', async () => (await import('../bench/failfast.mjs')).runFailFast(ctx));
-    if (want(7))
-      await section(7, 'Adaptive concurrency limit', async () =>
+    if (want(9))
+      await section(9, 'Adaptive concurrency limit', async () =>
         (await import('../bench/adaptive.mjs')).runAdaptive(ctx),
       );
   } finally {
@@ -175,7 +175,7 @@ log(`report written to ${relative(process.cwd(), out) || out} (${meta.durationS}
 if (smoke) {
   // Smoke mode judges that every section ran and measured, not its targets (too few samples, noisy machine).
   const { brokenParts } = await import('../bench/smoke.mjs');
-  const broken = brokenParts(sections, [1, 2, 3, 4, 5, 6, 7, 8].filter(want));
+  const broken = brokenParts(sections, [1, 2, 3, 4, 5, 6, 7, 8, 9].filter(want));
   for (const b of broken) console.error(`[bench] smoke: ${b}`);
   log(broken.length === 0 ? 'smoke: every section ran and produced numbers' : `smoke: ${broken.length} problem(s)`);
   process.exitCode = broken.length === 0 ? 0 : 1;

@@ -11,7 +11,7 @@ import { HttpPoolManager } from '../../resilience/http/index.js';
 // caller, so what is sent follows from the limit alone, never from how fast
 // the machine is. The limit's arithmetic is adaptiveLimit.test.ts; the
 // slowdown under load (simulator's loadLatencyMs) and the recovery are
-// measured in bench section 7.
+// measured in bench section 9.
 
 const KEY = 'slowdown-key';
 const CALLERS = 10;
