@@ -19,7 +19,9 @@ import { eachTestFromACleanProvider } from './ledgerCheck.js';
 import { refunds } from './simulator.js';
 
 const PREFIX = 'sr_';
-const unique = (tag: string) => `${tag}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+// Base 36: a run of 13+ decimal digits (a Date.now()) that passes Luhn is masked in the logs as a possible
+// card number, and the test looks its refundIds up in the shipped logs.
+const unique = (tag: string) => `${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
 const sealKey = /^SEAL_KEY=(.*)$/m
   .exec(readFileSync(new URL('../../functions/.secret.local', import.meta.url), 'utf8'))![1]!
   .trim();
@@ -104,8 +106,7 @@ describe('refund seals through getPayment and refundPayment', () => {
     expect('refundSeal' in (await user.call<GetPaymentResult>('getPayment', { transactionId: fresh }))).toBe(false);
     const shipped = await vi.waitFor(
       async () => {
-        // A refundPayment replay: its worker ships what an over-budget flush left for its next call.
-        await refund(id, r2, 15);
+        await admin.call('getPayment', { transactionId: id });
         const all = await shippedLogs();
         expect(all.filter((m) => m.includes(r2) && m.includes('refund.completed'))).not.toHaveLength(0);
         return all.join('\n');
