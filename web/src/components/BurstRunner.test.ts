@@ -84,7 +84,7 @@ describe('BurstRunner', () => {
     for (const r of requests) {
       expect(r.amount).toBeGreaterThanOrEqual(1);
       expect(r.amount).toBeLessThan(10);
-      expect(r.transactionId).toMatch(/^txn_\d+_[0-9a-z]{8}$/);
+      expect(r.transactionId).toMatch(/^txn_[0-9a-z]+_[0-9a-z]{8}$/);
     }
   });
 
