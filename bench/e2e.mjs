@@ -22,17 +22,28 @@ const WARM_STEP = 5;
 // every callable alike.
 const PAYERS = 20;
 
-/** The operations; `op(i, k)` calls as payer k; each rejects unless the callable answered as expected. */
+/**
+ * The operations; `op(i, k)` calls as payer k; each rejects unless the callable answered as expected.
+ * A payment carries the seal of its payer's last answer, as the web client does (web usePaymentSeal): the
+ * emulator spreads one payer's calls over its workers, and a worker whose copy of that payer's limits is
+ * missing or older than the payer's last payment would otherwise read them, or lose a conditional write on
+ * the stale copy and read them, before claiming.
+ */
 function operations(payers, tag) {
   let seq = 0;
+  const seals = new Map();
   const as = (k) => payers[k % payers.length];
   return {
     [PAY]: async (_i, k) => {
+      const payer = k % payers.length;
+      const seal = seals.get(payer);
       const res = await as(k).call('processPayment', {
         amount: 19.99,
         paymentMethod: 'credit_card',
         transactionId: `${tag}_${seq++}`,
+        ...(seal ? { seal } : {}),
       });
+      if (res.seal) seals.set(payer, res.seal);
       if (res.status !== 'succeeded')
         throw Object.assign(new Error(`payment ${res.status}`), { code: `status-${res.status}` });
     },
@@ -182,7 +193,7 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
     ],
     notes: [
       ...phases.notes,
-      `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as ${payers.length} bench payers (bench-payer-<k>@example.com; the closed loop's k-th concurrent caller is payer k for every callable, so each payer pays one payment after the other and the per-user limits of scripts/emulator-config.mjs refuse none) and as admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
+      `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as ${payers.length} bench payers (bench-payer-<k>@example.com; the closed loop's k-th concurrent caller is payer k for every callable, so each payer pays one payment after the other and the per-user limits of scripts/emulator-config.mjs refuse none; each payment carries the seal of its payer's last answer, as the web client does, so a worker new to that payer, or whose copy of the payer's limits is stale, claims without reading them first) and as admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
       `Baseline: benchTrivialWrite (bench/trivial-callable), a 2nd-gen callable that checks the caller is signed in and adds one Firestore document. It is not in functions/src (it would be deployed): the bench serves it from its own emulator config, the project's firebase.json plus this extra codebase, so it runs in the same emulator, on the same Node and SDKs, as processPayment. It has no defineCallable wrapper, so the ratio also contains the project's per-call housekeeping (stats publication when due, CloudWatch log flush within CLOUDWATCH_FLUSH_BUDGET_MS). The third row, processPayment answered invalid-argument by payload validation, is the floor of the emulator + SDK + auth round trip through the project's wrapper, with no Firestore or provider work.`,
       `processPayment does: one batched write claiming payments/{transactionId} with the user's limits (after one read of userLimits/{uid} on the instance's first call of that user), the fleet breaker (its Firestore document read at most once a second per instance), one POST /charge to the simulator over the keep-alive pool, and one conditional batched write recording the result (section 7 counts them). The baseline does one write, so a ratio near 2x is what two sequential round trips cost.`,
       'The functions run with the shipped stats and metrics interval (VUE_APP_METRICS_INTERVAL of functions/.env), not the 5 s of functions/.env.local: a worker publishes its stats snapshot (one write of instances/{id}) at its first due call, then once a minute or after a breaker change, as a deployed instance does; the phase table says how many calls published.',
