@@ -60,7 +60,7 @@ async function drive({ sim, apiKey, adaptive, phases, tag }) {
 }
 
 /** The bench section: the two runs one after the other on the same simulator, each after a reset and a drain. */
-export async function runAdaptive({ sim, apiKey, quick, smoke = false, log, id = 7 }) {
+export async function runAdaptive({ sim, apiKey, quick, smoke = false, log, id = 9 }) {
   const scale = smoke ? 0.1 : quick ? 0.5 : 1;
   const phases = [
     { name: 'healthy', faults: HEALTHY, ms: 3000 * scale },

@@ -84,7 +84,8 @@ async function section(id, title, fn) {
   const t0 = Date.now();
   log(`section ${id}: ${title}`);
   try {
-    sections.push(await fn());
+    // The runner's number wins: a section module does not decide where it is reported.
+    sections.push({ ...(await fn()), id });
   } catch (err) {
     console.error(err);
     sections.push({ id, title, target: '', error: err instanceof Error ? err.message : String(err) });
