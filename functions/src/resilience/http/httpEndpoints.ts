@@ -4,6 +4,7 @@ import { hasCode } from '../appError.js';
 import { createKeepAliveAgent, protocolOf, type AgentSettings } from './httpAgent.js';
 import { runHealthCheck, type HealthCheck, type HealthResult } from './httpHealth.js';
 import { anyStatus, attempt, type AttemptTarget } from './httpPoolAttempt.js';
+import { trimDefaults } from './leanDefaults.js';
 import { HttpConnectionError, HttpTimeoutError } from './httpPoolErrors.js';
 import { PoolInstrumentation } from './httpPoolStats.js';
 
@@ -40,18 +41,20 @@ export function createEndpointPool(
   serviceStats: () => PoolInstrumentation,
 ): EndpointPool {
   const agent = createKeepAliveAgent(service, protocolOf(service, baseURL), settings);
-  const client = axios.create({
-    baseURL,
-    headers: settings.headers,
-    httpAgent: agent,
-    httpsAgent: agent,
-    // Never route through HTTP(S)_PROXY from the environment: the service's
-    // agent must carry the traffic for its limits and stats to be real.
-    proxy: false,
-    maxRedirects: 0,
-    validateStatus: anyStatus,
-    timeout: 0,
-  });
+  const client = trimDefaults(
+    axios.create({
+      baseURL,
+      headers: settings.headers,
+      httpAgent: agent,
+      httpsAgent: agent,
+      // Never route through HTTP(S)_PROXY from the environment: the service's
+      // agent must carry the traffic for its limits and stats to be real.
+      proxy: false,
+      maxRedirects: 0,
+      validateStatus: anyStatus,
+      timeout: 0,
+    }),
+  );
   const instrumentation = own ? new PoolInstrumentation(agent) : undefined;
   return {
     name: endpointName(baseURL),
