@@ -98,6 +98,29 @@ export function sendCharge(provider, body, timeoutMs) {
   return provider.charge(body.transactionId, { ...body, uid: 'bench' }, timeoutMs);
 }
 
+/** The pool alone: `HttpPoolManager.makeRequest` of the charge, as GenericProvider sends it, without the provider. */
+export function poolPath(url, apiKey) {
+  const { pool } = projectProvider(url, apiKey);
+  const post = async (body) => {
+    const config = { method: 'POST', url: '/charge', data: body, headers: { 'Idempotency-Key': body.transactionId } };
+    const res = await pool.makeRequest(PAYMENT_SERVICE, config, { timeoutMs: SETTINGS.attemptTimeoutMs });
+    if (res.status !== 201) throw new Error(`unexpected status ${res.status}`);
+    return res.data;
+  };
+  return { post, destroy: () => pool.destroy() };
+}
+
+/** The provider on its pool (GenericProvider.charge), without the breaker. */
+export function providerPath(url, apiKey) {
+  const { pool, provider } = projectProvider(url, apiKey);
+  const post = async (body) => {
+    const answer = await sendCharge(provider, body, SETTINGS.attemptTimeoutMs);
+    if (answer.kind !== 'succeeded') throw new Error(`unexpected answer ${answer.kind}`);
+    return answer;
+  };
+  return { post, destroy: () => pool.destroy() };
+}
+
 /**
  * The project's path of one payment attempt: the fleet breaker (MemoryBreakerStore,
  * so no Firestore) around sendCharge with its deadline, classified like the handler does.
