@@ -13,7 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { emulatorEnv, ROOT } from '../scripts/emulator-env.mjs';
-import { PROJECT_ID, startDevServers } from '../scripts/local-env.mjs';
+import {
+  CLOUDWATCH_PORT,
+  ensureDevSecret,
+  PROJECT_ID,
+  SIMULATOR_PORT,
+  startDevServers,
+} from '../scripts/local-env.mjs';
 import { TEST_FUNCTIONS_ENV, writeEmulatorConfig } from '../scripts/emulator-config.mjs';
 import { writeStripeEmulatorConfig } from '../scripts/stripe-env.mjs';
 
@@ -87,6 +93,15 @@ function benchConfig(configDir) {
     engines: { node: '24' },
   };
   writeFileSync(join(dir, 'trivial-callable', 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  // The payment floor callable (paymentFloor.js) calls the simulator and the local CloudWatch endpoint the dev
+  // servers run; its PAYMENT_API_KEY secret is the development one, in this git-ignored folder's .secret.local.
+  writeFileSync(
+    join(dir, 'trivial-callable', '.env'),
+    `BENCH_PROVIDER_URL=http://127.0.0.1:${SIMULATOR_PORT}\nBENCH_CLOUDWATCH_ENDPOINT=http://127.0.0.1:${CLOUDWATCH_PORT}\n`,
+  );
+  writeFileSync(join(dir, 'trivial-callable', '.secret.local'), `PAYMENT_API_KEY=${ensureDevSecret()}\n`, {
+    mode: 0o600,
+  });
   copyFileSync(join(ROOT, base.firestore.rules), join(dir, 'firestore.rules'));
   if (codebases.some((c) => c.source !== 'functions'))
     throw new Error('firebase.json has a functions codebase other than functions/: teach bench/emulator.mjs about it.');

@@ -13,3 +13,5 @@ export const benchTrivialWrite = onCall({ timeoutSeconds: 60, memory: '256MiB' }
   const ref = await getFirestore(app).collection('benchTrivial').add({ uid: request.auth.uid, at: Date.now() });
   return { id: ref.id };
 });
+
+export { benchPaymentFloor } from './paymentFloor.js';
