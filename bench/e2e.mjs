@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { callableCode } from './lib/client.mjs';
 import { closedLoop, median, rotate, sleep, spread } from './lib/measure.mjs';
+import { RunCpu } from './e2eCpu.mjs';
 import { benchPayers } from './lib/payers.mjs';
 import { completedCalls, inWindows, phaseMedians } from './lib/phases.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
@@ -107,11 +108,13 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
   const results = Object.fromEntries(modes.map((m) => [m.name, Object.fromEntries(VARIANTS.map((v) => [v, []]))]));
   // When each measured processPayment run went on: its calls' call.completed events are logged inside it.
   const windows = Object.fromEntries(modes.map((m) => [m.name, []]));
+  const cpu = new RunCpu();
   for (let r = 0; r < rounds; r++) {
     for (const mode of modes) {
       for (const v of rotate(VARIANTS, r)) {
         const from = Date.now();
-        results[mode.name][v].push(await closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] }));
+        const run = () => closedLoop({ n: mode.n, concurrency: mode.concurrency, op: ops[v] });
+        results[mode.name][v].push(await cpu.during(mode.name, v, mode.n, run));
         if (v === PAY) windows[mode.name].push({ from, to: Date.now() });
       }
     }
@@ -197,6 +200,11 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
     });
   }
   const phases = await phaseTable({ emulatorLog, modes, results, windows, checks });
+  const machine = cpu.table(
+    modes.map((m) => m.name),
+    VARIANTS,
+    BASE,
+  );
   return {
     id: 5,
     title: 'End to end (Functions emulator)',
@@ -219,9 +227,11 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
         rows,
       },
       ...phases.tables,
+      machine.table,
     ],
     notes: [
       ...phases.notes,
+      machine.note,
       `Real Firebase web SDK clients (firebase/auth + firebase/functions) signed in as ${payers.length} bench payers (bench-payer-<k>@example.com; the closed loop's k-th concurrent caller is payer k for every callable, so each payer pays one payment after the other and the per-user limits of scripts/emulator-config.mjs refuse none; each payment carries the seal of its payer's last answer, as the web client does, so a worker new to that payer, or whose copy of the payer's limits is stale, claims without reading them first) and as admin (to reset the breakers first), against \`firebase emulators:exec\` (auth, firestore, functions) with the payment simulator and the local CloudWatch endpoint started as \`npm test\` starts them. ${modes.map((m) => `${m.n} calls per callable and round at ${m.name}`).join(', ')}; ${rounds} interleaved round(s); the ratios are per round, median over rounds.`,
       `Baseline: benchTrivialWrite (bench/trivial-callable), a 2nd-gen callable that checks the caller is signed in and adds one Firestore document. It is not in functions/src (it would be deployed): the bench serves it from its own emulator config, the project's firebase.json plus this extra codebase, so it runs in the same emulator, on the same Node and SDKs, as processPayment. It has no defineCallable wrapper, so the ratio also contains the project's per-call housekeeping (stats publication when due, CloudWatch log flush within CLOUDWATCH_FLUSH_BUDGET_MS). The third row, processPayment answered invalid-argument by payload validation, is the floor of the emulator + SDK + auth round trip through the project's wrapper, with no Firestore or provider work.`,
       `The payment floor: benchPaymentFloor (bench/trivial-callable/paymentFloor.js), in the same codebase as the baseline, does only the I/O a write-ahead payment cannot do without, one after the other as a payment must: it creates payments/{transactionId} (pending), sends one POST /charge to the simulator (Node's fetch, keep-alive), records the charge's answer (one update) and ships one log line with one PutLogEvents (AWS SDK v3) to the local CloudWatch endpoint. No validation, limits, breaker, retries, history events, seals, phases or metrics. Its ratio to the baseline is what no implementation of processPayment can go under on this emulator; processPayment's ratio to it is what the project's own code and the documents it writes beside the record add.`,
