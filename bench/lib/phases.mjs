@@ -7,6 +7,7 @@ import { median } from './measure.mjs';
 /** The order phases run in (functions/src/payments/paymentEvents.ts PaymentPhase, app/housekeeping.ts). */
 export const PHASE_ORDER = [
   'validate',
+  'seal',
   'breaker',
   'claim',
   'prepare',
@@ -16,6 +17,7 @@ export const PHASE_ORDER = [
   'finalize',
   'events',
   'publish',
+  'eventarc',
   'flush',
 ];
 

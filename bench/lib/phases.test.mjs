@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { completedCalls, inWindows, phaseMedians } from './phases.mjs';
+import { HousekeepingPhase } from '../../functions/src/app/housekeeping.ts';
+import { PaymentPhase } from '../../functions/src/payments/paymentEvents.ts';
+import { completedCalls, inWindows, PHASE_ORDER, phaseMedians } from './phases.mjs';
 
 const line = (fields) => `>  ${JSON.stringify({ event: 'call.completed', severity: 'INFO', ...fields })}`;
 
@@ -31,5 +33,10 @@ describe('phases from the emulator log', () => {
       { phase: 'attempts', median: 3, calls: 2 },
       { phase: 'flush', median: 9, calls: 1 },
     ]);
+  });
+
+  it('orders every phase the functions measure (a new one would otherwise land after them all)', () => {
+    const measured = [...Object.values(PaymentPhase), ...Object.values(HousekeepingPhase)];
+    expect(measured.filter((p) => !PHASE_ORDER.includes(p))).toEqual([]);
   });
 });

@@ -128,7 +128,13 @@ export async function chargeWithRetries(
   req: PaymentRequest,
   deadline: number,
 ): Promise<AttemptsResult> {
-  const { provider, breaker, emit, now, fence, phases } = deps;
+  const { provider, breaker, now, fence, phases } = deps;
+  // Each attempt's event (log line, metric, history) is the call's `events` phase, as payment.completed is.
+  const emit = (e: Parameters<PaymentEventSink>[0]) => {
+    const emitting = phases.start();
+    deps.emit(e);
+    phases.add(PaymentPhase.events, emitting());
+  };
   let backoff: IBackoff<unknown> = new ExponentialBackoff({
     generator: fullJitterGenerator,
     initialDelay: 200,

@@ -175,7 +175,9 @@ export const PaymentPhase = {
   lookup: 'lookup',
   /** Writing the outcome to the ledger. */
   finalize: 'finalize',
-  /** Emitting `payment.completed` (logs, metrics, incident log). */
+  /** Opening the caller's sealed limits and sealing them for the answer (payments/paymentSeals.ts; only with seals). */
+  seal: 'seal',
+  /** Emitting the call's events: each `payment.attempt` and `payment.completed` (logs, metrics, incident log). */
   events: 'events',
 } as const;
 

@@ -21,7 +21,7 @@ const taking = (ms: number, answer: ChargeAnswer) => () => {
 };
 
 describe('PaymentHandler phases', () => {
-  it('a charge answered at once: breaker, claim, prepare, one attempt, finalize and events; no lookup', async () => {
+  it('a charge answered at once: breaker, claim, prepare, one attempt, finalize and events; no lookup, no seal', async () => {
     const { handler } = w.handlerWith([taking(40, ok)]);
     const phases = new PhaseTimer(w.now);
     await handler.processPayment(pay(), 'u1', phases);
@@ -72,6 +72,38 @@ describe('PaymentHandler phases', () => {
     const phases = new PhaseTimer(w.now);
     await expect(handler.processPayment(pay({ amount: -1 }), 'u1', phases)).rejects.toThrow();
     expect(Object.keys(phases.snapshot())).toEqual([PaymentPhase.events]);
+  });
+
+  it("each attempt's event is in the events phase, with payment.completed", async () => {
+    // Emitting payment.attempt takes 7 ms of the world's clock, payment.completed 2.
+    const push = w.events.push.bind(w.events);
+    w.events.push = (...seen) => {
+      for (const e of seen) w.clock += e.event === 'payment.attempt' ? 7 : 2;
+      return push(...seen);
+    };
+    const { handler } = w.handlerWith([taking(40, ok)]);
+    const phases = new PhaseTimer(w.now);
+    await handler.processPayment(pay(), 'u1', phases);
+    const ms = phases.snapshot();
+    expect(ms[PaymentPhase.events]).toBe(9);
+    expect(ms[PaymentPhase.attempts]).toEqual([40]);
+  });
+
+  it("opening the caller's seal and issuing the next one are the seal phase", async () => {
+    w.seals = {
+      open: () => void (w.clock += 3),
+      issue: () => ((w.clock += 4), 'sealed'),
+    };
+    const { handler } = w.handlerWith([taking(40, ok), ok]);
+    const phases = new PhaseTimer(w.now);
+    await expect(handler.processPayment(pay({ seal: 'from-before' }), 'u1', phases)).resolves.toMatchObject({
+      seal: 'sealed',
+    });
+    expect(phases.snapshot()[PaymentPhase.seal]).toBe(7);
+    // A call that brings no seal only issues one.
+    const next = new PhaseTimer(w.now);
+    await handler.processPayment(pay({ transactionId: 'txn_2' }), 'u1', next);
+    expect(next.snapshot()[PaymentPhase.seal]).toBe(4);
   });
 
   it("reads the breaker's due refresh while the claim is written, not after it, and only once", async () => {

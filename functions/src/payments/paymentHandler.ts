@@ -5,7 +5,7 @@ import { cancelFirst } from './cancelFirst.js';
 import { chargeWithRetries, MIN_ATTEMPT_MS, type PaymentGuard } from './chargeAttempts.js';
 import { LeaseFence } from './leaseFence.js';
 import type { PaymentLedger } from './ledger/paymentLedger.js';
-import type { PaymentSeals } from './paymentSeals.js';
+import { issueSeal, openSeal, type PaymentSeals } from './paymentSeals.js';
 import { isAppError } from '../resilience/appError.js';
 import { PaymentUnavailableError, PaymentUserLimitedError } from './paymentErrors.js';
 import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
@@ -85,8 +85,8 @@ export class PaymentHandler {
     const started = this.now();
     try {
       const req = toPaymentRequest(input, transactionId, uid, this.money);
-      if (input.seal) this.deps.seals?.open(uid, input.seal);
-      const result = this.sealed(await this.decide(req, started, phases), uid);
+      if (input.seal) openSeal(this.deps.seals, uid, input.seal, phases);
+      const result = this.sealed(await this.decide(req, started, phases), uid, phases);
       const outcome = result.replayed ? 'replayed' : result.status;
       const emitted = phases.start();
       this.emit({
@@ -114,8 +114,8 @@ export class PaymentHandler {
   }
 
   /** The answer with a seal of the caller's limits as this call left them, when there is one to give. */
-  private sealed(result: ProcessPaymentResult, uid: string): ProcessPaymentResult {
-    const seal = this.deps.seals?.issue(uid);
+  private sealed(result: ProcessPaymentResult, uid: string, phases: PhaseTimer): ProcessPaymentResult {
+    const seal = issueSeal(this.deps.seals, uid, phases);
     return seal ? { ...result, seal } : result;
   }
 
