@@ -140,6 +140,35 @@ describe('LimitSeals', () => {
     expect(store.reads).toEqual([`userLimits/${uid}`]);
   });
 
+  it('does not open again the seal it issued last while its copy is at least as new (no key read, no change)', async () => {
+    const store = new FakeStore();
+    let keyReads = 0;
+    const claims = store.claims(LIMITS, () => NOW);
+    const a = {
+      claims,
+      seals: new LimitSeals(
+        () => (keyReads++, KEY),
+        claims,
+        () => NOW,
+        FAKE_TIMES,
+      ),
+    };
+    const token = await sealAfterClaim(a, 1);
+    const held = a.claims.cached('u1');
+    keyReads = 0;
+    a.seals.open('u1', token);
+    expect(keyReads).toBe(0);
+    expect(a.claims.cached('u1')).toBe(held);
+    // Once the instance has dropped its copy, the same seal is opened and adopted: the claim reads nothing.
+    a.claims.forget('u1');
+    a.seals.open('u1', token);
+    expect(keyReads).toBe(1);
+    expect(a.claims.cached('u1')).toEqual(held);
+    store.reads = [];
+    await a.claims.claim(tx(2), LEASE, 'c2');
+    expect(store.reads).toEqual([]);
+  });
+
   it("does not replace the instance's own copy", async () => {
     const store = new FakeStore();
     const token = await sealAfterClaim(instance(store), 1);

@@ -9,6 +9,9 @@ import type { PaymentSeals } from '../paymentSeals.js';
 /** The purpose a seal of a user's limits is bound to (access/sealedReads.ts). */
 export const LIMITS_PURPOSE = 'limits';
 
+/** Most users whose last seal an instance remembers (as many as OptimisticClaims keeps copies of). */
+const REMEMBERED_SEALS = 10_000;
+
 /** A document's update time as the ledger keeps it (a Timestamp), and as a seal carries it. */
 export interface UpdateTimes {
   toSealed(version: Timestamp): NonNullable<SealedDoc['updateTime']>;
@@ -41,6 +44,9 @@ function isLimitState(data: unknown): data is UserLimitState {
  * (SEAL_KEY not mounted) it neither issues nor opens.
  */
 export class LimitSeals implements PaymentSeals {
+  /** The last seal issued to each user and the update time of the copy in it; per instance, cleared when full. */
+  private readonly issued = new Map<string, { token: string; version: Timestamp }>();
+
   constructor(
     private readonly key: () => string | null,
     private readonly copies: LimitCopies,
@@ -49,6 +55,7 @@ export class LimitSeals implements PaymentSeals {
   ) {}
 
   open(uid: string, token: string): void {
+    if (this.ownSealStillHeld(uid, token)) return;
     const key = this.key();
     if (!key) return;
     const docs = unseal(key, LIMITS_PURPOSE, uid, token, this.now());
@@ -68,7 +75,23 @@ export class LimitSeals implements PaymentSeals {
     };
     const token = seal(key, LIMITS_PURPOSE, uid, [doc], this.now());
     // One the caller could not send back (a state grown past the payload's bound) is not handed out.
-    return token.length <= PAYMENT_SEAL_MAX_LENGTH ? token : undefined;
+    if (token.length > PAYMENT_SEAL_MAX_LENGTH) return undefined;
+    if (this.issued.size >= REMEMBERED_SEALS) this.issued.clear();
+    this.issued.set(uid, { token, version: copy.version });
+    return token;
+  }
+
+  /**
+   * Whether `token` is the last seal this instance issued to `uid` and the copy it keeps is at least as
+   * new as the one sealed in it: opening it could not change that copy (`adopt` keeps only a later one,
+   * an expired seal changes nothing), so the AES-GCM open is skipped. A caller that stays on one instance
+   * sends back exactly that seal.
+   */
+  private ownSealStillHeld(uid: string, token: string): boolean {
+    const mine = this.issued.get(uid);
+    if (mine?.token !== token) return false;
+    const held = this.copies.cached(uid)?.version;
+    return !!held && !(mine.version.valueOf() > held.valueOf());
   }
 }
 
