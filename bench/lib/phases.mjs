@@ -61,3 +61,26 @@ export function phaseMedians(events) {
     .sort(([a], [b]) => rank(a) - rank(b))
     .map(([phase, xs]) => ({ phase, median: median(xs), calls: xs.length }));
 }
+
+/** The phases of the end-of-call work (app/housekeeping.ts HousekeepingPhase): after the handler's durationMs. */
+export const END_OF_CALL_PHASES = ['publish', 'eventarc', 'flush'];
+
+/**
+ * The handler time no phase covers, call by call: durationMs less the sum of
+ * that call's own handler phases (end-of-call phases excluded), as its median
+ * and mean over the calls. Phase medians do not add up to the median
+ * durationMs (each phase's skew is its own), so this is the one number that
+ * says how much of the handler is unnamed. Null without calls.
+ */
+export function unphased(events) {
+  const gaps = events.map((e) => {
+    let named = 0;
+    for (const [phase, v] of Object.entries(e.phasesMs)) {
+      if (END_OF_CALL_PHASES.includes(phase)) continue;
+      named += Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v;
+    }
+    return e.durationMs - named;
+  });
+  if (gaps.length === 0) return null;
+  return { median: median(gaps), mean: gaps.reduce((a, b) => a + b, 0) / gaps.length, calls: gaps.length };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HousekeepingPhase } from '../../functions/src/app/housekeeping.ts';
 import { PaymentPhase } from '../../functions/src/payments/paymentEvents.ts';
-import { completedCalls, inWindows, PHASE_ORDER, phaseMedians } from './phases.mjs';
+import { completedCalls, END_OF_CALL_PHASES, inWindows, PHASE_ORDER, phaseMedians, unphased } from './phases.mjs';
 
 const line = (fields) => `>  ${JSON.stringify({ event: 'call.completed', severity: 'INFO', ...fields })}`;
 
@@ -38,5 +38,21 @@ describe('phases from the emulator log', () => {
   it('orders every phase the functions measure (a new one would otherwise land after them all)', () => {
     const measured = [...Object.values(PaymentPhase), ...Object.values(HousekeepingPhase)];
     expect(measured.filter((p) => !PHASE_ORDER.includes(p))).toEqual([]);
+  });
+
+  it("gives the handler time no phase covers call by call: durationMs less that call's handler phases", () => {
+    const calls = [
+      // 10 - (3 + 1 + 2 + 3) = 1; the end-of-call phases are after durationMs and do not count.
+      { durationMs: 10, phasesMs: { claim: 3, attempts: [1, 2], finalize: 3, publish: 20, flush: 5 } },
+      { durationMs: 8, phasesMs: { claim: 5, finalize: 2.5 } },
+      { durationMs: 30, phasesMs: { claim: 25, finalize: 2 } },
+    ];
+    // Per call 1, 0.5 and 3.
+    expect(unphased(calls)).toEqual({ median: 1, mean: 1.5, calls: 3 });
+    expect(unphased([])).toBeNull();
+  });
+
+  it('knows the end-of-call phases the functions measure', () => {
+    expect([...END_OF_CALL_PHASES].sort()).toEqual(Object.values(HousekeepingPhase).sort());
   });
 });

@@ -87,7 +87,7 @@ export interface CallCompleted {
   uid: string;
   /** `ok` or the HttpsError code the caller got. */
   outcome: string;
-  /** Time the handler took, ms (the end-of-call work is in `phasesMs`). */
+  /** Time the handler took, ms to 0.1 on the phases' clock (the end-of-call work is in `phasesMs`). */
   durationMs: number;
 }
 

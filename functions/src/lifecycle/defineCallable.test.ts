@@ -70,6 +70,33 @@ describe('callableHandler', () => {
     expect(steps).toEqual(['work', 'afterCall']);
   });
 
+  it("logs the handler's durationMs to 0.1 ms on the phases' clock, so it compares with the call's own phases", async () => {
+    let completed: { durationMs: number } | undefined;
+    let worked = 0;
+    const handler = callableHandler(
+      'someCallable',
+      Access.user,
+      ENFORCE,
+      () => {
+        // A work of about 1.45 ms: whole-ms durations (1 or 2) would be 0.45 ms off.
+        const from = performance.now();
+        while (performance.now() - from < 1.45);
+        worked = performance.now() - from;
+        return Promise.resolve('done');
+      },
+      {
+        runtime: () => runtime({}, []),
+        end: (_rt, call) => {
+          completed = call.completed?.fields;
+          return Promise.resolve();
+        },
+      },
+    );
+    // The last of three calls: the first ones compile the wrapper's code.
+    for (let i = 0; i < 3; i++) await expect(handler(request({ uid: 'u', admin: false }))).resolves.toBe('done');
+    expect(Math.abs(completed!.durationMs - worked)).toBeLessThan(0.25);
+  });
+
   it('maps an error of the work and still does the end-of-call work', async () => {
     const { outcome, steps } = await call(Access.user, request({ uid: 'u', admin: false }), {}, () =>
       Promise.reject(new AppError('BREAKER_OPEN', 'payment-service is unavailable')),

@@ -2,7 +2,7 @@ import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { requireAdmin, requireUser, type Caller } from '../access/auth.js';
 import { MONEY_MOVING_CALLABLES } from '../api/index.js';
 import { config, paymentFunctionOptions, sharedFunctionOptions, type Config } from '../config/index.js';
-import { PhaseTimer } from '../observability/metrics/phaseTimer.js';
+import { PhaseTimer, roundMs } from '../observability/metrics/phaseTimer.js';
 import type { Runtime } from '../app/runtime.js';
 import { functionSecrets } from '../config/secrets.js';
 import { requireAppCheck, type AppCheckPolicy } from '../access/appCheck.js';
@@ -78,8 +78,9 @@ export function callableHandler<T, R extends CallableRuntime>(
       }
       const caller = access === Access.admin ? requireAdmin(request) : requireUser(request);
       lifecycle.begin?.(rt);
-      const started = Date.now();
       const phases = new PhaseTimer();
+      // On the phases' clock and to their 0.1 ms, so a call's durationMs and its own phases can be compared.
+      const elapsed = phases.start();
       let code = 'ok';
       try {
         if (access === Access.admin) await rt.sessions.require(caller.uid, Number(request.auth?.token.auth_time) || 0);
@@ -92,7 +93,7 @@ export function callableHandler<T, R extends CallableRuntime>(
         // Logged by the end-of-call work, after the stats publish it times and before the flush that ships it (app/housekeeping.ts completeCall).
         call.completed = {
           phases,
-          fields: { callable: name, uid: caller.uid, outcome: code, durationMs: Date.now() - started },
+          fields: { callable: name, uid: caller.uid, outcome: code, durationMs: roundMs(elapsed()) },
         };
       }
     });

@@ -9,7 +9,7 @@
 export type PhasesMs = Record<string, number | number[]>;
 
 /** Values are kept to 0.1 ms: finer digits are noise at this scale and only lengthen the log line. */
-const round = (ms: number) => Math.round(ms * 10) / 10;
+export const roundMs = (ms: number) => Math.round(ms * 10) / 10;
 
 /** Measures the phases of one call; a phase that never ran is absent from `snapshot()`. */
 export class PhaseTimer {
@@ -51,8 +51,8 @@ export class PhaseTimer {
   /** The phases measured so far, in the order they first ran, rounded to 0.1 ms. */
   snapshot(): PhasesMs {
     const out: PhasesMs = {};
-    for (const [phase, ms] of this.summed) out[phase] = round(ms);
-    for (const [phase, runs] of this.each) out[phase] = runs.map(round);
+    for (const [phase, ms] of this.summed) out[phase] = roundMs(ms);
+    for (const [phase, runs] of this.each) out[phase] = runs.map(roundMs);
     return out;
   }
 
