@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SEAL_LENGTH, SEAL_TTL_MS, seal, unseal, type SealedDoc } from './sealedReads.js';
+import { createCipheriv, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
+import { cipherKey, MAX_SEAL_LENGTH, SEAL_TTL_MS, seal, unseal, type SealedDoc } from './sealedReads.js';
 
 const KEY = 'test-seal-key-0123456789';
 const NOW = 1_800_000_000_000;
@@ -79,6 +80,25 @@ describe('sealed reads', () => {
       expect(() => unseal(KEY, 'refund', 'admin-1', g as string, NOW)).not.toThrow();
       expect(unseal(KEY, 'refund', 'admin-1', g as string, NOW)).toBeNull();
     }
+  });
+
+  it("derives each purpose's AES key once per process, as a KeyObject (a Buffer key costs every cipher ~9 µs)", () => {
+    const limits = cipherKey(KEY, 'limits');
+    expect(limits).toBeInstanceOf(KeyObject);
+    expect(limits).toMatchObject({ type: 'secret', symmetricKeySize: 32 });
+    expect(cipherKey(KEY, 'limits')).toBe(limits);
+    expect(cipherKey(KEY, 'refund').equals(limits)).toBe(false);
+    expect(cipherKey('another-key-0123456789', 'limits').equals(limits)).toBe(false);
+  });
+
+  it('opens a seal made with the raw derived key bytes (the format: version, IV, tag, AES-256-GCM body)', () => {
+    const raw = Buffer.from(hkdfSync('sha256', KEY, 'sealed-reads/v1', 'purpose:limits', 32));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', raw, iv);
+    cipher.setAAD(Buffer.from(JSON.stringify([1, 'limits', 'u1'])));
+    const body = Buffer.concat([cipher.update(JSON.stringify({ exp: NOW + 1000, docs: DOCS })), cipher.final()]);
+    const token = Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), body]).toString('base64url');
+    expect(unseal(KEY, 'limits', 'u1', token, NOW)).toEqual(DOCS);
   });
 
   it('refuses to seal with an empty key', () => {
