@@ -3,7 +3,7 @@ import { logger } from 'firebase-functions';
 import { AppError } from '../../resilience/appError.js';
 import { functionName } from './instance.js';
 import { Severity, addLogSink, instanceId, logEvent, setLogShipper, type StructuredEvent } from './logger.js';
-import { REDACTED, REDACTED_PAN, clearRegisteredSecrets, registerSecret } from './redact.js';
+import { REDACTED, REDACTED_PAN, clearRegisteredSecrets, redactEvent, registerSecret } from './redact.js';
 
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5);
 let received: Readonly<StructuredEvent>[];
@@ -157,6 +157,8 @@ describe('logEvent', () => {
     const e = logEvent('a', { token: 't0k3n' });
     expect(shipped).toEqual([e]);
     expect(shipped[0]).toBe(received[0]);
+    // Redacted and frozen to its leaves once, so the shipper's own redactEvent hands it back as it is.
+    expect(redactEvent(e)).toBe(e);
     shipper.enabled = false;
     logEvent('b');
     expect(shipped).toHaveLength(1);

@@ -8,7 +8,7 @@
  */
 import { logger } from 'firebase-functions';
 import { functionName, instanceId } from './instance.js';
-import { redactEvent } from './redact.js';
+import { frozenRedaction, redactEvent } from './redact.js';
 
 export { instanceId } from './instance.js';
 
@@ -126,6 +126,11 @@ export function buildLogEvent(
   severity: Severity = Severity.INFO,
   now: number = Date.now(),
 ): StructuredEvent {
+  return redactEvent(unredactedEvent(event, fields, severity, now)) as StructuredEvent;
+}
+
+/** The event buildLogEvent redacts. */
+function unredactedEvent(event: string, fields: LogFields, severity: Severity, now: number): Record<string, unknown> {
   const { error, errorCode, errorMessage, ...rest } = fields;
   const derived = errorFields(error);
   const out: Record<string, unknown> = { event, severity, timestamp: now };
@@ -140,7 +145,7 @@ export function buildLogEvent(
     if (value === undefined || key in out || (BASE_KEYS as readonly string[]).includes(key)) continue;
     out[key] = value;
   }
-  return redactEvent(out) as StructuredEvent;
+  return out;
 }
 
 /**
@@ -152,7 +157,8 @@ export function logEvent(
   fields: LogFields = {},
   severity: Severity = Severity.INFO,
 ): Readonly<StructuredEvent> {
-  const entry = Object.freeze(buildLogEvent(event, fields, severity));
+  // Frozen to its leaves, so the shipper's enqueue does not redact it again (redact.ts frozenRedaction).
+  const entry = frozenRedaction(unredactedEvent(event, fields, severity, Date.now())) as StructuredEvent;
   const sinks: LogSink[] = [cloudLoggingSink, ...extraSinks];
   const target = shipper;
   if (target?.enabled) sinks.push((e) => target.enqueue(e));

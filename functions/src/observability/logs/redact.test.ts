@@ -4,6 +4,7 @@ import {
   REDACTED,
   REDACTED_PAN,
   clearRegisteredSecrets,
+  frozenRedaction,
   isSecretKey,
   luhnValid,
   redact,
@@ -189,5 +190,19 @@ describe('redact', () => {
       msg: `sent ${REDACTED}`,
       nested: [`x ${REDACTED}`],
     });
+  });
+
+  it('a frozen redaction is redacted, frozen to its leaves, and not walked again by redactEvent', () => {
+    const event = { event: 'x', apiKey: 'sk_live_1', nested: { card: '4111 1111 1111 1111', list: [{ a: 1 }] } };
+    const frozen = frozenRedaction(event);
+    expect(frozen).toEqual(redactEvent(event));
+    expect(frozen).toMatchObject({ apiKey: REDACTED, nested: { card: REDACTED_PAN } });
+    const nested = frozen.nested as { list: { a: number }[] };
+    for (const part of [frozen, nested, nested.list, nested.list[0]]) expect(Object.isFrozen(part)).toBe(true);
+    expect(redactEvent(frozen)).toBe(frozen);
+    // An equal record that is not one of them is still redacted into a copy.
+    const copy = structuredClone(event);
+    expect(redactEvent(copy)).not.toBe(copy);
+    expect(redactEvent(copy)).toEqual(frozen);
   });
 });

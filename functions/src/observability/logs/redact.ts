@@ -213,5 +213,28 @@ export function redact(value: unknown): unknown {
 
 /** Redacts a structured event (a plain record); the result is a new record. */
 export function redactEvent(event: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  // Already redacted and frozen to its leaves (frozenRedaction): a second pass would give an equal copy.
+  if (frozenRedactions.has(event)) return event;
   return redactValue(event, 0, new WeakSet()) as Record<string, unknown>;
+}
+
+/** Results of redactEvent frozen by frozenRedaction: nothing can have been added to them since. */
+const frozenRedactions = new WeakSet<object>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/**
+ * `redactEvent(event)` frozen to its leaves, so a later `redactEvent` of it
+ * (the CloudWatch shipper's, for the logger's own entries) returns it as it is
+ * instead of walking and copying it again: it cannot have changed since.
+ */
+export function frozenRedaction(event: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const out = redactEvent(event);
+  deepFreeze(out);
+  frozenRedactions.add(out);
+  return out;
 }
