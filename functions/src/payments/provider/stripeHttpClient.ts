@@ -14,7 +14,9 @@
  * - one request per attempt: the SDK re-sends once on ECONNRESET/EPIPE even
  *   with maxNetworkRetries 0. Our errors carry other codes, so it never does;
  *   like the pool, we retry only a reused keep-alive socket reset before any
- *   response byte (the server closed the idle connection as we reused it).
+ *   response byte (the server closed the idle connection as we reused it), and
+ *   only for an idempotent method (`repeatableOnReset`): a POST reset there may
+ *   have been processed, so the payment's own attempts count its next sending.
  * Each request is reported to the pool (outcome and duration, body included).
  */
 import http from 'node:http';
@@ -26,6 +28,7 @@ import {
   HttpPoolConfigError,
   HttpTimeoutError,
   REQUEST_OUTCOME,
+  repeatableOnReset,
   type PooledAgent,
   type RequestOutcome,
 } from '../../resilience/http/index.js';
@@ -100,7 +103,9 @@ class PooledCall {
     req.on('error', (err) => {
       if (this.settled) return;
       const resetBeforeAnswer = errnoOf(err) === 'ECONNRESET' && reused && this.phase !== 'responded';
-      if (resetBeforeAnswer && !retried) return this.send(options, body, true, resolve);
+      if (resetBeforeAnswer && !retried && repeatableOnReset(options.method)) {
+        return this.send(options, body, true, resolve);
+      }
       this.reached ||= this.phase === 'connected' || this.phase === 'responded';
       const details = { service: this.pooled.service, errno: errnoOf(err), mayHaveReachedServer: this.reached };
       this.finish(REQUEST_OUTCOME.connection, new HttpConnectionError(details, err));

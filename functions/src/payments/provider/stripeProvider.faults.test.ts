@@ -142,6 +142,38 @@ describe('transport faults', () => {
     await new Promise((r) => rude.close(r));
   });
 
+  it('a reused socket reset before the answer: a GET is sent again, a POST is not (it may have been processed)', async () => {
+    // Answers the first request of each connection, resets every later one: each reuse of a socket is reset.
+    const methods: string[] = [];
+    const served = new WeakSet<object>();
+    const reuser = createServer((req, res) => {
+      methods.push(req.method ?? '');
+      req.resume();
+      if (served.has(req.socket)) return void req.socket.resetAndDestroy();
+      served.add(req.socket);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => reuser.listen(0, '127.0.0.1', r));
+    const port = (reuser.address() as AddressInfo).port;
+    const p = new StripeProvider(http, { baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY, maxSockets: 1 });
+    await p.checkHealth();
+    // The retried GET is answered, with a body that is no PaymentIntent of this payment: nothing is read from it.
+    expect(await p.lookup('pi_x', request('tx-reuse'), 1000)).toEqual({
+      kind: 'unavailable',
+      reason: 'PaymentIntent pi_x belongs to another transaction',
+    });
+    expect(methods).toEqual(['GET', 'GET', 'GET']);
+    methods.length = 0;
+    expect(await p.charge('pi_x', request('tx-reuse'), 1000)).toMatchObject({
+      kind: 'no-answer',
+      sent: true,
+      reason: 'ECONNRESET',
+    });
+    expect(methods).toEqual(['POST']);
+    reuser.closeAllConnections();
+    await new Promise((r) => reuser.close(r));
+  });
+
   it('an answer that is not JSON: indeterminate (2xx) or a server error (5xx)', async () => {
     const statuses = [200, 502];
     const odd = createServer((req, res) => {

@@ -194,9 +194,9 @@ export class StripeProvider implements PaymentProvider, RefundProvider {
           }
         : answer;
     }
-    // Never read another payment's PaymentIntent as this one's outcome.
-    if (pi.metadata.transactionId !== req.transactionId) {
-      return { kind: 'unavailable', reason: `PaymentIntent ${pi.id} belongs to another transaction` };
+    // Never read another payment's PaymentIntent as this one's outcome (nor an answer that is none: no metadata).
+    if (pi.metadata?.transactionId !== req.transactionId) {
+      return { kind: 'unavailable', reason: `PaymentIntent ${ref} belongs to another transaction` };
     }
     return lookupAnswerOf(pi);
   }

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { isAxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { HttpAbortedError, HttpConnectionError, HttpTimeoutError } from './httpPoolErrors.js';
+import { repeatableOnReset } from './reusedSocketRetry.js';
 
 /** How far one request got; only moves forward. */
 export const REQUEST_PHASE = {
@@ -165,7 +166,9 @@ function isStream(data: unknown): boolean {
  *
  * The only retry: a reused keep-alive socket reset before any response byte
  * (the server closed the idle connection as we reused it), retried once within
- * the same deadline. Request bodies that are streams are never retried.
+ * the same deadline, for an idempotent method only (reusedSocketRetry.ts: the
+ * reset may also come after the server processed a POST). Request bodies that
+ * are streams are never retried.
  */
 export async function attempt(
   target: AttemptTarget,
@@ -222,7 +225,7 @@ export async function attempt(
         const errno = errnoOf(err);
         const resetBeforeResponse =
           errno === 'ECONNRESET' && current.reusedSocket && current.phase !== REQUEST_PHASE.responded;
-        if (resetBeforeResponse && !retried && !isStream(config.data)) {
+        if (resetBeforeResponse && !retried && repeatableOnReset(config.method) && !isStream(config.data)) {
           retried = true;
           target.reusedSocketRetried();
           continue;

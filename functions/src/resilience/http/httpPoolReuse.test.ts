@@ -1,4 +1,4 @@
-// The single retry of a request whose reused keep-alive socket was reset before any response byte.
+// The single retry of an idempotent request whose reused keep-alive socket was reset before any response byte.
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpPoolManager } from './httpPool.js';
@@ -29,12 +29,26 @@ describe('reused keep-alive socket reset', () => {
     pool.createHttpClient('psp', srv.url);
 
     expect((await pool.makeRequest('psp', { url: '/a' })).status).toBe(200);
-    const res = await pool.makeRequest('psp', { method: 'POST', url: '/b', data: { amount: 1 } });
+    const res = await pool.makeRequest('psp', { method: 'PUT', url: '/b', data: { amount: 1 } });
 
     expect(res.status).toBe(200);
     expect(srv.requests()).toBe(3);
     expect(srv.connections()).toBe(2);
     expect(pool.stats('psp')).toMatchObject({ requests: 2, reusedSocketRetries: 1, failures: 0 });
+  });
+
+  it('is not retried for a POST: the server may have processed it before the reset', async () => {
+    const srv = await killingServer((servedBefore) => servedBefore >= 1);
+    pool = new HttpPoolManager();
+    pool.createHttpClient('psp', srv.url);
+    await pool.makeRequest('psp', { url: '/a' });
+
+    const err = await rejection(pool.makeRequest('psp', { method: 'POST', url: '/charge', data: { amount: 1 } }));
+
+    expect(err.code).toBe('HTTP_CONNECTION');
+    expect(err.details).toEqual({ service: 'psp', errno: 'ECONNRESET', mayHaveReachedServer: true });
+    expect(srv.requests()).toBe(2);
+    expect(pool.stats('psp')).toMatchObject({ reusedSocketRetries: 0, failures: 1 });
   });
 
   it('is retried at most once', async () => {

@@ -22,4 +22,5 @@ export { protocolOf } from './httpAgent.js';
 export { endpointName } from './httpEndpoints.js';
 export { REQUEST_OUTCOME, type HttpPoolStats, type RequestOutcome } from './httpPoolStats.js';
 export { PooledNodeHttpHandler, sdkRequestOutcome, type PooledHandlerOptions } from './pooledNodeHttpHandler.js';
+export { repeatableOnReset } from './reusedSocketRetry.js';
 export { STALL_SHARE, StallWatch } from './stallWatch.js';
