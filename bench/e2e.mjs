@@ -6,7 +6,7 @@ import { callableCode } from './lib/client.mjs';
 import { closedLoop, median, rotate, sleep, spread } from './lib/measure.mjs';
 import { RunCpu } from './e2eCpu.mjs';
 import { benchPayers } from './lib/payers.mjs';
-import { completedCalls, inWindows, phaseMedians } from './lib/phases.mjs';
+import { completedCalls, inWindows, phaseMedians, unphased } from './lib/phases.mjs';
 import { fmtMs, fmtNum, fmtRatio, fmtSpread } from './report.mjs';
 
 const PAY = 'processPayment';
@@ -262,6 +262,15 @@ async function phaseTable({ emulatorLog, modes, results, windows, checks }) {
     const vsBase = (ms) => (ms === null || base === null ? 'n/a' : fmtRatio(ms / base));
     for (const p of phaseMedians(calls))
       rows.push([mode.name, p.phase, fmtMs(p.median), String(p.calls), vsBase(p.median)]);
+    const gap = unphased(calls);
+    if (gap)
+      rows.push([
+        mode.name,
+        'in no phase (each call: durationMs less its handler phases; median)',
+        fmtMs(gap.median),
+        String(gap.calls),
+        vsBase(gap.median),
+      ]);
     const handler = median(calls.map((c) => c.durationMs));
     rows.push([
       mode.name,
