@@ -125,8 +125,8 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
   const checks = [];
   for (const mode of modes) {
     const byV = results[mode.name];
-    const base = byV[BASE];
-    const ratio = (v, key) => byV[v].map((x, r) => x[key] / base[r][key]);
+    // Per round: variant v against variant `to` (the baseline unless named), in that round.
+    const ratio = (v, key, to = BASE) => byV[v].map((x, r) => x[key] / byV[to][r][key]);
     for (const v of VARIANTS) {
       const runs = byV[v];
       const cell = (key) =>
@@ -160,7 +160,7 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
       pass: p50Ratio !== null && p50Ratio <= limit,
     });
     if (mode.concurrency === 1) {
-      const ioOverReject = median(byV[IO].map((x, r) => x.p50 / byV[FLOOR][r].p50));
+      const ioOverReject = median(ratio(IO, 'p50', FLOOR));
       checks.push({
         name: `${mode.name}: the payment floor p50 vs processPayment's invalid-argument rejection`,
         target: 'reported (at or above 2.00x, no payment can meet the target below)',
@@ -169,7 +169,7 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
       });
       // Issue 25's black-box target: a payment at most 2x what the emulator, the SDK and the project's wrapper
       // cost a call that does no Firestore or provider work (the validation rejection, same run, same rounds).
-      const floorRatio = median(byV[PAY].map((x, r) => x.p50 / byV[FLOOR][r].p50));
+      const floorRatio = median(ratio(PAY, 'p50', FLOOR));
       checks.push({
         name: `${mode.name}: processPayment p50 vs its invalid-argument rejection`,
         target: 'p50 <= 2.00x',
@@ -179,7 +179,7 @@ async function measure({ payers, admin, modes, rounds, maxC, log, emulatorLog })
     }
     // What any implementation must pay here (the floor's I/O), and what the project's code adds on top of it.
     const ioRatio = median(ratio(IO, 'p50'));
-    const overIo = median(byV[PAY].map((x, r) => x.p50 / byV[IO][r].p50));
+    const overIo = median(ratio(PAY, 'p50', IO));
     checks.push({
       name: `${mode.name}: the payment floor (2 writes, 1 POST, 1 log shipment, no other code) p50 vs baseline`,
       target: `reported (at or above ${limit.toFixed(2)}x, no payment can meet the target above)`,

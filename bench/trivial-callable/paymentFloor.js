@@ -36,14 +36,6 @@ function cloudWatch() {
 }
 
 async function shipLine(message) {
-  const put = () =>
-    cloudWatch().send(
-      new PutLogEventsCommand({
-        logGroupName: LOG_GROUP,
-        logStreamName: LOG_STREAM,
-        logEvents: [{ timestamp: Date.now(), message }],
-      }),
-    );
   if (!streamReady) {
     const exists = (err) => {
       if (err?.name !== 'ResourceAlreadyExistsException') throw err;
@@ -56,7 +48,13 @@ async function shipLine(message) {
       .catch(exists);
     streamReady = true;
   }
-  await put();
+  await cloudWatch().send(
+    new PutLogEventsCommand({
+      logGroupName: LOG_GROUP,
+      logStreamName: LOG_STREAM,
+      logEvents: [{ timestamp: Date.now(), message }],
+    }),
+  );
 }
 
 /**
